@@ -1,0 +1,12 @@
+// The clawsim subcommands. Each takes its arguments (after the subcommand words) and
+// returns the process exit code: 0 success, 1 failure while running, 2 bad usage or input.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace clawsim::cli {
+
+int BenchPholdCommand(const std::vector<std::string>& args);
+
+}  // namespace clawsim::cli
