@@ -33,6 +33,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <tbb/blocked_range.h>
@@ -48,6 +49,12 @@
 #include "sim/engine/time.h"
 
 namespace clawsim::engine {
+
+#if defined(CLAWSIM_THREAD_SANITIZER)
+inline constexpr bool kPlainThreads = true;
+#else
+inline constexpr bool kPlainThreads = false;
+#endif
 
 struct EngineOptions {
   uint32_t num_lps = 0;          // required, > 0
@@ -369,6 +376,20 @@ Status Engine<Model>::RunUntil(TimeUs end_us) {
     };
     if (arena_ == nullptr) {
       for (auto& part : parts_) run_part(*part);
+    } else if constexpr (kPlainThreads) {
+      // ThreadSanitizer cannot see the synchronisation inside the (uninstrumented) TBB
+      // library and reports its task hand-off as races, hiding real ones. Under TSan the
+      // same window step runs on plain threads joined at the barrier, so the engine's own
+      // data exchange (outboxes, partitions, model state) is what gets checked.
+      std::vector<std::thread> workers;
+      const size_t k = static_cast<size_t>(options_.threads);
+      for (size_t t = 1; t < k; ++t) {
+        workers.emplace_back([&, t] {
+          for (size_t i = t; i < parts_.size(); i += k) run_part(*parts_[i]);
+        });
+      }
+      for (size_t i = 0; i < parts_.size(); i += k) run_part(*parts_[i]);
+      for (std::thread& w : workers) w.join();
     } else {
       arena_->execute([&] {
         tbb::parallel_for(tbb::blocked_range<size_t>(0, parts_.size(), 1),

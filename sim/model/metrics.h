@@ -1,0 +1,147 @@
+// Metrics: what a run measures, as plain values. The model fills them; the run writer turns
+// them into the run file, summary.json, employees.csv and daily.csv; the viewer and studies
+// read them back. Every quantity carries its unit in its name.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace clawsim::model {
+
+// Why tokens were spent. Useful work saves human time; overhead is what an automation costs
+// to exist (a quiet heartbeat, reading its checklist, nightly memory consolidation);
+// performative work exists only to raise a usage metric.
+enum class Purpose : uint8_t { kUseful = 0, kOverhead = 1, kPerformative = 2 };
+inline constexpr int kNumPurposes = 3;
+const char* PurposeName(Purpose p);
+
+// What triggered an agent invocation.
+enum class Trigger : uint8_t { kHeartbeat = 0, kCron = 1, kEvent = 2, kDreaming = 3 };
+inline constexpr int kNumTriggers = 4;
+const char* TriggerName(Trigger t);
+
+// Gate decisions, as counted in outcomes (mirrors the audit log's decisions).
+enum class GateOutcome : uint8_t { kAllowed = 0, kAskedApproved = 1, kAskedRejected = 2, kDenied = 3, kRateLimited = 4 };
+inline constexpr int kNumGateOutcomes = 5;
+const char* GateOutcomeName(GateOutcome g);
+
+// Token use of one slice (an employee, a team, a tier, a purpose, a day...).
+struct TokenTally {
+  uint64_t input_tokens = 0;
+  uint64_t output_tokens = 0;
+  double cost_usd = 0;
+  uint64_t invocations = 0;
+  uint64_t total_tokens() const { return input_tokens + output_tokens; }
+  void Add(const TokenTally& o) {
+    input_tokens += o.input_tokens;
+    output_tokens += o.output_tokens;
+    cost_usd += o.cost_usd;
+    invocations += o.invocations;
+  }
+};
+
+// Human time, in hours, by what it was spent on or saved from.
+struct HumanHours {
+  double working_hours = 0;     // doing work items by hand
+  double review_hours = 0;      // reviewing teammates' code changes
+  double approval_hours = 0;    // deciding agents' "ask" requests
+  double fixing_hours = 0;      // cleaning up after agent mistakes and incidents
+  double saved_hours = 0;       // work agents did correctly in the human's place
+  void Add(const HumanHours& o) {
+    working_hours += o.working_hours;
+    review_hours += o.review_hours;
+    approval_hours += o.approval_hours;
+    fixing_hours += o.fixing_hours;
+    saved_hours += o.saved_hours;
+  }
+};
+
+// Everything measured about one employee (and their agents) over the run.
+struct EmployeeMetrics {
+  uint32_t employee_id = 0;
+  std::string name;
+  std::string team;
+  std::string role;
+  uint32_t agents = 0;
+  std::array<TokenTally, kNumPurposes> tokens_by_purpose{};
+  std::array<TokenTally, kNumTriggers> tokens_by_trigger{};
+  HumanHours hours;
+  double value_usd = 0;            // value of the work items this employee completed
+  double hourly_cost_usd = 0;      // loaded cost of one hour of this employee
+  uint64_t items_completed = 0;
+  uint64_t agent_errors = 0;
+  std::array<uint64_t, kNumGateOutcomes> gate{};
+  TokenTally tokens() const {
+    TokenTally t;
+    for (const TokenTally& p : tokens_by_purpose) t.Add(p);
+    return t;
+  }
+  // Value delivered plus human hours saved, minus token cost, minus time lost to fixes.
+  double net_value_usd() const {
+    return value_usd + (hours.saved_hours - hours.fixing_hours - hours.approval_hours) * hourly_cost_usd -
+           tokens().cost_usd;
+  }
+};
+
+// One row per simulated day.
+struct DailyMetrics {
+  uint32_t day = 0;
+  TokenTally tokens;
+  std::array<uint64_t, kNumPurposes> tokens_by_purpose{};
+  double value_usd = 0;
+  double hours_saved = 0;
+  uint64_t items_arrived = 0;
+  uint64_t items_completed = 0;
+  uint64_t deploys_prod = 0;
+  uint64_t deploys_failed = 0;
+  uint64_t incidents_opened = 0;
+  std::array<uint64_t, kNumGateOutcomes> gate{};
+};
+
+// DORA metrics over the run.
+struct DoraMetrics {
+  double deployment_frequency_per_day = 0;
+  double lead_time_for_changes_hours = 0;  // mean, commit ready to running in prod
+  double change_failure_rate = 0;          // share of prod deploys that caused an incident or rollback
+  double time_to_restore_hours = 0;        // mean, incident opened to restored
+};
+
+// Totals for the run; the keys of summary.json.
+struct RunSummary {
+  std::string scenario;
+  uint64_t seed = 0;
+  int threads = 0;
+  uint32_t employees = 0;
+  uint32_t agents = 0;
+  uint32_t days = 0;
+  uint64_t events = 0;
+  uint64_t fingerprint = 0;
+  double wall_s = 0;
+  TokenTally tokens;
+  std::array<TokenTally, kNumPurposes> tokens_by_purpose{};
+  std::vector<std::pair<std::string, TokenTally>> tokens_by_tier;  // in scenario order
+  std::vector<std::pair<std::string, TokenTally>> tokens_by_team;  // in scenario order
+  double value_usd = 0;
+  HumanHours hours;
+  double net_value_usd = 0;
+  double value_per_token_usd = 0;  // value_usd / token_cost_usd
+  uint64_t items_arrived = 0;
+  uint64_t items_completed = 0;
+  double mean_lead_time_hours = 0;
+  DoraMetrics dora;
+  uint64_t incidents = 0;
+  uint64_t data_leaks = 0;
+  uint64_t chat_exposures = 0;
+  uint64_t agent_errors = 0;
+  std::array<uint64_t, kNumGateOutcomes> gate{};
+  double performative_token_share() const {
+    const uint64_t total = tokens.total_tokens();
+    return total == 0 ? 0.0
+                      : static_cast<double>(tokens_by_purpose[static_cast<int>(Purpose::kPerformative)].total_tokens()) /
+                            static_cast<double>(total);
+  }
+};
+
+}  // namespace clawsim::model
