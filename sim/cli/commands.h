@@ -8,5 +8,8 @@
 namespace clawsim::cli {
 
 int BenchPholdCommand(const std::vector<std::string>& args);
+int BenchOrgCommand(const std::vector<std::string>& args);
+int RunCommand(const std::vector<std::string>& args);
+int InspectCommand(const std::vector<std::string>& args);
 
 }  // namespace clawsim::cli

@@ -11,7 +11,10 @@ constexpr const char* kUsage =
     "usage: clawsim <command> [args]\n"
     "\n"
     "commands:\n"
+    "  run SCENARIO     run a scenario; writes results/<scenario>-s<seed>/ and prints a summary\n"
     "  bench phold      the PHOLD benchmark on the event engine\n"
+    "  bench org        the organisation model at a chosen size (throughput, memory)\n"
+    "  inspect RUNFILE  a run file's header, record counts and summary\n"
     "\n"
     "Run 'clawsim <command> --help' for a command's flags.\n";
 
@@ -28,9 +31,14 @@ int main(int argc, char** argv) {
     if (args.size() >= 2 && args[1] == "phold") {
       return clawsim::cli::BenchPholdCommand({args.begin() + 2, args.end()});
     }
-    std::fprintf(stderr, "clawsim bench: expected a benchmark name: phold\n");
+    if (args.size() >= 2 && args[1] == "org") {
+      return clawsim::cli::BenchOrgCommand({args.begin() + 2, args.end()});
+    }
+    std::fprintf(stderr, "clawsim bench: expected a benchmark name: phold or org\n");
     return 2;
   }
+  if (command == "run") return clawsim::cli::RunCommand({args.begin() + 1, args.end()});
+  if (command == "inspect") return clawsim::cli::InspectCommand({args.begin() + 1, args.end()});
   std::fprintf(stderr, "clawsim: unknown command '%s'\n\n%s", command.c_str(), kUsage);
   return 2;
 }

@@ -1,0 +1,208 @@
+#include "mock_services/deploy_service.h"
+
+#include <algorithm>
+#include <cassert>
+#include <string>
+
+namespace clawsim::services {
+
+using engine::TimeUs;
+
+const char* StageName(Stage s) {
+  switch (s) {
+    case Stage::kBuild: return "build";
+    case Stage::kStaging: return "staging";
+    case Stage::kCanary: return "canary";
+    case Stage::kProd: return "prod";
+  }
+  return "?";
+}
+
+const char* HealthName(Health h) {
+  switch (h) {
+    case Health::kHealthy: return "healthy";
+    case Health::kDegraded: return "degraded";
+    case Health::kDown: return "down";
+  }
+  return "?";
+}
+
+namespace {
+
+bool IsProbability(double p) { return p >= 0 && p <= 1; }
+
+TimeUs ExpUs(engine::Rng& rng, TimeUs mean_us) {
+  return engine::SecondsToUs(rng.Exponential(engine::UsToSeconds(mean_us)));
+}
+
+}  // namespace
+
+Status DeployOptions::Validate(TimeUs lookahead_us) const {
+  for (int s = 0; s < kNumStages; ++s) {
+    const StageOptions& o = stages[static_cast<size_t>(s)];
+    const std::string where = std::string("deploy: stage ") + StageName(static_cast<Stage>(s));
+    if (o.duration_us <= 0) return Status::Error(where + ": duration_us must be > 0");
+    if (!IsProbability(o.flaky_failure_probability) || !IsProbability(o.defect_detection_probability)) {
+      return Status::Error(where + ": probabilities must be in [0, 1]");
+    }
+  }
+  double sum = 0;
+  for (double p : root_severity_probability) {
+    if (!IsProbability(p)) return Status::Error("deploy: root_severity_probability entries must be in [0, 1]");
+    sum += p;
+  }
+  if (sum < 0.999 || sum > 1.001) {
+    return Status::Error("deploy: root_severity_probability must sum to 1, got " + std::to_string(sum));
+  }
+  for (int i = 0; i < 4; ++i) {
+    if (detect_mean_us[static_cast<size_t>(i)] < 0 || restore_mean_us[static_cast<size_t>(i)] < 0) {
+      return Status::Error("deploy: detect_mean_us and restore_mean_us must be >= 0");
+    }
+  }
+  if (!IsProbability(spread_probability)) return Status::Error("deploy: spread_probability must be in [0, 1]");
+  if (spread_delay_min_us < lookahead_us) {
+    return Status::Error("deploy: spread_delay_min_us (" + std::to_string(spread_delay_min_us) +
+                         " us) must be at least the engine lookahead (" + std::to_string(lookahead_us) +
+                         " us), because spreading is an event to another service's LP");
+  }
+  if (spread_delay_jitter_mean_us < 0) return Status::Error("deploy: spread_delay_jitter_mean_us must be >= 0");
+  if (rollback_duration_us <= 0) return Status::Error("deploy: rollback_duration_us must be > 0");
+  return Status::Ok();
+}
+
+Health ServiceState::health() const {
+  Health h = Health::kHealthy;
+  for (const Incident& i : incidents_) {
+    if (!i.open) continue;
+    if (i.severity <= 2) return Health::kDown;
+    h = Health::kDegraded;
+  }
+  return h;
+}
+
+ServiceState::RequestStatus ServiceState::Request(const DeployRequest& request, const ServiceCatalog& catalog,
+                                                  const DeployOptions& options, TimeUs now_us, engine::Rng& rng,
+                                                  DeployEffects* effects) {
+  if (active_ != Active::kNone) return RequestStatus::kBusy;
+  if (request.kind == DeployKind::kRollback) {
+    if (versions_.size() < 2) return RequestStatus::kNothingToRollBack;
+    active_ = Active::kRollback;
+    effects->step_at_us = now_us + options.rollback_duration_us;
+    return RequestStatus::kStarted;
+  }
+  if (request.kind == DeployKind::kToProd && catalog.InFreeze(id_, now_us)) return RequestStatus::kFrozen;
+  PipelineRun run;
+  run.request_id = request.request_id;
+  run.change = request.change;
+  run.kind = request.kind;
+  run.defective = request.change.known_bad || rng.Bernoulli(1.0 - request.change.quality);
+  run.requested_at_us = now_us;
+  runs_.push_back(run);
+  active_ = Active::kPipeline;
+  effects->step_at_us = now_us + options.stages[0].duration_us;
+  return RequestStatus::kStarted;
+}
+
+void ServiceState::OnStep(TimeUs now_us, const ServiceCatalog& catalog, const DeployOptions& options, engine::Rng& rng,
+                          DeployEffects* effects) {
+  if (active_ == Active::kRollback) {
+    // Back to the previous version; incidents this service's own bad version caused end now.
+    const uint64_t bad_change = versions_.back().change_id;
+    versions_.pop_back();
+    for (Incident& i : incidents_) {
+      if (i.open && i.parent_id == 0 && i.change_id == bad_change) {
+        i.open = false;
+        i.restored_at_us = now_us;
+      }
+    }
+    ++stats_.rollbacks;
+    active_ = Active::kNone;
+    return;
+  }
+  assert(active_ == Active::kPipeline);
+  PipelineRun& run = runs_.back();
+  const StageOptions& st = options.stages[static_cast<size_t>(run.stage)];
+  const double p_fail = run.defective
+                            ? 1.0 - (1.0 - st.flaky_failure_probability) * (1.0 - st.defect_detection_probability)
+                            : st.flaky_failure_probability;
+  if (rng.Bernoulli(p_fail)) {
+    run.result = RunResult::kFailed;
+    run.finished_at_us = now_us;
+    ++stats_.failed_runs;
+    active_ = Active::kNone;
+    return;
+  }
+  const Stage last = run.kind == DeployKind::kToProd ? Stage::kProd : Stage::kStaging;
+  if (run.stage != last) {
+    run.stage = static_cast<Stage>(static_cast<int>(run.stage) + 1);
+    effects->step_at_us = now_us + options.stages[static_cast<size_t>(run.stage)].duration_us;
+    return;
+  }
+  run.result = RunResult::kSucceeded;
+  run.finished_at_us = now_us;
+  active_ = Active::kNone;
+  if (run.kind != DeployKind::kToProd) return;
+  run.version_deployed = next_version_++;
+  versions_.push_back({run.version_deployed, run.change.change_id, run.defective});
+  ++stats_.deploys_to_prod;
+  if (!run.defective) return;
+  run.caused_incident = true;
+  // Severity of a root incident: categorical draw over root_severity_probability.
+  double u = rng.Uniform01();
+  uint8_t sev = 4;
+  for (uint8_t s = 0; s < 4; ++s) {
+    u -= options.root_severity_probability[s];
+    if (u < 0) {
+      sev = static_cast<uint8_t>(s + 1);
+      break;
+    }
+  }
+  OpenIncident(IncidentSignal{0, 0, sev}, run.change.change_id, now_us, catalog, options, rng, effects);
+  ++stats_.incidents_root;
+}
+
+void ServiceState::OnRestore(uint32_t incident_index, TimeUs now_us) {
+  Incident& i = incidents_[incident_index];
+  if (!i.open) return;  // a rollback got there first
+  i.open = false;
+  i.restored_at_us = now_us;
+}
+
+void ServiceState::OnUpstreamIncident(const IncidentSignal& signal, TimeUs now_us, const ServiceCatalog& catalog,
+                                      const DeployOptions& options, engine::Rng& rng, DeployEffects* effects) {
+  for (const Incident& i : incidents_) {
+    if (i.root_id == signal.root_id) {
+      ++stats_.duplicate_signals;
+      return;
+    }
+  }
+  OpenIncident(signal, 0, now_us, catalog, options, rng, effects);
+  ++stats_.incidents_spread;
+}
+
+uint32_t ServiceState::OpenIncident(const IncidentSignal& signal, uint64_t change_id, TimeUs now_us,
+                                    const ServiceCatalog& catalog, const DeployOptions& options, engine::Rng& rng,
+                                    DeployEffects* effects) {
+  const uint32_t index = static_cast<uint32_t>(incidents_.size());
+  Incident inc;
+  inc.id = (uint64_t{id_} << 32) | (index + 1);  // never 0, which means "no parent"
+  inc.root_id = signal.parent_id == 0 ? inc.id : signal.root_id;
+  inc.parent_id = signal.parent_id;
+  inc.change_id = change_id;
+  inc.severity = signal.severity;
+  inc.opened_at_us = now_us;
+  const size_t s = static_cast<size_t>(inc.severity - 1);
+  inc.detected_at_us = now_us + ExpUs(rng, options.detect_mean_us[s]);
+  inc.restored_at_us = inc.detected_at_us + ExpUs(rng, options.restore_mean_us[s]);
+  incidents_.push_back(inc);
+  effects->restores.push_back({index, inc.restored_at_us});
+  const uint8_t milder = static_cast<uint8_t>(std::min(4, inc.severity + 1));
+  for (ServiceId d : catalog.dependents(id_)) {
+    if (!rng.Bernoulli(options.spread_probability)) continue;
+    const TimeUs delay = options.spread_delay_min_us + ExpUs(rng, options.spread_delay_jitter_mean_us);
+    effects->spreads.push_back({d, now_us + delay, IncidentSignal{inc.root_id, inc.id, milder}});
+  }
+  return index;
+}
+
+}  // namespace clawsim::services

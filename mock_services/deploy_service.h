@@ -1,0 +1,197 @@
+// Mock deploys: one ServiceState per deployable service, living in that service's LP.
+//
+// Pipelines. A deploy request names a change (its quality in [0, 1]) and how far to go:
+// deploy.staging runs build -> staging, deploy.prod runs build -> staging -> canary -> prod.
+// A service runs one operation (pipeline or rollback) at a time; a request that arrives
+// while one runs is refused (outcome service_refused), as is a prod deploy in a freeze window.
+// When the pipeline starts, the change is drawn defective with probability 1 - quality
+// (or is defective when known_bad). Each stage lasts its duration and then fails with
+//     P(fail) = flaky                                   for a sound change,
+//     P(fail) = 1 - (1 - flaky) * (1 - detection)       for a defective one,
+// so the failure probability of a stage for a change of quality q is
+//     q * flaky + (1 - q) * (1 - (1 - flaky) * (1 - detection)).
+// A pipeline that passes prod deploys a new version. If the change was defective it opens
+// an incident on the service.
+//
+// Incidents. An incident has a severity (1 = worst .. 4), is detected after an exponential
+// delay (mean by severity) and restored after a further exponential delay (mean by
+// severity), or earlier by a rollback of the change that caused it. When an incident opens,
+// each direct dependent catches it with spread_probability after spread_delay; there the
+// incident opens with severity one step milder (at most 4) and spreads on. A service catches
+// each root incident at most once, however many paths reach it.
+//
+// Effects. The methods never send events themselves; they fill a DeployEffects that the LP
+// turns into events: a self event for the next step, self events for restores, and events to
+// dependents' LPs for spread (delays >= spread_delay_min_us, which Validate keeps >= the
+// engine lookahead).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "mock_services/deploy_catalog.h"
+#include "mock_services/ids.h"
+#include "sim/common/status.h"
+#include "sim/engine/rng.h"
+#include "sim/engine/time.h"
+
+namespace clawsim::services {
+
+enum class Stage : uint8_t { kBuild, kStaging, kCanary, kProd };
+inline constexpr int kNumStages = 4;
+const char* StageName(Stage s);
+
+struct StageOptions {
+  engine::TimeUs duration_us = 0;
+  double flaky_failure_probability = 0;     // fails a sound change
+  double defect_detection_probability = 0;  // catches a defective change
+};
+
+struct DeployOptions {
+  std::array<StageOptions, kNumStages> stages = {{
+      {10 * engine::kUsPerMinute, 0.02, 0.40},  // build: compile and unit tests
+      {20 * engine::kUsPerMinute, 0.02, 0.50},  // staging: integration tests
+      {30 * engine::kUsPerMinute, 0.01, 0.50},  // canary: a slice of prod traffic
+      {15 * engine::kUsPerMinute, 0.00, 0.00},  // prod: roll-out; what gets here ships
+  }};
+  // Severity of an incident caused by a defective change in prod: P(SEV1..SEV4).
+  std::array<double, 4> root_severity_probability = {0.05, 0.15, 0.40, 0.40};
+  // Mean time to detect, and then to restore, by severity (SEV1 first).
+  std::array<engine::TimeUs, 4> detect_mean_us = {5 * engine::kUsPerMinute, 15 * engine::kUsPerMinute,
+                                                   30 * engine::kUsPerMinute, 2 * engine::kUsPerHour};
+  std::array<engine::TimeUs, 4> restore_mean_us = {1 * engine::kUsPerHour, 90 * engine::kUsPerMinute,
+                                                    2 * engine::kUsPerHour, 4 * engine::kUsPerHour};
+  double spread_probability = 0.3;                               // per dependency edge
+  engine::TimeUs spread_delay_min_us = 5 * engine::kUsPerMinute; // >= engine lookahead
+  engine::TimeUs spread_delay_jitter_mean_us = 10 * engine::kUsPerMinute;
+  engine::TimeUs rollback_duration_us = 10 * engine::kUsPerMinute;
+
+  Status Validate(engine::TimeUs lookahead_us) const;
+};
+
+struct ChangeSpec {
+  uint64_t change_id = 0;
+  double quality = 1.0;      // P(the change is sound)
+  bool known_bad = false;    // defective whatever its quality (e.g. a malicious change)
+  EmployeeId author = kNoId;
+  AgentId agent = kNoId;
+};
+
+enum class DeployKind : uint8_t { kToStaging, kToProd, kRollback };
+
+struct DeployRequest {
+  DeployKind kind = DeployKind::kToStaging;
+  ChangeSpec change;  // ignored for a rollback
+  uint64_t request_id = 0;
+};
+
+enum class RunResult : uint8_t { kRunning, kSucceeded, kFailed };
+
+struct PipelineRun {
+  uint64_t request_id = 0;
+  ChangeSpec change;
+  DeployKind kind = DeployKind::kToStaging;
+  bool defective = false;
+  engine::TimeUs requested_at_us = 0;
+  engine::TimeUs finished_at_us = 0;
+  Stage stage = Stage::kBuild;   // the stage running, or where it failed / stopped
+  RunResult result = RunResult::kRunning;
+  uint32_t version_deployed = 0; // the prod version it created, 0 if none
+  bool caused_incident = false;
+};
+
+// What travels to a dependent's LP when an incident spreads.
+struct IncidentSignal {
+  uint64_t root_id = 0;       // the incident that started the cascade
+  uint64_t parent_id = 0;     // the incident on the service it came from
+  uint8_t severity = 4;       // the severity it opens with at the receiver
+};
+
+struct Incident {
+  uint64_t id = 0;            // (service << 32) | (index in that service's list + 1); never 0
+  uint64_t root_id = 0;       // == id for an incident caused by this service's own change
+  uint64_t parent_id = 0;     // 0 for a root incident
+  uint64_t change_id = 0;     // the change that caused it (root incidents)
+  uint8_t severity = 4;
+  engine::TimeUs opened_at_us = 0;
+  engine::TimeUs detected_at_us = 0;
+  engine::TimeUs restored_at_us = 0;  // when it ends (earlier if a rollback restores it)
+  bool open = true;
+};
+
+struct DeployEffects {
+  struct Restore {
+    uint32_t incident_index;
+    engine::TimeUs at_us;
+  };
+  struct Spread {
+    ServiceId to;
+    engine::TimeUs at_us;
+    IncidentSignal signal;
+  };
+  engine::TimeUs step_at_us = -1;  // >= 0: schedule a step (OnStep) at this time
+  std::vector<Restore> restores;   // schedule OnRestore(incident_index) at at_us
+  std::vector<Spread> spreads;     // send OnUpstreamIncident(signal) to `to`'s LP at at_us
+  void Clear() {
+    step_at_us = -1;
+    restores.clear();
+    spreads.clear();
+  }
+};
+
+enum class Health : uint8_t { kHealthy, kDegraded, kDown };
+const char* HealthName(Health h);
+
+class ServiceState {
+ public:
+  enum class RequestStatus : uint8_t { kStarted, kBusy, kFrozen, kNothingToRollBack };
+
+  explicit ServiceState(ServiceId id = 0) : id_(id) {}
+
+  // A deploy or rollback request admitted by the gate. Only kStarted changes state.
+  RequestStatus Request(const DeployRequest& request, const ServiceCatalog& catalog, const DeployOptions& options,
+                        engine::TimeUs now_us, engine::Rng& rng, DeployEffects* effects);
+  // The step scheduled by effects.step_at_us: end of a stage or of a rollback.
+  void OnStep(engine::TimeUs now_us, const ServiceCatalog& catalog, const DeployOptions& options, engine::Rng& rng,
+              DeployEffects* effects);
+  // The restore time of incident `index` has come (no-op if a rollback restored it already).
+  void OnRestore(uint32_t incident_index, engine::TimeUs now_us);
+  // An incident spread here from a dependency.
+  void OnUpstreamIncident(const IncidentSignal& signal, engine::TimeUs now_us, const ServiceCatalog& catalog,
+                          const DeployOptions& options, engine::Rng& rng, DeployEffects* effects);
+
+  ServiceId id() const { return id_; }
+  uint32_t version() const { return versions_.empty() ? 0 : versions_.back().version; }
+  Health health() const;
+  bool busy() const { return active_ != Active::kNone; }
+  const std::vector<PipelineRun>& runs() const { return runs_; }
+  const std::vector<Incident>& incidents() const { return incidents_; }
+  struct Stats {
+    uint64_t deploys_to_prod = 0, failed_runs = 0, rollbacks = 0;
+    uint64_t incidents_root = 0, incidents_spread = 0, duplicate_signals = 0;
+  };
+  const Stats& stats() const { return stats_; }
+
+ private:
+  enum class Active : uint8_t { kNone, kPipeline, kRollback };
+  struct Version {
+    uint32_t version;
+    uint64_t change_id;
+    bool defective;
+  };
+
+  uint32_t OpenIncident(const IncidentSignal& signal, uint64_t change_id, engine::TimeUs now_us,
+                        const ServiceCatalog& catalog, const DeployOptions& options, engine::Rng& rng,
+                        DeployEffects* effects);
+
+  ServiceId id_;
+  Active active_ = Active::kNone;
+  std::vector<Version> versions_;   // deployed prod versions; back() is live
+  uint32_t next_version_ = 1;
+  std::vector<PipelineRun> runs_;   // back() is the running pipeline while active_ == kPipeline
+  std::vector<Incident> incidents_;
+  Stats stats_;
+};
+
+}  // namespace clawsim::services

@@ -1,0 +1,148 @@
+// clawsim run: runs a scenario and reports token cost against value and safety outcomes.
+// clawsim bench org: the organisation model at a chosen size, for throughput and memory.
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "sim/cli/commands.h"
+#include "sim/cli/flags.h"
+#include "sim/cli/run_output.h"
+#include "sim/common/json_writer.h"
+#include "sim/common/process_stats.h"
+#include "sim/model/runner.h"
+#include "sim/scenario/load.h"
+
+namespace clawsim::cli {
+namespace {
+
+// A one-line progress bar on stderr, redrawn in place; only when stderr is a terminal.
+void DrawProgress(uint32_t done, uint32_t total, double elapsed_s) {
+  const int width = 30;
+  const int filled = static_cast<int>(width * static_cast<double>(done) / std::max<uint32_t>(total, 1));
+  const double left_s = done == 0 ? 0 : elapsed_s * (total - done) / done;
+  std::fprintf(stderr, "\r[%.*s%*s] day %u/%u  %.0f s left ", filled, "##############################",
+               width - filled, "", done, total, left_s);
+  if (done == total) std::fputc('\n', stderr);
+  std::fflush(stderr);
+}
+
+}  // namespace
+
+int RunCommand(const std::vector<std::string>& args) {
+  RunCommandOptions o;
+  uint64_t seed = 0;
+  bool json = false;
+  Flags flags(
+      "usage: clawsim run SCENARIO [--seed N] [--threads N] [--days N] [--out DIR] [--trace none|audit|full] "
+      "[--set path=value]... [--json]");
+  flags.AddUint64("seed", &seed, "run seed (default: the scenario's run.seed)");
+  flags.AddInt("threads", &o.threads, "worker threads (default 1); results do not depend on it");
+  flags.AddInt("days", &o.days, "simulated days (default: the scenario's run.days)");
+  flags.AddString("out", &o.out_dir, "output folder (default results/<scenario>-s<seed>/)");
+  flags.AddString("trace", &o.trace, "what the run file keeps: none, audit (default) or full");
+  flags.AddRepeated("set", &o.overrides, "override a scenario field, e.g. --set run.days=14 (repeatable)");
+  flags.AddBool("json", &json, "print the summary as one JSON object");
+  std::vector<std::string> positional;
+  Status s = flags.Parse(args, &positional);
+  if (flags.help_requested()) {
+    std::fputs(flags.Help().c_str(), stdout);
+    return 0;
+  }
+  if (s.ok() && positional.size() != 1) s = Status::Error("expected exactly one SCENARIO file\n" + flags.Help());
+  if (s.ok() && o.trace != "none" && o.trace != "audit" && o.trace != "full") {
+    s = Status::Error("--trace must be none, audit or full, got '" + o.trace + "'");
+  }
+  if (s.ok() && o.threads < 1) s = Status::Error("--threads must be >= 1");
+  if (!s.ok()) {
+    std::fprintf(stderr, "clawsim run: %s\n", s.message().c_str());
+    return 2;
+  }
+  o.scenario_path = positional[0];
+  scenario::LoadedScenario loaded;
+  s = scenario::LoadScenario(o.scenario_path, o.overrides, &loaded);
+  if (!s.ok()) {
+    std::fprintf(stderr, "%s\n", s.message().c_str());
+    return 2;
+  }
+  o.seed = flags.Given("seed") ? seed : loaded.compiled.run.seed;
+  if (o.out_dir.empty()) o.out_dir = "results/" + loaded.compiled.name + "-s" + std::to_string(o.seed);
+  o.show_progress = isatty(STDERR_FILENO) != 0;
+  o.progress = DrawProgress;
+  model::RunResult result;
+  s = RunAndWrite(&loaded, o, &result);
+  if (!s.ok()) {
+    std::fprintf(stderr, "clawsim run: %s\n", s.message().c_str());
+    return 1;
+  }
+  if (json) {
+    std::printf("%s\n", SummaryJsonLine(result).c_str());
+  } else {
+    std::fputs(SummaryTable(result).c_str(), stdout);
+    std::printf("\nwrote %s/\n", o.out_dir.c_str());
+  }
+  return 0;
+}
+
+int BenchOrgCommand(const std::vector<std::string>& args) {
+  uint32_t employees = 10000;
+  int days = 30;
+  int threads = 1;
+  uint64_t seed = 1;
+  std::string base = "scenarios/baseline.textproto";
+  bool json = false;
+  Flags flags("usage: clawsim bench org [--employees N] [--days D] [--threads K] [--seed S] [--scenario FILE] [--json]\n"
+              "Runs FILE (default the baseline) with every team scaled so the organisation has about N employees.");
+  flags.AddUint32("employees", &employees, "employees (default 10000)");
+  flags.AddInt("days", &days, "simulated days (default 30)");
+  flags.AddInt("threads", &threads, "worker threads (default 1)");
+  flags.AddUint64("seed", &seed, "run seed (default 1)");
+  flags.AddString("scenario", &base, "scenario to scale (default scenarios/baseline.textproto)");
+  flags.AddBool("json", &json, "print one JSON object");
+  std::vector<std::string> positional;
+  Status s = flags.Parse(args, &positional);
+  if (flags.help_requested()) {
+    std::fputs(flags.Help().c_str(), stdout);
+    return 0;
+  }
+  if (s.ok() && !positional.empty()) s = Status::Error("unexpected argument '" + positional[0] + "'");
+  if (s.ok() && (employees == 0 || days < 1 || threads < 1)) s = Status::Error("--employees, --days and --threads must be positive");
+  scenario::LoadedScenario loaded;
+  if (s.ok()) s = LoadScaledScenario(base, employees, &loaded);
+  if (!s.ok()) {
+    std::fprintf(stderr, "clawsim bench org: %s\n", s.message().c_str());
+    return 2;
+  }
+  model::RunOptions ro;
+  ro.seed = seed;
+  ro.threads = threads;
+  ro.days = days;
+  ro.record_audit = false;
+  model::RunResult r;
+  s = model::RunOrganisation(&loaded, ro, {}, &r);
+  if (!s.ok()) {
+    std::fprintf(stderr, "clawsim bench org: %s\n", s.message().c_str());
+    return 1;
+  }
+  const double rate = r.summary.wall_s > 0 ? static_cast<double>(r.summary.events) / r.summary.wall_s : 0;
+  char fp[24];
+  std::snprintf(fp, sizeof fp, "%016llx", static_cast<unsigned long long>(r.summary.fingerprint));
+  if (json) {
+    JsonWriter w;
+    w.String("benchmark", "org").Uint("employees", r.summary.employees).Uint("agents", r.summary.agents)
+        .Int("days", days).Int("threads", threads).Uint("events", r.summary.events).Double("wall_s", r.summary.wall_s)
+        .Double("events_per_s", rate).Double("peak_rss_mib", PeakRssMib()).String("fingerprint", fp);
+    std::printf("%s\n", w.Finish().c_str());
+  } else {
+    std::printf("org  employees=%u agents=%u days=%d threads=%d\n", r.summary.employees, r.summary.agents, days, threads);
+    std::printf("  events            %llu\n", static_cast<unsigned long long>(r.summary.events));
+    std::printf("  wall time         %.2f s\n", r.summary.wall_s);
+    std::printf("  events per second %.3f M\n", rate / 1e6);
+    std::printf("  peak memory       %.0f MiB\n", PeakRssMib());
+    std::printf("  fingerprint       %s\n", fp);
+  }
+  return 0;
+}
+
+}  // namespace clawsim::cli

@@ -1,0 +1,226 @@
+#include "sim/cli/run_output.h"
+
+#include <google/protobuf/text_format.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include "mock_services/action.h"
+#include "mock_services/audit_log.h"
+#include "sim/run/output_dir.h"
+#include "sim/run/run_info.h"
+#include "sim/run/summary_json.h"
+#include "sim/scenario/compile.h"
+
+namespace clawsim::cli {
+namespace {
+
+using model::GateOutcome;
+
+GateOutcome ToGateOutcome(services::Decision d) {
+  switch (d) {
+    case services::Decision::kAllowed: return GateOutcome::kAllowed;
+    case services::Decision::kApproved:
+    case services::Decision::kAutoApproved: return GateOutcome::kAskedApproved;
+    case services::Decision::kRejected:
+    case services::Decision::kExpired:
+    case services::Decision::kOpenAtEnd: return GateOutcome::kAskedRejected;
+    case services::Decision::kDenied: return GateOutcome::kDenied;
+    case services::Decision::kRateLimited: return GateOutcome::kRateLimited;
+  }
+  return GateOutcome::kDenied;
+}
+
+// Targets share the LP layout: mailboxes (employees), then channels, then services, then
+// one entry for mail addresses outside the company.
+run::RunInfo MakeRunInfo(const scenario::LoadedScenario& loaded, const RunCommandOptions& o, run::TraceLevel trace,
+                         uint32_t days) {
+  const scenario::CompiledScenario& sc = loaded.compiled;
+  run::RunInfo info;
+  info.scenario_name = sc.name;
+  info.scenario_path = o.scenario_path;
+  google::protobuf::TextFormat::PrintToString(loaded.scenario, &info.scenario_textproto);
+  info.overrides = o.overrides;
+  info.seed = o.seed;
+  info.threads = o.threads;
+  info.days = days;
+  info.trace = trace;
+  for (const services::ActionInfo& a : services::kActionTable) info.action_names.emplace_back(a.name);
+  for (int i = 0; i < services::kNumOutcomes; ++i) info.outcome_names.emplace_back(services::OutcomeName(static_cast<services::Outcome>(i)));
+  info.event_kind_names = model::EventKindNames();
+  for (const scenario::Team& t : sc.organization.teams) info.team_names.push_back(t.name);
+  for (const scenario::ModelTier& t : sc.tiers) info.tier_names.push_back(t.name);
+  for (const scenario::Employee& e : sc.organization.employees) {
+    info.employee_names.push_back(e.name);
+    info.target_names.push_back("mailbox:" + e.name);
+    info.lp_names.push_back("employee:" + e.name);
+  }
+  for (const scenario::Channel& c : sc.chat.channels) {
+    info.target_names.push_back("channel:" + c.name);
+    info.lp_names.push_back("channel:" + c.name);
+  }
+  for (const scenario::Service& s : sc.deploy.services) {
+    info.target_names.push_back("service:" + s.name);
+    info.lp_names.push_back("service:" + s.name);
+  }
+  info.target_names.push_back("external");
+  return info;
+}
+
+uint32_t TargetIndex(const scenario::CompiledScenario& sc, const services::AuditRecord& r) {
+  const uint32_t employees = static_cast<uint32_t>(sc.organization.employees.size());
+  const uint32_t channels = static_cast<uint32_t>(sc.chat.channels.size());
+  const uint32_t external = employees + channels + static_cast<uint32_t>(sc.deploy.services.size());
+  switch (r.action) {
+    case services::Action::kChatRead:
+    case services::Action::kChatPost: return r.target < channels ? employees + r.target : external;
+    case services::Action::kDeployStaging:
+    case services::Action::kDeployProd:
+    case services::Action::kDeployRollback: return employees + channels + r.target;
+    default: return r.target < employees ? r.target : external;
+  }
+}
+
+}  // namespace
+
+Status RunAndWrite(scenario::LoadedScenario* loaded, const RunCommandOptions& o, model::RunResult* result) {
+  run::TraceLevel trace = run::TraceLevel::kAudit;
+  Status s = run::ParseTraceLevel(o.trace, &trace);
+  if (!s.ok()) return s;
+  const uint32_t days = static_cast<uint32_t>(o.days > 0 ? o.days : loaded->compiled.run.days);
+  run::OutputDir out;
+  s = out.Open(o.out_dir);
+  if (!s.ok()) return s;
+  s = out.run_file().WriteHeader(MakeRunInfo(*loaded, o, trace, days));
+  if (!s.ok()) return s;
+
+  const scenario::CompiledScenario compiled_at_start = loaded->compiled;
+  Status sink_status;
+  model::RunSinks sinks;
+  sinks.on_audit = [&](std::vector<services::AuditRecord>&& records) {
+    for (const services::AuditRecord& r : records) {
+      if (!sink_status.ok()) return;
+      run::AuditRecord a;
+      a.time_us = r.time_us;
+      a.agent_id = r.agent == services::kNoId ? run::kNoAgent : r.agent;
+      a.on_behalf_of_employee = r.on_behalf_of;
+      a.action = static_cast<uint32_t>(r.action);
+      a.target = TargetIndex(compiled_at_start, r);
+      a.decision = static_cast<uint32_t>(ToGateOutcome(r.decision));
+      a.outcome = static_cast<uint32_t>(r.outcome);
+      sink_status = out.run_file().AddAuditRecord(a);
+    }
+  };
+  sinks.on_trace = [&](std::vector<model::TracedEvent>&& events) {
+    for (const model::TracedEvent& e : events) {
+      if (!sink_status.ok()) return;
+      sink_status = out.run_file().AddTraceEvent(run::TraceEvent{e.time_us, e.lp, e.src_lp, e.src_seq, e.kind});
+    }
+  };
+  const auto start = std::chrono::steady_clock::now();
+  if (o.show_progress && o.progress != nullptr) {
+    sinks.on_progress = [&](uint32_t done, uint32_t total) {
+      o.progress(done, total, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    };
+  }
+  model::RunOptions ro;
+  ro.seed = o.seed;
+  ro.threads = o.threads;
+  ro.days = static_cast<int32_t>(days);
+  ro.record_audit = trace != run::TraceLevel::kNone;
+  ro.record_trace = trace == run::TraceLevel::kFull;
+  s = model::RunOrganisation(loaded, ro, sinks, result);
+  if (!s.ok()) return s;
+  if (!sink_status.ok()) return sink_status;
+  for (const model::DailyMetrics& d : result->daily) {
+    s = out.run_file().AddDailyRow(d);
+    if (!s.ok()) return s;
+  }
+  for (const model::EmployeeMetrics& e : result->employees) {
+    s = out.run_file().AddEmployeeRow(e);
+    if (!s.ok()) return s;
+  }
+  return out.Commit(result->summary, result->employees, result->daily, result->summary.wall_s);
+}
+
+std::string SummaryJsonLine(const model::RunResult& result) { return run::SummaryJson(result.summary); }
+
+std::string SummaryTable(const model::RunResult& r) {
+  const model::RunSummary& s = r.summary;
+  std::string out;
+  char line[256];
+  auto row = [&](const char* label, const char* fmt, auto... values) {
+    char value[160];
+    std::snprintf(value, sizeof value, fmt, values...);
+    std::snprintf(line, sizeof line, "  %-34s %s\n", label, value);
+    out += line;
+  };
+  std::snprintf(line, sizeof line, "%s: %u employees, %u agents, %u days, seed %llu, %d thread(s)\n", s.scenario.c_str(),
+                s.employees, s.agents, s.days, static_cast<unsigned long long>(s.seed), s.threads);
+  out += line;
+  out += "\ntokens and cost\n";
+  row("tokens", "%.3f M (%.3f M in, %.3f M out)", s.tokens.total_tokens() / 1e6, s.tokens.input_tokens / 1e6,
+      s.tokens.output_tokens / 1e6);
+  row("token cost", "$%.2f", s.tokens.cost_usd);
+  const char* purposes[] = {"useful", "overhead", "performative"};
+  for (int p = 0; p < model::kNumPurposes; ++p) {
+    const double share = s.tokens.total_tokens() == 0 ? 0 : 100.0 * s.tokens_by_purpose[p].total_tokens() / s.tokens.total_tokens();
+    char label[64];
+    std::snprintf(label, sizeof label, "  %s", purposes[p]);
+    row(label, "%5.1f%% of tokens, $%.2f", share, s.tokens_by_purpose[p].cost_usd);
+  }
+  for (const auto& [name, tally] : s.tokens_by_tier) {
+    char label[64];
+    std::snprintf(label, sizeof label, "  tier %s", name.c_str());
+    row(label, "%.3f M tokens, $%.2f", tally.total_tokens() / 1e6, tally.cost_usd);
+  }
+  out += "\nvalue and time\n";
+  row("value delivered", "$%.0f", s.value_usd);
+  row("value per token dollar", "%.1f", s.value_per_token_usd);
+  row("human hours saved by agents", "%.1f h", s.hours.saved_hours);
+  row("hours approving / fixing", "%.1f h / %.1f h", s.hours.approval_hours, s.hours.fixing_hours);
+  row("net value (value + saved - cost)", "$%.0f", s.net_value_usd);
+  row("items arrived / completed", "%llu / %llu", static_cast<unsigned long long>(s.items_arrived),
+      static_cast<unsigned long long>(s.items_completed));
+  row("mean lead time", "%.1f h", s.mean_lead_time_hours);
+  out += "\ndeploys (DORA)\n";
+  row("deployment frequency", "%.1f per day", s.dora.deployment_frequency_per_day);
+  row("lead time for changes", "%.1f h", s.dora.lead_time_for_changes_hours);
+  row("change failure rate", "%.1f%%", 100 * s.dora.change_failure_rate);
+  row("time to restore", "%.1f h", s.dora.time_to_restore_hours);
+  out += "\nsafety\n";
+  const auto g = [&](GateOutcome o) { return static_cast<unsigned long long>(s.gate[static_cast<int>(o)]); };
+  row("agent actions allowed", "%llu", g(GateOutcome::kAllowed));
+  row("asked: approved / rejected", "%llu / %llu", g(GateOutcome::kAskedApproved), g(GateOutcome::kAskedRejected));
+  row("denied / rate-limited", "%llu / %llu", g(GateOutcome::kDenied), g(GateOutcome::kRateLimited));
+  row("agent errors", "%llu", static_cast<unsigned long long>(s.agent_errors));
+  row("incidents", "%llu", static_cast<unsigned long long>(s.incidents));
+  row("data leaks", "%llu", static_cast<unsigned long long>(s.data_leaks));
+  out += "\nrun\n";
+  row("events", "%llu", static_cast<unsigned long long>(s.events));
+  row("wall time", "%.2f s", s.wall_s);
+  char fp[24];
+  std::snprintf(fp, sizeof fp, "%016llx", static_cast<unsigned long long>(s.fingerprint));
+  row("fingerprint", "%s", fp);
+  return out;
+}
+
+Status LoadScaledScenario(const std::string& path, uint32_t employees, scenario::LoadedScenario* out) {
+  Status s = scenario::LoadScenario(path, {}, out);
+  if (!s.ok()) return s;
+  auto* org = out->scenario.mutable_organization();
+  double total = 0;
+  for (const auto& t : org->teams()) total += t.size();
+  if (total <= 0) return Status::Error(path + ": has no generated teams to scale");
+  const double factor = employees / total;
+  for (auto& t : *org->mutable_teams()) {
+    const int size = std::max(1, static_cast<int>(std::lround(t.size() * factor)));
+    t.set_size(size);
+    t.set_managers(std::min(t.managers(), size));
+  }
+  out->scenario.clear_interventions();
+  return scenario::CompileScenario(out->scenario, &out->compiled);
+}
+
+}  // namespace clawsim::cli

@@ -1,0 +1,39 @@
+// Running a scenario and writing its outputs (run file, summary.json, employees.csv,
+// daily.csv) for `clawsim run`, and the readable summary it prints.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/common/status.h"
+#include "sim/model/runner.h"
+#include "sim/scenario/load.h"
+
+namespace clawsim::cli {
+
+struct RunCommandOptions {
+  std::string scenario_path;
+  std::vector<std::string> overrides;  // --set PATH=VALUE, in order
+  uint64_t seed = 1;
+  int threads = 1;
+  int days = 0;                         // 0: the scenario's
+  std::string out_dir;
+  std::string trace = "audit";          // none | audit | full
+  bool show_progress = false;
+  void (*progress)(uint32_t done, uint32_t total, double elapsed_s) = nullptr;
+};
+
+// Runs the scenario and commits every output into o.out_dir; nothing is left half-written.
+Status RunAndWrite(scenario::LoadedScenario* loaded, const RunCommandOptions& o, model::RunResult* result);
+
+// The summary as one JSON line (the keys of summary.json).
+std::string SummaryJsonLine(const model::RunResult& result);
+// The summary as a readable table.
+std::string SummaryTable(const model::RunResult& result);
+
+// Loads `path` with every generated team's size scaled so the organisation has about
+// `employees` people (for `clawsim bench org`).
+Status LoadScaledScenario(const std::string& path, uint32_t employees, scenario::LoadedScenario* out);
+
+}  // namespace clawsim::cli

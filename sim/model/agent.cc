@@ -1,0 +1,467 @@
+// Agents on the employee LP: heartbeats, cron jobs, event reactions, memory and dreaming,
+// skill invocations with their token cost, and actions through the permission gate.
+#include <algorithm>
+#include <cmath>
+
+#include "sim/model/org_model.h"
+
+namespace clawsim::model {
+namespace {
+
+using scenario::SkillKind;
+
+TimeUs MinutesToUs(double minutes) { return static_cast<TimeUs>(minutes * static_cast<double>(engine::kUsPerMinute)); }
+
+// Removes the human task of kind `kind` with id `ref`; false when the human already did it.
+bool TakeTask(EmployeeState& s, TaskKind kind, uint32_t ref, Task* out) {
+  auto& q = s.queues[static_cast<int>(kind)];
+  auto it = std::find_if(q.begin(), q.end(), [&](const Task& t) { return t.ref == ref; });
+  if (it == q.end()) return false;
+  if (out != nullptr) *out = *it;
+  q.erase(it);
+  return true;
+}
+
+Task* FindTask(EmployeeState& s, TaskKind kind, uint32_t ref) {
+  auto& q = s.queues[static_cast<int>(kind)];
+  auto it = std::find_if(q.begin(), q.end(), [&](const Task& t) { return t.ref == ref; });
+  return it == q.end() ? nullptr : &*it;
+}
+
+}  // namespace
+
+double OrgModel::ErrorProbability(const scenario::AgentProfile& p, const scenario::Skill& k) const {
+  const double e = sc().tiers[p.tier].error_rate * k.error_rate_multiplier * sc().threats.agent_error_rate_multiplier;
+  return std::clamp(e, 0.0, 1.0);
+}
+
+void OrgModel::CountGate(EmployeeState& s, services::Decision d) {
+  GateOutcome g = GateOutcome::kDenied;
+  switch (d) {
+    case services::Decision::kAllowed: g = GateOutcome::kAllowed; break;
+    case services::Decision::kApproved:
+    case services::Decision::kAutoApproved: g = GateOutcome::kAskedApproved; break;
+    case services::Decision::kRejected:
+    case services::Decision::kExpired:
+    case services::Decision::kOpenAtEnd: g = GateOutcome::kAskedRejected; break;
+    case services::Decision::kDenied: g = GateOutcome::kDenied; break;
+    case services::Decision::kRateLimited: g = GateOutcome::kRateLimited; break;
+  }
+  ++s.m.gate[static_cast<int>(g)];
+}
+
+void OrgModel::Charge(EmployeeState& s, uint32_t slot, scenario::TierId tier, scenario::SkillId skill, Trigger trigger,
+                      scenario::Purpose purpose, int64_t input_tokens, int64_t output_tokens) {
+  (void)slot;
+  const scenario::ModelTier& t = sc().tiers[tier];
+  input_tokens = std::min<int64_t>(input_tokens, t.context_window_tokens);
+  TokenTally tally;
+  tally.input_tokens = static_cast<uint64_t>(input_tokens);
+  tally.output_tokens = static_cast<uint64_t>(output_tokens);
+  tally.cost_usd = t.CostUsd(input_tokens, output_tokens);
+  tally.invocations = 1;
+  s.m.tokens_by_purpose[static_cast<int>(purpose)].Add(tally);
+  s.m.tokens_by_trigger[static_cast<int>(trigger)].Add(tally);
+  s.tokens_by_tier[tier].Add(tally);
+  if (skill != kNoId) s.tokens_by_skill[skill].Add(tally);
+}
+
+void OrgModel::PlanAgentDay(Ctx& ctx, EmployeeState& s, TimeUs day_start_us, bool working_day) {
+  for (uint32_t slot = 0; slot < s.agents.size(); ++slot) {
+    const AgentState& a = s.agents[slot];
+    const scenario::AgentProfile& p = sc().profiles[a.profile];
+    Payload pl;
+    pl.a = slot;
+    if (p.heartbeat.enabled && p.heartbeat.interval_us > 0 && (working_day || !p.heartbeat.working_days_only)) {
+      // Stagger agents inside the first interval so the platform does not see a thundering herd.
+      const TimeUs offset = static_cast<TimeUs>((uint64_t{a.agent_id} * 2654435761ULL) % static_cast<uint64_t>(p.heartbeat.interval_us));
+      const TimeUs first = p.heartbeat.active_start_us + offset;
+      if (first < p.heartbeat.active_end_us) ctx.SendSelf(first, kHeartbeat, pl);
+    }
+    for (uint32_t j = 0; j < p.cron.size(); ++j) {
+      const scenario::CronJob& job = p.cron[j];
+      if (!working_day && job.working_days_only) continue;
+      pl.b = j;
+      ctx.SendSelf(job.at_us, kCron, pl);
+    }
+    if (p.memory.consolidate) ctx.SendSelf(p.memory.consolidate_at_us, kDream, pl);
+  }
+  (void)day_start_us;
+}
+
+void OrgModel::OnHeartbeat(Ctx& ctx, EmployeeState& s, uint32_t slot) {
+  AgentState& a = s.agents[slot];
+  const scenario::AgentProfile& p = sc().profiles[a.profile];
+  const scenario::Heartbeat& hb = p.heartbeat;
+  const TimeUs time_of_day = ctx.now_us() % engine::kUsPerDay;
+  if (time_of_day + hb.interval_us < hb.active_end_us) ctx.SendSelf(hb.interval_us, kHeartbeat, Payload{slot, 0, 0, 0, 0, 0});
+  // Read the checklist; if the heartbeat's skill finds work, run it, else it is a quiet cycle.
+  if (hb.skill != kNoId && Invoke(ctx, s, slot, hb.skill, Trigger::kHeartbeat, sc().skills[hb.skill].purpose, hb.checklist_tokens) > 0) {
+    return;
+  }
+  const int64_t memory = a.memory_tokens;
+  Charge(s, slot, p.tier, kNoId, Trigger::kHeartbeat, scenario::Purpose::kOverhead, hb.checklist_tokens + memory,
+         hb.quiet_output_tokens);
+  a.memory_tokens = std::min(p.memory.max_tokens, a.memory_tokens + p.memory.tokens_per_invocation / 4);
+}
+
+void OrgModel::OnCron(Ctx& ctx, EmployeeState& s, uint32_t slot, uint32_t job_index) {
+  const scenario::AgentProfile& p = sc().profiles[s.agents[slot].profile];
+  const scenario::CronJob& job = p.cron[job_index];
+  if (job.every_us > 0 && (ctx.now_us() % engine::kUsPerDay) + job.every_us < engine::kUsPerDay) {
+    ctx.SendSelf(job.every_us, kCron, Payload{slot, job_index, 0, 0, 0, 0});
+  }
+  if (job.skill != kNoId) Invoke(ctx, s, slot, job.skill, Trigger::kCron, job.purpose, 0);
+}
+
+void OrgModel::OnDream(Ctx& ctx, EmployeeState& s, uint32_t slot) {
+  (void)ctx;
+  AgentState& a = s.agents[slot];
+  const scenario::Memory& mem = sc().profiles[a.profile].memory;
+  // The day's notes join memory, then consolidation rewrites it shorter.
+  a.memory_tokens = std::min(mem.max_tokens, a.memory_tokens + mem.tokens_per_day);
+  const int64_t kept = static_cast<int64_t>(static_cast<double>(a.memory_tokens) * mem.retain_fraction);
+  Charge(s, slot, mem.consolidation_tier, kNoId, Trigger::kDreaming, scenario::Purpose::kOverhead, a.memory_tokens, kept);
+  a.memory_tokens = std::max<int64_t>(kept, mem.initial_tokens / 2);
+}
+
+void OrgModel::OnAgentEvent(Ctx& ctx, EmployeeState& s, scenario::Event event) {
+  for (uint32_t slot = 0; slot < s.agents.size(); ++slot) {
+    AgentState& a = s.agents[slot];
+    const scenario::AgentProfile& p = sc().profiles[a.profile];
+    for (const scenario::EventTrigger& trig : p.triggers) {
+      if (trig.event != event || trig.skill == kNoId) continue;
+      if (a.last_trigger_us >= 0 && ctx.now_us() - a.last_trigger_us < trig.debounce_us) continue;
+      const TimeUs tod = ctx.now_us() % engine::kUsPerDay;
+      if (trig.active_hours_only && (tod < p.heartbeat.active_start_us || tod >= p.heartbeat.active_end_us)) continue;
+      a.last_trigger_us = ctx.now_us();
+      Invoke(ctx, s, slot, trig.skill, Trigger::kEvent, sc().skills[trig.skill].purpose, 0);
+    }
+  }
+}
+
+uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::SkillId skill_id, Trigger trigger,
+                          scenario::Purpose purpose, int64_t extra_input_tokens) {
+  AgentState& a = s.agents[slot];
+  const scenario::AgentProfile& p = sc().profiles[a.profile];
+  const scenario::Skill& k = sc().skills[skill_id];
+  engine::Rng& rng = ctx.rng();
+  const double err = ErrorProbability(p, k);
+  const uint32_t max_items = static_cast<uint32_t>(std::max(0, k.max_items));
+
+  // What there is to work on.
+  uint32_t items = 0;
+  switch (k.kind) {
+    case SkillKind::kEmailTriage: items = static_cast<uint32_t>(std::min<size_t>(s.inbox_untriaged.size(), max_items)); break;
+    case SkillKind::kChatAnswer: items = static_cast<uint32_t>(std::min<size_t>(s.chat_unanswered.size(), max_items)); break;
+    case SkillKind::kCodeHelp: items = static_cast<uint32_t>(std::min<size_t>(s.queues[static_cast<int>(TaskKind::kCode)].size(), max_items)); break;
+    case SkillKind::kDeployMonitor: items = trigger == Trigger::kEvent ? 1 : 0; break;
+    case SkillKind::kDeployTrigger:
+    case SkillKind::kDailyBriefing:
+    case SkillKind::kSummary: items = 1; break;
+  }
+  if (items == 0 && trigger == Trigger::kHeartbeat) return 0;  // the caller charges a quiet cycle
+
+  const int64_t input = extra_input_tokens + k.base_input_tokens + (k.reads_memory ? a.memory_tokens : 0) +
+                        k.input_tokens_per_item * static_cast<int64_t>(items);
+  const int64_t output = k.output_tokens * std::max<int64_t>(1, items);
+  Charge(s, slot, p.tier, skill_id, trigger, purpose, input, output);
+  a.memory_tokens = std::min(p.memory.max_tokens, a.memory_tokens + p.memory.tokens_per_invocation);
+  const double saved_hours_per_item = k.minutes_saved_per_item / 60.0;
+
+  switch (k.kind) {
+    case SkillKind::kEmailTriage:
+      for (uint32_t i = 0; i < items; ++i) {
+        const Task mail = s.inbox_untriaged.front();
+        s.inbox_untriaged.pop_front();
+        if (FindTask(s, TaskKind::kEmail, mail.ref) == nullptr) continue;  // the human got there first
+        if (rng.Bernoulli(err)) {
+          ++s.m.agent_errors;
+          switch (k.error_effect) {
+            case scenario::ErrorEffect::kMissedItem:
+            case scenario::ErrorEffect::kNoEffect: break;
+            case scenario::ErrorEffect::kWrongRecipient:
+              AgentAct(ctx, s, slot, services::Action::kEmailSendExternal, mail, true, mail.other);
+              break;
+            default:
+              AgentAct(ctx, s, slot, (mail.flags & kMailExternal) ? services::Action::kEmailSendExternal
+                                                                  : services::Action::kEmailSendInternal,
+                       mail, true, mail.other);
+          }
+          continue;
+        }
+        if (mail.flags & kMailSpam) {
+          TakeTask(s, TaskKind::kEmail, mail.ref, nullptr);  // archived: the human never sees it
+          s.m.hours.saved_hours += mail.effort_minutes / 60.0;
+          continue;
+        }
+        AgentAct(ctx, s, slot, (mail.flags & kMailExternal) ? services::Action::kEmailSendExternal
+                                                            : services::Action::kEmailSendInternal,
+                 mail, false, mail.other);
+      }
+      break;
+    case SkillKind::kChatAnswer:
+      for (uint32_t i = 0; i < items; ++i) {
+        const Task ask = s.chat_unanswered.front();
+        s.chat_unanswered.pop_front();
+        if (FindTask(s, TaskKind::kChat, ask.ref) == nullptr) continue;
+        const bool bad = rng.Bernoulli(err);
+        if (bad) ++s.m.agent_errors;
+        const scenario::TeamId team = sc().organization.employees[ctx.lp()].team;
+        const uint32_t channel = team == kNoId || team >= sc().chat.team_channel.size() ? kNoTarget : sc().chat.team_channel[team];
+        if (channel != kNoTarget) AgentAct(ctx, s, slot, services::Action::kChatPost, ask, bad, channel);
+      }
+      break;
+    case SkillKind::kCodeHelp: {
+      auto& q = s.queues[static_cast<int>(TaskKind::kCode)];
+      for (uint32_t i = 0; i < items && i < q.size(); ++i) {
+        Task& change = q[i];
+        if (rng.Bernoulli(err)) {
+          ++s.m.agent_errors;
+          change.quality *= 0.7;  // plausible-looking but wrong code
+          continue;
+        }
+        const double saved = std::min(k.minutes_saved_per_item, change.effort_minutes * 0.5);
+        change.effort_minutes -= saved;
+        s.m.hours.saved_hours += saved / 60.0;
+      }
+      break;
+    }
+    case SkillKind::kDeployMonitor:
+      if (rng.Bernoulli(err)) {
+        ++s.m.agent_errors;
+        Enqueue(ctx, s, Task{TaskKind::kFix, 0, k.error_cost_minutes, ctx.now_us(), 0, 0, 0, 0});
+      } else {
+        s.m.hours.saved_hours += saved_hours_per_item;
+      }
+      break;
+    case SkillKind::kDailyBriefing:
+      if (rng.Bernoulli(err)) {
+        ++s.m.agent_errors;
+      } else {
+        s.m.hours.saved_hours += saved_hours_per_item;
+      }
+      break;
+    case SkillKind::kDeployTrigger:
+      break;  // the caller acts (it knows the change)
+    case SkillKind::kSummary: {
+      // A summary nobody asked for, posted where the team has to scroll past it.
+      const scenario::TeamId team = sc().organization.employees[ctx.lp()].team;
+      const uint32_t channel = team == kNoId || team >= sc().chat.team_channel.size() ? kNoTarget : sc().chat.team_channel[team];
+      if (channel != kNoTarget && k.MayRequest(scenario::Action::kChatPost)) {
+        Task noise;
+        noise.kind = TaskKind::kChat;
+        noise.flags = kPostNoise;
+        noise.ref = UINT32_MAX;
+        AgentAct(ctx, s, slot, services::Action::kChatPost, noise, false, channel);
+      }
+      break;
+    }
+  }
+  return items;
+}
+
+void OrgModel::AgentAct(Ctx& ctx, EmployeeState& s, uint32_t slot, services::Action action, const Task& item, bool bad,
+                        uint32_t target) {
+  const EmployeeId self = ctx.lp();
+  AgentState& a = s.agents[slot];
+  const scenario::Employee& owner = sc().organization.employees[self];
+  services::GateRequest req;
+  req.actor.agent = a.agent_id;
+  req.actor.profile = a.profile;
+  req.actor.employee = self;
+  req.actor.role = static_cast<uint32_t>(owner.role);
+  req.actor.team = owner.team;
+  req.action = action;
+  req.target.id = target;
+  req.now_us = ctx.now_us();
+  switch (action) {
+    case services::Action::kChatPost:
+      req.target.team = target < sc().chat.channels.size() && !sc().chat.channels[target].teams.empty()
+                            ? sc().chat.channels[target].teams[0]
+                            : kNoId;
+      break;
+    case services::Action::kDeployStaging:
+    case services::Action::kDeployProd:
+    case services::Action::kDeployRollback:
+      if (target < sc().deploy.services.size()) {
+        req.target.team = sc().deploy.services[target].owner_team;
+        req.target.transitive_dependents = static_cast<uint32_t>(sc().deploy.services[target].blast_radius);
+        req.target.in_freeze = sc().deploy.InFreeze(ctx.now_us());
+      }
+      break;
+    default:
+      if (target != kNoId && target < world_->num_employees) {
+        req.target.owner = target;
+        req.target.team = sc().organization.employees[target].team;
+      }
+  }
+  const services::GateResult g = world_->policy.Decide(req, &a.rates, &s.human_rates);
+  switch (g.verdict) {
+    case services::Verdict::kAllow:
+      ExecuteAgentAction(ctx, s, action, item, bad, target, a.agent_id, services::Decision::kAllowed, g.rule);
+      return;
+    case services::Verdict::kAsk: {
+      PendingAsk ask;
+      ask.id = s.next_ask++;
+      ask.agent_slot = slot;
+      ask.action = action;
+      ask.bad = bad;
+      ask.item = item;
+      ask.target = target;
+      ask.asked_us = ctx.now_us();
+      s.asks.push_back(ask);
+      const EmployeeId approver = g.approver == kNoId || g.approver >= world_->num_employees
+                                      ? world_->employees[self].approver
+                                      : g.approver;
+      Task t;
+      t.kind = TaskKind::kApproval;
+      t.effort_minutes = sc().approvals.minutes_per_approval;
+      t.arrived_us = ctx.now_us();
+      t.ref = ask.id;
+      t.other = self;
+      t.flags = bad ? 1 : 0;
+      if (approver == self) {
+        Enqueue(ctx, s, t);
+      } else {
+        ctx.Send(approver, Net(0), kApprovalRequest, Payload{self, ask.id, bad ? 1u : 0u, 0, 0, 0});
+      }
+      ctx.SendSelf(sc().approvals.timeout_us, kApprovalTimeout, Payload{0, ask.id, 0, 0, 0, 0});
+      return;
+    }
+    case services::Verdict::kDeny:
+    case services::Verdict::kRateLimited: {
+      const services::Decision d = g.verdict == services::Verdict::kDeny ? services::Decision::kDenied
+                                                                       : services::Decision::kRateLimited;
+      services::AuditRecord rec;
+      rec.time_us = ctx.now_us();
+      rec.agent = a.agent_id;
+      rec.on_behalf_of = self;
+      rec.target = target;
+      rec.rule = g.rule;
+      rec.action = action;
+      rec.decision = d;
+      rec.outcome = services::Outcome::kNotExecuted;
+      Audit(s.audit, rec);
+      CountGate(s, d);
+      // A refused reply still leaves a useful draft when the agent was right.
+      if (!bad && (action == services::Action::kEmailSendInternal || action == services::Action::kEmailSendExternal)) {
+        if (Task* t = FindTask(s, TaskKind::kEmail, item.ref)) {
+          const double saved = std::min(t->effort_minutes * 0.5, sc().skills.empty() ? 0.0 : t->effort_minutes * 0.3);
+          t->effort_minutes -= saved;
+          s.m.hours.saved_hours += saved / 60.0;
+        }
+      }
+      if (action == services::Action::kDeployProd || action == services::Action::kDeployStaging) {
+        Task change = item;
+        change.kind = TaskKind::kDeploy;
+        change.effort_minutes = 10;
+        s.m.hours.saved_hours -= 10.0 / 60.0;  // the saving credited up front did not happen
+        Enqueue(ctx, s, change);
+      }
+      return;
+    }
+  }
+}
+
+void OrgModel::ExecuteAgentAction(Ctx& ctx, EmployeeState& s, services::Action action, const Task& item, bool bad,
+                                  uint32_t target, uint32_t agent_id, services::Decision decision, uint16_t rule) {
+  const EmployeeId self = ctx.lp();
+  services::AuditRecord rec;
+  rec.time_us = ctx.now_us();
+  rec.agent = agent_id;
+  rec.on_behalf_of = self;
+  rec.target = target;
+  rec.rule = rule;
+  rec.action = action;
+  rec.decision = decision;
+  rec.outcome = services::Outcome::kDone;
+  CountGate(s, decision);
+  const double error_minutes = 15;
+  switch (action) {
+    case services::Action::kEmailSendInternal:
+    case services::Action::kEmailSendExternal: {
+      if (bad) {
+        // A wrong reply went out: someone has to apologise and fix it; sensitive mail that
+        // leaves the company is a leak.
+        if (action == services::Action::kEmailSendExternal && (item.flags & kMailSensitive)) {
+          rec.outcome = services::Outcome::kDataLeaked;
+          ++s.data_leaks;
+        }
+        Enqueue(ctx, s, Task{TaskKind::kFix, 0, error_minutes, ctx.now_us(), 0, 0, 0, 0});
+        break;
+      }
+      Task task;
+      if (TakeTask(s, TaskKind::kEmail, item.ref, &task)) {
+        s.m.hours.saved_hours += task.effort_minutes / 60.0;
+        CompleteItem(ctx, s, task, true);
+      }
+      break;
+    }
+    case services::Action::kChatPost: {
+      Payload p;
+      p.a = self;
+      p.b = kNoId;
+      p.c = kPostByAgent | ((item.flags & kPostNoise) ? kPostNoise : 0) | (bad ? kPostNoise : 0);
+      ctx.Send(world_->ChannelLp(target), Net(sc().chat.delivery_latency_us), kChatPost, p);
+      if (item.ref == UINT32_MAX) break;  // a post that answers nobody
+      if (bad) {
+        Enqueue(ctx, s, Task{TaskKind::kFix, 0, error_minutes, ctx.now_us(), 0, 0, 0, 0});
+        break;
+      }
+      Task task;
+      if (TakeTask(s, TaskKind::kChat, item.ref, &task)) {
+        s.m.hours.saved_hours += task.effort_minutes / 60.0;
+        CompleteItem(ctx, s, task, true);
+      }
+      break;
+    }
+    case services::Action::kDeployStaging:
+    case services::Action::kDeployProd:
+      rec.outcome = services::Outcome::kStarted;
+      RequestDeploy(ctx, s, item, agent_id + 1);
+      break;
+    default:
+      break;
+  }
+  Audit(s.audit, rec);
+}
+
+void OrgModel::OnApprovalDecision(Ctx& ctx, EmployeeState& s, uint32_t ask_id, bool approved, bool timed_out) {
+  auto it = std::find_if(s.asks.begin(), s.asks.end(), [&](const PendingAsk& a) { return a.id == ask_id; });
+  if (it == s.asks.end()) return;  // already resolved: the first of answer and timeout wins
+  const PendingAsk ask = *it;
+  s.asks.erase(it);
+  services::Decision d;
+  if (timed_out) {
+    d = sc().approvals.auto_approve_on_timeout ? services::Decision::kAutoApproved : services::Decision::kExpired;
+  } else {
+    d = approved ? services::Decision::kApproved : services::Decision::kRejected;
+  }
+  if (services::Admits(d)) {
+    ExecuteAgentAction(ctx, s, ask.action, ask.item, ask.bad, ask.target, s.agents[ask.agent_slot].agent_id, d,
+                       services::kNoRule);
+    return;
+  }
+  services::AuditRecord rec;
+  rec.time_us = ctx.now_us();
+  rec.agent = s.agents[ask.agent_slot].agent_id;
+  rec.on_behalf_of = ctx.lp();
+  rec.target = ask.target;
+  rec.rule = services::kNoRule;
+  rec.action = ask.action;
+  rec.decision = d;
+  rec.outcome = services::Outcome::kNotExecuted;
+  Audit(s.audit, rec);
+  CountGate(s, d);
+  if (ask.action == services::Action::kDeployProd || ask.action == services::Action::kDeployStaging) {
+    Task change = ask.item;
+    change.kind = TaskKind::kDeploy;
+    change.effort_minutes = 10;
+    s.m.hours.saved_hours -= 10.0 / 60.0;
+    Enqueue(ctx, s, change);
+  }
+  (void)MinutesToUs;
+}
+
+}  // namespace clawsim::model

@@ -1,0 +1,241 @@
+// OrgModel: the organisation on the engine. One LP per employee (the human, their agents,
+// their mailbox and approval queue), one per chat channel, one per deployable service.
+//
+// Flow of work (all of it through events):
+//   day start -> work items arrive in working hours (email, chat requests, code changes)
+//   email: colleagues send internal mail (sender LP -> recipient LP), outsiders send the rest
+//   chat: a requester posts in the team channel mentioning a teammate (channel LP forwards)
+//   code: the author writes it, a teammate reviews it, then it is deployed through the
+//         service LP's pipeline (build, staging, canary, prod); a bad change in prod opens an
+//         incident that spreads to dependent services along the dependency graph
+//   agents: wake on a heartbeat, run cron jobs, react to events, grow and consolidate memory;
+//         every invocation costs tokens; every action they take passes the permission gate,
+//         and "ask" sends an approval request to a human approver's queue.
+// Humans work one task at a time, in working hours, highest priority first.
+//
+// Threading: Handle runs on engine workers; it touches only the state of ctx.lp() and the
+// read-only World. Metrics are per-LP and merged serially by the runner.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+#include "mock_services/audit_log.h"
+#include "mock_services/policy.h"
+#include "sim/engine/engine.h"
+#include "sim/model/metrics.h"
+#include "sim/model/world.h"
+
+namespace clawsim::model {
+
+using engine::UsToHours;
+inline constexpr uint32_t kNoTarget = UINT32_MAX;
+
+struct Payload {
+  uint32_t a = 0;
+  uint32_t b = 0;
+  uint32_t c = 0;
+  uint32_t d = 0;
+  double x = 0;
+  TimeUs t = 0;
+};
+
+enum EventKind : uint32_t {
+  kDayStart,          // self, 00:00 each day: plan the day
+  kWorkStart,         // self: the human arrives at work
+  kWorkArrive,        // self: a work item arrives; a = stream (WorkStream below)
+  kHumanDone,         // self: the human finished the current task
+  kHeartbeat,         // self: a = agent slot
+  kCron,              // self: a = agent slot, b = cron job index
+  kDream,             // self: a = agent slot (nightly memory consolidation)
+  kEmailDeliver,      // employee -> employee: a = sender, b = mail flags, x = value, t = created
+  kChatPost,          // employee -> channel: a = poster, b = mentioned employee or kNoId, c = post flags, x = value
+  kChatMention,       // channel -> employee: a = asker, x = value, t = created
+  kReviewRequest,     // author -> reviewer: a = author, b = change, x = quality, t = created
+  kReviewDone,        // reviewer -> author: a = reviewer, b = change, c = 1 if sent back
+  kDeployRequest,     // employee -> service: a = author, b = change, x = quality, t = created, c = agent + 1 or 0
+  kStageDone,         // service self: a = author, b = change, c = stage index, x = quality, t = created
+  kPipelineResult,    // service -> author: a = service, b = change, c = PipelineResult, x = quality, t = created
+  kIncidentSpread,    // service -> dependent service: a = severity index
+  kIncidentRestored,  // service self: a = 1 if the incident started here from a deploy
+  kIncidentPage,      // service -> responder: x = responder minutes
+  kApprovalRequest,   // requester -> approver: a = requester, b = ask id, c = 1 if the request is bad
+  kApprovalDecision,  // approver -> requester: b = ask id, c = 1 approved
+  kApprovalTimeout,   // self: b = ask id
+};
+
+enum class WorkStream : uint32_t { kExternalEmail, kInternalEmail, kChatRequest, kCodeChange };
+inline constexpr uint32_t kMailExternal = 1, kMailSpam = 2, kMailSensitive = 4;     // mail flags
+inline constexpr uint32_t kPostByAgent = 1, kPostNoise = 2, kPostSensitive = 4;   // chat post flags
+enum class PipelineResult : uint32_t { kInProd, kFailed, kRefused };
+
+enum class TaskKind : uint8_t { kApproval, kIncident, kReview, kFix, kChat, kEmail, kCode, kRework, kDeploy };
+inline constexpr int kNumTaskKinds = 9;
+
+struct Task {
+  TaskKind kind = TaskKind::kEmail;
+  double value_usd = 0;
+  double effort_minutes = 0;
+  TimeUs arrived_us = 0;   // when the underlying item arrived (for lead times)
+  uint32_t ref = 0;        // change id, ask id, asker...
+  uint32_t other = 0;      // author, requester...
+  double quality = 0;      // code changes
+  uint32_t flags = 0;      // mail flags; for approvals, 1 if the request is bad
+};
+
+// An agent action waiting for a human's approval.
+struct PendingAsk {
+  uint32_t id = 0;
+  uint32_t agent_slot = 0;
+  services::Action action = services::Action::kEmailRead;
+  bool bad = false;        // the agent erred: approving it lets the error through
+  bool open = true;
+  Task item;               // the work item the action completes
+  uint32_t target = 0;
+  TimeUs asked_us = 0;
+};
+
+struct AgentState {
+  uint32_t agent_id = 0;
+  scenario::ProfileId profile = 0;
+  int64_t memory_tokens = 0;
+  TimeUs last_trigger_us = -1;  // for debounce
+  services::RateState rates;
+};
+
+struct EmployeeState {
+  std::array<std::deque<Task>, kNumTaskKinds> queues;  // by priority (TaskKind order)
+  std::deque<Task> inbox_untriaged;                    // mail the agents have not read yet
+  std::deque<Task> chat_unanswered;                    // mentions the agents have not read yet
+  Task current;
+  bool busy = false;
+  TimeUs work_end_us = 0;
+  bool at_work = false;
+  std::vector<AgentState> agents;
+  services::RateState human_rates;
+  std::vector<PendingAsk> asks;
+  std::vector<Task> changes_in_flight;  // code changes in review or in a pipeline, by ref
+  uint32_t next_item = 0;               // ids of this employee's mail and chat items
+  uint32_t next_ask = 0;
+  uint32_t next_change = 0;
+  double approvals_today = 0;
+  // Measurements (cumulative over the run).
+  EmployeeMetrics m;
+  std::vector<TokenTally> tokens_by_tier;
+  std::vector<TokenTally> tokens_by_skill;
+  uint64_t items_arrived = 0;
+  double lead_time_hours_sum = 0;
+  uint64_t deploys_requested = 0;
+  uint64_t data_leaks = 0;
+  services::AuditLog audit;
+};
+
+struct ChannelState {
+  uint64_t messages = 0;
+  uint64_t noise_messages = 0;
+  uint64_t exposures = 0;
+  services::AuditLog audit;
+};
+
+struct ServiceState {
+  uint32_t version = 0;
+  uint32_t active_incidents = 0;
+  uint64_t pipelines = 0;
+  uint64_t pipeline_failures = 0;
+  uint64_t prod_deploys = 0;
+  uint64_t failed_prod_deploys = 0;   // caused an incident
+  uint64_t incidents = 0;             // opened here, from a deploy or spread
+  double lead_time_hours_sum = 0;     // of prod deploys
+  double restore_hours_sum = 0;       // of restored incidents
+  uint64_t restored = 0;
+  services::AuditLog audit;
+};
+
+class OrgModel {
+ public:
+  using Payload = model::Payload;
+  using Ctx = engine::Context<Payload>;
+  using Ev = engine::Event<Payload>;
+
+  explicit OrgModel(const World* world);
+
+  // Schedules each employee's first day start. Call once before running.
+  template <class Engine>
+  void ScheduleStart(Engine& engine) {
+    for (uint32_t e = 0; e < world_->num_employees; ++e) engine.Schedule(e, 0, kDayStart);
+  }
+
+  void Handle(Ctx& ctx, const Ev& ev);
+
+  // Read between RunUntil calls (serially).
+  const std::vector<EmployeeState>& employees() const { return employees_; }
+  const std::vector<ChannelState>& channels() const { return channels_; }
+  const std::vector<ServiceState>& services() const { return services_; }
+  // The world may be rebuilt between RunUntil calls (interventions).
+  void set_world(const World* world) { world_ = world; }
+  // Whether gate decisions are kept as audit records (counts are kept either way).
+  void set_record_audit(bool on) { record_audit_ = on; }
+  // Hands over the audit records written since the last call, merged in (time, LP, seq)
+  // order, and starts empty logs. Serial only.
+  std::vector<services::AuditRecord> TakeAuditRecords();
+  // Rebuilds every agent's and employee's rate-limit state after the policy changed.
+  void ResetRateStates();
+
+ private:
+  const scenario::CompiledScenario& sc() const { return *world_->scenario; }
+
+  // Employee LP.
+  void OnDayStart(Ctx& ctx, EmployeeState& s);
+  void OnWorkArrive(Ctx& ctx, EmployeeState& s, const Ev& ev);
+  void OnEmail(Ctx& ctx, EmployeeState& s, const Ev& ev);
+  void OnChatMention(Ctx& ctx, EmployeeState& s, const Ev& ev);
+  void OnHumanDone(Ctx& ctx, EmployeeState& s);
+  void OnReviewDone(Ctx& ctx, EmployeeState& s, const Ev& ev);
+  void OnPipelineResult(Ctx& ctx, EmployeeState& s, const Ev& ev);
+  void OnApprovalRequest(Ctx& ctx, EmployeeState& s, const Ev& ev);
+  void OnApprovalDecision(Ctx& ctx, EmployeeState& s, uint32_t ask_id, bool approved, bool timed_out);
+  void Enqueue(Ctx& ctx, EmployeeState& s, const Task& task);
+  void TryStartTask(Ctx& ctx, EmployeeState& s);
+  void FinishTask(Ctx& ctx, EmployeeState& s, const Task& task);
+  void CompleteItem(Ctx& ctx, EmployeeState& s, const Task& item, bool by_agent);
+  void RequestDeploy(Ctx& ctx, EmployeeState& s, const Task& change, uint32_t agent_plus_one);
+
+  // Agents (agent.cc).
+  void PlanAgentDay(Ctx& ctx, EmployeeState& s, TimeUs day_start_us, bool working_day);
+  void OnHeartbeat(Ctx& ctx, EmployeeState& s, uint32_t slot);
+  void OnCron(Ctx& ctx, EmployeeState& s, uint32_t slot, uint32_t job);
+  void OnDream(Ctx& ctx, EmployeeState& s, uint32_t slot);
+  void OnAgentEvent(Ctx& ctx, EmployeeState& s, scenario::Event event);
+  // Runs one skill invocation; returns items handled.
+  uint32_t Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::SkillId skill, Trigger trigger,
+                  scenario::Purpose purpose, int64_t extra_input_tokens);
+  void Charge(EmployeeState& s, uint32_t slot, scenario::TierId tier, scenario::SkillId skill, Trigger trigger,
+              scenario::Purpose purpose, int64_t input_tokens, int64_t output_tokens);
+  // Passes an agent action through the gate; on allow runs it, on ask parks it.
+  void AgentAct(Ctx& ctx, EmployeeState& s, uint32_t slot, services::Action action, const Task& item, bool bad,
+                uint32_t target);
+  void ExecuteAgentAction(Ctx& ctx, EmployeeState& s, services::Action action, const Task& item, bool bad,
+                          uint32_t target, uint32_t agent_id, services::Decision decision, uint16_t rule);
+  double ErrorProbability(const scenario::AgentProfile& p, const scenario::Skill& k) const;
+  void CountGate(EmployeeState& s, services::Decision d);
+
+  // Channel and service LPs (services_lp.cc).
+  void HandleChannel(Ctx& ctx, uint32_t channel, const Ev& ev);
+  void HandleService(Ctx& ctx, uint32_t service, const Ev& ev);
+  void OpenIncident(Ctx& ctx, uint32_t service, uint32_t severity, bool from_deploy);
+
+  TimeUs Net(TimeUs natural_us) const { return std::max(natural_us, world_->lookahead_us); }
+  void Audit(services::AuditLog& log, const services::AuditRecord& r) {
+    if (record_audit_) log.Append(r);
+  }
+
+  const World* world_;
+  bool record_audit_ = true;
+  std::vector<EmployeeState> employees_;
+  std::vector<ChannelState> channels_;
+  std::vector<ServiceState> services_;
+};
+
+}  // namespace clawsim::model

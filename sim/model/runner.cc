@@ -1,0 +1,247 @@
+#include "sim/model/runner.h"
+
+#include <chrono>
+#include <algorithm>
+#include <memory>
+#include <tuple>
+
+#include "sim/engine/engine.h"
+#include "sim/engine/hash.h"
+#include "sim/model/org_model.h"
+#include "sim/model/world.h"
+#include "sim/scenario/compile.h"
+#include "sim/scenario/field_path.h"
+
+namespace clawsim::model {
+namespace {
+
+// Cumulative totals over all LPs, for day-by-day differences.
+struct Totals {
+  TokenTally tokens;
+  std::array<uint64_t, kNumPurposes> by_purpose{};
+  double value_usd = 0;
+  double hours_saved = 0;
+  uint64_t arrived = 0;
+  uint64_t completed = 0;
+  uint64_t prod = 0;
+  uint64_t pipeline_failures = 0;
+  uint64_t incidents = 0;
+  std::array<uint64_t, kNumGateOutcomes> gate{};
+};
+
+Totals Sum(const OrgModel& m) {
+  Totals t;
+  for (const EmployeeState& s : m.employees()) {
+    for (int p = 0; p < kNumPurposes; ++p) {
+      t.tokens.Add(s.m.tokens_by_purpose[p]);
+      t.by_purpose[p] += s.m.tokens_by_purpose[p].total_tokens();
+    }
+    t.value_usd += s.m.value_usd;
+    t.hours_saved += s.m.hours.saved_hours;
+    t.arrived += s.items_arrived;
+    t.completed += s.m.items_completed;
+    for (int g = 0; g < kNumGateOutcomes; ++g) t.gate[g] += s.m.gate[g];
+  }
+  for (const ServiceState& v : m.services()) {
+    t.prod += v.prod_deploys;
+    t.pipeline_failures += v.pipeline_failures;
+    t.incidents += v.incidents;
+  }
+  return t;
+}
+
+DailyMetrics Difference(uint32_t day, const Totals& now, const Totals& before) {
+  DailyMetrics d;
+  d.day = day;
+  d.tokens.input_tokens = now.tokens.input_tokens - before.tokens.input_tokens;
+  d.tokens.output_tokens = now.tokens.output_tokens - before.tokens.output_tokens;
+  d.tokens.cost_usd = now.tokens.cost_usd - before.tokens.cost_usd;
+  d.tokens.invocations = now.tokens.invocations - before.tokens.invocations;
+  for (int p = 0; p < kNumPurposes; ++p) d.tokens_by_purpose[p] = now.by_purpose[p] - before.by_purpose[p];
+  d.value_usd = now.value_usd - before.value_usd;
+  d.hours_saved = now.hours_saved - before.hours_saved;
+  d.items_arrived = now.arrived - before.arrived;
+  d.items_completed = now.completed - before.completed;
+  d.deploys_prod = now.prod - before.prod;
+  d.deploys_failed = now.pipeline_failures - before.pipeline_failures;
+  d.incidents_opened = now.incidents - before.incidents;
+  for (int g = 0; g < kNumGateOutcomes; ++g) d.gate[g] = now.gate[g] - before.gate[g];
+  return d;
+}
+
+void Summarise(const scenario::CompiledScenario& sc, const World& world, const OrgModel& m, RunResult* r) {
+  RunSummary& s = r->summary;
+  s.employees = world.num_employees;
+  s.agents = static_cast<uint32_t>(world.agents.size());
+  s.tokens_by_tier.clear();
+  for (const scenario::ModelTier& t : sc.tiers) s.tokens_by_tier.emplace_back(t.name, TokenTally{});
+  s.tokens_by_team.clear();
+  for (const scenario::Team& t : sc.organization.teams) s.tokens_by_team.emplace_back(t.name, TokenTally{});
+  double lead_sum = 0;
+  r->employees.clear();
+  for (uint32_t e = 0; e < world.num_employees; ++e) {
+    const EmployeeState& st = m.employees()[e];
+    const TokenTally tokens = st.m.tokens();
+    s.tokens.Add(tokens);
+    for (int p = 0; p < kNumPurposes; ++p) s.tokens_by_purpose[p].Add(st.m.tokens_by_purpose[p]);
+    for (size_t t = 0; t < st.tokens_by_tier.size(); ++t) s.tokens_by_tier[t].second.Add(st.tokens_by_tier[t]);
+    const scenario::TeamId team = sc.organization.employees[e].team;
+    if (team != kNoId) s.tokens_by_team[team].second.Add(tokens);
+    s.value_usd += st.m.value_usd;
+    s.hours.Add(st.m.hours);
+    s.net_value_usd += st.m.net_value_usd();
+    s.items_arrived += st.items_arrived;
+    s.items_completed += st.m.items_completed;
+    lead_sum += st.lead_time_hours_sum;
+    s.data_leaks += st.data_leaks;
+    s.agent_errors += st.m.agent_errors;
+    for (int g = 0; g < kNumGateOutcomes; ++g) s.gate[g] += st.m.gate[g];
+    r->employees.push_back(st.m);
+  }
+  s.mean_lead_time_hours = s.items_completed == 0 ? 0 : lead_sum / static_cast<double>(s.items_completed);
+  s.value_per_token_usd = s.tokens.cost_usd > 0 ? s.value_usd / s.tokens.cost_usd : 0;
+  uint64_t prod = 0, failed = 0, restored = 0;
+  double lead = 0, restore = 0;
+  for (const ServiceState& v : m.services()) {
+    prod += v.prod_deploys;
+    failed += v.failed_prod_deploys;
+    restored += v.restored;
+    lead += v.lead_time_hours_sum;
+    restore += v.restore_hours_sum;
+    s.incidents += v.incidents;
+  }
+  for (const ChannelState& c : m.channels()) s.chat_exposures += c.exposures;
+  s.dora.deployment_frequency_per_day = s.days == 0 ? 0 : static_cast<double>(prod) / s.days;
+  s.dora.lead_time_for_changes_hours = prod == 0 ? 0 : lead / static_cast<double>(prod);
+  s.dora.change_failure_rate = prod == 0 ? 0 : static_cast<double>(failed) / static_cast<double>(prod);
+  s.dora.time_to_restore_hours = restored == 0 ? 0 : restore / static_cast<double>(restored);
+}
+
+// Collects committed events per partition (workers never share a buffer); the serial phase
+// merges them into delivery order.
+class TraceCollector : public engine::CommitObserver<Payload> {
+ public:
+  explicit TraceCollector(uint32_t partitions) : per_partition_(partitions) {}
+  void OnCommit(uint32_t partition, const engine::Event<Payload>& ev) override {
+    per_partition_[partition].push_back(TracedEvent{ev.time_us, ev.dst_lp, ev.src_lp, ev.src_seq, ev.kind});
+  }
+  std::vector<TracedEvent> Take() {
+    std::vector<TracedEvent> all;
+    for (auto& p : per_partition_) {
+      all.insert(all.end(), p.begin(), p.end());
+      p.clear();
+    }
+    std::sort(all.begin(), all.end(), [](const TracedEvent& a, const TracedEvent& b) {
+      return std::tie(a.time_us, a.lp, a.src_lp, a.src_seq) < std::tie(b.time_us, b.lp, b.src_lp, b.src_seq);
+    });
+    return all;
+  }
+
+ private:
+  std::vector<std::vector<TracedEvent>> per_partition_;
+};
+
+}  // namespace
+
+std::vector<std::string> EventKindNames() {
+  return {"day_start",     "work_start",    "work_arrive",      "human_done",       "heartbeat",
+          "cron",          "dream",         "email_deliver",    "chat_post",        "chat_mention",
+          "review_request", "review_done",  "deploy_request",   "stage_done",       "pipeline_result",
+          "incident_spread", "incident_restored", "incident_page", "approval_request", "approval_decision",
+          "approval_timeout"};
+}
+
+Status RunOrganisation(scenario::LoadedScenario* loaded, const RunOptions& options, const RunSinks& sinks,
+                       RunResult* result) {
+  *result = RunResult{};
+  auto compiled = std::make_unique<scenario::CompiledScenario>(loaded->compiled);
+  auto world = std::make_unique<World>();
+  Status status = BuildWorld(*compiled, options.seed, world.get());
+  if (!status.ok()) return status;
+  const uint32_t days = static_cast<uint32_t>(options.days > 0 ? options.days : compiled->run.days);
+
+  OrgModel model(world.get());
+  model.set_record_audit(options.record_audit);
+  engine::EngineOptions eo;
+  eo.num_lps = world->num_lps;
+  eo.lookahead_us = world->lookahead_us;
+  eo.seed = options.seed;
+  eo.threads = options.threads;
+  // A day of windows in the ring; heartbeats and next-day events wait in the overflow heap.
+  eo.ring_windows = static_cast<uint32_t>(std::min<TimeUs>(1 << 16, engine::kUsPerHour / world->lookahead_us + 1));
+  engine::Engine<OrgModel> eng(eo, &model);
+  status = eng.Init();
+  if (!status.ok()) return status;
+  model.ScheduleStart(eng);
+  TraceCollector trace(eng.num_partitions());
+  if (options.record_trace) eng.SetObserver(&trace);
+
+  const auto wall_start = std::chrono::steady_clock::now();
+  std::vector<scenario::Intervention> pending = compiled->interventions;
+  size_t next_intervention = 0;
+  Totals before;
+  uint64_t audit_fingerprint = 0;
+  for (uint32_t day = 0; day < days; ++day) {
+    const TimeUs day_end = static_cast<TimeUs>(day + 1) * engine::kUsPerDay;
+    // Interventions inside this day: run up to each, change the scenario, carry on.
+    while (next_intervention < pending.size() && pending[next_intervention].at_us < day_end) {
+      const scenario::Intervention& iv = pending[next_intervention++];
+      status = eng.RunUntil(iv.at_us);
+      if (!status.ok()) return status;
+      status = scenario::ApplyIntervention(&loaded->scenario, iv.path, iv.value);
+      if (status.ok()) {
+        auto next = std::make_unique<scenario::CompiledScenario>();
+        status = scenario::CompileScenario(loaded->scenario, next.get());
+        if (status.ok()) {
+          next->interventions = compiled->interventions;
+          auto next_world = std::make_unique<World>();
+          status = BuildWorld(*next, options.seed, next_world.get());
+          if (status.ok() && (next_world->num_lps != world->num_lps || next_world->agents.size() != world->agents.size())) {
+            status = Status::Error("it changes the organisation's structure (employees, channels, services or agents), "
+                                   "which an intervention cannot do mid-run");
+          }
+          if (status.ok()) {
+            model.set_world(next_world.get());
+            model.ResetRateStates();
+            compiled = std::move(next);
+            world = std::move(next_world);
+          }
+        }
+      }
+      if (!status.ok()) {
+        return Status::Error("intervention at day " + std::to_string(engine::UsToDays(iv.at_us)) + " (" + iv.path + "=" +
+                             iv.value + "): " + status.message());
+      }
+    }
+    status = eng.RunUntil(day_end);
+    if (!status.ok()) return status;
+    const Totals now = Sum(model);
+    result->daily.push_back(Difference(day, now, before));
+    before = now;
+    if (sinks.on_day) sinks.on_day(result->daily.back());
+    if (options.record_audit) {
+      std::vector<services::AuditRecord> records = model.TakeAuditRecords();
+      result->audit_records += records.size();
+      audit_fingerprint = engine::HashCombine(audit_fingerprint, services::AuditFingerprint(records));
+      if (sinks.on_audit) sinks.on_audit(std::move(records));
+    }
+    if (options.record_trace && sinks.on_trace) sinks.on_trace(trace.Take());
+    if (sinks.on_progress) sinks.on_progress(day + 1, days);
+  }
+  const engine::EngineStats es = eng.stats();
+  RunSummary& s = result->summary;
+  s.scenario = compiled->name;
+  s.seed = options.seed;
+  s.threads = options.threads;
+  s.days = days;
+  s.events = es.events_committed;
+  s.fingerprint = es.fingerprint;  // the trace level does not change it
+  result->audit_fingerprint = audit_fingerprint;
+  s.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  result->engine_events_pending = es.events_pending;
+  result->engine_events_sent = es.events_sent;
+  Summarise(*compiled, *world, model, result);
+  return Status::Ok();
+}
+
+}  // namespace clawsim::model

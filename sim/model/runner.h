@@ -1,0 +1,61 @@
+// RunOrganisation: runs a loaded scenario on the engine, day by day, applying its
+// interventions, and collects the run's metrics.
+//
+// The run is a pure function of (scenario, seed): threads only change the wall time.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "mock_services/audit_log.h"
+#include "sim/common/status.h"
+#include "sim/model/metrics.h"
+#include "sim/scenario/load.h"
+
+namespace clawsim::model {
+
+struct RunOptions {
+  uint64_t seed = 1;
+  int threads = 1;
+  int32_t days = 0;            // 0: the scenario's run.days
+  bool record_audit = true;    // keep every gate decision as an audit record
+  bool record_trace = false;   // keep every committed engine event (large)
+};
+
+// One committed engine event, for the full trace.
+struct TracedEvent {
+  int64_t time_us = 0;
+  uint32_t lp = 0;
+  uint32_t src_lp = 0;
+  uint32_t src_seq = 0;
+  uint32_t kind = 0;
+};
+
+// Names of the model's engine event kinds, indexed by kind.
+std::vector<std::string> EventKindNames();
+
+// Called serially after each simulated day; return records to stream them out.
+struct RunSinks {
+  std::function<void(const DailyMetrics&)> on_day;
+  std::function<void(std::vector<services::AuditRecord>&&)> on_audit;  // one day's records, merged
+  std::function<void(std::vector<TracedEvent>&&)> on_trace;  // one day's events, in delivery order
+  std::function<void(uint32_t days_done, uint32_t days_total)> on_progress;
+};
+
+struct RunResult {
+  RunSummary summary;
+  std::vector<EmployeeMetrics> employees;
+  std::vector<DailyMetrics> daily;
+  uint64_t audit_records = 0;
+  uint64_t audit_fingerprint = 0;  // order-sensitive hash of the merged audit log (0 if not recorded)
+  uint64_t engine_events_pending = 0;
+  uint64_t engine_events_sent = 0;
+};
+
+// Runs `loaded` (which it may modify: interventions are applied to its scenario).
+Status RunOrganisation(scenario::LoadedScenario* loaded, const RunOptions& options, const RunSinks& sinks,
+                       RunResult* result);
+
+}  // namespace clawsim::model

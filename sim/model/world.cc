@@ -1,0 +1,288 @@
+#include "sim/model/world.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/breadth_first_search.hpp>
+
+#include "sim/engine/hash.h"
+#include "sim/engine/rng.h"
+
+namespace clawsim::model {
+namespace {
+
+using scenario::CompiledScenario;
+using scenario::Distribution;
+
+// Salts keep the world's streams apart from the engine's per-LP streams (seed, LP id).
+constexpr uint64_t kTraitSalt = 0x7472616974730001ULL;
+constexpr uint64_t kAdoptionSalt = 0x61646f7074000002ULL;
+
+Traits DrawTraits(const CompiledScenario& s, const scenario::Employee& e, engine::Rng& rng) {
+  const scenario::TraitDistributions& d = s.organization.traits;
+  Traits t;
+  // Draw all four even when overridden, so one override does not shift the others' draws.
+  t.competitiveness = std::clamp(Sample(d.competitiveness, rng), 0.0, 1.0);
+  t.pressure_sensitivity = std::clamp(Sample(d.pressure_sensitivity, rng), 0.0, 1.0);
+  t.automation_trust = std::clamp(Sample(d.automation_trust, rng), 0.0, 1.0);
+  t.skill = std::clamp(Sample(d.skill, rng), 0.0, 1.0);
+  if (e.traits.competitiveness) t.competitiveness = *e.traits.competitiveness;
+  if (e.traits.pressure_sensitivity) t.pressure_sensitivity = *e.traits.pressure_sensitivity;
+  if (e.traits.automation_trust) t.automation_trust = *e.traits.automation_trust;
+  if (e.traits.skill) t.skill = *e.traits.skill;
+  return t;
+}
+
+// Depth of every employee in the reporting graph (manager -> report edges); fails on a
+// cycle, which would leave employees unreachable from the top.
+Status ReportingDepths(const CompiledScenario& s, World* world) {
+  using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
+  const uint32_t n = static_cast<uint32_t>(s.organization.employees.size());
+  Graph g(n + 1);  // vertex n: a virtual root above everyone without a manager
+  for (uint32_t e = 0; e < n; ++e) {
+    const EmployeeId m = s.organization.employees[e].manager;
+    boost::add_edge(m == kNoId ? n : m, e, g);
+  }
+  std::vector<uint32_t> depth(n + 1, UINT32_MAX);
+  depth[n] = 0;
+  struct Recorder : boost::default_bfs_visitor {
+    std::vector<uint32_t>* depth;
+    void tree_edge(Graph::edge_descriptor edge, const Graph& graph) const {
+      (*depth)[boost::target(edge, graph)] = (*depth)[boost::source(edge, graph)] + 1;
+    }
+  } recorder;
+  recorder.depth = &depth;
+  boost::breadth_first_search(g, boost::vertex(n, g), boost::visitor(recorder));
+  for (uint32_t e = 0; e < n; ++e) {
+    if (depth[e] == UINT32_MAX) {
+      return Status::Error("the reporting graph has a cycle through employee \"" + s.organization.employees[e].name +
+                           "\"; every chain of managers must end at someone without a manager");
+    }
+    world->employees[e].reporting_depth = depth[e] - 1;
+    world->max_reporting_depth = std::max(world->max_reporting_depth, depth[e] - 1);
+  }
+  return Status::Ok();
+}
+
+EmployeeId ApproverFor(const CompiledScenario& s, EmployeeId e) {
+  const scenario::Employee& emp = s.organization.employees[e];
+  switch (s.approvals.approver) {
+    case scenario::ApprovalConfig::Approver::kOwner:
+      return e;
+    case scenario::ApprovalConfig::Approver::kManager:
+      return emp.manager == kNoId ? e : emp.manager;
+    case scenario::ApprovalConfig::Approver::kOnCall: {
+      // The team's lead is on call for its members' agents; a lead's own asks go up a level.
+      const scenario::Team& team = s.organization.teams[emp.team];
+      if (team.lead != kNoId && team.lead != e) return team.lead;
+      return emp.manager == kNoId ? e : emp.manager;
+    }
+  }
+  return e;
+}
+
+// Gamma(shape, 1) by Marsaglia and Tsang; shapes below 1 use the boost x * U^(1/shape).
+double Gamma(double shape, engine::Rng& rng) {
+  const double boost_power = shape < 1 ? 1.0 / shape : 0;
+  if (shape < 1) shape += 1;
+  const double d = shape - 1.0 / 3.0, c = 1.0 / std::sqrt(9 * d);
+  for (;;) {
+    double z, v;
+    do {
+      z = rng.Normal();
+      v = 1 + c * z;
+    } while (v <= 0);
+    v = v * v * v;
+    const double u = rng.Uniform01();
+    if (std::log(1 - u) < 0.5 * z * z + d - d * v + d * std::log(v)) {
+      return boost_power > 0 ? d * v * std::pow(1 - rng.Uniform01(), boost_power) : d * v;
+    }
+  }
+}
+
+}  // namespace
+
+double Sample(const Distribution& d, engine::Rng& rng) {
+  double x = 0;
+  switch (d.kind) {
+    case Distribution::Kind::kConstant:
+      x = d.value;
+      break;
+    case Distribution::Kind::kUniform:
+      x = d.min + (std::min(d.max, 1e15) - d.min) * rng.Uniform01();
+      return x;
+    case Distribution::Kind::kNormal:
+      x = d.mean + d.stddev * rng.Normal();
+      break;
+    case Distribution::Kind::kLogNormal: {
+      // Parameterised by the mean and stddev of the value itself (not of its log).
+      const double m = std::max(d.mean, 1e-12);
+      const double s2 = std::log1p((d.stddev * d.stddev) / (m * m));
+      x = std::exp(std::log(m) - s2 / 2 + std::sqrt(s2) * rng.Normal());
+      break;
+    }
+    case Distribution::Kind::kBeta: {
+      const double a = Gamma(std::max(d.alpha, 1e-3), rng);
+      const double b = Gamma(std::max(d.beta, 1e-3), rng);
+      x = a / (a + b);
+      break;
+    }
+    case Distribution::Kind::kExponential:
+      x = rng.Exponential(d.mean);
+      break;
+  }
+  return std::clamp(x, d.min, d.max);
+}
+
+std::vector<services::Rule> GateRules(const CompiledScenario& s, const World& world) {
+  std::vector<services::Rule> rules;
+  bool human_rule_for[scenario::kActionCount] = {};
+  bool agent_rule_for[scenario::kActionCount] = {};
+  for (const scenario::PermissionRule& pr : s.permissions.rules) {
+    services::Rule r;
+    r.name = pr.name;
+    const bool human = pr.principal.subject == scenario::Principal::Subject::kHumans;
+    r.principal_type = human ? services::PrincipalType::kHuman : services::PrincipalType::kAgent;
+    switch (pr.principal.selector) {
+      case scenario::Principal::Selector::kEveryone: break;
+      case scenario::Principal::Selector::kRole: r.role = static_cast<uint32_t>(pr.principal.role); break;
+      case scenario::Principal::Selector::kTeam: r.team = pr.principal.id; break;
+      case scenario::Principal::Selector::kAgentProfile: r.profile = pr.principal.id; break;
+      case scenario::Principal::Selector::kAgentOwner: r.employee = pr.principal.id; break;
+    }
+    r.action = static_cast<services::Action>(pr.action);
+    r.mode = static_cast<services::Mode>(pr.mode);
+    r.scope = static_cast<services::Scope>(pr.scope);
+    if (pr.rate_limit_per_hour > 0 && pr.mode != scenario::Mode::kDeny) {  // a deny needs no budget
+      // Fractional limits (0.5 per hour) become one request per longer window.
+      if (pr.rate_limit_per_hour >= 1) {
+        r.rate_max_requests = static_cast<uint32_t>(std::lround(pr.rate_limit_per_hour));
+        r.rate_window_us = engine::kUsPerHour;
+      } else {
+        r.rate_max_requests = 1;
+        r.rate_window_us = static_cast<TimeUs>(static_cast<double>(engine::kUsPerHour) / pr.rate_limit_per_hour);
+      }
+    }
+    if (pr.working_hours_only) r.hours = services::HoursCondition::kWorkingHoursOnly;
+    if (pr.not_during_freeze) r.freeze = services::FreezeCondition::kOutsideFreezeOnly;
+    if (pr.max_blast_radius >= 0) r.max_transitive_dependents = static_cast<uint32_t>(pr.max_blast_radius);
+    // Humans asking need someone else to approve; their manager-of-record is not known per
+    // rule, so human asks go to the scenario's approver of the first employee (the top).
+    if (human && r.mode == services::Mode::kAsk) r.approver = world.num_employees > 0 ? 0 : kNoId;
+    (human ? human_rule_for : agent_rule_for)[static_cast<int>(pr.action)] = true;
+    rules.push_back(std::move(r));
+  }
+  // Actions the policy never mentions follow its default mode (the services' gate itself is
+  // default-deny, so a non-deny default becomes an explicit catch-all rule). Owners' rights:
+  // when no rule speaks of humans for an action, employees may do it themselves, so the
+  // owner bound only restricts agents where the policy restricts their owners.
+  for (int a = 0; a < scenario::kActionCount; ++a) {
+    if (!agent_rule_for[a] && s.permissions.default_mode != scenario::Mode::kDeny) {
+      services::Rule r;
+      r.name = std::string("default ") + std::string(scenario::ActionName(static_cast<scenario::Action>(a)));
+      r.principal_type = services::PrincipalType::kAgent;
+      r.action = static_cast<services::Action>(a);
+      r.mode = static_cast<services::Mode>(s.permissions.default_mode);
+      rules.push_back(r);
+    }
+    if (!human_rule_for[a]) {
+      services::Rule r;
+      r.name = std::string("owners may ") + std::string(scenario::ActionName(static_cast<scenario::Action>(a)));
+      r.principal_type = services::PrincipalType::kHuman;
+      r.action = static_cast<services::Action>(a);
+      r.mode = services::Mode::kAllow;
+      rules.push_back(r);
+    }
+  }
+  return rules;
+}
+
+Status BuildWorld(const CompiledScenario& s, uint64_t seed, World* world) {
+  *world = World{};
+  world->scenario = &s;
+  world->seed = seed;
+  const uint32_t n = static_cast<uint32_t>(s.organization.employees.size());
+  if (n == 0) return Status::Error("the scenario has no employees");
+  world->num_employees = n;
+  world->first_channel_lp = n;
+  world->first_service_lp = n + static_cast<uint32_t>(s.chat.channels.size());
+  world->num_lps = world->first_service_lp + static_cast<uint32_t>(s.deploy.services.size());
+  world->lookahead_us = std::max<TimeUs>(engine::kUsPerMs, std::min(s.email.delivery_latency_us, s.chat.delivery_latency_us));
+
+  world->employees.resize(n);
+  for (uint32_t e = 0; e < n; ++e) {
+    engine::Rng rng = engine::Rng::ForStream(seed ^ kTraitSalt, e);
+    world->employees[e].traits = DrawTraits(s, s.organization.employees[e], rng);
+  }
+  Status status = ReportingDepths(s, world);
+  if (!status.ok()) return status;
+
+  // Teams: teammates, owned services.
+  std::vector<std::vector<scenario::ServiceId>> services_of_team(s.organization.teams.size());
+  for (uint32_t sv = 0; sv < s.deploy.services.size(); ++sv) {
+    const scenario::TeamId t = s.deploy.services[sv].owner_team;
+    if (t != kNoId) services_of_team[t].push_back(sv);
+  }
+  for (uint32_t e = 0; e < n; ++e) {
+    const scenario::TeamId t = s.organization.employees[e].team;
+    EmployeeInfo& info = world->employees[e];
+    if (t != kNoId) {
+      for (EmployeeId m : s.organization.teams[t].members) {
+        if (m != e) info.teammates.push_back(m);
+      }
+      info.services = services_of_team[t];
+    }
+    info.approver = ApproverFor(s, e);
+  }
+
+  // Agents: each assignment adopts its profile for a share of the matching employees.
+  for (uint32_t e = 0; e < n; ++e) {
+    const scenario::Employee& emp = s.organization.employees[e];
+    engine::Rng rng = engine::Rng::ForStream(seed ^ kAdoptionSalt, e);
+    for (const scenario::AgentAssignment& a : s.assignments) {
+      const double u = rng.Uniform01();  // drawn for every assignment: stable streams
+      if (a.role && *a.role != emp.role) continue;
+      if (a.team != kNoId && a.team != emp.team) continue;
+      double p = a.fraction;
+      if (a.weight_by_trust) p = std::min(1.0, 2.0 * a.fraction * world->employees[e].traits.automation_trust);
+      if (u >= p) continue;
+      bool has = false;
+      for (uint32_t id : world->employees[e].agents) has |= world->agents[id].profile == a.profile;
+      if (has) continue;
+      const uint32_t id = static_cast<uint32_t>(world->agents.size());
+      world->agents.push_back(AgentInfo{id, e, a.profile});
+      world->employees[e].agents.push_back(id);
+    }
+  }
+
+  // Channel membership.
+  world->channel_members.resize(s.chat.channels.size());
+  for (uint32_t c = 0; c < s.chat.channels.size(); ++c) {
+    const scenario::Channel& ch = s.chat.channels[c];
+    std::vector<EmployeeId>& members = world->channel_members[c];
+    if (ch.kind == scenario::ChannelKind::kCompany || ch.teams.empty()) {
+      for (uint32_t e = 0; e < n; ++e) members.push_back(e);
+    } else {
+      for (scenario::TeamId t : ch.teams) {
+        members.insert(members.end(), s.organization.teams[t].members.begin(), s.organization.teams[t].members.end());
+      }
+      std::sort(members.begin(), members.end());
+      members.erase(std::unique(members.begin(), members.end()), members.end());
+    }
+  }
+
+  // The gate: the working calendar it checks hours against, and the compiled rules.
+  services::WorkCalendar& cal = world->calendar;
+  cal.start_hour = static_cast<int>(s.calendar.workday_start_us / engine::kUsPerHour);
+  cal.end_hour = std::max(cal.start_hour + 1, static_cast<int>((s.calendar.workday_end_us + engine::kUsPerHour - 1) / engine::kUsPerHour));
+  cal.end_hour = std::min(cal.end_hour, 24);
+  cal.work_weekends = s.calendar.working_weekday[5] || s.calendar.working_weekday[6];
+  cal.first_weekday = s.run.start_weekday;
+  status = services::Policy::Compile(GateRules(s, *world), cal, &world->policy);
+  if (!status.ok()) return Status::Error("permission policy: " + status.message());
+  return Status::Ok();
+}
+
+}  // namespace clawsim::model

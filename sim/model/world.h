@@ -1,0 +1,83 @@
+// World: the read-only facts of one run, built once from a compiled scenario and the seed.
+//
+// Everything here is shared by all threads and never changes while the engine runs (an
+// intervention rebuilds the parts it touches between two RunUntil calls). It holds:
+//   - the LP layout: employees first, then chat channels, then deployable services;
+//   - per-employee facts drawn from the scenario's distributions (traits, agents);
+//   - the reporting graph (Boost.Graph) and what is derived from it;
+//   - the compiled permission policy that every agent action passes through.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "mock_services/policy.h"
+#include "mock_services/work_calendar.h"
+#include "sim/common/status.h"
+#include "sim/engine/event.h"
+#include "sim/engine/rng.h"
+#include "sim/scenario/compiled_scenario.h"
+
+namespace clawsim::model {
+
+using engine::LpId;
+using engine::TimeUs;
+using scenario::EmployeeId;
+using scenario::kNoId;
+
+struct Traits {
+  double competitiveness = 0.5;       // [0, 1]
+  double pressure_sensitivity = 0.5;  // [0, 1]
+  double automation_trust = 0.5;      // [0, 1]
+  double skill = 0.5;                 // [0, 1]: scales code quality and working speed
+};
+
+// One agent: created from a profile for an owner.
+struct AgentInfo {
+  uint32_t agent_id = 0;  // dense over the run
+  EmployeeId owner = 0;
+  scenario::ProfileId profile = 0;
+};
+
+struct EmployeeInfo {
+  Traits traits;
+  std::vector<uint32_t> agents;        // agent ids owned
+  std::vector<EmployeeId> teammates;   // same team, excluding self, ascending
+  std::vector<scenario::ServiceId> services;  // owned by the team (where code changes deploy)
+  EmployeeId approver = kNoId;         // who decides this employee's agents' asks
+  uint32_t reporting_depth = 0;        // edges up to the top of the reporting graph
+};
+
+struct World {
+  const scenario::CompiledScenario* scenario = nullptr;
+  uint64_t seed = 0;
+  uint32_t num_employees = 0;
+  LpId first_channel_lp = 0;
+  LpId first_service_lp = 0;
+  LpId num_lps = 0;
+  TimeUs lookahead_us = 0;  // the shortest cross-LP latency in the scenario
+  std::vector<EmployeeInfo> employees;
+  std::vector<AgentInfo> agents;
+  std::vector<std::vector<EmployeeId>> channel_members;  // by channel, ascending
+  services::WorkCalendar calendar;
+  services::Policy policy;
+  uint32_t max_reporting_depth = 0;
+
+  LpId ChannelLp(uint32_t channel) const { return first_channel_lp + channel; }
+  LpId ServiceLp(uint32_t service) const { return first_service_lp + service; }
+  bool IsEmployeeLp(LpId lp) const { return lp < first_channel_lp; }
+  bool IsChannelLp(LpId lp) const { return lp >= first_channel_lp && lp < first_service_lp; }
+};
+
+// Builds the world. Random facts (traits, which employees adopt which agents) come from
+// streams derived from the seed, separate from the engine's per-LP streams.
+Status BuildWorld(const scenario::CompiledScenario& scenario, uint64_t seed, World* world);
+
+// The services' gate rules for a compiled scenario policy (exposed for tests).
+std::vector<services::Rule> GateRules(const scenario::CompiledScenario& scenario, const World& world);
+
+// Samples a scenario distribution with the given stream.
+double Sample(const scenario::Distribution& d, engine::Rng& rng);
+
+}  // namespace clawsim::model

@@ -1,0 +1,364 @@
+#include "sim/run/proto_convert.h"
+
+#include "sim/run/run_file_format.h"
+
+namespace clawsim::run {
+namespace {
+
+// The helpers below overload the public conversions; bring those into this scope so that
+// unqualified calls see both.
+using run::FromProto;
+using run::ToProto;
+
+using model::GateOutcome;
+using model::Purpose;
+using model::Trigger;
+
+// The proto messages name each purpose, trigger and gate outcome; these asserts make adding
+// one to metrics.h fail here, where the message needs the matching field.
+static_assert(model::kNumPurposes == 3, "update TokensByPurpose in run.proto and the code below");
+static_assert(model::kNumTriggers == 4, "update TokensByTrigger in run.proto and the code below");
+static_assert(model::kNumGateOutcomes == 5, "update GateCounts in run.proto and the code below");
+
+template <typename Array, typename Enum>
+auto& At(Array& a, Enum e) {
+  return a[static_cast<size_t>(e)];
+}
+
+void ToProto(const std::array<uint64_t, model::kNumGateOutcomes>& in, proto::GateCounts* out) {
+  out->set_allowed(At(in, GateOutcome::kAllowed));
+  out->set_asked_approved(At(in, GateOutcome::kAskedApproved));
+  out->set_asked_rejected(At(in, GateOutcome::kAskedRejected));
+  out->set_denied(At(in, GateOutcome::kDenied));
+  out->set_rate_limited(At(in, GateOutcome::kRateLimited));
+}
+
+std::array<uint64_t, model::kNumGateOutcomes> FromProto(const proto::GateCounts& in) {
+  std::array<uint64_t, model::kNumGateOutcomes> out{};
+  At(out, GateOutcome::kAllowed) = in.allowed();
+  At(out, GateOutcome::kAskedApproved) = in.asked_approved();
+  At(out, GateOutcome::kAskedRejected) = in.asked_rejected();
+  At(out, GateOutcome::kDenied) = in.denied();
+  At(out, GateOutcome::kRateLimited) = in.rate_limited();
+  return out;
+}
+
+void ToProto(const model::HumanHours& in, proto::HumanHours* out) {
+  out->set_working_hours(in.working_hours);
+  out->set_review_hours(in.review_hours);
+  out->set_approval_hours(in.approval_hours);
+  out->set_fixing_hours(in.fixing_hours);
+  out->set_saved_hours(in.saved_hours);
+}
+
+model::HumanHours FromProto(const proto::HumanHours& in) {
+  model::HumanHours out;
+  out.working_hours = in.working_hours();
+  out.review_hours = in.review_hours();
+  out.approval_hours = in.approval_hours();
+  out.fixing_hours = in.fixing_hours();
+  out.saved_hours = in.saved_hours();
+  return out;
+}
+
+void ToProto(const std::array<model::TokenTally, model::kNumPurposes>& in, proto::TokensByPurpose* out) {
+  ToProto(At(in, Purpose::kUseful), out->mutable_useful());
+  ToProto(At(in, Purpose::kOverhead), out->mutable_overhead());
+  ToProto(At(in, Purpose::kPerformative), out->mutable_performative());
+}
+
+std::array<model::TokenTally, model::kNumPurposes> FromProto(const proto::TokensByPurpose& in) {
+  std::array<model::TokenTally, model::kNumPurposes> out{};
+  At(out, Purpose::kUseful) = FromProto(in.useful());
+  At(out, Purpose::kOverhead) = FromProto(in.overhead());
+  At(out, Purpose::kPerformative) = FromProto(in.performative());
+  return out;
+}
+
+void ToProto(const std::array<model::TokenTally, model::kNumTriggers>& in, proto::TokensByTrigger* out) {
+  ToProto(At(in, Trigger::kHeartbeat), out->mutable_heartbeat());
+  ToProto(At(in, Trigger::kCron), out->mutable_cron());
+  ToProto(At(in, Trigger::kEvent), out->mutable_event());
+  ToProto(At(in, Trigger::kDreaming), out->mutable_dreaming());
+}
+
+std::array<model::TokenTally, model::kNumTriggers> FromProto(const proto::TokensByTrigger& in) {
+  std::array<model::TokenTally, model::kNumTriggers> out{};
+  At(out, Trigger::kHeartbeat) = FromProto(in.heartbeat());
+  At(out, Trigger::kCron) = FromProto(in.cron());
+  At(out, Trigger::kEvent) = FromProto(in.event());
+  At(out, Trigger::kDreaming) = FromProto(in.dreaming());
+  return out;
+}
+
+void ToProto(const model::DoraMetrics& in, proto::DoraMetrics* out) {
+  out->set_deployment_frequency_per_day(in.deployment_frequency_per_day);
+  out->set_lead_time_for_changes_hours(in.lead_time_for_changes_hours);
+  out->set_change_failure_rate(in.change_failure_rate);
+  out->set_time_to_restore_hours(in.time_to_restore_hours);
+}
+
+model::DoraMetrics FromProto(const proto::DoraMetrics& in) {
+  model::DoraMetrics out;
+  out.deployment_frequency_per_day = in.deployment_frequency_per_day();
+  out.lead_time_for_changes_hours = in.lead_time_for_changes_hours();
+  out.change_failure_rate = in.change_failure_rate();
+  out.time_to_restore_hours = in.time_to_restore_hours();
+  return out;
+}
+
+void ToProto(const std::vector<std::pair<std::string, model::TokenTally>>& in,
+             google::protobuf::RepeatedPtrField<proto::NamedTokenTally>* out) {
+  for (const auto& [name, tally] : in) {
+    proto::NamedTokenTally* named = out->Add();
+    named->set_name(name);
+    ToProto(tally, named->mutable_tokens());
+  }
+}
+
+std::vector<std::pair<std::string, model::TokenTally>> FromProto(
+    const google::protobuf::RepeatedPtrField<proto::NamedTokenTally>& in) {
+  std::vector<std::pair<std::string, model::TokenTally>> out;
+  out.reserve(in.size());
+  for (const proto::NamedTokenTally& named : in) out.emplace_back(named.name(), FromProto(named.tokens()));
+  return out;
+}
+
+void CopyNames(const std::vector<std::string>& in, google::protobuf::RepeatedPtrField<std::string>* out) {
+  out->Reserve(static_cast<int>(in.size()));
+  for (const std::string& name : in) out->Add(std::string(name));
+}
+
+}  // namespace
+
+void ToProto(const model::TokenTally& in, proto::TokenTally* out) {
+  out->set_input_tokens(in.input_tokens);
+  out->set_output_tokens(in.output_tokens);
+  out->set_cost_usd(in.cost_usd);
+  out->set_invocations(in.invocations);
+}
+
+model::TokenTally FromProto(const proto::TokenTally& in) {
+  model::TokenTally out;
+  out.input_tokens = in.input_tokens();
+  out.output_tokens = in.output_tokens();
+  out.cost_usd = in.cost_usd();
+  out.invocations = in.invocations();
+  return out;
+}
+
+void ToProto(const model::DailyMetrics& in, proto::DailyRow* out) {
+  out->set_day(in.day);
+  ToProto(in.tokens, out->mutable_tokens());
+  proto::TokenCountsByPurpose* purpose = out->mutable_tokens_by_purpose();
+  purpose->set_useful_tokens(At(in.tokens_by_purpose, Purpose::kUseful));
+  purpose->set_overhead_tokens(At(in.tokens_by_purpose, Purpose::kOverhead));
+  purpose->set_performative_tokens(At(in.tokens_by_purpose, Purpose::kPerformative));
+  out->set_value_usd(in.value_usd);
+  out->set_hours_saved(in.hours_saved);
+  out->set_items_arrived(in.items_arrived);
+  out->set_items_completed(in.items_completed);
+  out->set_deploys_prod(in.deploys_prod);
+  out->set_deploys_failed(in.deploys_failed);
+  out->set_incidents_opened(in.incidents_opened);
+  ToProto(in.gate, out->mutable_gate());
+}
+
+model::DailyMetrics FromProto(const proto::DailyRow& in) {
+  model::DailyMetrics out;
+  out.day = in.day();
+  out.tokens = FromProto(in.tokens());
+  At(out.tokens_by_purpose, Purpose::kUseful) = in.tokens_by_purpose().useful_tokens();
+  At(out.tokens_by_purpose, Purpose::kOverhead) = in.tokens_by_purpose().overhead_tokens();
+  At(out.tokens_by_purpose, Purpose::kPerformative) = in.tokens_by_purpose().performative_tokens();
+  out.value_usd = in.value_usd();
+  out.hours_saved = in.hours_saved();
+  out.items_arrived = in.items_arrived();
+  out.items_completed = in.items_completed();
+  out.deploys_prod = in.deploys_prod();
+  out.deploys_failed = in.deploys_failed();
+  out.incidents_opened = in.incidents_opened();
+  out.gate = FromProto(in.gate());
+  return out;
+}
+
+void ToProto(const model::EmployeeMetrics& in, proto::EmployeeRow* out) {
+  out->set_employee_id(in.employee_id);
+  out->set_name(in.name);
+  out->set_team(in.team);
+  out->set_role(in.role);
+  out->set_agents(in.agents);
+  ToProto(in.tokens_by_purpose, out->mutable_tokens_by_purpose());
+  ToProto(in.tokens_by_trigger, out->mutable_tokens_by_trigger());
+  ToProto(in.hours, out->mutable_hours());
+  out->set_value_usd(in.value_usd);
+  out->set_hourly_cost_usd(in.hourly_cost_usd);
+  out->set_items_completed(in.items_completed);
+  out->set_agent_errors(in.agent_errors);
+  ToProto(in.gate, out->mutable_gate());
+  out->set_net_value_usd(in.net_value_usd());
+}
+
+model::EmployeeMetrics FromProto(const proto::EmployeeRow& in) {
+  model::EmployeeMetrics out;
+  out.employee_id = in.employee_id();
+  out.name = in.name();
+  out.team = in.team();
+  out.role = in.role();
+  out.agents = in.agents();
+  out.tokens_by_purpose = FromProto(in.tokens_by_purpose());
+  out.tokens_by_trigger = FromProto(in.tokens_by_trigger());
+  out.hours = FromProto(in.hours());
+  out.value_usd = in.value_usd();
+  out.hourly_cost_usd = in.hourly_cost_usd();
+  out.items_completed = in.items_completed();
+  out.agent_errors = in.agent_errors();
+  out.gate = FromProto(in.gate());
+  return out;
+}
+
+void ToProto(const model::RunSummary& in, proto::RunSummary* out) {
+  out->set_scenario(in.scenario);
+  out->set_seed(in.seed);
+  out->set_employees(in.employees);
+  out->set_agents(in.agents);
+  out->set_days(in.days);
+  out->set_events(in.events);
+  out->set_fingerprint(in.fingerprint);
+  ToProto(in.tokens, out->mutable_tokens());
+  ToProto(in.tokens_by_purpose, out->mutable_tokens_by_purpose());
+  ToProto(in.tokens_by_tier, out->mutable_tokens_by_tier());
+  ToProto(in.tokens_by_team, out->mutable_tokens_by_team());
+  out->set_value_usd(in.value_usd);
+  ToProto(in.hours, out->mutable_hours());
+  out->set_net_value_usd(in.net_value_usd);
+  out->set_value_per_token_usd(in.value_per_token_usd);
+  out->set_items_arrived(in.items_arrived);
+  out->set_items_completed(in.items_completed);
+  out->set_mean_lead_time_hours(in.mean_lead_time_hours);
+  ToProto(in.dora, out->mutable_dora());
+  out->set_incidents(in.incidents);
+  out->set_data_leaks(in.data_leaks);
+  out->set_chat_exposures(in.chat_exposures);
+  out->set_agent_errors(in.agent_errors);
+  ToProto(in.gate, out->mutable_gate());
+  out->set_performative_token_share(in.performative_token_share());
+}
+
+model::RunSummary FromProto(const proto::RunSummary& in, uint32_t threads, double wall_s) {
+  model::RunSummary out;
+  out.scenario = in.scenario();
+  out.seed = in.seed();
+  out.threads = static_cast<int>(threads);
+  out.employees = in.employees();
+  out.agents = in.agents();
+  out.days = in.days();
+  out.events = in.events();
+  out.fingerprint = in.fingerprint();
+  out.wall_s = wall_s;
+  out.tokens = FromProto(in.tokens());
+  out.tokens_by_purpose = FromProto(in.tokens_by_purpose());
+  out.tokens_by_tier = FromProto(in.tokens_by_tier());
+  out.tokens_by_team = FromProto(in.tokens_by_team());
+  out.value_usd = in.value_usd();
+  out.hours = FromProto(in.hours());
+  out.net_value_usd = in.net_value_usd();
+  out.value_per_token_usd = in.value_per_token_usd();
+  out.items_arrived = in.items_arrived();
+  out.items_completed = in.items_completed();
+  out.mean_lead_time_hours = in.mean_lead_time_hours();
+  out.dora = FromProto(in.dora());
+  out.incidents = in.incidents();
+  out.data_leaks = in.data_leaks();
+  out.chat_exposures = in.chat_exposures();
+  out.agent_errors = in.agent_errors();
+  out.gate = FromProto(in.gate());
+  return out;
+}
+
+void ToProto(const AuditRecord& in, proto::AuditRecord* out) {
+  out->set_time_us(in.time_us);
+  if (in.agent_id != kNoAgent) out->set_agent_id(in.agent_id);
+  out->set_on_behalf_of_employee(in.on_behalf_of_employee);
+  out->set_action(in.action);
+  out->set_target(in.target);
+  out->set_decision(in.decision);
+  out->set_outcome(in.outcome);
+}
+
+AuditRecord FromProto(const proto::AuditRecord& in) {
+  AuditRecord out;
+  out.time_us = in.time_us();
+  out.agent_id = in.has_agent_id() ? in.agent_id() : kNoAgent;
+  out.on_behalf_of_employee = in.on_behalf_of_employee();
+  out.action = in.action();
+  out.target = in.target();
+  out.decision = in.decision();
+  out.outcome = in.outcome();
+  return out;
+}
+
+void ToProto(const TraceEvent& in, proto::TraceEvent* out) {
+  out->set_time_us(in.time_us);
+  out->set_lp(in.lp);
+  out->set_src_lp(in.src_lp);
+  out->set_src_seq(in.src_seq);
+  out->set_kind(in.kind);
+}
+
+TraceEvent FromProto(const proto::TraceEvent& in) {
+  TraceEvent out;
+  out.time_us = in.time_us();
+  out.lp = in.lp();
+  out.src_lp = in.src_lp();
+  out.src_seq = in.src_seq();
+  out.kind = in.kind();
+  return out;
+}
+
+proto::TraceLevel ToProto(TraceLevel level) {
+  switch (level) {
+    case TraceLevel::kNone: return proto::TRACE_NONE;
+    case TraceLevel::kAudit: return proto::TRACE_AUDIT;
+    case TraceLevel::kFull: return proto::TRACE_FULL;
+  }
+  return proto::TRACE_LEVEL_UNSPECIFIED;
+}
+
+Status FromProto(proto::TraceLevel in, TraceLevel* out) {
+  switch (in) {
+    case proto::TRACE_NONE: *out = TraceLevel::kNone; return Status::Ok();
+    case proto::TRACE_AUDIT: *out = TraceLevel::kAudit; return Status::Ok();
+    case proto::TRACE_FULL: *out = TraceLevel::kFull; return Status::Ok();
+    default: break;
+  }
+  return Status::Error("unknown trace level " + std::to_string(static_cast<int>(in)));
+}
+
+void ToProto(const RunInfo& info, proto::RunHeader* out) {
+  out->set_clawsim_version(ClawsimVersion());
+  out->set_format_major(kFormatMajor);
+  out->set_format_minor(kFormatMinor);
+  out->set_scenario_name(info.scenario_name);
+  out->set_scenario_path(info.scenario_path);
+  out->set_scenario_textproto(info.scenario_textproto);
+  CopyNames(info.overrides, out->mutable_overrides());
+  out->set_seed(info.seed);
+  out->set_threads(static_cast<uint32_t>(info.threads));
+  out->set_days(info.days);
+  out->set_trace_level(ToProto(info.trace));
+  CopyNames(info.action_names, out->mutable_action_names());
+  for (int g = 0; g < model::kNumGateOutcomes; ++g) {
+    out->add_decision_names(model::GateOutcomeName(static_cast<GateOutcome>(g)));
+  }
+  CopyNames(info.outcome_names, out->mutable_outcome_names());
+  CopyNames(info.event_kind_names, out->mutable_event_kind_names());
+  CopyNames(info.team_names, out->mutable_team_names());
+  CopyNames(info.tier_names, out->mutable_tier_names());
+  CopyNames(info.employee_names, out->mutable_employee_names());
+  CopyNames(info.agent_names, out->mutable_agent_names());
+  CopyNames(info.target_names, out->mutable_target_names());
+  CopyNames(info.lp_names, out->mutable_lp_names());
+}
+
+}  // namespace clawsim::run

@@ -1,0 +1,162 @@
+#include "sim/run/run_file_reader.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include "sim/run/run_file_format.h"
+
+namespace clawsim::run {
+
+RunFileReader::~RunFileReader() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+Status RunFileReader::Corrupt(uint64_t offset, const std::string& problem) const {
+  return Status::Error(path_ + ": " + problem + " at byte " + std::to_string(offset) +
+                       "; the run file is damaged or was not completely written");
+}
+
+Status RunFileReader::Open(const std::string& path) {
+  if (file_ != nullptr) return Status::Error(path + ": RunFileReader::Open called twice");
+  path_ = path;
+  file_ = std::fopen(path.c_str(), "rb");
+  if (file_ == nullptr) return Status::Error(path + ": cannot open: " + std::strerror(errno));
+  if (std::fseek(file_, 0, SEEK_END) != 0) return Status::Error(path + ": cannot seek: " + std::strerror(errno));
+  const long size = std::ftell(file_);
+  if (size < 0 || std::fseek(file_, 0, SEEK_SET) != 0) {
+    return Status::Error(path + ": cannot determine the size: " + std::strerror(errno));
+  }
+  size_ = static_cast<uint64_t>(size);
+
+  // The magic is checked before the length so that any short non-run file is called that.
+  char preamble[kPreambleBytes];
+  const size_t got = std::fread(preamble, 1, sizeof preamble, file_);
+  const size_t magic_got = got < kRunFileMagic.size() ? got : kRunFileMagic.size();
+  if (got == 0) return Status::Error(path + ": empty file, not a clawsim run file");
+  if (std::string_view(preamble, magic_got) != kRunFileMagic.substr(0, magic_got)) {
+    return Status::Error(path + ": not a clawsim run file (bad magic at byte 0: it does not start with "
+                         "\"CLAWRUN\\0\")");
+  }
+  if (got < kPreambleBytes) {
+    return Corrupt(got, "file ends inside the " + std::to_string(kPreambleBytes) + "-byte preamble");
+  }
+  format_major_ = DecodeFixed32(preamble + 8);
+  format_minor_ = DecodeFixed32(preamble + 12);
+  if (format_major_ != kFormatMajor) {
+    return Status::Error("run file " + path + " has format version " + std::to_string(format_major_) + "." +
+                         std::to_string(format_minor_) + "; this clawsim reads " + std::to_string(kFormatMajor) +
+                         ".x" +
+                         (format_major_ > kFormatMajor ? " (it was written by a newer clawsim; upgrade to read it)"
+                                                       : " (it was written by an older clawsim; re-run to convert)"));
+  }
+  offset_ = kPreambleBytes;
+
+  proto::Record record;
+  const uint64_t at = offset_;
+  Status s = ReadRecord(&record);
+  if (!s.ok()) return s;
+  if (!record.has_header()) return Corrupt(at, "the first record is not the header");
+  header_ = std::move(*record.mutable_header());
+  return Status::Ok();
+}
+
+Status RunFileReader::ReadRecord(proto::Record* record) {
+  const uint64_t at = offset_;
+  if (at == size_) {
+    return Status::Error(path_ + ": truncated: the file ends at byte " + std::to_string(at) +
+                         " without a footer (the run did not finish writing it)");
+  }
+  char head[kRecordHeaderBytes];
+  if (size_ - at < kRecordHeaderBytes || std::fread(head, 1, sizeof head, file_) != sizeof head) {
+    return Corrupt(at, "truncated record header (" + std::to_string(size_ - at) + " of " +
+                           std::to_string(kRecordHeaderBytes) + " bytes)");
+  }
+  const uint32_t length = DecodeFixed32(head);
+  const uint32_t crc = DecodeFixed32(head + 4);
+  if (length > kMaxRecordBytes) {
+    return Corrupt(at, "record length " + std::to_string(length) + " exceeds the limit of " +
+                           std::to_string(kMaxRecordBytes) + " bytes");
+  }
+  const uint64_t left = size_ - at - kRecordHeaderBytes;
+  if (length > left) {
+    return Corrupt(at, "truncated record (" + std::to_string(length) + " bytes announced, " + std::to_string(left) +
+                           " present)");
+  }
+  payload_.resize(length);
+  if (length > 0 && std::fread(payload_.data(), 1, length, file_) != length) {
+    return Status::Error(path_ + ": read error at byte " + std::to_string(at) + ": " + std::strerror(errno));
+  }
+  if (RecordCrc(length, payload_) != crc) return Corrupt(at, "checksum mismatch in record");
+  if (!record->ParseFromString(payload_)) return Corrupt(at, "record does not parse as clawsim.proto.Record");
+  if (record->body_case() == proto::Record::BODY_NOT_SET) return Corrupt(at, "empty record");
+  offset_ = at + kRecordHeaderBytes + length;
+  return Status::Ok();
+}
+
+void RunFileReader::Count(const proto::Chunk& chunk) {
+  counts_.set_chunks(counts_.chunks() + 1);
+  counts_.set_daily_rows(counts_.daily_rows() + chunk.daily().rows_size());
+  counts_.set_employee_rows(counts_.employee_rows() + chunk.employees().rows_size());
+  counts_.set_audit_records(counts_.audit_records() + chunk.audit().records_size());
+  counts_.set_trace_events(counts_.trace_events() + chunk.trace().events_size());
+}
+
+Status RunFileReader::ReadChunk(proto::Chunk* chunk, bool* got_chunk) {
+  *got_chunk = false;
+  if (file_ == nullptr) return Status::Error(path_ + ": RunFileReader::ReadChunk called before a successful Open");
+  if (footer_read_) return Status::Ok();
+  proto::Record record;
+  const uint64_t at = offset_;
+  Status s = ReadRecord(&record);
+  if (!s.ok()) return s;
+  switch (record.body_case()) {
+    case proto::Record::kChunk:
+      *chunk = std::move(*record.mutable_chunk());
+      Count(*chunk);
+      *got_chunk = true;
+      return Status::Ok();
+    case proto::Record::kFooter:
+      footer_ = std::move(*record.mutable_footer());
+      footer_read_ = true;
+      if (offset_ != size_) {
+        return Corrupt(offset_, std::to_string(size_ - offset_) + " unexpected bytes after the footer");
+      }
+      return CheckCounts();
+    case proto::Record::kHeader: return Corrupt(at, "a second header record");
+    case proto::Record::BODY_NOT_SET: break;
+  }
+  return Corrupt(at, "empty record");
+}
+
+Status RunFileReader::ReadFooter() {
+  proto::Chunk chunk;
+  bool got = true;
+  while (got) {
+    Status s = ReadChunk(&chunk, &got);
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+Status RunFileReader::CheckCounts() const {
+  const proto::RecordCounts& want = footer_.counts();
+  auto mismatch = [&](const char* what, uint64_t footer_says, uint64_t read) {
+    return Status::Error(path_ + ": the footer counts " + std::to_string(footer_says) + " " + what +
+                         " but the file holds " + std::to_string(read) +
+                         "; records were lost or duplicated after writing");
+  };
+  if (want.chunks() != counts_.chunks()) return mismatch("chunks", want.chunks(), counts_.chunks());
+  if (want.daily_rows() != counts_.daily_rows()) return mismatch("daily rows", want.daily_rows(), counts_.daily_rows());
+  if (want.employee_rows() != counts_.employee_rows()) {
+    return mismatch("employee rows", want.employee_rows(), counts_.employee_rows());
+  }
+  if (want.audit_records() != counts_.audit_records()) {
+    return mismatch("audit records", want.audit_records(), counts_.audit_records());
+  }
+  if (want.trace_events() != counts_.trace_events()) {
+    return mismatch("trace events", want.trace_events(), counts_.trace_events());
+  }
+  return Status::Ok();
+}
+
+}  // namespace clawsim::run

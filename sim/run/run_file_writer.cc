@@ -1,0 +1,205 @@
+#include "sim/run/run_file_writer.h"
+
+#include "sim/proto/run.pb.h"
+#include "sim/run/atomic_file.h"
+#include "sim/run/proto_convert.h"
+#include "sim/run/run_file_format.h"
+
+namespace clawsim::run {
+
+struct RunFileWriter::Impl {
+  AtomicFile file;
+  // Rows added but not yet written, one buffer per kind.
+  proto::DailyRows daily;
+  proto::EmployeeRows employees;
+  proto::AuditRecords audit;
+  proto::TraceEvents trace;
+  proto::RecordCounts counts;  // what WriteChunk has written so far
+};
+
+RunFileWriter::RunFileWriter(RunFileWriterOptions options)
+    : options_(options), impl_(std::make_unique<Impl>()) {
+  if (options_.rows_per_chunk == 0) options_.rows_per_chunk = 1;
+}
+
+RunFileWriter::~RunFileWriter() = default;  // AtomicFile removes the temporary file
+
+const std::string& RunFileWriter::path() const { return impl_->file.path(); }
+uint64_t RunFileWriter::bytes_written() const { return impl_->file.bytes_written(); }
+
+Status RunFileWriter::Check(Phase expected, const char* call) {
+  if (!error_.ok()) return error_;
+  if (phase_ == expected) return Status::Ok();
+  static constexpr const char* kWhere[] = {"before Open()", "before WriteHeader()", "after WriteHeader()",
+                                           "after WriteFooter()", "after Commit()"};
+  return Status::Error((path().empty() ? std::string("run file") : path()) + ": RunFileWriter::" + call +
+                       " called " + kWhere[static_cast<int>(phase_)]);
+}
+
+Status RunFileWriter::Open(const std::string& path) {
+  Status s = Check(Phase::kClosed, "Open()");
+  if (s.ok()) s = impl_->file.Open(path);
+  if (s.ok()) s = impl_->file.Append(EncodePreamble(kFormatMajor, kFormatMinor));
+  if (!s.ok()) return error_ = s;
+  phase_ = Phase::kOpen;
+  return s;
+}
+
+Status RunFileWriter::WriteRecord(const std::string& payload) {
+  if (payload.size() > kMaxRecordBytes) {
+    return error_ = Status::Error(path() + ": a record of " + std::to_string(payload.size()) +
+                                  " bytes exceeds the format's limit of " + std::to_string(kMaxRecordBytes) +
+                                  "; lower RunFileWriterOptions::rows_per_chunk");
+  }
+  std::string framed;
+  framed.reserve(kRecordHeaderBytes + payload.size());
+  AppendFramedRecord(payload, &framed);
+  Status s = impl_->file.Append(framed);
+  if (!s.ok()) error_ = s;
+  return s;
+}
+
+Status RunFileWriter::WriteHeader(const RunInfo& info) {
+  proto::RunHeader header;
+  ToProto(info, &header);
+  return WriteHeader(header);
+}
+
+Status RunFileWriter::WriteHeader(const proto::RunHeader& header) {
+  Status s = Check(Phase::kOpen, "WriteHeader()");
+  if (s.ok()) s = FromProto(header.trace_level(), &trace_);
+  if (!s.ok()) return s;
+  proto::Record record;
+  *record.mutable_header() = header;
+  s = WriteRecord(record.SerializeAsString());
+  if (s.ok()) phase_ = Phase::kBody;
+  return s;
+}
+
+Status RunFileWriter::WriteChunk(const proto::Chunk& chunk) {
+  Status s = Check(Phase::kBody, "WriteChunk()");
+  if (!s.ok()) return s;
+  proto::RecordCounts& counts = impl_->counts;
+  switch (chunk.rows_case()) {
+    case proto::Chunk::kDaily: counts.set_daily_rows(counts.daily_rows() + chunk.daily().rows_size()); break;
+    case proto::Chunk::kEmployees:
+      counts.set_employee_rows(counts.employee_rows() + chunk.employees().rows_size());
+      break;
+    case proto::Chunk::kAudit: counts.set_audit_records(counts.audit_records() + chunk.audit().records_size()); break;
+    case proto::Chunk::kTrace: counts.set_trace_events(counts.trace_events() + chunk.trace().events_size()); break;
+    case proto::Chunk::ROWS_NOT_SET: return Status::Error(path() + ": WriteChunk() given a chunk with no rows");
+  }
+  counts.set_chunks(counts.chunks() + 1);
+  proto::Record record;
+  *record.mutable_chunk() = chunk;
+  return WriteRecord(record.SerializeAsString());
+}
+
+namespace {
+
+// Moves `rows` into a chunk (leaving `rows` empty) when it holds at least `threshold` rows.
+template <typename Rows>
+bool TakeChunk(Rows* rows, int size, int threshold, Rows* (proto::Chunk::*mutable_rows)(), proto::Chunk* chunk) {
+  if (size == 0 || size < threshold) return false;
+  (chunk->*mutable_rows)()->Swap(rows);
+  return true;
+}
+
+}  // namespace
+
+Status RunFileWriter::FlushPending(bool only_full) {
+  const int threshold = only_full ? static_cast<int>(options_.rows_per_chunk) : 1;
+  Impl& m = *impl_;
+  proto::Chunk chunk;
+  Status s;
+  if (s.ok() && TakeChunk(&m.daily, m.daily.rows_size(), threshold, &proto::Chunk::mutable_daily, &chunk)) {
+    s = WriteChunk(chunk);
+    chunk.Clear();
+  }
+  if (s.ok() &&
+      TakeChunk(&m.employees, m.employees.rows_size(), threshold, &proto::Chunk::mutable_employees, &chunk)) {
+    s = WriteChunk(chunk);
+    chunk.Clear();
+  }
+  if (s.ok() && TakeChunk(&m.audit, m.audit.records_size(), threshold, &proto::Chunk::mutable_audit, &chunk)) {
+    s = WriteChunk(chunk);
+    chunk.Clear();
+  }
+  if (s.ok() && TakeChunk(&m.trace, m.trace.events_size(), threshold, &proto::Chunk::mutable_trace, &chunk)) {
+    s = WriteChunk(chunk);
+  }
+  return s;
+}
+
+Status RunFileWriter::AddDailyRow(const model::DailyMetrics& day) {
+  Status s = Check(Phase::kBody, "AddDailyRow()");
+  if (!s.ok()) return s;
+  ToProto(day, impl_->daily.add_rows());
+  return FlushPending(/*only_full=*/true);
+}
+
+Status RunFileWriter::AddEmployeeRow(const model::EmployeeMetrics& employee) {
+  Status s = Check(Phase::kBody, "AddEmployeeRow()");
+  if (!s.ok()) return s;
+  ToProto(employee, impl_->employees.add_rows());
+  return FlushPending(/*only_full=*/true);
+}
+
+Status RunFileWriter::AddAuditRecord(const AuditRecord& record) {
+  Status s = Check(Phase::kBody, "AddAuditRecord()");
+  if (!s.ok() || !wants_audit()) return s;
+  ToProto(record, impl_->audit.add_records());
+  return FlushPending(/*only_full=*/true);
+}
+
+Status RunFileWriter::AddTraceEvent(const TraceEvent& event) {
+  Status s = Check(Phase::kBody, "AddTraceEvent()");
+  if (!s.ok() || !wants_trace()) return s;
+  ToProto(event, impl_->trace.add_events());
+  return FlushPending(/*only_full=*/true);
+}
+
+Status RunFileWriter::WriteFooter(const model::RunSummary& summary, double wall_s) {
+  proto::RunFooter footer;
+  ToProto(summary, footer.mutable_summary());
+  footer.set_wall_s(wall_s);
+  return WriteFooter(footer);
+}
+
+Status RunFileWriter::WriteFooter(const proto::RunFooter& footer) {
+  Status s = Check(Phase::kBody, "WriteFooter()");
+  if (s.ok()) s = FlushPending(/*only_full=*/false);
+  if (!s.ok()) return s;
+  proto::Record record;
+  *record.mutable_footer() = footer;
+  *record.mutable_footer()->mutable_counts() = impl_->counts;
+  s = WriteRecord(record.SerializeAsString());
+  if (s.ok()) phase_ = Phase::kFooterWritten;
+  return s;
+}
+
+Status RunFileWriter::Sync() {
+  Status s = Check(Phase::kFooterWritten, "Sync()");
+  if (!s.ok()) return s;
+  s = impl_->file.Sync();
+  if (!s.ok()) error_ = s;
+  return s;
+}
+
+Status RunFileWriter::Commit() {
+  Status s = Sync();
+  if (!s.ok()) return s;
+  s = impl_->file.Commit();
+  if (!s.ok()) return error_ = s;
+  phase_ = Phase::kCommitted;
+  return s;
+}
+
+void RunFileWriter::Abandon() {
+  impl_->file.Abandon();
+  if (phase_ != Phase::kCommitted && error_.ok()) {
+    error_ = Status::Error((path().empty() ? std::string("run file") : path()) + ": abandoned; nothing was written");
+  }
+}
+
+}  // namespace clawsim::run

@@ -1,0 +1,103 @@
+// RunFileWriter: writes one run file (layout: RUN_FILE.md; messages: sim/proto/run.proto).
+//
+// Call sequence (anything else returns an error naming the call):
+//   Open(path)                  creates path + ".tmp" and writes the preamble
+//   WriteHeader(info)           exactly once, first
+//   AddDailyRow / AddEmployeeRow / AddAuditRecord / AddTraceEvent / WriteChunk   any number
+//   WriteFooter(summary, wall_s) exactly once, last; flushes buffered rows first
+//   Commit()                    flush, fsync, rename to `path`
+// A writer destroyed before Commit() succeeded removes its temporary file: a run file is at
+// its path complete or not at all.
+//
+// Streaming: Add* buffer rows per kind and write a chunk every `rows_per_chunk` rows, so
+// memory stays bounded however long the run. Rows of one kind keep the order they were
+// added in; the file is deterministic if the caller adds them in a deterministic order (for
+// audit records and trace events: the order the run committed them, e.g. merged by
+// (time_us, lp) at each window barrier, never the order threads happened to finish).
+//
+// Trace level: AddAuditRecord keeps records only at TraceLevel::kAudit and above,
+// AddTraceEvent only at kFull (others are dropped, returning OK). Check wants_audit() /
+// wants_trace() to avoid building records that would be dropped.
+//
+// Errors are sticky: after one failure every later call returns it. Not thread-safe; one
+// owner (the run's serial phase).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "sim/common/status.h"
+#include "sim/model/metrics.h"
+#include "sim/run/run_info.h"
+
+namespace clawsim::proto {
+class Chunk;
+class RunFooter;
+class RunHeader;
+}  // namespace clawsim::proto
+
+namespace clawsim::run {
+
+struct RunFileWriterOptions {
+  // Rows (of one kind) per chunk. 4096 audit records make a chunk of roughly 100 KiB.
+  uint32_t rows_per_chunk = 4096;
+};
+
+class RunFileWriter {
+ public:
+  explicit RunFileWriter(RunFileWriterOptions options = {});
+  ~RunFileWriter();
+  RunFileWriter(const RunFileWriter&) = delete;
+  RunFileWriter& operator=(const RunFileWriter&) = delete;
+
+  Status Open(const std::string& path);
+
+  // The header for `info` (this build's version and format version are filled in).
+  Status WriteHeader(const RunInfo& info);
+
+  Status AddDailyRow(const model::DailyMetrics& day);
+  Status AddEmployeeRow(const model::EmployeeMetrics& employee);
+  Status AddAuditRecord(const AuditRecord& record);
+  Status AddTraceEvent(const TraceEvent& event);
+
+  // The footer: `summary` (its threads and wall_s fields are not stored there; threads is in
+  // the header) and the run's wall-clock seconds, the one non-reproducible number.
+  Status WriteFooter(const model::RunSummary& summary, double wall_s);
+
+  // Writes out the last buffer and fsyncs the temporary file without renaming it (for
+  // OutputDir, which finishes every file before renaming any). Commit() calls it.
+  Status Sync();
+  Status Commit();
+  // Removes the temporary file now, as the destructor would; later calls return an error.
+  // Does nothing to a committed file.
+  void Abandon();
+
+  // Lower level, for tools and tests that build the messages themselves. WriteHeader writes
+  // `header` as given (format_major/minor included); WriteFooter replaces footer.counts with
+  // what was written.
+  Status WriteHeader(const proto::RunHeader& header);
+  Status WriteChunk(const proto::Chunk& chunk);
+  Status WriteFooter(const proto::RunFooter& footer);
+
+  bool wants_audit() const { return trace_ >= TraceLevel::kAudit; }
+  bool wants_trace() const { return trace_ >= TraceLevel::kFull; }
+  const std::string& path() const;
+  uint64_t bytes_written() const;  // preamble and records so far
+
+ private:
+  struct Impl;
+  enum class Phase { kClosed, kOpen, kBody, kFooterWritten, kCommitted };
+
+  Status Check(Phase expected, const char* call);  // the sticky error or a sequence error
+  Status WriteRecord(const std::string& payload);
+  Status FlushPending(bool only_full);
+
+  RunFileWriterOptions options_;
+  std::unique_ptr<Impl> impl_;
+  Phase phase_ = Phase::kClosed;
+  TraceLevel trace_ = TraceLevel::kNone;
+  Status error_;
+};
+
+}  // namespace clawsim::run

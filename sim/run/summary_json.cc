@@ -1,0 +1,103 @@
+#include "sim/run/summary_json.h"
+
+#include "sim/common/json_writer.h"
+#include "sim/run/atomic_file.h"
+#include "sim/run/number_format.h"
+
+namespace clawsim::run {
+namespace {
+
+using model::GateOutcome;
+
+// JsonWriter::Double prints 17 significant digits ("0.10000000000000001"); the shortest
+// round-trip form reads better and is just as exact.
+void Number(JsonWriter& w, const std::string& key, double v) { w.Raw(key, JsonNumber(v)); }
+
+std::string TallyJson(const model::TokenTally& t) {
+  JsonWriter w;
+  w.Uint("input_tokens", t.input_tokens).Uint("output_tokens", t.output_tokens).Uint("total_tokens", t.total_tokens());
+  Number(w, "cost_usd", t.cost_usd);
+  w.Uint("invocations", t.invocations);
+  return w.Finish();
+}
+
+std::string NamedTalliesJson(const std::vector<std::pair<std::string, model::TokenTally>>& tallies) {
+  JsonWriter w;
+  for (const auto& [name, tally] : tallies) w.Raw(name, TallyJson(tally));
+  return w.Finish();
+}
+
+std::string HoursJson(const model::HumanHours& h) {
+  JsonWriter w;
+  Number(w, "working_hours", h.working_hours);
+  Number(w, "review_hours", h.review_hours);
+  Number(w, "approval_hours", h.approval_hours);
+  Number(w, "fixing_hours", h.fixing_hours);
+  Number(w, "saved_hours", h.saved_hours);
+  return w.Finish();
+}
+
+std::string DoraJson(const model::DoraMetrics& d) {
+  JsonWriter w;
+  Number(w, "deployment_frequency_per_day", d.deployment_frequency_per_day);
+  Number(w, "lead_time_for_changes_hours", d.lead_time_for_changes_hours);
+  Number(w, "change_failure_rate", d.change_failure_rate);
+  Number(w, "time_to_restore_hours", d.time_to_restore_hours);
+  return w.Finish();
+}
+
+std::string PurposesJson(const std::array<model::TokenTally, model::kNumPurposes>& by_purpose) {
+  JsonWriter w;
+  for (int p = 0; p < model::kNumPurposes; ++p) {
+    w.Raw(model::PurposeName(static_cast<model::Purpose>(p)), TallyJson(by_purpose[p]));
+  }
+  return w.Finish();
+}
+
+uint64_t Gate(const model::RunSummary& s, GateOutcome g) { return s.gate[static_cast<int>(g)]; }
+
+}  // namespace
+
+std::string SummaryJson(const model::RunSummary& s) {
+  JsonWriter w;
+  w.String("scenario", s.scenario)
+      .Uint("seed", s.seed)
+      .String("fingerprint", FormatFingerprint(s.fingerprint))
+      .Uint("events", s.events)
+      .Uint("employees", s.employees)
+      .Uint("agents", s.agents)
+      .Uint("days", s.days)
+      .Uint("tokens_total", s.tokens.total_tokens())
+      .Uint("input_tokens", s.tokens.input_tokens)
+      .Uint("output_tokens", s.tokens.output_tokens)
+      .Uint("invocations", s.tokens.invocations);
+  Number(w, "token_cost_usd", s.tokens.cost_usd);
+  Number(w, "value_usd", s.value_usd);
+  Number(w, "net_value_usd", s.net_value_usd);
+  Number(w, "value_per_token_usd", s.value_per_token_usd);
+  Number(w, "performative_token_share", s.performative_token_share());
+  w.Uint("items_arrived", s.items_arrived).Uint("items_completed", s.items_completed);
+  Number(w, "mean_lead_time_hours", s.mean_lead_time_hours);
+  w.Uint("incidents", s.incidents)
+      .Uint("data_leaks", s.data_leaks)
+      .Uint("chat_exposures", s.chat_exposures)
+      .Uint("agent_errors", s.agent_errors)
+      .Uint("actions_allowed", Gate(s, GateOutcome::kAllowed))
+      .Uint("actions_asked", Gate(s, GateOutcome::kAskedApproved) + Gate(s, GateOutcome::kAskedRejected))
+      .Uint("actions_asked_approved", Gate(s, GateOutcome::kAskedApproved))
+      .Uint("actions_asked_rejected", Gate(s, GateOutcome::kAskedRejected))
+      .Uint("actions_denied", Gate(s, GateOutcome::kDenied))
+      .Uint("actions_rate_limited", Gate(s, GateOutcome::kRateLimited))
+      .Raw("hours", HoursJson(s.hours))
+      .Raw("dora", DoraJson(s.dora))
+      .Raw("tokens_by_purpose", PurposesJson(s.tokens_by_purpose))
+      .Raw("tokens_by_tier", NamedTalliesJson(s.tokens_by_tier))
+      .Raw("tokens_by_team", NamedTalliesJson(s.tokens_by_team));
+  return w.Finish();
+}
+
+Status WriteSummaryJson(const std::string& path, const model::RunSummary& summary) {
+  return WriteFileAtomically(path, SummaryJson(summary) + "\n");
+}
+
+}  // namespace clawsim::run
