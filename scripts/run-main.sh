@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release --target clawsim
-./build/release/sim/clawsim bench phold --lps 65536 --end 100 "$@"
+./build/release/sim/clawsim run scenarios/baseline.textproto "$@"

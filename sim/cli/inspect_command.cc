@@ -26,7 +26,9 @@ std::string JsonStringArray(const google::protobuf::RepeatedPtrField<std::string
   std::string out = "[";
   for (int i = 0; i < items.size(); ++i) {
     if (i > 0) out += ",";
-    out += "\"" + JsonWriter::Escape(items[i]) + "\"";
+    out += '"';
+    out += JsonWriter::Escape(items[i]);
+    out += '"';
   }
   return out + "]";
 }

@@ -133,14 +133,6 @@ Status RunAndWrite(scenario::LoadedScenario* loaded, const RunCommandOptions& o,
   s = model::RunOrganisation(loaded, ro, sinks, result);
   if (!s.ok()) return s;
   if (!sink_status.ok()) return sink_status;
-  for (const model::DailyMetrics& d : result->daily) {
-    s = out.run_file().AddDailyRow(d);
-    if (!s.ok()) return s;
-  }
-  for (const model::EmployeeMetrics& e : result->employees) {
-    s = out.run_file().AddEmployeeRow(e);
-    if (!s.ok()) return s;
-  }
   return out.Commit(result->summary, result->employees, result->daily, result->summary.wall_s);
 }
 

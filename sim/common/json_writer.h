@@ -10,11 +10,13 @@ namespace clawsim {
 
 class JsonWriter {
  public:
-  JsonWriter() { out_ = "{"; }
+  JsonWriter() : out_("{") {}
 
   JsonWriter& Key(const std::string& key) {
     if (need_comma_) out_ += ",";
-    out_ += "\"" + Escape(key) + "\":";
+    out_ += '"';
+    out_ += Escape(key);
+    out_ += "\":";
     need_comma_ = true;
     return *this;
   }
@@ -24,7 +26,9 @@ class JsonWriter {
   JsonWriter& Bool(const std::string& key, bool v) { Key(key); out_ += v ? "true" : "false"; return *this; }
   JsonWriter& String(const std::string& key, const std::string& v) {
     Key(key);
-    out_ += "\"" + Escape(v) + "\"";
+    out_ += '"';
+    out_ += Escape(v);
+    out_ += '"';
     return *this;
   }
   // Inserts an already-serialised JSON value (object or array).

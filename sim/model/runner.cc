@@ -167,8 +167,9 @@ Status RunOrganisation(scenario::LoadedScenario* loaded, const RunOptions& optio
   eo.lookahead_us = world->lookahead_us;
   eo.seed = options.seed;
   eo.threads = options.threads;
-  // A day of windows in the ring; heartbeats and next-day events wait in the overflow heap.
-  eo.ring_windows = static_cast<uint32_t>(std::min<TimeUs>(1 << 16, engine::kUsPerHour / world->lookahead_us + 1));
+  // The ring covers a little over a day: a day's arrivals, heartbeats and the next day start
+  // go straight into buckets instead of through the overflow heap.
+  eo.ring_windows = static_cast<uint32_t>(std::min<TimeUs>(1 << 20, engine::kUsPerDay / world->lookahead_us + 2));
   engine::Engine<OrgModel> eng(eo, &model);
   status = eng.Init();
   if (!status.ok()) return status;

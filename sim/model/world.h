@@ -26,6 +26,10 @@ using engine::TimeUs;
 using scenario::EmployeeId;
 using scenario::kNoId;
 
+// Every message between two LPs (mail, chat, reviews, deploy requests, pages, approvals)
+// takes at least this long; it is also the engine's lookahead.
+inline constexpr TimeUs kMinCrossLpLatencyUs = 60 * engine::kUsPerSecond;
+
 struct Traits {
   double competitiveness = 0.5;       // [0, 1]
   double pressure_sensitivity = 0.5;  // [0, 1]

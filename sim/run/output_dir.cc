@@ -40,7 +40,13 @@ Status OutputDir::Open(const std::string& dir) {
 
 Status OutputDir::Commit(const model::RunSummary& summary, const std::vector<model::EmployeeMetrics>& employees,
                          const std::vector<model::DailyMetrics>& daily, double wall_s) {
-  // Phase 1: finish the run file (time series, then the footer) and fsync it.
+  // Phase 1: finish the run file (time series, then the footer) and fsync it. Rows the
+  // caller added itself would be written twice, silently; refuse instead.
+  if (run_file_.daily_rows_added() != 0 || run_file_.employee_rows_added() != 0) {
+    return Fail(Status::Error(PathOf(kRunFileName) +
+                              ": daily or employee rows were added to the run file before OutputDir::Commit, "
+                              "which adds them itself; remove the AddDailyRow/AddEmployeeRow calls"));
+  }
   Status s;
   for (const model::DailyMetrics& day : daily) {
     if (s.ok()) s = run_file_.AddDailyRow(day);

@@ -10,7 +10,8 @@
 //   OutputDir out;
 //   Status s = out.Open(dir);                        // creates dir and parents
 //   s = out.run_file().WriteHeader(info);            // before the run starts
-//   ... out.run_file().AddAuditRecord(r) / AddTraceEvent(e) during the run (serial phase)
+//   ... out.run_file().AddAuditRecord(r) / AddTraceEvent(e) during the run (serial phase);
+//       not AddDailyRow / AddEmployeeRow: Commit writes those
 //   s = out.Commit(summary, employees, daily, wall_s);
 // Commit writes the daily and employee rows and the footer into the run file, renders the
 // JSON and CSV files, writes and fsyncs every file under a temporary name (NAME.tmp), and
@@ -54,7 +55,9 @@ class OutputDir {
   RunFileWriter& run_file() { return run_file_; }
 
   // Finishes the run file and writes the other outputs, then renames everything into place.
-  // `employees` in employee-id order, `daily` in day order.
+  // `employees` in employee-id order, `daily` in day order. Commit adds these rows to the run
+  // file itself: adding them through run_file() as well is an error (they would be written
+  // twice).
   Status Commit(const model::RunSummary& summary, const std::vector<model::EmployeeMetrics>& employees,
                 const std::vector<model::DailyMetrics>& daily, double wall_s);
 

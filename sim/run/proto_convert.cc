@@ -348,8 +348,12 @@ void ToProto(const RunInfo& info, proto::RunHeader* out) {
   out->set_days(info.days);
   out->set_trace_level(ToProto(info.trace));
   CopyNames(info.action_names, out->mutable_action_names());
-  for (int g = 0; g < model::kNumGateOutcomes; ++g) {
-    out->add_decision_names(model::GateOutcomeName(static_cast<GateOutcome>(g)));
+  if (info.decision_names.empty()) {
+    for (int g = 0; g < model::kNumGateOutcomes; ++g) {
+      out->add_decision_names(model::GateOutcomeName(static_cast<GateOutcome>(g)));
+    }
+  } else {
+    CopyNames(info.decision_names, out->mutable_decision_names());
   }
   CopyNames(info.outcome_names, out->mutable_outcome_names());
   CopyNames(info.event_kind_names, out->mutable_event_kind_names());

@@ -19,8 +19,8 @@ void ToProto(const model::EmployeeMetrics& in, proto::EmployeeRow* out);
 void ToProto(const model::RunSummary& in, proto::RunSummary* out);
 void ToProto(const AuditRecord& in, proto::AuditRecord* out);
 void ToProto(const TraceEvent& in, proto::TraceEvent* out);
-// The header for `info`, with this build's version and format version and the decision
-// names of model::GateOutcome.
+// The header for `info`, with this build's version and format version (and the
+// model::GateOutcome names as decision names if info.decision_names is empty).
 void ToProto(const RunInfo& info, proto::RunHeader* out);
 
 model::TokenTally FromProto(const proto::TokenTally& in);

@@ -57,6 +57,7 @@ Status RunFileReader::Open(const std::string& path) {
   if (!s.ok()) return s;
   if (!record.has_header()) return Corrupt(at, "the first record is not the header");
   header_ = std::move(*record.mutable_header());
+  header_read_ = true;
   return Status::Ok();
 }
 
@@ -103,8 +104,14 @@ void RunFileReader::Count(const proto::Chunk& chunk) {
 
 Status RunFileReader::ReadChunk(proto::Chunk* chunk, bool* got_chunk) {
   *got_chunk = false;
-  if (file_ == nullptr) return Status::Error(path_ + ": RunFileReader::ReadChunk called before a successful Open");
+  if (!error_.ok()) return error_;
+  if (!header_read_) return Status::Error(path_ + ": RunFileReader::ReadChunk called before a successful Open");
   if (footer_read_) return Status::Ok();
+  error_ = ReadNext(chunk, got_chunk);
+  return error_;
+}
+
+Status RunFileReader::ReadNext(proto::Chunk* chunk, bool* got_chunk) {
   proto::Record record;
   const uint64_t at = offset_;
   Status s = ReadRecord(&record);

@@ -15,6 +15,7 @@
 // footer counts that disagree with the rows read. A file that ends cleanly between records
 // but before the footer is reported as truncated.
 //
+// Errors are sticky: after ReadChunk or ReadFooter fails, both keep returning that error.
 // Memory: one record at a time (at most kMaxRecordBytes). Not thread-safe; one owner.
 #pragma once
 
@@ -55,6 +56,7 @@ class RunFileReader {
   const std::string& path() const { return path_; }
 
  private:
+  Status ReadNext(proto::Chunk* chunk, bool* got_chunk);  // ReadChunk without the guards
   // Reads one framed record at offset_ into *record.
   Status ReadRecord(proto::Record* record);
   Status Corrupt(uint64_t offset, const std::string& problem) const;
@@ -70,7 +72,9 @@ class RunFileReader {
   proto::RunHeader header_;
   proto::RunFooter footer_;
   proto::RecordCounts counts_;
+  bool header_read_ = false;  // Open() succeeded
   bool footer_read_ = false;
+  Status error_;              // the first error from ReadChunk; every later call returns it
   std::string payload_;  // reused buffer for one record
 };
 

@@ -27,6 +27,14 @@ RunFileWriter::~RunFileWriter() = default;  // AtomicFile removes the temporary 
 const std::string& RunFileWriter::path() const { return impl_->file.path(); }
 uint64_t RunFileWriter::bytes_written() const { return impl_->file.bytes_written(); }
 
+uint64_t RunFileWriter::daily_rows_added() const {
+  return impl_->counts.daily_rows() + static_cast<uint64_t>(impl_->daily.rows_size());
+}
+
+uint64_t RunFileWriter::employee_rows_added() const {
+  return impl_->counts.employee_rows() + static_cast<uint64_t>(impl_->employees.rows_size());
+}
+
 Status RunFileWriter::Check(Phase expected, const char* call) {
   if (!error_.ok()) return error_;
   if (phase_ == expected) return Status::Ok();

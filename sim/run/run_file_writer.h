@@ -80,6 +80,10 @@ class RunFileWriter {
   Status WriteChunk(const proto::Chunk& chunk);
   Status WriteFooter(const proto::RunFooter& footer);
 
+  // Rows added so far (written or still buffered), by kind.
+  uint64_t daily_rows_added() const;
+  uint64_t employee_rows_added() const;
+
   bool wants_audit() const { return trace_ >= TraceLevel::kAudit; }
   bool wants_trace() const { return trace_ >= TraceLevel::kFull; }
   const std::string& path() const;

@@ -38,9 +38,10 @@ struct RunInfo {
   TraceLevel trace = TraceLevel::kNone;
 
   // Name tables; records index them (AuditRecord::action indexes action_names, ...).
-  // Gate decisions need no table here: they are model::GateOutcome, and the writer stores
-  // GateOutcomeName() for each.
   std::vector<std::string> action_names;      // "email.read", ... (services::kActionTable order)
+  // Gate decisions, indexed by AuditRecord::decision. Left empty, the writer stores the
+  // model::GateOutcome names ("allowed", "asked_approved", ...), and decision is a GateOutcome.
+  std::vector<std::string> decision_names;
   std::vector<std::string> outcome_names;     // what an action led to, model-defined
   std::vector<std::string> event_kind_names;  // engine event kinds, by Event::kind
   std::vector<std::string> team_names;        // scenario order
@@ -61,7 +62,7 @@ struct AuditRecord {
   uint32_t on_behalf_of_employee = 0;  // employee id
   uint32_t action = 0;                 // index into action_names
   uint32_t target = 0;                 // index into target_names
-  uint32_t decision = 0;               // model::GateOutcome as an integer
+  uint32_t decision = 0;               // index into decision_names (default: model::GateOutcome)
   uint32_t outcome = 0;                // index into outcome_names
 };
 

@@ -156,7 +156,9 @@ TEST(ModelTest, DenyingEveryAgentActionStopsAgentValueButNotTheirTokens) {
   EXPECT_GT(s.gate[static_cast<int>(GateOutcome::kDenied)], 0u);
   EXPECT_EQ(s.data_leaks, 0u);
   for (const services::AuditRecord& r : o.audit) {
-    if (r.agent != services::kNoId) EXPECT_EQ(r.outcome, services::Outcome::kNotExecuted);
+    if (r.agent != services::kNoId) {
+      EXPECT_EQ(r.outcome, services::Outcome::kNotExecuted);
+    }
   }
   EXPECT_GT(s.tokens.total_tokens(), 0u);  // agents still think (and cost) even when they may not act
   EXPECT_LT(s.hours.saved_hours, Baseline().result.summary.hours.saved_hours);

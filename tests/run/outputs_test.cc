@@ -226,6 +226,18 @@ TEST(OutputDirTest, CommitWritesTheFourFilesTogether) {
   EXPECT_EQ(reader.counts().audit_records(), 100u);
 }
 
+TEST(OutputDirTest, RowsAddedBeforeCommitAreRefusedNotDuplicated) {
+  const std::string dir = FreshTestDir();
+  OutputDir out;
+  ASSERT_TRUE(out.Open(dir).ok());
+  ASSERT_TRUE(out.run_file().WriteHeader(testing::SampleRunInfo()).ok());
+  ASSERT_TRUE(out.run_file().AddDailyRow(testing::SampleDaily()[0]).ok());
+  const Status s = out.Commit(testing::SampleSummary(), testing::SampleEmployees(), testing::SampleDaily(), 1);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("remove the AddDailyRow/AddEmployeeRow calls"), std::string::npos) << s.message();
+  EXPECT_TRUE(std::filesystem::is_empty(dir));
+}
+
 TEST(OutputDirTest, DefaultPathIsResultsScenarioSeed) {
   EXPECT_EQ(OutputDir::DefaultPath("tokenmaxxing", 7), "results/tokenmaxxing-s7");
 }

@@ -348,6 +348,28 @@ TEST(RunFileTest, RecordsOutOfPlaceAreRefused) {
   EXPECT_NE(s.message().find("unexpected bytes after the footer"), std::string::npos) << s.message();
 }
 
+TEST(RunFileTest, ReaderErrorsAreSticky) {
+  const std::string path = FreshTestDir() + "/after-footer.clawrun";
+  WriteFile(path, HandMadeFile({HeaderRecord(), FooterRecord(0, 0), DailyChunkRecord()}));
+  RunFileReader reader;
+  ASSERT_TRUE(reader.Open(path).ok());
+  const Status first = reader.ReadFooter();
+  ASSERT_FALSE(first.ok());
+  EXPECT_EQ(reader.ReadFooter().message(), first.message());
+  proto::Chunk chunk;
+  bool got = true;
+  EXPECT_FALSE(reader.ReadChunk(&chunk, &got).ok());
+  EXPECT_FALSE(got);
+}
+
+TEST(RunFileTest, ReadingAfterAFailedOpenIsAnError) {
+  const std::string path = FreshTestDir() + "/notes.txt";
+  WriteFile(path, "not a run file at all");
+  RunFileReader reader;
+  ASSERT_FALSE(reader.Open(path).ok());
+  EXPECT_FALSE(reader.ReadFooter().ok());
+}
+
 TEST(RunFileWriterTest, DestroyedWithoutCommitLeavesNoFile) {
   const std::string dir = FreshTestDir();
   const std::string path = dir + "/run.clawrun";
