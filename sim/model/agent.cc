@@ -403,6 +403,7 @@ void OrgModel::ExecuteAgentAction(Ctx& ctx, EmployeeState& s, services::Action a
       p.a = self;
       p.b = kNoId;
       p.c = kPostByAgent | ((item.flags & kPostNoise) ? kPostNoise : 0) | (bad ? kPostNoise : 0);
+      p.d = agent_id + 1;
       ctx.Send(world_->ChannelLp(target), Net(sc().chat.delivery_latency_us), kChatPost, p);
       if (item.ref == UINT32_MAX) break;  // a post that answers nobody
       if (bad) {

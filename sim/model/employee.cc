@@ -55,9 +55,18 @@ OrgModel::OrgModel(const World* world) : world_(world) {
     st.m.agents = static_cast<uint32_t>(st.agents.size());
   }
   channels_.resize(s.chat.channels.size());
-  for (uint32_t c = 0; c < channels_.size(); ++c) channels_[c].audit = services::AuditLog(world->ChannelLp(c));
+  for (uint32_t c = 0; c < channels_.size(); ++c) {
+    const scenario::Channel& ch = s.chat.channels[c];
+    const services::TeamId team = ch.teams.empty() ? services::kAnyId : ch.teams[0];
+    channels_[c].channel = services::Channel(c, static_cast<services::ChannelKind>(ch.kind), team, world->channel_members[c],
+                                             world->team_of_employee);
+    channels_[c].audit = services::AuditLog(world->ChannelLp(c));
+  }
   services_.resize(s.deploy.services.size());
-  for (uint32_t v = 0; v < services_.size(); ++v) services_[v].audit = services::AuditLog(world->ServiceLp(v));
+  for (uint32_t v = 0; v < services_.size(); ++v) {
+    services_[v].service = services::ServiceState(v);
+    services_[v].audit = services::AuditLog(world->ServiceLp(v));
+  }
 }
 
 void OrgModel::Handle(Ctx& ctx, const Ev& ev) {
@@ -103,6 +112,8 @@ void OrgModel::Handle(Ctx& ctx, const Ev& ev) {
       t.kind = TaskKind::kIncident;
       t.effort_minutes = ev.payload.x;
       t.arrived_us = ctx.now_us();
+      t.ref = ev.payload.a;    // the service
+      t.flags = ev.payload.b;  // 1: caused by a change, which a rollback removes
       Enqueue(ctx, s, t);
       OnAgentEvent(ctx, s, scenario::Event::kIncident);
       break;
@@ -371,10 +382,43 @@ void OrgModel::FinishTask(Ctx& ctx, EmployeeState& s, const Task& task) {
       }
       break;
     }
-    case TaskKind::kFix:
     case TaskKind::kIncident:
+      if (task.flags == 1) HumanRollback(ctx, s, task.ref);
+      break;
+    case TaskKind::kFix:
       break;
   }
+}
+
+void OrgModel::HumanRollback(Ctx& ctx, EmployeeState& s, uint32_t service) {
+  // The responder rolls the change back: a human action through the gate.
+  const EmployeeId self = ctx.lp();
+  services::GateRequest req;
+  req.actor.employee = self;
+  req.actor.role = static_cast<uint32_t>(sc().organization.employees[self].role);
+  req.actor.team = sc().organization.employees[self].team;
+  req.action = services::Action::kDeployRollback;
+  req.target = world_->catalog.AsTarget(service, ctx.now_us());
+  req.target.id = service;
+  req.now_us = ctx.now_us();
+  const services::GateResult g = world_->policy.Decide(req, nullptr, &s.human_rates);
+  services::AuditRecord rec;
+  rec.time_us = ctx.now_us();
+  rec.on_behalf_of = self;
+  rec.target = service;
+  rec.rule = g.rule;
+  rec.action = req.action;
+  if (g.verdict == services::Verdict::kAllow || g.verdict == services::Verdict::kAsk) {
+    rec.decision = services::Decision::kAllowed;
+    rec.outcome = services::Outcome::kStarted;
+    Payload p;
+    p.a = self;
+    p.d = 1;
+    ctx.Send(world_->ServiceLp(service), Net(0), kDeployRequest, p);
+  } else {
+    rec.decision = g.verdict == services::Verdict::kDeny ? services::Decision::kDenied : services::Decision::kRateLimited;
+  }
+  Audit(s.audit, rec);
 }
 
 void OrgModel::CompleteItem(Ctx& ctx, EmployeeState& s, const Task& item, bool by_agent) {
@@ -480,11 +524,11 @@ std::vector<services::AuditRecord> OrgModel::TakeAuditRecords() {
   std::vector<const services::AuditLog*> logs;
   for (const EmployeeState& s : employees_) logs.push_back(&s.audit);
   for (const ChannelState& c : channels_) logs.push_back(&c.audit);
-  for (const ServiceState& v : services_) logs.push_back(&v.audit);
+  for (const ServiceLpState& v : services_) logs.push_back(&v.audit);
   std::vector<services::AuditRecord> merged = services::MergeAuditLogs(logs);
   for (EmployeeState& s : employees_) s.audit = services::AuditLog(s.audit.lp());
   for (ChannelState& c : channels_) c.audit = services::AuditLog(c.audit.lp());
-  for (ServiceState& v : services_) v.audit = services::AuditLog(v.audit.lp());
+  for (ServiceLpState& v : services_) v.audit = services::AuditLog(v.audit.lp());
   return merged;
 }
 

@@ -51,16 +51,16 @@ enum EventKind : uint32_t {
   kCron,              // self: a = agent slot, b = cron job index
   kDream,             // self: a = agent slot (nightly memory consolidation)
   kEmailDeliver,      // employee -> employee: a = sender, b = mail flags, x = value, t = created
-  kChatPost,          // employee -> channel: a = poster, b = mentioned employee or kNoId, c = post flags, x = value
+  kChatPost,          // employee -> channel: a = poster, b = mentioned employee or kNoId, c = post flags, d = agent + 1 or 0, x = value
   kChatMention,       // channel -> employee: a = asker, x = value, t = created
   kReviewRequest,     // author -> reviewer: a = author, b = change, x = quality, t = created
   kReviewDone,        // reviewer -> author: a = reviewer, b = change, c = 1 if sent back
-  kDeployRequest,     // employee -> service: a = author, b = change, x = quality, t = created, c = agent + 1 or 0
-  kStageDone,         // service self: a = author, b = change, c = stage index, x = quality, t = created
+  kDeployRequest,     // employee -> service: a = author, b = change, x = quality, t = created, c = agent + 1 or 0, d = 1 rollback
+  kStageDone,         // service self: the running operation's next step
   kPipelineResult,    // service -> author: a = service, b = change, c = PipelineResult, x = quality, t = created
-  kIncidentSpread,    // service -> dependent service: a = severity index
-  kIncidentRestored,  // service self: a = 1 if the incident started here from a deploy
-  kIncidentPage,      // service -> responder: x = responder minutes
+  kIncidentSpread,    // service -> dependent service: t = root incident, a:b = parent incident, c = severity
+  kIncidentRestored,  // service self: a = incident index
+  kIncidentPage,      // service -> responder: a = service, b = 1 if a change caused it, x = responder minutes
   kApprovalRequest,   // requester -> approver: a = requester, b = ask id, c = 1 if the request is bad
   kApprovalDecision,  // approver -> requester: b = ask id, c = 1 approved
   kApprovalTimeout,   // self: b = ask id
@@ -133,23 +133,27 @@ struct EmployeeState {
 };
 
 struct ChannelState {
-  uint64_t messages = 0;
-  uint64_t noise_messages = 0;
-  uint64_t exposures = 0;
+  services::Channel channel;  // members, messages, mentions, exposures, bot noise
   services::AuditLog audit;
 };
 
-struct ServiceState {
-  uint32_t version = 0;
-  uint32_t active_incidents = 0;
-  uint64_t pipelines = 0;
-  uint64_t pipeline_failures = 0;
+// A deploy or rollback waiting for (or holding) its service: the service runs one
+// operation at a time and the LP queues the rest in arrival order.
+struct QueuedDeploy {
+  services::DeployRequest request;
+  EmployeeId author = 0;
+  uint32_t change_ref = 0;  // the author's id for the change
+  TimeUs created_us = 0;    // when the change was started, for lead time
+};
+
+struct ServiceLpState {
+  services::ServiceState service;  // versions, pipeline runs, incidents, health
+  std::deque<QueuedDeploy> queue;
+  QueuedDeploy running;
+  bool has_running = false;
+  uint64_t next_request = 0;
   uint64_t prod_deploys = 0;
-  uint64_t failed_prod_deploys = 0;   // caused an incident
-  uint64_t incidents = 0;             // opened here, from a deploy or spread
-  double lead_time_hours_sum = 0;     // of prod deploys
-  double restore_hours_sum = 0;       // of restored incidents
-  uint64_t restored = 0;
+  double lead_time_hours_sum = 0;  // over prod deploys: change started to live in prod
   services::AuditLog audit;
 };
 
@@ -172,7 +176,7 @@ class OrgModel {
   // Read between RunUntil calls (serially).
   const std::vector<EmployeeState>& employees() const { return employees_; }
   const std::vector<ChannelState>& channels() const { return channels_; }
-  const std::vector<ServiceState>& services() const { return services_; }
+  const std::vector<ServiceLpState>& services() const { return services_; }
   // The world may be rebuilt between RunUntil calls (interventions).
   void set_world(const World* world) { world_ = world; }
   // Whether gate decisions are kept as audit records (counts are kept either way).
@@ -201,6 +205,7 @@ class OrgModel {
   void FinishTask(Ctx& ctx, EmployeeState& s, const Task& task);
   void CompleteItem(Ctx& ctx, EmployeeState& s, const Task& item, bool by_agent);
   void RequestDeploy(Ctx& ctx, EmployeeState& s, const Task& change, uint32_t agent_plus_one);
+  void HumanRollback(Ctx& ctx, EmployeeState& s, uint32_t service);
 
   // Agents (agent.cc).
   void PlanAgentDay(Ctx& ctx, EmployeeState& s, TimeUs day_start_us, bool working_day);
@@ -224,7 +229,10 @@ class OrgModel {
   // Channel and service LPs (services_lp.cc).
   void HandleChannel(Ctx& ctx, uint32_t channel, const Ev& ev);
   void HandleService(Ctx& ctx, uint32_t service, const Ev& ev);
-  void OpenIncident(Ctx& ctx, uint32_t service, uint32_t severity, bool from_deploy);
+  void StartNextDeploy(Ctx& ctx, uint32_t service);
+  // Turns the deploy service's effects into events, pages responders for new incidents and
+  // reports a finished pipeline to its author.
+  void ApplyDeployEffects(Ctx& ctx, uint32_t service, const services::DeployEffects& effects, size_t incidents_before);
 
   TimeUs Net(TimeUs natural_us) const { return std::max(natural_us, world_->lookahead_us); }
   void Audit(services::AuditLog& log, const services::AuditRecord& r) {
@@ -235,7 +243,7 @@ class OrgModel {
   bool record_audit_ = true;
   std::vector<EmployeeState> employees_;
   std::vector<ChannelState> channels_;
-  std::vector<ServiceState> services_;
+  std::vector<ServiceLpState> services_;
 };
 
 }  // namespace clawsim::model

@@ -42,10 +42,11 @@ Totals Sum(const OrgModel& m) {
     t.completed += s.m.items_completed;
     for (int g = 0; g < kNumGateOutcomes; ++g) t.gate[g] += s.m.gate[g];
   }
-  for (const ServiceState& v : m.services()) {
-    t.prod += v.prod_deploys;
-    t.pipeline_failures += v.pipeline_failures;
-    t.incidents += v.incidents;
+  for (const ServiceLpState& v : m.services()) {
+    const auto& st = v.service.stats();
+    t.prod += st.deploys_to_prod;
+    t.pipeline_failures += st.failed_runs;
+    t.incidents += st.incidents_root + st.incidents_spread;
   }
   return t;
 }
@@ -100,17 +101,24 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
   }
   s.mean_lead_time_hours = s.items_completed == 0 ? 0 : lead_sum / static_cast<double>(s.items_completed);
   s.value_per_token_usd = s.tokens.cost_usd > 0 ? s.value_usd / s.tokens.cost_usd : 0;
+  // DORA: deploys that reached prod, the share that caused an incident, how long incidents
+  // that have ended took to restore.
   uint64_t prod = 0, failed = 0, restored = 0;
   double lead = 0, restore = 0;
-  for (const ServiceState& v : m.services()) {
+  const TimeUs end_us = static_cast<TimeUs>(s.days) * engine::kUsPerDay;
+  for (const ServiceLpState& v : m.services()) {
     prod += v.prod_deploys;
-    failed += v.failed_prod_deploys;
-    restored += v.restored;
     lead += v.lead_time_hours_sum;
-    restore += v.restore_hours_sum;
-    s.incidents += v.incidents;
+    for (const services::PipelineRun& run : v.service.runs()) failed += run.caused_incident ? 1 : 0;
+    for (const services::Incident& inc : v.service.incidents()) {
+      ++s.incidents;
+      if (inc.restored_at_us <= end_us) {
+        ++restored;
+        restore += UsToHours(inc.restored_at_us - inc.opened_at_us);
+      }
+    }
   }
-  for (const ChannelState& c : m.channels()) s.chat_exposures += c.exposures;
+  for (const ChannelState& c : m.channels()) s.chat_exposures += c.channel.exposures().size();
   s.dora.deployment_frequency_per_day = s.days == 0 ? 0 : static_cast<double>(prod) / s.days;
   s.dora.lead_time_for_changes_hours = prod == 0 ? 0 : lead / static_cast<double>(prod);
   s.dora.change_failure_rate = prod == 0 ? 0 : static_cast<double>(failed) / static_cast<double>(prod);

@@ -1,10 +1,17 @@
-// Chat channel and deployable service LPs.
+// Chat channel and deployable service LPs: thin event adapters around the mock services
+// (mock_services/chat.h, deploy_service.h), which own the state and the rules.
 #include <algorithm>
 #include <cmath>
 
 #include "sim/model/org_model.h"
 
 namespace clawsim::model {
+namespace {
+
+// Size of one chat message in tokens, for the channel's token count.
+constexpr uint32_t kChatMessageTokens = 80;
+
+}  // namespace
 
 void OrgModel::HandleChannel(Ctx& ctx, uint32_t channel, const Ev& ev) {
   ChannelState& c = channels_[channel];
@@ -12,123 +19,151 @@ void OrgModel::HandleChannel(Ctx& ctx, uint32_t channel, const Ev& ev) {
     ctx.Fail("chat channel LP got an event of kind " + std::to_string(ev.kind));
     return;
   }
-  ++c.messages;
-  if (ev.payload.c & kPostNoise) ++c.noise_messages;
-  // A sensitive message in a company-wide channel reaches readers outside its audience.
-  if ((ev.payload.c & kPostSensitive) && sc().chat.channels[channel].kind == scenario::ChannelKind::kCompany) {
-    ++c.exposures;
-  }
+  services::ChatPost post;
+  post.poster = ev.payload.a;
+  post.agent = ev.payload.d == 0 ? services::kNoId : ev.payload.d - 1;
+  post.size_tokens = kChatMessageTokens;
+  post.needed = (ev.payload.c & kPostNoise) == 0;
+  // Sensitive posts are meant for the poster's team only.
+  post.audience_team = (ev.payload.c & kPostSensitive) ? world_->team_of_employee[post.poster] : services::kAnyId;
   const uint32_t mentioned = ev.payload.b;
   if (mentioned != kNoId && mentioned < world_->num_employees) {
-    Payload p;
-    p.a = ev.payload.a;
-    p.x = ev.payload.x;
-    p.t = ctx.now_us();
-    ctx.Send(mentioned, Net(sc().chat.delivery_latency_us), kChatMention, p);
+    post.num_mentions = 1;
+    post.mentions[0] = mentioned;
   }
+  const services::Channel::PostResult r = c.channel.Post(post, ctx.now_us(), world_->chat);
+  if (r.status != services::ChatStatus::kOk || post.num_mentions == 0) return;
+  Payload p;
+  p.a = ev.payload.a;
+  p.x = ev.payload.x;
+  p.t = ctx.now_us();
+  ctx.Send(mentioned, Net(sc().chat.delivery_latency_us), kChatMention, p);
 }
 
 void OrgModel::HandleService(Ctx& ctx, uint32_t service, const Ev& ev) {
-  ServiceState& sv = services_[service];
-  const scenario::DeployConfig& dc = sc().deploy;
-  engine::Rng& rng = ctx.rng();
+  ServiceLpState& sv = services_[service];
+  services::DeployEffects effects;
+  const size_t incidents_before = sv.service.incidents().size();
   switch (ev.kind) {
     case kDeployRequest: {
-      ++sv.pipelines;
-      if (dc.InFreeze(ctx.now_us()) || dc.stages.empty()) {
-        Payload p = ev.payload;
-        p.a = service;
-        p.c = static_cast<uint32_t>(dc.stages.empty() ? PipelineResult::kInProd : PipelineResult::kRefused);
-        ctx.Send(ev.payload.a, Net(0), kPipelineResult, p);
-        return;
-      }
-      Payload p = ev.payload;
-      p.c = 0;
-      ctx.SendSelf(dc.stages[0].duration_us, kStageDone, p);
+      QueuedDeploy q;
+      q.author = ev.payload.a;
+      q.change_ref = ev.payload.b;
+      q.created_us = ev.payload.t;
+      q.request.request_id = (uint64_t{service} << 32) | sv.next_request++;
+      q.request.kind = ev.payload.d == 1 ? services::DeployKind::kRollback : services::DeployKind::kToProd;
+      q.request.change.change_id = (uint64_t{q.author} << 32) | q.change_ref;
+      q.request.change.quality = ev.payload.x;
+      q.request.change.author = q.author;
+      q.request.change.agent = ev.payload.c == 0 ? services::kNoId : ev.payload.c - 1;
+      sv.queue.push_back(q);
+      if (!sv.has_running) StartNextDeploy(ctx, service);
       return;
     }
-    case kStageDone: {
-      const uint32_t stage = ev.payload.c;
-      const scenario::PipelineStage& st = dc.stages[stage];
-      const bool last = stage + 1 == dc.stages.size();
-      const double quality = ev.payload.x;
-      Payload result = ev.payload;
-      result.a = service;
-      if (!last) {
-        if (rng.Bernoulli(st.FailureProbability(quality))) {
-          ++sv.pipeline_failures;
-          result.c = static_cast<uint32_t>(PipelineResult::kFailed);
-          ctx.Send(ev.payload.a, Net(0), kPipelineResult, result);
-          return;
-        }
-        Payload next = ev.payload;
-        next.c = stage + 1;
-        ctx.SendSelf(dc.stages[stage + 1].duration_us, kStageDone, next);
-        return;
-      }
-      // In production. A defect that slipped through opens an incident.
-      ++sv.prod_deploys;
-      ++sv.version;
-      sv.lead_time_hours_sum += UsToHours(ctx.now_us() - ev.payload.t);
-      result.c = static_cast<uint32_t>(PipelineResult::kInProd);
-      ctx.Send(ev.payload.a, Net(0), kPipelineResult, result);
-      if (rng.Bernoulli(st.FailureProbability(quality))) {
-        ++sv.failed_prod_deploys;
-        // Severity by the scenario's mix.
-        uint32_t severity = 0;
-        const auto& sevs = dc.incidents.severities;
-        double u = rng.Uniform01();
-        for (uint32_t i = 0; i < sevs.size(); ++i) {
-          severity = i;
-          if (u < sevs[i].probability) break;
-          u -= sevs[i].probability;
-        }
-        OpenIncident(ctx, service, severity, true);
-      }
-      return;
-    }
-    case kIncidentSpread:
-      OpenIncident(ctx, service, ev.payload.a, false);
-      return;
+    case kStageDone:
+      sv.service.OnStep(ctx.now_us(), world_->catalog, world_->deploy, ctx.rng(), &effects);
+      break;
     case kIncidentRestored:
-      if (sv.active_incidents > 0) --sv.active_incidents;
-      ++sv.restored;
-      sv.restore_hours_sum += UsToHours(ctx.now_us() - ev.payload.t);
+      sv.service.OnRestore(ev.payload.a, ctx.now_us());
       return;
+    case kIncidentSpread: {
+      services::IncidentSignal signal;
+      signal.root_id = static_cast<uint64_t>(ev.payload.t);
+      signal.parent_id = (uint64_t{ev.payload.a} << 32) | ev.payload.b;
+      signal.severity = static_cast<uint8_t>(ev.payload.c);
+      sv.service.OnUpstreamIncident(signal, ctx.now_us(), world_->catalog, world_->deploy, ctx.rng(), &effects);
+      break;
+    }
     default:
       ctx.Fail("service LP got an event of kind " + std::to_string(ev.kind));
+      return;
+  }
+  ApplyDeployEffects(ctx, service, effects, incidents_before);
+}
+
+void OrgModel::StartNextDeploy(Ctx& ctx, uint32_t service) {
+  ServiceLpState& sv = services_[service];
+  while (!sv.queue.empty() && !sv.has_running) {
+    QueuedDeploy q = sv.queue.front();
+    sv.queue.pop_front();
+    services::DeployEffects effects;
+    const size_t incidents_before = sv.service.incidents().size();
+    const auto status = sv.service.Request(q.request, world_->catalog, world_->deploy, ctx.now_us(), ctx.rng(), &effects);
+    if (status == services::ServiceState::RequestStatus::kStarted) {
+      sv.running = q;
+      sv.has_running = true;
+      ApplyDeployEffects(ctx, service, effects, incidents_before);
+      continue;
+    }
+    // Frozen (or nothing to roll back): the author hears back and tries again later.
+    if (q.request.kind != services::DeployKind::kRollback) {
+      Payload p;
+      p.a = service;
+      p.b = q.change_ref;
+      p.c = static_cast<uint32_t>(PipelineResult::kRefused);
+      p.x = q.request.change.quality;
+      p.t = q.created_us;
+      ctx.Send(q.author, Net(0), kPipelineResult, p);
+    }
   }
 }
 
-void OrgModel::OpenIncident(Ctx& ctx, uint32_t service, uint32_t severity, bool from_deploy) {
-  ServiceState& sv = services_[service];
-  const scenario::DeployConfig& dc = sc().deploy;
-  const scenario::IncidentConfig& ic = dc.incidents;
-  engine::Rng& rng = ctx.rng();
-  ++sv.incidents;
-  ++sv.active_incidents;
-  const TimeUs detect = static_cast<TimeUs>(rng.Exponential(static_cast<double>(ic.detection_us)));
-  TimeUs restore_mean = engine::kUsPerHour;
-  double responder_minutes = 60;
-  if (severity < ic.severities.size()) {
-    restore_mean = ic.severities[severity].time_to_restore_us;
-    responder_minutes = ic.severities[severity].responder_minutes;
+void OrgModel::ApplyDeployEffects(Ctx& ctx, uint32_t service, const services::DeployEffects& effects,
+                                  size_t incidents_before) {
+  ServiceLpState& sv = services_[service];
+  const TimeUs now = ctx.now_us();
+  if (effects.step_at_us >= 0) ctx.SendSelf(effects.step_at_us - now, kStageDone);
+  for (const auto& r : effects.restores) ctx.SendSelf(r.at_us - now, kIncidentRestored, Payload{r.incident_index, 0, 0, 0, 0, 0});
+  for (const auto& sp : effects.spreads) {
+    Payload p;
+    p.t = static_cast<TimeUs>(sp.signal.root_id);
+    p.a = static_cast<uint32_t>(sp.signal.parent_id >> 32);
+    p.b = static_cast<uint32_t>(sp.signal.parent_id);
+    p.c = sp.signal.severity;
+    ctx.Send(world_->ServiceLp(sp.to), Net(sp.at_us - now), kIncidentSpread, p);
   }
-  const TimeUs restore = detect + static_cast<TimeUs>(rng.Exponential(static_cast<double>(restore_mean)));
-  ctx.SendSelf(restore, kIncidentRestored, Payload{from_deploy ? 1u : 0u, 0, 0, 0, 0, ctx.now_us()});
-  // Page the owning team once detected: the team lead, or its first member.
-  const scenario::TeamId team = dc.services[service].owner_team;
-  if (team != kNoId) {
-    const scenario::Team& t = sc().organization.teams[team];
-    const EmployeeId responder = t.lead != kNoId ? t.lead : (t.members.empty() ? kNoId : t.members[0]);
-    if (responder != kNoId) ctx.Send(responder, Net(detect), kIncidentPage, Payload{0, 0, 0, 0, responder_minutes, 0});
+  // New incidents: page the owning team's lead when it is detected.
+  const auto& incidents = sv.service.incidents();
+  for (size_t i = incidents_before; i < incidents.size(); ++i) {
+    const services::Incident& inc = incidents[i];
+    const services::ServiceSpec& spec = world_->catalog.spec(service);
+    const scenario::TeamId team = spec.owner_team;
+    EmployeeId responder = spec.owner;
+    if (responder == kNoId && team != kNoId && !sc().organization.teams[team].members.empty()) {
+      responder = sc().organization.teams[team].members[0];
+    }
+    if (responder == kNoId) continue;
+    double minutes = 60;
+    for (const scenario::SeverityProfile& sp : sc().deploy.incidents.severities) {
+      if (static_cast<int>(sp.severity) + 1 == inc.severity) minutes = sp.responder_minutes;
+    }
+    Payload page;
+    page.a = service;
+    page.b = inc.parent_id == 0 ? 1 : 0;  // a root incident: a rollback of its change can fix it
+    page.x = minutes;
+    ctx.Send(responder, Net(inc.detected_at_us - now), kIncidentPage, page);
   }
-  // Spread along the dependency graph: each dependent breaks with some probability.
-  for (scenario::ServiceId dep : dc.services[service].dependents) {
-    if (!rng.Bernoulli(ic.spread_probability)) continue;
-    const TimeUs delay = static_cast<TimeUs>(rng.Exponential(static_cast<double>(ic.spread_delay_us)));
-    ctx.Send(world_->ServiceLp(dep), Net(delay), kIncidentSpread, Payload{severity, 0, 0, 0, 0, 0});
+  // A finished pipeline goes back to its author.
+  if (!sv.has_running || sv.service.busy()) return;
+  sv.has_running = false;
+  const QueuedDeploy done = sv.running;
+  if (done.request.kind != services::DeployKind::kRollback) {
+    const services::PipelineRun& run = sv.service.runs().back();
+    Payload p;
+    p.a = service;
+    p.b = done.change_ref;
+    p.x = done.request.change.quality;
+    p.t = done.created_us;
+    if (run.result == services::RunResult::kSucceeded) {
+      ++sv.prod_deploys;
+      sv.lead_time_hours_sum += UsToHours(now - done.created_us);
+      p.c = static_cast<uint32_t>(PipelineResult::kInProd);
+    } else {
+      p.c = static_cast<uint32_t>(PipelineResult::kFailed);
+    }
+    ctx.Send(done.author, Net(0), kPipelineResult, p);
   }
+  StartNextDeploy(ctx, service);
 }
 
 }  // namespace clawsim::model

@@ -102,6 +102,60 @@ double Gamma(double shape, engine::Rng& rng) {
   }
 }
 
+// The scenario's deploy settings in the deploy service's terms. A scenario stage fails with
+// f0 + (f1 - f0) * q for a change of quality q; the service draws the change defective with
+// 1 - q and fails a stage with `flaky` (sound) or 1 - (1 - flaky)(1 - detection) (defective),
+// which is the same straight line when flaky = f1 and detection = 1 - (1 - f0) / (1 - f1).
+services::DeployOptions DeployOptionsFor(const CompiledScenario& s, TimeUs lookahead_us) {
+  services::DeployOptions o;
+  for (const scenario::PipelineStage& st : s.deploy.stages) {
+    services::StageOptions& so = o.stages[static_cast<size_t>(st.stage)];
+    so.duration_us = std::max<TimeUs>(1, st.duration_us);
+    const double f1 = std::clamp(st.failure_probability_at_quality_1, 0.0, 1.0);
+    const double f0 = std::clamp(st.failure_probability_at_quality_0, f1, 1.0);
+    so.flaky_failure_probability = f1;
+    so.defect_detection_probability = f1 >= 1 ? 0 : std::clamp(1 - (1 - f0) / (1 - f1), 0.0, 1.0);
+  }
+  const scenario::IncidentConfig& ic = s.deploy.incidents;
+  if (!ic.severities.empty()) {
+    o.root_severity_probability = {0, 0, 0, 0};
+    for (const scenario::SeverityProfile& sp : ic.severities) {
+      const size_t i = static_cast<size_t>(sp.severity);
+      o.root_severity_probability[i] += sp.probability;
+      o.restore_mean_us[i] = sp.time_to_restore_us;
+    }
+    double sum = 0;
+    for (double p : o.root_severity_probability) sum += p;
+    for (double& p : o.root_severity_probability) p = sum > 0 ? p / sum : 0.25;
+  }
+  for (TimeUs& d : o.detect_mean_us) d = ic.detection_us;
+  o.spread_probability = ic.spread_probability;
+  o.spread_delay_min_us = lookahead_us;
+  o.spread_delay_jitter_mean_us = std::max<TimeUs>(0, ic.spread_delay_us - lookahead_us);
+  return o;
+}
+
+Status BuildCatalog(const CompiledScenario& s, services::ServiceCatalog* out) {
+  std::vector<services::ServiceSpec> specs;
+  for (const scenario::Service& sv : s.deploy.services) {
+    services::ServiceSpec spec;
+    spec.name = sv.name;
+    spec.owner_team = sv.owner_team;
+    if (sv.owner_team != kNoId) spec.owner = s.organization.teams[sv.owner_team].lead;
+    spec.depends_on = sv.depends_on;
+    specs.push_back(std::move(spec));
+  }
+  // Repeating freezes become one window per repetition over the run.
+  std::vector<services::FreezeWindow> freezes;
+  for (const scenario::FreezeWindow& f : s.deploy.freezes) {
+    for (TimeUs start = f.start_us; start < s.run.end_us; start += f.repeat_us) {
+      freezes.push_back(services::FreezeWindow{start, start + f.duration_us, services::kNoId});
+      if (f.repeat_us <= 0) break;
+    }
+  }
+  return services::ServiceCatalog::Build(std::move(specs), std::move(freezes), out);
+}
+
 }  // namespace
 
 double Sample(const Distribution& d, engine::Rng& rng) {
@@ -286,7 +340,21 @@ Status BuildWorld(const CompiledScenario& s, uint64_t seed, World* world) {
   cal.first_weekday = s.run.start_weekday;
   status = services::Policy::Compile(GateRules(s, *world), cal, &world->policy);
   if (!status.ok()) return Status::Error("permission policy: " + status.message());
-  return Status::Ok();
+
+  // The mock services' settings.
+  world->team_of_employee.resize(n);
+  for (uint32_t e = 0; e < n; ++e) {
+    const scenario::TeamId t = s.organization.employees[e].team;
+    world->team_of_employee[e] = t == kNoId ? services::kAnyId : t;
+  }
+  status = BuildCatalog(s, &world->catalog);
+  if (!status.ok()) return Status::Error("deploy services: " + status.message());
+  world->deploy = DeployOptionsFor(s, world->lookahead_us);
+  status = world->deploy.Validate(world->lookahead_us);
+  if (!status.ok()) return status;
+  world->chat.max_posts_per_window = s.chat.post_limit_per_hour > 0 ? static_cast<uint32_t>(std::ceil(s.chat.post_limit_per_hour)) : 0;
+  world->chat.post_window_us = engine::kUsPerHour;
+  return world->chat.Validate();
 }
 
 }  // namespace clawsim::model

@@ -12,6 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "mock_services/chat.h"
+#include "mock_services/deploy_catalog.h"
+#include "mock_services/deploy_service.h"
 #include "mock_services/policy.h"
 #include "mock_services/work_calendar.h"
 #include "sim/common/status.h"
@@ -64,8 +67,12 @@ struct World {
   std::vector<EmployeeInfo> employees;
   std::vector<AgentInfo> agents;
   std::vector<std::vector<EmployeeId>> channel_members;  // by channel, ascending
+  std::vector<services::TeamId> team_of_employee;  // by employee (kAnyId: none)
   services::WorkCalendar calendar;
   services::Policy policy;
+  services::ServiceCatalog catalog;   // deployable services and their dependency graph
+  services::DeployOptions deploy;     // pipeline stages, incident severities and spread
+  services::ChatOptions chat;
   uint32_t max_reporting_depth = 0;
 
   LpId ChannelLp(uint32_t channel) const { return first_channel_lp + channel; }
