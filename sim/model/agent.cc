@@ -10,7 +10,8 @@ namespace {
 
 using scenario::SkillKind;
 
-TimeUs MinutesToUs(double minutes) { return static_cast<TimeUs>(minutes * static_cast<double>(engine::kUsPerMinute)); }
+// Size of an agent's reply in tokens.
+constexpr uint32_t kReplyTokens = 250;
 
 // Removes the human task of kind `kind` with id `ref`; false when the human already did it.
 bool TakeTask(EmployeeState& s, TaskKind kind, uint32_t ref, Task* out) {
@@ -151,8 +152,16 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
 
   // What there is to work on.
   uint32_t items = 0;
+  std::vector<uint32_t>& unread = scratch_slots_;
   switch (k.kind) {
-    case SkillKind::kEmailTriage: items = static_cast<uint32_t>(std::min<size_t>(s.inbox_untriaged.size(), max_items)); break;
+    case SkillKind::kEmailTriage: {
+      // Unread mail the agent may read (email.read on its owner's mailbox, once a run).
+      unread.clear();
+      s.mailbox.List(services::Mailbox::ListFilter::kUnread, max_items, &unread);
+      if (!unread.empty() && !AgentMayRead(ctx, s, slot)) unread.clear();
+      items = static_cast<uint32_t>(unread.size());
+      break;
+    }
     case SkillKind::kChatAnswer: items = static_cast<uint32_t>(std::min<size_t>(s.chat_unanswered.size(), max_items)); break;
     case SkillKind::kCodeHelp: items = static_cast<uint32_t>(std::min<size_t>(s.queues[static_cast<int>(TaskKind::kCode)].size(), max_items)); break;
     case SkillKind::kDeployMonitor: items = trigger == Trigger::kEvent ? 1 : 0; break;
@@ -172,15 +181,18 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
   switch (k.kind) {
     case SkillKind::kEmailTriage:
       for (uint32_t i = 0; i < items; ++i) {
-        const Task mail = s.inbox_untriaged.front();
-        s.inbox_untriaged.pop_front();
-        if (FindTask(s, TaskKind::kEmail, mail.ref) == nullptr) continue;  // the human got there first
+        const uint32_t mail_slot = unread[i];
+        s.mailbox.Read(mail_slot);
+        Task* pending = FindTask(s, TaskKind::kEmail, mail_slot);
+        if (pending == nullptr) continue;  // the human got there first
+        const Task mail = *pending;
         if (rng.Bernoulli(err)) {
           ++s.m.agent_errors;
           switch (k.error_effect) {
             case scenario::ErrorEffect::kMissedItem:
             case scenario::ErrorEffect::kNoEffect: break;
             case scenario::ErrorEffect::kWrongRecipient:
+              // Forwarded outside by mistake: sensitive content leaks if the gate lets it out.
               AgentAct(ctx, s, slot, services::Action::kEmailSendExternal, mail, true, mail.other);
               break;
             default:
@@ -191,10 +203,14 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
           continue;
         }
         if (mail.flags & kMailSpam) {
-          TakeTask(s, TaskKind::kEmail, mail.ref, nullptr);  // archived: the human never sees it
+          s.mailbox.Label(mail_slot, services::kLabelSpam);
+          s.mailbox.Archive(mail_slot);
+          TakeTask(s, TaskKind::kEmail, mail_slot, nullptr);  // the human never sees it
           s.m.hours.saved_hours += mail.effort_minutes / 60.0;
           continue;
         }
+        s.mailbox.Label(mail_slot, services::kLabelLegitimate);
+        if (mail.value_usd == 0) continue;  // nothing to answer
         AgentAct(ctx, s, slot, (mail.flags & kMailExternal) ? services::Action::kEmailSendExternal
                                                             : services::Action::kEmailSendInternal,
                  mail, false, mail.other);
@@ -376,23 +392,36 @@ void OrgModel::ExecuteAgentAction(Ctx& ctx, EmployeeState& s, services::Action a
   rec.action = action;
   rec.decision = decision;
   rec.outcome = services::Outcome::kDone;
-  CountGate(s, decision);
   const double error_minutes = 15;
   switch (action) {
     case services::Action::kEmailSendInternal:
     case services::Action::kEmailSendExternal: {
+      // The message the agent writes: a reply on the thread, or (a wrong-recipient error) the
+      // mail forwarded to an outside address.
+      services::SendSpec spec;
+      const bool misdirected = bad && action == services::Action::kEmailSendExternal && !(item.flags & kMailExternal);
+      bool built;
+      if (misdirected) {
+        const services::Recipient outside = services::Recipient::Domain(
+            static_cast<services::DomainId>(ctx.rng().UniformInt(std::max<size_t>(1, sc().email.external_domains.size()))));
+        built = s.mailbox.BuildForward(item.ref, std::span(&outside, 1), agent_id, &spec);
+      } else {
+        built = s.mailbox.BuildReply(item.ref, kReplyTokens, services::kLabelLegitimate, agent_id, &spec);
+      }
+      rec.outcome = built ? SendMail(ctx, s, spec, 0) : services::Outcome::kServiceRefused;
+      if (rec.outcome == services::Outcome::kNotExecuted) {
+        rec.decision = services::Decision::kRateLimited;  // the mailbox's own send limit
+        rec.rule = services::kServiceRule;
+        break;
+      }
       if (bad) {
-        // A wrong reply went out: someone has to apologise and fix it; sensitive mail that
-        // leaves the company is a leak.
-        if (action == services::Action::kEmailSendExternal && (item.flags & kMailSensitive)) {
-          rec.outcome = services::Outcome::kDataLeaked;
-          ++s.data_leaks;
-        }
+        // A wrong message went out: someone has to apologise and fix it.
         Enqueue(ctx, s, Task{TaskKind::kFix, 0, error_minutes, ctx.now_us(), 0, 0, 0, 0});
         break;
       }
       Task task;
       if (TakeTask(s, TaskKind::kEmail, item.ref, &task)) {
+        s.mailbox.Archive(item.ref);
         s.m.hours.saved_hours += task.effort_minutes / 60.0;
         CompleteItem(ctx, s, task, true);
       }
@@ -425,6 +454,7 @@ void OrgModel::ExecuteAgentAction(Ctx& ctx, EmployeeState& s, services::Action a
     default:
       break;
   }
+  CountGate(s, rec.decision);
   Audit(s.audit, rec);
 }
 
@@ -462,7 +492,55 @@ void OrgModel::OnApprovalDecision(Ctx& ctx, EmployeeState& s, uint32_t ask_id, b
     s.m.hours.saved_hours -= 10.0 / 60.0;
     Enqueue(ctx, s, change);
   }
-  (void)MinutesToUs;
 }
 
+bool OrgModel::AgentMayRead(Ctx& ctx, EmployeeState& s, uint32_t slot) {
+  AgentState& a = s.agents[slot];
+  const EmployeeId self = ctx.lp();
+  services::GateRequest req;
+  req.actor.agent = a.agent_id;
+  req.actor.profile = a.profile;
+  req.actor.employee = self;
+  req.actor.role = static_cast<uint32_t>(sc().organization.employees[self].role);
+  req.actor.team = sc().organization.employees[self].team;
+  req.action = services::Action::kEmailRead;
+  req.target.id = self;
+  req.target.owner = self;
+  req.target.team = req.actor.team;
+  req.now_us = ctx.now_us();
+  const services::GateResult g = world_->policy.Decide(req, &a.rates, &s.human_rates);
+  // Reading is not worth a human's approval: an "ask" on email.read counts as a refusal.
+  if (g.verdict == services::Verdict::kAllow) {
+    if (record_audit_) {
+      services::AuditRecord rec;
+      rec.time_us = ctx.now_us();
+      rec.agent = a.agent_id;
+      rec.on_behalf_of = self;
+      rec.target = self;
+      rec.rule = g.rule;
+      rec.action = req.action;
+      rec.decision = services::Decision::kAllowed;
+      rec.outcome = services::Outcome::kDone;
+      s.audit.Append(rec);
+    }
+    CountGate(s, services::Decision::kAllowed);
+    return true;
+  }
+  services::AuditRecord rec;
+  rec.time_us = ctx.now_us();
+  rec.agent = a.agent_id;
+  rec.on_behalf_of = self;
+  rec.target = self;
+  rec.rule = g.rule;
+  rec.action = req.action;
+  rec.decision = g.verdict == services::Verdict::kRateLimited ? services::Decision::kRateLimited : services::Decision::kDenied;
+  Audit(s.audit, rec);
+  CountGate(s, rec.decision);
+  return false;
+}
+
+}  // namespace clawsim::model
+
+namespace clawsim::model {
+thread_local std::vector<uint32_t> OrgModel::scratch_slots_;
 }  // namespace clawsim::model

@@ -11,6 +11,8 @@ using scenario::Role;
 
 // Share of internal mail that carries sensitive data (customer records, credentials...).
 constexpr double kSensitiveMailFraction = 0.1;
+// Size of one mail in tokens (what an agent reads per message).
+constexpr uint32_t kMailTokens = 400;
 // Minutes a human spends triggering and watching a deploy by hand.
 constexpr double kManualDeployMinutes = 10;
 // Share of the original effort needed to rework a change sent back or failed in the pipeline.
@@ -35,6 +37,7 @@ OrgModel::OrgModel(const World* world) : world_(world) {
   for (uint32_t e = 0; e < world->num_employees; ++e) {
     EmployeeState& st = employees_[e];
     st.audit = services::AuditLog(e);
+    st.mailbox = services::Mailbox(e);
     st.human_rates = world->policy.MakeRateState();
     st.tokens_by_tier.assign(s.tiers.size(), TokenTally{});
     st.tokens_by_skill.assign(s.skills.size(), TokenTally{});
@@ -169,13 +172,12 @@ void OrgModel::OnWorkArrive(Ctx& ctx, EmployeeState& s, const Ev& ev) {
   switch (static_cast<WorkStream>(ev.payload.a)) {
     case WorkStream::kExternalEmail: {
       // Mail from outside arrives directly (the outside world is not an LP).
-      Ev mail = ev;
       const bool spam = rng.Bernoulli(role.spam_fraction);
-      mail.payload.a = kNoId;
-      mail.payload.b = kMailExternal | (spam ? kMailSpam : 0);
-      mail.payload.x = spam ? 0 : Sample(role.emails.value_usd, rng);
-      mail.payload.t = ctx.now_us();
-      OnEmail(ctx, s, mail);
+      const size_t domains = std::max<size_t>(1, sc().email.external_domains.size());
+      const services::EmailHeader header = services::ExternalMessage(
+          static_cast<services::DomainId>(rng.UniformInt(domains)), (uint64_t{self} << 24) | s.external_serial++,
+          kMailTokens, spam ? services::kLabelSpam : services::kLabelLegitimate, ctx.now_us());
+      ReceiveMail(ctx, s, header, spam ? 0 : Sample(role.emails.value_usd, rng));
       break;
     }
     case WorkStream::kInternalEmail: {
@@ -185,14 +187,17 @@ void OrgModel::OnWorkArrive(Ctx& ctx, EmployeeState& s, const Ev& ev) {
                           ? static_cast<EmployeeId>(rng.UniformInt(world_->num_employees))
                           : info.teammates[rng.UniformInt(info.teammates.size())];
       if (to == self) to = (self + 1) % world_->num_employees;
+      services::SendSpec spec;
+      spec.Add(services::Recipient::Employee(to));
+      spec.size_tokens = kMailTokens;
+      spec.labels = services::kLabelLegitimate | (rng.Bernoulli(kSensitiveMailFraction) ? services::kLabelSensitive : 0);
       services::GateRequest req;
       req.actor.employee = self;
       req.actor.role = static_cast<uint32_t>(sc().organization.employees[self].role);
       req.actor.team = sc().organization.employees[self].team;
-      req.action = services::Action::kEmailSendInternal;
+      req.action = services::SendAction(spec);
+      req.target = services::SendTarget(self, spec, world_->team_of_employee);
       req.target.id = to;
-      req.target.owner = to;
-      req.target.team = sc().organization.employees[to].team;
       req.now_us = ctx.now_us();
       const services::GateResult g = world_->policy.Decide(req, nullptr, &s.human_rates);
       services::AuditRecord rec;
@@ -205,13 +210,8 @@ void OrgModel::OnWorkArrive(Ctx& ctx, EmployeeState& s, const Ev& ev) {
         // A human's own mail is sent; "ask" for humans means their manager signs off later,
         // which the model does not charge.
         rec.decision = services::Decision::kAllowed;
-        rec.outcome = services::Outcome::kDone;
-        Payload p;
-        p.a = self;
-        p.b = rng.Bernoulli(kSensitiveMailFraction) ? kMailSensitive : 0;
-        p.x = Sample(sc().role(sc().organization.employees[to].role).emails.value_usd, rng);
-        p.t = ctx.now_us();
-        ctx.Send(to, Net(sc().email.delivery_latency_us), kEmailDeliver, p);
+        rec.outcome = SendMail(ctx, s, spec, Sample(sc().role(sc().organization.employees[to].role).emails.value_usd, rng));
+        if (rec.outcome == services::Outcome::kNotExecuted) rec.decision = services::Decision::kRateLimited;
       } else {
         rec.decision = g.verdict == services::Verdict::kDeny ? services::Decision::kDenied : services::Decision::kRateLimited;
       }
@@ -244,21 +244,56 @@ void OrgModel::OnWorkArrive(Ctx& ctx, EmployeeState& s, const Ev& ev) {
 }
 
 void OrgModel::OnEmail(Ctx& ctx, EmployeeState& s, const Ev& ev) {
+  services::EmailHeader h;
+  h.id = ev.payload.u;
+  h.thread = ev.payload.v;
+  h.sent_at_us = ev.payload.t;
+  h.sender = ev.payload.a;
+  h.sent_by_agent = ev.payload.d == 0 ? services::kNoId : ev.payload.d - 1;
+  h.size_tokens = ev.payload.c;
+  h.labels = static_cast<uint8_t>(ev.payload.b);
+  h.num_recipients = 1;
+  ReceiveMail(ctx, s, h, ev.payload.x);
+}
+
+void OrgModel::ReceiveMail(Ctx& ctx, EmployeeState& s, const services::EmailHeader& header, double value_usd) {
   const scenario::RoleProfile& role = sc().role(sc().organization.employees[ctx.lp()].role);
+  s.mailbox.Deliver(header, ctx.now_us());
   Task t;
   t.kind = TaskKind::kEmail;
-  t.flags = ev.payload.b;
-  t.value_usd = ev.payload.x;
-  t.arrived_us = ev.payload.t;
-  t.other = ev.payload.a;
-  t.effort_minutes = (t.flags & kMailSpam) ? role.spam_minutes : Sample(role.emails.effort_minutes, ctx.rng());
-  t.ref = s.next_item++;
+  t.ref = static_cast<uint32_t>(s.mailbox.entries().size() - 1);  // the mailbox slot
+  t.other = header.sender;
+  t.flags = (header.sender == services::kNoId ? kMailExternal : 0) |
+            ((header.labels & services::kLabelSpam) ? kMailSpam : 0) |
+            ((header.labels & services::kLabelSensitive) ? kMailSensitive : 0);
+  t.value_usd = value_usd;
+  t.arrived_us = header.sent_at_us;
+  // Spam and replies that carry no work take a glance; the rest the role's effort.
+  t.effort_minutes = (t.flags & kMailSpam) || value_usd == 0 ? role.spam_minutes : Sample(role.emails.effort_minutes, ctx.rng());
   ++s.items_arrived;
   Enqueue(ctx, s, t);
-  if (!s.agents.empty()) {
-    s.inbox_untriaged.push_back(t);  // the human may still get to it first
-    OnAgentEvent(ctx, s, scenario::Event::kNewEmail);
+  if (!s.agents.empty()) OnAgentEvent(ctx, s, scenario::Event::kNewEmail);
+}
+
+services::Outcome OrgModel::SendMail(Ctx& ctx, EmployeeState& s, const services::SendSpec& spec, double value_usd) {
+  services::SendOutput out;
+  if (s.mailbox.Send(spec, world_->email, ctx.now_us(), ctx.rng(), &out) != services::Mailbox::SendStatus::kSent) {
+    return services::Outcome::kNotExecuted;
   }
+  for (uint8_t i = 0; i < out.num_deliveries; ++i) {
+    const services::Delivery& d = out.deliveries[i];
+    Payload p;
+    p.a = d.header.sender;
+    p.b = d.header.labels;
+    p.c = d.header.size_tokens;
+    p.d = d.header.sent_by_agent == services::kNoId ? 0 : d.header.sent_by_agent + 1;
+    p.x = value_usd;
+    p.t = d.header.sent_at_us;
+    p.u = d.header.id;
+    p.v = d.header.thread;
+    ctx.Send(d.to, Net(d.deliver_at_us - ctx.now_us()), kEmailDeliver, p);
+  }
+  return out.num_leaks > 0 ? services::Outcome::kDataLeaked : services::Outcome::kDone;
 }
 
 void OrgModel::OnChatMention(Ctx& ctx, EmployeeState& s, const Ev& ev) {
@@ -323,8 +358,11 @@ void OrgModel::FinishTask(Ctx& ctx, EmployeeState& s, const Task& task) {
   engine::Rng& rng = ctx.rng();
   switch (task.kind) {
     case TaskKind::kEmail:
+      s.mailbox.Read(task.ref);
+      s.mailbox.Archive(task.ref);
+      if (!(task.flags & kMailSpam)) CompleteItem(ctx, s, task, false);
+      break;
     case TaskKind::kChat:
-      if (task.flags & kMailSpam) break;
       CompleteItem(ctx, s, task, false);
       break;
     case TaskKind::kCode:
@@ -422,6 +460,19 @@ void OrgModel::HumanRollback(Ctx& ctx, EmployeeState& s, uint32_t service) {
 }
 
 void OrgModel::CompleteItem(Ctx& ctx, EmployeeState& s, const Task& item, bool by_agent) {
+  std::vector<bool>* done = nullptr;
+  switch (item.kind) {
+    case TaskKind::kEmail: done = &s.done_mail; break;
+    case TaskKind::kChat: done = &s.done_chat; break;
+    default: done = &s.done_code; break;
+  }
+  if (done->size() <= item.ref) done->resize(item.ref + 1, false);
+  if ((*done)[item.ref]) {
+    ctx.Fail("work item " + std::to_string(item.ref) + " (task kind " + std::to_string(static_cast<int>(item.kind)) +
+             ") completed twice");
+    return;
+  }
+  (*done)[item.ref] = true;
   s.m.value_usd += item.value_usd;
   ++s.m.items_completed;
   s.lead_time_hours_sum += UsToHours(ctx.now_us() - item.arrived_us);

@@ -40,6 +40,8 @@ struct Payload {
   uint32_t d = 0;
   double x = 0;
   TimeUs t = 0;
+  uint64_t u = 0;  // mail: message id
+  uint64_t v = 0;  // mail: thread id
 };
 
 enum EventKind : uint32_t {
@@ -50,7 +52,7 @@ enum EventKind : uint32_t {
   kHeartbeat,         // self: a = agent slot
   kCron,              // self: a = agent slot, b = cron job index
   kDream,             // self: a = agent slot (nightly memory consolidation)
-  kEmailDeliver,      // employee -> employee: a = sender, b = mail flags, x = value, t = created
+  kEmailDeliver,      // employee -> employee: a = sender, b = labels, c = size, d = agent + 1 or 0, x = value, t = sent, u = id, v = thread
   kChatPost,          // employee -> channel: a = poster, b = mentioned employee or kNoId, c = post flags, d = agent + 1 or 0, x = value
   kChatMention,       // channel -> employee: a = asker, x = value, t = created
   kReviewRequest,     // author -> reviewer: a = author, b = change, x = quality, t = created
@@ -107,7 +109,7 @@ struct AgentState {
 
 struct EmployeeState {
   std::array<std::deque<Task>, kNumTaskKinds> queues;  // by priority (TaskKind order)
-  std::deque<Task> inbox_untriaged;                    // mail the agents have not read yet
+  services::Mailbox mailbox;                           // a mail task's ref is its mailbox slot
   std::deque<Task> chat_unanswered;                    // mentions the agents have not read yet
   Task current;
   bool busy = false;
@@ -117,6 +119,9 @@ struct EmployeeState {
   services::RateState human_rates;
   std::vector<PendingAsk> asks;
   std::vector<Task> changes_in_flight;  // code changes in review or in a pipeline, by ref
+  // Which items are done, by kind (mail by slot, chat and code by ref): completing one twice
+  // is a model bug and stops the run.
+  std::vector<bool> done_mail, done_chat, done_code;
   uint32_t next_item = 0;               // ids of this employee's mail and chat items
   uint32_t next_ask = 0;
   uint32_t next_change = 0;
@@ -128,7 +133,7 @@ struct EmployeeState {
   uint64_t items_arrived = 0;
   double lead_time_hours_sum = 0;
   uint64_t deploys_requested = 0;
-  uint64_t data_leaks = 0;
+  uint64_t external_serial = 0;  // inbound mail from outside, for unique message ids
   services::AuditLog audit;
 };
 
@@ -194,6 +199,12 @@ class OrgModel {
   void OnDayStart(Ctx& ctx, EmployeeState& s);
   void OnWorkArrive(Ctx& ctx, EmployeeState& s, const Ev& ev);
   void OnEmail(Ctx& ctx, EmployeeState& s, const Ev& ev);
+  // Stores a delivered message and makes it a task (and news for the agents).
+  void ReceiveMail(Ctx& ctx, EmployeeState& s, const services::EmailHeader& header, double value_usd);
+  // Sends an admitted message from this employee's mailbox; returns the audit outcome.
+  services::Outcome SendMail(Ctx& ctx, EmployeeState& s, const services::SendSpec& spec, double value_usd);
+  // The agent's email.read request on its owner's mailbox; false when refused.
+  bool AgentMayRead(Ctx& ctx, EmployeeState& s, uint32_t slot);
   void OnChatMention(Ctx& ctx, EmployeeState& s, const Ev& ev);
   void OnHumanDone(Ctx& ctx, EmployeeState& s);
   void OnReviewDone(Ctx& ctx, EmployeeState& s, const Ev& ev);
@@ -241,6 +252,9 @@ class OrgModel {
 
   const World* world_;
   bool record_audit_ = true;
+  // Scratch space for Invoke. Partitions run handlers in parallel, so it is thread-local
+  // rather than a plain member.
+  static thread_local std::vector<uint32_t> scratch_slots_;
   std::vector<EmployeeState> employees_;
   std::vector<ChannelState> channels_;
   std::vector<ServiceLpState> services_;

@@ -94,7 +94,7 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
     s.items_arrived += st.items_arrived;
     s.items_completed += st.m.items_completed;
     lead_sum += st.lead_time_hours_sum;
-    s.data_leaks += st.data_leaks;
+    s.data_leaks += st.mailbox.leaks().size();
     s.agent_errors += st.m.agent_errors;
     for (int g = 0; g < kNumGateOutcomes; ++g) s.gate[g] += st.m.gate[g];
     r->employees.push_back(st.m);

@@ -352,6 +352,13 @@ Status BuildWorld(const CompiledScenario& s, uint64_t seed, World* world) {
   world->deploy = DeployOptionsFor(s, world->lookahead_us);
   status = world->deploy.Validate(world->lookahead_us);
   if (!status.ok()) return status;
+  world->email.internal_latency_min_us = std::max(world->lookahead_us, s.email.delivery_latency_us);
+  world->email.internal_latency_jitter_mean_us = 0;
+  world->email.max_sends_per_window =
+      s.email.per_sender_limit_per_hour > 0 ? static_cast<uint32_t>(std::ceil(s.email.per_sender_limit_per_hour)) : 0;
+  world->email.send_window_us = engine::kUsPerHour;
+  status = world->email.Validate(world->lookahead_us);
+  if (!status.ok()) return status;
   world->chat.max_posts_per_window = s.chat.post_limit_per_hour > 0 ? static_cast<uint32_t>(std::ceil(s.chat.post_limit_per_hour)) : 0;
   world->chat.post_window_us = engine::kUsPerHour;
   return world->chat.Validate();

@@ -15,6 +15,7 @@
 #include "mock_services/chat.h"
 #include "mock_services/deploy_catalog.h"
 #include "mock_services/deploy_service.h"
+#include "mock_services/email.h"
 #include "mock_services/policy.h"
 #include "mock_services/work_calendar.h"
 #include "sim/common/status.h"
@@ -73,6 +74,7 @@ struct World {
   services::ServiceCatalog catalog;   // deployable services and their dependency graph
   services::DeployOptions deploy;     // pipeline stages, incident severities and spread
   services::ChatOptions chat;
+  services::EmailOptions email;
   uint32_t max_reporting_depth = 0;
 
   LpId ChannelLp(uint32_t channel) const { return first_channel_lp + channel; }

@@ -1,0 +1,457 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the `clawsim` command line: runs the real binary and checks its exit
+status, stdout, stderr and the files it writes.
+
+usage: cli_test.py CASE --clawsim BIN --scenario SMALL_TEXTPROTO --work DIR --pb2 DIR_WITH_RUN_PB2
+
+Every case starts by deleting and recreating WORK/CASE (under the build tree) and writes
+only there; clawsim runs with that folder as its working directory. tests/cli/CMakeLists.txt
+registers one ctest test per case. A failed check prints what was expected and what came
+back, and the case exits 1.
+"""
+import argparse
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import run_file  # noqa: E402
+
+OUTPUT_FILES = ["daily.csv", "employees.csv", "run.clawrun", "summary.json"]
+SUMMARY_KEYS = ["fingerprint", "events", "employees", "days", "tokens_total", "token_cost_usd", "value_usd",
+                "performative_token_share", "incidents", "actions_allowed", "actions_asked", "actions_denied"]
+SMALL_EMPLOYEES = 51
+DAYS = 2
+CASES = {}
+
+
+class Failure(Exception):
+    pass
+
+
+def case(fn):
+    CASES[fn.__name__] = fn
+    return fn
+
+
+def check(condition, message):
+    if not condition:
+        raise Failure(message)
+
+
+def expect(what, got, want):
+    if got != want:
+        raise Failure(f"{what}: got {got!r}, expected {want!r}")
+
+
+class Context:
+    def __init__(self, args, name):
+        self.clawsim = os.path.abspath(args.clawsim)
+        self.scenario = os.path.abspath(args.scenario)
+        self.pb2_dir = os.path.abspath(args.pb2)
+        self.work = os.path.join(os.path.abspath(args.work), name)
+        shutil.rmtree(self.work, ignore_errors=True)
+        os.makedirs(self.work)
+        self._run_pb2 = None
+
+    def path(self, *parts):
+        return os.path.join(self.work, *parts)
+
+    def clawsim_cmd(self, *args):
+        """Runs clawsim ARGS in the case's folder; returns (rc, stdout, stderr)."""
+        cmd = [self.clawsim, *args]
+        print("$ " + " ".join(cmd), flush=True)
+        p = subprocess.run(cmd, cwd=self.work, capture_output=True, text=True, timeout=120)
+        return p.returncode, p.stdout, p.stderr
+
+    def run_ok(self, out, *extra):
+        """`clawsim run SMALL --out OUT --json --set run.days=2 EXTRA`; must exit 0. Returns stdout."""
+        rc, stdout, stderr = self.clawsim_cmd("run", self.scenario, "--out", out, "--json",
+                                              "--set", f"run.days={DAYS}", *extra)
+        check(rc == 0, f"clawsim run exited {rc}, expected 0\nstdout:\n{stdout}\nstderr:\n{stderr}")
+        return stdout
+
+    def run_pb2(self):
+        if self._run_pb2 is None:
+            self._run_pb2 = run_file.import_run_pb2(self.pb2_dir)
+        return self._run_pb2
+
+    def read_run_file(self, out):
+        return run_file.read(os.path.join(out, "run.clawrun"), self.run_pb2())
+
+
+def read_text(path):
+    with open(path, "r", encoding="utf-8", newline="") as f:
+        return f.read()
+
+
+def read_bytes(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def read_csv(path):
+    rows = list(csv.reader(io.StringIO(read_text(path))))
+    check(len(rows) >= 1, f"{path}: empty")
+    return rows[0], rows[1:]
+
+
+def csv_column(header, rows, name, path):
+    check(name in header, f"{path}: no column {name!r} in {header}")
+    i = header.index(name)
+    return [r[i] for r in rows]
+
+
+def all_keys(value):
+    """Every object key anywhere in a parsed JSON value."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield k
+            yield from all_keys(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from all_keys(v)
+
+
+def parse_one_json_line(stdout):
+    lines = stdout.split("\n")
+    check(len(lines) == 2 and lines[1] == "", f"stdout is not exactly one line ending in a newline:\n{stdout!r}")
+    try:
+        value = json.loads(lines[0])
+    except json.JSONDecodeError as e:
+        raise Failure(f"stdout is not JSON ({e}):\n{stdout}")
+    check(isinstance(value, dict), f"stdout is JSON but not an object: {stdout}")
+    return value
+
+
+def tally_total(t):
+    return t.input_tokens + t.output_tokens
+
+
+# ---- 1. run --json and the output folder ---------------------------------------------------
+@case
+def run_json(ctx):
+    out = ctx.path("out")
+    stdout = ctx.run_ok(out)
+    summary = parse_one_json_line(stdout)
+    missing = [k for k in SUMMARY_KEYS if k not in summary]
+    check(not missing, f"--json object lacks keys {missing}; has {sorted(summary)}")
+    expect("summary days", summary["days"], DAYS)
+    expect("summary employees", summary["employees"], SMALL_EMPLOYEES)
+    check(re.fullmatch(r"[0-9a-f]{16}", summary["fingerprint"]) is not None,
+          f"fingerprint {summary['fingerprint']!r} is not 16 hex digits")
+    check(summary["events"] > 0 and summary["tokens_total"] > 0, f"an empty run: {stdout}")
+
+    expect(f"files in {out}", sorted(os.listdir(out)), OUTPUT_FILES)
+    expect("summary.json (compared with the --json line)", read_text(os.path.join(out, "summary.json")), stdout)
+
+    path = os.path.join(out, "employees.csv")
+    header, rows = read_csv(path)
+    expect(f"{path} data rows", len(rows), SMALL_EMPLOYEES)
+    check(all(len(r) == len(header) for r in rows), f"{path}: a row's width differs from the header's")
+    expect(f"{path} employee_id column", csv_column(header, rows, "employee_id", path),
+           [str(i) for i in range(SMALL_EMPLOYEES)])
+
+    path = os.path.join(out, "daily.csv")
+    header, rows = read_csv(path)
+    expect(f"{path} data rows", len(rows), DAYS)
+    check(all(len(r) == len(header) for r in rows), f"{path}: a row's width differs from the header's")
+    expect(f"{path} day column", csv_column(header, rows, "day", path), [str(d) for d in range(DAYS)])
+    expect(f"{path} tokens_total summed", sum(int(v) for v in csv_column(header, rows, "tokens_total", path)),
+           summary["tokens_total"])
+
+
+# ---- 2. results do not depend on --threads -----------------------------------------------
+@case
+def run_threads_deterministic(ctx):
+    outs = {k: ctx.path(f"threads{k}") for k in (1, 2, 3)}
+    for k, out in outs.items():
+        ctx.run_ok(out, "--threads", str(k))
+        expect(f"files in {out}", sorted(os.listdir(out)), OUTPUT_FILES)
+
+    # summary.json and the CSVs leave out how the run was executed (RUN_FILE.md, Determinism).
+    summary = json.loads(read_text(os.path.join(outs[1], "summary.json")))
+    leaked = sorted({k for k in all_keys(summary) if k in ("threads", "wall_s")})
+    expect("summary.json keys describing the execution", leaked, [])
+    for name in ("employees.csv", "daily.csv"):
+        header, _ = read_csv(os.path.join(outs[1], name))
+        leaked = [c for c in header if "thread" in c or "wall" in c]
+        expect(f"{name} columns describing the execution", leaked, [])
+
+    for name in ("summary.json", "employees.csv", "daily.csv"):
+        want = read_bytes(os.path.join(outs[1], name))
+        for k in (2, 3):
+            check(read_bytes(os.path.join(outs[k], name)) == want,
+                  f"{name} differs between --threads 1 and --threads {k}")
+
+    # Run files: the same records, except RunHeader.threads and RunFooter.wall_s.
+    files = {k: ctx.read_run_file(out) for k, out in outs.items()}
+    base = files[1]
+    for k, f in files.items():
+        expect(f"--threads {k}: RunHeader.threads", f.header.threads, k)
+    for k in (2, 3):
+        f = files[k]
+        expect(f"--threads {k}: format version", (f.major, f.minor), (base.major, base.minor))
+        h1, hk = type(base.header)(), type(f.header)()
+        h1.CopyFrom(base.header)
+        hk.CopyFrom(f.header)
+        h1.ClearField("threads")
+        hk.ClearField("threads")
+        check(h1 == hk, f"run file headers differ beyond threads between --threads 1 and --threads {k}")
+        expect(f"--threads {k}: chunk count", len(f.chunk_payloads), len(base.chunk_payloads))
+        for i, (a, b) in enumerate(zip(base.chunk_payloads, f.chunk_payloads)):
+            check(a == b, f"chunk {i} differs between --threads 1 and --threads {k}")
+        check(f.footer.summary == base.footer.summary,
+              f"footer summaries differ between --threads 1 and --threads {k}")
+        check(f.footer.counts == base.footer.counts, f"footer counts differ between --threads 1 and --threads {k}")
+
+    # The same through `clawsim inspect --json`, less the file name, threads and wall_s.
+    inspected = {}
+    for k, out in outs.items():
+        rc, stdout, stderr = ctx.clawsim_cmd("inspect", "--json", os.path.join(out, "run.clawrun"))
+        expect(f"clawsim inspect --json exit status (stderr: {stderr})", rc, 0)
+        j = parse_one_json_line(stdout)
+        expect(f"--threads {k}: inspect --json threads", j.pop("threads", None), k)
+        check("wall_s" in j and "file" in j, f"inspect --json lacks wall_s or file: {stdout}")
+        del j["wall_s"], j["file"]
+        inspected[k] = j
+    for k in (2, 3):
+        expect(f"inspect --json of the --threads {k} run vs --threads 1", inspected[k], inspected[1])
+
+
+# ---- 3. Python read-back of a real run file -------------------------------------------------
+@case
+def run_file_python_readback(ctx):
+    out = ctx.path("out")
+    summary = parse_one_json_line(ctx.run_ok(out))
+    pb2 = ctx.run_pb2()
+    f = ctx.read_run_file(out)
+    expect("preamble major version", f.major, 1)
+    expect("RunHeader format", (f.header.format_major, f.header.format_minor), (f.major, f.minor))
+    expect("header.scenario_name", f.header.scenario_name, "small")
+    expect("header.scenario_path", f.header.scenario_path, ctx.scenario)
+    expect("header.overrides", list(f.header.overrides), [f"run.days={DAYS}"])
+    expect("header.days", f.header.days, DAYS)
+    expect("header.seed", f.header.seed, 7)  # small.textproto's run.seed
+    expect("header.threads", f.header.threads, 1)
+    expect("header.trace_level", f.header.trace_level, pb2.TRACE_AUDIT)
+    expect("header.employee_names", len(f.header.employee_names), SMALL_EMPLOYEES)
+    expect("header.decision_names", list(f.header.decision_names),
+           ["allowed", "asked_approved", "asked_rejected", "denied", "rate_limited"])
+
+    daily, employees = f.rows("daily"), f.rows("employees")
+    audit, trace = f.rows("audit"), f.rows("trace")
+    c = f.footer.counts
+    expect("footer.counts", (c.chunks, c.daily_rows, c.employee_rows, c.audit_records, c.trace_events),
+           (len(f.chunks), len(daily), len(employees), len(audit), len(trace)))
+    expect("daily rows", [d.day for d in daily], list(range(DAYS)))
+    expect("employee rows", [e.employee_id for e in employees], list(range(SMALL_EMPLOYEES)))
+    expect("trace events at trace level audit", len(trace), 0)
+
+    s = f.footer.summary
+    expect("footer summary fingerprint vs summary.json", f"{s.fingerprint:016x}", summary["fingerprint"])
+    expect("footer summary tokens vs summary.json", tally_total(s.tokens), summary["tokens_total"])
+    expect("footer summary days", s.days, DAYS)
+    expect("footer summary employees", s.employees, SMALL_EMPLOYEES)
+
+    # The audit log holds every gated agent action the summary counts, plus the actions
+    # employees took themselves (no agent_id), which the summary's gate counts leave out.
+    g = s.gate
+    gated = g.allowed + g.asked_approved + g.asked_rejected + g.denied + g.rate_limited
+    human_direct = sum(1 for r in audit if not r.HasField("agent_id"))
+    expect("audit records", len(audit), gated + human_direct)
+    expect("summary gate vs summary.json",
+           (g.allowed, g.asked_approved + g.asked_rejected, g.denied),
+           (summary["actions_allowed"], summary["actions_asked"], summary["actions_denied"]))
+    by_decision = [0] * len(f.header.decision_names)
+    for r in audit:
+        if r.HasField("agent_id"):
+            by_decision[r.decision] += 1
+    expect("agent audit records by decision vs footer summary gate", by_decision,
+           [g.allowed, g.asked_approved, g.asked_rejected, g.denied, g.rate_limited])
+
+    expect("footer tokens_total vs the daily rows' sum", tally_total(s.tokens),
+           sum(tally_total(d.tokens) for d in daily))
+    per_employee = 0
+    for e in employees:
+        p = e.tokens_by_purpose
+        per_employee += tally_total(p.useful) + tally_total(p.overhead) + tally_total(p.performative)
+    expect("footer tokens_total vs the employee rows' sum", tally_total(s.tokens), per_employee)
+
+
+# ---- 4. inspect ---------------------------------------------------------------------------
+@case
+def inspect(ctx):
+    out = ctx.path("out")
+    summary_line = ctx.run_ok(out)
+    summary = parse_one_json_line(summary_line)
+    path = os.path.join(out, "run.clawrun")
+
+    rc, stdout, stderr = ctx.clawsim_cmd("inspect", path)
+    expect(f"clawsim inspect exit status (stderr: {stderr})", rc, 0)
+    for pattern in (r"(?m)^run file " + re.escape(path) + "$",
+                    r"(?m)^  scenario +small \(" + re.escape(ctx.scenario) + r"\)$",
+                    r"(?m)^  days +2$",
+                    r"(?m)^  fingerprint +" + summary["fingerprint"] + "$",
+                    r"(?m)^  events +" + str(summary["events"]) + "$"):
+        check(re.search(pattern, stdout) is not None, f"inspect text lacks /{pattern}/:\n{stdout}")
+
+    rc, stdout, stderr = ctx.clawsim_cmd("inspect", "--json", path)
+    expect(f"clawsim inspect --json exit status (stderr: {stderr})", rc, 0)
+    j = parse_one_json_line(stdout)
+    expect("inspect --json scenario", j.get("scenario"), "small")
+    expect("inspect --json days", j.get("days"), DAYS)
+    expect("inspect --json threads", j.get("threads"), 1)
+    expect("inspect --json summary.fingerprint", j.get("summary", {}).get("fingerprint"), summary["fingerprint"])
+    expect("inspect --json summary (compared with summary.json)", j.get("summary"), summary)
+    check('"summary":' + summary_line.rstrip("\n") + "}" in stdout,
+          "inspect --json does not embed summary.json's text verbatim")
+
+
+# ---- 5. bad input: exit status 2, a located message, no output folder ----------------------
+def expect_refused(ctx, args, stderr_pattern, out):
+    rc, stdout, stderr = ctx.clawsim_cmd(*args)
+    expect(f"exit status (stderr: {stderr!r})", rc, 2)
+    check(re.search(stderr_pattern, stderr) is not None, f"stderr lacks /{stderr_pattern}/:\n{stderr}")
+    expect("stdout", stdout, "")
+    if out is not None and os.path.exists(out):
+        raise Failure(f"{out} exists after a refused run, holding {sorted(os.listdir(out))}")
+
+
+def write_file(path, text):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+@case
+def bad_syntax(ctx):
+    scenario = ctx.path("syntax.textproto")
+    write_file(scenario, "# a scenario with a syntax error on line 3, column 13\n"
+                         "name: \"broken\"\n"
+                         "run { days: = 2 }\n")
+    out = ctx.path("out")
+    expect_refused(ctx, ["run", scenario, "--out", out], "^" + re.escape(scenario) + r":3:13: ", out)
+
+
+@case
+def bad_unknown_field(ctx):
+    scenario = ctx.path("unknown.textproto")
+    write_file(scenario, "name: \"unknown-field\"\n"
+                         "run {\n"
+                         "  days: 2\n"
+                         "  colour: 3\n"
+                         "}\n")
+    out = ctx.path("out")
+    expect_refused(ctx, ["run", scenario, "--out", out], "^" + re.escape(scenario) + r":4:(3|9): .*\"colour\"", out)
+
+
+@case
+def bad_set_value(ctx):
+    out = ctx.path("out")
+    expect_refused(ctx, ["run", ctx.scenario, "--out", out, "--set", "run.days=abc"],
+                   r"(?m)^--set run\.days=abc: ", out)
+
+
+@case
+def bad_set_path(ctx):
+    out = ctx.path("out")
+    expect_refused(ctx, ["run", ctx.scenario, "--out", out, "--set", "nope.x=1"], r"(?m)^--set nope\.x=1: ", out)
+
+
+@case
+def bad_flag(ctx):
+    out = ctx.path("out")
+    expect_refused(ctx, ["run", ctx.scenario, "--out", out, "--frobnicate"], r"unknown flag --frobnicate", out)
+
+
+@case
+def bad_trace(ctx):
+    out = ctx.path("out")
+    expect_refused(ctx, ["run", ctx.scenario, "--out", out, "--trace", "bogus"],
+                   r"--trace must be none, audit or full, got 'bogus'", out)
+
+
+@case
+def inspect_missing_file(ctx):
+    missing = ctx.path("missing.clawrun")
+    expect_refused(ctx, ["inspect", missing], "^clawsim inspect: .*" + re.escape(missing), None)
+
+
+# ---- 6. trace levels ------------------------------------------------------------------------
+@case
+def trace_none(ctx):
+    out = ctx.path("out")
+    ctx.run_ok(out, "--trace", "none")
+    pb2 = ctx.run_pb2()
+    f = ctx.read_run_file(out)
+    expect("header.trace_level", f.header.trace_level, pb2.TRACE_NONE)
+    expect("audit chunks", len(f.chunks_of("audit")), 0)
+    expect("trace chunks", len(f.chunks_of("trace")), 0)
+    expect("footer counts audit/trace", (f.footer.counts.audit_records, f.footer.counts.trace_events), (0, 0))
+    expect("daily rows", len(f.rows("daily")), DAYS)
+    expect("employee rows", len(f.rows("employees")), SMALL_EMPLOYEES)
+
+
+@case
+def trace_full(ctx):
+    out = ctx.path("out")
+    summary = parse_one_json_line(ctx.run_ok(out, "--trace", "full"))
+    pb2 = ctx.run_pb2()
+    f = ctx.read_run_file(out)
+    expect("header.trace_level", f.header.trace_level, pb2.TRACE_FULL)
+    trace = f.rows("trace")
+    check(len(f.chunks_of("trace")) > 0 and len(trace) > 0, "--trace full wrote no trace events")
+    check(len(f.chunks_of("audit")) > 0, "--trace full wrote no audit records")
+    expect("footer counts trace_events", f.footer.counts.trace_events, len(trace))
+    # The trace holds every committed engine event.
+    expect("trace events vs summary events", len(trace), summary["events"])
+    check(all(0 <= e.kind < len(f.header.event_kind_names) for e in trace), "a trace event kind out of range")
+    check(all(e.lp < len(f.header.lp_names) for e in trace), "a trace event LP out of range")
+
+
+# ---- 7. bench phold ---------------------------------------------------------------------------
+@case
+def bench_phold(ctx):
+    keys = ["events", "wall_s", "events_per_s", "fingerprint", "threads", "lps"]
+    results = {}
+    for threads in (1, 2):
+        rc, stdout, stderr = ctx.clawsim_cmd("bench", "phold", "--lps", "64", "--end", "10", "--json",
+                                             "--threads", str(threads))
+        expect(f"bench phold --threads {threads} exit status (stderr: {stderr})", rc, 0)
+        j = parse_one_json_line(stdout)
+        missing = [k for k in keys if k not in j]
+        check(not missing, f"bench phold --json lacks keys {missing}: {stdout}")
+        expect("lps", j["lps"], 64)
+        expect("threads", j["threads"], threads)
+        check(j["events"] > 0, f"no events committed: {stdout}")
+        check(re.fullmatch(r"[0-9a-f]{16}", j["fingerprint"]) is not None, f"fingerprint: {j['fingerprint']!r}")
+        results[threads] = j
+    expect("bench phold fingerprint, --threads 2 vs 1", results[2]["fingerprint"], results[1]["fingerprint"])
+    expect("bench phold events, --threads 2 vs 1", results[2]["events"], results[1]["events"])
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("case", choices=sorted(CASES))
+    parser.add_argument("--clawsim", required=True)
+    parser.add_argument("--scenario", required=True)
+    parser.add_argument("--work", required=True)
+    parser.add_argument("--pb2", required=True)
+    args = parser.parse_args()
+    ctx = Context(args, args.case)
+    try:
+        CASES[args.case](ctx)
+    except (Failure, run_file.Error) as e:
+        print(f"cli_test {args.case}: FAIL: {e}", file=sys.stderr)
+        return 1
+    print(f"cli_test {args.case}: OK")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
