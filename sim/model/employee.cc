@@ -405,7 +405,7 @@ void OrgModel::FinishTask(Ctx& ctx, EmployeeState& s, const Task& task) {
       break;
     case TaskKind::kApproval: {
       // Fatigue: accuracy falls with the approvals already decided today.
-      const double accuracy = sc().approvals.Accuracy(s.approvals_today);
+      const double accuracy = world_->fatigue.PCorrect(static_cast<uint32_t>(s.approvals_today));
       s.approvals_today += 1;
       const bool bad = task.flags & 1;
       const bool correct = rng.Bernoulli(accuracy);

@@ -359,6 +359,11 @@ Status BuildWorld(const CompiledScenario& s, uint64_t seed, World* world) {
   world->email.send_window_us = engine::kUsPerHour;
   status = world->email.Validate(world->lookahead_us);
   if (!status.ok()) return status;
+  world->fatigue.p_correct_fresh = s.approvals.accuracy_max;
+  world->fatigue.p_correct_floor = s.approvals.accuracy_min;
+  world->fatigue.half_life_reviews = s.approvals.fatigue_half_life_approvals_per_day;
+  status = world->fatigue.Validate();
+  if (!status.ok()) return Status::Error("approvals: " + status.message());
   world->chat.max_posts_per_window = s.chat.post_limit_per_hour > 0 ? static_cast<uint32_t>(std::ceil(s.chat.post_limit_per_hour)) : 0;
   world->chat.post_window_us = engine::kUsPerHour;
   return world->chat.Validate();

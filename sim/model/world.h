@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "mock_services/approval_queue.h"
 #include "mock_services/chat.h"
 #include "mock_services/deploy_catalog.h"
 #include "mock_services/deploy_service.h"
@@ -75,6 +76,7 @@ struct World {
   services::DeployOptions deploy;     // pipeline stages, incident severities and spread
   services::ChatOptions chat;
   services::EmailOptions email;
+  services::FatigueCurve fatigue;     // approvers' accuracy against approvals decided today
   uint32_t max_reporting_depth = 0;
 
   LpId ChannelLp(uint32_t channel) const { return first_channel_lp + channel; }

@@ -81,11 +81,6 @@ TimeUs ModelTier::CallDurationUs(int64_t output_tokens) const {
   return latency_us + engine::SecondsToUs(static_cast<double>(output_tokens) / output_tokens_per_second);
 }
 
-double ApprovalConfig::Accuracy(double approvals_today) const {
-  return accuracy_min +
-         (accuracy_max - accuracy_min) * std::exp2(-approvals_today / fatigue_half_life_approvals_per_day);
-}
-
 bool FreezeWindow::Contains(TimeUs t_us) const {
   if (t_us < start_us) return false;
   const TimeUs offset = repeat_us > 0 ? (t_us - start_us) % repeat_us : t_us - start_us;

@@ -316,9 +316,8 @@ struct ApprovalConfig {
   double fatigue_half_life_approvals_per_day = 25;
   bool auto_approve_on_timeout = false;
   TimeUs timeout_us = 4 * engine::kUsPerHour;
-
-  // Probability of a correct decision after `approvals_today` earlier decisions today.
-  double Accuracy(double approvals_today) const;
+  // The fatigue curve itself is the approval service's (services::FatigueCurve); the model
+  // builds it from accuracy_max, accuracy_min and the half-life.
 };
 
 // ---- mock services ----------------------------------------------------------------------

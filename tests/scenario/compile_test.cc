@@ -178,10 +178,6 @@ TEST(CompileTest, PricesFreezesAndFatigue) {
   EXPECT_TRUE(f.Contains(5 * engine::kUsPerDay));
   EXPECT_FALSE(f.Contains(7 * engine::kUsPerDay + 8 * engine::kUsPerHour));
   EXPECT_TRUE(f.Contains(12 * engine::kUsPerDay));
-
-  ApprovalConfig a;
-  EXPECT_DOUBLE_EQ(a.Accuracy(0), a.accuracy_max);
-  EXPECT_DOUBLE_EQ(a.Accuracy(a.fatigue_half_life_approvals_per_day), (a.accuracy_max + a.accuracy_min) / 2);
 }
 
 TEST(CompileTest, NamesOfEnums) {
