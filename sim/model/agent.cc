@@ -12,6 +12,8 @@ using scenario::SkillKind;
 
 // Size of an agent's reply in tokens.
 constexpr uint32_t kReplyTokens = 250;
+// Share of a mail's effort a correct draft saves when the agent may not send it itself.
+constexpr double kDraftShareOfEffort = 0.3;
 
 // Removes the human task of kind `kind` with id `ref`; false when the human already did it.
 bool TakeTask(EmployeeState& s, TaskKind kind, uint32_t ref, Task* out) {
@@ -27,6 +29,11 @@ Task* FindTask(EmployeeState& s, TaskKind kind, uint32_t ref) {
   auto& q = s.queues[static_cast<int>(kind)];
   auto it = std::find_if(q.begin(), q.end(), [&](const Task& t) { return t.ref == ref; });
   return it == q.end() ? nullptr : &*it;
+}
+
+// A reply goes out of the company when the mail came from outside.
+services::Action ReplyAction(const Task& mail) {
+  return (mail.flags & kMailExternal) ? services::Action::kEmailSendExternal : services::Action::kEmailSendInternal;
 }
 
 }  // namespace
@@ -51,9 +58,8 @@ void OrgModel::CountGate(EmployeeState& s, services::Decision d) {
   ++s.m.gate[static_cast<int>(g)];
 }
 
-void OrgModel::Charge(EmployeeState& s, uint32_t slot, scenario::TierId tier, scenario::SkillId skill, Trigger trigger,
+void OrgModel::Charge(EmployeeState& s, scenario::TierId tier, scenario::SkillId skill, Trigger trigger,
                       scenario::Purpose purpose, int64_t input_tokens, int64_t output_tokens) {
-  (void)slot;
   const scenario::ModelTier& t = sc().tiers[tier];
   input_tokens = std::min<int64_t>(input_tokens, t.context_window_tokens);
   TokenTally tally;
@@ -67,7 +73,7 @@ void OrgModel::Charge(EmployeeState& s, uint32_t slot, scenario::TierId tier, sc
   if (skill != kNoId) s.tokens_by_skill[skill].Add(tally);
 }
 
-void OrgModel::PlanAgentDay(Ctx& ctx, EmployeeState& s, TimeUs day_start_us, bool working_day) {
+void OrgModel::PlanAgentDay(Ctx& ctx, EmployeeState& s, bool working_day) {
   for (uint32_t slot = 0; slot < s.agents.size(); ++slot) {
     const AgentState& a = s.agents[slot];
     const scenario::AgentProfile& p = sc().profiles[a.profile];
@@ -87,7 +93,6 @@ void OrgModel::PlanAgentDay(Ctx& ctx, EmployeeState& s, TimeUs day_start_us, boo
     }
     if (p.memory.consolidate) ctx.SendSelf(p.memory.consolidate_at_us, kDream, pl);
   }
-  (void)day_start_us;
 }
 
 void OrgModel::OnHeartbeat(Ctx& ctx, EmployeeState& s, uint32_t slot) {
@@ -101,7 +106,7 @@ void OrgModel::OnHeartbeat(Ctx& ctx, EmployeeState& s, uint32_t slot) {
     return;
   }
   const int64_t memory = a.memory_tokens;
-  Charge(s, slot, p.tier, kNoId, Trigger::kHeartbeat, scenario::Purpose::kOverhead, hb.checklist_tokens + memory,
+  Charge(s, p.tier, kNoId, Trigger::kHeartbeat, scenario::Purpose::kOverhead, hb.checklist_tokens + memory,
          hb.quiet_output_tokens);
   a.memory_tokens = std::min(p.memory.max_tokens, a.memory_tokens + p.memory.tokens_per_invocation / 4);
 }
@@ -115,14 +120,13 @@ void OrgModel::OnCron(Ctx& ctx, EmployeeState& s, uint32_t slot, uint32_t job_in
   if (job.skill != kNoId) Invoke(ctx, s, slot, job.skill, Trigger::kCron, job.purpose, 0);
 }
 
-void OrgModel::OnDream(Ctx& ctx, EmployeeState& s, uint32_t slot) {
-  (void)ctx;
+void OrgModel::OnDream(EmployeeState& s, uint32_t slot) {
   AgentState& a = s.agents[slot];
   const scenario::Memory& mem = sc().profiles[a.profile].memory;
   // The day's notes join memory, then consolidation rewrites it shorter.
   a.memory_tokens = std::min(mem.max_tokens, a.memory_tokens + mem.tokens_per_day);
   const int64_t kept = static_cast<int64_t>(static_cast<double>(a.memory_tokens) * mem.retain_fraction);
-  Charge(s, slot, mem.consolidation_tier, kNoId, Trigger::kDreaming, scenario::Purpose::kOverhead, a.memory_tokens, kept);
+  Charge(s, mem.consolidation_tier, kNoId, Trigger::kDreaming, scenario::Purpose::kOverhead, a.memory_tokens, kept);
   a.memory_tokens = std::max<int64_t>(kept, mem.initial_tokens / 2);
 }
 
@@ -174,7 +178,7 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
   const int64_t input = extra_input_tokens + k.base_input_tokens + (k.reads_memory ? a.memory_tokens : 0) +
                         k.input_tokens_per_item * static_cast<int64_t>(items);
   const int64_t output = k.output_tokens * std::max<int64_t>(1, items);
-  Charge(s, slot, p.tier, skill_id, trigger, purpose, input, output);
+  Charge(s, p.tier, skill_id, trigger, purpose, input, output);
   a.memory_tokens = std::min(p.memory.max_tokens, a.memory_tokens + p.memory.tokens_per_invocation);
   const double saved_hours_per_item = k.minutes_saved_per_item / 60.0;
 
@@ -193,12 +197,10 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
             case scenario::ErrorEffect::kNoEffect: break;
             case scenario::ErrorEffect::kWrongRecipient:
               // Forwarded outside by mistake: sensitive content leaks if the gate lets it out.
-              AgentAct(ctx, s, slot, services::Action::kEmailSendExternal, mail, true, mail.other);
+              AgentAct(ctx, s, slot, {services::Action::kEmailSendExternal, mail, true, mail.other, k.error_cost_minutes});
               break;
             default:
-              AgentAct(ctx, s, slot, (mail.flags & kMailExternal) ? services::Action::kEmailSendExternal
-                                                                  : services::Action::kEmailSendInternal,
-                       mail, true, mail.other);
+              AgentAct(ctx, s, slot, {ReplyAction(mail), mail, true, mail.other, k.error_cost_minutes});
           }
           continue;
         }
@@ -211,9 +213,7 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
         }
         s.mailbox.Label(mail_slot, services::kLabelLegitimate);
         if (mail.value_usd == 0) continue;  // nothing to answer
-        AgentAct(ctx, s, slot, (mail.flags & kMailExternal) ? services::Action::kEmailSendExternal
-                                                            : services::Action::kEmailSendInternal,
-                 mail, false, mail.other);
+        AgentAct(ctx, s, slot, {ReplyAction(mail), mail, false, mail.other, k.error_cost_minutes});
       }
       break;
     case SkillKind::kChatAnswer:
@@ -225,7 +225,7 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
         if (bad) ++s.m.agent_errors;
         const scenario::TeamId team = sc().organization.employees[ctx.lp()].team;
         const uint32_t channel = team == kNoId || team >= sc().chat.team_channel.size() ? kNoTarget : sc().chat.team_channel[team];
-        if (channel != kNoTarget) AgentAct(ctx, s, slot, services::Action::kChatPost, ask, bad, channel);
+        if (channel != kNoTarget) AgentAct(ctx, s, slot, {services::Action::kChatPost, ask, bad, channel, k.error_cost_minutes});
       }
       break;
     case SkillKind::kCodeHelp: {
@@ -268,8 +268,8 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
         Task noise;
         noise.kind = TaskKind::kChat;
         noise.flags = kPostNoise;
-        noise.ref = UINT32_MAX;
-        AgentAct(ctx, s, slot, services::Action::kChatPost, noise, false, channel);
+        noise.ref = kNoTarget;
+        AgentAct(ctx, s, slot, {services::Action::kChatPost, noise, false, channel, 0});
       }
       break;
     }
@@ -277,8 +277,7 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
   return items;
 }
 
-void OrgModel::AgentAct(Ctx& ctx, EmployeeState& s, uint32_t slot, services::Action action, const Task& item, bool bad,
-                        uint32_t target) {
+void OrgModel::AgentAct(Ctx& ctx, EmployeeState& s, uint32_t slot, const AgentAction& act) {
   const EmployeeId self = ctx.lp();
   AgentState& a = s.agents[slot];
   const scenario::Employee& owner = sc().organization.employees[self];
@@ -288,118 +287,112 @@ void OrgModel::AgentAct(Ctx& ctx, EmployeeState& s, uint32_t slot, services::Act
   req.actor.employee = self;
   req.actor.role = static_cast<uint32_t>(owner.role);
   req.actor.team = owner.team;
-  req.action = action;
-  req.target.id = target;
+  req.action = act.action;
   req.now_us = ctx.now_us();
-  switch (action) {
+  switch (act.action) {
+    case services::Action::kChatRead:
     case services::Action::kChatPost:
-      req.target.team = target < sc().chat.channels.size() && !sc().chat.channels[target].teams.empty()
-                            ? sc().chat.channels[target].teams[0]
-                            : kNoId;
+      req.target = channels_.empty() ? services::Target{} : ChannelTargetOf(act.target);
       break;
     case services::Action::kDeployStaging:
     case services::Action::kDeployProd:
     case services::Action::kDeployRollback:
-      if (target < sc().deploy.services.size()) {
-        req.target.team = sc().deploy.services[target].owner_team;
-        req.target.transitive_dependents = static_cast<uint32_t>(sc().deploy.services[target].blast_radius);
-        req.target.in_freeze = sc().deploy.InFreeze(ctx.now_us());
-      }
+      req.target = world_->catalog.AsTarget(act.target, ctx.now_us());
       break;
     default:
-      if (target != kNoId && target < world_->num_employees) {
-        req.target.owner = target;
-        req.target.team = sc().organization.employees[target].team;
+      if (act.target < world_->num_employees) {
+        req.target.owner = act.target;
+        req.target.team = world_->team_of_employee[act.target];
       }
   }
+  req.target.id = act.target;
   const services::GateResult g = world_->policy.Decide(req, &a.rates, &s.human_rates);
   switch (g.verdict) {
     case services::Verdict::kAllow:
-      ExecuteAgentAction(ctx, s, action, item, bad, target, a.agent_id, services::Decision::kAllowed, g.rule);
+      ExecuteAgentAction(ctx, s, act, a.agent_id, services::Decision::kAllowed, g.rule);
       return;
     case services::Verdict::kAsk: {
-      PendingAsk ask;
-      ask.id = s.next_ask++;
-      ask.agent_slot = slot;
-      ask.action = action;
-      ask.bad = bad;
-      ask.item = item;
-      ask.target = target;
-      ask.asked_us = ctx.now_us();
+      // Park the action until the approver answers or the ask times out, whichever is first.
+      PendingAsk ask{s.next_ask++, slot, act, ctx.now_us()};
       s.asks.push_back(ask);
       const EmployeeId approver = g.approver == kNoId || g.approver >= world_->num_employees
                                       ? world_->employees[self].approver
                                       : g.approver;
-      Task t;
-      t.kind = TaskKind::kApproval;
-      t.effort_minutes = sc().approvals.minutes_per_approval;
-      t.arrived_us = ctx.now_us();
-      t.ref = ask.id;
-      t.other = self;
-      t.flags = bad ? 1 : 0;
       if (approver == self) {
-        Enqueue(ctx, s, t);
+        Enqueue(ctx, s, Task{TaskKind::kApproval, 0, sc().approvals.minutes_per_approval, ctx.now_us(), ask.id, self, 0,
+                             act.bad ? 1u : 0u});
       } else {
-        ctx.Send(approver, Net(0), kApprovalRequest, Payload{self, ask.id, bad ? 1u : 0u, 0, 0, 0});
+        Payload p;
+        p.a = self;
+        p.b = ask.id;
+        p.c = act.bad ? 1 : 0;
+        ctx.Send(approver, Net(0), kApprovalRequest, p);
       }
-      ctx.SendSelf(sc().approvals.timeout_us, kApprovalTimeout, Payload{0, ask.id, 0, 0, 0, 0});
+      Payload timeout;
+      timeout.b = ask.id;
+      ctx.SendSelf(sc().approvals.timeout_us, kApprovalTimeout, timeout);
       return;
     }
     case services::Verdict::kDeny:
-    case services::Verdict::kRateLimited: {
-      const services::Decision d = g.verdict == services::Verdict::kDeny ? services::Decision::kDenied
-                                                                       : services::Decision::kRateLimited;
-      services::AuditRecord rec;
-      rec.time_us = ctx.now_us();
-      rec.agent = a.agent_id;
-      rec.on_behalf_of = self;
-      rec.target = target;
-      rec.rule = g.rule;
-      rec.action = action;
-      rec.decision = d;
-      rec.outcome = services::Outcome::kNotExecuted;
-      Audit(s.audit, rec);
-      CountGate(s, d);
-      // A refused reply still leaves a useful draft when the agent was right.
-      if (!bad && (action == services::Action::kEmailSendInternal || action == services::Action::kEmailSendExternal)) {
-        if (Task* t = FindTask(s, TaskKind::kEmail, item.ref)) {
-          const double saved = std::min(t->effort_minutes * 0.5, sc().skills.empty() ? 0.0 : t->effort_minutes * 0.3);
-          t->effort_minutes -= saved;
-          s.m.hours.saved_hours += saved / 60.0;
-        }
-      }
-      if (action == services::Action::kDeployProd || action == services::Action::kDeployStaging) {
-        Task change = item;
-        change.kind = TaskKind::kDeploy;
-        change.effort_minutes = 10;
-        s.m.hours.saved_hours -= 10.0 / 60.0;  // the saving credited up front did not happen
-        Enqueue(ctx, s, change);
-      }
+    case services::Verdict::kRateLimited:
+      Refuse(ctx, s, a.agent_id, act,
+             g.verdict == services::Verdict::kDeny ? services::Decision::kDenied : services::Decision::kRateLimited, g.rule);
       return;
-    }
   }
 }
 
-void OrgModel::ExecuteAgentAction(Ctx& ctx, EmployeeState& s, services::Action action, const Task& item, bool bad,
-                                  uint32_t target, uint32_t agent_id, services::Decision decision, uint16_t rule) {
+void OrgModel::Refuse(Ctx& ctx, EmployeeState& s, uint32_t agent_id, const AgentAction& act, services::Decision decision,
+                      uint16_t rule) {
+  services::AuditRecord rec;
+  rec.time_us = ctx.now_us();
+  rec.agent = agent_id;
+  rec.on_behalf_of = ctx.lp();
+  rec.target = act.target;
+  rec.rule = rule;
+  rec.action = act.action;
+  rec.decision = decision;
+  rec.outcome = services::Outcome::kNotExecuted;
+  Audit(s.audit, rec);
+  CountGate(s, decision);
+  switch (act.action) {
+    case services::Action::kEmailSendInternal:
+    case services::Action::kEmailSendExternal:
+      // A refused reply still leaves the human a draft when the agent was right.
+      if (Task* t = act.bad ? nullptr : FindTask(s, TaskKind::kEmail, act.item.ref)) {
+        const double saved = t->effort_minutes * kDraftShareOfEffort;
+        t->effort_minutes -= saved;
+        s.m.hours.saved_hours += saved / 60.0;
+      }
+      break;
+    case services::Action::kDeployStaging:
+    case services::Action::kDeployProd:
+      DeployByHand(ctx, s, act.item);
+      break;
+    default:
+      break;
+  }
+}
+
+void OrgModel::ExecuteAgentAction(Ctx& ctx, EmployeeState& s, const AgentAction& act, uint32_t agent_id,
+                                  services::Decision decision, uint16_t rule) {
   const EmployeeId self = ctx.lp();
+  const Task& item = act.item;
   services::AuditRecord rec;
   rec.time_us = ctx.now_us();
   rec.agent = agent_id;
   rec.on_behalf_of = self;
-  rec.target = target;
+  rec.target = act.target;
   rec.rule = rule;
-  rec.action = action;
+  rec.action = act.action;
   rec.decision = decision;
   rec.outcome = services::Outcome::kDone;
-  const double error_minutes = 15;
-  switch (action) {
+  switch (act.action) {
     case services::Action::kEmailSendInternal:
     case services::Action::kEmailSendExternal: {
       // The message the agent writes: a reply on the thread, or (a wrong-recipient error) the
       // mail forwarded to an outside address.
       services::SendSpec spec;
-      const bool misdirected = bad && action == services::Action::kEmailSendExternal && !(item.flags & kMailExternal);
+      const bool misdirected = act.bad && act.action == services::Action::kEmailSendExternal && !(item.flags & kMailExternal);
       bool built;
       if (misdirected) {
         const services::Recipient outside = services::Recipient::Domain(
@@ -414,16 +407,16 @@ void OrgModel::ExecuteAgentAction(Ctx& ctx, EmployeeState& s, services::Action a
         rec.rule = services::kServiceRule;
         break;
       }
-      if (bad) {
+      if (act.bad) {
         // A wrong message went out: someone has to apologise and fix it.
-        Enqueue(ctx, s, Task{TaskKind::kFix, 0, error_minutes, ctx.now_us(), 0, 0, 0, 0});
+        Enqueue(ctx, s, Task{TaskKind::kFix, 0, act.fix_minutes, ctx.now_us(), 0, 0, 0, 0});
         break;
       }
       Task task;
       if (TakeTask(s, TaskKind::kEmail, item.ref, &task)) {
         s.mailbox.Archive(item.ref);
         s.m.hours.saved_hours += task.effort_minutes / 60.0;
-        CompleteItem(ctx, s, task, true);
+        CompleteItem(ctx, s, task);
       }
       break;
     }
@@ -431,24 +424,25 @@ void OrgModel::ExecuteAgentAction(Ctx& ctx, EmployeeState& s, services::Action a
       Payload p;
       p.a = self;
       p.b = kNoId;
-      p.c = kPostByAgent | ((item.flags & kPostNoise) ? kPostNoise : 0) | (bad ? kPostNoise : 0);
+      p.c = kPostByAgent | ((item.flags & kPostNoise) || act.bad ? kPostNoise : 0);
       p.d = agent_id + 1;
-      ctx.Send(world_->ChannelLp(target), Net(sc().chat.delivery_latency_us), kChatPost, p);
-      if (item.ref == UINT32_MAX) break;  // a post that answers nobody
-      if (bad) {
-        Enqueue(ctx, s, Task{TaskKind::kFix, 0, error_minutes, ctx.now_us(), 0, 0, 0, 0});
+      ctx.Send(world_->ChannelLp(act.target), Net(sc().chat.delivery_latency_us), kChatPost, p);
+      if (item.ref == kNoTarget) break;  // a post that answers nobody
+      if (act.bad) {
+        Enqueue(ctx, s, Task{TaskKind::kFix, 0, act.fix_minutes, ctx.now_us(), 0, 0, 0, 0});
         break;
       }
       Task task;
       if (TakeTask(s, TaskKind::kChat, item.ref, &task)) {
         s.m.hours.saved_hours += task.effort_minutes / 60.0;
-        CompleteItem(ctx, s, task, true);
+        CompleteItem(ctx, s, task);
       }
       break;
     }
     case services::Action::kDeployStaging:
     case services::Action::kDeployProd:
       rec.outcome = services::Outcome::kStarted;
+      s.m.hours.saved_hours += kManualDeployMinutes / 60.0;  // nobody had to ship it by hand
       RequestDeploy(ctx, s, item, agent_id + 1);
       break;
     default:
@@ -469,28 +463,11 @@ void OrgModel::OnApprovalDecision(Ctx& ctx, EmployeeState& s, uint32_t ask_id, b
   } else {
     d = approved ? services::Decision::kApproved : services::Decision::kRejected;
   }
+  const uint32_t agent_id = s.agents[ask.agent_slot].agent_id;
   if (services::Admits(d)) {
-    ExecuteAgentAction(ctx, s, ask.action, ask.item, ask.bad, ask.target, s.agents[ask.agent_slot].agent_id, d,
-                       services::kNoRule);
-    return;
-  }
-  services::AuditRecord rec;
-  rec.time_us = ctx.now_us();
-  rec.agent = s.agents[ask.agent_slot].agent_id;
-  rec.on_behalf_of = ctx.lp();
-  rec.target = ask.target;
-  rec.rule = services::kNoRule;
-  rec.action = ask.action;
-  rec.decision = d;
-  rec.outcome = services::Outcome::kNotExecuted;
-  Audit(s.audit, rec);
-  CountGate(s, d);
-  if (ask.action == services::Action::kDeployProd || ask.action == services::Action::kDeployStaging) {
-    Task change = ask.item;
-    change.kind = TaskKind::kDeploy;
-    change.effort_minutes = 10;
-    s.m.hours.saved_hours -= 10.0 / 60.0;
-    Enqueue(ctx, s, change);
+    ExecuteAgentAction(ctx, s, ask.act, agent_id, d, services::kNoRule);
+  } else {
+    Refuse(ctx, s, agent_id, ask.act, d, services::kNoRule);
   }
 }
 
@@ -506,37 +483,21 @@ bool OrgModel::AgentMayRead(Ctx& ctx, EmployeeState& s, uint32_t slot) {
   req.action = services::Action::kEmailRead;
   req.target.id = self;
   req.target.owner = self;
-  req.target.team = req.actor.team;
+  req.target.team = world_->team_of_employee[self];
   req.now_us = ctx.now_us();
   const services::GateResult g = world_->policy.Decide(req, &a.rates, &s.human_rates);
-  // Reading is not worth a human's approval: an "ask" on email.read counts as a refusal.
-  if (g.verdict == services::Verdict::kAllow) {
-    if (record_audit_) {
-      services::AuditRecord rec;
-      rec.time_us = ctx.now_us();
-      rec.agent = a.agent_id;
-      rec.on_behalf_of = self;
-      rec.target = self;
-      rec.rule = g.rule;
-      rec.action = req.action;
-      rec.decision = services::Decision::kAllowed;
-      rec.outcome = services::Outcome::kDone;
-      s.audit.Append(rec);
-    }
-    CountGate(s, services::Decision::kAllowed);
-    return true;
+  AgentAction read;
+  read.action = services::Action::kEmailRead;
+  read.target = self;
+  // Reading is not worth a human's approval: an "ask" on email.read counts as a denial.
+  if (g.verdict != services::Verdict::kAllow) {
+    Refuse(ctx, s, a.agent_id, read,
+           g.verdict == services::Verdict::kRateLimited ? services::Decision::kRateLimited : services::Decision::kDenied,
+           g.rule);
+    return false;
   }
-  services::AuditRecord rec;
-  rec.time_us = ctx.now_us();
-  rec.agent = a.agent_id;
-  rec.on_behalf_of = self;
-  rec.target = self;
-  rec.rule = g.rule;
-  rec.action = req.action;
-  rec.decision = g.verdict == services::Verdict::kRateLimited ? services::Decision::kRateLimited : services::Decision::kDenied;
-  Audit(s.audit, rec);
-  CountGate(s, rec.decision);
-  return false;
+  ExecuteAgentAction(ctx, s, read, a.agent_id, services::Decision::kAllowed, g.rule);
+  return true;
 }
 
 }  // namespace clawsim::model

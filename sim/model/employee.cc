@@ -13,8 +13,6 @@ using scenario::Role;
 constexpr double kSensitiveMailFraction = 0.1;
 // Size of one mail in tokens (what an agent reads per message).
 constexpr uint32_t kMailTokens = 400;
-// Minutes a human spends triggering and watching a deploy by hand.
-constexpr double kManualDeployMinutes = 10;
 // Share of the original effort needed to rework a change sent back or failed in the pipeline.
 constexpr double kReworkFraction = 0.3;
 
@@ -93,7 +91,7 @@ void OrgModel::Handle(Ctx& ctx, const Ev& ev) {
     case kHumanDone: OnHumanDone(ctx, s); break;
     case kHeartbeat: OnHeartbeat(ctx, s, ev.payload.a); break;
     case kCron: OnCron(ctx, s, ev.payload.a, ev.payload.b); break;
-    case kDream: OnDream(ctx, s, ev.payload.a); break;
+    case kDream: OnDream(s, ev.payload.a); break;
     case kEmailDeliver: OnEmail(ctx, s, ev); break;
     case kChatMention: OnChatMention(ctx, s, ev); break;
     case kReviewRequest: {
@@ -134,7 +132,7 @@ void OrgModel::OnDayStart(Ctx& ctx, EmployeeState& s) {
   ctx.SendSelf(engine::kUsPerDay, kDayStart);
   s.approvals_today = 0;
   const bool working = sc().calendar.IsWorkingDay(day, sc().run.start_weekday);
-  PlanAgentDay(ctx, s, now, working);
+  PlanAgentDay(ctx, s, working);
   if (!working) return;
   engine::Rng& rng = ctx.rng();
   const scenario::CalendarConfig& cal = sc().calendar;
@@ -360,10 +358,10 @@ void OrgModel::FinishTask(Ctx& ctx, EmployeeState& s, const Task& task) {
     case TaskKind::kEmail:
       s.mailbox.Read(task.ref);
       s.mailbox.Archive(task.ref);
-      if (!(task.flags & kMailSpam)) CompleteItem(ctx, s, task, false);
+      if (!(task.flags & kMailSpam)) CompleteItem(ctx, s, task);
       break;
     case TaskKind::kChat:
-      CompleteItem(ctx, s, task, false);
+      CompleteItem(ctx, s, task);
       break;
     case TaskKind::kCode:
     case TaskKind::kRework: {
@@ -459,7 +457,7 @@ void OrgModel::HumanRollback(Ctx& ctx, EmployeeState& s, uint32_t service) {
   Audit(s.audit, rec);
 }
 
-void OrgModel::CompleteItem(Ctx& ctx, EmployeeState& s, const Task& item, bool by_agent) {
+void OrgModel::CompleteItem(Ctx& ctx, EmployeeState& s, const Task& item) {
   std::vector<bool>* done = nullptr;
   switch (item.kind) {
     case TaskKind::kEmail: done = &s.done_mail; break;
@@ -476,7 +474,6 @@ void OrgModel::CompleteItem(Ctx& ctx, EmployeeState& s, const Task& item, bool b
   s.m.value_usd += item.value_usd;
   ++s.m.items_completed;
   s.lead_time_hours_sum += UsToHours(ctx.now_us() - item.arrived_us);
-  (void)by_agent;
 }
 
 void OrgModel::OnReviewDone(Ctx& ctx, EmployeeState& s, const Ev& ev) {
@@ -502,20 +499,24 @@ void OrgModel::OnReviewDone(Ctx& ctx, EmployeeState& s, const Ev& ev) {
         const uint32_t service = world_->employees[ctx.lp()].services.empty()
                                      ? static_cast<uint32_t>(change.ref % std::max<size_t>(1, sc().deploy.services.size()))
                                      : world_->employees[ctx.lp()].services[change.ref % world_->employees[ctx.lp()].services.size()];
-        AgentAct(ctx, s, slot, services::Action::kDeployProd, c, bad, service);
-        s.m.hours.saved_hours += kManualDeployMinutes / 60.0;
+        AgentAct(ctx, s, slot, {services::Action::kDeployProd, c, bad, service, sc().skills[k].error_cost_minutes});
         return;
       }
     }
   }
-  change.kind = TaskKind::kDeploy;
-  change.effort_minutes = kManualDeployMinutes;
-  Enqueue(ctx, s, change);
+  DeployByHand(ctx, s, change);
+}
+
+void OrgModel::DeployByHand(Ctx& ctx, EmployeeState& s, const Task& change) {
+  Task t = change;
+  t.kind = TaskKind::kDeploy;
+  t.effort_minutes = kManualDeployMinutes;
+  Enqueue(ctx, s, t);
 }
 
 void OrgModel::RequestDeploy(Ctx& ctx, EmployeeState& s, const Task& change, uint32_t agent_plus_one) {
   if (sc().deploy.services.empty()) {
-    CompleteItem(ctx, s, change, agent_plus_one != 0);
+    CompleteItem(ctx, s, change);
     return;
   }
   const EmployeeInfo& info = world_->employees[ctx.lp()];
@@ -539,7 +540,7 @@ void OrgModel::OnPipelineResult(Ctx& ctx, EmployeeState& s, const Ev& ev) {
   OnAgentEvent(ctx, s, scenario::Event::kPipelineResult);
   switch (static_cast<PipelineResult>(ev.payload.c)) {
     case PipelineResult::kInProd:
-      CompleteItem(ctx, s, change, false);
+      CompleteItem(ctx, s, change);
       break;
     case PipelineResult::kFailed:
       change.kind = TaskKind::kRework;
@@ -549,9 +550,7 @@ void OrgModel::OnPipelineResult(Ctx& ctx, EmployeeState& s, const Ev& ev) {
       break;
     case PipelineResult::kRefused:
       // Frozen or otherwise refused: try again by hand later.
-      change.kind = TaskKind::kDeploy;
-      change.effort_minutes = kManualDeployMinutes;
-      Enqueue(ctx, s, change);
+      DeployByHand(ctx, s, change);
       break;
   }
 }

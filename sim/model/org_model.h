@@ -87,15 +87,24 @@ struct Task {
   uint32_t flags = 0;      // mail flags; for approvals, 1 if the request is bad
 };
 
+// Minutes a human spends triggering and watching a deploy by hand.
+inline constexpr double kManualDeployMinutes = 10;
+
+// Something an agent wants to do on a service: it passes the gate, maybe waits for approval,
+// and then runs (or never does).
+struct AgentAction {
+  services::Action action = services::Action::kEmailRead;
+  Task item;                // the work item it completes (mail slot, chat ask, code change)
+  bool bad = false;         // the agent erred: letting it run lets the error through
+  uint32_t target = 0;      // mailbox owner, channel or service
+  double fix_minutes = 0;   // human clean-up if a bad action runs (the skill's error cost)
+};
+
 // An agent action waiting for a human's approval.
 struct PendingAsk {
   uint32_t id = 0;
   uint32_t agent_slot = 0;
-  services::Action action = services::Action::kEmailRead;
-  bool bad = false;        // the agent erred: approving it lets the error through
-  bool open = true;
-  Task item;               // the work item the action completes
-  uint32_t target = 0;
+  AgentAction act;
   TimeUs asked_us = 0;
 };
 
@@ -214,26 +223,32 @@ class OrgModel {
   void Enqueue(Ctx& ctx, EmployeeState& s, const Task& task);
   void TryStartTask(Ctx& ctx, EmployeeState& s);
   void FinishTask(Ctx& ctx, EmployeeState& s, const Task& task);
-  void CompleteItem(Ctx& ctx, EmployeeState& s, const Task& item, bool by_agent);
+  void CompleteItem(Ctx& ctx, EmployeeState& s, const Task& item);
   void RequestDeploy(Ctx& ctx, EmployeeState& s, const Task& change, uint32_t agent_plus_one);
   void HumanRollback(Ctx& ctx, EmployeeState& s, uint32_t service);
 
   // Agents (agent.cc).
-  void PlanAgentDay(Ctx& ctx, EmployeeState& s, TimeUs day_start_us, bool working_day);
+  void PlanAgentDay(Ctx& ctx, EmployeeState& s, bool working_day);
   void OnHeartbeat(Ctx& ctx, EmployeeState& s, uint32_t slot);
   void OnCron(Ctx& ctx, EmployeeState& s, uint32_t slot, uint32_t job);
-  void OnDream(Ctx& ctx, EmployeeState& s, uint32_t slot);
+  void OnDream(EmployeeState& s, uint32_t slot);
   void OnAgentEvent(Ctx& ctx, EmployeeState& s, scenario::Event event);
   // Runs one skill invocation; returns items handled.
   uint32_t Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::SkillId skill, Trigger trigger,
                   scenario::Purpose purpose, int64_t extra_input_tokens);
-  void Charge(EmployeeState& s, uint32_t slot, scenario::TierId tier, scenario::SkillId skill, Trigger trigger,
+  void Charge(EmployeeState& s, scenario::TierId tier, scenario::SkillId skill, Trigger trigger,
               scenario::Purpose purpose, int64_t input_tokens, int64_t output_tokens);
   // Passes an agent action through the gate; on allow runs it, on ask parks it.
-  void AgentAct(Ctx& ctx, EmployeeState& s, uint32_t slot, services::Action action, const Task& item, bool bad,
-                uint32_t target);
-  void ExecuteAgentAction(Ctx& ctx, EmployeeState& s, services::Action action, const Task& item, bool bad,
-                          uint32_t target, uint32_t agent_id, services::Decision decision, uint16_t rule);
+  void AgentAct(Ctx& ctx, EmployeeState& s, uint32_t slot, const AgentAction& act);
+  void ExecuteAgentAction(Ctx& ctx, EmployeeState& s, const AgentAction& act, uint32_t agent_id,
+                          services::Decision decision, uint16_t rule);
+  // Records a refused (denied, rate-limited, rejected, expired) agent action; the human
+  // keeps the work (with a draft, for a correct reply; by hand, for a deploy).
+  void Refuse(Ctx& ctx, EmployeeState& s, uint32_t agent_id, const AgentAction& act, services::Decision decision,
+              uint16_t rule);
+  // An agent's deploy that will not run: its author ships the change by hand.
+  void DeployByHand(Ctx& ctx, EmployeeState& s, const Task& change);
+  services::Target ChannelTargetOf(uint32_t channel) const { return channels_[channel].channel.AsTarget(); }
   double ErrorProbability(const scenario::AgentProfile& p, const scenario::Skill& k) const;
   void CountGate(EmployeeState& s, services::Decision d);
 
