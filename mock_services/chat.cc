@@ -62,7 +62,7 @@ Channel::PostResult Channel::Post(const ChatPost& post, engine::TimeUs now_us, c
     r.status = ChatStatus::kNotMember;
     return r;
   }
-  if (post.thread_root != kNoMessage && post.thread_root >= messages_.size()) {
+  if (post.thread_root != kNoMessage && Find(post.thread_root) == nullptr) {
     ++stats_.refused;
     r.status = ChatStatus::kNoSuchMessage;
     return r;
@@ -74,11 +74,11 @@ Channel::PostResult Channel::Post(const ChatPost& post, engine::TimeUs now_us, c
     return r;
   }
   ChatMessage msg;
-  msg.id = static_cast<uint32_t>(messages_.size());
+  msg.id = message_count();
   msg.posted_at_us = now_us;
   msg.post = post;
   if (post.thread_root != kNoMessage) {
-    ++messages_[post.thread_root].replies;
+    ++Find(post.thread_root)->replies;
     ++stats_.replies;
   } else {
     ++stats_.posts;
@@ -96,13 +96,25 @@ Channel::PostResult Channel::Post(const ChatPost& post, engine::TimeUs now_us, c
   }
   r.message_id = msg.id;
   messages_.push_back(msg);
+  // Keep the newest messages only: drop the older half once the limit is passed.
+  if (options.retained_messages > 0 && messages_.size() > options.retained_messages) {
+    const size_t drop = messages_.size() - options.retained_messages / 2;
+    messages_.erase(messages_.begin(), messages_.begin() + static_cast<std::ptrdiff_t>(drop));
+    first_message_ += static_cast<uint32_t>(drop);
+  }
   return r;
+}
+
+ChatMessage* Channel::Find(uint32_t message_id) {
+  if (message_id < first_message_ || message_id >= message_count()) return nullptr;
+  return &messages_[message_id - first_message_];
 }
 
 ChatStatus Channel::React(EmployeeId member, uint32_t message_id) {
   if (MemberIndex(member) < 0) return ChatStatus::kNotMember;
-  if (message_id >= messages_.size()) return ChatStatus::kNoSuchMessage;
-  ++messages_[message_id].reactions;
+  ChatMessage* msg = Find(message_id);
+  if (msg == nullptr) return ChatStatus::kNoSuchMessage;
+  ++msg->reactions;
   ++stats_.reactions;
   return ChatStatus::kOk;
 }
@@ -115,8 +127,9 @@ Channel::ReadResult Channel::Read(EmployeeId member) {
     return r;
   }
   uint32_t& cursor = read_cursor_[static_cast<size_t>(m)];
-  for (; cursor < messages_.size(); ++cursor) {
-    const ChatMessage& msg = messages_[cursor];
+  cursor = std::max(cursor, first_message_);  // dropped messages are not read any more
+  for (; cursor < message_count(); ++cursor) {
+    const ChatMessage& msg = messages_[cursor - first_message_];
     ++r.messages;
     r.tokens += msg.post.size_tokens;
     for (int i = 0; i < msg.post.num_mentions; ++i) {

@@ -38,6 +38,9 @@ inline constexpr uint32_t kNoMessage = UINT32_MAX;
 struct ChatOptions {
   uint32_t max_posts_per_window = 30;  // per poster per channel; 0: unlimited
   engine::TimeUs post_window_us = engine::kUsPerHour;
+  // Messages a channel keeps (0: all). Past it, the older half is dropped; ids stay unique
+  // and replies or reactions to dropped messages are refused as kNoSuchMessage.
+  uint32_t retained_messages = 0;
 
   Status Validate() const;
 };
@@ -107,7 +110,11 @@ class Channel {
   ChannelKind kind() const { return kind_; }
   TeamId team() const { return team_; }
   const std::vector<EmployeeId>& members() const { return members_; }
+  // The messages still held, from id first_message() on (all of them unless the options
+  // limit retention).
   const std::vector<ChatMessage>& messages() const { return messages_; }
+  uint32_t first_message() const { return first_message_; }
+  uint32_t message_count() const { return first_message_ + static_cast<uint32_t>(messages_.size()); }
   const std::vector<ExposureRecord>& exposures() const { return exposures_; }
   struct Stats {
     uint64_t posts = 0, replies = 0, reactions = 0, reads = 0;
@@ -119,6 +126,7 @@ class Channel {
 
  private:
   int MemberIndex(EmployeeId e) const;  // -1 if not a member
+  ChatMessage* Find(uint32_t message_id);  // null if dropped or never posted
   uint32_t MembersOutside(TeamId team) const;
 
   ChannelId id_ = 0;
@@ -129,6 +137,7 @@ class Channel {
   std::vector<FixedWindowCounter> post_rate_;        // parallel to members_
   std::vector<uint32_t> read_cursor_;                // parallel to members_: next unread message
   std::vector<ChatMessage> messages_;
+  uint32_t first_message_ = 0;                       // id of messages_[0]
   std::vector<ExposureRecord> exposures_;
   Stats stats_;
 };

@@ -57,9 +57,12 @@ void Mailbox::Deliver(const EmailHeader& header, TimeUs now_us) {
 }
 
 size_t Mailbox::List(ListFilter filter, size_t limit, std::vector<uint32_t>* slots) const {
+  // Everything before the cursors is archived (and, for unread, read too): skip it, so that
+  // an agent polling a month-old mailbox does not rescan the whole month.
+  const uint32_t begin = filter == ListFilter::kAll ? first_slot_ : filter == ListFilter::kInbox ? inbox_begin_ : unread_begin_;
   size_t n = 0;
-  for (uint32_t i = 0; i < entries_.size() && n < limit; ++i) {
-    const MailboxEntry& e = entries_[i];
+  for (uint32_t i = begin; i < slot_count() && n < limit; ++i) {
+    const MailboxEntry& e = entries_[i - first_slot_];
     if (filter != ListFilter::kAll && e.archived) continue;
     if (filter == ListFilter::kUnread && e.read) continue;
     slots->push_back(i);
@@ -68,27 +71,57 @@ size_t Mailbox::List(ListFilter filter, size_t limit, std::vector<uint32_t>* slo
   return n;
 }
 
+const MailboxEntry* Mailbox::Peek(uint32_t slot) const {
+  return slot >= first_slot_ && slot < slot_count() ? &entries_[slot - first_slot_] : nullptr;
+}
+
+MailboxEntry* Mailbox::At(uint32_t slot) {
+  return slot >= first_slot_ && slot < slot_count() ? &entries_[slot - first_slot_] : nullptr;
+}
+
 const MailboxEntry* Mailbox::Read(uint32_t slot) {
-  if (slot >= entries_.size()) return nullptr;
-  entries_[slot].read = true;
-  return &entries_[slot];
+  MailboxEntry* e = At(slot);
+  if (e == nullptr) return nullptr;
+  e->read = true;
+  AdvanceCursors();
+  return e;
+}
+
+void Mailbox::AdvanceCursors() {
+  while (inbox_begin_ < slot_count() && entries_[inbox_begin_ - first_slot_].archived) ++inbox_begin_;
+  if (unread_begin_ < inbox_begin_) unread_begin_ = inbox_begin_;
+  while (unread_begin_ < slot_count() &&
+         (entries_[unread_begin_ - first_slot_].archived || entries_[unread_begin_ - first_slot_].read)) {
+    ++unread_begin_;
+  }
+}
+
+void Mailbox::DropArchivedPrefix() {
+  const uint32_t drop = inbox_begin_ - first_slot_;
+  if (drop == 0) return;
+  entries_.erase(entries_.begin(), entries_.begin() + drop);
+  first_slot_ = inbox_begin_;
 }
 
 bool Mailbox::Label(uint32_t slot, uint8_t applied_labels) {
-  if (slot >= entries_.size()) return false;
-  entries_[slot].applied_labels = applied_labels;
+  MailboxEntry* e = At(slot);
+  if (e == nullptr) return false;
+  e->applied_labels = applied_labels;
   return true;
 }
 
 bool Mailbox::Archive(uint32_t slot) {
-  if (slot >= entries_.size()) return false;
-  entries_[slot].archived = true;
+  MailboxEntry* e = At(slot);
+  if (e == nullptr) return false;
+  e->archived = true;
+  AdvanceCursors();
   return true;
 }
 
 bool Mailbox::BuildReply(uint32_t slot, uint32_t size_tokens, uint8_t labels, AgentId agent, SendSpec* out) const {
-  if (slot >= entries_.size()) return false;
-  const EmailHeader& h = entries_[slot].header;
+  const MailboxEntry* e = Peek(slot);
+  if (e == nullptr) return false;
+  const EmailHeader& h = e->header;
   *out = SendSpec{};
   out->Add(h.sender != kNoId ? Recipient::Employee(h.sender) : Recipient::Domain(h.sender_domain));
   out->size_tokens = size_tokens;
@@ -99,8 +132,9 @@ bool Mailbox::BuildReply(uint32_t slot, uint32_t size_tokens, uint8_t labels, Ag
 }
 
 bool Mailbox::BuildForward(uint32_t slot, std::span<const Recipient> to, AgentId agent, SendSpec* out) const {
-  if (slot >= entries_.size() || to.empty() || to.size() > kMaxRecipients) return false;
-  const EmailHeader& h = entries_[slot].header;
+  const MailboxEntry* e = Peek(slot);
+  if (e == nullptr || to.empty() || to.size() > kMaxRecipients) return false;
+  const EmailHeader& h = e->header;
   *out = SendSpec{};
   for (const Recipient& r : to) out->Add(r);
   out->size_tokens = h.size_tokens;

@@ -149,7 +149,12 @@ class Mailbox {
   const MailboxEntry* Read(uint32_t slot);
   bool Label(uint32_t slot, uint8_t applied_labels);
   bool Archive(uint32_t slot);
-  const MailboxEntry* Peek(uint32_t slot) const { return slot < entries_.size() ? &entries_[slot] : nullptr; }
+  // The message in `slot` without marking it read; null for a bad or dropped slot.
+  const MailboxEntry* Peek(uint32_t slot) const;
+  // Frees the leading run of archived messages (their slots stay taken and are never reused;
+  // operations on them fail as on a bad slot). Long runs call it so that memory follows the
+  // open mail, not everything ever received.
+  void DropArchivedPrefix();
 
   // --- sending side; gate: email.send_internal / email.send_external ------------------
   // A reply to the message in `slot` (to its sender, same thread). False for a bad slot.
@@ -161,7 +166,11 @@ class Mailbox {
                   SendOutput* out);
 
   // --- state and counters --------------------------------------------------------------
+  // The messages still held, from slot first_slot() on (all of them until DropArchivedPrefix).
   const std::vector<MailboxEntry>& entries() const { return entries_; }
+  uint32_t first_slot() const { return first_slot_; }
+  // One past the newest slot: the slot the next delivered message gets, minus one.
+  uint32_t slot_count() const { return first_slot_ + static_cast<uint32_t>(entries_.size()); }
   const std::vector<LeakRecord>& leaks() const { return leaks_; }
   struct Stats {
     uint64_t sent = 0, delivered = 0, sent_external = 0, rate_limited = 0;
@@ -170,8 +179,15 @@ class Mailbox {
   const Stats& stats() const { return stats_; }
 
  private:
+  // Moves the cursors past the leading run of archived (and read) messages.
+  void AdvanceCursors();
+  MailboxEntry* At(uint32_t slot);
+
   EmployeeId owner_;
   uint32_t next_message_ = 1;
+  uint32_t first_slot_ = 0;    // the slot of entries_[0]
+  uint32_t inbox_begin_ = 0;   // every slot before it is archived
+  uint32_t unread_begin_ = 0;  // every slot before it is archived or read
   FixedWindowCounter send_rate_;
   std::vector<MailboxEntry> entries_;
   std::vector<LeakRecord> leaks_;

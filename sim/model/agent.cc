@@ -15,22 +15,6 @@ constexpr uint32_t kReplyTokens = 250;
 // Share of a mail's effort a correct draft saves when the agent may not send it itself.
 constexpr double kDraftShareOfEffort = 0.3;
 
-// Removes the human task of kind `kind` with id `ref`; false when the human already did it.
-bool TakeTask(EmployeeState& s, TaskKind kind, uint32_t ref, Task* out) {
-  auto& q = s.queues[static_cast<int>(kind)];
-  auto it = std::find_if(q.begin(), q.end(), [&](const Task& t) { return t.ref == ref; });
-  if (it == q.end()) return false;
-  if (out != nullptr) *out = *it;
-  q.erase(it);
-  return true;
-}
-
-Task* FindTask(EmployeeState& s, TaskKind kind, uint32_t ref) {
-  auto& q = s.queues[static_cast<int>(kind)];
-  auto it = std::find_if(q.begin(), q.end(), [&](const Task& t) { return t.ref == ref; });
-  return it == q.end() ? nullptr : &*it;
-}
-
 // A reply goes out of the company when the mail came from outside.
 services::Action ReplyAction(const Task& mail) {
   return (mail.flags & kMailExternal) ? services::Action::kEmailSendExternal : services::Action::kEmailSendInternal;
@@ -187,7 +171,7 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
       for (uint32_t i = 0; i < items; ++i) {
         const uint32_t mail_slot = unread[i];
         s.mailbox.Read(mail_slot);
-        Task* pending = FindTask(s, TaskKind::kEmail, mail_slot);
+        Task* pending = s.FindQueued(TaskKind::kEmail, mail_slot);
         if (pending == nullptr) continue;  // the human got there first
         const Task mail = *pending;
         if (rng.Bernoulli(err)) {
@@ -207,7 +191,7 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
         if (mail.flags & kMailSpam) {
           s.mailbox.Label(mail_slot, services::kLabelSpam);
           s.mailbox.Archive(mail_slot);
-          TakeTask(s, TaskKind::kEmail, mail_slot, nullptr);  // the human never sees it
+          s.TakeQueued(TaskKind::kEmail, mail_slot, nullptr);  // the human never sees it
           s.m.hours.saved_hours += mail.effort_minutes / 60.0;
           continue;
         }
@@ -220,7 +204,7 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
       for (uint32_t i = 0; i < items; ++i) {
         const Task ask = s.chat_unanswered.front();
         s.chat_unanswered.pop_front();
-        if (FindTask(s, TaskKind::kChat, ask.ref) == nullptr) continue;
+        if (s.FindQueued(TaskKind::kChat, ask.ref) == nullptr) continue;
         const bool bad = rng.Bernoulli(err);
         if (bad) ++s.m.agent_errors;
         const scenario::TeamId team = sc().organization.employees[ctx.lp()].team;
@@ -358,7 +342,7 @@ void OrgModel::Refuse(Ctx& ctx, EmployeeState& s, uint32_t agent_id, const Agent
     case services::Action::kEmailSendInternal:
     case services::Action::kEmailSendExternal:
       // A refused reply still leaves the human a draft when the agent was right.
-      if (Task* t = act.bad ? nullptr : FindTask(s, TaskKind::kEmail, act.item.ref)) {
+      if (Task* t = act.bad ? nullptr : s.FindQueued(TaskKind::kEmail, act.item.ref)) {
         const double saved = t->effort_minutes * kDraftShareOfEffort;
         t->effort_minutes -= saved;
         s.m.hours.saved_hours += saved / 60.0;
@@ -413,7 +397,7 @@ void OrgModel::ExecuteAgentAction(Ctx& ctx, EmployeeState& s, const AgentAction&
         break;
       }
       Task task;
-      if (TakeTask(s, TaskKind::kEmail, item.ref, &task)) {
+      if (s.TakeQueued(TaskKind::kEmail, item.ref, &task)) {
         s.mailbox.Archive(item.ref);
         s.m.hours.saved_hours += task.effort_minutes / 60.0;
         CompleteItem(ctx, s, task);
@@ -433,7 +417,7 @@ void OrgModel::ExecuteAgentAction(Ctx& ctx, EmployeeState& s, const AgentAction&
         break;
       }
       Task task;
-      if (TakeTask(s, TaskKind::kChat, item.ref, &task)) {
+      if (s.TakeQueued(TaskKind::kChat, item.ref, &task)) {
         s.m.hours.saved_hours += task.effort_minutes / 60.0;
         CompleteItem(ctx, s, task);
       }

@@ -131,6 +131,11 @@ void OrgModel::OnDayStart(Ctx& ctx, EmployeeState& s) {
   const int32_t day = static_cast<int32_t>(now / engine::kUsPerDay);
   ctx.SendSelf(engine::kUsPerDay, kDayStart);
   s.approvals_today = 0;
+  s.mailbox.DropArchivedPrefix();  // yesterday's handled mail: counted, no longer needed
+  // Mentions the human already answered need no agent any more.
+  while (!s.chat_unanswered.empty() && s.FindQueued(TaskKind::kChat, s.chat_unanswered.front().ref) == nullptr) {
+    s.chat_unanswered.pop_front();
+  }
   const bool working = sc().calendar.IsWorkingDay(day, sc().run.start_weekday);
   PlanAgentDay(ctx, s, working);
   if (!working) return;
@@ -259,7 +264,7 @@ void OrgModel::ReceiveMail(Ctx& ctx, EmployeeState& s, const services::EmailHead
   s.mailbox.Deliver(header, ctx.now_us());
   Task t;
   t.kind = TaskKind::kEmail;
-  t.ref = static_cast<uint32_t>(s.mailbox.entries().size() - 1);  // the mailbox slot
+  t.ref = s.mailbox.slot_count() - 1;  // the mailbox slot
   t.other = header.sender;
   t.flags = (header.sender == services::kNoId ? kMailExternal : 0) |
             ((header.labels & services::kLabelSpam) ? kMailSpam : 0) |

@@ -17,6 +17,7 @@
 // read-only World. Metrics are per-LP and merged serially by the runner.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <deque>
@@ -118,6 +119,22 @@ struct AgentState {
 
 struct EmployeeState {
   std::array<std::deque<Task>, kNumTaskKinds> queues;  // by priority (TaskKind order)
+  // The queued (not yet started) task of `kind` with id `ref`, or null.
+  Task* FindQueued(TaskKind kind, uint32_t ref) {
+    auto& q = queues[static_cast<int>(kind)];
+    auto it = std::find_if(q.begin(), q.end(), [ref](const Task& t) { return t.ref == ref; });
+    return it == q.end() ? nullptr : &*it;
+  }
+  // Removes that task (into *out if given); false when there is none, e.g. the human already
+  // started it.
+  bool TakeQueued(TaskKind kind, uint32_t ref, Task* out) {
+    auto& q = queues[static_cast<int>(kind)];
+    auto it = std::find_if(q.begin(), q.end(), [ref](const Task& t) { return t.ref == ref; });
+    if (it == q.end()) return false;
+    if (out != nullptr) *out = *it;
+    q.erase(it);
+    return true;
+  }
   services::Mailbox mailbox;                           // a mail task's ref is its mailbox slot
   std::deque<Task> chat_unanswered;                    // mentions the agents have not read yet
   Task current;

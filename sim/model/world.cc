@@ -366,6 +366,7 @@ Status BuildWorld(const CompiledScenario& s, uint64_t seed, World* world) {
   if (!status.ok()) return Status::Error("approvals: " + status.message());
   world->chat.max_posts_per_window = s.chat.post_limit_per_hour > 0 ? static_cast<uint32_t>(std::ceil(s.chat.post_limit_per_hour)) : 0;
   world->chat.post_window_us = engine::kUsPerHour;
+  world->chat.retained_messages = 2000;  // nobody scrolls back further; keeps memory flat
   return world->chat.Validate();
 }
 

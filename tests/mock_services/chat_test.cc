@@ -46,6 +46,25 @@ TEST(ChatTest, PostReplyReactAndReadAdvanceState) {
   EXPECT_EQ(ch.stats().replies, 1u);
 }
 
+TEST(ChatTest, RetentionDropsTheOlderHalfAndKeepsIdsUnique) {
+  Channel ch(0, ChannelKind::kTeam, 0, {0, 1}, kTeams);
+  ChatOptions o;
+  o.max_posts_per_window = 0;
+  o.retained_messages = 4;
+  for (uint32_t i = 0; i < 5; ++i) EXPECT_EQ(ch.Post(PostBy(0), i, o).message_id, i);
+  // The fifth post passed the limit: only the newest two (3, 4) are kept.
+  EXPECT_EQ(ch.first_message(), 3u);
+  EXPECT_EQ(ch.messages().size(), 2u);
+  EXPECT_EQ(ch.message_count(), 5u);
+  EXPECT_EQ(ch.React(1, 0), ChatStatus::kNoSuchMessage);
+  EXPECT_EQ(ch.React(1, 4), ChatStatus::kOk);
+  ChatPost reply = PostBy(1);
+  reply.thread_root = 1;
+  EXPECT_EQ(ch.Post(reply, 10, o).status, ChatStatus::kNoSuchMessage);
+  EXPECT_EQ(ch.Read(1).messages, 2u);  // only what is still held
+  EXPECT_EQ(ch.Post(PostBy(0), 11, o).message_id, 5u);
+}
+
 TEST(ChatTest, RefusedPostsChangeNothing) {
   Channel ch(0, ChannelKind::kTeam, 0, {0, 1}, kTeams);
   ChatOptions o;

@@ -120,6 +120,28 @@ TEST(EmailTest, ListReadLabelArchive) {
   EXPECT_FALSE(m.Label(9, 0));
 }
 
+TEST(EmailTest, DroppingTheArchivedPrefixKeepsSlotsStable) {
+  Mailbox m(1);
+  for (uint64_t i = 0; i < 5; ++i) m.Deliver(ExternalMessage(3, i, 50, kLabelLegitimate, 0), 0);
+  EXPECT_TRUE(m.Archive(0));
+  EXPECT_TRUE(m.Archive(1));
+  EXPECT_TRUE(m.Archive(3));  // not in the leading run: stays
+  m.DropArchivedPrefix();
+  EXPECT_EQ(m.first_slot(), 2u);
+  EXPECT_EQ(m.entries().size(), 3u);
+  EXPECT_EQ(m.slot_count(), 5u);
+  EXPECT_EQ(m.Peek(1), nullptr);  // dropped: like a bad slot
+  EXPECT_FALSE(m.Archive(0));
+  ASSERT_NE(m.Peek(4), nullptr);
+  EXPECT_EQ(m.Peek(4)->header.id, ExternalMessage(3, 4, 50, kLabelLegitimate, 0).id);
+  std::vector<uint32_t> slots;
+  EXPECT_EQ(m.List(Mailbox::ListFilter::kInbox, 10, &slots), 2u);
+  EXPECT_EQ(slots, (std::vector<uint32_t>{2, 4}));
+  m.Deliver(ExternalMessage(3, 9, 50, kLabelLegitimate, 0), 0);
+  EXPECT_EQ(m.slot_count(), 6u);  // new mail gets the next slot, never a reused one
+  ASSERT_NE(m.Read(5), nullptr);
+}
+
 TEST(EmailTest, ReplyGoesToTheSenderInTheSameThreadAndForwardCarriesTheData) {
   Mailbox alice(1), bob(2);
   engine::Rng rng;
