@@ -261,18 +261,25 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
   return items;
 }
 
-void OrgModel::AgentAct(Ctx& ctx, EmployeeState& s, uint32_t slot, const AgentAction& act) {
+services::GateRequest OrgModel::AgentRequest(Ctx& ctx, const EmployeeState& s, uint32_t slot,
+                                             services::Action action) const {
   const EmployeeId self = ctx.lp();
-  AgentState& a = s.agents[slot];
-  const scenario::Employee& owner = sc().organization.employees[self];
+  const AgentState& a = s.agents[slot];
   services::GateRequest req;
   req.actor.agent = a.agent_id;
   req.actor.profile = a.profile;
   req.actor.employee = self;
-  req.actor.role = static_cast<uint32_t>(owner.role);
-  req.actor.team = owner.team;
-  req.action = act.action;
+  req.actor.role = static_cast<uint32_t>(sc().organization.employees[self].role);
+  req.actor.team = sc().organization.employees[self].team;
+  req.action = action;
   req.now_us = ctx.now_us();
+  return req;
+}
+
+void OrgModel::AgentAct(Ctx& ctx, EmployeeState& s, uint32_t slot, const AgentAction& act) {
+  const EmployeeId self = ctx.lp();
+  AgentState& a = s.agents[slot];
+  services::GateRequest req = AgentRequest(ctx, s, slot, act.action);
   switch (act.action) {
     case services::Action::kChatRead:
     case services::Action::kChatPost:
@@ -458,17 +465,10 @@ void OrgModel::OnApprovalDecision(Ctx& ctx, EmployeeState& s, uint32_t ask_id, b
 bool OrgModel::AgentMayRead(Ctx& ctx, EmployeeState& s, uint32_t slot) {
   AgentState& a = s.agents[slot];
   const EmployeeId self = ctx.lp();
-  services::GateRequest req;
-  req.actor.agent = a.agent_id;
-  req.actor.profile = a.profile;
-  req.actor.employee = self;
-  req.actor.role = static_cast<uint32_t>(sc().organization.employees[self].role);
-  req.actor.team = sc().organization.employees[self].team;
-  req.action = services::Action::kEmailRead;
+  services::GateRequest req = AgentRequest(ctx, s, slot, services::Action::kEmailRead);
   req.target.id = self;
   req.target.owner = self;
   req.target.team = world_->team_of_employee[self];
-  req.now_us = ctx.now_us();
   const services::GateResult g = world_->policy.Decide(req, &a.rates, &s.human_rates);
   AgentAction read;
   read.action = services::Action::kEmailRead;

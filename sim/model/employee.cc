@@ -194,29 +194,12 @@ void OrgModel::OnWorkArrive(Ctx& ctx, EmployeeState& s, const Ev& ev) {
       spec.Add(services::Recipient::Employee(to));
       spec.size_tokens = kMailTokens;
       spec.labels = services::kLabelLegitimate | (rng.Bernoulli(kSensitiveMailFraction) ? services::kLabelSensitive : 0);
-      services::GateRequest req;
-      req.actor.employee = self;
-      req.actor.role = static_cast<uint32_t>(sc().organization.employees[self].role);
-      req.actor.team = sc().organization.employees[self].team;
-      req.action = services::SendAction(spec);
-      req.target = services::SendTarget(self, spec, world_->team_of_employee);
-      req.target.id = to;
-      req.now_us = ctx.now_us();
-      const services::GateResult g = world_->policy.Decide(req, nullptr, &s.human_rates);
-      services::AuditRecord rec;
-      rec.time_us = ctx.now_us();
-      rec.on_behalf_of = self;
-      rec.target = to;
-      rec.rule = g.rule;
-      rec.action = req.action;
-      if (g.verdict == services::Verdict::kAllow || g.verdict == services::Verdict::kAsk) {
-        // A human's own mail is sent; "ask" for humans means their manager signs off later,
-        // which the model does not charge.
-        rec.decision = services::Decision::kAllowed;
+      services::Target target = services::SendTarget(self, spec, world_->team_of_employee);
+      target.id = to;
+      services::AuditRecord rec = HumanGate(ctx, s, services::SendAction(spec), target);
+      if (services::Admits(rec.decision)) {
         rec.outcome = SendMail(ctx, s, spec, Sample(sc().role(sc().organization.employees[to].role).emails.value_usd, rng));
         if (rec.outcome == services::Outcome::kNotExecuted) rec.decision = services::Decision::kRateLimited;
-      } else {
-        rec.decision = g.verdict == services::Verdict::kDeny ? services::Decision::kDenied : services::Decision::kRateLimited;
       }
       Audit(s.audit, rec);
       break;
@@ -433,33 +416,47 @@ void OrgModel::FinishTask(Ctx& ctx, EmployeeState& s, const Task& task) {
 
 void OrgModel::HumanRollback(Ctx& ctx, EmployeeState& s, uint32_t service) {
   // The responder rolls the change back: a human action through the gate.
+  services::Target target = world_->catalog.AsTarget(service, ctx.now_us());
+  target.id = service;
+  services::AuditRecord rec = HumanGate(ctx, s, services::Action::kDeployRollback, target);
+  if (services::Admits(rec.decision)) {
+    rec.outcome = services::Outcome::kStarted;
+    Payload p;
+    p.a = ctx.lp();
+    p.d = 1;
+    ctx.Send(world_->ServiceLp(service), Net(0), kDeployRequest, p);
+  }
+  Audit(s.audit, rec);
+}
+
+services::AuditRecord OrgModel::HumanGate(Ctx& ctx, EmployeeState& s, services::Action action,
+                                          const services::Target& target) {
   const EmployeeId self = ctx.lp();
   services::GateRequest req;
   req.actor.employee = self;
   req.actor.role = static_cast<uint32_t>(sc().organization.employees[self].role);
   req.actor.team = sc().organization.employees[self].team;
-  req.action = services::Action::kDeployRollback;
-  req.target = world_->catalog.AsTarget(service, ctx.now_us());
-  req.target.id = service;
+  req.action = action;
+  req.target = target;
   req.now_us = ctx.now_us();
   const services::GateResult g = world_->policy.Decide(req, nullptr, &s.human_rates);
   services::AuditRecord rec;
   rec.time_us = ctx.now_us();
   rec.on_behalf_of = self;
-  rec.target = service;
+  rec.target = target.id;
   rec.rule = g.rule;
-  rec.action = req.action;
-  if (g.verdict == services::Verdict::kAllow || g.verdict == services::Verdict::kAsk) {
-    rec.decision = services::Decision::kAllowed;
-    rec.outcome = services::Outcome::kStarted;
-    Payload p;
-    p.a = self;
-    p.d = 1;
-    ctx.Send(world_->ServiceLp(service), Net(0), kDeployRequest, p);
-  } else {
-    rec.decision = g.verdict == services::Verdict::kDeny ? services::Decision::kDenied : services::Decision::kRateLimited;
+  rec.action = action;
+  rec.outcome = services::Outcome::kNotExecuted;
+  switch (g.verdict) {
+    case services::Verdict::kAllow:
+    case services::Verdict::kAsk:
+      // "ask" for a human means their manager signs off later, which the model does not charge.
+      rec.decision = services::Decision::kAllowed;
+      break;
+    case services::Verdict::kDeny: rec.decision = services::Decision::kDenied; break;
+    case services::Verdict::kRateLimited: rec.decision = services::Decision::kRateLimited; break;
   }
-  Audit(s.audit, rec);
+  return rec;
 }
 
 void OrgModel::CompleteItem(Ctx& ctx, EmployeeState& s, const Task& item) {

@@ -243,6 +243,11 @@ class OrgModel {
   void CompleteItem(Ctx& ctx, EmployeeState& s, const Task& item);
   void RequestDeploy(Ctx& ctx, EmployeeState& s, const Task& change, uint32_t agent_plus_one);
   void HumanRollback(Ctx& ctx, EmployeeState& s, uint32_t service);
+  // Decides a human's own action at the gate; returns its audit record with the decision
+  // (outcome not executed: the caller sets it when the action runs).
+  services::AuditRecord HumanGate(Ctx& ctx, EmployeeState& s, services::Action action, const services::Target& target);
+  // The gate request for an agent's action (actor filled in; target left to the caller).
+  services::GateRequest AgentRequest(Ctx& ctx, const EmployeeState& s, uint32_t slot, services::Action action) const;
 
   // Agents (agent.cc).
   void PlanAgentDay(Ctx& ctx, EmployeeState& s, bool working_day);
