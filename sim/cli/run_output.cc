@@ -189,6 +189,7 @@ std::string SummaryTable(const model::RunResult& r) {
   row("agent errors", "%llu", static_cast<unsigned long long>(s.agent_errors));
   row("incidents", "%llu", static_cast<unsigned long long>(s.incidents));
   row("data leaks", "%llu", static_cast<unsigned long long>(s.data_leaks));
+  row("chat exposures", "%llu", static_cast<unsigned long long>(s.chat_exposures));
   out += "\nrun\n";
   row("events", "%llu", static_cast<unsigned long long>(s.events));
   row("wall time", "%.2f s", s.wall_s);

@@ -29,7 +29,8 @@ Status RunAndWrite(scenario::LoadedScenario* loaded, const RunCommandOptions& o,
 
 // The summary as one JSON line (the keys of summary.json).
 std::string SummaryJsonLine(const model::RunResult& result);
-// The summary as a readable table.
+// The summary as a readable table, rounded for people (`clawsim inspect` prints the exact
+// figures of a run file).
 std::string SummaryTable(const model::RunResult& result);
 
 // Loads `path` with every generated team's size scaled so the organisation has about
