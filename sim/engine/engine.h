@@ -37,6 +37,7 @@
 #include <vector>
 
 #include <tbb/blocked_range.h>
+#include <tbb/info.h>
 #include <tbb/parallel_for.h>
 #include <tbb/partitioner.h>
 #include <tbb/task_arena.h>
@@ -330,7 +331,10 @@ Status Engine<Model>::Init() {
     for (auto& o2 : part->out) o2.resize(num_parts);
     parts_.push_back(std::move(part));
   }
-  if (o.threads > 1) arena_ = std::make_unique<tbb::task_arena>(o.threads);
+  // More threads than cores only adds contention (and TBB warns about it); partitions still
+  // follow the requested count, so results are the same either way.
+  const int workers = std::min(o.threads, tbb::info::default_concurrency());
+  if (o.threads > 1 && workers > 1) arena_ = std::make_unique<tbb::task_arena>(workers);
   return Status::Ok();
 }
 

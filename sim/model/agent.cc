@@ -163,6 +163,9 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
                         k.input_tokens_per_item * static_cast<int64_t>(items);
   const int64_t output = k.output_tokens * std::max<int64_t>(1, items);
   Charge(s, p.tier, skill_id, trigger, purpose, input, output);
+  // What this call decides to do happens when it finishes: latency plus output generation.
+  s.open_call = s.next_call++;
+  s.open_call_duration_us = sc().tiers[p.tier].CallDurationUs(output);
   a.memory_tokens = std::min(p.memory.max_tokens, a.memory_tokens + p.memory.tokens_per_invocation);
   const double saved_hours_per_item = k.minutes_saved_per_item / 60.0;
 
@@ -181,10 +184,10 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
             case scenario::ErrorEffect::kNoEffect: break;
             case scenario::ErrorEffect::kWrongRecipient:
               // Forwarded outside by mistake: sensitive content leaks if the gate lets it out.
-              AgentAct(ctx, s, slot, {services::Action::kEmailSendExternal, mail, true, mail.other, k.error_cost_minutes});
+              Defer(ctx, s, slot, {services::Action::kEmailSendExternal, mail, true, mail.other, k.error_cost_minutes});
               break;
             default:
-              AgentAct(ctx, s, slot, {ReplyAction(mail), mail, true, mail.other, k.error_cost_minutes});
+              Defer(ctx, s, slot, {ReplyAction(mail), mail, true, mail.other, k.error_cost_minutes});
           }
           continue;
         }
@@ -197,7 +200,7 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
         }
         s.mailbox.Label(mail_slot, services::kLabelLegitimate);
         if (mail.value_usd == 0) continue;  // nothing to answer
-        AgentAct(ctx, s, slot, {ReplyAction(mail), mail, false, mail.other, k.error_cost_minutes});
+        Defer(ctx, s, slot, {ReplyAction(mail), mail, false, mail.other, k.error_cost_minutes});
       }
       break;
     case SkillKind::kChatAnswer:
@@ -209,7 +212,7 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
         if (bad) ++s.m.agent_errors;
         const scenario::TeamId team = sc().organization.employees[ctx.lp()].team;
         const uint32_t channel = team == kNoId || team >= sc().chat.team_channel.size() ? kNoTarget : sc().chat.team_channel[team];
-        if (channel != kNoTarget) AgentAct(ctx, s, slot, {services::Action::kChatPost, ask, bad, channel, k.error_cost_minutes});
+        if (channel != kNoTarget) Defer(ctx, s, slot, {services::Action::kChatPost, ask, bad, channel, k.error_cost_minutes});
       }
       break;
     case SkillKind::kCodeHelp: {
@@ -253,12 +256,31 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
         noise.kind = TaskKind::kChat;
         noise.flags = kPostNoise;
         noise.ref = kNoTarget;
-        AgentAct(ctx, s, slot, {services::Action::kChatPost, noise, false, channel, 0});
+        Defer(ctx, s, slot, {services::Action::kChatPost, noise, false, channel, 0});
       }
       break;
     }
   }
   return items;
+}
+
+void OrgModel::Defer(Ctx& ctx, EmployeeState& s, uint32_t slot, const AgentAction& act) {
+  if (s.deferred.empty() || s.deferred.back().call != s.open_call) {
+    Payload p;
+    p.b = s.open_call;
+    ctx.SendSelf(s.open_call_duration_us, kAgentCallDone, p);
+  }
+  s.deferred.push_back(DeferredAction{s.open_call, slot, act});
+}
+
+void OrgModel::OnAgentCallDone(Ctx& ctx, EmployeeState& s, uint32_t call) {
+  // Take the call's actions out first: running them may queue more.
+  std::vector<DeferredAction> ready;
+  auto done = std::stable_partition(s.deferred.begin(), s.deferred.end(),
+                                    [call](const DeferredAction& d) { return d.call != call; });
+  ready.assign(done, s.deferred.end());
+  s.deferred.erase(done, s.deferred.end());
+  for (const DeferredAction& d : ready) AgentAct(ctx, s, d.agent_slot, d.act);
 }
 
 services::GateRequest OrgModel::AgentRequest(Ctx& ctx, const EmployeeState& s, uint32_t slot,

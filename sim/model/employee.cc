@@ -122,6 +122,7 @@ void OrgModel::Handle(Ctx& ctx, const Ev& ev) {
     case kApprovalRequest: OnApprovalRequest(ctx, s, ev); break;
     case kApprovalDecision: OnApprovalDecision(ctx, s, ev.payload.b, ev.payload.c == 1, false); break;
     case kApprovalTimeout: OnApprovalDecision(ctx, s, ev.payload.b, false, true); break;
+    case kAgentCallDone: OnAgentCallDone(ctx, s, ev.payload.b); break;
     default: ctx.Fail("employee LP got an event of kind " + std::to_string(ev.kind));
   }
 }
@@ -501,7 +502,7 @@ void OrgModel::OnReviewDone(Ctx& ctx, EmployeeState& s, const Ev& ev) {
         const uint32_t service = world_->employees[ctx.lp()].services.empty()
                                      ? static_cast<uint32_t>(change.ref % std::max<size_t>(1, sc().deploy.services.size()))
                                      : world_->employees[ctx.lp()].services[change.ref % world_->employees[ctx.lp()].services.size()];
-        AgentAct(ctx, s, slot, {services::Action::kDeployProd, c, bad, service, sc().skills[k].error_cost_minutes});
+        Defer(ctx, s, slot, {services::Action::kDeployProd, c, bad, service, sc().skills[k].error_cost_minutes});
         return;
       }
     }

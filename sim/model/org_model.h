@@ -67,6 +67,7 @@ enum EventKind : uint32_t {
   kApprovalRequest,   // requester -> approver: a = requester, b = ask id, c = 1 if the request is bad
   kApprovalDecision,  // approver -> requester: b = ask id, c = 1 approved
   kApprovalTimeout,   // self: b = ask id
+  kAgentCallDone,     // self: b = call id; the actions that model call decided take effect
 };
 
 enum class WorkStream : uint32_t { kExternalEmail, kInternalEmail, kChatRequest, kCodeChange };
@@ -99,6 +100,14 @@ struct AgentAction {
   bool bad = false;         // the agent erred: letting it run lets the error through
   uint32_t target = 0;      // mailbox owner, channel or service
   double fix_minutes = 0;   // human clean-up if a bad action runs (the skill's error cost)
+};
+
+// An action decided by a model call, waiting for the call to finish (tier latency plus
+// output generation) before it reaches the gate.
+struct DeferredAction {
+  uint32_t call = 0;
+  uint32_t agent_slot = 0;
+  AgentAction act;
 };
 
 // An agent action waiting for a human's approval.
@@ -144,6 +153,10 @@ struct EmployeeState {
   std::vector<AgentState> agents;
   services::RateState human_rates;
   std::vector<PendingAsk> asks;
+  std::vector<DeferredAction> deferred;  // actions of model calls still running
+  uint32_t next_call = 0;
+  uint32_t open_call = 0;                // the call Invoke is running now
+  TimeUs open_call_duration_us = 0;
   std::vector<Task> changes_in_flight;  // code changes in review or in a pipeline, by ref
   // Which items are done, by kind (mail by slot, chat and code by ref): completing one twice
   // is a model bug and stops the run.
@@ -262,6 +275,9 @@ class OrgModel {
               scenario::Purpose purpose, int64_t input_tokens, int64_t output_tokens);
   // Passes an agent action through the gate; on allow runs it, on ask parks it.
   void AgentAct(Ctx& ctx, EmployeeState& s, uint32_t slot, const AgentAction& act);
+  // Queues an action of the running model call; it reaches the gate when the call finishes.
+  void Defer(Ctx& ctx, EmployeeState& s, uint32_t slot, const AgentAction& act);
+  void OnAgentCallDone(Ctx& ctx, EmployeeState& s, uint32_t call);
   void ExecuteAgentAction(Ctx& ctx, EmployeeState& s, const AgentAction& act, uint32_t agent_id,
                           services::Decision decision, uint16_t rule);
   // Records a refused (denied, rate-limited, rejected, expired) agent action; the human

@@ -156,7 +156,7 @@ std::vector<std::string> EventKindNames() {
           "cron",          "dream",         "email_deliver",    "chat_post",        "chat_mention",
           "review_request", "review_done",  "deploy_request",   "stage_done",       "pipeline_result",
           "incident_spread", "incident_restored", "incident_page", "approval_request", "approval_decision",
-          "approval_timeout"};
+          "approval_timeout", "agent_call_done"};
 }
 
 Status RunOrganisation(scenario::LoadedScenario* loaded, const RunOptions& options, const RunSinks& sinks,
