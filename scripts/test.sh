@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine (apt packages), builds clawsim with warnings as errors,
-# and runs every test. This is the command CI runs.
+# and runs every test: optimised with asserts (preset ci), then again under AddressSanitizer
+# + UBSan (asan) and ThreadSanitizer (tsan). This is the command CI runs.
+# CLAWSIM_QUICK_TEST=1 runs the ci preset only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-cmake --preset ci >/dev/null
-cmake --build --preset ci
-ctest --preset ci -j "$(nproc)"
+presets=(ci asan tsan)
+if [ "${CLAWSIM_QUICK_TEST:-0}" = 1 ]; then presets=(ci); fi
+for preset in "${presets[@]}"; do
+  echo "== preset $preset"
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset"
+  ctest --preset "$preset" -j "$(nproc)"
+done
