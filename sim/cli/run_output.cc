@@ -8,6 +8,7 @@
 
 #include "mock_services/action.h"
 #include "mock_services/audit_log.h"
+#include "sim/model/world.h"
 #include "sim/run/output_dir.h"
 #include "sim/run/run_info.h"
 #include "sim/run/summary_json.h"
@@ -33,7 +34,7 @@ GateOutcome ToGateOutcome(services::Decision d) {
 }
 
 // Targets share the LP layout: mailboxes (employees), then channels, then services, then
-// one entry for mail addresses outside the company.
+// one entry for mail addresses outside the company ("domain:outside").
 run::RunInfo MakeRunInfo(const scenario::LoadedScenario& loaded, const RunCommandOptions& o, run::TraceLevel trace,
                          uint32_t days) {
   const scenario::CompiledScenario& sc = loaded.compiled;
@@ -64,7 +65,14 @@ run::RunInfo MakeRunInfo(const scenario::LoadedScenario& loaded, const RunComman
     info.target_names.push_back("service:" + s.name);
     info.lp_names.push_back("service:" + s.name);
   }
-  info.target_names.push_back("external");
+  info.target_names.push_back("domain:outside");  // any address outside the company
+  // Agents are drawn from the seed: the same world the run builds.
+  model::World world;
+  if (model::BuildWorld(sc, o.seed, &world).ok()) {
+    for (const model::AgentInfo& a : world.agents) {
+      info.agent_names.push_back(sc.organization.employees[a.owner].name + "/" + sc.profiles[a.profile].name);
+    }
+  }
   return info;
 }
 
