@@ -8,14 +8,18 @@
 #include <string>
 #include <vector>
 
+#include "sim/scenario/compiled_scenario.h"
+
 namespace clawsim::model {
 
-// Why tokens were spent. Useful work saves human time; overhead is what an automation costs
-// to exist (a quiet heartbeat, reading its checklist, nightly memory consolidation);
-// performative work exists only to raise a usage metric.
-enum class Purpose : uint8_t { kUseful = 0, kOverhead = 1, kPerformative = 2 };
-inline constexpr int kNumPurposes = 3;
-const char* PurposeName(Purpose p);
+// Why tokens were spent: the scenario's purposes (skills and cron jobs declare one). Useful
+// work saves human time; overhead is what an automation costs to exist (a quiet heartbeat,
+// reading its checklist, nightly memory consolidation); performative work exists only to
+// raise a usage metric.
+using Purpose = scenario::Purpose;
+inline constexpr int kNumPurposes = scenario::kPurposeCount;
+// "useful", "overhead", "performative" (scenario::PurposeName, as a C string).
+inline const char* PurposeName(Purpose p) { return scenario::PurposeName(p).data(); }
 
 // What triggered an agent invocation.
 enum class Trigger : uint8_t { kHeartbeat = 0, kCron = 1, kEvent = 2, kDreaming = 3 };
@@ -94,8 +98,8 @@ struct DailyMetrics {
   double hours_saved = 0;
   uint64_t items_arrived = 0;
   uint64_t items_completed = 0;
-  uint64_t deploys_prod = 0;
-  uint64_t deploys_failed = 0;
+  uint64_t deploys_prod = 0;      // pipeline runs that reached prod
+  uint64_t deploys_failed = 0;    // pipeline runs that failed a stage
   uint64_t incidents_opened = 0;
   std::array<uint64_t, kNumGateOutcomes> gate{};
 };

@@ -15,57 +15,45 @@
 namespace clawsim::model {
 namespace {
 
-// Cumulative totals over all LPs, for day-by-day differences.
-struct Totals {
-  TokenTally tokens;
-  std::array<uint64_t, kNumPurposes> by_purpose{};
-  double value_usd = 0;
-  double hours_saved = 0;
-  uint64_t arrived = 0;
-  uint64_t completed = 0;
-  uint64_t prod = 0;
-  uint64_t pipeline_failures = 0;
-  uint64_t incidents = 0;
-  std::array<uint64_t, kNumGateOutcomes> gate{};
-};
-
-Totals Sum(const OrgModel& m) {
-  Totals t;
+// The run so far, summed over all LPs, as a DailyMetrics of cumulative counts; a day's row
+// is the difference of two of these.
+DailyMetrics SumSoFar(const OrgModel& m) {
+  DailyMetrics t;
   for (const EmployeeState& s : m.employees()) {
     for (int p = 0; p < kNumPurposes; ++p) {
       t.tokens.Add(s.m.tokens_by_purpose[p]);
-      t.by_purpose[p] += s.m.tokens_by_purpose[p].total_tokens();
+      t.tokens_by_purpose[p] += s.m.tokens_by_purpose[p].total_tokens();
     }
     t.value_usd += s.m.value_usd;
     t.hours_saved += s.m.hours.saved_hours;
-    t.arrived += s.items_arrived;
-    t.completed += s.m.items_completed;
+    t.items_arrived += s.items_arrived;
+    t.items_completed += s.m.items_completed;
     for (int g = 0; g < kNumGateOutcomes; ++g) t.gate[g] += s.m.gate[g];
   }
   for (const ServiceLpState& v : m.services()) {
     const auto& st = v.service.stats();
-    t.prod += st.deploys_to_prod;
-    t.pipeline_failures += st.failed_runs;
-    t.incidents += st.incidents_root + st.incidents_spread;
+    t.deploys_prod += st.deploys_to_prod;
+    t.deploys_failed += st.failed_runs;
+    t.incidents_opened += st.incidents_root + st.incidents_spread;
   }
   return t;
 }
 
-DailyMetrics Difference(uint32_t day, const Totals& now, const Totals& before) {
+DailyMetrics Difference(uint32_t day, const DailyMetrics& now, const DailyMetrics& before) {
   DailyMetrics d;
   d.day = day;
   d.tokens.input_tokens = now.tokens.input_tokens - before.tokens.input_tokens;
   d.tokens.output_tokens = now.tokens.output_tokens - before.tokens.output_tokens;
   d.tokens.cost_usd = now.tokens.cost_usd - before.tokens.cost_usd;
   d.tokens.invocations = now.tokens.invocations - before.tokens.invocations;
-  for (int p = 0; p < kNumPurposes; ++p) d.tokens_by_purpose[p] = now.by_purpose[p] - before.by_purpose[p];
+  for (int p = 0; p < kNumPurposes; ++p) d.tokens_by_purpose[p] = now.tokens_by_purpose[p] - before.tokens_by_purpose[p];
   d.value_usd = now.value_usd - before.value_usd;
   d.hours_saved = now.hours_saved - before.hours_saved;
-  d.items_arrived = now.arrived - before.arrived;
-  d.items_completed = now.completed - before.completed;
-  d.deploys_prod = now.prod - before.prod;
-  d.deploys_failed = now.pipeline_failures - before.pipeline_failures;
-  d.incidents_opened = now.incidents - before.incidents;
+  d.items_arrived = now.items_arrived - before.items_arrived;
+  d.items_completed = now.items_completed - before.items_completed;
+  d.deploys_prod = now.deploys_prod - before.deploys_prod;
+  d.deploys_failed = now.deploys_failed - before.deploys_failed;
+  d.incidents_opened = now.incidents_opened - before.incidents_opened;
   for (int g = 0; g < kNumGateOutcomes; ++g) d.gate[g] = now.gate[g] - before.gate[g];
   return d;
 }
@@ -188,7 +176,7 @@ Status RunOrganisation(scenario::LoadedScenario* loaded, const RunOptions& optio
   const auto wall_start = std::chrono::steady_clock::now();
   std::vector<scenario::Intervention> pending = compiled->interventions;
   size_t next_intervention = 0;
-  Totals before;
+  DailyMetrics before;
   uint64_t audit_fingerprint = 0;
   for (uint32_t day = 0; day < days; ++day) {
     const TimeUs day_end = static_cast<TimeUs>(day + 1) * engine::kUsPerDay;
@@ -224,7 +212,7 @@ Status RunOrganisation(scenario::LoadedScenario* loaded, const RunOptions& optio
     }
     status = eng.RunUntil(day_end);
     if (!status.ok()) return status;
-    const Totals now = Sum(model);
+    const DailyMetrics now = SumSoFar(model);
     result->daily.push_back(Difference(day, now, before));
     before = now;
     if (sinks.on_day) sinks.on_day(result->daily.back());

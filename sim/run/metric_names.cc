@@ -5,15 +5,6 @@
 
 namespace clawsim::model {
 
-const char* PurposeName(Purpose p) {
-  switch (p) {
-    case Purpose::kUseful: return "useful";
-    case Purpose::kOverhead: return "overhead";
-    case Purpose::kPerformative: return "performative";
-  }
-  return "unknown";
-}
-
 const char* TriggerName(Trigger t) {
   switch (t) {
     case Trigger::kHeartbeat: return "heartbeat";
