@@ -557,9 +557,18 @@ void OrgModel::FinishTask(Ctx& ctx, EmployeeState& s, const Task& task) {
       }
       break;
     }
-    case TaskKind::kIncident:
+    case TaskKind::kIncident: {
       if (task.flags == 1) HumanRollback(ctx, s, task.ref);
+      // The responder reports in the incident channel their team is in, if there is one.
+      const uint32_t channel = IncidentChannel(self);
+      if (channel != kNoTarget && HumanPost(ctx, s, channel)) {
+        Payload p;
+        p.a = self;
+        p.b = kNoId;
+        ctx.Send(world_->ChannelLp(channel), Net(sc().chat.delivery_latency_us), kChatPost, p);
+      }
       break;
+    }
     case TaskKind::kFix:
       break;
   }
@@ -701,7 +710,7 @@ void OrgModel::OnReviewsComplete(Ctx& ctx, EmployeeState& s, Task change) {
     const scenario::AgentProfile& prof = sc().profiles[s.agents[slot].profile];
     for (scenario::SkillId k : prof.skills) {
       if (sc().skills[k].kind != scenario::SkillKind::kDeployTrigger) continue;
-      if (!Offered(s, slot, services::Action::kDeployStaging) || !Offered(s, slot, services::Action::kDeployProd)) continue;
+      if (!Offered(k, services::Action::kDeployStaging) || !Offered(k, services::Action::kDeployProd)) continue;
       const uint32_t handled = Invoke(ctx, s, slot, k, Trigger::kEvent, sc().skills[k].purpose, 0);
       if (handled == 0) continue;
       const bool bad = ctx.rng().Bernoulli(ErrorProbability(prof, sc().skills[k]));
@@ -816,14 +825,17 @@ EmployeeId OrgModel::OnCall(scenario::TeamId team, TimeUs now_us) const {
   const scenario::Team& t = sc().organization.teams[team];
   const int32_t days = sc().deploy.incidents.on_call_rotation_days;
   if (days <= 0 || t.members.empty()) return t.lead != kNoId ? t.lead : (t.members.empty() ? kNoId : t.members[0]);
-  // Rotate over the members who can respond: managers and developers.
+  // Rotate over the members who can respond, the lead first: managers, then developers.
   std::vector<EmployeeId> roster;
-  for (EmployeeId m : t.members) {
-    if (sc().organization.employees[m].role != Role::kOther) roster.push_back(m);
+  if (t.lead != kNoId) roster.push_back(t.lead);
+  for (Role role : {Role::kManager, Role::kDeveloper}) {
+    for (EmployeeId m : t.members) {
+      if (m != t.lead && sc().organization.employees[m].role == role) roster.push_back(m);
+    }
   }
   if (roster.empty()) roster = t.members;
   const int64_t shift = (now_us / engine::kUsPerDay) / days;
-  return roster[static_cast<size_t>((shift + team) % static_cast<int64_t>(roster.size()))];
+  return roster[static_cast<size_t>(shift % static_cast<int64_t>(roster.size()))];
 }
 
 }  // namespace clawsim::model

@@ -350,10 +350,13 @@ class OrgModel {
   void FinishInvoke(EmployeeState& s);
   // The agent's read of its source through the gate (email.read on the owner's mailbox,
   // chat.read on the owner's team channel); false when refused or not offered.
-  bool AgentRead(Ctx& ctx, EmployeeState& s, uint32_t slot, services::Action action);
-  // Whether the agent is offered `action` (least-privilege tools: only its skills' actions).
-  bool Offered(const EmployeeState& s, uint32_t slot, services::Action action) const;
+  bool AgentRead(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::SkillId skill, services::Action action);
+  // Whether an invocation of `skill` is offered `action` (least-privilege tools: only the
+  // actions the skill declares; without them, any action, still bounded by the gate).
+  bool Offered(scenario::SkillId skill, services::Action action) const;
   uint32_t TeamChannel(EmployeeId e) const;
+  // The first INCIDENT channel `e`'s team belongs to, or kNoTarget.
+  uint32_t IncidentChannel(EmployeeId e) const;
   // Passes an agent action through the gate; on allow runs it, on ask parks it.
   void AgentAct(Ctx& ctx, EmployeeState& s, uint32_t slot, const AgentAction& act);
   // Queues an action of the running model call; it reaches the gate when the call finishes.
