@@ -228,7 +228,7 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
   AgentState& a = s.agents[slot];
   const scenario::AgentProfile& p = sc().profiles[a.profile];
   const scenario::Skill& k = sc().skills[skill_id];
-  engine::Rng& rng = ctx.rng();
+  engine::Rng& rng = s.agent_rng;
   const EmployeeId self = ctx.lp();
   const double err = ErrorProbability(p, k);
   const uint32_t max_items = static_cast<uint32_t>(std::max(0, k.max_items));
@@ -525,7 +525,7 @@ void OrgModel::AgentAct(Ctx& ctx, EmployeeState& s, uint32_t slot, const AgentAc
       p.c = act.bad ? 1 : 0;
       // The approver looks at it after a wait (response_minutes on average); one who would
       // only look after the timeout never sees it.
-      const TimeUs wait = static_cast<TimeUs>(ctx.rng().Exponential(static_cast<double>(sc().approvals.response_us)));
+      const TimeUs wait = static_cast<TimeUs>(s.agent_rng.Exponential(static_cast<double>(sc().approvals.response_us)));
       const TimeUs delay = approver == self ? std::max<TimeUs>(1, wait) : Net(wait);
       if (delay < sc().approvals.timeout_us) ctx.Send(approver, delay, kApprovalRequest, p);
       Payload timeout;
@@ -615,12 +615,12 @@ void OrgModel::ExecuteAgentAction(Ctx& ctx, EmployeeState& s, const AgentAction&
       bool built;
       if (misdirected) {
         const services::Recipient outside = services::Recipient::Domain(
-            static_cast<services::DomainId>(ctx.rng().UniformInt(std::max<size_t>(1, sc().email.external_domains.size()))));
+            static_cast<services::DomainId>(s.agent_rng.UniformInt(std::max<size_t>(1, sc().email.external_domains.size()))));
         built = s.mailbox.BuildForward(item.ref, std::span(&outside, 1), agent_id, &spec);
       } else {
         built = s.mailbox.BuildReply(item.ref, kReplyTokens, services::kLabelLegitimate, agent_id, &spec);
       }
-      rec.outcome = built ? SendMail(ctx, s, spec, 0, 0) : services::Outcome::kServiceRefused;
+      rec.outcome = built ? SendMail(ctx, s, spec, 0, 0, s.agent_rng) : services::Outcome::kServiceRefused;
       if (rec.outcome == services::Outcome::kNotExecuted) {
         rec.decision = services::Decision::kRateLimited;  // the mailbox's own send limit
         rec.rule = services::kServiceRule;

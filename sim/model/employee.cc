@@ -41,6 +41,7 @@ OrgModel::OrgModel(const World* world) : world_(world) {
     st.human_rates = world->policy.MakeRateState();
     st.work_rng = engine::Rng::ForStream(world->seed ^ kWorkStreamSalt, e);
     st.backlog_rng = engine::Rng::ForStream(world->seed ^ kBacklogStreamSalt, e);
+    st.agent_rng = engine::Rng::ForStream(world->seed ^ kAgentStreamSalt, e);
     st.tokens_by_tier.assign(s.tiers.size(), TokenTally{});
     st.tokens_by_skill.assign(s.skills.size(), TokenTally{});
     const scenario::Employee& emp = s.organization.employees[e];
@@ -230,7 +231,7 @@ void OrgModel::OnWorkArrive(Ctx& ctx, EmployeeState& s, const Ev& ev) {
       target.id = to;
       services::AuditRecord rec = HumanGate(ctx, s, services::SendAction(spec), target);
       if (services::Admits(rec.decision)) {
-        rec.outcome = SendMail(ctx, s, spec, value, effort);
+        rec.outcome = SendMail(ctx, s, spec, value, effort, ctx.rng());
         if (rec.outcome == services::Outcome::kNotExecuted) rec.decision = services::Decision::kRateLimited;
       }
       Audit(s.audit, rec);
@@ -308,9 +309,9 @@ void OrgModel::ReceiveMail(Ctx& ctx, EmployeeState& s, const services::EmailHead
 }
 
 services::Outcome OrgModel::SendMail(Ctx& ctx, EmployeeState& s, const services::SendSpec& spec, double value_usd,
-                                     double effort_minutes) {
+                                     double effort_minutes, engine::Rng& rng) {
   services::SendOutput out;
-  if (s.mailbox.Send(spec, world_->email, ctx.now_us(), ctx.rng(), &out) != services::Mailbox::SendStatus::kSent) {
+  if (s.mailbox.Send(spec, world_->email, ctx.now_us(), rng, &out) != services::Mailbox::SendStatus::kSent) {
     return services::Outcome::kNotExecuted;
   }
   for (uint8_t i = 0; i < out.num_deliveries; ++i) {
@@ -482,7 +483,7 @@ void OrgModel::FinishTask(Ctx& ctx, EmployeeState& s, const Task& task) {
       target.id = task.other == services::kNoId ? self : task.other;
       services::AuditRecord rec = HumanGate(ctx, s, services::SendAction(reply), target);
       if (services::Admits(rec.decision)) {
-        rec.outcome = SendMail(ctx, s, reply, 0, 0);
+        rec.outcome = SendMail(ctx, s, reply, 0, 0, ctx.rng());
         if (rec.outcome == services::Outcome::kNotExecuted) rec.decision = services::Decision::kRateLimited;
       }
       Audit(s.audit, rec);
@@ -541,11 +542,12 @@ void OrgModel::FinishTask(Ctx& ctx, EmployeeState& s, const Task& task) {
       HumanDeploy(ctx, s, task);
       break;
     case TaskKind::kApproval: {
-      // Fatigue: accuracy falls with the approvals already decided today.
+      // Fatigue: accuracy falls with the approvals already decided today. (Drawn from the
+      // agent stream: approvals exist only because of agents.)
       const double accuracy = world_->fatigue.PCorrect(static_cast<uint32_t>(s.approvals_today));
       s.approvals_today += 1;
       const bool bad = task.flags & 1;
-      const bool correct = rng.Bernoulli(accuracy);
+      const bool correct = s.agent_rng.Bernoulli(accuracy);
       const bool approve = bad ? !correct : correct;
       Payload p;
       p.b = task.ref;
@@ -713,7 +715,7 @@ void OrgModel::OnReviewsComplete(Ctx& ctx, EmployeeState& s, Task change) {
       if (!Offered(k, services::Action::kDeployStaging) || !Offered(k, services::Action::kDeployProd)) continue;
       const uint32_t handled = Invoke(ctx, s, slot, k, Trigger::kEvent, sc().skills[k].purpose, 0);
       if (handled == 0) continue;
-      const bool bad = ctx.rng().Bernoulli(ErrorProbability(prof, sc().skills[k]));
+      const bool bad = s.agent_rng.Bernoulli(ErrorProbability(prof, sc().skills[k]));
       Task c = change;
       if (bad) {
         ++s.m.agent_errors;

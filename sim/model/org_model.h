@@ -185,6 +185,8 @@ struct EmployeeState {
   bool at_work = false;
   engine::Rng work_rng;     // arrivals and their draws: the same with or without agents
   engine::Rng backlog_rng;  // backlog items in pull order
+  engine::Rng agent_rng;    // everything agents decide (and approvals of their asks), so that
+                            // agents never shift the draws of the human world
   std::vector<OpenCall> calls;
   std::vector<uint32_t> rule_verdicts;  // (policy rule + 1 for default deny) x 4 verdicts
   double available_hours = 0;           // scheduled working time over the run
@@ -290,7 +292,7 @@ class OrgModel {
   // Sends an admitted message from this employee's mailbox; returns the audit outcome. The
   // value and effort travel with it (what answering it is worth and takes the recipient).
   services::Outcome SendMail(Ctx& ctx, EmployeeState& s, const services::SendSpec& spec, double value_usd,
-                             double effort_minutes);
+                             double effort_minutes, engine::Rng& rng);
   void OnChatMention(Ctx& ctx, EmployeeState& s, const Ev& ev);
   void OnHumanDone(Ctx& ctx, EmployeeState& s);
   void OnHumanPause(Ctx& ctx, EmployeeState& s);

@@ -252,7 +252,14 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
       }
     }
   }
-  for (const ChannelState& c : m.channels()) s.chat_exposures += c.channel.exposures().size();
+  for (const ChannelState& c : m.channels()) {
+    s.chat_exposures += c.channel.exposures().size();
+    r->agent_effects.chat_posts += c.channel.stats().bot_posts;
+  }
+  for (const EmployeeState& st : m.employees()) r->agent_effects.mails_sent += st.mailbox.stats().sent_by_agents;
+  for (const ServiceLpState& v : m.services()) {
+    for (const services::PipelineRun& run : v.service.runs()) r->agent_effects.deploys += run.change.agent != services::kNoId;
+  }
   s.dora.deployment_frequency_per_day = s.days == 0 ? 0 : static_cast<double>(prod) / s.days;
   s.dora.lead_time_for_changes_hours = prod == 0 ? 0 : lead / static_cast<double>(prod);
   s.dora.change_failure_rate = prod == 0 ? 0 : static_cast<double>(failed) / static_cast<double>(prod);
