@@ -45,6 +45,7 @@ std::array<uint64_t, model::kNumGateOutcomes> FromProto(const proto::GateCounts&
 
 void ToProto(const model::HumanHours& in, proto::HumanHours* out) {
   out->set_working_hours(in.working_hours);
+  out->set_setup_hours(in.setup_hours);
   out->set_review_hours(in.review_hours);
   out->set_approval_hours(in.approval_hours);
   out->set_fixing_hours(in.fixing_hours);
@@ -54,6 +55,7 @@ void ToProto(const model::HumanHours& in, proto::HumanHours* out) {
 model::HumanHours FromProto(const proto::HumanHours& in) {
   model::HumanHours out;
   out.working_hours = in.working_hours();
+  out.setup_hours = in.setup_hours();
   out.review_hours = in.review_hours();
   out.approval_hours = in.approval_hours();
   out.fixing_hours = in.fixing_hours();
@@ -200,6 +202,10 @@ void ToProto(const model::EmployeeMetrics& in, proto::EmployeeRow* out) {
   out->set_busy_hours(in.busy_hours);
   out->set_available_hours(in.available_hours);
   out->set_working_days(in.working_days);
+  out->set_changes_completed(in.changes_completed);
+  out->set_performative_automations(in.performative_automations);
+  out->set_pressure(in.pressure);
+  out->set_rank(in.rank);
 }
 
 model::EmployeeMetrics FromProto(const proto::EmployeeRow& in) {
@@ -220,6 +226,10 @@ model::EmployeeMetrics FromProto(const proto::EmployeeRow& in) {
   out.busy_hours = in.busy_hours();
   out.available_hours = in.available_hours();
   out.working_days = in.working_days();
+  out.changes_completed = in.changes_completed();
+  out.performative_automations = in.performative_automations();
+  out.pressure = in.pressure();
+  out.rank = in.rank();
   return out;
 }
 
@@ -255,6 +265,30 @@ void ToProto(const model::RunSummary& in, proto::RunSummary* out) {
   out->set_human_busy_hours(in.human_busy_hours);
   out->set_human_available_hours(in.human_available_hours);
   out->set_human_cost_usd(in.human_cost_usd);
+  {
+    const model::IncentiveMeasures& m = in.incentives;
+    proto::IncentiveMeasures* p = out->mutable_incentives();
+    p->set_performative_cost_usd(m.performative_cost_usd);
+    p->set_tokens_per_value_usd(m.tokens_per_value_usd);
+    p->set_cost_per_value_usd(m.cost_per_value_usd);
+    p->set_metric_value_rank_correlation(m.metric_value_rank_correlation);
+    for (double v : m.period_metric_value_rank_correlation) p->add_period_metric_value_rank_correlation(v);
+    p->set_token_value_rank_correlation(m.token_value_rank_correlation);
+    p->set_value_token_elasticity(m.value_token_elasticity);
+    p->set_top_decile_token_ratio(m.top_decile_token_ratio);
+    p->set_top_decile_value_ratio(m.top_decile_value_ratio);
+    p->set_top_decile_changes_ratio(m.top_decile_changes_ratio);
+    p->set_adoption_team_throughput_ratio(m.adoption_team_throughput_ratio);
+    p->set_leaderboard_churn(m.leaderboard_churn);
+    p->set_capacity_forecast_error(m.capacity_forecast_error);
+    for (double v : m.weekly_capacity_forecast_error) p->add_weekly_capacity_forecast_error(v);
+    p->set_performative_automations_held(m.performative_automations_held);
+    p->set_automations_added(m.automations_added);
+    p->set_automations_dropped(m.automations_dropped);
+    p->set_budget_flags(m.budget_flags);
+    p->set_budget_refusals(m.budget_refusals);
+    p->set_refreshes(m.refreshes);
+  }
   out->set_backlog_items(in.backlog_items);
   out->set_backlog_items_pulled(in.backlog_items_pulled);
   out->set_changes_blocked(in.changes_blocked);
@@ -335,6 +369,32 @@ model::RunSummary FromProto(const proto::RunSummary& in, uint32_t threads, doubl
   out.human_busy_hours = in.human_busy_hours();
   out.human_available_hours = in.human_available_hours();
   out.human_cost_usd = in.human_cost_usd();
+  {
+    const proto::IncentiveMeasures& p = in.incentives();
+    model::IncentiveMeasures& m = out.incentives;
+    m.performative_cost_usd = p.performative_cost_usd();
+    m.tokens_per_value_usd = p.tokens_per_value_usd();
+    m.cost_per_value_usd = p.cost_per_value_usd();
+    m.metric_value_rank_correlation = p.metric_value_rank_correlation();
+    m.period_metric_value_rank_correlation.assign(p.period_metric_value_rank_correlation().begin(),
+                                                  p.period_metric_value_rank_correlation().end());
+    m.token_value_rank_correlation = p.token_value_rank_correlation();
+    m.value_token_elasticity = p.value_token_elasticity();
+    m.top_decile_token_ratio = p.top_decile_token_ratio();
+    m.top_decile_value_ratio = p.top_decile_value_ratio();
+    m.top_decile_changes_ratio = p.top_decile_changes_ratio();
+    m.adoption_team_throughput_ratio = p.adoption_team_throughput_ratio();
+    m.leaderboard_churn = p.leaderboard_churn();
+    m.capacity_forecast_error = p.capacity_forecast_error();
+    m.weekly_capacity_forecast_error.assign(p.weekly_capacity_forecast_error().begin(),
+                                            p.weekly_capacity_forecast_error().end());
+    m.performative_automations_held = p.performative_automations_held();
+    m.automations_added = p.automations_added();
+    m.automations_dropped = p.automations_dropped();
+    m.budget_flags = p.budget_flags();
+    m.budget_refusals = p.budget_refusals();
+    m.refreshes = p.refreshes();
+  }
   out.backlog_items = in.backlog_items();
   out.backlog_items_pulled = in.backlog_items_pulled();
   out.changes_blocked = in.changes_blocked();
