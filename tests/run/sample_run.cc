@@ -18,7 +18,11 @@ RunInfo SampleRunInfo() {
   RunInfo info;
   info.scenario_name = "sample-org";
   info.scenario_path = "scenarios/sample.textproto";
-  info.scenario_textproto = "name: \"sample-org\"\nrun { days: 3 }\n";
+  info.scenario_textproto =
+      "name: \"sample-org\"\nrun { days: 3 }\n"
+      "organization {\n  teams { name: \"payments\" }\n  teams { name: \"platform\" parent: \"payments\" }\n}\n"
+      "deploy {\n  services { name: \"api\" owner_team: \"payments\" }\n"
+      "  services { name: \"web\" owner_team: \"platform\" depends_on: \"api\" }\n}\n";
   info.overrides = {"run.days=3", "incentives.visibility=PUBLIC"};
   info.seed = 42;
   info.threads = 4;
