@@ -60,7 +60,7 @@ void TimelinePanel::DrawLane(const RunData& run, ViewState& state, const Lane& l
   const LaneRange range = VisibleRange(lane, t0, t1);
   last_visible_spans += range.last - range.first;
   marks_.clear();
-  FoldSpans(lane, run.spans, range, static_cast<int64_t>(std::ceil(us_per_px)), &marks_);
+  FoldSpans(lane, range, t0, static_cast<int64_t>(std::ceil(us_per_px)), &marks_);
   last_marks += marks_.size();
   const ImVec2 mouse = ImGui::GetIO().MousePos;
   const bool mouse_in_lane = hovered_area && mouse.y >= y && mouse.y < y + h;
