@@ -37,9 +37,17 @@ void FoldSpans(const Lane& lane, LaneRange range, int64_t t0_us, int64_t min_wid
     int64_t end = std::max(own_end, start + min_width_us);
     size_t next = i + 1;
     while (next < range.last && lane.starts[next] < end) {
+      // Galloping search: the first start at or after `end` is usually near, so probe 1, 2,
+      // 4, ... ahead, then binary-search the last step (O(log distance), cache-friendly).
+      size_t lo = next, step = 1;
+      while (lo + step < range.last && lane.starts[lo + step] < end) {
+        lo += step;
+        step *= 2;
+      }
+      const size_t hi = std::min(range.last, lo + step);
       const size_t k = static_cast<size_t>(
-          std::lower_bound(starts_begin + static_cast<std::ptrdiff_t>(next),
-                           starts_begin + static_cast<std::ptrdiff_t>(range.last), end) -
+          std::lower_bound(starts_begin + static_cast<std::ptrdiff_t>(lo), starts_begin + static_cast<std::ptrdiff_t>(hi),
+                           end) -
           starts_begin);
       int64_t folded_end = lane.max_end[k - 1];
       if (!exact) {
@@ -55,21 +63,42 @@ void FoldSpans(const Lane& lane, LaneRange range, int64_t t0_us, int64_t min_wid
 }
 
 void FinishLane(const std::vector<SpanRow>& spans, Lane* lane) {
-  auto by_start = [&](uint32_t a, uint32_t b) {
-    return spans[a].start_us != spans[b].start_us ? spans[a].start_us < spans[b].start_us : a < b;
-  };
-  if (!std::is_sorted(lane->spans.begin(), lane->spans.end(), by_start)) {
-    std::sort(lane->spans.begin(), lane->spans.end(), by_start);
+  const size_t n = lane->spans.size();
+  if (lane->starts.size() != n || lane->ends.size() != n) {
+    lane->starts.resize(n);
+    lane->ends.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      lane->starts[i] = spans[lane->spans[i]].start_us;
+      lane->ends[i] = spans[lane->spans[i]].end_us;
+    }
   }
-  lane->starts.resize(lane->spans.size());
-  lane->ends.resize(lane->spans.size());
-  lane->max_end.resize(lane->spans.size());
+  // Spans usually arrive in start order per lane; sort (by start, then index) only if not.
+  bool sorted = true;
+  for (size_t i = 1; i < n && sorted; ++i) {
+    sorted = lane->starts[i - 1] < lane->starts[i] ||
+             (lane->starts[i - 1] == lane->starts[i] && lane->spans[i - 1] < lane->spans[i]);
+  }
+  if (!sorted) {
+    std::vector<uint32_t> order(n);
+    for (uint32_t i = 0; i < n; ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+      return lane->starts[a] != lane->starts[b] ? lane->starts[a] < lane->starts[b] : lane->spans[a] < lane->spans[b];
+    });
+    std::vector<uint32_t> ids(n);
+    std::vector<int64_t> starts(n), ends(n);
+    for (size_t i = 0; i < n; ++i) {
+      ids[i] = lane->spans[order[i]];
+      starts[i] = lane->starts[order[i]];
+      ends[i] = lane->ends[order[i]];
+    }
+    lane->spans = std::move(ids);
+    lane->starts = std::move(starts);
+    lane->ends = std::move(ends);
+  }
+  lane->max_end.resize(n);
   int64_t max_end = INT64_MIN;
-  for (size_t i = 0; i < lane->spans.size(); ++i) {
-    const SpanRow& s = spans[lane->spans[i]];
-    lane->starts[i] = s.start_us;
-    lane->ends[i] = s.end_us;
-    max_end = std::max(max_end, s.end_us);
+  for (size_t i = 0; i < n; ++i) {
+    max_end = std::max(max_end, lane->ends[i]);
     lane->max_end[i] = max_end;
   }
 }

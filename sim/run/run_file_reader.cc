@@ -3,10 +3,14 @@
 #include <cerrno>
 #include <cstring>
 
+#include <google/protobuf/arena.h>
+
 #include "sim/run/record_check.h"
 #include "sim/run/run_file_format.h"
 
 namespace clawsim::run {
+
+RunFileReader::RunFileReader() = default;
 
 RunFileReader::~RunFileReader() {
   if (file_ != nullptr) std::fclose(file_);
@@ -107,7 +111,7 @@ Status RunFileReader::ReadRecord(proto::Record* record) {
     return Status::Error(path_ + ": read error at byte " + std::to_string(at) + ": " + std::strerror(errno));
   }
   if (RecordCrc(length, payload_) != crc) return Corrupt(at, "checksum mismatch in record");
-  if (!record->ParseFromString(payload_)) return Corrupt(at, "record does not parse as clawsim.proto.Record");
+  if (!record->ParseFromArray(payload_.data(), static_cast<int>(length))) return Corrupt(at, "record does not parse as clawsim.proto.Record");
   if (record->body_case() == proto::Record::BODY_NOT_SET) return Corrupt(at, "empty record");
   offset_ = at + kRecordHeaderBytes + length;
   return Status::Ok();
@@ -124,6 +128,13 @@ void RunFileReader::Count(const proto::Chunk& chunk) {
 }
 
 Status RunFileReader::ReadChunk(proto::Chunk* chunk, bool* got_chunk) {
+  const proto::Chunk* view = nullptr;
+  Status s = ReadChunkView(&view, got_chunk);
+  if (s.ok() && *got_chunk) *chunk = *view;
+  return s;
+}
+
+Status RunFileReader::ReadChunkView(const proto::Chunk** chunk, bool* got_chunk) {
   *got_chunk = false;
   if (!error_.ok()) return error_;
   if (!header_read_) return Status::Error(path_ + ": RunFileReader::ReadChunk called before a successful Open");
@@ -132,9 +143,25 @@ Status RunFileReader::ReadChunk(proto::Chunk* chunk, bool* got_chunk) {
   return error_;
 }
 
-Status RunFileReader::ReadNext(proto::Chunk* chunk, bool* got_chunk) {
-  proto::Record record;
+Status RunFileReader::ReadChunkOwned(std::unique_ptr<google::protobuf::Arena>* arena, const proto::Chunk** chunk,
+                                     bool* got_chunk) {
+  Status s = ReadChunkView(chunk, got_chunk);
+  if (s.ok() && *got_chunk) *arena = std::move(arena_);  // ReadNext makes a new one
+  return s;
+}
+
+Status RunFileReader::ReadNext(const proto::Chunk** chunk, bool* got_chunk) {
+  // Each record is parsed into an arena that is reset for the next one: a chunk's thousands
+  // of row messages cost a few large allocations instead of one each.
+  if (arena_ == nullptr) {
+    google::protobuf::ArenaOptions options;
+    options.start_block_size = 256 << 10;
+    options.max_block_size = 4 << 20;
+    arena_ = std::make_unique<google::protobuf::Arena>(options);
+  }
   for (;;) {
+    arena_->Reset();
+    proto::Record& record = *google::protobuf::Arena::CreateMessage<proto::Record>(arena_.get());
     const uint64_t at = offset_;
     Status s = ReadRecord(&record);
     if (!s.ok()) return s;
@@ -145,12 +172,12 @@ Status RunFileReader::ReadNext(proto::Chunk* chunk, bool* got_chunk) {
         if (record.chunk().rows_case() == proto::Chunk::ROWS_NOT_SET) continue;
         const std::string problem = CheckChunkAgainstHeader(header_, record.chunk());
         if (!problem.empty()) return Corrupt(at, problem);
-        *chunk = std::move(*record.mutable_chunk());
+        *chunk = &record.chunk();
         *got_chunk = true;
         return Status::Ok();
       }
       case proto::Record::kFooter:
-        footer_ = std::move(*record.mutable_footer());
+        footer_ = record.footer();
         footer_read_ = true;
         if (offset_ != size_) {
           return Corrupt(offset_, std::to_string(size_ - offset_) + " unexpected bytes after the footer");
@@ -164,10 +191,10 @@ Status RunFileReader::ReadNext(proto::Chunk* chunk, bool* got_chunk) {
 }
 
 Status RunFileReader::ReadFooter() {
-  proto::Chunk chunk;
+  const proto::Chunk* chunk = nullptr;
   bool got = true;
   while (got) {
-    Status s = ReadChunk(&chunk, &got);
+    Status s = ReadChunkView(&chunk, &got);
     if (!s.ok()) return s;
   }
   return Status::Ok();

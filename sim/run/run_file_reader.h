@@ -32,11 +32,15 @@
 #include "sim/common/status.h"
 #include "sim/proto/run.pb.h"
 
+namespace google::protobuf {
+class Arena;
+}
+
 namespace clawsim::run {
 
 class RunFileReader {
  public:
-  RunFileReader() = default;
+  RunFileReader();
   ~RunFileReader();
   RunFileReader(const RunFileReader&) = delete;
   RunFileReader& operator=(const RunFileReader&) = delete;
@@ -47,6 +51,14 @@ class RunFileReader {
   // Reads the next record. A chunk: fills *chunk, sets *got_chunk = true. The footer: keeps
   // it (footer()), sets *got_chunk = false; later calls keep returning false.
   Status ReadChunk(proto::Chunk* chunk, bool* got_chunk);
+
+  // ReadChunk without the copy: *chunk points at the chunk just read, valid until the next
+  // call on this reader (the viewer's loader reads millions of rows this way).
+  Status ReadChunkView(const proto::Chunk** chunk, bool* got_chunk);
+  // ReadChunkView, handing over the arena that holds the chunk: *chunk stays valid as long as
+  // *arena lives, so another thread can convert it while this one reads on.
+  Status ReadChunkOwned(std::unique_ptr<google::protobuf::Arena>* arena, const proto::Chunk** chunk,
+                        bool* got_chunk);
 
   // Reads (and counts, without keeping) any chunks left, then the footer; checks that the
   // file ends there and that the footer's counts match the rows read.
@@ -67,7 +79,7 @@ class RunFileReader {
   const std::string& path() const { return path_; }
 
  private:
-  Status ReadNext(proto::Chunk* chunk, bool* got_chunk);  // ReadChunk without the guards
+  Status ReadNext(const proto::Chunk** chunk, bool* got_chunk);  // ReadChunkView without the guards
   // Reads one framed record at offset_ into *record.
   Status ReadRecord(proto::Record* record);
   Status Corrupt(uint64_t offset, const std::string& problem) const;
@@ -89,6 +101,7 @@ class RunFileReader {
   bool footer_read_ = false;
   Status error_;              // the first error from ReadChunk; every later call returns it
   std::string payload_;  // reused buffer for one record
+  std::unique_ptr<google::protobuf::Arena> arena_;  // holds the record last read (ReadNext)
 };
 
 }  // namespace clawsim::run
