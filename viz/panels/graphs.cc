@@ -34,12 +34,14 @@ void GraphsPanel::Build(const RunData& run) {
   built_for = &run;
   graph = BuildOrgGraph(run.header);
   incidents_by_service.assign(graph.services.size(), 0);
+  spans_with_incidents_ = false;
   std::map<uint32_t, size_t> by_target;
   for (size_t i = 0; i < graph.services.size(); ++i) by_target[graph.services[i].target] = i;
   for (const SpanRow& s : run.spans) {
     if (s.kind != SpanKind::kIncident) continue;
     auto it = by_target.find(s.target);
     if (it != by_target.end()) ++incidents_by_service[it->second];
+    spans_with_incidents_ = true;
   }
   members.assign(graph.teams.size(), {});
   std::map<std::string, size_t> team_index;
@@ -121,7 +123,9 @@ void GraphsPanel::DrawOrgChart(const RunData& run, ViewState& state, ImVec2 orig
 
 void GraphsPanel::DrawServices(const RunData&, ImVec2 origin, ImVec2 size) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddText(origin, IM_COL32(150, 200, 255, 255), "Services: arrows to what each calls; red = incidents");
+  dl->AddText(origin, IM_COL32(150, 200, 255, 255),
+              spans_with_incidents_ ? "Services: arrows to what each calls; red = incidents"
+                                    : "Services: arrows to what each calls (no incident spans in this file)");
   if (graph.services.empty()) {
     dl->AddText(ImVec2(origin.x, origin.y + 20), colors::kAxisText, "no services in this run");
     return;
@@ -140,7 +144,12 @@ void GraphsPanel::DrawServices(const RunData&, ImVec2 origin, ImVec2 size) {
     // Layer 0 (depends on nothing) on the right: calls flow left to right.
     centre[i] = ImVec2(origin.x + size.x - col_w * (layer + 0.5f), origin.y + 26 + row_h * (slot[i] + 0.5f));
   }
-  const ImVec2 half(58, 15);
+  // Nodes shrink to fit the busiest layer; below a line of text they are drawn as dots.
+  int busiest = 1;
+  for (int c : count) busiest = std::max(busiest, c);
+  const float row_h = (size.y - 30) / static_cast<float>(busiest);
+  const ImVec2 half(std::min(58.0f, col_w / 2 - 8), std::min(15.0f, row_h / 2 - 1));
+  const bool labels = half.y >= 7 && half.x >= 14;
   for (size_t i = 0; i < graph.services.size(); ++i) {
     for (int d : graph.services[i].depends_on) {
       Arrow(dl, ImVec2(centre[i].x + half.x, centre[i].y), ImVec2(centre[d].x - half.x, centre[d].y),
@@ -153,13 +162,23 @@ void GraphsPanel::DrawServices(const RunData&, ImVec2 origin, ImVec2 size) {
                            ? IM_COL32(45, 70, 60, 255)
                            : ImGui::ColorConvertFloat4ToU32(ImVec4(0.45f + 0.5f * heat, 0.2f, 0.2f, 1));
     const ImVec2 a(centre[i].x - half.x, centre[i].y - half.y), b(centre[i].x + half.x, centre[i].y + half.y);
-    dl->AddRectFilled(a, b, fill, 6);
-    dl->AddRect(a, b, IM_COL32(160, 180, 170, 255), 6);
-    dl->PushClipRect(a, b, true);
-    dl->AddText(ImVec2(a.x + 5, a.y + 1), IM_COL32(240, 240, 240, 255), graph.services[i].name.c_str());
-    const std::string n = std::to_string(incidents_by_service[i]) + " incidents";
-    dl->AddText(ImVec2(a.x + 5, a.y + 14), colors::kAxisText, n.c_str());
-    dl->PopClipRect();
+    dl->AddRectFilled(a, b, fill, 4);
+    dl->AddRect(a, b, IM_COL32(160, 180, 170, 255), 4);
+    if (labels) {
+      dl->PushClipRect(a, b, true);
+      dl->AddText(ImVec2(a.x + 4, a.y + 1), IM_COL32(240, 240, 240, 255), graph.services[i].name.c_str());
+      if (half.y >= 14) {
+        const std::string n = std::to_string(incidents_by_service[i]) + " incidents";
+        dl->AddText(ImVec2(a.x + 4, a.y + 14), colors::kAxisText, n.c_str());
+      }
+      dl->PopClipRect();
+    }
+    const ImVec2 mouse = ImGui::GetIO().MousePos;
+    if (mouse.x >= a.x && mouse.x <= b.x && mouse.y >= a.y && mouse.y <= b.y && ImGui::IsWindowHovered()) {
+      ImGui::SetTooltip("%s (team %s): %u incidents, calls %zu services", graph.services[i].name.c_str(),
+                        graph.services[i].owner_team.c_str(), incidents_by_service[i],
+                        graph.services[i].depends_on.size());
+    }
   }
 }
 

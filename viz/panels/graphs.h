@@ -27,6 +27,7 @@ struct GraphsPanel {
   void Build(const RunData& run);
   void DrawOrgChart(const RunData& run, ViewState& state, ImVec2 origin, ImVec2 size);
   void DrawServices(const RunData& run, ImVec2 origin, ImVec2 size);
+  bool spans_with_incidents_ = false;  // the file has incident spans (else counts are unknown)
 };
 
 }  // namespace clawsim::viz
