@@ -130,7 +130,7 @@ void TimelinePanel::Draw(const RunData& run, ViewState& state) {
     state.timeline_t1_us = std::max<int64_t>(run.end_us, 1'000'000);
   }
   if (run.spans.empty()) {
-    ImGui::TextDisabled("This run file has no spans (written before format 1.1, or at trace level none).");
+    ImGui::TextDisabled("This run file has no spans: written before format 1.1, at trace level none, or by a model that emits none.");
     return;
   }
 
