@@ -18,6 +18,7 @@ struct RunFileWriter::Impl {
   proto::SpanRows spans;
   proto::RecordCounts counts;  // what WriteChunk has written so far
   proto::RunHeader header;     // what WriteHeader wrote; chunks are checked against it
+  std::vector<CalibrationBand> bands;  // for the footer
   // Records of each kind added so far (kept or not), and whether their ids were left to the
   // writer (unknown until the first one).
   uint64_t audit_added = 0;
@@ -219,6 +220,12 @@ Status RunFileWriter::AddTraceEvent(const TraceEvent& event) {
   return FlushPending(/*only_full=*/true);
 }
 
+Status RunFileWriter::AddCalibrationBand(const CalibrationBand& band) {
+  Status s = Check(Phase::kBody, "AddCalibrationBand()");
+  if (s.ok()) impl_->bands.push_back(band);
+  return s;
+}
+
 Status RunFileWriter::WriteFooter(const model::RunSummary& summary, double wall_s) {
   proto::RunFooter footer;
   ToProto(summary, footer.mutable_summary());
@@ -233,6 +240,15 @@ Status RunFileWriter::WriteFooter(const proto::RunFooter& footer) {
   proto::Record record;
   *record.mutable_footer() = footer;
   *record.mutable_footer()->mutable_counts() = impl_->counts;
+  for (const CalibrationBand& b : impl_->bands) {
+    proto::CalibrationBand* out = record.mutable_footer()->add_calibration();
+    out->set_measure(b.measure);
+    out->set_value(b.value);
+    out->set_low(b.low);
+    out->set_high(b.high);
+    out->set_unit(b.unit);
+    out->set_source(b.source);
+  }
   s = WriteRecord(record.SerializeAsString());
   if (s.ok()) phase_ = Phase::kFooterWritten;
   return s;

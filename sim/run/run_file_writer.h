@@ -74,6 +74,8 @@ class RunFileWriter {
   // be added in any order (the viewer sorts them); for a deterministic file add them in a
   // deterministic order, e.g. by (end_us, LP, LP's own sequence) at each window barrier.
   Status AddSpan(const Span& span);
+  // A calibration band for the footer (any time before WriteFooter; kept at every level).
+  Status AddCalibrationBand(const CalibrationBand& band);
 
   // The footer: `summary` (its threads and wall_s fields are not stored there; threads is in
   // the header) and the run's wall-clock seconds, the one non-reproducible number.
@@ -89,7 +91,7 @@ class RunFileWriter {
 
   // Lower level, for tools and tests that build the messages themselves. WriteHeader writes
   // `header` as given (format_major/minor included); WriteFooter replaces footer.counts with
-  // what was written.
+  // what was written and appends the bands given to AddCalibrationBand.
   Status WriteHeader(const proto::RunHeader& header);
   Status WriteChunk(const proto::Chunk& chunk);
   Status WriteFooter(const proto::RunFooter& footer);

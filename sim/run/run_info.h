@@ -138,4 +138,14 @@ struct Span {
   std::vector<Cause> causes;             // what led to it, in any order
 };
 
+// A calibration band the run was checked against (proto::CalibrationBand; format 1.1).
+struct CalibrationBand {
+  std::string measure;  // e.g. "agent spend per developer per month"
+  double value = 0;     // this run's value
+  double low = 0;       // the band, inclusive
+  double high = 0;
+  std::string unit;     // e.g. "USD"
+  std::string source;   // where the band comes from
+};
+
 }  // namespace clawsim::run

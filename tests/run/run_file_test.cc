@@ -172,6 +172,11 @@ TEST(RunFileTest, RoundTripsHeaderChunksAndFooter) {
   EXPECT_EQ(c.footer.counts().audit_records(), static_cast<uint64_t>(testing::kSampleAuditRecords));
   EXPECT_EQ(c.footer.counts().trace_events(), static_cast<uint64_t>(testing::kSampleTraceEvents));
   EXPECT_EQ(c.footer.counts().spans(), static_cast<uint64_t>(testing::kSampleSpans));
+  ASSERT_EQ(c.footer.calibration_size(), 2);
+  EXPECT_EQ(c.footer.calibration(1).measure(), "change failure rate");
+  EXPECT_EQ(c.footer.calibration(1).value(), 0.125);
+  EXPECT_EQ(c.footer.calibration(1).high(), 0.1);
+  EXPECT_EQ(c.footer.calibration(0).source(), "sample source A");
 }
 
 TEST(RunFileTest, StartsWithMagicAndVersionAndFramesEveryRecord) {

@@ -213,6 +213,11 @@ TraceEvent SampleTraceEvent(int i) {
   return e;
 }
 
+std::vector<CalibrationBand> SampleCalibration() {
+  return {{"agent spend per developer per month", 180.5, 100, 300, "USD", "sample source A"},
+          {"change failure rate", 0.125, 0, 0.1, "fraction", "sample source B"}};
+}
+
 Status WriteSampleRunFile(const std::string& path, RunFileWriterOptions options) {
   RunFileWriter w(options);
   Status s = w.Open(path);
@@ -225,6 +230,9 @@ Status WriteSampleRunFile(const std::string& path, RunFileWriterOptions options)
   }
   for (int i = 0; i < kSampleAuditRecords && s.ok(); ++i) s = w.AddAuditRecord(SampleAuditRecord(i));
   for (int i = 0; i < kSampleSpans && s.ok(); ++i) s = w.AddSpan(SampleSpan(i));
+  for (const CalibrationBand& b : SampleCalibration()) {
+    if (s.ok()) s = w.AddCalibrationBand(b);
+  }
   for (int i = 0; i < kSampleTraceEvents && s.ok(); ++i) s = w.AddTraceEvent(SampleTraceEvent(i));
   if (s.ok()) s = w.WriteFooter(SampleSummary(), kSampleWallS);
   if (s.ok()) s = w.Commit();

@@ -35,6 +35,8 @@ TraceEvent SampleTraceEvent(int i);    // i in [0, kSampleTraceEvents)
 // (stage span 998) and by audit record 1998 (deploy.prod), which was caused by invocation
 // span 1993, an agent_error.
 Span SampleSpan(int i);                // i in [0, kSampleSpans)
+// Two bands: the first holds its value, the second does not.
+std::vector<CalibrationBand> SampleCalibration();
 
 // Writes the whole sample run (header, daily rows, employee rows, audit records, spans, trace
 // events, footer) through a RunFileWriter and commits it to `path`.

@@ -37,6 +37,33 @@ bool BeginTable3(const char* id) {
   return true;
 }
 
+// The footer's calibration bands: the run's value, the band, and whether it is inside.
+void DrawCalibration(const RunData& run) {
+  const auto& bands = run.footer.calibration();
+  if (bands.empty()) {
+    ImGui::TextDisabled("Calibration bands: none in this run file.");
+    return;
+  }
+  ImGui::TextColored(ImVec4(0.6f, 0.8f, 1, 1), "Calibration bands");
+  if (!ImGui::BeginTable("calibration", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) return;
+  for (const char* c : {"measure", "this run", "band", "source"}) ImGui::TableSetupColumn(c);
+  ImGui::TableHeadersRow();
+  for (const proto::CalibrationBand& b : bands) {
+    const bool inside = b.value() >= b.low() && b.value() <= b.high();
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(b.measure().c_str());
+    ImGui::TableNextColumn();
+    ImGui::TextColored(inside ? ImVec4(0.55f, 0.85f, 0.55f, 1) : ImVec4(0.95f, 0.45f, 0.4f, 1), "%.4g %s (%s)",
+                       b.value(), b.unit().c_str(), inside ? "inside" : "outside");
+    ImGui::TableNextColumn();
+    ImGui::Text("%.4g to %.4g", b.low(), b.high());
+    ImGui::TableNextColumn();
+    ImGui::TextDisabled("%s", b.source().c_str());
+  }
+  ImGui::EndTable();
+}
+
 }  // namespace
 
 void OverviewPanel::Draw(const RunData& run, ViewState&) {
@@ -74,7 +101,7 @@ void OverviewPanel::Draw(const RunData& run, ViewState&) {
     ImGui::EndTable();
   }
   ImGui::Spacing();
-  ImGui::TextDisabled("Calibration bands: none in this run file (sim/model/CALIBRATION.md lists them).");
+  DrawCalibration(run);
   ImGui::TextDisabled("Gate counts cover agents' actions; the audit log also holds people's own.");
   ImGui::EndChild();
 

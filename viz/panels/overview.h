@@ -1,5 +1,5 @@
-// Overview: what was run (scenario, seed, fingerprint, format) and the headline measures with
-// their units, from the header and the footer's summary.
+// Overview: what was run (scenario, seed, fingerprint, format), the headline measures with
+// their units, and the calibration bands where the file has them (green inside, red outside).
 #pragma once
 
 #include "viz/run_data.h"
