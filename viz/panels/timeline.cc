@@ -65,18 +65,26 @@ void TimelinePanel::DrawLane(const RunData& run, ViewState& state, const Lane& l
   const ImVec2 mouse = ImGui::GetIO().MousePos;
   const bool mouse_in_lane = hovered_area && mouse.y >= y && mouse.y < y + h;
   const LaneMark* under_mouse = nullptr;
-  for (const LaneMark& m : marks_) {
-    const float a = std::max(x0, x_of(m.start_us));
-    const float b = std::min(x1, std::max(a + 1.0f, x_of(m.end_us)));
-    const SpanRow& s = run.spans[lane.spans[m.first]];
-    const ImU32 fill = m.count > 1 ? colors::kFolded : SpanColor(static_cast<uint8_t>(s.kind), IsError(run, s));
-    dl->AddRectFilled(ImVec2(a, y + 2), ImVec2(b, y + h - 2), fill);
-    if (m.count == 1 && b - a > 40 && s.name != kNone) {
-      dl->PushClipRect(ImVec2(a, y), ImVec2(b, y + h), true);
-      dl->AddText(ImVec2(a + 2, y + 2), IM_COL32(20, 20, 20, 255), RunData::Name(run.header.span_names(), s.name).c_str());
-      dl->PopClipRect();
+  // Two passes: incidents last, on top of the stages they overlap.
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const LaneMark& m : marks_) {
+      const SpanRow& s = run.spans[lane.spans[m.first]];
+      const bool on_top = m.count == 1 && s.kind == SpanKind::kIncident;
+      if (on_top != (pass == 1)) continue;
+      const float a = std::max(x0, x_of(m.start_us));
+      const float b = std::min(x1, std::max(a + 1.0f, x_of(m.end_us)));
+      const ImU32 fill = m.count > 1 ? colors::kFolded : SpanColor(static_cast<uint8_t>(s.kind), IsError(run, s));
+      dl->AddRectFilled(ImVec2(a, y + 2), ImVec2(b, y + h - 2), fill);
+      if (m.count == 1 && b - a > 40 && s.name != kNone) {
+        dl->PushClipRect(ImVec2(a, y), ImVec2(b, y + h), true);
+        dl->AddText(ImVec2(a + 2, y + 2), IM_COL32(20, 20, 20, 255),
+                    RunData::Name(run.header.span_names(), s.name).c_str());
+        dl->PopClipRect();
+      }
+      if (mouse_in_lane && mouse.x >= a - 1 && mouse.x <= b + 1 && (under_mouse == nullptr || on_top)) {
+        under_mouse = &m;
+      }
     }
-    if (mouse_in_lane && mouse.x >= a - 1 && mouse.x <= b + 1) under_mouse = &m;
   }
   // The selected span, outlined wherever it is.
   if (state.selected.kind == RecordRef::Kind::kSpan && state.selected.index < run.spans.size()) {
@@ -148,7 +156,19 @@ void TimelinePanel::Draw(const RunData& run, ViewState& state) {
     state.timeline_t0_us = 0;
     state.timeline_t1_us = std::max<int64_t>(run.end_us, 1'000'000);
   }
-  ImGui::Text("%s to %s (%s)   %zu lanes", FormatTime(state.timeline_t0_us).c_str(),
+  // Legend: the colours of theme.h's SpanColor.
+  const struct {
+    const char* name;
+    ImU32 color;
+  } legend[] = {{"human task", SpanColor(1, false)},     {"agent invocation", SpanColor(2, false)},
+                {"pipeline stage", SpanColor(3, false)}, {"incident / error", SpanColor(4, true)},
+                {"folded (zoom in)", colors::kFolded}};
+  for (const auto& l : legend) {
+    if (&l != legend) ImGui::SameLine();
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(l.color), "# %s", l.name);
+  }
+  ImGui::SameLine();
+  ImGui::Text("   %s to %s (%s), %zu lanes", FormatTime(state.timeline_t0_us).c_str(),
               FormatTime(state.timeline_t1_us).c_str(),
               FormatDuration(state.timeline_t1_us - state.timeline_t0_us).c_str(), shown_lanes.size());
 

@@ -3,7 +3,8 @@
 // dragging pans, wheel over the labels scrolls the lanes. The spans in view are found per
 // lane by binary search (lanes.h) and spans narrower than a pixel are folded into one grey
 // mark, so a frame costs what its pixels cost however many spans the window holds. Clicking
-// a span selects it (Inspector); clicking a folded mark zooms into it.
+// a span selects it (Inspector); clicking a folded mark zooms into it. Colours: by span kind,
+// red where the span's outcome names an error, an injection or a failure; grey for folds.
 #pragma once
 
 #include <cstdint>
