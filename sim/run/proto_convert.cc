@@ -428,6 +428,77 @@ model::RunSummary FromProto(const proto::RunSummary& in, uint32_t threads, doubl
   return out;
 }
 
+namespace {
+
+void ToProto(const Cause& in, proto::Cause* out) {
+  out->set_kind(static_cast<proto::Cause::Kind>(in.kind));
+  out->set_id(in.id);
+}
+
+Cause FromProto(const proto::Cause& in) {
+  Cause out;
+  out.kind = in.kind() >= 1 && in.kind() <= 4 ? static_cast<CauseKind>(in.kind()) : CauseKind::kNone;
+  out.id = in.id();
+  return out;
+}
+
+}  // namespace
+
+static_assert(static_cast<int>(CauseKind::kItem) == proto::Cause::ITEM &&
+                  static_cast<int>(CauseKind::kSpan) == proto::Cause::SPAN &&
+                  static_cast<int>(CauseKind::kAudit) == proto::Cause::AUDIT &&
+                  static_cast<int>(CauseKind::kDeploy) == proto::Cause::DEPLOY,
+              "CauseKind mirrors proto::Cause::Kind");
+static_assert(static_cast<int>(SpanKind::kHumanTask) == proto::Span::HUMAN_TASK &&
+                  static_cast<int>(SpanKind::kAgentInvocation) == proto::Span::AGENT_INVOCATION &&
+                  static_cast<int>(SpanKind::kPipelineStage) == proto::Span::PIPELINE_STAGE &&
+                  static_cast<int>(SpanKind::kIncident) == proto::Span::INCIDENT,
+              "SpanKind mirrors proto::Span::Kind");
+
+void ToProto(const Span& in, proto::Span* out) {
+  out->set_kind(static_cast<proto::Span::Kind>(in.kind));
+  out->set_id(in.id);
+  out->set_start_us(in.start_us);
+  out->set_end_us(in.end_us);
+  if (in.employee_id != kNoIndex) out->set_employee_id(in.employee_id);
+  if (in.agent_id != kNoIndex) out->set_agent_id(in.agent_id);
+  if (in.target != kNoIndex) out->set_target(in.target);
+  if (in.name != kNoIndex) out->set_name(in.name);
+  if (in.trigger != kNoIndex) out->set_trigger(in.trigger);
+  if (in.purpose != kNoIndex) out->set_purpose(in.purpose);
+  if (in.outcome != kNoIndex) out->set_outcome(in.outcome);
+  if (in.item_id != kNoId) out->set_item_id(in.item_id);
+  if (in.deploy_id != kNoId) out->set_deploy_id(in.deploy_id);
+  out->set_input_tokens(in.input_tokens);
+  out->set_output_tokens(in.output_tokens);
+  out->set_cost_usd(in.cost_usd);
+  for (const Cause& c : in.causes) {
+    if (c.kind != CauseKind::kNone) ToProto(c, out->add_causes());
+  }
+}
+
+Span FromProto(const proto::Span& in) {
+  Span out;
+  out.kind = static_cast<SpanKind>(in.kind());
+  out.id = in.id();
+  out.start_us = in.start_us();
+  out.end_us = in.end_us();
+  out.employee_id = in.has_employee_id() ? in.employee_id() : kNoIndex;
+  out.agent_id = in.has_agent_id() ? in.agent_id() : kNoIndex;
+  out.target = in.has_target() ? in.target() : kNoIndex;
+  out.name = in.has_name() ? in.name() : kNoIndex;
+  out.trigger = in.has_trigger() ? in.trigger() : kNoIndex;
+  out.purpose = in.has_purpose() ? in.purpose() : kNoIndex;
+  out.outcome = in.has_outcome() ? in.outcome() : kNoIndex;
+  out.item_id = in.has_item_id() ? in.item_id() : kNoId;
+  out.deploy_id = in.has_deploy_id() ? in.deploy_id() : kNoId;
+  out.input_tokens = in.input_tokens();
+  out.output_tokens = in.output_tokens();
+  out.cost_usd = in.cost_usd();
+  for (const proto::Cause& c : in.causes()) out.causes.push_back(FromProto(c));
+  return out;
+}
+
 void ToProto(const AuditRecord& in, proto::AuditRecord* out) {
   out->set_time_us(in.time_us);
   if (in.agent_id != kNoAgent) out->set_agent_id(in.agent_id);
@@ -436,6 +507,8 @@ void ToProto(const AuditRecord& in, proto::AuditRecord* out) {
   out->set_target(in.target);
   out->set_decision(in.decision);
   out->set_outcome(in.outcome);
+  if (in.id != kAutoId) out->set_id(in.id);
+  if (in.cause.kind != CauseKind::kNone) ToProto(in.cause, out->add_causes());
 }
 
 AuditRecord FromProto(const proto::AuditRecord& in) {
@@ -447,6 +520,8 @@ AuditRecord FromProto(const proto::AuditRecord& in) {
   out.target = in.target();
   out.decision = in.decision();
   out.outcome = in.outcome();
+  out.id = in.has_id() ? in.id() : kAutoId;
+  if (in.causes_size() > 0) out.cause = FromProto(in.causes(0));
   return out;
 }
 
@@ -515,6 +590,17 @@ void ToProto(const RunInfo& info, proto::RunHeader* out) {
   CopyNames(info.agent_names, out->mutable_agent_names());
   CopyNames(info.target_names, out->mutable_target_names());
   CopyNames(info.lp_names, out->mutable_lp_names());
+  CopyNames(info.span_names, out->mutable_span_names());
+  if (info.trigger_names.empty()) {
+    for (int t = 0; t < model::kNumTriggers; ++t) out->add_trigger_names(model::TriggerName(static_cast<Trigger>(t)));
+  } else {
+    CopyNames(info.trigger_names, out->mutable_trigger_names());
+  }
+  if (info.purpose_names.empty()) {
+    for (int p = 0; p < model::kNumPurposes; ++p) out->add_purpose_names(model::PurposeName(static_cast<Purpose>(p)));
+  } else {
+    CopyNames(info.purpose_names, out->mutable_purpose_names());
+  }
 }
 
 }  // namespace clawsim::run
