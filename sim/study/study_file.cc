@@ -43,8 +43,13 @@ std::string Where(const std::string& file, const TextFormat::ParseInfoTree* tree
                   const char* field, int index = -1) {
   const FieldDescriptor* f = m.GetDescriptor()->FindFieldByName(field);
   if (tree != nullptr && f != nullptr) {
-    const TextFormat::ParseLocation loc = tree->GetLocation(f, f->is_repeated() ? std::max(index, 0) : -1);
-    if (loc.line >= 0) return file + ":" + std::to_string(loc.line + 1) + ":" + std::to_string(loc.column + 1) + ": ";
+    // A list written as `field: [a, b]` records one location, the field's, at its first
+    // element: fall back to the nearest earlier element that has one.
+    for (int i = f->is_repeated() ? std::max(index, 0) : -1; i >= -1; --i) {
+      const TextFormat::ParseLocation loc = tree->GetLocation(f, i);
+      if (loc.line >= 0) return file + ":" + std::to_string(loc.line + 1) + ":" + std::to_string(loc.column + 1) + ": ";
+      if (i <= 0) break;
+    }
   }
   return file + ": ";
 }

@@ -134,7 +134,7 @@ Status RunStudy(const StudySpec& spec, const StudyOptions& options, int rank, in
       while (g_interrupted == 0) {
         const size_t k = next.fetch_add(1);
         if (k >= pending.size()) return;
-        commit(ExecuteRun(spec, plan, pending[k], threads));
+        commit(options.run ? options.run(spec, plan, pending[k], threads) : ExecuteRun(spec, plan, pending[k], threads));
       }
     });
   }

@@ -14,10 +14,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "sim/common/status.h"
 #include "sim/proto/study.pb.h"
+#include "sim/study/plan.h"
 #include "sim/study/study_file.h"
 
 namespace clawsim::study {
@@ -28,6 +31,9 @@ struct StudyOptions {
   int threads = 0;          // engine threads per run; 0: cores / jobs (at least 1)
   bool progress = false;    // draw a progress bar on stderr
   std::string study_text;   // the study file's text, recorded in the database and results
+  // Runs one planned run (default: ExecuteRun). The seam tests use to make runs fail or
+  // take time; called concurrently from pool threads. Not used on MPI workers.
+  std::function<RunRecord(const StudySpec&, const std::vector<PlannedRun>&, uint32_t index, int threads)> run;
 };
 
 struct StudyOutcome {
