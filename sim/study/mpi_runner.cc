@@ -1,5 +1,6 @@
 #include "sim/study/mpi_runner.h"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <string>
@@ -32,9 +33,14 @@ bool MpiLaunched() {
   return false;
 }
 
+namespace {
+// Working ranks on this host (set by MpiInit; rank 0 dispatches and does not count).
+int g_workers_on_host = 0;
+}  // namespace
+
 int MpiCoresPerRank(int cores) {
-  int local = EnvInt("OMPI_COMM_WORLD_LOCAL_SIZE");
-  if (local <= 0) local = EnvInt("MPI_LOCALNRANKS");
+  int local = g_workers_on_host;
+  if (local <= 0) local = EnvInt("OMPI_COMM_WORLD_LOCAL_SIZE");
   if (local <= 0) local = 1;
   return std::max(1, cores / local);
 }
@@ -95,6 +101,16 @@ Status MpiInit(int* rank, int* size) {
   MPI_Comm_rank(MPI_COMM_WORLD, rank);
   MPI_Comm_size(MPI_COMM_WORLD, size);
   if (provided < MPI_THREAD_SERIALIZED) setenv("CLAWSIM_MPI_SINGLE_THREAD", "1", 1);
+  // Ranks sharing this host, less rank 0 if it is one of them: they split the host's cores.
+  MPI_Comm host;
+  if (MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &host) == MPI_SUCCESS) {
+    int on_host = 0, has_rank0 = 0;
+    const int is_rank0 = *rank == 0 ? 1 : 0;
+    MPI_Comm_size(host, &on_host);
+    MPI_Allreduce(&is_rank0, &has_rank0, 1, MPI_INT, MPI_MAX, host);
+    MPI_Comm_free(&host);
+    g_workers_on_host = std::max(1, on_host - has_rank0);
+  }
   return Status::Ok();
 }
 

@@ -48,7 +48,8 @@ Status MpiServe(const std::vector<uint32_t>& pending, const std::function<bool()
 // with `threads` engine threads each.
 Status MpiWork(const StudySpec& spec, const std::vector<PlannedRun>& plan, int jobs, int threads);
 
-// Cores this rank may use: the machine's cores shared among the ranks on this host.
+// Cores this rank may use: the host's cores shared among the working ranks on this host
+// (rank 0 only dispatches, so it does not take a share). Known after MpiInit.
 int MpiCoresPerRank(int cores);
 
 }  // namespace clawsim::study

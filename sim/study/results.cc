@@ -308,13 +308,17 @@ std::string BarChart(const proto::StudyResults& r, const std::string& measure) {
     iv.push_back(ArmInterval(r, static_cast<uint32_t>(a), m));
     if (iv.back().has_mean()) hi = std::max(hi, iv.back().ci_high), lo = std::min(lo, iv.back().ci_low);
   }
-  const double width = std::max(640.0, 90.0 * r.arms_size() + 110);
-  Chart c(measure + " per arm (means, 95% intervals)", "arm", measure, 0, 1, lo, hi, width, 420);
+  // Arm names are written at 35 degrees under their bars, so long grid names fit.
+  size_t longest = 0;
+  for (const proto::StudyArmResult& a : r.arms()) longest = std::max(longest, a.name().size());
+  const double margin = 50 + 6.5 * static_cast<double>(longest) * 0.58;
+  const double width = std::max(640.0, 70.0 * r.arms_size() + 110);
+  Chart c(measure + " per arm (means, 95% intervals)", "", measure, 0, 1, lo, hi, width, 340 + margin, margin);
   const double slot = (c.plot_right() - c.plot_left()) / std::max(1, r.arms_size());
   for (int a = 0; a < r.arms_size(); ++a) {
     const Interval& v = iv[static_cast<size_t>(a)];
     const double cx = c.plot_left() + slot * (a + 0.5);
-    c.svg().Text(cx, c.plot_bottom() + 34, r.arms(a).name(), 11, "middle");
+    c.svg().Text(cx, c.plot_bottom() + 14, r.arms(a).name(), 11, "end", -35);
     if (!v.has_mean()) continue;
     const double y0 = c.Y(0), y1 = c.Y(v.mean);
     c.svg().Rect(cx - slot * 0.3, std::min(y0, y1), slot * 0.6, std::abs(y1 - y0), "#7fa7d9", "#1f4e8c");

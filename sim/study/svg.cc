@@ -102,8 +102,8 @@ std::string TickLabel(double v) {
 }
 
 Chart::Chart(const std::string& title, const std::string& x_label, const std::string& y_label, double x_lo,
-             double x_hi, double y_lo, double y_hi, double width_px, double height_px)
-    : svg_(width_px, height_px), left_(80), right_(width_px - 30), top_(40), bottom_(height_px - 60) {
+             double x_hi, double y_lo, double y_hi, double width_px, double height_px, double bottom_margin_px)
+    : svg_(width_px, height_px), left_(80), right_(width_px - 30), top_(40), bottom_(height_px - bottom_margin_px) {
   auto widen = [](double* lo, double* hi) {
     if (!std::isfinite(*lo) || !std::isfinite(*hi)) *lo = 0, *hi = 1;
     if (*hi <= *lo) {
@@ -126,7 +126,7 @@ Chart::Chart(const std::string& title, const std::string& x_label, const std::st
   svg_.Text(width_px / 2, 22, title, 15, "middle");
   svg_.Rect(left_, top_, right_ - left_, bottom_ - top_, "none", "#888");
   for (double t : NiceTicks(x_lo_, x_hi_)) {
-    if (t < x_lo_ || t > x_hi_) continue;
+    if (t < x_lo_ || t > x_hi_ || x_label.empty()) continue;
     svg_.Line(X(t), bottom_, X(t), bottom_ + 5, "#888");
     svg_.Line(X(t), top_, X(t), bottom_, "#eee");
     svg_.Text(X(t), bottom_ + 18, TickLabel(t), 11, "middle");

@@ -33,11 +33,12 @@ std::vector<double> NiceTicks(double lo, double hi, int count = 5);
 std::string TickLabel(double v);
 
 // A plot area with axes. Data ranges are widened to nice ticks; an empty or zero-width
-// range becomes a unit range around its value.
+// range becomes a unit range around its value. An empty x_label means a categorical x axis
+// (no x ticks; the caller labels it).
 class Chart {
  public:
   Chart(const std::string& title, const std::string& x_label, const std::string& y_label, double x_lo, double x_hi,
-        double y_lo, double y_hi, double width_px = 640, double height_px = 420);
+        double y_lo, double y_hi, double width_px = 640, double height_px = 420, double bottom_margin_px = 60);
   double X(double v) const;  // data to pixels
   double Y(double v) const;
   Svg& svg() { return svg_; }
