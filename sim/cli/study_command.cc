@@ -2,7 +2,9 @@
 // database, tables, report and results file.
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -75,15 +77,16 @@ int Main(const std::vector<std::string>& args, int rank, int ranks) {
     if (speaker) std::fprintf(stderr, "clawsim study: %s\n", s.message().c_str());
     return 2;
   }
-  {
-    std::ifstream in(positional[0], std::ios::binary);
+  std::ifstream in(positional[0], std::ios::binary);
+  if (!in) {
+    s = Status::Error(positional[0] + ": cannot open: " + std::strerror(errno));
+  } else {
     std::ostringstream text;
     text << in.rdbuf();
     o.study_text = text.str();
   }
   study::StudySpec spec;
-  s = study::LoadStudyFromText(o.study_text, positional[0], &spec);
-  if (s.ok() && o.study_text.empty()) s = Status::Error(positional[0] + ": cannot read the study file (or it is empty)");
+  if (s.ok()) s = study::LoadStudyFromText(o.study_text, positional[0], &spec);
   if (!s.ok()) {
     if (speaker) std::fprintf(stderr, "%s\n", s.message().c_str());
     return 2;
@@ -124,6 +127,8 @@ int StudyCommand(const std::vector<std::string>& args) {
     return 2;
   }
   const int rc = Main(args, rank, ranks);
+  // A rank that stops early would leave the others waiting for it: end them all.
+  if (rc != 0 && rc != 130) study::MpiAbort(rc);
   study::MpiFinalize();
   return rc;
 }

@@ -121,6 +121,8 @@ void MpiFinalize() {
   if (initialized && !finalized) MPI_Finalize();
 }
 
+void MpiAbort(int exit_code) { MPI_Abort(MPI_COMM_WORLD, exit_code); }
+
 Status MpiServe(const std::vector<uint32_t>& pending, const std::function<bool()>& stop,
                 const std::function<void(RunRecord&&)>& on_result) {
   int size = 0;
@@ -200,6 +202,7 @@ Status MpiInit(int*, int*) {
   return Status::Error("this clawsim was built without MPI (configure with -DCLAWSIM_WITH_MPI=ON and libopenmpi-dev)");
 }
 void MpiFinalize() {}
+void MpiAbort(int) {}
 Status MpiServe(const std::vector<uint32_t>&, const std::function<bool()>&, const std::function<void(RunRecord&&)>&) {
   return Status::Error("this clawsim was built without MPI");
 }

@@ -38,6 +38,9 @@ bool MpiLaunched();
 // MPI_Init_thread (asking for MPI_THREAD_SERIALIZED); MpiFinalize at the end of the command.
 Status MpiInit(int* rank, int* size);
 void MpiFinalize();
+// Ends every rank with `exit_code` (MPI_Abort): for a rank that fails while others may be
+// waiting for it.
+void MpiAbort(int exit_code);
 
 // Rank 0: hands out `pending` (plan indices, in order) and calls on_result for each run
 // that comes back, on this thread. `stop` is polled: once true, no more runs are handed out.

@@ -6,6 +6,20 @@
 #include "sim/model/runner.h"
 
 namespace clawsim::study {
+namespace {
+
+// A template, so that the assignment is only compiled when the option exists.
+template <typename Options>
+void SetCounterfactual(Options* options, bool on) {
+  if constexpr (HasCounterfactualOption<Options>) {
+    options->counterfactual = on;
+  } else {
+    (void)options;
+    (void)on;
+  }
+}
+
+}  // namespace
 
 std::vector<PlannedRun> MakePlan(const StudySpec& spec) {
   std::vector<PlannedRun> plan;
@@ -28,6 +42,7 @@ RunRecord ExecuteRun(const StudySpec& spec, const std::vector<PlannedRun>& plan,
   options.threads = threads;
   options.record_audit = false;
   options.record_trace = false;
+  SetCounterfactual(&options, spec.counterfactual);
   model::RunResult result;
   Status s;
   try {

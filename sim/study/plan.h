@@ -21,6 +21,12 @@ struct PlannedRun {
 
 std::vector<PlannedRun> MakePlan(const StudySpec& spec);
 
+// Whether model::RunOptions has the counterfactual switch (the model runs every scenario's
+// no-agent twin and fills the summary's counterfactual section). Detected at compile time, so
+// a study's `counterfactual: true` works as soon as the model has it, and is refused before.
+template <typename Options>
+concept HasCounterfactualOption = requires(Options o) { o.counterfactual = true; };
+
 // What one run produced. Reproducible except wall_s and threads.
 struct RunRecord {
   uint32_t run_index = 0;  // index into the plan

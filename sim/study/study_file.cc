@@ -13,6 +13,8 @@
 #include <sstream>
 
 #include "sim/engine/hash.h"
+#include "sim/model/runner.h"
+#include "sim/study/plan.h"
 #include "sim/run/number_format.h"
 #include "sim/scenario/field_path.h"
 #include "sim/study/measures.h"
@@ -167,7 +169,7 @@ void ExpandGrid(const std::string& file, const proto::StudyGrid& grid, const Tex
 
 }  // namespace
 
-bool CounterfactualSupported() { return false; }
+bool CounterfactualSupported() { return HasCounterfactualOption<model::RunOptions>; }
 
 uint64_t ReplicationSeed(uint64_t study_seed, uint32_t replication) {
   return engine::Mix64(study_seed + replication) >> 1;

@@ -124,6 +124,13 @@ def mpi_identical(ctx):
     check(p.stdout.count('"study"') == 1, f"only rank 0 prints: {p.stdout}")
     same_outputs(os.path.join(ctx.dir, "single"), os.path.join(ctx.dir, "mpi2"))
     check_db_complete(os.path.join(ctx.dir, "mpi2", "study.sqlite"), 12)
+    # Rank 0 cannot write (the output folder is a file): every rank ends, none waits forever.
+    with open(os.path.join(ctx.dir, "not-a-folder"), "w") as f:
+        f.write("x")
+    cmd[cmd.index("mpi2")] = "not-a-folder"
+    p = subprocess.run(cmd, cwd=ctx.dir, capture_output=True, text=True, timeout=120, env=env)
+    check(p.returncode != 0, "mpirun should fail when rank 0 cannot write")
+    check("not-a-folder" in p.stderr, f"rank 0 should say why: {p.stderr}")
 
 
 def start_and_wait_for_runs(ctx, study, out, at_least):

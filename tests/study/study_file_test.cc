@@ -7,7 +7,9 @@
 
 #include <set>
 
+#include "sim/model/runner.h"
 #include "sim/study/measures.h"
+#include "sim/study/plan.h"
 
 namespace clawsim::study {
 namespace {
@@ -162,6 +164,15 @@ TEST(StudyFile, CounterfactualNeedsTheCounterfactualRunner) {
     EXPECT_THAT(s.message(), StartsWith(kPath + ":3:1: counterfactual: true needs the model's counterfactual runner"));
   }
 }
+
+struct WithTwin {
+  bool counterfactual = false;
+};
+struct WithoutTwin {
+  int seed = 0;
+};
+static_assert(HasCounterfactualOption<WithTwin>);
+static_assert(!HasCounterfactualOption<WithoutTwin>);
 
 TEST(StudyFile, ShippedStudiesLoad) {
   for (const char* name : {"study_price_shock.textproto", "study_permissions.textproto"}) {
