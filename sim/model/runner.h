@@ -22,6 +22,9 @@ struct RunOptions {
   int32_t days = 0;            // 0: the scenario's run.days
   bool record_audit = true;    // keep every gate decision as an audit record
   bool record_trace = false;   // keep every committed engine event (large)
+  // Also run the same scenario and seed with no agents (the same work arrives) and report
+  // the paired differences in RunSummary::counterfactual. Costs one more run.
+  bool counterfactual = false;
 };
 
 // One committed engine event, for the full trace.

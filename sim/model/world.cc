@@ -130,6 +130,16 @@ services::DeployOptions DeployOptionsFor(const CompiledScenario& s, TimeUs looka
   }
   for (TimeUs& d : o.detect_mean_us) d = ic.detection_us;
   o.spread_probability = ic.spread_probability;
+  o.defect_incident_probability = ic.defect_incident_probability;
+  o.spread_severity_step = static_cast<uint8_t>(std::clamp(ic.spread_severity_step, 0, 3));
+  // Spread incidents never go milder than the mildest severity the scenario describes, so
+  // they restore and page like it.
+  o.mildest_severity = 1;
+  for (const scenario::SeverityProfile& sp : ic.severities) {
+    o.mildest_severity = std::max<uint8_t>(o.mildest_severity, static_cast<uint8_t>(static_cast<int>(sp.severity) + 1));
+  }
+  if (ic.severities.empty()) o.mildest_severity = 4;
+  o.rollback_duration_us = std::max<TimeUs>(1, s.deploy.rollback_us);
   o.spread_delay_min_us = lookahead_us;
   o.spread_delay_jitter_mean_us = std::max<TimeUs>(0, ic.spread_delay_us - lookahead_us);
   return o;
@@ -253,10 +263,11 @@ std::vector<services::Rule> GateRules(const CompiledScenario& s, const World& wo
   return rules;
 }
 
-Status BuildWorld(const CompiledScenario& s, uint64_t seed, World* world) {
+Status BuildWorld(const CompiledScenario& s, uint64_t seed, World* world, bool without_agents) {
   *world = World{};
   world->scenario = &s;
   world->seed = seed;
+  world->without_agents = without_agents;
   const uint32_t n = static_cast<uint32_t>(s.organization.employees.size());
   if (n == 0) return Status::Error("the scenario has no employees");
   world->num_employees = n;
@@ -304,8 +315,8 @@ Status BuildWorld(const CompiledScenario& s, uint64_t seed, World* world) {
       if (a.role && *a.role != emp.role) continue;
       if (a.team != kNoId && a.team != emp.team) continue;
       double p = a.fraction;
-      if (a.weight_by_trust) p = std::min(1.0, 2.0 * a.fraction * world->employees[e].traits.automation_trust);
-      if (u >= p) continue;
+      if (a.weight_by_trust) p = a.fraction * world->employees[e].traits.automation_trust;
+      if (u >= p || without_agents) continue;
       bool has = false;
       for (uint32_t id : world->employees[e].agents) has |= world->agents[id].profile == a.profile;
       if (has) continue;

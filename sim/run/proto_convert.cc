@@ -197,6 +197,9 @@ void ToProto(const model::EmployeeMetrics& in, proto::EmployeeRow* out) {
   out->set_agent_errors(in.agent_errors);
   ToProto(in.gate, out->mutable_gate());
   out->set_net_value_usd(in.net_value_usd());
+  out->set_busy_hours(in.busy_hours);
+  out->set_available_hours(in.available_hours);
+  out->set_working_days(in.working_days);
 }
 
 model::EmployeeMetrics FromProto(const proto::EmployeeRow& in) {
@@ -214,6 +217,9 @@ model::EmployeeMetrics FromProto(const proto::EmployeeRow& in) {
   out.items_completed = in.items_completed();
   out.agent_errors = in.agent_errors();
   out.gate = FromProto(in.gate());
+  out.busy_hours = in.busy_hours();
+  out.available_hours = in.available_hours();
+  out.working_days = in.working_days();
   return out;
 }
 
@@ -243,6 +249,55 @@ void ToProto(const model::RunSummary& in, proto::RunSummary* out) {
   out->set_agent_errors(in.agent_errors);
   ToProto(in.gate, out->mutable_gate());
   out->set_performative_token_share(in.performative_token_share());
+  out->set_engine_fingerprint(in.engine_fingerprint);
+  out->set_incident_cost_usd(in.incident_cost_usd);
+  out->set_value_arrived_usd(in.value_arrived_usd);
+  out->set_human_busy_hours(in.human_busy_hours);
+  out->set_human_available_hours(in.human_available_hours);
+  out->set_backlog_items(in.backlog_items);
+  out->set_backlog_items_pulled(in.backlog_items_pulled);
+  out->set_changes_blocked(in.changes_blocked);
+  {
+    const model::DeveloperAgentSpend& d = in.developer_agent_spend;
+    proto::DeveloperAgentSpend* p = out->mutable_developer_agent_spend();
+    p->set_developers(d.developers);
+    p->set_cost_per_active_day_mean_usd(d.cost_per_active_day_mean_usd);
+    p->set_cost_per_active_day_p90_usd(d.cost_per_active_day_p90_usd);
+    p->set_tokens_per_week_median(d.tokens_per_week_median);
+    p->set_tokens_per_week_p90(d.tokens_per_week_p90);
+  }
+  for (const model::RoleUtilisation& u : in.utilisation_by_role) {
+    proto::RoleUtilisation* p = out->add_utilisation_by_role();
+    p->set_role(u.role);
+    p->set_people(u.people);
+    p->set_mean(u.mean);
+    p->set_p90(u.p90);
+    p->set_max(u.max);
+  }
+  for (const model::RuleDecisions& r : in.rule_decisions) {
+    proto::RuleDecisions* p = out->add_rule_decisions();
+    p->set_rule(r.rule);
+    p->set_from_scenario(r.from_scenario);
+    p->set_allowed(r.allowed);
+    p->set_asked(r.asked);
+    p->set_denied(r.denied);
+    p->set_rate_limited(r.rate_limited);
+  }
+  if (in.counterfactual.present) {
+    const model::Counterfactual& c = in.counterfactual;
+    proto::Counterfactual* p = out->mutable_counterfactual();
+    p->set_value_usd_delta(c.value_usd_delta);
+    p->set_human_busy_hours_delta(c.human_busy_hours_delta);
+    p->set_items_completed_delta(c.items_completed_delta);
+    p->set_incidents_delta(c.incidents_delta);
+    p->set_lead_time_hours_delta(c.lead_time_hours_delta);
+    p->set_incident_cost_usd_delta(c.incident_cost_usd_delta);
+    p->set_token_cost_usd(c.token_cost_usd);
+    p->set_roi(c.roi);
+    p->set_saved_hours_claimed(c.saved_hours_claimed);
+    p->set_no_agent_value_usd(c.no_agent_value_usd);
+    p->set_no_agent_fingerprint(c.no_agent_fingerprint);
+  }
 }
 
 model::RunSummary FromProto(const proto::RunSummary& in, uint32_t threads, double wall_s) {
@@ -273,6 +328,41 @@ model::RunSummary FromProto(const proto::RunSummary& in, uint32_t threads, doubl
   out.chat_exposures = in.chat_exposures();
   out.agent_errors = in.agent_errors();
   out.gate = FromProto(in.gate());
+  out.engine_fingerprint = in.engine_fingerprint();
+  out.incident_cost_usd = in.incident_cost_usd();
+  out.value_arrived_usd = in.value_arrived_usd();
+  out.human_busy_hours = in.human_busy_hours();
+  out.human_available_hours = in.human_available_hours();
+  out.backlog_items = in.backlog_items();
+  out.backlog_items_pulled = in.backlog_items_pulled();
+  out.changes_blocked = in.changes_blocked();
+  {
+    const proto::DeveloperAgentSpend& p = in.developer_agent_spend();
+    out.developer_agent_spend = {p.developers(), p.cost_per_active_day_mean_usd(), p.cost_per_active_day_p90_usd(),
+                                 p.tokens_per_week_median(), p.tokens_per_week_p90()};
+  }
+  for (const proto::RoleUtilisation& u : in.utilisation_by_role()) {
+    out.utilisation_by_role.push_back({u.role(), u.people(), u.mean(), u.p90(), u.max()});
+  }
+  for (const proto::RuleDecisions& r : in.rule_decisions()) {
+    out.rule_decisions.push_back({r.rule(), r.from_scenario(), r.allowed(), r.asked(), r.denied(), r.rate_limited()});
+  }
+  if (in.has_counterfactual()) {
+    const proto::Counterfactual& p = in.counterfactual();
+    model::Counterfactual& c = out.counterfactual;
+    c.present = true;
+    c.value_usd_delta = p.value_usd_delta();
+    c.human_busy_hours_delta = p.human_busy_hours_delta();
+    c.items_completed_delta = p.items_completed_delta();
+    c.incidents_delta = p.incidents_delta();
+    c.lead_time_hours_delta = p.lead_time_hours_delta();
+    c.incident_cost_usd_delta = p.incident_cost_usd_delta();
+    c.token_cost_usd = p.token_cost_usd();
+    c.roi = p.roi();
+    c.saved_hours_claimed = p.saved_hours_claimed();
+    c.no_agent_value_usd = p.no_agent_value_usd();
+    c.no_agent_fingerprint = p.no_agent_fingerprint();
+  }
   return out;
 }
 
