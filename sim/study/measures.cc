@@ -3,6 +3,7 @@
 #include <google/protobuf/descriptor.h>
 
 #include <set>
+#include <string_view>
 
 #include "sim/proto/run.pb.h"
 #include "sim/run/proto_convert.h"
@@ -16,7 +17,10 @@ using google::protobuf::Message;
 using google::protobuf::Reflection;
 
 bool Excluded(const std::string& field_name) {
-  return field_name == "seed" || field_name == "fingerprint" || field_name == "wall_s" || field_name == "threads";
+  const std::string_view n(field_name);
+  const std::string_view fp = "fingerprint";
+  const bool hash = n.size() >= fp.size() && n.substr(n.size() - fp.size()) == fp;
+  return n == "seed" || hash || n == "wall_s" || n == "threads";
 }
 
 bool IsNumeric(FieldDescriptor::CppType t) {
@@ -60,7 +64,8 @@ double RepeatedScalar(const Message& m, const FieldDescriptor* f, int i) {
   }
 }
 
-// The field naming a repeated message's elements: a string `name` or a `key` (maps).
+// The field naming a repeated message's elements: a string `name`, a `key` (maps), or else
+// the first singular string field (`role`, `rule`).
 const FieldDescriptor* KeyField(const Descriptor* d) {
   for (const char* n : {"name", "key"}) {
     const FieldDescriptor* f = d->FindFieldByName(n);
@@ -69,14 +74,26 @@ const FieldDescriptor* KeyField(const Descriptor* d) {
       return f;
     }
   }
+  for (int i = 0; i < d->field_count(); ++i) {
+    if (!d->field(i)->is_repeated() && d->field(i)->cpp_type() == FieldDescriptor::CPPTYPE_STRING) return d->field(i);
+  }
   return nullptr;
 }
 
+// Dots in a key become underscores, so that a measure name splits back into its path.
 std::string KeyText(const Message& m, const FieldDescriptor* key) {
-  if (key->cpp_type() == FieldDescriptor::CPPTYPE_STRING) return m.GetReflection()->GetString(m, key);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", Scalar(m, key));
-  return buf;
+  std::string text;
+  if (key->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+    text = m.GetReflection()->GetString(m, key);
+  } else {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", Scalar(m, key));
+    text = buf;
+  }
+  for (char& c : text) {
+    if (c == '.') c = '_';
+  }
+  return text;
 }
 
 bool IsTokenTally(const Descriptor* d) { return d->full_name() == "clawsim.proto.TokenTally"; }
@@ -92,7 +109,9 @@ void CollectMeasures(const Message& m, const std::string& prefix, Measures* out)
     const std::string path = prefix + f->name();
     if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
       if (!f->is_repeated()) {
-        CollectMeasures(r->GetMessage(m, f), path + ".", out);
+        // An unset section (say, `counterfactual` in a run without the twin) has no measures,
+        // rather than zeros that would read as results.
+        if (r->HasField(m, f)) CollectMeasures(r->GetMessage(m, f), path + ".", out);
         continue;
       }
       const FieldDescriptor* key = KeyField(f->message_type());

@@ -5,14 +5,17 @@
 // Naming (the measure's path):
 //   a numeric scalar field            its name                     value_usd
 //   a field of a nested message       parent.field                 tokens.cost_usd, dora.change_failure_rate
+//                                     (only when the message is set: an absent section has no measures)
 //   an element of a repeated message  field.KEY.subfield, where KEY is the element's `name`
-//                                     (or `key`) string field, else its 0-based index
+//                                     (or `key`, or else its first string field, e.g. `role`)
+//                                     with dots made underscores; else its 0-based index
 //                                                                  tokens_by_tier.frontier.tokens.cost_usd
 //   an element of a repeated number   field.INDEX
 //   every TokenTally message          also PATH.total_tokens = input_tokens + output_tokens
 // Numbers are int/uint 32/64, fixed, float, double and bool (0 or 1); strings and enums are
 // not measures. Left out because they do not follow from (scenario, seed) or are not
-// quantities: `seed`, `fingerprint`, `wall_s`, `threads` (at any depth).
+// quantities: `seed`, `wall_s`, `threads` and any field whose name ends in `fingerprint`
+// (hashes), at any depth.
 //
 // Pure functions; safe to call from any thread.
 #pragma once

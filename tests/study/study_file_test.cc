@@ -212,6 +212,18 @@ TEST(Measures, NamesFollowTheSummarySchema) {
     EXPECT_EQ(n.find("tokens_by_tier.frontier.name"), std::string::npos);
     EXPECT_TRUE(CheckSummaryMeasureName(n).ok()) << n;
   }
+  // An absent section has no measures; a present one has all of its fields.
+  for (const std::string& n : m.names) EXPECT_NE(n.rfind("counterfactual.", 0), 0u) << n;
+  summary.counterfactual.present = true;
+  summary.counterfactual.roi = 2.5;
+  summary.counterfactual.no_agent_fingerprint = 123;
+  const Measures with_twin = SummaryMeasures(summary);
+  bool roi = false;
+  for (size_t i = 0; i < with_twin.names.size(); ++i) {
+    if (with_twin.names[i] == "counterfactual.roi") roi = with_twin.values[i] == 2.5;
+    EXPECT_NE(with_twin.names[i], "counterfactual.no_agent_fingerprint");  // a hash, not a measure
+  }
+  EXPECT_TRUE(roi);
   EXPECT_FALSE(CheckSummaryMeasureName("seed").ok());
   EXPECT_FALSE(CheckSummaryMeasureName("tokens").ok());
   EXPECT_FALSE(CheckSummaryMeasureName("tokens_by_tier.frontier").ok());

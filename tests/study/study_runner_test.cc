@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -156,6 +157,33 @@ TEST_F(StudyRunnerTest, InterruptedStudyResumesWithoutLosingOrRepeatingRuns) {
   EXPECT_EQ(Count("out", "SELECT COUNT(*) FROM (SELECT arm, replication FROM runs GROUP BY arm, replication)"), 6);
   Run("clean", 2);
   ExpectSameOutputs("out", "clean");
+}
+
+// counterfactual: true runs every run's no-agent twin (model::RunOptions::counterfactual);
+// the summary's counterfactual section arrives as measures with intervals.
+TEST_F(StudyRunnerTest, CounterfactualTwinsBecomeMeasures) {
+  if (!CounterfactualSupported()) GTEST_SKIP() << "this model has no counterfactual runner";
+  const std::string text = std::string(kStudy) + "\ncounterfactual: true\nmeasures: \"counterfactual.value_usd_delta\"\n";
+  StudySpec spec;
+  Status s = LoadStudyFromText(text, std::string(CLAWSIM_SOURCE_DIR) + "/scenarios/twin_study.textproto", &spec);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_NE(spec.arms[0].scenario_hash, spec_.arms[0].scenario_hash);  // not the same runs as without twins
+  StudyOptions o;
+  o.out_dir = (root_ / "twin").string();
+  o.study_text = text;
+  StudyOutcome outcome;
+  s = RunStudy(spec, o, 0, 1, &outcome);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(outcome.failed, 0u);
+  const auto& names = outcome.results.measure_names();
+  EXPECT_NE(std::find(names.begin(), names.end(), "counterfactual.roi"), names.end());
+  const proto::StudyArmMeasure& m = outcome.results.arms(0).measures(3);
+  EXPECT_EQ(m.measure(), "counterfactual.value_usd_delta");
+  EXPECT_EQ(m.value().n(), 3u);
+  // Without the switch, there is no counterfactual section at all.
+  const StudyOutcome plain = Run("plain", 2);
+  const auto& plain_names = plain.results.measure_names();
+  EXPECT_EQ(std::find(plain_names.begin(), plain_names.end(), "counterfactual.roi"), plain_names.end());
 }
 
 TEST_F(StudyRunnerTest, StoreKeepsOneRowPerKeyAndPassesIntegrityCheck) {
