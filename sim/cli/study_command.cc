@@ -91,6 +91,12 @@ int Main(const std::vector<std::string>& args, int rank, int ranks) {
     if (speaker) std::fprintf(stderr, "%s\n", s.message().c_str());
     return 2;
   }
+  if (speaker && !spec.pending_in_base.empty()) {
+    std::fprintf(stderr,
+                 "clawsim study: warning: %s sets %zu settings the model does not act on yet (first: %s); results do "
+                 "not depend on them\n",
+                 spec.base_path.c_str(), spec.pending_in_base.size(), spec.pending_in_base.front().c_str());
+  }
   if (o.out_dir.empty()) o.out_dir = "results/" + spec.name;
   o.progress = speaker && !json && isatty(STDERR_FILENO) != 0;
   study::StudyOutcome outcome;

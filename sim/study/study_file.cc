@@ -17,6 +17,7 @@
 #include "sim/study/plan.h"
 #include "sim/run/number_format.h"
 #include "sim/scenario/field_path.h"
+#include "sim/scenario/pending.h"
 #include "sim/study/measures.h"
 
 namespace clawsim::study {
@@ -244,6 +245,8 @@ Status LoadStudyFromText(const std::string& text, const std::string& path, Study
                          "\" does not load:\n" + s.message());
   }
 
+  out->pending_in_base = scenario::PendingSettingsInUse(base_loaded.scenario);
+
   // 3. Arms: listed ones, then grids.
   std::vector<Located> common;
   for (int s = 0; s < st.set_size(); ++s) common.push_back({st.set(s), Where(path, &tree, st, "set", s)});
@@ -291,6 +294,10 @@ Status LoadStudyFromText(const std::string& text, const std::string& path, Study
       proto::Scenario probe = base_loaded.scenario;
       if (Status s = scenario::SetFieldByPath(&probe, field_path, value); !s.ok()) {
         problems.push_back(o.where + "arm \"" + d.name + "\": override \"" + o.text + "\": " + s.message());
+        arm_ok = false;
+      } else if (scenario::IsPendingSetting(std::string(field_path))) {
+        problems.push_back(o.where + "arm \"" + d.name + "\": override \"" + o.text + "\": the model does not act on " +
+                           std::string(field_path) + " yet, so the arm would give the same runs as without it; remove it");
         arm_ok = false;
       }
     }

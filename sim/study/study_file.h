@@ -7,7 +7,9 @@
 //       permissions.rules[name=agents-prod].mode: ...
 //   scenarios/s.textproto:12:1: arm "deny": --set run.days=0: run.days must be ...
 // Lines and columns are 1-based. A bad override names its arm and its path; an override that
-// applies but makes the scenario invalid names its arm and the scenario loader's message.
+// applies but makes the scenario invalid names its arm and the scenario loader's message. An
+// override of a setting the model does not act on yet (sim/scenario/pending.h) is an error:
+// the arm would repeat the others' runs.
 #pragma once
 
 #include <cstdint>
@@ -48,6 +50,9 @@ struct StudySpec {
   std::vector<Objective> pareto;      // at least two
   std::string elasticity_value;
   std::string elasticity_token;
+  // Settings the base scenario sets that the model does not act on yet (sim/scenario/pending.h),
+  // for a warning. An arm may not override such a setting: that is an error.
+  std::vector<std::string> pending_in_base;
 };
 
 // Whether this build's model can pair runs with their no-agent twin (Study.counterfactual).

@@ -121,6 +121,15 @@ TEST(StudyFile, OverrideThatMakesTheScenarioInvalidNamesTheArm) {
   EXPECT_THAT(m, HasSubstr("--set run.days=0"));
 }
 
+TEST(StudyFile, OverrideOfASettingTheModelIgnoresIsRefused) {
+  const std::string m = LoadError(
+      "base_scenario: \"small.textproto\"\n"
+      "arms { name: \"today\" }\n"
+      "arms { name: \"hidden\" set: \"incentives.leaderboard_visibility=NONE\" }\n");
+  EXPECT_THAT(m, StartsWith(kPath + ":3:23: arm \"hidden\": override \"incentives.leaderboard_visibility=NONE\": the "
+                                    "model does not act on incentives.leaderboard_visibility yet"));
+}
+
 TEST(StudyFile, GridValueIsLocatedAtTheValue) {
   const std::string m = LoadError(
       "base_scenario: \"small.textproto\"\n"
