@@ -10,7 +10,9 @@
 #define MPICH_SKIP_MPICXX 1
 #include <mpi.h>
 
+#include <chrono>
 #include <mutex>
+#include <thread>
 
 #include "sim/proto/study.pb.h"
 #include "sim/study/run_pool.h"
@@ -131,9 +133,16 @@ Status MpiServe(const std::vector<uint32_t>& pending, const std::function<bool()
   int workers_done = 0;
   size_t outstanding = 0;
   while (workers_done < size - 1 || outstanding > 0) {
+    // Poll rather than block: a blocking probe spins a core in most MPI libraries, and rank 0
+    // often shares its host with a worker. Runs take seconds; a millisecond's delay is nothing.
     MPI_Status st;
-    if (int rc = MPI_Probe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &st); rc != MPI_SUCCESS) {
+    int arrived = 0;
+    if (int rc = MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &arrived, &st); rc != MPI_SUCCESS) {
       return MpiError("probe", rc);
+    }
+    if (!arrived) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      continue;
     }
     if (st.MPI_TAG == kRequest) {
       MPI_Recv(nullptr, 0, MPI_BYTE, st.MPI_SOURCE, kRequest, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
