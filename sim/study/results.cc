@@ -145,6 +145,10 @@ void Analyse(const StudySpec& spec, const std::string& study_text, const std::ve
   // 3. Per arm: intervals, paired and unpaired differences, elasticity.
   std::vector<std::string> reported = spec.measures;
   if (reported.empty()) reported.assign(out->measure_names().begin(), out->measure_names().end());
+  // The Pareto objectives are always reported, so a reader (the viewer) finds them per arm.
+  for (const Objective& o : spec.pareto) {
+    if (std::find(reported.begin(), reported.end(), o.measure) == reported.end()) reported.push_back(o.measure);
+  }
   const int value_m = lookup(spec.elasticity_value);
   const int token_m = lookup(spec.elasticity_token);
   for (uint32_t a = 0; a < spec.arms.size(); ++a) {

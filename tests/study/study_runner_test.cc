@@ -103,6 +103,10 @@ TEST_F(StudyRunnerTest, OutputsDoNotDependOnJobs) {
   EXPECT_EQ(back.SerializeAsString(), one.results.SerializeAsString());
   EXPECT_EQ(back.runs_size(), 6);
   EXPECT_EQ(back.arms(1).measures(0).measure(), "tokens.cost_usd");
+  // The reported measures (cost, value, incidents) are the objectives: nothing appended.
+  EXPECT_EQ(back.arms(1).measures_size(), 3);
+  // The file starts with its magic, for readers that route files by their first bytes.
+  EXPECT_EQ(Slurp((root_ / "jobs1" / "study.clawstudy").string()).substr(0, 15), std::string("\x0a\x0d") + "clawsim-study");
   // Every run has its daily series: 2 days each.
   EXPECT_EQ(Count("jobs1", "SELECT COUNT(DISTINCT run_id || '/' || day) FROM daily"), 12);
 }
@@ -180,10 +184,42 @@ TEST_F(StudyRunnerTest, CounterfactualTwinsBecomeMeasures) {
   const proto::StudyArmMeasure& m = outcome.results.arms(0).measures(3);
   EXPECT_EQ(m.measure(), "counterfactual.value_usd_delta");
   EXPECT_EQ(m.value().n(), 3u);
+  EXPECT_EQ(outcome.results.arms(0).measures_size(), 4);
   // Without the switch, there is no counterfactual section at all.
   const StudyOutcome plain = Run("plain", 2);
   const auto& plain_names = plain.results.measure_names();
   EXPECT_EQ(std::find(plain_names.begin(), plain_names.end(), "counterfactual.roi"), plain_names.end());
+}
+
+// Analyse on hand-made stored runs: reported measures gain the missing Pareto objectives;
+// paired differences and the front follow from the values.
+TEST_F(StudyRunnerTest, AnalyseOnHandMadeRuns) {
+  spec_.measures = {"value_usd"};
+  const std::vector<PlannedRun> plan = MakePlan(spec_);  // 2 arms x 3 replications
+  std::vector<StoredRun> stored(plan.size());
+  for (size_t i = 0; i < plan.size(); ++i) {
+    const double r = plan[i].replication, arm = plan[i].arm;
+    stored[i].present = stored[i].ok = true;
+    stored[i].measures.names = {"tokens.cost_usd", "value_usd", "incidents"};
+    // Arm 1 costs 10 more and is worth 100 more in every replication; incidents equal.
+    stored[i].measures.values = {50 + r + 10 * arm, 1000 + 7 * r * r + 100 * arm, 4};
+  }
+  proto::StudyResults r;
+  Analyse(spec_, kStudy, plan, stored, &r);
+  ASSERT_EQ(r.arms_size(), 2);
+  ASSERT_EQ(r.arms(1).measures_size(), 3);
+  EXPECT_EQ(r.arms(1).measures(0).measure(), "value_usd");
+  EXPECT_EQ(r.arms(1).measures(1).measure(), "tokens.cost_usd");
+  EXPECT_EQ(r.arms(1).measures(2).measure(), "incidents");
+  const proto::StudyInterval& d = r.arms(1).measures(0).paired_diff();
+  EXPECT_DOUBLE_EQ(d.mean(), 100);
+  EXPECT_DOUBLE_EQ(d.ci_low(), 100);  // identical differences: a zero-width interval
+  EXPECT_DOUBLE_EQ(d.ci_high(), 100);
+  EXPECT_LT(r.arms(1).measures(0).unpaired_ci_low(), 100);
+  EXPECT_FALSE(r.arms(0).measures(0).has_paired_diff());  // the baseline
+  // Arm 1 costs more and is worth more: both on the front.
+  EXPECT_TRUE(r.arms(0).pareto());
+  EXPECT_TRUE(r.arms(1).pareto());
 }
 
 TEST_F(StudyRunnerTest, StoreKeepsOneRowPerKeyAndPassesIntegrityCheck) {
