@@ -70,9 +70,13 @@ int RunCommand(const std::vector<std::string>& args) {
     return 2;
   }
   // Settings the model does not act on yet: say so rather than let them look effective.
-  for (const std::string& path : scenario::PendingSettingsInUse(loaded.scenario)) {
-    std::fprintf(stderr, "clawsim run: warning: %s: %s is set, but the model does not act on it yet (results do not "
-                 "depend on it)\n", o.scenario_path.c_str(), path.c_str());
+  if (const std::vector<std::string> pending = scenario::PendingSettingsInUse(loaded.scenario); !pending.empty()) {
+    std::string list;
+    for (const std::string& path : pending) list += (list.empty() ? "" : ", ") + path;
+    std::fprintf(stderr,
+                 "clawsim run: warning: %s sets %zu setting(s) the model does not act on yet, so no result depends "
+                 "on them (see scenarios/README.md): %s\n",
+                 o.scenario_path.c_str(), pending.size(), list.c_str());
   }
   o.seed = flags.Given("seed") ? seed : loaded.compiled.run.seed;
   if (o.out_dir.empty()) o.out_dir = "results/" + loaded.compiled.name + "-s" + std::to_string(o.seed);

@@ -190,7 +190,8 @@ std::string SummaryTable(const model::RunResult& r) {
   row("net value (value - incidents - tokens)", "$%.0f", s.net_value_usd);
   row("task hours agents removed or cut", "%.1f h (claimed; see the counterfactual)", s.hours.saved_hours);
   row("hours approving / fixing", "%.1f h / %.1f h", s.hours.approval_hours, s.hours.fixing_hours);
-  row("people busy / available", "%.0f h / %.0f h", s.human_busy_hours, s.human_available_hours);
+  row("people busy / available", "%.0f h / %.0f h ($%.0f of their time)", s.human_busy_hours, s.human_available_hours,
+      s.human_cost_usd);
   for (const model::RoleUtilisation& u : s.utilisation_by_role) {
     char label[64];
     std::snprintf(label, sizeof label, "  utilisation %s", u.role.c_str());

@@ -51,9 +51,19 @@ uint32_t OrgModel::TeamChannel(EmployeeId e) const {
   return team == kNoId || team >= sc().chat.team_channel.size() ? kNoTarget : sc().chat.team_channel[team];
 }
 
-bool OrgModel::Offered(const EmployeeState& s, uint32_t slot, services::Action action) const {
-  if (!sc().defenses.least_privilege_tools) return true;
-  return (sc().profiles[s.agents[slot].profile].action_mask >> static_cast<int>(action)) & 1u;
+uint32_t OrgModel::IncidentChannel(EmployeeId e) const {
+  const scenario::TeamId team = sc().organization.employees[e].team;
+  for (uint32_t c = 0; c < sc().chat.channels.size(); ++c) {
+    const scenario::Channel& ch = sc().chat.channels[c];
+    if (ch.kind != scenario::ChannelKind::kIncident) continue;
+    if (std::find(ch.teams.begin(), ch.teams.end(), team) != ch.teams.end()) return c;
+  }
+  return kNoTarget;
+}
+
+bool OrgModel::Offered(scenario::SkillId skill, services::Action action) const {
+  if (!sc().defenses.least_privilege_tools || skill == kNoId) return true;
+  return sc().skills[skill].MayRequest(static_cast<scenario::Action>(action));
 }
 
 void OrgModel::Charge(EmployeeState& s, scenario::TierId tier, scenario::SkillId skill, Trigger trigger,
@@ -183,8 +193,8 @@ void OrgModel::OnAgentEvent(Ctx& ctx, EmployeeState& s, scenario::Event event) {
   }
 }
 
-bool OrgModel::AgentRead(Ctx& ctx, EmployeeState& s, uint32_t slot, services::Action action) {
-  if (!Offered(s, slot, action)) return false;
+bool OrgModel::AgentRead(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::SkillId skill, services::Action action) {
+  if (!Offered(skill, action)) return false;
   AgentState& a = s.agents[slot];
   const EmployeeId self = ctx.lp();
   services::GateRequest req = AgentRequest(ctx, s, slot, action);
@@ -218,7 +228,7 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
   AgentState& a = s.agents[slot];
   const scenario::AgentProfile& p = sc().profiles[a.profile];
   const scenario::Skill& k = sc().skills[skill_id];
-  engine::Rng& rng = ctx.rng();
+  engine::Rng& rng = s.agent_rng;
   const EmployeeId self = ctx.lp();
   const double err = ErrorProbability(p, k);
   const uint32_t max_items = static_cast<uint32_t>(std::max(0, k.max_items));
@@ -239,31 +249,31 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
   };
   switch (k.kind) {
     case SkillKind::kEmailTriage:
-      if (AgentRead(ctx, s, slot, Action::kEmailRead)) {
+      if (AgentRead(ctx, s, slot, skill_id, Action::kEmailRead)) {
         s.mailbox.List(services::Mailbox::ListFilter::kUnread, max_items, &unread);
         items = static_cast<uint32_t>(unread.size());
       }
       break;
     case SkillKind::kChatAnswer:
-      if (AgentRead(ctx, s, slot, Action::kChatRead)) {
+      if (AgentRead(ctx, s, slot, skill_id, Action::kChatRead)) {
         items = static_cast<uint32_t>(std::min<size_t>(s.chat_unanswered.size(), max_items));
       }
       break;
     case SkillKind::kCodeHelp:
       // The change's review thread lives in the team channel.
-      if (AgentRead(ctx, s, slot, Action::kChatRead)) items = count_queued(TaskKind::kCode, max_items);
+      if (AgentRead(ctx, s, slot, skill_id, Action::kChatRead)) items = count_queued(TaskKind::kCode, max_items);
       break;
     case SkillKind::kDeployMonitor:
       // Pipeline and incident notices land in the team channel; work = failed pipelines
       // (rework) and incidents waiting for the owner.
-      if (AgentRead(ctx, s, slot, Action::kChatRead)) {
+      if (AgentRead(ctx, s, slot, skill_id, Action::kChatRead)) {
         items = count_queued(TaskKind::kRework, max_items);
         items += count_queued(TaskKind::kIncident, max_items - items);
       }
       break;
     case SkillKind::kDailyBriefing:
-      mail_ok = AgentRead(ctx, s, slot, Action::kEmailRead);
-      chat_ok = AgentRead(ctx, s, slot, Action::kChatRead);
+      mail_ok = AgentRead(ctx, s, slot, skill_id, Action::kEmailRead);
+      chat_ok = AgentRead(ctx, s, slot, skill_id, Action::kChatRead);
       if (mail_ok) items += count_queued(TaskKind::kEmail, max_items);
       if (chat_ok) items += count_queued(TaskKind::kChat, max_items - items);
       break;
@@ -271,7 +281,7 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
       items = 1;  // the caller hands it the change
       break;
     case SkillKind::kSummary:
-      items = AgentRead(ctx, s, slot, Action::kChatRead) ? 1 : 0;
+      items = AgentRead(ctx, s, slot, skill_id, Action::kChatRead) ? 1 : 0;
       break;
   }
   if (items == 0 && trigger == Trigger::kHeartbeat) return 0;  // the caller charges a quiet cycle
@@ -465,7 +475,8 @@ services::GateRequest OrgModel::AgentRequest(Ctx& ctx, const EmployeeState& s, u
 void OrgModel::AgentAct(Ctx& ctx, EmployeeState& s, uint32_t slot, const AgentAction& act) {
   const EmployeeId self = ctx.lp();
   AgentState& a = s.agents[slot];
-  if (!Offered(s, slot, act.action)) {
+  const OpenCall* call = FindCall(s, act.call);
+  if (!Offered(call == nullptr ? kNoId : call->skill, act.action)) {
     // Least-privilege tools: the agent has no tool for it, so nothing is requested.
     Refuse(ctx, s, a.agent_id, act, services::Decision::kDenied, services::kServiceRule);
     return;
@@ -514,7 +525,7 @@ void OrgModel::AgentAct(Ctx& ctx, EmployeeState& s, uint32_t slot, const AgentAc
       p.c = act.bad ? 1 : 0;
       // The approver looks at it after a wait (response_minutes on average); one who would
       // only look after the timeout never sees it.
-      const TimeUs wait = static_cast<TimeUs>(ctx.rng().Exponential(static_cast<double>(sc().approvals.response_us)));
+      const TimeUs wait = static_cast<TimeUs>(s.agent_rng.Exponential(static_cast<double>(sc().approvals.response_us)));
       const TimeUs delay = approver == self ? std::max<TimeUs>(1, wait) : Net(wait);
       if (delay < sc().approvals.timeout_us) ctx.Send(approver, delay, kApprovalRequest, p);
       Payload timeout;
@@ -604,12 +615,12 @@ void OrgModel::ExecuteAgentAction(Ctx& ctx, EmployeeState& s, const AgentAction&
       bool built;
       if (misdirected) {
         const services::Recipient outside = services::Recipient::Domain(
-            static_cast<services::DomainId>(ctx.rng().UniformInt(std::max<size_t>(1, sc().email.external_domains.size()))));
+            static_cast<services::DomainId>(s.agent_rng.UniformInt(std::max<size_t>(1, sc().email.external_domains.size()))));
         built = s.mailbox.BuildForward(item.ref, std::span(&outside, 1), agent_id, &spec);
       } else {
         built = s.mailbox.BuildReply(item.ref, kReplyTokens, services::kLabelLegitimate, agent_id, &spec);
       }
-      rec.outcome = built ? SendMail(ctx, s, spec, 0, 0) : services::Outcome::kServiceRefused;
+      rec.outcome = built ? SendMail(ctx, s, spec, 0, 0, s.agent_rng) : services::Outcome::kServiceRefused;
       if (rec.outcome == services::Outcome::kNotExecuted) {
         rec.decision = services::Decision::kRateLimited;  // the mailbox's own send limit
         rec.rule = services::kServiceRule;

@@ -41,6 +41,7 @@ OrgModel::OrgModel(const World* world) : world_(world) {
     st.human_rates = world->policy.MakeRateState();
     st.work_rng = engine::Rng::ForStream(world->seed ^ kWorkStreamSalt, e);
     st.backlog_rng = engine::Rng::ForStream(world->seed ^ kBacklogStreamSalt, e);
+    st.agent_rng = engine::Rng::ForStream(world->seed ^ kAgentStreamSalt, e);
     st.tokens_by_tier.assign(s.tiers.size(), TokenTally{});
     st.tokens_by_skill.assign(s.skills.size(), TokenTally{});
     const scenario::Employee& emp = s.organization.employees[e];
@@ -230,7 +231,7 @@ void OrgModel::OnWorkArrive(Ctx& ctx, EmployeeState& s, const Ev& ev) {
       target.id = to;
       services::AuditRecord rec = HumanGate(ctx, s, services::SendAction(spec), target);
       if (services::Admits(rec.decision)) {
-        rec.outcome = SendMail(ctx, s, spec, value, effort);
+        rec.outcome = SendMail(ctx, s, spec, value, effort, ctx.rng());
         if (rec.outcome == services::Outcome::kNotExecuted) rec.decision = services::Decision::kRateLimited;
       }
       Audit(s.audit, rec);
@@ -308,9 +309,9 @@ void OrgModel::ReceiveMail(Ctx& ctx, EmployeeState& s, const services::EmailHead
 }
 
 services::Outcome OrgModel::SendMail(Ctx& ctx, EmployeeState& s, const services::SendSpec& spec, double value_usd,
-                                     double effort_minutes) {
+                                     double effort_minutes, engine::Rng& rng) {
   services::SendOutput out;
-  if (s.mailbox.Send(spec, world_->email, ctx.now_us(), ctx.rng(), &out) != services::Mailbox::SendStatus::kSent) {
+  if (s.mailbox.Send(spec, world_->email, ctx.now_us(), rng, &out) != services::Mailbox::SendStatus::kSent) {
     return services::Outcome::kNotExecuted;
   }
   for (uint8_t i = 0; i < out.num_deliveries; ++i) {
@@ -482,7 +483,7 @@ void OrgModel::FinishTask(Ctx& ctx, EmployeeState& s, const Task& task) {
       target.id = task.other == services::kNoId ? self : task.other;
       services::AuditRecord rec = HumanGate(ctx, s, services::SendAction(reply), target);
       if (services::Admits(rec.decision)) {
-        rec.outcome = SendMail(ctx, s, reply, 0, 0);
+        rec.outcome = SendMail(ctx, s, reply, 0, 0, ctx.rng());
         if (rec.outcome == services::Outcome::kNotExecuted) rec.decision = services::Decision::kRateLimited;
       }
       Audit(s.audit, rec);
@@ -541,11 +542,12 @@ void OrgModel::FinishTask(Ctx& ctx, EmployeeState& s, const Task& task) {
       HumanDeploy(ctx, s, task);
       break;
     case TaskKind::kApproval: {
-      // Fatigue: accuracy falls with the approvals already decided today.
+      // Fatigue: accuracy falls with the approvals already decided today. (Drawn from the
+      // agent stream: approvals exist only because of agents.)
       const double accuracy = world_->fatigue.PCorrect(static_cast<uint32_t>(s.approvals_today));
       s.approvals_today += 1;
       const bool bad = task.flags & 1;
-      const bool correct = rng.Bernoulli(accuracy);
+      const bool correct = s.agent_rng.Bernoulli(accuracy);
       const bool approve = bad ? !correct : correct;
       Payload p;
       p.b = task.ref;
@@ -557,9 +559,18 @@ void OrgModel::FinishTask(Ctx& ctx, EmployeeState& s, const Task& task) {
       }
       break;
     }
-    case TaskKind::kIncident:
+    case TaskKind::kIncident: {
       if (task.flags == 1) HumanRollback(ctx, s, task.ref);
+      // The responder reports in the incident channel their team is in, if there is one.
+      const uint32_t channel = IncidentChannel(self);
+      if (channel != kNoTarget && HumanPost(ctx, s, channel)) {
+        Payload p;
+        p.a = self;
+        p.b = kNoId;
+        ctx.Send(world_->ChannelLp(channel), Net(sc().chat.delivery_latency_us), kChatPost, p);
+      }
       break;
+    }
     case TaskKind::kFix:
       break;
   }
@@ -701,10 +712,10 @@ void OrgModel::OnReviewsComplete(Ctx& ctx, EmployeeState& s, Task change) {
     const scenario::AgentProfile& prof = sc().profiles[s.agents[slot].profile];
     for (scenario::SkillId k : prof.skills) {
       if (sc().skills[k].kind != scenario::SkillKind::kDeployTrigger) continue;
-      if (!Offered(s, slot, services::Action::kDeployStaging) || !Offered(s, slot, services::Action::kDeployProd)) continue;
+      if (!Offered(k, services::Action::kDeployStaging) || !Offered(k, services::Action::kDeployProd)) continue;
       const uint32_t handled = Invoke(ctx, s, slot, k, Trigger::kEvent, sc().skills[k].purpose, 0);
       if (handled == 0) continue;
-      const bool bad = ctx.rng().Bernoulli(ErrorProbability(prof, sc().skills[k]));
+      const bool bad = s.agent_rng.Bernoulli(ErrorProbability(prof, sc().skills[k]));
       Task c = change;
       if (bad) {
         ++s.m.agent_errors;
@@ -816,14 +827,17 @@ EmployeeId OrgModel::OnCall(scenario::TeamId team, TimeUs now_us) const {
   const scenario::Team& t = sc().organization.teams[team];
   const int32_t days = sc().deploy.incidents.on_call_rotation_days;
   if (days <= 0 || t.members.empty()) return t.lead != kNoId ? t.lead : (t.members.empty() ? kNoId : t.members[0]);
-  // Rotate over the members who can respond: managers and developers.
+  // Rotate over the members who can respond, the lead first: managers, then developers.
   std::vector<EmployeeId> roster;
-  for (EmployeeId m : t.members) {
-    if (sc().organization.employees[m].role != Role::kOther) roster.push_back(m);
+  if (t.lead != kNoId) roster.push_back(t.lead);
+  for (Role role : {Role::kManager, Role::kDeveloper}) {
+    for (EmployeeId m : t.members) {
+      if (m != t.lead && sc().organization.employees[m].role == role) roster.push_back(m);
+    }
   }
   if (roster.empty()) roster = t.members;
   const int64_t shift = (now_us / engine::kUsPerDay) / days;
-  return roster[static_cast<size_t>((shift + team) % static_cast<int64_t>(roster.size()))];
+  return roster[static_cast<size_t>(shift % static_cast<int64_t>(roster.size()))];
 }
 
 }  // namespace clawsim::model

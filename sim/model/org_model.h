@@ -185,6 +185,8 @@ struct EmployeeState {
   bool at_work = false;
   engine::Rng work_rng;     // arrivals and their draws: the same with or without agents
   engine::Rng backlog_rng;  // backlog items in pull order
+  engine::Rng agent_rng;    // everything agents decide (and approvals of their asks), so that
+                            // agents never shift the draws of the human world
   std::vector<OpenCall> calls;
   std::vector<uint32_t> rule_verdicts;  // (policy rule + 1 for default deny) x 4 verdicts
   double available_hours = 0;           // scheduled working time over the run
@@ -290,7 +292,7 @@ class OrgModel {
   // Sends an admitted message from this employee's mailbox; returns the audit outcome. The
   // value and effort travel with it (what answering it is worth and takes the recipient).
   services::Outcome SendMail(Ctx& ctx, EmployeeState& s, const services::SendSpec& spec, double value_usd,
-                             double effort_minutes);
+                             double effort_minutes, engine::Rng& rng);
   void OnChatMention(Ctx& ctx, EmployeeState& s, const Ev& ev);
   void OnHumanDone(Ctx& ctx, EmployeeState& s);
   void OnHumanPause(Ctx& ctx, EmployeeState& s);
@@ -350,10 +352,13 @@ class OrgModel {
   void FinishInvoke(EmployeeState& s);
   // The agent's read of its source through the gate (email.read on the owner's mailbox,
   // chat.read on the owner's team channel); false when refused or not offered.
-  bool AgentRead(Ctx& ctx, EmployeeState& s, uint32_t slot, services::Action action);
-  // Whether the agent is offered `action` (least-privilege tools: only its skills' actions).
-  bool Offered(const EmployeeState& s, uint32_t slot, services::Action action) const;
+  bool AgentRead(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::SkillId skill, services::Action action);
+  // Whether an invocation of `skill` is offered `action` (least-privilege tools: only the
+  // actions the skill declares; without them, any action, still bounded by the gate).
+  bool Offered(scenario::SkillId skill, services::Action action) const;
   uint32_t TeamChannel(EmployeeId e) const;
+  // The first INCIDENT channel `e`'s team belongs to, or kNoTarget.
+  uint32_t IncidentChannel(EmployeeId e) const;
   // Passes an agent action through the gate; on allow runs it, on ask parks it.
   void AgentAct(Ctx& ctx, EmployeeState& s, uint32_t slot, const AgentAction& act);
   // Queues an action of the running model call; it reaches the gate when the call finishes.

@@ -105,7 +105,7 @@ uint64_t ResultsHash(const RunSummary& s, const std::vector<EmployeeMetrics>& em
   uint64_t h = 0x726573756c747321ULL;
   for (const TokenTally& t : s.tokens_by_purpose) h = HashTally(h, t);
   for (const auto& [name, t] : s.tokens_by_tier) h = HashTally(h, t);
-  for (double v : {s.value_usd, s.incident_cost_usd, s.hours.working_hours, s.hours.review_hours, s.hours.approval_hours,
+  for (double v : {s.value_usd, s.incident_cost_usd, s.human_cost_usd, s.hours.working_hours, s.hours.review_hours, s.hours.approval_hours,
                    s.hours.fixing_hours, s.hours.saved_hours, s.human_busy_hours, s.mean_lead_time_hours,
                    s.dora.deployment_frequency_per_day, s.dora.lead_time_for_changes_hours, s.dora.change_failure_rate,
                    s.dora.time_to_restore_hours}) {
@@ -151,6 +151,7 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
     s.items_arrived += st.items_arrived;
     s.value_arrived_usd += st.value_arrived_usd;
     s.human_busy_hours += st.busy_hours;
+    s.human_cost_usd += st.busy_hours * st.m.hourly_cost_usd;
     s.human_available_hours += st.available_hours;
     s.backlog_items += OpenItems(st);
     s.backlog_items_pulled += st.backlog_pulled;
@@ -213,7 +214,7 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
     s.rule_decisions[i].rule = rules[i].name;
     s.rule_decisions[i].from_scenario = i < sc.permissions.rules.size();
   }
-  s.rule_decisions.back().rule = "default deny";
+  s.rule_decisions.back().rule = "default (no rule matched)";
   for (const EmployeeState& st : m.employees()) {
     if (st.rule_verdicts.size() != (rules.size() + 1) * 4) continue;
     for (size_t i = 0; i <= rules.size(); ++i) {
@@ -251,7 +252,14 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
       }
     }
   }
-  for (const ChannelState& c : m.channels()) s.chat_exposures += c.channel.exposures().size();
+  for (const ChannelState& c : m.channels()) {
+    s.chat_exposures += c.channel.exposures().size();
+    r->agent_effects.chat_posts += c.channel.stats().bot_posts;
+  }
+  for (const EmployeeState& st : m.employees()) r->agent_effects.mails_sent += st.mailbox.stats().sent_by_agents;
+  for (const ServiceLpState& v : m.services()) {
+    for (const services::PipelineRun& run : v.service.runs()) r->agent_effects.deploys += run.change.agent != services::kNoId;
+  }
   s.dora.deployment_frequency_per_day = s.days == 0 ? 0 : static_cast<double>(prod) / s.days;
   s.dora.lead_time_for_changes_hours = prod == 0 ? 0 : lead / static_cast<double>(prod);
   s.dora.change_failure_rate = prod == 0 ? 0 : static_cast<double>(failed) / static_cast<double>(prod);

@@ -203,7 +203,6 @@ double Sample(const Distribution& d, engine::Rng& rng) {
 std::vector<services::Rule> GateRules(const CompiledScenario& s, const World& world) {
   std::vector<services::Rule> rules;
   bool human_rule_for[scenario::kActionCount] = {};
-  bool agent_rule_for[scenario::kActionCount] = {};
   for (const scenario::PermissionRule& pr : s.permissions.rules) {
     services::Rule r;
     r.name = pr.name;
@@ -235,22 +234,14 @@ std::vector<services::Rule> GateRules(const CompiledScenario& s, const World& wo
     // Humans asking need someone else to approve; their manager-of-record is not known per
     // rule, so human asks go to the scenario's approver of the first employee (the top).
     if (human && r.mode == services::Mode::kAsk) r.approver = world.num_employees > 0 ? 0 : kNoId;
-    (human ? human_rule_for : agent_rule_for)[static_cast<int>(pr.action)] = true;
+    if (human) human_rule_for[static_cast<int>(pr.action)] = true;
     rules.push_back(std::move(r));
   }
-  // Actions the policy never mentions follow its default mode (the services' gate itself is
-  // default-deny, so a non-deny default becomes an explicit catch-all rule). Owners' rights:
-  // when no rule speaks of humans for an action, employees may do it themselves, so the
-  // owner bound only restricts agents where the policy restricts their owners.
+  // An agent request no rule matches gets the policy's default mode (the gate's
+  // agent_default_mode, see BuildWorld). Owners' rights: when no rule speaks of humans for
+  // an action, employees may do it themselves, so the owner bound only restricts agents
+  // where the policy restricts their owners.
   for (int a = 0; a < scenario::kActionCount; ++a) {
-    if (!agent_rule_for[a] && s.permissions.default_mode != scenario::Mode::kDeny) {
-      services::Rule r;
-      r.name = std::string("default ") + std::string(scenario::ActionName(static_cast<scenario::Action>(a)));
-      r.principal_type = services::PrincipalType::kAgent;
-      r.action = static_cast<services::Action>(a);
-      r.mode = static_cast<services::Mode>(s.permissions.default_mode);
-      rules.push_back(r);
-    }
     if (!human_rule_for[a]) {
       services::Rule r;
       r.name = std::string("owners may ") + std::string(scenario::ActionName(static_cast<scenario::Action>(a)));
@@ -349,7 +340,8 @@ Status BuildWorld(const CompiledScenario& s, uint64_t seed, World* world, bool w
   cal.end_hour = std::min(cal.end_hour, 24);
   cal.work_weekends = s.calendar.working_weekday[5] || s.calendar.working_weekday[6];
   cal.first_weekday = s.run.start_weekday;
-  status = services::Policy::Compile(GateRules(s, *world), cal, &world->policy);
+  status = services::Policy::Compile(GateRules(s, *world), cal, &world->policy,
+                                     static_cast<services::Mode>(s.permissions.default_mode));
   if (!status.ok()) return Status::Error("permission policy: " + status.message());
 
   // The mock services' settings.

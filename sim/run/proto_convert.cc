@@ -254,6 +254,7 @@ void ToProto(const model::RunSummary& in, proto::RunSummary* out) {
   out->set_value_arrived_usd(in.value_arrived_usd);
   out->set_human_busy_hours(in.human_busy_hours);
   out->set_human_available_hours(in.human_available_hours);
+  out->set_human_cost_usd(in.human_cost_usd);
   out->set_backlog_items(in.backlog_items);
   out->set_backlog_items_pulled(in.backlog_items_pulled);
   out->set_changes_blocked(in.changes_blocked);
@@ -333,6 +334,7 @@ model::RunSummary FromProto(const proto::RunSummary& in, uint32_t threads, doubl
   out.value_arrived_usd = in.value_arrived_usd();
   out.human_busy_hours = in.human_busy_hours();
   out.human_available_hours = in.human_available_hours();
+  out.human_cost_usd = in.human_cost_usd();
   out.backlog_items = in.backlog_items();
   out.backlog_items_pulled = in.backlog_items_pulled();
   out.changes_blocked = in.changes_blocked();

@@ -127,6 +127,7 @@ std::string SummaryJson(const model::RunSummary& s) {
   Number(w, "value_arrived_usd", s.value_arrived_usd);
   Number(w, "human_busy_hours", s.human_busy_hours);
   Number(w, "human_available_hours", s.human_available_hours);
+  Number(w, "human_cost_usd", s.human_cost_usd);
   w.Uint("backlog_items", s.backlog_items)
       .Uint("backlog_items_pulled", s.backlog_items_pulled)
       .Uint("changes_blocked", s.changes_blocked);

@@ -12,6 +12,27 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::Reflection;
 
+// "a.b[3].c" -> "a.b[*].c": element indexes and keys become [*].
+std::string Generic(const std::string& path) {
+  std::string out;
+  for (size_t i = 0; i < path.size(); ++i) {
+    if (path[i] == '[') {
+      const size_t close = path.find(']', i);
+      out += "[*]";
+      if (close == std::string::npos) break;
+      i = close;
+    } else {
+      out += path[i];
+    }
+  }
+  return out;
+}
+
+bool UnderPrefix(const std::string& path, const std::string& prefix) {
+  return path.compare(0, prefix.size(), prefix) == 0 &&
+         (path.size() == prefix.size() || path[prefix.size()] == '.' || path[prefix.size()] == '[');
+}
+
 // Whether a set singular scalar differs from its declared default.
 bool DiffersFromDefault(const Message& m, const FieldDescriptor* f) {
   const Reflection* r = m.GetReflection();
@@ -40,13 +61,10 @@ void Walk(const Message& m, const std::string& prefix, std::vector<std::string>*
       for (int i = 0; i < r->FieldSize(m, f); ++i) {
         const std::string item = path + "[" + std::to_string(i) + "]";
         if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
-          if (IsPendingSetting(item)) {
-            const size_t before = out->size();
-            Walk(r->GetRepeatedMessage(m, f, i), item, out);
-            if (out->size() == before) out->push_back(item);  // an entry with only defaults still exists
-          } else {
-            Walk(r->GetRepeatedMessage(m, f, i), item, out);
-          }
+          const size_t before = out->size();
+          Walk(r->GetRepeatedMessage(m, f, i), item, out);
+          // An entry with only defaults still exists.
+          if (out->size() == before && IsPendingSetting(item)) out->push_back(item);
         } else if (IsPendingSetting(item)) {
           out->push_back(item);
         }
@@ -63,21 +81,26 @@ void Walk(const Message& m, const std::string& prefix, std::vector<std::string>*
 
 const std::vector<std::string>& PendingSettingPrefixes() {
   static const std::vector<std::string> kPrefixes = {
-      "incentives",                       // the incentive issue: behaviour that responds to the scheme
-      "threats.injection_campaigns",      // the safety issue: threats that act
+      "incentives",  // the incentive work: behaviour that responds to the scheme
+      // Traits only the incentive behaviour reads (how people respond to a scheme).
+      "organization.traits.competitiveness",
+      "organization.traits.pressure_sensitivity",
+      "organization.employees[*].competitiveness",
+      "organization.employees[*].pressure_sensitivity",
+      // The safety work: threats that act, and the defenses that only matter against them.
+      "threats.injection_campaigns",
       "threats.compromised_agents",
       "threats.malicious_skills",
-      "defenses.injection_detector",      // defenses that only act against those threats
+      "defenses.injection_detector",
       "defenses.circuit_breakers",
   };
   return kPrefixes;
 }
 
 bool IsPendingSetting(const std::string& path) {
+  const std::string generic = Generic(path);
   for (const std::string& p : PendingSettingPrefixes()) {
-    if (path.compare(0, p.size(), p) == 0 && (path.size() == p.size() || path[p.size()] == '.' || path[p.size()] == '[')) {
-      return true;
-    }
+    if (UnderPrefix(path, p) || UnderPrefix(generic, p)) return true;
   }
   return false;
 }
@@ -85,7 +108,33 @@ bool IsPendingSetting(const std::string& path) {
 std::vector<std::string> PendingSettingsInUse(const proto::Scenario& scenario) {
   std::vector<std::string> out;
   Walk(scenario, "", &out);
+  for (int i = 0; i < scenario.interventions_size(); ++i) {
+    const std::string& target = scenario.interventions(i).set_path();
+    if (IsPendingSetting(target)) out.push_back("interventions[" + std::to_string(i) + "] (sets " + target + ")");
+  }
   return out;
+}
+
+const std::vector<DocumentationOnly>& DocumentationOnlySettings() {
+  static const std::vector<DocumentationOnly> kList = {
+      {"*.name", "names identify things and are what references use; renaming is bookkeeping"},
+      {"description", "prose for readers"},
+      {"organization.domain", "the company's mail domain, shown in addresses; inside or outside is decided by sender"},
+      {"model_tiers[*].provider", "where the prices come from, for readers"},
+      {"model_tiers[*].model", "where the prices come from, for readers"},
+      {"interventions[*].note", "why the intervention happens, shown in reports"},
+  };
+  return kList;
+}
+
+bool IsDocumentationOnly(const std::string& path) {
+  const std::string generic = Generic(path);
+  const size_t dot = generic.rfind('.');
+  const std::string field = dot == std::string::npos ? generic : generic.substr(dot + 1);
+  for (const DocumentationOnly& d : DocumentationOnlySettings()) {
+    if (d.pattern.rfind("*.", 0) == 0 ? field == d.pattern.substr(2) : generic == d.pattern) return true;
+  }
+  return false;
 }
 
 }  // namespace clawsim::scenario

@@ -17,7 +17,8 @@ class Scenario;
 
 namespace clawsim::scenario {
 
-// Field-path prefixes (as `--set` spells them) of the settings the model does not act on yet.
+// Field-path prefixes (as `--set` spells them, with [*] for any element) of the settings
+// the model does not act on yet.
 const std::vector<std::string>& PendingSettingPrefixes();
 
 // True when `path` (e.g. "threats.injection_campaigns[0].emails_per_day") lies under one of
@@ -25,7 +26,16 @@ const std::vector<std::string>& PendingSettingPrefixes();
 bool IsPendingSetting(const std::string& path);
 
 // The paths of every scalar under a pending prefix that `scenario` sets to a value other
-// than its default, in schema order ("incentives.metric", "threats.injection_campaigns[0].name", ...).
+// than its default, in schema order ("incentives.metric", "threats.injection_campaigns[0].name", ...),
+// then every intervention that sets one ("interventions[2] (sets incentives.metric)").
 std::vector<std::string> PendingSettingsInUse(const proto::Scenario& scenario);
+
+// Settings that are documentation only, each with the reason: the one list of them.
+struct DocumentationOnly {
+  std::string pattern;  // a field path with [*] for any element, or "*.name" for a field name anywhere
+  std::string reason;
+};
+const std::vector<DocumentationOnly>& DocumentationOnlySettings();
+bool IsDocumentationOnly(const std::string& path);
 
 }  // namespace clawsim::scenario
