@@ -254,10 +254,13 @@ std::vector<std::string> ShrunkBaseline() {
   return shrink;
 }
 
-TEST(SettingsTest, EverySettingOfTheShippedScenariosActsOrIsRefused) {
 #ifdef CLAWSIM_SANITIZED
-  GTEST_SKIP() << "hundreds of runs; the optimised build runs this walk";
+#define WALK_TEST(name) TEST(SettingsTest, DISABLED_##name)  // hundreds of runs: optimised builds run it
 #else
+#define WALK_TEST(name) TEST(SettingsTest, name)
+#endif
+
+WALK_TEST(EverySettingOfTheShippedScenariosActsOrIsRefused) {
   std::set<std::string> acted;
   std::vector<std::string> inert = InertSites("small.textproto", {}, &acted);
   // What did not act in the small scenario gets a second chance in the baseline's settings.
@@ -275,15 +278,11 @@ TEST(SettingsTest, EverySettingOfTheShippedScenariosActsOrIsRefused) {
   for (const std::string& s : still) list += "\n  " + s;
   EXPECT_TRUE(still.empty()) << still.size() << " settings changed nothing and were not refused:" << list;
   EXPECT_GT(acted.size(), 120u);  // the walk really walked
-#endif
 }
 
 // Every rule's mode, in both shipped scenarios, changes the run when set to each other mode:
 // a rule that never matches would be dead policy.
-TEST(SettingsTest, EveryRuleModeActs) {
-#ifdef CLAWSIM_SANITIZED
-  GTEST_SKIP() << "many runs; the optimised build runs this walk";
-#else
+WALK_TEST(EveryRuleModeActs) {
   // Each rule of each shipped scenario, tried in the small scenario and, where it has the
   // same rule, the shrunk baseline; it must act in one of them.
   Runner small{kDir + "small.textproto", {}};
@@ -316,7 +315,6 @@ TEST(SettingsTest, EveryRuleModeActs) {
   std::string list;
   for (const std::string& s : dead) list += "\n  " + s;
   EXPECT_TRUE(dead.empty()) << "rule modes that change nothing:" << list;
-#endif
 }
 
 }  // namespace
