@@ -11,6 +11,7 @@
 #include "viz/panels/inspector.h"
 #include "viz/panels/leaderboard.h"
 #include "viz/panels/scatter.h"
+#include "viz/panels/study.h"
 #include "viz/panels/timeline.h"
 
 namespace clawsim::viz {
@@ -162,6 +163,29 @@ TEST(ComparePanelTest, ListsDifferencesOfTwoRuns) {
   EXPECT_EQ(find("incidents").b, 7);
   EXPECT_EQ(find("value delivered").b, 20000);
   EXPECT_EQ(find("tokens").a, find("tokens").b);
+}
+
+TEST(StudyPanelTest, DrawsArmsOrSaysNoneIsLoaded) {
+  testing::ImGuiHarness imgui;
+  StudyPanel panel;
+  imgui.Frame([&] { panel.Draw(nullptr); });
+  StudyData study;
+  study.name = "permissions";
+  for (int i = 0; i < 3; ++i) {
+    StudyArm arm;
+    arm.name = "arm " + std::to_string(i);
+    arm.replications = 10;
+    arm.cost_usd = {100.0 + 10 * i, 95.0 + 10 * i, 105.0 + 10 * i};
+    arm.value_usd = {1000.0 - 50 * i * i, 990.0 - 50 * i * i, 1010.0 - 50 * i * i};
+    arm.incidents = {3.0 - i, 2.0 - i, 4.0 - i};
+    study.arms.push_back(arm);
+  }
+  imgui.Frame([&] { panel.Draw(&study); });
+  // Every arm is cheaper, more valuable or safer than each other one: all on the front.
+  EXPECT_EQ(ParetoFront(study.arms), (std::vector<bool>{true, true, true}));
+  ImDrawData* data = ImGui::GetDrawData();
+  ASSERT_NE(data, nullptr);
+  EXPECT_GT(data->TotalVtxCount, 500) << "the arms' intervals and the front were drawn";
 }
 
 TEST(AppTest, LoadsOnAWorkerThreadAndDrawsEveryPanel) {
