@@ -83,7 +83,7 @@ TEST(RunDataTest, CancelledLoadStops) {
   progress.cancel = true;
   const Status s = LoadRunFile(path, &progress, &data);
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.message().find("cancelled"), std::string::npos);
+  EXPECT_NE(s.message().find("cancelled"), std::string::npos) << s.message();
 }
 
 // Lanes built from random spans, checked against brute force.
