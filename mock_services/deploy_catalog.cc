@@ -90,6 +90,20 @@ bool ServiceCatalog::InFreeze(ServiceId s, engine::TimeUs t_us) const {
   return false;
 }
 
+engine::TimeUs ServiceCatalog::FreezeEnd(ServiceId s, engine::TimeUs t_us) const {
+  engine::TimeUs end = t_us;
+  for (bool extended = true; extended;) {
+    extended = false;
+    for (const FreezeWindow& f : freezes_) {
+      if ((f.service == kNoId || f.service == s) && end >= f.start_us && end < f.end_us) {
+        end = f.end_us;
+        extended = true;
+      }
+    }
+  }
+  return end;
+}
+
 Target ServiceCatalog::AsTarget(ServiceId s, engine::TimeUs t_us) const {
   Target t;
   t.id = s;

@@ -56,6 +56,9 @@ class ServiceCatalog {
   }
   uint32_t transitive_dependents(ServiceId s) const { return transitive_dependents_[s]; }
   bool InFreeze(ServiceId s, engine::TimeUs t_us) const;
+  // When the freeze that holds `s` at t_us ends (overlapping windows chained); t_us when
+  // there is none.
+  engine::TimeUs FreezeEnd(ServiceId s, engine::TimeUs t_us) const;
   // The gate target for a deploy or rollback of `s` at time t_us.
   Target AsTarget(ServiceId s, engine::TimeUs t_us) const;
   const Graph& graph() const { return graph_; }

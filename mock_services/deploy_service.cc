@@ -67,6 +67,10 @@ Status DeployOptions::Validate(TimeUs lookahead_us) const {
   }
   if (spread_delay_jitter_mean_us < 0) return Status::Error("deploy: spread_delay_jitter_mean_us must be >= 0");
   if (rollback_duration_us <= 0) return Status::Error("deploy: rollback_duration_us must be > 0");
+  if (!IsProbability(defect_incident_probability)) {
+    return Status::Error("deploy: defect_incident_probability must be in [0, 1]");
+  }
+  if (mildest_severity < 1 || mildest_severity > 4) return Status::Error("deploy: mildest_severity must be in 1..4");
   return Status::Ok();
 }
 
@@ -145,7 +149,7 @@ void ServiceState::OnStep(TimeUs now_us, const ServiceCatalog& catalog, const De
   run.version_deployed = next_version_++;
   versions_.push_back({run.version_deployed, run.change.change_id, run.defective});
   ++stats_.deploys_to_prod;
-  if (!run.defective) return;
+  if (!run.defective || !rng.Bernoulli(options.defect_incident_probability)) return;
   run.caused_incident = true;
   // Severity of a root incident: categorical draw over root_severity_probability.
   double u = rng.Uniform01();
@@ -196,7 +200,8 @@ uint32_t ServiceState::OpenIncident(const IncidentSignal& signal, uint64_t chang
   inc.restored_at_us = inc.detected_at_us + ExpUs(rng, options.restore_mean_us[s]);
   incidents_.push_back(inc);
   effects->restores.push_back({index, inc.restored_at_us});
-  const uint8_t milder = static_cast<uint8_t>(std::min(4, inc.severity + 1));
+  const uint8_t milder = static_cast<uint8_t>(
+      std::min<int>(std::max(inc.severity, options.mildest_severity), inc.severity + options.spread_severity_step));
   for (ServiceId d : catalog.dependents(id_)) {
     if (!rng.Bernoulli(options.spread_probability)) continue;
     const TimeUs delay = options.spread_delay_min_us + ExpUs(rng, options.spread_delay_jitter_mean_us);

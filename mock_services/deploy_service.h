@@ -17,7 +17,8 @@
 // delay (mean by severity) and restored after a further exponential delay (mean by
 // severity), or earlier by a rollback of the change that caused it. When an incident opens,
 // each direct dependent catches it with spread_probability after spread_delay; there the
-// incident opens with severity one step milder (at most 4) and spreads on. A service catches
+// incident opens spread_severity_step levels milder (at most mildest_severity) and spreads
+// on. A defective change in prod opens an incident with defect_incident_probability. A service catches
 // each root incident at most once, however many paths reach it.
 //
 // Effects. The methods never send events themselves; they fill a DeployEffects that the LP
@@ -66,6 +67,12 @@ struct DeployOptions {
   engine::TimeUs spread_delay_min_us = 5 * engine::kUsPerMinute; // >= engine lookahead
   engine::TimeUs spread_delay_jitter_mean_us = 10 * engine::kUsPerMinute;
   engine::TimeUs rollback_duration_us = 10 * engine::kUsPerMinute;
+  // Probability that a defective change reaching prod opens an incident (else it is latent).
+  double defect_incident_probability = 1;
+  // A spread incident opens this many levels milder than its cause, but never milder than
+  // mildest_severity (1..4).
+  uint8_t spread_severity_step = 1;
+  uint8_t mildest_severity = 4;
 
   Status Validate(engine::TimeUs lookahead_us) const;
 };

@@ -176,6 +176,7 @@ Mailbox::SendStatus Mailbox::Send(const SendSpec& spec, const EmailOptions& opti
     out->deliveries[out->num_deliveries++] = Delivery{r.id, now_us + latency, h};
   }
   ++stats_.sent;
+  if (spec.agent != kNoId) ++stats_.sent_by_agents;
   stats_.sent_external += out->num_external;
   stats_.tokens_sent += spec.size_tokens;
   return SendStatus::kSent;

@@ -174,6 +174,7 @@ class Mailbox {
   const std::vector<LeakRecord>& leaks() const { return leaks_; }
   struct Stats {
     uint64_t sent = 0, delivered = 0, sent_external = 0, rate_limited = 0;
+    uint64_t sent_by_agents = 0;  // of `sent`, those an agent sent on the owner's behalf
     uint64_t tokens_sent = 0, tokens_received = 0;
   };
   const Stats& stats() const { return stats_; }

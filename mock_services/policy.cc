@@ -42,7 +42,7 @@ int ModeRank(Mode m) { return m == Mode::kDeny ? 0 : (m == Mode::kAllow ? 1 : 2)
 
 }  // namespace
 
-Status Policy::Compile(std::vector<Rule> rules, const WorkCalendar& calendar, Policy* out) {
+Status Policy::Compile(std::vector<Rule> rules, const WorkCalendar& calendar, Policy* out, Mode agent_default_mode) {
   Status cal = calendar.Validate();
   if (!cal.ok()) return Status::Error("policy: " + cal.message());
   if (rules.size() >= kServiceRule) return Status::Error("policy: too many rules (at most 65533)");
@@ -113,6 +113,7 @@ Status Policy::Compile(std::vector<Rule> rules, const WorkCalendar& calendar, Po
     }
   }
   p.rules_ = std::move(rules);
+  p.agent_default_ = agent_default_mode;
   *out = std::move(p);
   return Status::Ok();
 }
@@ -152,7 +153,11 @@ Policy::SideResult Policy::DecideSide(Span span, const GateRequest& r, bool as_a
     // Deny rules come first, so no later rule can deny; allow rules precede ask rules.
     return {c.mode == Mode::kAllow ? Verdict::kAllow : Verdict::kAsk, &c};
   }
-  return {exhausted ? Verdict::kRateLimited : Verdict::kDeny, nullptr};
+  if (exhausted) return {Verdict::kRateLimited, nullptr};
+  if (as_agent && agent_default_ != Mode::kDeny) {
+    return {agent_default_ == Mode::kAllow ? Verdict::kAllow : Verdict::kAsk, nullptr};
+  }
+  return {Verdict::kDeny, nullptr};
 }
 
 GateResult Policy::Combine(const GateRequest& r, SideResult agent, SideResult owner) const {
@@ -164,7 +169,7 @@ GateResult Policy::Combine(const GateRequest& r, SideResult agent, SideResult ow
   g.rule = d.rule != nullptr ? d.rule->index : kNoRule;
   if (g.verdict == Verdict::kAsk) {
     const SideResult& asker = owner.verdict == Verdict::kAsk ? owner : agent;
-    g.approver = asker.rule->approver != kNoId ? asker.rule->approver : r.actor.employee;
+    g.approver = asker.rule != nullptr && asker.rule->approver != kNoId ? asker.rule->approver : r.actor.employee;
   }
   return g;
 }

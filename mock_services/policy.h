@@ -22,7 +22,8 @@
 //   2. the most permissive applicable allow/ask rule whose rate limit has room -> its mode
 //      (allow beats ask; an exhausted allow falls back to an applicable ask)
 //   3. applicable allow/ask rules exist but all are out of budget -> rate_limited
-//   4. nothing applies                     -> deny (default deny)
+//   4. nothing applies                     -> deny (default deny); on the agent side, the
+//      policy's agent_default_mode instead (deny unless the scenario says otherwise)
 //
 // Owner bound. An agent never gets a right its owner lacks: an agent's request is decided
 // twice, once for the agent (rules of type agent or any) and once for its owner as a human
@@ -133,7 +134,10 @@ struct RateState {
 class Policy {
  public:
   // Checks and compiles `rules` (messages name the rule by index and name, and the fix).
-  static Status Compile(std::vector<Rule> rules, const WorkCalendar& calendar, Policy* out);
+  // `agent_default_mode`: what an agent's request that no agent-side rule matches gets
+  // (deny, ask its owner, or allow); the owner bound still applies.
+  static Status Compile(std::vector<Rule> rules, const WorkCalendar& calendar, Policy* out,
+                        Mode agent_default_mode = Mode::kDeny);
 
   // Decides and, for allow and ask, consumes rate budget: the agent side's deciding rule in
   // `agent_rates` (may be null for a human request) and the owner side's in `owner_rates`.
@@ -190,6 +194,7 @@ class Policy {
   std::array<Span, kNumActions> human_side_{};
   uint32_t num_rate_slots_ = 0;
   WorkCalendar calendar_;
+  Mode agent_default_ = Mode::kDeny;
 };
 
 }  // namespace clawsim::services

@@ -11,5 +11,6 @@ int BenchPholdCommand(const std::vector<std::string>& args);
 int BenchOrgCommand(const std::vector<std::string>& args);
 int RunCommand(const std::vector<std::string>& args);
 int InspectCommand(const std::vector<std::string>& args);
+int StudyCommand(const std::vector<std::string>& args);
 
 }  // namespace clawsim::cli

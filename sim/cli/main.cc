@@ -15,6 +15,7 @@ constexpr const char* kUsage =
     "  bench phold      the PHOLD benchmark on the event engine\n"
     "  bench org        the organisation model at a chosen size (throughput, memory)\n"
     "  inspect RUNFILE  a run file's header, record counts and summary\n"
+    "  study STUDY      run a study's arms x replications; writes results/<study>/\n"
     "\n"
     "Run 'clawsim <command> --help' for a command's flags.\n";
 
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
   }
   if (command == "run") return clawsim::cli::RunCommand({args.begin() + 1, args.end()});
   if (command == "inspect") return clawsim::cli::InspectCommand({args.begin() + 1, args.end()});
+  if (command == "study") return clawsim::cli::StudyCommand({args.begin() + 1, args.end()});
   std::fprintf(stderr, "clawsim: unknown command '%s'\n\n%s", command.c_str(), kUsage);
   return 2;
 }

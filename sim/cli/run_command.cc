@@ -13,6 +13,7 @@
 #include "sim/common/process_stats.h"
 #include "sim/model/runner.h"
 #include "sim/scenario/load.h"
+#include "sim/scenario/pending.h"
 
 namespace clawsim::cli {
 namespace {
@@ -36,7 +37,7 @@ int RunCommand(const std::vector<std::string>& args) {
   bool json = false;
   Flags flags(
       "usage: clawsim run SCENARIO [--seed N] [--threads N] [--days N] [--out DIR] [--trace none|audit|full] "
-      "[--set path=value]... [--json]");
+      "[--set path=value]... [--counterfactual] [--json]");
   flags.AddUint64("seed", &seed, "run seed (default: the scenario's run.seed)");
   flags.AddInt("threads", &o.threads, "worker threads (default 1); results do not depend on it");
   flags.AddInt("days", &o.days, "simulated days (default: the scenario's run.days)");
@@ -44,6 +45,8 @@ int RunCommand(const std::vector<std::string>& args) {
   flags.AddString("trace", &o.trace, "what the run file keeps: none, audit (default) or full");
   flags.AddRepeated("set", &o.overrides, "override a scenario field, e.g. --set run.days=14 (repeatable)");
   flags.AddBool("json", &json, "print the summary as one JSON object");
+  flags.AddBool("counterfactual", &o.counterfactual,
+                "also run the same scenario and seed without agents and report the differences");
   std::vector<std::string> positional;
   Status s = flags.Parse(args, &positional);
   if (flags.help_requested()) {
@@ -66,6 +69,15 @@ int RunCommand(const std::vector<std::string>& args) {
     std::fprintf(stderr, "%s\n", s.message().c_str());
     return 2;
   }
+  // Settings the model does not act on yet: say so rather than let them look effective.
+  if (const std::vector<std::string> pending = scenario::PendingSettingsInUse(loaded.scenario); !pending.empty()) {
+    std::string list;
+    for (const std::string& path : pending) list += (list.empty() ? "" : ", ") + path;
+    std::fprintf(stderr,
+                 "clawsim run: warning: %s sets %zu setting(s) the model does not act on yet, so no result depends "
+                 "on them (see scenarios/README.md): %s\n",
+                 o.scenario_path.c_str(), pending.size(), list.c_str());
+  }
   o.seed = flags.Given("seed") ? seed : loaded.compiled.run.seed;
   if (o.out_dir.empty()) o.out_dir = "results/" + loaded.compiled.name + "-s" + std::to_string(o.seed);
   o.show_progress = isatty(STDERR_FILENO) != 0;
@@ -75,6 +87,12 @@ int RunCommand(const std::vector<std::string>& args) {
   if (!s.ok()) {
     std::fprintf(stderr, "clawsim run: %s\n", s.message().c_str());
     return 1;
+  }
+  for (const model::RuleDecisions& r : result.summary.rule_decisions) {
+    if (r.from_scenario && r.total() == 0) {
+      std::fprintf(stderr, "clawsim run: warning: permission rule \"%s\" never decided a request in this run\n",
+                   r.rule.c_str());
+    }
   }
   if (json) {
     std::printf("%s\n", SummaryJsonLine(result).c_str());

@@ -138,6 +138,7 @@ Status RunAndWrite(scenario::LoadedScenario* loaded, const RunCommandOptions& o,
   ro.days = static_cast<int32_t>(days);
   ro.record_audit = trace != run::TraceLevel::kNone;
   ro.record_trace = trace == run::TraceLevel::kFull;
+  ro.counterfactual = o.counterfactual;
   s = model::RunOrganisation(loaded, ro, sinks, result);
   if (!s.ok()) return s;
   if (!sink_status.ok()) return sink_status;
@@ -175,15 +176,48 @@ std::string SummaryTable(const model::RunResult& r) {
     std::snprintf(label, sizeof label, "  tier %s", name.c_str());
     row(label, "%.3f M tokens, $%.2f", tally.total_tokens() / 1e6, tally.cost_usd);
   }
+  {
+    const model::DeveloperAgentSpend& d = s.developer_agent_spend;
+    row("developer agents: cost per active day", "mean $%.2f, p90 $%.2f (%u developers)", d.cost_per_active_day_mean_usd,
+        d.cost_per_active_day_p90_usd, d.developers);
+    row("developer agents: tokens per week", "median %.1f M, p90 %.1f M", d.tokens_per_week_median / 1e6,
+        d.tokens_per_week_p90 / 1e6);
+  }
   out += "\nvalue and time\n";
   row("value delivered", "$%.0f", s.value_usd);
   row("value per token dollar", "%.1f", s.value_per_token_usd);
-  row("human hours saved by agents", "%.1f h", s.hours.saved_hours);
+  row("incident cost", "$%.0f", s.incident_cost_usd);
+  row("net value (value - incidents - tokens)", "$%.0f", s.net_value_usd);
+  row("task hours agents removed or cut", "%.1f h (claimed; see the counterfactual)", s.hours.saved_hours);
   row("hours approving / fixing", "%.1f h / %.1f h", s.hours.approval_hours, s.hours.fixing_hours);
-  row("net value (value + saved - cost)", "$%.0f", s.net_value_usd);
+  row("people busy / available", "%.0f h / %.0f h ($%.0f of their time)", s.human_busy_hours, s.human_available_hours,
+      s.human_cost_usd);
+  for (const model::RoleUtilisation& u : s.utilisation_by_role) {
+    char label[64];
+    std::snprintf(label, sizeof label, "  utilisation %s", u.role.c_str());
+    row(label, "mean %.0f%%, p90 %.0f%%, max %.0f%%", 100 * u.mean, 100 * u.p90, 100 * u.max);
+  }
+  row("backlog items pulled / open at end", "%llu / %llu", static_cast<unsigned long long>(s.backlog_items_pulled),
+      static_cast<unsigned long long>(s.backlog_items));
   row("items arrived / completed", "%llu / %llu", static_cast<unsigned long long>(s.items_arrived),
       static_cast<unsigned long long>(s.items_completed));
   row("mean lead time", "%.1f h", s.mean_lead_time_hours);
+  {
+    const model::IncentiveMeasures& im = s.incentives;
+    out += "\nincentives\n";
+    row("performative spend", "%.1f%% of tokens, $%.2f", 100 * s.performative_token_share(), im.performative_cost_usd);
+    row("performative automations", "%llu held at the end (%llu added, %llu dropped)",
+        static_cast<unsigned long long>(im.performative_automations_held),
+        static_cast<unsigned long long>(im.automations_added), static_cast<unsigned long long>(im.automations_dropped));
+    row("metric vs value rank correlation", "%.2f (raw tokens vs value: %.2f)", im.metric_value_rank_correlation,
+        im.token_value_rank_correlation);
+    row("value-token elasticity", "%.2f", im.value_token_elasticity);
+    row("top decile vs median developer", "%.1fx tokens, %.2fx value, %.2fx changes", im.top_decile_token_ratio,
+        im.top_decile_value_ratio, im.top_decile_changes_ratio);
+    row("high vs low adoption teams", "%.2fx changes per developer", im.adoption_team_throughput_ratio);
+    row("capacity forecast error", "+%.0f%% (tokens at face value vs tokens that did useful work)",
+        100 * im.capacity_forecast_error);
+  }
   out += "\ndeploys (DORA)\n";
   row("deployment frequency", "%.1f per day", s.dora.deployment_frequency_per_day);
   row("lead time for changes", "%.1f h", s.dora.lead_time_for_changes_hours);
@@ -198,6 +232,16 @@ std::string SummaryTable(const model::RunResult& r) {
   row("incidents", "%llu", static_cast<unsigned long long>(s.incidents));
   row("data leaks", "%llu", static_cast<unsigned long long>(s.data_leaks));
   row("chat exposures", "%llu", static_cast<unsigned long long>(s.chat_exposures));
+  if (s.counterfactual.present) {
+    const model::Counterfactual& c = s.counterfactual;
+    out += "\nagainst the same run without agents\n";
+    row("value delta", "%+.0f $ (without agents: $%.0f)", c.value_usd_delta, c.no_agent_value_usd);
+    row("human busy hours delta", "%+.1f h (claimed saved: %.1f h)", c.human_busy_hours_delta, c.saved_hours_claimed);
+    row("items completed delta", "%+lld", static_cast<long long>(c.items_completed_delta));
+    row("incidents delta / cost delta", "%+lld / %+.0f $", static_cast<long long>(c.incidents_delta), c.incident_cost_usd_delta);
+    row("lead time delta", "%+.2f h", c.lead_time_hours_delta);
+    row("ROI ((value - incident cost) / tokens)", "%.2f", c.roi);
+  }
   out += "\nrun\n";
   row("events", "%llu", static_cast<unsigned long long>(s.events));
   row("wall time", "%.2f s", s.wall_s);

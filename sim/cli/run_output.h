@@ -20,6 +20,7 @@ struct RunCommandOptions {
   int days = 0;                         // 0: the scenario's
   std::string out_dir;
   std::string trace = "audit";          // none | audit | full
+  bool counterfactual = false;          // also run the no-agent twin
   bool show_progress = false;
   void (*progress)(uint32_t done, uint32_t total, double elapsed_s) = nullptr;
 };

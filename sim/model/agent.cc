@@ -1,5 +1,11 @@
 // Agents on the employee LP: heartbeats, cron jobs, event reactions, memory and dreaming,
 // skill invocations with their token cost, and actions through the permission gate.
+//
+// Every agent action passes the gate, reads included: a skill first reads its source
+// (email.read on the owner's mailbox, chat.read on the owner's team channel); a refused read
+// leaves it nothing to work on. A call's tokens are booked when its purpose is known: useful
+// when it completed or shortened a real work item, overhead when it found nothing to do or
+// its actions were refused, performative when its skill or job is declared so.
 #include <algorithm>
 #include <cmath>
 
@@ -12,8 +18,6 @@ using scenario::SkillKind;
 
 // Size of an agent's reply in tokens.
 constexpr uint32_t kReplyTokens = 250;
-// Share of a mail's effort a correct draft saves when the agent may not send it itself.
-constexpr double kDraftShareOfEffort = 0.3;
 
 // A reply goes out of the company when the mail came from outside.
 services::Action ReplyAction(const Task& mail) {
@@ -42,32 +46,140 @@ void OrgModel::CountGate(EmployeeState& s, services::Decision d) {
   ++s.m.gate[static_cast<int>(g)];
 }
 
+uint32_t OrgModel::TeamChannel(EmployeeId e) const {
+  const scenario::TeamId team = sc().organization.employees[e].team;
+  return team == kNoId || team >= sc().chat.team_channel.size() ? kNoTarget : sc().chat.team_channel[team];
+}
+
+uint32_t OrgModel::IncidentChannel(EmployeeId e) const {
+  const scenario::TeamId team = sc().organization.employees[e].team;
+  for (uint32_t c = 0; c < sc().chat.channels.size(); ++c) {
+    const scenario::Channel& ch = sc().chat.channels[c];
+    if (ch.kind != scenario::ChannelKind::kIncident) continue;
+    if (std::find(ch.teams.begin(), ch.teams.end(), team) != ch.teams.end()) return c;
+  }
+  return kNoTarget;
+}
+
+bool OrgModel::Offered(scenario::SkillId skill, services::Action action) const {
+  if (!sc().defenses.least_privilege_tools || skill == kNoId) return true;
+  return sc().skills[skill].MayRequest(static_cast<scenario::Action>(action));
+}
+
 void OrgModel::Charge(EmployeeState& s, scenario::TierId tier, scenario::SkillId skill, Trigger trigger,
                       scenario::Purpose purpose, int64_t input_tokens, int64_t output_tokens) {
   const scenario::ModelTier& t = sc().tiers[tier];
-  input_tokens = std::min<int64_t>(input_tokens, t.context_window_tokens);
+  if (skill == kNoId) input_tokens = std::min<int64_t>(input_tokens, t.context_window_tokens);  // one turn
   TokenTally tally;
   tally.input_tokens = static_cast<uint64_t>(input_tokens);
   tally.output_tokens = static_cast<uint64_t>(output_tokens);
   tally.cost_usd = t.CostUsd(input_tokens, output_tokens);
   tally.invocations = 1;
+  // The platform's metering for leaderboards and budgets.
+  s.period.tokens += tally.total_tokens();
+  s.period.week_tokens += tally.total_tokens();
+  s.invoked_today = true;
   s.m.tokens_by_purpose[static_cast<int>(purpose)].Add(tally);
   s.m.tokens_by_trigger[static_cast<int>(trigger)].Add(tally);
   s.tokens_by_tier[tier].Add(tally);
   if (skill != kNoId) s.tokens_by_skill[skill].Add(tally);
 }
 
+OpenCall* OrgModel::FindCall(EmployeeState& s, uint32_t call) {
+  auto it = std::find_if(s.calls.begin(), s.calls.end(), [call](const OpenCall& c) { return c.id == call; });
+  return it == s.calls.end() ? nullptr : &*it;
+}
+
+void OrgModel::MarkUseful(EmployeeState& s, uint32_t call) {
+  if (OpenCall* c = FindCall(s, call)) c->useful = true;
+}
+
+void OrgModel::MaybeBook(EmployeeState& s, uint32_t call) {
+  auto it = std::find_if(s.calls.begin(), s.calls.end(), [call](const OpenCall& c) { return c.id == call; });
+  if (it == s.calls.end() || it->invoking || it->outstanding > 0) return;
+  const OpenCall c = *it;
+  s.calls.erase(it);
+  const scenario::Purpose purpose = c.declared == scenario::Purpose::kPerformative ? scenario::Purpose::kPerformative
+                                    : c.useful                                   ? scenario::Purpose::kUseful
+                                                                                 : scenario::Purpose::kOverhead;
+  Charge(s, c.tier, c.skill, c.trigger, purpose, c.input_tokens, c.output_tokens);
+}
+
+void OrgModel::ResolveAction(EmployeeState& s, uint32_t call) {
+  if (OpenCall* c = FindCall(s, call); c != nullptr && c->outstanding > 0) --c->outstanding;
+  MaybeBook(s, call);
+}
+
+void OrgModel::FinishInvoke(EmployeeState& s) {
+  if (OpenCall* c = FindCall(s, s.open_call)) c->invoking = false;
+  MaybeBook(s, s.open_call);
+}
+
+std::vector<IncentiveView> OrgModel::RefreshLeaderboard(std::vector<PeriodStats>* period_out) {
+  std::vector<PeriodStats> period(employees_.size());
+  for (size_t e = 0; e < employees_.size(); ++e) {
+    const EmployeeState& st = employees_[e];
+    period[e] = st.period;
+    period[e].value_usd = st.m.value_usd - st.period_value_start_usd;
+    period[e].has_agents = !st.agents.empty();
+  }
+  std::vector<IncentiveView> views = ObserveLeaderboard(sc(), *world_, period);
+  for (size_t e = 0; e < employees_.size(); ++e) {
+    EmployeeState& st = employees_[e];
+    views[e].add_probability_when_added = st.view.add_probability_when_added;
+    if (views[e].add_probability_when_added > 0) {
+      // Re-decide the drop with what they remember.
+      DecideProbabilities(sc().incentives, world_->employees[e].traits, &views[e]);
+    }
+    st.view = views[e];
+    st.incentive_pending = true;
+    st.m.rank = views[e].rank;
+    st.m.pressure = views[e].pressure;
+    st.period.tokens = 0;
+    st.period.active_days = 0;
+    st.period_value_start_usd = st.m.value_usd;
+  }
+  if (period_out != nullptr) *period_out = std::move(period);
+  return views;
+}
+
+void OrgModel::BookOpenCalls() {
+  for (EmployeeState& s : employees_) {
+    while (!s.calls.empty()) {
+      s.calls.front().invoking = false;
+      s.calls.front().outstanding = 0;
+      MaybeBook(s, s.calls.front().id);
+    }
+  }
+}
+
+// The heartbeat interval with the agent's performative shortening applied.
+static TimeUs HeartbeatInterval(const scenario::Heartbeat& hb, const AgentState& a) {
+  return std::max<TimeUs>(engine::kUsPerSecond, static_cast<TimeUs>(static_cast<double>(hb.interval_us) / a.heartbeat_factor));
+}
+
 void OrgModel::PlanAgentDay(Ctx& ctx, EmployeeState& s, bool working_day) {
   for (uint32_t slot = 0; slot < s.agents.size(); ++slot) {
-    const AgentState& a = s.agents[slot];
+    AgentState& a = s.agents[slot];
     const scenario::AgentProfile& p = sc().profiles[a.profile];
+    a.heartbeat_tick = 0;
     Payload pl;
     pl.a = slot;
     if (p.heartbeat.enabled && p.heartbeat.interval_us > 0 && (working_day || !p.heartbeat.working_days_only)) {
       // Stagger agents inside the first interval so the platform does not see a thundering herd.
-      const TimeUs offset = static_cast<TimeUs>((uint64_t{a.agent_id} * 2654435761ULL) % static_cast<uint64_t>(p.heartbeat.interval_us));
+      const TimeUs interval = HeartbeatInterval(p.heartbeat, a);
+      const TimeUs offset = static_cast<TimeUs>((uint64_t{a.agent_id} * 2654435761ULL) % static_cast<uint64_t>(interval));
       const TimeUs first = p.heartbeat.active_start_us + offset;
       if (first < p.heartbeat.active_end_us) ctx.SendSelf(first, kHeartbeat, pl);
+    }
+    if (working_day) {
+      for (uint32_t automation : a.jobs) {
+        const scenario::PerformativeAutomation& pa = sc().incentives.performative_automations[automation];
+        const TimeUs offset = static_cast<TimeUs>((uint64_t{a.agent_id} * 40503ULL + automation * 9973ULL) %
+                                                  static_cast<uint64_t>(std::max<TimeUs>(1, pa.every_us)));
+        const TimeUs first = p.heartbeat.active_start_us + offset;
+        if (first < p.heartbeat.active_end_us) ctx.SendSelf(first, kPerformativeJob, Payload{slot, automation, 0, 0, 0, 0, 0, 0, 0});
+      }
     }
     for (uint32_t j = 0; j < p.cron.size(); ++j) {
       const scenario::CronJob& job = p.cron[j];
@@ -83,23 +195,115 @@ void OrgModel::OnHeartbeat(Ctx& ctx, EmployeeState& s, uint32_t slot) {
   AgentState& a = s.agents[slot];
   const scenario::AgentProfile& p = sc().profiles[a.profile];
   const scenario::Heartbeat& hb = p.heartbeat;
+  const TimeUs interval = HeartbeatInterval(hb, a);
   const TimeUs time_of_day = ctx.now_us() % engine::kUsPerDay;
-  if (time_of_day + hb.interval_us < hb.active_end_us) ctx.SendSelf(hb.interval_us, kHeartbeat, Payload{slot, 0, 0, 0, 0, 0});
+  if (time_of_day + interval < hb.active_end_us) ctx.SendSelf(interval, kHeartbeat, Payload{slot, 0, 0, 0, 0, 0, 0, 0, 0});
+  if (BudgetRefuses(s)) return;
+  // With a shortened heartbeat only every n-th beat is the agent's own; the others were
+  // added for a metric and everything they spend is performative.
+  const uint32_t every = static_cast<uint32_t>(std::max(1L, std::lround(a.heartbeat_factor)));
+  const bool added = (a.heartbeat_tick++ % every) != 0;
+  // A checklist made longer for a metric: the extra reading is performative.
+  if (a.checklist_factor > 1) {
+    Charge(s, p.tier, kNoId, Trigger::kHeartbeat, scenario::Purpose::kPerformative,
+           static_cast<int64_t>(static_cast<double>(hb.checklist_tokens) * (a.checklist_factor - 1)), 0);
+  }
   // Read the checklist; if the heartbeat's skill finds work, run it, else it is a quiet cycle.
-  if (hb.skill != kNoId && Invoke(ctx, s, slot, hb.skill, Trigger::kHeartbeat, sc().skills[hb.skill].purpose, hb.checklist_tokens) > 0) {
+  const scenario::Purpose skill_purpose =
+      added ? scenario::Purpose::kPerformative : (hb.skill != kNoId ? sc().skills[hb.skill].purpose : scenario::Purpose::kOverhead);
+  if (hb.skill != kNoId && Invoke(ctx, s, slot, hb.skill, Trigger::kHeartbeat, skill_purpose, hb.checklist_tokens) > 0) {
     return;
   }
   const int64_t memory = a.memory_tokens;
-  Charge(s, p.tier, kNoId, Trigger::kHeartbeat, scenario::Purpose::kOverhead, hb.checklist_tokens + memory,
-         hb.quiet_output_tokens);
-  a.memory_tokens = std::min(p.memory.max_tokens, a.memory_tokens + p.memory.tokens_per_invocation / 4);
+  Charge(s, p.tier, kNoId, Trigger::kHeartbeat, added ? scenario::Purpose::kPerformative : scenario::Purpose::kOverhead,
+         hb.checklist_tokens + memory, hb.quiet_output_tokens);
+  a.memory_tokens = std::min(p.memory.max_tokens, a.memory_tokens + p.memory.tokens_per_quiet_cycle);
+}
+
+void OrgModel::OnPerformativeJob(Ctx& ctx, EmployeeState& s, uint32_t slot, uint32_t automation) {
+  AgentState& a = s.agents[slot];
+  // Dropped since it was scheduled: it no longer runs.
+  if (std::find(a.jobs.begin(), a.jobs.end(), automation) == a.jobs.end()) return;
+  const scenario::PerformativeAutomation& pa = sc().incentives.performative_automations[automation];
+  const scenario::Heartbeat& hb = sc().profiles[a.profile].heartbeat;
+  const TimeUs time_of_day = ctx.now_us() % engine::kUsPerDay;
+  if (pa.every_us > 0 && time_of_day + pa.every_us < hb.active_end_us) {
+    ctx.SendSelf(pa.every_us, kPerformativeJob, Payload{slot, automation, 0, 0, 0, 0, 0, 0, 0});
+  }
+  if (pa.skill != kNoId && !BudgetRefuses(s)) Invoke(ctx, s, slot, pa.skill, Trigger::kCron, scenario::Purpose::kPerformative, 0);
+}
+
+bool OrgModel::BudgetRefuses(EmployeeState& s) {
+  const scenario::Incentives& in = sc().incentives;
+  if (in.token_budget_per_week <= 0 || in.budget_action != scenario::BudgetAction::kRefuse) return false;
+  if (static_cast<int64_t>(s.period.week_tokens) < in.token_budget_per_week) return false;
+  ++s.budget_refusals;
+  return true;
+}
+
+void OrgModel::ApplyIncentiveChoice(Ctx& ctx, EmployeeState& s) {
+  s.incentive_pending = false;
+  if (s.agents.empty()) return;  // nothing to automate with
+  const scenario::Incentives& in = sc().incentives;
+  engine::Rng& rng = s.agent_rng;
+  const double u = rng.Uniform01();
+  const double catalogue_weight = [&] {
+    double w = 0;
+    for (const scenario::PerformativeAutomation& pa : in.performative_automations) w += pa.weight;
+    return w;
+  }();
+  if (u < s.view.add_probability && static_cast<int32_t>(s.held.size()) < in.max_performative_automations &&
+      catalogue_weight > 0) {
+    double pick = rng.Uniform01() * catalogue_weight;
+    uint32_t index = 0;
+    for (; index + 1 < in.performative_automations.size(); ++index) {
+      pick -= in.performative_automations[index].weight;
+      if (pick < 0) break;
+    }
+    const uint32_t slot = static_cast<uint32_t>(rng.UniformInt(s.agents.size()));
+    const scenario::PerformativeAutomation& pa = in.performative_automations[index];
+    AgentState& a = s.agents[slot];
+    switch (pa.kind) {
+      case scenario::PerformativeAutomation::Kind::kShorterHeartbeat: a.heartbeat_factor *= pa.factor; break;
+      case scenario::PerformativeAutomation::Kind::kLongerChecklist: a.checklist_factor *= pa.factor; break;
+      case scenario::PerformativeAutomation::Kind::kExtraCronJob:
+      case scenario::PerformativeAutomation::Kind::kSummaryOfSummaries: a.jobs.push_back(index); break;
+    }
+    s.held.push_back(HeldAutomation{index, slot});
+    ++s.automations_added;
+    s.view.add_probability_when_added = s.view.add_probability;
+    // Setting it up takes the owner's time.
+    if (pa.setup_minutes > 0) {
+      Task setup{TaskKind::kFix, 0, pa.setup_minutes, ctx.now_us(), 0, 0, 0, 0, kTaskSetup, 0};
+      Enqueue(ctx, s, setup);
+    }
+    return;
+  }
+  if (!s.held.empty() && rng.Uniform01() < s.view.drop_probability) {
+    const HeldAutomation h = s.held.back();
+    s.held.pop_back();
+    const scenario::PerformativeAutomation& pa = in.performative_automations[h.automation];
+    AgentState& a = s.agents[h.agent_slot];
+    switch (pa.kind) {
+      case scenario::PerformativeAutomation::Kind::kShorterHeartbeat: a.heartbeat_factor /= pa.factor; break;
+      case scenario::PerformativeAutomation::Kind::kLongerChecklist: a.checklist_factor /= pa.factor; break;
+      case scenario::PerformativeAutomation::Kind::kExtraCronJob:
+      case scenario::PerformativeAutomation::Kind::kSummaryOfSummaries: {
+        auto it = std::find(a.jobs.begin(), a.jobs.end(), h.automation);
+        if (it != a.jobs.end()) a.jobs.erase(it);
+        break;
+      }
+    }
+    ++s.automations_dropped;
+    if (s.held.empty()) s.view.add_probability_when_added = 0;
+  }
 }
 
 void OrgModel::OnCron(Ctx& ctx, EmployeeState& s, uint32_t slot, uint32_t job_index) {
   const scenario::AgentProfile& p = sc().profiles[s.agents[slot].profile];
   const scenario::CronJob& job = p.cron[job_index];
   if (job.every_us > 0 && (ctx.now_us() % engine::kUsPerDay) + job.every_us < engine::kUsPerDay) {
-    ctx.SendSelf(job.every_us, kCron, Payload{slot, job_index, 0, 0, 0, 0});
+    ctx.SendSelf(job.every_us, kCron, Payload{slot, job_index, 0, 0, 0, 0, 0, 0, 0});
   }
   if (job.skill != kNoId) Invoke(ctx, s, slot, job.skill, Trigger::kCron, job.purpose, 0);
 }
@@ -111,7 +315,7 @@ void OrgModel::OnDream(EmployeeState& s, uint32_t slot) {
   a.memory_tokens = std::min(mem.max_tokens, a.memory_tokens + mem.tokens_per_day);
   const int64_t kept = static_cast<int64_t>(static_cast<double>(a.memory_tokens) * mem.retain_fraction);
   Charge(s, mem.consolidation_tier, kNoId, Trigger::kDreaming, scenario::Purpose::kOverhead, a.memory_tokens, kept);
-  a.memory_tokens = std::max<int64_t>(kept, mem.initial_tokens / 2);
+  a.memory_tokens = std::max<int64_t>(kept, std::min(mem.min_tokens, a.memory_tokens));
 }
 
 void OrgModel::OnAgentEvent(Ctx& ctx, EmployeeState& s, scenario::Event event) {
@@ -129,45 +333,157 @@ void OrgModel::OnAgentEvent(Ctx& ctx, EmployeeState& s, scenario::Event event) {
   }
 }
 
+bool OrgModel::AgentRead(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::SkillId skill, services::Action action) {
+  if (!Offered(skill, action)) return false;
+  AgentState& a = s.agents[slot];
+  const EmployeeId self = ctx.lp();
+  services::GateRequest req = AgentRequest(ctx, s, slot, action);
+  AgentAction read;
+  read.action = action;
+  if (action == services::Action::kChatRead) {
+    const uint32_t channel = TeamChannel(self);
+    if (channel == kNoTarget) return false;
+    req.target = ChannelTargetOf(channel);
+    read.target = channel;
+  } else {
+    req.target.owner = self;
+    req.target.team = world_->team_of_employee[self];
+    read.target = self;
+  }
+  req.target.id = read.target;
+  const services::GateResult g = Decide(s, req, &a.rates);
+  // Reading is not worth a human's approval: an "ask" on a read counts as a denial.
+  if (g.verdict != services::Verdict::kAllow) {
+    Refuse(ctx, s, a.agent_id, read,
+           g.verdict == services::Verdict::kRateLimited ? services::Decision::kRateLimited : services::Decision::kDenied,
+           g.rule);
+    return false;
+  }
+  ExecuteAgentAction(ctx, s, read, a.agent_id, services::Decision::kAllowed, g.rule);
+  return true;
+}
+
 uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::SkillId skill_id, Trigger trigger,
                           scenario::Purpose purpose, int64_t extra_input_tokens) {
+  if (BudgetRefuses(s)) return 0;  // the platform refuses calls past the weekly budget
   AgentState& a = s.agents[slot];
   const scenario::AgentProfile& p = sc().profiles[a.profile];
   const scenario::Skill& k = sc().skills[skill_id];
-  engine::Rng& rng = ctx.rng();
+  engine::Rng& rng = s.agent_rng;
+  const EmployeeId self = ctx.lp();
   const double err = ErrorProbability(p, k);
   const uint32_t max_items = static_cast<uint32_t>(std::max(0, k.max_items));
+  using services::Action;
 
-  // What there is to work on.
+  // 1. Read the source through the gate, then see what there is to work on.
   uint32_t items = 0;
+  bool mail_ok = false, chat_ok = false;
   std::vector<uint32_t>& unread = scratch_slots_;
-  switch (k.kind) {
-    case SkillKind::kEmailTriage: {
-      // Unread mail the agent may read (email.read on its owner's mailbox, once a run).
-      unread.clear();
-      s.mailbox.List(services::Mailbox::ListFilter::kUnread, max_items, &unread);
-      if (!unread.empty() && !AgentMayRead(ctx, s, slot)) unread.clear();
-      items = static_cast<uint32_t>(unread.size());
-      break;
+  unread.clear();
+  auto count_queued = [&](TaskKind kind, uint32_t limit) {
+    uint32_t n = 0;
+    for (const Task& t : s.queues[static_cast<int>(kind)]) {
+      if (n >= limit) break;
+      if (!(t.state & kTaskHelped)) ++n;
     }
-    case SkillKind::kChatAnswer: items = static_cast<uint32_t>(std::min<size_t>(s.chat_unanswered.size(), max_items)); break;
-    case SkillKind::kCodeHelp: items = static_cast<uint32_t>(std::min<size_t>(s.queues[static_cast<int>(TaskKind::kCode)].size(), max_items)); break;
-    case SkillKind::kDeployMonitor: items = trigger == Trigger::kEvent ? 1 : 0; break;
-    case SkillKind::kDeployTrigger:
+    return n;
+  };
+  switch (k.kind) {
+    case SkillKind::kEmailTriage:
+      if (AgentRead(ctx, s, slot, skill_id, Action::kEmailRead)) {
+        s.mailbox.List(services::Mailbox::ListFilter::kUnread, max_items, &unread);
+        items = static_cast<uint32_t>(unread.size());
+      }
+      break;
+    case SkillKind::kChatAnswer:
+      if (AgentRead(ctx, s, slot, skill_id, Action::kChatRead)) {
+        items = static_cast<uint32_t>(std::min<size_t>(s.chat_unanswered.size(), max_items));
+      }
+      break;
+    case SkillKind::kCodeHelp:
+      // The change's review thread lives in the team channel.
+      if (AgentRead(ctx, s, slot, skill_id, Action::kChatRead)) items = count_queued(TaskKind::kCode, max_items);
+      break;
+    case SkillKind::kDeployMonitor:
+      // Pipeline and incident notices land in the team channel; work = failed pipelines
+      // (rework) and incidents waiting for the owner.
+      if (AgentRead(ctx, s, slot, skill_id, Action::kChatRead)) {
+        items = count_queued(TaskKind::kRework, max_items);
+        items += count_queued(TaskKind::kIncident, max_items - items);
+      }
+      break;
     case SkillKind::kDailyBriefing:
-    case SkillKind::kSummary: items = 1; break;
+      mail_ok = AgentRead(ctx, s, slot, skill_id, Action::kEmailRead);
+      chat_ok = AgentRead(ctx, s, slot, skill_id, Action::kChatRead);
+      if (mail_ok) items += count_queued(TaskKind::kEmail, max_items);
+      if (chat_ok) items += count_queued(TaskKind::kChat, max_items - items);
+      break;
+    case SkillKind::kDeployTrigger:
+      items = 1;  // the caller hands it the change
+      break;
+    case SkillKind::kSummary:
+      items = AgentRead(ctx, s, slot, skill_id, Action::kChatRead) ? 1 : 0;
+      break;
   }
   if (items == 0 && trigger == Trigger::kHeartbeat) return 0;  // the caller charges a quiet cycle
 
-  const int64_t input = extra_input_tokens + k.base_input_tokens + (k.reads_memory ? a.memory_tokens : 0) +
-                        k.input_tokens_per_item * static_cast<int64_t>(items);
-  const int64_t output = k.output_tokens * std::max<int64_t>(1, items);
-  Charge(s, p.tier, skill_id, trigger, purpose, input, output);
-  // What this call decides to do happens when it finishes: latency plus output generation.
+  // 2. The model call: its tokens are booked once its purpose is known.
+  // Each turn of the call re-reads its context (capped by the context window).
+  const scenario::ModelTier& tier = sc().tiers[p.tier];
+  const int64_t context = std::min<int64_t>(tier.context_window_tokens,
+                                            extra_input_tokens + k.base_input_tokens + (k.reads_memory ? a.memory_tokens : 0) +
+                                                k.input_tokens_per_item * static_cast<int64_t>(items));
+  const int64_t turns = std::max<int64_t>(1, static_cast<int64_t>(k.turns_per_item) * items);
+  const int64_t input = context * turns;
+  // Output per item; a call that found nothing answers as briefly as a quiet heartbeat.
+  const int64_t output = items > 0 ? k.output_tokens * items : p.heartbeat.quiet_output_tokens;
   s.open_call = s.next_call++;
-  s.open_call_duration_us = sc().tiers[p.tier].CallDurationUs(output);
+  s.open_call_duration_us = tier.CallDurationUs(output) + tier.latency_us * (turns - 1);
+  OpenCall call;
+  call.id = s.open_call;
+  call.tier = p.tier;
+  call.skill = skill_id;
+  call.trigger = trigger;
+  call.declared = purpose;
+  call.input_tokens = input;
+  call.output_tokens = output;
+  s.calls.push_back(call);
   a.memory_tokens = std::min(p.memory.max_tokens, a.memory_tokens + p.memory.tokens_per_invocation);
-  const double saved_hours_per_item = k.minutes_saved_per_item / 60.0;
+  if (k.kind == SkillKind::kDeployTrigger) return items;  // the caller decides and calls FinishInvoke
+
+  // 3. What it does with them. Savings shorten real queued tasks, once per item.
+  auto help = [&](Task& t) {
+    const double minutes = HumanMinutes(s, self, t);
+    const double saved = std::min(k.minutes_saved_per_item, k.max_saving_fraction * minutes);
+    if (saved <= 0) return;
+    if (t.state & kTaskStarted) {
+      t.effort_minutes -= saved;
+    } else {
+      t.effort_minutes *= (minutes - saved) / minutes;
+    }
+    t.state |= kTaskHelped;
+    CreditSaving(s, saved);
+    MarkUseful(s, call.id);
+  };
+  auto help_queued = [&](TaskKind kind, uint32_t limit, bool introduce_defects) {
+    uint32_t n = 0;
+    for (Task& t : s.queues[static_cast<int>(kind)]) {
+      if (n >= limit) break;
+      if (t.state & kTaskHelped) continue;
+      ++n;
+      if (rng.Bernoulli(err)) {
+        ++s.m.agent_errors;
+        t.state |= kTaskHelped;
+        if (introduce_defects) t.state |= kTaskDefective;  // plausible-looking but wrong code
+        if (k.error_effect == scenario::ErrorEffect::kMissedAlert) {
+          Enqueue(ctx, s, Task{TaskKind::kFix, 0, k.error_cost_minutes, ctx.now_us(), 0, 0, 0, 0, 0, 0});
+        }
+        continue;
+      }
+      help(t);
+    }
+    return n;
+  };
 
   switch (k.kind) {
     case SkillKind::kEmailTriage:
@@ -184,83 +500,79 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
             case scenario::ErrorEffect::kNoEffect: break;
             case scenario::ErrorEffect::kWrongRecipient:
               // Forwarded outside by mistake: sensitive content leaks if the gate lets it out.
-              Defer(ctx, s, slot, {services::Action::kEmailSendExternal, mail, true, mail.other, k.error_cost_minutes});
+              Defer(ctx, s, slot, {Action::kEmailSendExternal, mail, true, mail.other, k.error_cost_minutes, 0});
               break;
             default:
-              Defer(ctx, s, slot, {ReplyAction(mail), mail, true, mail.other, k.error_cost_minutes});
+              Defer(ctx, s, slot, {ReplyAction(mail), mail, true, mail.other, k.error_cost_minutes, 0});
           }
           continue;
         }
         if (mail.flags & kMailSpam) {
           s.mailbox.Label(mail_slot, services::kLabelSpam);
           s.mailbox.Archive(mail_slot);
-          s.TakeQueued(TaskKind::kEmail, mail_slot, nullptr);  // the human never sees it
-          s.m.hours.saved_hours += mail.effort_minutes / 60.0;
+          Task removed;
+          s.TakeQueued(TaskKind::kEmail, mail_slot, &removed);  // the human never sees it
+          CreditSaving(s, HumanMinutes(s, self, removed));
+          MarkUseful(s, call.id);
           continue;
         }
         s.mailbox.Label(mail_slot, services::kLabelLegitimate);
-        if (mail.value_usd == 0) continue;  // nothing to answer
-        Defer(ctx, s, slot, {ReplyAction(mail), mail, false, mail.other, k.error_cost_minutes});
+        Defer(ctx, s, slot, {ReplyAction(mail), mail, false, mail.other, k.error_cost_minutes, 0});
       }
       break;
-    case SkillKind::kChatAnswer:
+    case SkillKind::kChatAnswer: {
+      const uint32_t channel = TeamChannel(self);
       for (uint32_t i = 0; i < items; ++i) {
         const Task ask = s.chat_unanswered.front();
         s.chat_unanswered.pop_front();
         if (s.FindQueued(TaskKind::kChat, ask.ref) == nullptr) continue;
         const bool bad = rng.Bernoulli(err);
         if (bad) ++s.m.agent_errors;
-        const scenario::TeamId team = sc().organization.employees[ctx.lp()].team;
-        const uint32_t channel = team == kNoId || team >= sc().chat.team_channel.size() ? kNoTarget : sc().chat.team_channel[team];
-        if (channel != kNoTarget) Defer(ctx, s, slot, {services::Action::kChatPost, ask, bad, channel, k.error_cost_minutes});
-      }
-      break;
-    case SkillKind::kCodeHelp: {
-      auto& q = s.queues[static_cast<int>(TaskKind::kCode)];
-      for (uint32_t i = 0; i < items && i < q.size(); ++i) {
-        Task& change = q[i];
-        if (rng.Bernoulli(err)) {
-          ++s.m.agent_errors;
-          change.quality *= 0.7;  // plausible-looking but wrong code
-          continue;
-        }
-        const double saved = std::min(k.minutes_saved_per_item, change.effort_minutes * 0.5);
-        change.effort_minutes -= saved;
-        s.m.hours.saved_hours += saved / 60.0;
+        if (channel != kNoTarget) Defer(ctx, s, slot, {Action::kChatPost, ask, bad, channel, k.error_cost_minutes, 0});
       }
       break;
     }
-    case SkillKind::kDeployMonitor:
-      if (rng.Bernoulli(err)) {
-        ++s.m.agent_errors;
-        Enqueue(ctx, s, Task{TaskKind::kFix, 0, k.error_cost_minutes, ctx.now_us(), 0, 0, 0, 0});
-      } else {
-        s.m.hours.saved_hours += saved_hours_per_item;
-      }
+    case SkillKind::kCodeHelp:
+      help_queued(TaskKind::kCode, items, /*introduce_defects=*/true);
       break;
-    case SkillKind::kDailyBriefing:
-      if (rng.Bernoulli(err)) {
-        ++s.m.agent_errors;
-      } else {
-        s.m.hours.saved_hours += saved_hours_per_item;
+    case SkillKind::kDeployMonitor: {
+      // Incidents a change caused: roll the change back (deploy.rollback), so the responder
+      // need not. Then diagnosis help on failed pipelines and the other incidents.
+      uint32_t n = 0;
+      for (Task& t : s.queues[static_cast<int>(TaskKind::kIncident)]) {
+        if (n >= items || t.flags != 1 || (t.state & kTaskHelped)) continue;
+        ++n;
+        t.flags = 0;  // the agent takes the rollback over
+        t.state |= kTaskHelped;
+        const bool bad = rng.Bernoulli(err);
+        if (bad) ++s.m.agent_errors;
+        Defer(ctx, s, slot, {Action::kDeployRollback, t, bad, t.ref, k.error_cost_minutes, 0});
       }
+      n += help_queued(TaskKind::kRework, items - std::min(items, n), false);
+      help_queued(TaskKind::kIncident, items - std::min(items, n), false);
       break;
+    }
+    case SkillKind::kDailyBriefing: {
+      uint32_t n = mail_ok ? help_queued(TaskKind::kEmail, items, false) : 0;
+      if (chat_ok) help_queued(TaskKind::kChat, items - std::min(items, n), false);
+      break;
+    }
     case SkillKind::kDeployTrigger:
-      break;  // the caller acts (it knows the change)
+      break;
     case SkillKind::kSummary: {
       // A summary nobody asked for, posted where the team has to scroll past it.
-      const scenario::TeamId team = sc().organization.employees[ctx.lp()].team;
-      const uint32_t channel = team == kNoId || team >= sc().chat.team_channel.size() ? kNoTarget : sc().chat.team_channel[team];
-      if (channel != kNoTarget && k.MayRequest(scenario::Action::kChatPost)) {
+      const uint32_t channel = TeamChannel(self);
+      if (channel != kNoTarget) {
         Task noise;
         noise.kind = TaskKind::kChat;
         noise.flags = kPostNoise;
         noise.ref = kNoTarget;
-        Defer(ctx, s, slot, {services::Action::kChatPost, noise, false, channel, 0});
+        Defer(ctx, s, slot, {Action::kChatPost, noise, false, channel, 0, 0});
       }
       break;
     }
   }
+  FinishInvoke(s);
   return items;
 }
 
@@ -270,7 +582,10 @@ void OrgModel::Defer(Ctx& ctx, EmployeeState& s, uint32_t slot, const AgentActio
     p.b = s.open_call;
     ctx.SendSelf(s.open_call_duration_us, kAgentCallDone, p);
   }
-  s.deferred.push_back(DeferredAction{s.open_call, slot, act});
+  AgentAction a = act;
+  a.call = s.open_call;
+  if (OpenCall* c = FindCall(s, s.open_call)) ++c->outstanding;
+  s.deferred.push_back(DeferredAction{s.open_call, slot, a});
 }
 
 void OrgModel::OnAgentCallDone(Ctx& ctx, EmployeeState& s, uint32_t call) {
@@ -301,6 +616,12 @@ services::GateRequest OrgModel::AgentRequest(Ctx& ctx, const EmployeeState& s, u
 void OrgModel::AgentAct(Ctx& ctx, EmployeeState& s, uint32_t slot, const AgentAction& act) {
   const EmployeeId self = ctx.lp();
   AgentState& a = s.agents[slot];
+  const OpenCall* call = FindCall(s, act.call);
+  if (!Offered(call == nullptr ? kNoId : call->skill, act.action)) {
+    // Least-privilege tools: the agent has no tool for it, so nothing is requested.
+    Refuse(ctx, s, a.agent_id, act, services::Decision::kDenied, services::kServiceRule);
+    return;
+  }
   services::GateRequest req = AgentRequest(ctx, s, slot, act.action);
   switch (act.action) {
     case services::Action::kChatRead:
@@ -309,8 +630,12 @@ void OrgModel::AgentAct(Ctx& ctx, EmployeeState& s, uint32_t slot, const AgentAc
       break;
     case services::Action::kDeployStaging:
     case services::Action::kDeployProd:
+      req.target = world_->catalog.AsTarget(act.target, ctx.now_us());
+      req.target.owner = self;  // OWN: the change was authored by the agent's owner
+      break;
     case services::Action::kDeployRollback:
       req.target = world_->catalog.AsTarget(act.target, ctx.now_us());
+      req.target.owner = kNoId;
       break;
     default:
       if (act.target < world_->num_employees) {
@@ -319,7 +644,7 @@ void OrgModel::AgentAct(Ctx& ctx, EmployeeState& s, uint32_t slot, const AgentAc
       }
   }
   req.target.id = act.target;
-  const services::GateResult g = world_->policy.Decide(req, &a.rates, &s.human_rates);
+  const services::GateResult g = Decide(s, req, &a.rates);
   switch (g.verdict) {
     case services::Verdict::kAllow:
       ExecuteAgentAction(ctx, s, act, a.agent_id, services::Decision::kAllowed, g.rule);
@@ -327,20 +652,23 @@ void OrgModel::AgentAct(Ctx& ctx, EmployeeState& s, uint32_t slot, const AgentAc
     case services::Verdict::kAsk: {
       // Park the action until the approver answers or the ask times out, whichever is first.
       PendingAsk ask{s.next_ask++, slot, act, ctx.now_us()};
-      s.asks.push_back(ask);
-      const EmployeeId approver = g.approver == kNoId || g.approver >= world_->num_employees
-                                      ? world_->employees[self].approver
-                                      : g.approver;
-      if (approver == self) {
-        Enqueue(ctx, s, Task{TaskKind::kApproval, 0, sc().approvals.minutes_per_approval, ctx.now_us(), ask.id, self, 0,
-                             act.bad ? 1u : 0u});
-      } else {
-        Payload p;
-        p.a = self;
-        p.b = ask.id;
-        p.c = act.bad ? 1 : 0;
-        ctx.Send(approver, Net(0), kApprovalRequest, p);
+      const EmployeeInfo& info = world_->employees[self];
+      EmployeeId approver = info.approver;
+      if (sc().approvals.approver == scenario::ApprovalConfig::Approver::kOnCall) {
+        const EmployeeId on_call = OnCall(sc().organization.employees[self].team, ctx.now_us());
+        approver = on_call == kNoId || on_call == self ? info.approver : on_call;
       }
+      ask.approver = approver;
+      s.asks.push_back(ask);
+      Payload p;
+      p.a = self;
+      p.b = ask.id;
+      p.c = act.bad ? 1 : 0;
+      // The approver looks at it after a wait (response_minutes on average); one who would
+      // only look after the timeout never sees it.
+      const TimeUs wait = static_cast<TimeUs>(s.agent_rng.Exponential(static_cast<double>(sc().approvals.response_us)));
+      const TimeUs delay = approver == self ? std::max<TimeUs>(1, wait) : Net(wait);
+      if (delay < sc().approvals.timeout_us) ctx.Send(approver, delay, kApprovalRequest, p);
       Payload timeout;
       timeout.b = ask.id;
       ctx.SendSelf(sc().approvals.timeout_us, kApprovalTimeout, timeout);
@@ -370,20 +698,38 @@ void OrgModel::Refuse(Ctx& ctx, EmployeeState& s, uint32_t agent_id, const Agent
   switch (act.action) {
     case services::Action::kEmailSendInternal:
     case services::Action::kEmailSendExternal:
-      // A refused reply still leaves the human a draft when the agent was right.
-      if (Task* t = act.bad ? nullptr : s.FindQueued(TaskKind::kEmail, act.item.ref)) {
-        const double saved = t->effort_minutes * kDraftShareOfEffort;
-        t->effort_minutes -= saved;
-        s.m.hours.saved_hours += saved / 60.0;
+      // A refused reply still leaves the human a draft when the agent was right: the mail
+      // task really gets shorter.
+      if (Task* t = act.bad ? nullptr : s.FindQueued(TaskKind::kEmail, act.item.ref); t != nullptr && !(t->state & kTaskHelped)) {
+        const double minutes = HumanMinutes(s, ctx.lp(), *t);
+        const OpenCall* call = FindCall(s, act.call);
+        const double fraction =
+            call == nullptr || call->skill == kNoId ? 0 : sc().skills[call->skill].draft_saving_fraction;
+        if (fraction > 0) {
+          t->effort_minutes *= 1 - fraction;
+          t->state |= kTaskHelped;
+          CreditSaving(s, minutes * fraction);
+          MarkUseful(s, act.call);
+        }
       }
       break;
     case services::Action::kDeployStaging:
     case services::Action::kDeployProd:
       DeployByHand(ctx, s, act.item);
       break;
+    case services::Action::kDeployRollback:
+      // The responder rolls back by hand after all.
+      for (Task& t : s.queues[static_cast<int>(TaskKind::kIncident)]) {
+        if (t.ref == act.target && t.flags == 0 && (t.state & kTaskHelped)) {
+          t.flags = 1;
+          break;
+        }
+      }
+      break;
     default:
       break;
   }
+  if (act.action != services::Action::kEmailRead && act.action != services::Action::kChatRead) ResolveAction(s, act.call);
 }
 
 void OrgModel::ExecuteAgentAction(Ctx& ctx, EmployeeState& s, const AgentAction& act, uint32_t agent_id,
@@ -399,6 +745,7 @@ void OrgModel::ExecuteAgentAction(Ctx& ctx, EmployeeState& s, const AgentAction&
   rec.action = act.action;
   rec.decision = decision;
   rec.outcome = services::Outcome::kDone;
+  bool resolved = true;
   switch (act.action) {
     case services::Action::kEmailSendInternal:
     case services::Action::kEmailSendExternal: {
@@ -409,12 +756,12 @@ void OrgModel::ExecuteAgentAction(Ctx& ctx, EmployeeState& s, const AgentAction&
       bool built;
       if (misdirected) {
         const services::Recipient outside = services::Recipient::Domain(
-            static_cast<services::DomainId>(ctx.rng().UniformInt(std::max<size_t>(1, sc().email.external_domains.size()))));
+            static_cast<services::DomainId>(s.agent_rng.UniformInt(std::max<size_t>(1, sc().email.external_domains.size()))));
         built = s.mailbox.BuildForward(item.ref, std::span(&outside, 1), agent_id, &spec);
       } else {
         built = s.mailbox.BuildReply(item.ref, kReplyTokens, services::kLabelLegitimate, agent_id, &spec);
       }
-      rec.outcome = built ? SendMail(ctx, s, spec, 0) : services::Outcome::kServiceRefused;
+      rec.outcome = built ? SendMail(ctx, s, spec, 0, 0, s.agent_rng) : services::Outcome::kServiceRefused;
       if (rec.outcome == services::Outcome::kNotExecuted) {
         rec.decision = services::Decision::kRateLimited;  // the mailbox's own send limit
         rec.rule = services::kServiceRule;
@@ -422,13 +769,14 @@ void OrgModel::ExecuteAgentAction(Ctx& ctx, EmployeeState& s, const AgentAction&
       }
       if (act.bad) {
         // A wrong message went out: someone has to apologise and fix it.
-        Enqueue(ctx, s, Task{TaskKind::kFix, 0, act.fix_minutes, ctx.now_us(), 0, 0, 0, 0});
+        Enqueue(ctx, s, Task{TaskKind::kFix, 0, act.fix_minutes, ctx.now_us(), 0, 0, 0, 0, 0, 0});
         break;
       }
       Task task;
       if (s.TakeQueued(TaskKind::kEmail, item.ref, &task)) {
         s.mailbox.Archive(item.ref);
-        s.m.hours.saved_hours += task.effort_minutes / 60.0;
+        CreditSaving(s, HumanMinutes(s, self, task));
+        MarkUseful(s, act.call);
         CompleteItem(ctx, s, task);
       }
       break;
@@ -442,27 +790,64 @@ void OrgModel::ExecuteAgentAction(Ctx& ctx, EmployeeState& s, const AgentAction&
       ctx.Send(world_->ChannelLp(act.target), Net(sc().chat.delivery_latency_us), kChatPost, p);
       if (item.ref == kNoTarget) break;  // a post that answers nobody
       if (act.bad) {
-        Enqueue(ctx, s, Task{TaskKind::kFix, 0, act.fix_minutes, ctx.now_us(), 0, 0, 0, 0});
+        Enqueue(ctx, s, Task{TaskKind::kFix, 0, act.fix_minutes, ctx.now_us(), 0, 0, 0, 0, 0, 0});
         break;
       }
       Task task;
       if (s.TakeQueued(TaskKind::kChat, item.ref, &task)) {
-        s.m.hours.saved_hours += task.effort_minutes / 60.0;
+        CreditSaving(s, HumanMinutes(s, self, task));
+        MarkUseful(s, act.call);
         CompleteItem(ctx, s, task);
       }
       break;
     }
-    case services::Action::kDeployStaging:
-    case services::Action::kDeployProd:
+    case services::Action::kDeployStaging: {
+      // Staging is the pipeline's first half; with it allowed, deploy.prod takes its turn at
+      // the gate (and may itself ask or be refused).
+      AgentAction prod = act;
+      prod.action = services::Action::kDeployProd;
+      CountGate(s, rec.decision);
+      Audit(s.audit, rec);
+      uint32_t slot = 0;
+      for (uint32_t i = 0; i < s.agents.size(); ++i) {
+        if (s.agents[i].agent_id == agent_id) slot = i;
+      }
+      AgentAct(ctx, s, slot, prod);
+      return;
+    }
+    case services::Action::kDeployRollback: {
       rec.outcome = services::Outcome::kStarted;
-      s.m.hours.saved_hours += kManualDeployMinutes / 60.0;  // nobody had to ship it by hand
+      if (act.bad) {
+        // A missed alert: the agent rolled back nothing useful; the responder still has to.
+        Enqueue(ctx, s, Task{TaskKind::kFix, 0, act.fix_minutes, ctx.now_us(), 0, 0, 0, 0, 0, 0});
+        rec.outcome = services::Outcome::kDone;
+        break;
+      }
+      Payload p;
+      p.a = self;
+      p.d = 1;
+      ctx.Send(world_->ServiceLp(act.target), Net(0), kDeployRequest, p);
+      MarkUseful(s, act.call);  // what it is worth shows as a shorter incident (its cost)
+      break;
+    }
+    case services::Action::kDeployProd: {
+      rec.outcome = services::Outcome::kStarted;
+      // Nobody has to ship it by hand: the author's manual deploy task never exists.
+      Task would_be = item;
+      would_be.state &= ~kTaskStarted;
+      would_be.effort_minutes = sc().deploy.manual_deploy_minutes;
+      CreditSaving(s, HumanMinutes(s, self, would_be));
+      MarkUseful(s, act.call);
       RequestDeploy(ctx, s, item, agent_id + 1);
       break;
+    }
     default:
+      resolved = false;  // reads: part of the invocation, not an action of their own
       break;
   }
   CountGate(s, rec.decision);
   Audit(s.audit, rec);
+  if (resolved) ResolveAction(s, act.call);
 }
 
 void OrgModel::OnApprovalDecision(Ctx& ctx, EmployeeState& s, uint32_t ask_id, bool approved, bool timed_out) {
@@ -473,6 +858,17 @@ void OrgModel::OnApprovalDecision(Ctx& ctx, EmployeeState& s, uint32_t ask_id, b
   services::Decision d;
   if (timed_out) {
     d = sc().approvals.auto_approve_on_timeout ? services::Decision::kAutoApproved : services::Decision::kExpired;
+    // Nobody answered: the request leaves the approver's queue at once.
+    Payload cancel;
+    cancel.a = ctx.lp();
+    cancel.b = ask.id;
+    if (ask.approver == ctx.lp()) {
+      auto& q = s.queues[static_cast<int>(TaskKind::kApproval)];
+      auto qit = std::find_if(q.begin(), q.end(), [&](const Task& t) { return t.ref == ask.id && t.other == ctx.lp(); });
+      if (qit != q.end()) q.erase(qit);
+    } else {
+      ctx.Send(ask.approver, Net(0), kApprovalCancel, cancel);
+    }
   } else {
     d = approved ? services::Decision::kApproved : services::Decision::kRejected;
   }
@@ -482,28 +878,6 @@ void OrgModel::OnApprovalDecision(Ctx& ctx, EmployeeState& s, uint32_t ask_id, b
   } else {
     Refuse(ctx, s, agent_id, ask.act, d, services::kNoRule);
   }
-}
-
-bool OrgModel::AgentMayRead(Ctx& ctx, EmployeeState& s, uint32_t slot) {
-  AgentState& a = s.agents[slot];
-  const EmployeeId self = ctx.lp();
-  services::GateRequest req = AgentRequest(ctx, s, slot, services::Action::kEmailRead);
-  req.target.id = self;
-  req.target.owner = self;
-  req.target.team = world_->team_of_employee[self];
-  const services::GateResult g = world_->policy.Decide(req, &a.rates, &s.human_rates);
-  AgentAction read;
-  read.action = services::Action::kEmailRead;
-  read.target = self;
-  // Reading is not worth a human's approval: an "ask" on email.read counts as a denial.
-  if (g.verdict != services::Verdict::kAllow) {
-    Refuse(ctx, s, a.agent_id, read,
-           g.verdict == services::Verdict::kRateLimited ? services::Decision::kRateLimited : services::Decision::kDenied,
-           g.rule);
-    return false;
-  }
-  ExecuteAgentAction(ctx, s, read, a.agent_id, services::Decision::kAllowed, g.rule);
-  return true;
 }
 
 }  // namespace clawsim::model

@@ -9,12 +9,8 @@ namespace {
 
 using scenario::Role;
 
-// Share of internal mail that carries sensitive data (customer records, credentials...).
-constexpr double kSensitiveMailFraction = 0.1;
-// Size of one mail in tokens (what an agent reads per message).
+// Size of one mail in tokens (what the mailbox stores; agents pay their skill's per-item input).
 constexpr uint32_t kMailTokens = 400;
-// Share of the original effort needed to rework a change sent back or failed in the pipeline.
-constexpr double kReworkFraction = 0.3;
 
 TimeUs MinutesToUs(double minutes) { return static_cast<TimeUs>(minutes * static_cast<double>(engine::kUsPerMinute)); }
 
@@ -27,16 +23,25 @@ bool TakeChange(EmployeeState& s, uint32_t ref, Task* out) {
   return true;
 }
 
+Task* FindChange(EmployeeState& s, uint32_t ref) {
+  auto it = std::find_if(s.changes_in_flight.begin(), s.changes_in_flight.end(), [&](const Task& t) { return t.ref == ref; });
+  return it == s.changes_in_flight.end() ? nullptr : &*it;
+}
+
 }  // namespace
 
 OrgModel::OrgModel(const World* world) : world_(world) {
   const scenario::CompiledScenario& s = *world->scenario;
+  num_rules_ = static_cast<uint32_t>(world->policy.rules().size());
   employees_.resize(world->num_employees);
   for (uint32_t e = 0; e < world->num_employees; ++e) {
     EmployeeState& st = employees_[e];
     st.audit = services::AuditLog(e);
     st.mailbox = services::Mailbox(e);
     st.human_rates = world->policy.MakeRateState();
+    st.work_rng = engine::Rng::ForStream(world->seed ^ kWorkStreamSalt, e);
+    st.backlog_rng = engine::Rng::ForStream(world->seed ^ kBacklogStreamSalt, e);
+    st.agent_rng = engine::Rng::ForStream(world->seed ^ kAgentStreamSalt, e);
     st.tokens_by_tier.assign(s.tiers.size(), TokenTally{});
     st.tokens_by_skill.assign(s.skills.size(), TokenTally{});
     const scenario::Employee& emp = s.organization.employees[e];
@@ -89,9 +94,11 @@ void OrgModel::Handle(Ctx& ctx, const Ev& ev) {
       break;
     case kWorkArrive: OnWorkArrive(ctx, s, ev); break;
     case kHumanDone: OnHumanDone(ctx, s); break;
+    case kHumanPause: OnHumanPause(ctx, s); break;
     case kHeartbeat: OnHeartbeat(ctx, s, ev.payload.a); break;
     case kCron: OnCron(ctx, s, ev.payload.a, ev.payload.b); break;
     case kDream: OnDream(s, ev.payload.a); break;
+    case kPerformativeJob: OnPerformativeJob(ctx, s, ev.payload.a, ev.payload.b); break;
     case kEmailDeliver: OnEmail(ctx, s, ev); break;
     case kChatMention: OnChatMention(ctx, s, ev); break;
     case kReviewRequest: {
@@ -101,7 +108,7 @@ void OrgModel::Handle(Ctx& ctx, const Ev& ev) {
       t.arrived_us = ev.payload.t;
       t.ref = ev.payload.b;
       t.other = ev.payload.a;
-      t.quality = ev.payload.x;
+      t.state = ev.payload.c == 1 ? kTaskDefective : 0;
       Enqueue(ctx, s, t);
       OnAgentEvent(ctx, s, scenario::Event::kReviewRequest);
       break;
@@ -122,6 +129,19 @@ void OrgModel::Handle(Ctx& ctx, const Ev& ev) {
     case kApprovalRequest: OnApprovalRequest(ctx, s, ev); break;
     case kApprovalDecision: OnApprovalDecision(ctx, s, ev.payload.b, ev.payload.c == 1, false); break;
     case kApprovalTimeout: OnApprovalDecision(ctx, s, ev.payload.b, false, true); break;
+    case kApprovalCancel: {
+      // The ask expired or was auto-approved: it leaves this approver's queue unanswered.
+      auto& q = s.queues[static_cast<int>(TaskKind::kApproval)];
+      auto it = std::find_if(q.begin(), q.end(),
+                             [&](const Task& t) { return t.ref == ev.payload.b && t.other == ev.payload.a; });
+      if (it != q.end()) q.erase(it);
+      break;
+    }
+    case kDeployRetry: {
+      Task change;
+      if (TakeChange(s, ev.payload.b, &change)) DeployByHand(ctx, s, change);
+      break;
+    }
     case kAgentCallDone: OnAgentCallDone(ctx, s, ev.payload.b); break;
     default: ctx.Fail("employee LP got an event of kind " + std::to_string(ev.kind));
   }
@@ -132,7 +152,14 @@ void OrgModel::OnDayStart(Ctx& ctx, EmployeeState& s) {
   const int32_t day = static_cast<int32_t>(now / engine::kUsPerDay);
   ctx.SendSelf(engine::kUsPerDay, kDayStart);
   s.approvals_today = 0;
+  s.busy_today_us = 0;
+  s.workday_us = 0;
   s.mailbox.DropArchivedPrefix();  // yesterday's handled mail: counted, no longer needed
+  // Metering: yesterday's agent activity, and the budget week (Monday to Sunday).
+  if (s.invoked_today) ++s.period.active_days;
+  s.invoked_today = false;
+  if ((day + sc().run.start_weekday) % 7 == 0) s.period.week_tokens = 0;
+  if (s.incentive_pending) ApplyIncentiveChoice(ctx, s);
   // Mentions the human already answered need no agent any more.
   while (!s.chat_unanswered.empty() && s.FindQueued(TaskKind::kChat, s.chat_unanswered.front().ref) == nullptr) {
     s.chat_unanswered.pop_front();
@@ -140,12 +167,17 @@ void OrgModel::OnDayStart(Ctx& ctx, EmployeeState& s) {
   const bool working = sc().calendar.IsWorkingDay(day, sc().run.start_weekday);
   PlanAgentDay(ctx, s, working);
   if (!working) return;
-  engine::Rng& rng = ctx.rng();
+  // Arrivals come from the employee's work stream, never the LP's stream: the same work
+  // arrives whatever agents do (the counterfactual twin sees it too).
+  engine::Rng& rng = s.work_rng;
   const scenario::CalendarConfig& cal = sc().calendar;
   const TimeUs jitter = static_cast<TimeUs>(rng.Normal() * static_cast<double>(cal.start_jitter_stddev_us));
   const TimeUs start = std::clamp<TimeUs>(cal.workday_start_us + jitter, 0, engine::kUsPerDay / 2);
   const TimeUs end = std::min<TimeUs>(start + (cal.workday_end_us - cal.workday_start_us), engine::kUsPerDay - 1);
   s.work_end_us = now + end;
+  s.workday_us = end - start;
+  s.available_hours += UsToHours(end - start);
+  ++s.working_days;
   ctx.SendSelf(start, kWorkStart);
 
   // Arrivals of the day, spread over working hours (Poisson processes per stream).
@@ -172,7 +204,7 @@ void OrgModel::OnWorkArrive(Ctx& ctx, EmployeeState& s, const Ev& ev) {
   const EmployeeId self = ctx.lp();
   const EmployeeInfo& info = world_->employees[self];
   const scenario::RoleProfile& role = sc().role(sc().organization.employees[self].role);
-  engine::Rng& rng = ctx.rng();
+  engine::Rng& rng = s.work_rng;
   switch (static_cast<WorkStream>(ev.payload.a)) {
     case WorkStream::kExternalEmail: {
       // Mail from outside arrives directly (the outside world is not an LP).
@@ -181,49 +213,62 @@ void OrgModel::OnWorkArrive(Ctx& ctx, EmployeeState& s, const Ev& ev) {
       const services::EmailHeader header = services::ExternalMessage(
           static_cast<services::DomainId>(rng.UniformInt(domains)), (uint64_t{self} << 24) | s.external_serial++,
           kMailTokens, spam ? services::kLabelSpam : services::kLabelLegitimate, ctx.now_us());
-      ReceiveMail(ctx, s, header, spam ? 0 : Sample(role.emails.value_usd, rng));
+      const double value = spam ? 0 : Sample(role.emails.value_usd, rng);
+      const double effort = spam ? role.spam_minutes : Sample(role.emails.effort_minutes, rng);
+      s.value_arrived_usd += value;
+      ReceiveMail(ctx, s, header, value, effort);
       break;
     }
     case WorkStream::kInternalEmail: {
       // This employee writes to a colleague: a human action through the gate.
       if (world_->num_employees < 2) break;
-      EmployeeId to = info.teammates.empty() || rng.Bernoulli(0.3)
+      EmployeeId to = info.teammates.empty() || rng.Bernoulli(sc().email.outside_team_fraction)
                           ? static_cast<EmployeeId>(rng.UniformInt(world_->num_employees))
                           : info.teammates[rng.UniformInt(info.teammates.size())];
       if (to == self) to = (self + 1) % world_->num_employees;
       services::SendSpec spec;
       spec.Add(services::Recipient::Employee(to));
       spec.size_tokens = kMailTokens;
-      spec.labels = services::kLabelLegitimate | (rng.Bernoulli(kSensitiveMailFraction) ? services::kLabelSensitive : 0);
+      spec.labels = services::kLabelLegitimate | (rng.Bernoulli(sc().email.sensitive_fraction) ? services::kLabelSensitive : 0);
+      const scenario::RoleProfile& to_role = sc().role(sc().organization.employees[to].role);
+      const double value = Sample(to_role.emails.value_usd, rng);
+      const double effort = Sample(to_role.emails.effort_minutes, rng);
       services::Target target = services::SendTarget(self, spec, world_->team_of_employee);
       target.id = to;
       services::AuditRecord rec = HumanGate(ctx, s, services::SendAction(spec), target);
       if (services::Admits(rec.decision)) {
-        rec.outcome = SendMail(ctx, s, spec, Sample(sc().role(sc().organization.employees[to].role).emails.value_usd, rng));
+        rec.outcome = SendMail(ctx, s, spec, value, effort, ctx.rng());
         if (rec.outcome == services::Outcome::kNotExecuted) rec.decision = services::Decision::kRateLimited;
       }
       Audit(s.audit, rec);
       break;
     }
     case WorkStream::kChatRequest: {
-      const scenario::TeamId team = sc().organization.employees[self].team;
-      const uint32_t channel = team == kNoId || team >= sc().chat.team_channel.size() ? kNoTarget : sc().chat.team_channel[team];
+      const uint32_t channel = TeamChannel(self);
       if (channel == kNoTarget || info.teammates.empty()) break;
       Payload p;
       p.a = self;
       p.b = info.teammates[rng.UniformInt(info.teammates.size())];
       p.x = Sample(role.chat_requests.value_usd, rng);
-      ctx.Send(world_->ChannelLp(channel), Net(sc().chat.delivery_latency_us), kChatPost, p);
+      p.y = Sample(sc().role(sc().organization.employees[p.b].role).chat_requests.effort_minutes, rng);
+      // Asking in the channel is the asker's own chat.post.
+      if (HumanPost(ctx, s, channel)) ctx.Send(world_->ChannelLp(channel), Net(sc().chat.delivery_latency_us), kChatPost, p);
       break;
     }
     case WorkStream::kCodeChange: {
+      // The change's value, effort, quality and defect are drawn once, when it arrives.
+      const scenario::CodeWork& code = role.code;
       Task t;
       t.kind = TaskKind::kCode;
-      t.value_usd = Sample(role.code.changes.value_usd, rng);
-      t.effort_minutes = Sample(role.code.changes.effort_minutes, rng);
+      t.value_usd = Sample(code.changes.value_usd, rng);
+      t.effort_minutes = Sample(code.changes.effort_minutes, rng);
+      t.base_effort_minutes = t.effort_minutes;
+      const double quality = std::clamp(Sample(code.quality, rng) * code.QualityFactor(info.traits.skill), 0.0, 1.0);
+      if (rng.Bernoulli(1 - quality)) t.state |= kTaskDefective;
       t.arrived_us = ctx.now_us();
       t.ref = s.next_change++;  // change ids are per author: results come back to the author
       ++s.items_arrived;
+      s.value_arrived_usd += t.value_usd;
       Enqueue(ctx, s, t);
       break;
     }
@@ -240,31 +285,39 @@ void OrgModel::OnEmail(Ctx& ctx, EmployeeState& s, const Ev& ev) {
   h.size_tokens = ev.payload.c;
   h.labels = static_cast<uint8_t>(ev.payload.b);
   h.num_recipients = 1;
-  ReceiveMail(ctx, s, h, ev.payload.x);
+  ReceiveMail(ctx, s, h, ev.payload.x, ev.payload.y);
 }
 
-void OrgModel::ReceiveMail(Ctx& ctx, EmployeeState& s, const services::EmailHeader& header, double value_usd) {
-  const scenario::RoleProfile& role = sc().role(sc().organization.employees[ctx.lp()].role);
+void OrgModel::ReceiveMail(Ctx& ctx, EmployeeState& s, const services::EmailHeader& header, double value_usd,
+                           double effort_minutes) {
   s.mailbox.Deliver(header, ctx.now_us());
+  const uint32_t slot = s.mailbox.slot_count() - 1;
+  const bool spam = (header.labels & services::kLabelSpam) != 0;
+  if (!spam && value_usd == 0 && header.sender != services::kNoId) {
+    // A reply or forward that asks nothing: it sits in the mailbox, read and filed, as a
+    // human's reply would; it is not a work item.
+    s.mailbox.Read(slot);
+    s.mailbox.Archive(slot);
+    return;
+  }
   Task t;
   t.kind = TaskKind::kEmail;
-  t.ref = s.mailbox.slot_count() - 1;  // the mailbox slot
+  t.ref = slot;  // the mailbox slot
   t.other = header.sender;
-  t.flags = (header.sender == services::kNoId ? kMailExternal : 0) |
-            ((header.labels & services::kLabelSpam) ? kMailSpam : 0) |
+  t.flags = (header.sender == services::kNoId ? kMailExternal : 0) | (spam ? kMailSpam : 0) |
             ((header.labels & services::kLabelSensitive) ? kMailSensitive : 0);
   t.value_usd = value_usd;
   t.arrived_us = header.sent_at_us;
-  // Spam and replies that carry no work take a glance; the rest the role's effort.
-  t.effort_minutes = (t.flags & kMailSpam) || value_usd == 0 ? role.spam_minutes : Sample(role.emails.effort_minutes, ctx.rng());
+  t.effort_minutes = effort_minutes;
   ++s.items_arrived;
   Enqueue(ctx, s, t);
   if (!s.agents.empty()) OnAgentEvent(ctx, s, scenario::Event::kNewEmail);
 }
 
-services::Outcome OrgModel::SendMail(Ctx& ctx, EmployeeState& s, const services::SendSpec& spec, double value_usd) {
+services::Outcome OrgModel::SendMail(Ctx& ctx, EmployeeState& s, const services::SendSpec& spec, double value_usd,
+                                     double effort_minutes, engine::Rng& rng) {
   services::SendOutput out;
-  if (s.mailbox.Send(spec, world_->email, ctx.now_us(), ctx.rng(), &out) != services::Mailbox::SendStatus::kSent) {
+  if (s.mailbox.Send(spec, world_->email, ctx.now_us(), rng, &out) != services::Mailbox::SendStatus::kSent) {
     return services::Outcome::kNotExecuted;
   }
   for (uint8_t i = 0; i < out.num_deliveries; ++i) {
@@ -275,6 +328,7 @@ services::Outcome OrgModel::SendMail(Ctx& ctx, EmployeeState& s, const services:
     p.c = d.header.size_tokens;
     p.d = d.header.sent_by_agent == services::kNoId ? 0 : d.header.sent_by_agent + 1;
     p.x = value_usd;
+    p.y = effort_minutes;
     p.t = d.header.sent_at_us;
     p.u = d.header.id;
     p.v = d.header.thread;
@@ -284,15 +338,15 @@ services::Outcome OrgModel::SendMail(Ctx& ctx, EmployeeState& s, const services:
 }
 
 void OrgModel::OnChatMention(Ctx& ctx, EmployeeState& s, const Ev& ev) {
-  const scenario::RoleProfile& role = sc().role(sc().organization.employees[ctx.lp()].role);
   Task t;
   t.kind = TaskKind::kChat;
   t.value_usd = ev.payload.x;
   t.arrived_us = ev.payload.t;
   t.other = ev.payload.a;
-  t.effort_minutes = Sample(role.chat_requests.effort_minutes, ctx.rng());
+  t.effort_minutes = ev.payload.y;
   t.ref = s.next_item++;
   ++s.items_arrived;
+  s.value_arrived_usd += t.value_usd;
   Enqueue(ctx, s, t);
   if (!s.agents.empty()) {
     s.chat_unanswered.push_back(t);
@@ -305,97 +359,205 @@ void OrgModel::Enqueue(Ctx& ctx, EmployeeState& s, const Task& task) {
   TryStartTask(ctx, s);
 }
 
+double OrgModel::HumanMinutes(const EmployeeState& s, EmployeeId self, const Task& t) const {
+  (void)s;
+  if (t.state & kTaskStarted) return t.effort_minutes;
+  return std::max(0.1, t.effort_minutes * sc().organization.EffortFactor(world_->employees[self].traits.skill));
+}
+
+bool OrgModel::PullBacklog(Ctx& ctx, EmployeeState& s, Task* out) {
+  const EmployeeId self = ctx.lp();
+  const scenario::RoleProfile& role = sc().role(sc().organization.employees[self].role);
+  const scenario::Backlog& b = role.backlog;
+  if (b.kind == scenario::Backlog::Kind::kNone) return false;
+  if (static_cast<double>(s.busy_today_us) >= b.max_utilisation * static_cast<double>(s.workday_us)) return false;
+  engine::Rng& rng = s.backlog_rng;
+  Task t;
+  t.arrived_us = ctx.now_us();
+  t.state = kTaskBacklog;
+  if (b.kind == scenario::Backlog::Kind::kCodeChanges) {
+    const scenario::CodeWork& code = role.code;
+    t.kind = TaskKind::kCode;
+    t.value_usd = Sample(code.changes.value_usd, rng);
+    t.effort_minutes = Sample(code.changes.effort_minutes, rng);
+    t.base_effort_minutes = t.effort_minutes;
+    const double quality =
+        std::clamp(Sample(code.quality, rng) * code.QualityFactor(world_->employees[self].traits.skill), 0.0, 1.0);
+    if (rng.Bernoulli(1 - quality)) t.state |= kTaskDefective;
+    t.ref = s.next_change++;
+  } else {
+    t.kind = TaskKind::kBacklog;
+    t.value_usd = Sample(b.value_usd, rng);
+    t.effort_minutes = Sample(b.effort_minutes, rng);
+    t.ref = s.next_item++;
+  }
+  ++s.backlog_pulled;
+  *out = t;
+  return true;
+}
+
 void OrgModel::TryStartTask(Ctx& ctx, EmployeeState& s) {
   if (s.busy || !s.at_work) return;
-  if (ctx.now_us() >= s.work_end_us) {
+  const TimeUs now = ctx.now_us();
+  if (now >= s.work_end_us) {
     s.at_work = false;
     return;
   }
+  // Discretionary (backlog) work only fills the day up to the role's max_utilisation.
+  const scenario::Backlog& backlog = sc().role(sc().organization.employees[ctx.lp()].role).backlog;
+  const TimeUs budget_us =
+      static_cast<TimeUs>(backlog.max_utilisation * static_cast<double>(s.workday_us)) - s.busy_today_us;
+  bool found = false;
   for (auto& q : s.queues) {
-    if (q.empty()) continue;
-    s.current = q.front();
-    q.pop_front();
-    s.busy = true;
-    // Skill makes people faster: 0.75x effort at skill 1, 1.25x at skill 0.
-    const double speed = 1.25 - 0.5 * world_->employees[ctx.lp()].traits.skill;
-    const double minutes = std::max(0.1, s.current.effort_minutes * speed);
-    ctx.SendSelf(MinutesToUs(minutes), kHumanDone);
-    s.current.effort_minutes = minutes;
-    return;
+    auto it = std::find_if(q.begin(), q.end(), [&](const Task& t) { return !(t.state & kTaskBacklog) || budget_us > 0; });
+    if (it == q.end()) continue;
+    s.current = *it;
+    q.erase(it);
+    found = true;
+    break;
+  }
+  if (!found && !PullBacklog(ctx, s, &s.current)) return;
+  s.busy = true;
+  const double minutes = HumanMinutes(s, ctx.lp(), s.current);
+  s.current.effort_minutes = minutes;
+  s.current.state |= kTaskStarted;
+  s.task_started_us = now;
+  // Nobody works past the end of the day plus overtime: a longer task pauses there, and
+  // backlog work pauses when the day's budget for it is spent.
+  const TimeUs finish = now + std::max<TimeUs>(1, MinutesToUs(minutes));
+  TimeUs limit = s.work_end_us + sc().calendar.overtime_us;
+  if (s.current.state & kTaskBacklog) limit = std::min(limit, now + std::max<TimeUs>(1, budget_us));
+  if (finish <= limit) {
+    ctx.SendSelf(finish - now, kHumanDone);
+  } else {
+    ctx.SendSelf(std::max<TimeUs>(1, limit - now), kHumanPause);
   }
 }
 
-void OrgModel::OnHumanDone(Ctx& ctx, EmployeeState& s) {
-  const Task task = s.current;
-  s.busy = false;
-  const double hours = task.effort_minutes / 60.0;
-  switch (task.kind) {
+void OrgModel::AccountWork(Ctx& ctx, EmployeeState& s) {
+  const TimeUs worked_us = ctx.now_us() - s.task_started_us;
+  s.busy_today_us += worked_us;
+  const double hours = UsToHours(worked_us);
+  s.busy_hours += hours;
+  if (s.current.state & kTaskSetup) {
+    s.m.hours.setup_hours += hours;
+    return;
+  }
+  switch (s.current.kind) {
     case TaskKind::kReview: s.m.hours.review_hours += hours; break;
     case TaskKind::kApproval: s.m.hours.approval_hours += hours; break;
     case TaskKind::kFix:
     case TaskKind::kIncident: s.m.hours.fixing_hours += hours; break;
     default: s.m.hours.working_hours += hours; break;
   }
+}
+
+void OrgModel::OnHumanDone(Ctx& ctx, EmployeeState& s) {
+  AccountWork(ctx, s);
+  const Task task = s.current;
+  s.busy = false;
   FinishTask(ctx, s, task);
   TryStartTask(ctx, s);
+}
+
+void OrgModel::OnHumanPause(Ctx& ctx, EmployeeState& s) {
+  AccountWork(ctx, s);
+  Task task = s.current;
+  task.effort_minutes = std::max(0.1, task.effort_minutes - UsToHours(ctx.now_us() - s.task_started_us) * 60.0);
+  s.queues[static_cast<int>(task.kind)].push_front(task);  // first thing on the next working day
+  s.busy = false;
+  s.at_work = false;
 }
 
 void OrgModel::FinishTask(Ctx& ctx, EmployeeState& s, const Task& task) {
   const EmployeeId self = ctx.lp();
   engine::Rng& rng = ctx.rng();
   switch (task.kind) {
-    case TaskKind::kEmail:
+    case TaskKind::kEmail: {
+      // Reading is the person's own email.read; answering is a reply through the gate.
+      services::Target own;
+      own.id = self;
+      own.owner = self;
+      own.team = world_->team_of_employee[self];
+      services::AuditRecord read = HumanGate(ctx, s, services::Action::kEmailRead, own);
+      const bool may_read = services::Admits(read.decision);
+      if (may_read) read.outcome = services::Outcome::kDone;
+      Audit(s.audit, read);
+      if (!may_read) break;  // the mail stays unhandled
       s.mailbox.Read(task.ref);
       s.mailbox.Archive(task.ref);
-      if (!(task.flags & kMailSpam)) CompleteItem(ctx, s, task);
+      if (task.flags & kMailSpam) break;
+      services::SendSpec reply;
+      if (!s.mailbox.BuildReply(task.ref, kMailTokens, services::kLabelLegitimate, services::kNoId, &reply)) break;
+      services::Target target = services::SendTarget(self, reply, world_->team_of_employee);
+      target.id = task.other == services::kNoId ? self : task.other;
+      services::AuditRecord rec = HumanGate(ctx, s, services::SendAction(reply), target);
+      if (services::Admits(rec.decision)) {
+        rec.outcome = SendMail(ctx, s, reply, 0, 0, ctx.rng());
+        if (rec.outcome == services::Outcome::kNotExecuted) rec.decision = services::Decision::kRateLimited;
+      }
+      Audit(s.audit, rec);
+      if (services::Admits(rec.decision)) CompleteItem(ctx, s, task);
       break;
-    case TaskKind::kChat:
+    }
+    case TaskKind::kChat: {
+      // Reading the thread (chat.read) and answering in it (chat.post), both through the gate.
+      const uint32_t channel = TeamChannel(self);
+      if (channel != kNoTarget) {
+        services::Target target = ChannelTargetOf(channel);
+        target.id = channel;
+        services::AuditRecord read = HumanGate(ctx, s, services::Action::kChatRead, target);
+        const bool may_read = services::Admits(read.decision);
+        if (may_read) read.outcome = services::Outcome::kDone;
+        Audit(s.audit, read);
+        if (!may_read || !HumanPost(ctx, s, channel)) break;
+      }
+      if (channel != kNoTarget) {
+        Payload p;
+        p.a = self;
+        p.b = kNoId;
+        ctx.Send(world_->ChannelLp(channel), Net(sc().chat.delivery_latency_us), kChatPost, p);
+      }
+      CompleteItem(ctx, s, task);
+      break;
+    }
+    case TaskKind::kBacklog:
       CompleteItem(ctx, s, task);
       break;
     case TaskKind::kCode:
+      SendForReview(ctx, s, task);
+      break;
     case TaskKind::kRework: {
       Task change = task;
-      if (task.kind == TaskKind::kCode) {
-        // Quality: the scenario's distribution, nudged by the author's skill.
-        const double skill = world_->employees[self].traits.skill;
-        change.quality = std::clamp(Sample(sc().role(scenario::Role::kDeveloper).code.quality, rng) * (0.8 + 0.4 * skill), 0.0, 1.0);
+      // A rework removes the defect that was caught with rework_fix_probability.
+      if ((change.state & kTaskDefective) &&
+          rng.Bernoulli(sc().role(Role::kDeveloper).code.rework_fix_probability)) {
+        change.state &= ~kTaskDefective;
       }
-      const std::vector<EmployeeId>& mates = world_->employees[self].teammates;
-      if (mates.empty() || sc().role(scenario::Role::kDeveloper).code.reviewers == 0) {
-        RequestDeploy(ctx, s, change, 0);
-        break;
-      }
-      Payload p;
-      p.a = self;
-      p.b = change.ref;
-      p.x = change.quality;
-      p.t = change.arrived_us;
-      const TimeUs wait = static_cast<TimeUs>(rng.Exponential(static_cast<double>(sc().role(Role::kDeveloper).code.review_wait_us) * 0.1));
-      ctx.Send(mates[rng.UniformInt(mates.size())], Net(wait), kReviewRequest, p);
-      s.changes_in_flight.push_back(change);  // until the review comes back
+      SendForReview(ctx, s, change);
       break;
     }
     case TaskKind::kReview: {
-      // A defect is present with probability 1 - quality; the reviewer catches it sometimes.
-      const bool defect = rng.Bernoulli(1 - task.quality);
-      const bool caught = defect && rng.Bernoulli(sc().role(Role::kDeveloper).code.review_catch_probability);
+      // The reviewer catches the change's defect, if it has one, with the catch probability.
+      const bool caught = (task.state & kTaskDefective) &&
+                          rng.Bernoulli(sc().role(Role::kDeveloper).code.review_catch_probability);
       Payload p;
       p.a = self;
       p.b = task.ref;
       p.c = caught ? 1 : 0;
-      p.x = caught ? std::min(1.0, task.quality + 0.2) : task.quality;
       ctx.Send(task.other, Net(0), kReviewDone, p);
       break;
     }
     case TaskKind::kDeploy:
-      RequestDeploy(ctx, s, task, 0);
+      HumanDeploy(ctx, s, task);
       break;
     case TaskKind::kApproval: {
-      // Fatigue: accuracy falls with the approvals already decided today.
+      // Fatigue: accuracy falls with the approvals already decided today. (Drawn from the
+      // agent stream: approvals exist only because of agents.)
       const double accuracy = world_->fatigue.PCorrect(static_cast<uint32_t>(s.approvals_today));
       s.approvals_today += 1;
       const bool bad = task.flags & 1;
-      const bool correct = rng.Bernoulli(accuracy);
+      const bool correct = s.agent_rng.Bernoulli(accuracy);
       const bool approve = bad ? !correct : correct;
       Payload p;
       p.b = task.ref;
@@ -407,18 +569,55 @@ void OrgModel::FinishTask(Ctx& ctx, EmployeeState& s, const Task& task) {
       }
       break;
     }
-    case TaskKind::kIncident:
+    case TaskKind::kIncident: {
       if (task.flags == 1) HumanRollback(ctx, s, task.ref);
+      // The responder reports in the incident channel their team is in, if there is one.
+      const uint32_t channel = IncidentChannel(self);
+      if (channel != kNoTarget && HumanPost(ctx, s, channel)) {
+        Payload p;
+        p.a = self;
+        p.b = kNoId;
+        ctx.Send(world_->ChannelLp(channel), Net(sc().chat.delivery_latency_us), kChatPost, p);
+      }
       break;
+    }
     case TaskKind::kFix:
       break;
   }
+}
+
+void OrgModel::SendForReview(Ctx& ctx, EmployeeState& s, Task change) {
+  const EmployeeId self = ctx.lp();
+  const scenario::CodeWork& code = sc().role(Role::kDeveloper).code;
+  const std::vector<EmployeeId>& mates = world_->employees[self].teammates;
+  const uint32_t reviewers = static_cast<uint32_t>(std::min<size_t>(mates.size(), static_cast<size_t>(std::max(0, code.reviewers))));
+  change.kind = TaskKind::kCode;
+  change.state &= ~(kTaskStarted | kTaskCaught | kTaskHelped);
+  if (reviewers == 0) {
+    OnReviewsComplete(ctx, s, change);
+    return;
+  }
+  // Distinct reviewers, each looking independently after a wait.
+  engine::Rng& rng = ctx.rng();
+  const uint32_t first = static_cast<uint32_t>(rng.UniformInt(mates.size()));
+  for (uint32_t r = 0; r < reviewers; ++r) {
+    Payload p;
+    p.a = self;
+    p.b = change.ref;
+    p.c = (change.state & kTaskDefective) ? 1 : 0;
+    p.t = change.arrived_us;
+    const TimeUs wait = static_cast<TimeUs>(rng.Exponential(static_cast<double>(code.review_wait_us)));
+    ctx.Send(mates[(first + r) % mates.size()], Net(wait), kReviewRequest, p);
+  }
+  change.reviews_pending = static_cast<uint8_t>(reviewers);
+  s.changes_in_flight.push_back(change);  // until the reviews come back
 }
 
 void OrgModel::HumanRollback(Ctx& ctx, EmployeeState& s, uint32_t service) {
   // The responder rolls the change back: a human action through the gate.
   services::Target target = world_->catalog.AsTarget(service, ctx.now_us());
   target.id = service;
+  target.owner = kNoId;  // OWN scope on a rollback would name the change's author, unknown here
   services::AuditRecord rec = HumanGate(ctx, s, services::Action::kDeployRollback, target);
   if (services::Admits(rec.decision)) {
     rec.outcome = services::Outcome::kStarted;
@@ -428,6 +627,25 @@ void OrgModel::HumanRollback(Ctx& ctx, EmployeeState& s, uint32_t service) {
     ctx.Send(world_->ServiceLp(service), Net(0), kDeployRequest, p);
   }
   Audit(s.audit, rec);
+}
+
+bool OrgModel::HumanPost(Ctx& ctx, EmployeeState& s, uint32_t channel) {
+  services::Target target = ChannelTargetOf(channel);
+  target.id = channel;
+  services::AuditRecord rec = HumanGate(ctx, s, services::Action::kChatPost, target);
+  const bool admitted = services::Admits(rec.decision);
+  if (admitted) rec.outcome = services::Outcome::kDone;
+  Audit(s.audit, rec);
+  return admitted;
+}
+
+services::GateResult OrgModel::Decide(EmployeeState& s, const services::GateRequest& req,
+                                      services::RateState* agent_rates) {
+  const services::GateResult g = world_->policy.Decide(req, agent_rates, &s.human_rates);
+  if (s.rule_verdicts.empty()) s.rule_verdicts.assign((num_rules_ + 1) * 4, 0);
+  const uint32_t row = g.rule < num_rules_ ? g.rule : num_rules_;
+  ++s.rule_verdicts[row * 4 + static_cast<uint32_t>(g.verdict)];
+  return g;
 }
 
 services::AuditRecord OrgModel::HumanGate(Ctx& ctx, EmployeeState& s, services::Action action,
@@ -440,7 +658,7 @@ services::AuditRecord OrgModel::HumanGate(Ctx& ctx, EmployeeState& s, services::
   req.action = action;
   req.target = target;
   req.now_us = ctx.now_us();
-  const services::GateResult g = world_->policy.Decide(req, nullptr, &s.human_rates);
+  const services::GateResult g = Decide(s, req, nullptr);
   services::AuditRecord rec;
   rec.time_us = ctx.now_us();
   rec.on_behalf_of = self;
@@ -464,7 +682,8 @@ void OrgModel::CompleteItem(Ctx& ctx, EmployeeState& s, const Task& item) {
   std::vector<bool>* done = nullptr;
   switch (item.kind) {
     case TaskKind::kEmail: done = &s.done_mail; break;
-    case TaskKind::kChat: done = &s.done_chat; break;
+    case TaskKind::kChat:
+    case TaskKind::kBacklog: done = &s.done_chat; break;
     default: done = &s.done_code; break;
   }
   if (done->size() <= item.ref) done->resize(item.ref + 1, false);
@@ -474,18 +693,28 @@ void OrgModel::CompleteItem(Ctx& ctx, EmployeeState& s, const Task& item) {
     return;
   }
   (*done)[item.ref] = true;
+  if (item.kind == TaskKind::kCode || item.kind == TaskKind::kRework || item.kind == TaskKind::kDeploy) ++s.changes_completed;
   s.m.value_usd += item.value_usd;
   ++s.m.items_completed;
   s.lead_time_hours_sum += UsToHours(ctx.now_us() - item.arrived_us);
 }
 
 void OrgModel::OnReviewDone(Ctx& ctx, EmployeeState& s, const Ev& ev) {
+  Task* pending = FindChange(s, ev.payload.b);
+  if (pending == nullptr) return;
+  if (ev.payload.c == 1) pending->state |= kTaskCaught;
+  if (pending->reviews_pending > 0) --pending->reviews_pending;
+  if (pending->reviews_pending > 0) return;  // wait for the other reviewers
   Task change;
-  if (!TakeChange(s, ev.payload.b, &change)) return;
-  change.quality = ev.payload.x;
-  if (ev.payload.c == 1) {
+  TakeChange(s, ev.payload.b, &change);
+  OnReviewsComplete(ctx, s, change);
+}
+
+void OrgModel::OnReviewsComplete(Ctx& ctx, EmployeeState& s, Task change) {
+  if (change.state & kTaskCaught) {
     change.kind = TaskKind::kRework;
-    change.effort_minutes *= kReworkFraction;
+    change.state &= ~(kTaskStarted | kTaskCaught | kTaskHelped);
+    change.effort_minutes = change.base_effort_minutes * sc().role(Role::kDeveloper).code.rework_fraction;
     Enqueue(ctx, s, change);
     return;
   }
@@ -494,17 +723,23 @@ void OrgModel::OnReviewDone(Ctx& ctx, EmployeeState& s, const Ev& ev) {
     const scenario::AgentProfile& prof = sc().profiles[s.agents[slot].profile];
     for (scenario::SkillId k : prof.skills) {
       if (sc().skills[k].kind != scenario::SkillKind::kDeployTrigger) continue;
+      if (!Offered(k, services::Action::kDeployStaging) || !Offered(k, services::Action::kDeployProd)) continue;
       const uint32_t handled = Invoke(ctx, s, slot, k, Trigger::kEvent, sc().skills[k].purpose, 0);
-      if (handled > 0) {
-        const bool bad = !ctx.rng().Bernoulli(1 - ErrorProbability(prof, sc().skills[k]));
-        Task c = change;
-        if (bad) c.quality *= 0.5;  // the agent shipped a broken build configuration
-        const uint32_t service = world_->employees[ctx.lp()].services.empty()
-                                     ? static_cast<uint32_t>(change.ref % std::max<size_t>(1, sc().deploy.services.size()))
-                                     : world_->employees[ctx.lp()].services[change.ref % world_->employees[ctx.lp()].services.size()];
-        Defer(ctx, s, slot, {services::Action::kDeployProd, c, bad, service, sc().skills[k].error_cost_minutes});
-        return;
+      if (handled == 0) continue;
+      const bool bad = s.agent_rng.Bernoulli(ErrorProbability(prof, sc().skills[k]));
+      Task c = change;
+      if (bad) {
+        ++s.m.agent_errors;
+        c.state |= kTaskDefective;  // the agent shipped a broken build configuration
       }
+      const EmployeeInfo& info = world_->employees[ctx.lp()];
+      const uint32_t service = info.services.empty()
+                                   ? static_cast<uint32_t>(change.ref % std::max<size_t>(1, sc().deploy.services.size()))
+                                   : info.services[change.ref % info.services.size()];
+      // deploy.staging first; once it runs, deploy.prod goes through the gate in its turn.
+      Defer(ctx, s, slot, {services::Action::kDeployStaging, c, bad, service, sc().skills[k].error_cost_minutes, 0});
+      FinishInvoke(s);
+      return;
     }
   }
   DeployByHand(ctx, s, change);
@@ -513,8 +748,35 @@ void OrgModel::OnReviewDone(Ctx& ctx, EmployeeState& s, const Ev& ev) {
 void OrgModel::DeployByHand(Ctx& ctx, EmployeeState& s, const Task& change) {
   Task t = change;
   t.kind = TaskKind::kDeploy;
-  t.effort_minutes = kManualDeployMinutes;
+  t.state &= ~(kTaskStarted | kTaskHelped);
+  t.effort_minutes = sc().deploy.manual_deploy_minutes;
   Enqueue(ctx, s, t);
+}
+
+void OrgModel::HumanDeploy(Ctx& ctx, EmployeeState& s, const Task& change) {
+  if (sc().deploy.services.empty()) {
+    CompleteItem(ctx, s, change);
+    return;
+  }
+  const EmployeeInfo& info = world_->employees[ctx.lp()];
+  const uint32_t service = info.services.empty() ? static_cast<uint32_t>(change.ref % sc().deploy.services.size())
+                                                 : info.services[change.ref % info.services.size()];
+  // deploy.staging, then deploy.prod: both the author's own actions through the gate.
+  for (services::Action action : {services::Action::kDeployStaging, services::Action::kDeployProd}) {
+    services::Target target = world_->catalog.AsTarget(service, ctx.now_us());
+    target.id = service;
+    target.owner = ctx.lp();  // the author's own change
+    services::AuditRecord rec = HumanGate(ctx, s, action, target);
+    const bool admitted = services::Admits(rec.decision);
+    if (admitted) rec.outcome = action == services::Action::kDeployProd ? services::Outcome::kStarted : services::Outcome::kDone;
+    Audit(s.audit, rec);
+    if (!admitted) {
+      // Nobody may ship it: the change stays undelivered.
+      ++s.changes_blocked;
+      return;
+    }
+  }
+  RequestDeploy(ctx, s, change, 0);
 }
 
 void OrgModel::RequestDeploy(Ctx& ctx, EmployeeState& s, const Task& change, uint32_t agent_plus_one) {
@@ -530,7 +792,7 @@ void OrgModel::RequestDeploy(Ctx& ctx, EmployeeState& s, const Task& change, uin
   p.a = ctx.lp();
   p.b = change.ref;
   p.c = agent_plus_one;
-  p.x = change.quality;
+  p.x = (change.state & kTaskDefective) ? 0.0 : 1.0;  // the service draws no defect of its own
   p.t = change.arrived_us;
   ++s.deploys_requested;
   s.changes_in_flight.push_back(change);  // until the pipeline reports back
@@ -540,22 +802,24 @@ void OrgModel::RequestDeploy(Ctx& ctx, EmployeeState& s, const Task& change, uin
 void OrgModel::OnPipelineResult(Ctx& ctx, EmployeeState& s, const Ev& ev) {
   Task change;
   if (!TakeChange(s, ev.payload.b, &change)) return;
-  OnAgentEvent(ctx, s, scenario::Event::kPipelineResult);
   switch (static_cast<PipelineResult>(ev.payload.c)) {
     case PipelineResult::kInProd:
       CompleteItem(ctx, s, change);
       break;
     case PipelineResult::kFailed:
       change.kind = TaskKind::kRework;
-      change.effort_minutes = std::max(5.0, change.effort_minutes * kReworkFraction);
-      change.quality = std::min(1.0, change.quality + 0.25);
+      change.state &= ~(kTaskStarted | kTaskCaught | kTaskHelped);
+      change.effort_minutes = change.base_effort_minutes * sc().role(Role::kDeveloper).code.rework_fraction;
       Enqueue(ctx, s, change);
       break;
     case PipelineResult::kRefused:
-      // Frozen or otherwise refused: try again by hand later.
-      DeployByHand(ctx, s, change);
+      // Frozen: wait for the freeze to end, then ship it by hand.
+      s.changes_in_flight.push_back(change);
+      ctx.SendSelf(std::max<TimeUs>(1, static_cast<TimeUs>(ev.payload.u) - ctx.now_us()), kDeployRetry,
+                   Payload{0, change.ref, 0, 0, 0, 0, 0, 0, 0});
       break;
   }
+  OnAgentEvent(ctx, s, scenario::Event::kPipelineResult);
 }
 
 void OrgModel::OnApprovalRequest(Ctx& ctx, EmployeeState& s, const Ev& ev) {
@@ -567,6 +831,24 @@ void OrgModel::OnApprovalRequest(Ctx& ctx, EmployeeState& s, const Ev& ev) {
   t.other = ev.payload.a;
   t.flags = ev.payload.c;
   Enqueue(ctx, s, t);
+}
+
+EmployeeId OrgModel::OnCall(scenario::TeamId team, TimeUs now_us) const {
+  if (team == kNoId) return kNoId;
+  const scenario::Team& t = sc().organization.teams[team];
+  const int32_t days = sc().deploy.incidents.on_call_rotation_days;
+  if (days <= 0 || t.members.empty()) return t.lead != kNoId ? t.lead : (t.members.empty() ? kNoId : t.members[0]);
+  // Rotate over the members who can respond, the lead first: managers, then developers.
+  std::vector<EmployeeId> roster;
+  if (t.lead != kNoId) roster.push_back(t.lead);
+  for (Role role : {Role::kManager, Role::kDeveloper}) {
+    for (EmployeeId m : t.members) {
+      if (m != t.lead && sc().organization.employees[m].role == role) roster.push_back(m);
+    }
+  }
+  if (roster.empty()) roster = t.members;
+  const int64_t shift = (now_us / engine::kUsPerDay) / days;
+  return roster[static_cast<size_t>(shift % static_cast<int64_t>(roster.size()))];
 }
 
 }  // namespace clawsim::model
@@ -586,9 +868,13 @@ std::vector<services::AuditRecord> OrgModel::TakeAuditRecords() {
 }
 
 void OrgModel::ResetRateStates() {
+  num_rules_ = static_cast<uint32_t>(world_->policy.rules().size());
   for (EmployeeState& s : employees_) {
     s.human_rates = world_->policy.MakeRateState();
     for (AgentState& a : s.agents) a.rates = world_->policy.MakeRateState();
+    // Rule indexes may have moved: the counts so far stay in their rows, which a new
+    // policy of another size would misread, so they restart.
+    if (!s.rule_verdicts.empty() && s.rule_verdicts.size() != (num_rules_ + 1) * 4) s.rule_verdicts.clear();
   }
 }
 

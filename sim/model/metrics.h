@@ -52,13 +52,17 @@ struct HumanHours {
   double review_hours = 0;      // reviewing teammates' code changes
   double approval_hours = 0;    // deciding agents' "ask" requests
   double fixing_hours = 0;      // cleaning up after agent mistakes and incidents
-  double saved_hours = 0;       // work agents did correctly in the human's place
+  // Human task time agents removed or cut, counted once per task where a queued task really
+  // got shorter or disappeared. What this turns into is measured by the counterfactual run.
+  double saved_hours = 0;
+  double setup_hours = 0;       // setting up performative automations
   void Add(const HumanHours& o) {
     working_hours += o.working_hours;
     review_hours += o.review_hours;
     approval_hours += o.approval_hours;
     fixing_hours += o.fixing_hours;
     saved_hours += o.saved_hours;
+    setup_hours += o.setup_hours;
   }
 };
 
@@ -76,17 +80,23 @@ struct EmployeeMetrics {
   double hourly_cost_usd = 0;      // loaded cost of one hour of this employee
   uint64_t items_completed = 0;
   uint64_t agent_errors = 0;
+  double busy_hours = 0;           // time worked on any task
+  double available_hours = 0;      // scheduled working time
+  uint32_t working_days = 0;       // days at work (an agent's "active days")
+  uint64_t changes_completed = 0;  // code changes live in prod
+  uint32_t performative_automations = 0;  // held at the end of the run
+  double pressure = 0;             // felt at the last leaderboard refresh, [0, 1]
+  uint32_t rank = 0;               // on the last leaderboard (1 = top; 0 = none)
   std::array<uint64_t, kNumGateOutcomes> gate{};
   TokenTally tokens() const {
     TokenTally t;
     for (const TokenTally& p : tokens_by_purpose) t.Add(p);
     return t;
   }
-  // Value delivered plus human hours saved, minus token cost, minus time lost to fixes.
-  double net_value_usd() const {
-    return value_usd + (hours.saved_hours - hours.fixing_hours - hours.approval_hours) * hourly_cost_usd -
-           tokens().cost_usd;
-  }
+  // Value delivered minus the employee's agents' token cost. Hours are reported apart and
+  // never priced in: what saved time became shows up as value (or does not).
+  double net_value_usd() const { return value_usd - tokens().cost_usd; }
+  double utilisation() const { return available_hours > 0 ? busy_hours / available_hours : 0; }
 };
 
 // One row per simulated day.
@@ -112,6 +122,86 @@ struct DoraMetrics {
   double time_to_restore_hours = 0;        // mean, incident opened to restored
 };
 
+// Busy hours over available hours across the people of one role.
+struct RoleUtilisation {
+  std::string role;
+  uint32_t people = 0;
+  double mean = 0;
+  double p90 = 0;
+  double max = 0;
+};
+
+// How many gate requests one permission rule decided, by verdict.
+struct RuleDecisions {
+  std::string rule;  // the scenario's rule name, "default ..." / "owners may ..." for generated ones, "default deny"
+  bool from_scenario = false;
+  uint64_t allowed = 0;
+  uint64_t asked = 0;
+  uint64_t denied = 0;
+  uint64_t rate_limited = 0;
+  uint64_t total() const { return allowed + asked + denied + rate_limited; }
+};
+
+// Agent spend of developers who run agents, per active (working) day and per week of five
+// active days: the figures published agent-spend studies report.
+struct DeveloperAgentSpend {
+  uint32_t developers = 0;
+  double cost_per_active_day_mean_usd = 0;
+  double cost_per_active_day_p90_usd = 0;
+  double tokens_per_week_median = 0;
+  double tokens_per_week_p90 = 0;
+};
+
+// What an incentive scheme did: how much spend is performative, and how well metrics track
+// the value people delivered (across employees).
+struct IncentiveMeasures {
+  double performative_cost_usd = 0;
+  double tokens_per_value_usd = 0;           // tokens per USD of delivered value
+  double cost_per_value_usd = 0;             // token cost per USD of delivered value
+  // Spearman rank correlation across employees between the tracked metric over the run and
+  // delivered value (0 when nothing is tracked); per leaderboard period too.
+  double metric_value_rank_correlation = 0;
+  std::vector<double> period_metric_value_rank_correlation;
+  double token_value_rank_correlation = 0;   // the same for raw tokens, whatever is tracked
+  double value_token_elasticity = 0;         // slope of log value on log tokens across employees
+  // Among developers with agents: the top tenth of token users' mean over the median
+  // developer's, for tokens, value and completed changes.
+  double top_decile_token_ratio = 0;
+  double top_decile_value_ratio = 0;
+  double top_decile_changes_ratio = 0;
+  // Completed changes per developer: the top fifth of teams by adoption (share of developers
+  // who are active agent users) over the bottom fifth.
+  double adoption_team_throughput_ratio = 0;
+  double leaderboard_churn = 0;              // mean |rank change| / ranked, between refreshes
+  // Share by which taking token demand at face value over-forecasts the demand that delivered
+  // value: (all tokens - useful tokens) / useful tokens, over the run and week by week.
+  double capacity_forecast_error = 0;
+  std::vector<double> weekly_capacity_forecast_error;
+  uint64_t performative_automations_held = 0;  // at the end
+  uint64_t automations_added = 0;
+  uint64_t automations_dropped = 0;
+  uint64_t budget_flags = 0;                 // employee-periods over the weekly budget
+  uint64_t budget_refusals = 0;              // agent calls the budget refused
+  uint32_t refreshes = 0;
+};
+
+// Paired differences against the same scenario and seed with no agents (the same work
+// arrives in both runs): run with agents minus run without.
+struct Counterfactual {
+  bool present = false;
+  double value_usd_delta = 0;
+  double human_busy_hours_delta = 0;
+  int64_t items_completed_delta = 0;
+  int64_t incidents_delta = 0;
+  double lead_time_hours_delta = 0;
+  double incident_cost_usd_delta = 0;
+  double token_cost_usd = 0;       // the agents' spend (the twin spends nothing)
+  double roi = 0;                  // (value delta - incident cost delta) / token cost
+  double saved_hours_claimed = 0;  // the run's hours.saved_hours, beside the measured difference
+  double no_agent_value_usd = 0;
+  uint64_t no_agent_fingerprint = 0;
+};
+
 // Totals for the run; the keys of summary.json.
 struct RunSummary {
   std::string scenario;
@@ -121,7 +211,10 @@ struct RunSummary {
   uint32_t agents = 0;
   uint32_t days = 0;
   uint64_t events = 0;
+  // Hash of the committed event stream and of the results (token ledger, summary measures,
+  // per-employee rows): the same fingerprint means the same results.
   uint64_t fingerprint = 0;
+  uint64_t engine_fingerprint = 0;  // the committed event stream alone
   double wall_s = 0;
   TokenTally tokens;
   std::array<TokenTally, kNumPurposes> tokens_by_purpose{};
@@ -129,8 +222,21 @@ struct RunSummary {
   std::vector<std::pair<std::string, TokenTally>> tokens_by_team;  // in scenario order
   double value_usd = 0;
   HumanHours hours;
-  double net_value_usd = 0;
+  double net_value_usd = 0;        // value - incident cost - token cost
   double value_per_token_usd = 0;  // value_usd / token_cost_usd
+  double incident_cost_usd = 0;    // downtime minutes x the service's cost per minute
+  double value_arrived_usd = 0;    // value of the work that arrived (not counting backlog)
+  double human_busy_hours = 0;
+  double human_available_hours = 0;
+  double human_cost_usd = 0;         // busy hours x loaded hourly cost (what the people's time cost)
+  uint64_t backlog_items = 0;        // work items unfinished at the end (queued or in flight)
+  uint64_t backlog_items_pulled = 0; // discretionary items people took on when idle
+  uint64_t changes_blocked = 0;      // code changes nobody was allowed to deploy
+  std::vector<RoleUtilisation> utilisation_by_role;
+  DeveloperAgentSpend developer_agent_spend;
+  IncentiveMeasures incentives;
+  std::vector<RuleDecisions> rule_decisions;  // the policy's rules in order, then default deny
+  Counterfactual counterfactual;
   uint64_t items_arrived = 0;
   uint64_t items_completed = 0;
   double mean_lead_time_hours = 0;

@@ -26,6 +26,7 @@
 #include "mock_services/audit_log.h"
 #include "mock_services/policy.h"
 #include "sim/engine/engine.h"
+#include "sim/model/incentives.h"
 #include "sim/model/metrics.h"
 #include "sim/model/world.h"
 
@@ -40,8 +41,9 @@ struct Payload {
   uint32_t c = 0;
   uint32_t d = 0;
   double x = 0;
+  double y = 0;    // mail and chat requests: the recipient's effort in minutes (drawn by the sender)
   TimeUs t = 0;
-  uint64_t u = 0;  // mail: message id
+  uint64_t u = 0;  // mail: message id; refused deploy: when the freeze ends
   uint64_t v = 0;  // mail: thread id
 };
 
@@ -50,6 +52,7 @@ enum EventKind : uint32_t {
   kWorkStart,         // self: the human arrives at work
   kWorkArrive,        // self: a work item arrives; a = stream (WorkStream below)
   kHumanDone,         // self: the human finished the current task
+  kHumanPause,        // self: the workday (plus overtime) ended with the current task unfinished
   kHeartbeat,         // self: a = agent slot
   kCron,              // self: a = agent slot, b = cron job index
   kDream,             // self: a = agent slot (nightly memory consolidation)
@@ -68,6 +71,9 @@ enum EventKind : uint32_t {
   kApprovalDecision,  // approver -> requester: b = ask id, c = 1 approved
   kApprovalTimeout,   // self: b = ask id
   kAgentCallDone,     // self: b = call id; the actions that model call decided take effect
+  kApprovalCancel,    // requester -> approver: a = requester, b = ask id (expired or auto-approved)
+  kDeployRetry,       // self: b = change ref; a deploy refused by a freeze, tried again when it ends
+  kPerformativeJob,   // self: a = agent slot, b = automation index (an extra job added for a metric)
 };
 
 enum class WorkStream : uint32_t { kExternalEmail, kInternalEmail, kChatRequest, kCodeChange };
@@ -75,22 +81,30 @@ inline constexpr uint32_t kMailExternal = 1, kMailSpam = 2, kMailSensitive = 4; 
 inline constexpr uint32_t kPostByAgent = 1, kPostNoise = 2, kPostSensitive = 4;   // chat post flags
 enum class PipelineResult : uint32_t { kInProd, kFailed, kRefused };
 
-enum class TaskKind : uint8_t { kApproval, kIncident, kReview, kFix, kChat, kEmail, kCode, kRework, kDeploy };
-inline constexpr int kNumTaskKinds = 9;
+// Human task kinds in priority order; kBacklog (discretionary work) comes last.
+enum class TaskKind : uint8_t { kApproval, kIncident, kReview, kFix, kChat, kEmail, kCode, kRework, kDeploy, kBacklog };
+inline constexpr int kNumTaskKinds = 10;
+
+// Task::state bits.
+inline constexpr uint32_t kTaskStarted = 1;    // effort_minutes is what is left, in the human's own minutes
+inline constexpr uint32_t kTaskHelped = 2;     // an agent already shortened it (help counts once per item)
+inline constexpr uint32_t kTaskDefective = 4;  // code: the change carries a defect
+inline constexpr uint32_t kTaskCaught = 8;     // code: a review caught the defect
+inline constexpr uint32_t kTaskBacklog = 16;   // pulled from the backlog, not an arrival
+inline constexpr uint32_t kTaskSetup = 32;     // setting up a performative automation
 
 struct Task {
   TaskKind kind = TaskKind::kEmail;
   double value_usd = 0;
-  double effort_minutes = 0;
+  double effort_minutes = 0;      // sampled effort; once started, the human minutes left
   TimeUs arrived_us = 0;   // when the underlying item arrived (for lead times)
   uint32_t ref = 0;        // change id, ask id, asker...
   uint32_t other = 0;      // author, requester...
-  double quality = 0;      // code changes
+  double base_effort_minutes = 0;  // code: the change's original sampled effort (rework is a share of it)
   uint32_t flags = 0;      // mail flags; for approvals, 1 if the request is bad
+  uint32_t state = 0;      // kTask* bits
+  uint8_t reviews_pending = 0;  // code in review: reviews not yet back
 };
-
-// Minutes a human spends triggering and watching a deploy by hand.
-inline constexpr double kManualDeployMinutes = 10;
 
 // Something an agent wants to do on a service: it passes the gate, maybe waits for approval,
 // and then runs (or never does).
@@ -100,6 +114,24 @@ struct AgentAction {
   bool bad = false;         // the agent erred: letting it run lets the error through
   uint32_t target = 0;      // mailbox owner, channel or service
   double fix_minutes = 0;   // human clean-up if a bad action runs (the skill's error cost)
+  uint32_t call = 0;        // the model call that decided it (its tokens' purpose depends on the outcome)
+};
+
+// A model call whose tokens are not booked yet: its purpose is known once its actions have
+// passed or failed the gate. Useful when it completed or shortened a real work item;
+// overhead when it found nothing to do or its actions were refused; performative when its
+// skill or job is declared so.
+struct OpenCall {
+  uint32_t id = 0;
+  scenario::TierId tier = 0;
+  scenario::SkillId skill = kNoId;
+  Trigger trigger = Trigger::kEvent;
+  scenario::Purpose declared = scenario::Purpose::kUseful;
+  int64_t input_tokens = 0;
+  int64_t output_tokens = 0;
+  uint32_t outstanding = 0;  // actions still on their way through the gate
+  bool useful = false;
+  bool invoking = true;      // Invoke is still deciding what to do
 };
 
 // An action decided by a model call, waiting for the call to finish (tier latency plus
@@ -116,6 +148,7 @@ struct PendingAsk {
   uint32_t agent_slot = 0;
   AgentAction act;
   TimeUs asked_us = 0;
+  EmployeeId approver = 0;
 };
 
 struct AgentState {
@@ -124,6 +157,17 @@ struct AgentState {
   int64_t memory_tokens = 0;
   TimeUs last_trigger_us = -1;  // for debounce
   services::RateState rates;
+  // Performative automations on this agent (added for a metric).
+  double heartbeat_factor = 1;   // the heartbeat runs this many times as often
+  double checklist_factor = 1;   // the checklist is this many times as long
+  std::vector<uint32_t> jobs;    // extra jobs: indexes into incentives.performative_automations
+  uint32_t heartbeat_tick = 0;   // today's heartbeats so far (which ones were added for the metric)
+};
+
+// One performative automation an employee holds.
+struct HeldAutomation {
+  uint32_t automation = 0;  // index into incentives.performative_automations
+  uint32_t agent_slot = 0;
 };
 
 struct EmployeeState {
@@ -149,7 +193,33 @@ struct EmployeeState {
   Task current;
   bool busy = false;
   TimeUs work_end_us = 0;
+  TimeUs task_started_us = 0;           // when the current task (or its resumed part) started
+  TimeUs busy_today_us = 0;             // human time worked today
+  TimeUs workday_us = 0;                // today's scheduled working time
   bool at_work = false;
+  engine::Rng work_rng;     // arrivals and their draws: the same with or without agents
+  engine::Rng backlog_rng;  // backlog items in pull order
+  engine::Rng agent_rng;    // everything agents decide (and approvals of their asks), so that
+                            // agents never shift the draws of the human world
+  std::vector<OpenCall> calls;
+  std::vector<uint32_t> rule_verdicts;  // (policy rule + 1 for default deny) x 4 verdicts
+  double available_hours = 0;           // scheduled working time over the run
+  uint32_t working_days = 0;
+  double busy_hours = 0;                // worked (all task kinds)
+  uint64_t backlog_pulled = 0;
+  double value_arrived_usd = 0;         // value of the items that arrived (not backlog)
+  // Incentives: the platform's metering for the current period and budget week, what the
+  // last leaderboard showed, and the automations held.
+  PeriodStats period;
+  double period_value_start_usd = 0;
+  bool invoked_today = false;
+  bool incentive_pending = false;       // a refresh happened; decide at the next day start
+  IncentiveView view;
+  std::vector<HeldAutomation> held;
+  uint64_t automations_added = 0;
+  uint64_t automations_dropped = 0;
+  uint64_t budget_refusals = 0;
+  uint64_t changes_completed = 0;
   std::vector<AgentState> agents;
   services::RateState human_rates;
   std::vector<PendingAsk> asks;
@@ -172,6 +242,7 @@ struct EmployeeState {
   uint64_t items_arrived = 0;
   double lead_time_hours_sum = 0;
   uint64_t deploys_requested = 0;
+  uint64_t changes_blocked = 0;  // changes nobody was allowed to deploy
   uint64_t external_serial = 0;  // inbound mail from outside, for unique message ids
   services::AuditLog audit;
 };
@@ -198,6 +269,7 @@ struct ServiceLpState {
   uint64_t next_request = 0;
   uint64_t prod_deploys = 0;
   double lead_time_hours_sum = 0;  // over prod deploys: change started to live in prod
+  uint64_t pages = 0;              // incidents paged to a responder
   services::AuditLog audit;
 };
 
@@ -230,6 +302,12 @@ class OrgModel {
   std::vector<services::AuditRecord> TakeAuditRecords();
   // Rebuilds every agent's and employee's rate-limit state after the policy changed.
   void ResetRateStates();
+  // Books the tokens of model calls still open (at the end of the run). Serial only.
+  void BookOpenCalls();
+  // The leaderboard refresh at the end of a period: ranks everyone, sets what each person
+  // saw (they act on it at their next day start) and starts a new period. Serial only.
+  // Returns the views, for the run's incentive measures.
+  std::vector<IncentiveView> RefreshLeaderboard(std::vector<PeriodStats>* period_out);
 
  private:
   const scenario::CompiledScenario& sc() const { return *world_->scenario; }
@@ -239,14 +317,32 @@ class OrgModel {
   void OnWorkArrive(Ctx& ctx, EmployeeState& s, const Ev& ev);
   void OnEmail(Ctx& ctx, EmployeeState& s, const Ev& ev);
   // Stores a delivered message and makes it a task (and news for the agents).
-  void ReceiveMail(Ctx& ctx, EmployeeState& s, const services::EmailHeader& header, double value_usd);
-  // Sends an admitted message from this employee's mailbox; returns the audit outcome.
-  services::Outcome SendMail(Ctx& ctx, EmployeeState& s, const services::SendSpec& spec, double value_usd);
-  // The agent's email.read request on its owner's mailbox; false when refused.
-  bool AgentMayRead(Ctx& ctx, EmployeeState& s, uint32_t slot);
+  void ReceiveMail(Ctx& ctx, EmployeeState& s, const services::EmailHeader& header, double value_usd,
+                   double effort_minutes);
+  // Sends an admitted message from this employee's mailbox; returns the audit outcome. The
+  // value and effort travel with it (what answering it is worth and takes the recipient).
+  services::Outcome SendMail(Ctx& ctx, EmployeeState& s, const services::SendSpec& spec, double value_usd,
+                             double effort_minutes, engine::Rng& rng);
   void OnChatMention(Ctx& ctx, EmployeeState& s, const Ev& ev);
   void OnHumanDone(Ctx& ctx, EmployeeState& s);
+  void OnHumanPause(Ctx& ctx, EmployeeState& s);
+  // Adds the time worked on the current task since it (re)started to the right bucket.
+  void AccountWork(Ctx& ctx, EmployeeState& s);
+  // A discretionary item when the person may still take one today; false otherwise.
+  bool PullBacklog(Ctx& ctx, EmployeeState& s, Task* out);
+  // Human minutes a queued task would still take this employee.
+  double HumanMinutes(const EmployeeState& s, EmployeeId self, const Task& t) const;
+  // Records that an agent removed (whole) or shortened a human task by `minutes`.
+  void CreditSaving(EmployeeState& s, double minutes) { s.m.hours.saved_hours += minutes / 60.0; }
+  // Sends a change out for review (or straight to deploy when nobody reviews).
+  void SendForReview(Ctx& ctx, EmployeeState& s, Task change);
+  // The employee answering pages (and ON_CALL approvals) for `team` today.
+  EmployeeId OnCall(scenario::TeamId team, TimeUs now_us) const;
+  // Decides a gate request and counts the verdict under its deciding rule.
+  services::GateResult Decide(EmployeeState& s, const services::GateRequest& req, services::RateState* agent_rates);
   void OnReviewDone(Ctx& ctx, EmployeeState& s, const Ev& ev);
+  // Every review is back: rework if one caught the defect, else deploy.
+  void OnReviewsComplete(Ctx& ctx, EmployeeState& s, Task change);
   void OnPipelineResult(Ctx& ctx, EmployeeState& s, const Ev& ev);
   void OnApprovalRequest(Ctx& ctx, EmployeeState& s, const Ev& ev);
   void OnApprovalDecision(Ctx& ctx, EmployeeState& s, uint32_t ask_id, bool approved, bool timed_out);
@@ -259,6 +355,8 @@ class OrgModel {
   // Decides a human's own action at the gate; returns its audit record with the decision
   // (outcome not executed: the caller sets it when the action runs).
   services::AuditRecord HumanGate(Ctx& ctx, EmployeeState& s, services::Action action, const services::Target& target);
+  // A person's own chat.post in `channel` through the gate (audited); true when admitted.
+  bool HumanPost(Ctx& ctx, EmployeeState& s, uint32_t channel);
   // The gate request for an agent's action (actor filled in; target left to the caller).
   services::GateRequest AgentRequest(Ctx& ctx, const EmployeeState& s, uint32_t slot, services::Action action) const;
 
@@ -267,12 +365,35 @@ class OrgModel {
   void OnHeartbeat(Ctx& ctx, EmployeeState& s, uint32_t slot);
   void OnCron(Ctx& ctx, EmployeeState& s, uint32_t slot, uint32_t job);
   void OnDream(EmployeeState& s, uint32_t slot);
+  void OnPerformativeJob(Ctx& ctx, EmployeeState& s, uint32_t slot, uint32_t automation);
+  // At a day start after a refresh: add or drop one performative automation.
+  void ApplyIncentiveChoice(Ctx& ctx, EmployeeState& s);
+  // Whether the weekly token budget refuses further calls.
+  bool BudgetRefuses(EmployeeState& s);
   void OnAgentEvent(Ctx& ctx, EmployeeState& s, scenario::Event event);
   // Runs one skill invocation; returns items handled.
   uint32_t Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::SkillId skill, Trigger trigger,
                   scenario::Purpose purpose, int64_t extra_input_tokens);
+  // Books tokens now (quiet cycles, consolidation: overhead by nature).
   void Charge(EmployeeState& s, scenario::TierId tier, scenario::SkillId skill, Trigger trigger,
               scenario::Purpose purpose, int64_t input_tokens, int64_t output_tokens);
+  OpenCall* FindCall(EmployeeState& s, uint32_t call);
+  // Marks a call useful (it completed or shortened a real work item).
+  void MarkUseful(EmployeeState& s, uint32_t call);
+  // One of the call's actions is resolved; books the call once nothing is outstanding.
+  void ResolveAction(EmployeeState& s, uint32_t call);
+  void MaybeBook(EmployeeState& s, uint32_t call);
+  // Invoke is done deciding for the open call (its deferred actions may still be pending).
+  void FinishInvoke(EmployeeState& s);
+  // The agent's read of its source through the gate (email.read on the owner's mailbox,
+  // chat.read on the owner's team channel); false when refused or not offered.
+  bool AgentRead(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::SkillId skill, services::Action action);
+  // Whether an invocation of `skill` is offered `action` (least-privilege tools: only the
+  // actions the skill declares; without them, any action, still bounded by the gate).
+  bool Offered(scenario::SkillId skill, services::Action action) const;
+  uint32_t TeamChannel(EmployeeId e) const;
+  // The first INCIDENT channel `e`'s team belongs to, or kNoTarget.
+  uint32_t IncidentChannel(EmployeeId e) const;
   // Passes an agent action through the gate; on allow runs it, on ask parks it.
   void AgentAct(Ctx& ctx, EmployeeState& s, uint32_t slot, const AgentAction& act);
   // Queues an action of the running model call; it reaches the gate when the call finishes.
@@ -286,6 +407,8 @@ class OrgModel {
               uint16_t rule);
   // An agent's deploy that will not run: its author ships the change by hand.
   void DeployByHand(Ctx& ctx, EmployeeState& s, const Task& change);
+  // The author's manual deploy: deploy.staging then deploy.prod through the gate.
+  void HumanDeploy(Ctx& ctx, EmployeeState& s, const Task& change);
   services::Target ChannelTargetOf(uint32_t channel) const { return channels_[channel].channel.AsTarget(); }
   double ErrorProbability(const scenario::AgentProfile& p, const scenario::Skill& k) const;
   void CountGate(EmployeeState& s, services::Decision d);
@@ -308,6 +431,7 @@ class OrgModel {
   // Scratch space for Invoke. Partitions run handlers in parallel, so it is thread-local
   // rather than a plain member.
   static thread_local std::vector<uint32_t> scratch_slots_;
+  uint32_t num_rules_ = 0;  // the policy's rules (rule_verdicts rows, plus one for default deny)
   std::vector<EmployeeState> employees_;
   std::vector<ChannelState> channels_;
   std::vector<ServiceLpState> services_;

@@ -22,6 +22,9 @@ struct RunOptions {
   int32_t days = 0;            // 0: the scenario's run.days
   bool record_audit = true;    // keep every gate decision as an audit record
   bool record_trace = false;   // keep every committed engine event (large)
+  // Also run the same scenario and seed with no agents (the same work arrives) and report
+  // the paired differences in RunSummary::counterfactual. Costs one more run.
+  bool counterfactual = false;
 };
 
 // One committed engine event, for the full trace.
@@ -44,8 +47,17 @@ struct RunSinks {
   std::function<void(uint32_t days_done, uint32_t days_total)> on_progress;
 };
 
+// What agents changed in the mock services, counted from the services' own state (not from
+// the gate): for checking that every agent effect has an admitting audit record.
+struct AgentEffects {
+  uint64_t mails_sent = 0;      // mailboxes' sends by agents
+  uint64_t chat_posts = 0;      // channels' posts by agents
+  uint64_t deploys = 0;         // pipeline runs whose change an agent submitted
+};
+
 struct RunResult {
   RunSummary summary;
+  AgentEffects agent_effects;
   std::vector<EmployeeMetrics> employees;
   std::vector<DailyMetrics> daily;
   uint64_t audit_records = 0;

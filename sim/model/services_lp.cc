@@ -36,6 +36,7 @@ void OrgModel::HandleChannel(Ctx& ctx, uint32_t channel, const Ev& ev) {
   Payload p;
   p.a = ev.payload.a;
   p.x = ev.payload.x;
+  p.y = ev.payload.y;
   p.t = ctx.now_us();
   ctx.Send(mentioned, Net(sc().chat.delivery_latency_us), kChatMention, p);
 }
@@ -53,7 +54,10 @@ void OrgModel::HandleService(Ctx& ctx, uint32_t service, const Ev& ev) {
       q.request.request_id = (uint64_t{service} << 32) | sv.next_request++;
       q.request.kind = ev.payload.d == 1 ? services::DeployKind::kRollback : services::DeployKind::kToProd;
       q.request.change.change_id = (uint64_t{q.author} << 32) | q.change_ref;
-      q.request.change.quality = ev.payload.x;
+      // The author's change carries its defect (drawn when it was written): the service
+      // draws none of its own.
+      q.request.change.quality = 1.0;
+      q.request.change.known_bad = ev.payload.x < 0.5;
       q.request.change.author = q.author;
       q.request.change.agent = ev.payload.c == 0 ? services::kNoId : ev.payload.c - 1;
       sv.queue.push_back(q);
@@ -101,8 +105,8 @@ void OrgModel::StartNextDeploy(Ctx& ctx, uint32_t service) {
       p.a = service;
       p.b = q.change_ref;
       p.c = static_cast<uint32_t>(PipelineResult::kRefused);
-      p.x = q.request.change.quality;
       p.t = q.created_us;
+      p.u = static_cast<uint64_t>(world_->catalog.FreezeEnd(service, ctx.now_us()));
       ctx.Send(q.author, Net(0), kPipelineResult, p);
     }
   }
@@ -127,16 +131,15 @@ void OrgModel::ApplyDeployEffects(Ctx& ctx, uint32_t service, const services::De
   for (size_t i = incidents_before; i < incidents.size(); ++i) {
     const services::Incident& inc = incidents[i];
     const services::ServiceSpec& spec = world_->catalog.spec(service);
-    const scenario::TeamId team = spec.owner_team;
-    EmployeeId responder = spec.owner;
-    if (responder == kNoId && team != kNoId && !sc().organization.teams[team].members.empty()) {
-      responder = sc().organization.teams[team].members[0];
-    }
+    // The owning team's on-call engineer for the day the incident is detected.
+    const EmployeeId responder = OnCall(spec.owner_team, inc.detected_at_us);
     if (responder == kNoId) continue;
-    double minutes = 60;
+    // Severities are capped at the mildest listed one, so every incident has its profile.
+    double minutes = 0;
     for (const scenario::SeverityProfile& sp : sc().deploy.incidents.severities) {
       if (static_cast<int>(sp.severity) + 1 == inc.severity) minutes = sp.responder_minutes;
     }
+    ++sv.pages;
     Payload page;
     page.a = service;
     page.b = inc.parent_id == 0 ? 1 : 0;  // a root incident: a rollback of its change can fix it
@@ -152,7 +155,6 @@ void OrgModel::ApplyDeployEffects(Ctx& ctx, uint32_t service, const services::De
     Payload p;
     p.a = service;
     p.b = done.change_ref;
-    p.x = done.request.change.quality;
     p.t = done.created_us;
     if (run.result == services::RunResult::kSucceeded) {
       ++sv.prod_deploys;

@@ -130,6 +130,16 @@ services::DeployOptions DeployOptionsFor(const CompiledScenario& s, TimeUs looka
   }
   for (TimeUs& d : o.detect_mean_us) d = ic.detection_us;
   o.spread_probability = ic.spread_probability;
+  o.defect_incident_probability = ic.defect_incident_probability;
+  o.spread_severity_step = static_cast<uint8_t>(std::clamp(ic.spread_severity_step, 0, 3));
+  // Spread incidents never go milder than the mildest severity the scenario describes, so
+  // they restore and page like it.
+  o.mildest_severity = 1;
+  for (const scenario::SeverityProfile& sp : ic.severities) {
+    o.mildest_severity = std::max<uint8_t>(o.mildest_severity, static_cast<uint8_t>(static_cast<int>(sp.severity) + 1));
+  }
+  if (ic.severities.empty()) o.mildest_severity = 4;
+  o.rollback_duration_us = std::max<TimeUs>(1, s.deploy.rollback_us);
   o.spread_delay_min_us = lookahead_us;
   o.spread_delay_jitter_mean_us = std::max<TimeUs>(0, ic.spread_delay_us - lookahead_us);
   return o;
@@ -193,7 +203,6 @@ double Sample(const Distribution& d, engine::Rng& rng) {
 std::vector<services::Rule> GateRules(const CompiledScenario& s, const World& world) {
   std::vector<services::Rule> rules;
   bool human_rule_for[scenario::kActionCount] = {};
-  bool agent_rule_for[scenario::kActionCount] = {};
   for (const scenario::PermissionRule& pr : s.permissions.rules) {
     services::Rule r;
     r.name = pr.name;
@@ -225,22 +234,14 @@ std::vector<services::Rule> GateRules(const CompiledScenario& s, const World& wo
     // Humans asking need someone else to approve; their manager-of-record is not known per
     // rule, so human asks go to the scenario's approver of the first employee (the top).
     if (human && r.mode == services::Mode::kAsk) r.approver = world.num_employees > 0 ? 0 : kNoId;
-    (human ? human_rule_for : agent_rule_for)[static_cast<int>(pr.action)] = true;
+    if (human) human_rule_for[static_cast<int>(pr.action)] = true;
     rules.push_back(std::move(r));
   }
-  // Actions the policy never mentions follow its default mode (the services' gate itself is
-  // default-deny, so a non-deny default becomes an explicit catch-all rule). Owners' rights:
-  // when no rule speaks of humans for an action, employees may do it themselves, so the
-  // owner bound only restricts agents where the policy restricts their owners.
+  // An agent request no rule matches gets the policy's default mode (the gate's
+  // agent_default_mode, see BuildWorld). Owners' rights: when no rule speaks of humans for
+  // an action, employees may do it themselves, so the owner bound only restricts agents
+  // where the policy restricts their owners.
   for (int a = 0; a < scenario::kActionCount; ++a) {
-    if (!agent_rule_for[a] && s.permissions.default_mode != scenario::Mode::kDeny) {
-      services::Rule r;
-      r.name = std::string("default ") + std::string(scenario::ActionName(static_cast<scenario::Action>(a)));
-      r.principal_type = services::PrincipalType::kAgent;
-      r.action = static_cast<services::Action>(a);
-      r.mode = static_cast<services::Mode>(s.permissions.default_mode);
-      rules.push_back(r);
-    }
     if (!human_rule_for[a]) {
       services::Rule r;
       r.name = std::string("owners may ") + std::string(scenario::ActionName(static_cast<scenario::Action>(a)));
@@ -253,10 +254,11 @@ std::vector<services::Rule> GateRules(const CompiledScenario& s, const World& wo
   return rules;
 }
 
-Status BuildWorld(const CompiledScenario& s, uint64_t seed, World* world) {
+Status BuildWorld(const CompiledScenario& s, uint64_t seed, World* world, bool without_agents) {
   *world = World{};
   world->scenario = &s;
   world->seed = seed;
+  world->without_agents = without_agents;
   const uint32_t n = static_cast<uint32_t>(s.organization.employees.size());
   if (n == 0) return Status::Error("the scenario has no employees");
   world->num_employees = n;
@@ -304,8 +306,8 @@ Status BuildWorld(const CompiledScenario& s, uint64_t seed, World* world) {
       if (a.role && *a.role != emp.role) continue;
       if (a.team != kNoId && a.team != emp.team) continue;
       double p = a.fraction;
-      if (a.weight_by_trust) p = std::min(1.0, 2.0 * a.fraction * world->employees[e].traits.automation_trust);
-      if (u >= p) continue;
+      if (a.weight_by_trust) p = a.fraction * world->employees[e].traits.automation_trust;
+      if (u >= p || without_agents) continue;
       bool has = false;
       for (uint32_t id : world->employees[e].agents) has |= world->agents[id].profile == a.profile;
       if (has) continue;
@@ -338,7 +340,8 @@ Status BuildWorld(const CompiledScenario& s, uint64_t seed, World* world) {
   cal.end_hour = std::min(cal.end_hour, 24);
   cal.work_weekends = s.calendar.working_weekday[5] || s.calendar.working_weekday[6];
   cal.first_weekday = s.run.start_weekday;
-  status = services::Policy::Compile(GateRules(s, *world), cal, &world->policy);
+  status = services::Policy::Compile(GateRules(s, *world), cal, &world->policy,
+                                     static_cast<services::Mode>(s.permissions.default_mode));
   if (!status.ok()) return Status::Error("permission policy: " + status.message());
 
   // The mock services' settings.

@@ -78,6 +78,7 @@ struct World {
   services::EmailOptions email;
   services::FatigueCurve fatigue;     // approvers' accuracy against approvals decided today
   uint32_t max_reporting_depth = 0;
+  bool without_agents = false;
 
   LpId ChannelLp(uint32_t channel) const { return first_channel_lp + channel; }
   LpId ServiceLp(uint32_t service) const { return first_service_lp + service; }
@@ -86,8 +87,16 @@ struct World {
 };
 
 // Builds the world. Random facts (traits, which employees adopt which agents) come from
-// streams derived from the seed, separate from the engine's per-LP streams.
-Status BuildWorld(const scenario::CompiledScenario& scenario, uint64_t seed, World* world);
+// streams derived from the seed, separate from the engine's per-LP streams. With
+// `without_agents` nobody adopts an agent (the counterfactual twin): every other draw is
+// the same.
+Status BuildWorld(const scenario::CompiledScenario& scenario, uint64_t seed, World* world, bool without_agents = false);
+
+// Stream salts for the employee LP's own streams (work arrivals, backlog), apart from the
+// engine's per-LP stream so that what agents do never shifts what work arrives.
+inline constexpr uint64_t kWorkStreamSalt = 0x776f726b00000003ULL;
+inline constexpr uint64_t kBacklogStreamSalt = 0x6261636b00000004ULL;
+inline constexpr uint64_t kAgentStreamSalt = 0x6167656e74000005ULL;
 
 // The services' gate rules for a compiled scenario policy (exposed for tests).
 std::vector<services::Rule> GateRules(const scenario::CompiledScenario& scenario, const World& world);

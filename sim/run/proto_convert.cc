@@ -45,6 +45,7 @@ std::array<uint64_t, model::kNumGateOutcomes> FromProto(const proto::GateCounts&
 
 void ToProto(const model::HumanHours& in, proto::HumanHours* out) {
   out->set_working_hours(in.working_hours);
+  out->set_setup_hours(in.setup_hours);
   out->set_review_hours(in.review_hours);
   out->set_approval_hours(in.approval_hours);
   out->set_fixing_hours(in.fixing_hours);
@@ -54,6 +55,7 @@ void ToProto(const model::HumanHours& in, proto::HumanHours* out) {
 model::HumanHours FromProto(const proto::HumanHours& in) {
   model::HumanHours out;
   out.working_hours = in.working_hours();
+  out.setup_hours = in.setup_hours();
   out.review_hours = in.review_hours();
   out.approval_hours = in.approval_hours();
   out.fixing_hours = in.fixing_hours();
@@ -197,6 +199,13 @@ void ToProto(const model::EmployeeMetrics& in, proto::EmployeeRow* out) {
   out->set_agent_errors(in.agent_errors);
   ToProto(in.gate, out->mutable_gate());
   out->set_net_value_usd(in.net_value_usd());
+  out->set_busy_hours(in.busy_hours);
+  out->set_available_hours(in.available_hours);
+  out->set_working_days(in.working_days);
+  out->set_changes_completed(in.changes_completed);
+  out->set_performative_automations(in.performative_automations);
+  out->set_pressure(in.pressure);
+  out->set_rank(in.rank);
 }
 
 model::EmployeeMetrics FromProto(const proto::EmployeeRow& in) {
@@ -214,6 +223,13 @@ model::EmployeeMetrics FromProto(const proto::EmployeeRow& in) {
   out.items_completed = in.items_completed();
   out.agent_errors = in.agent_errors();
   out.gate = FromProto(in.gate());
+  out.busy_hours = in.busy_hours();
+  out.available_hours = in.available_hours();
+  out.working_days = in.working_days();
+  out.changes_completed = in.changes_completed();
+  out.performative_automations = in.performative_automations();
+  out.pressure = in.pressure();
+  out.rank = in.rank();
   return out;
 }
 
@@ -243,6 +259,80 @@ void ToProto(const model::RunSummary& in, proto::RunSummary* out) {
   out->set_agent_errors(in.agent_errors);
   ToProto(in.gate, out->mutable_gate());
   out->set_performative_token_share(in.performative_token_share());
+  out->set_engine_fingerprint(in.engine_fingerprint);
+  out->set_incident_cost_usd(in.incident_cost_usd);
+  out->set_value_arrived_usd(in.value_arrived_usd);
+  out->set_human_busy_hours(in.human_busy_hours);
+  out->set_human_available_hours(in.human_available_hours);
+  out->set_human_cost_usd(in.human_cost_usd);
+  {
+    const model::IncentiveMeasures& m = in.incentives;
+    proto::IncentiveMeasures* p = out->mutable_incentives();
+    p->set_performative_cost_usd(m.performative_cost_usd);
+    p->set_tokens_per_value_usd(m.tokens_per_value_usd);
+    p->set_cost_per_value_usd(m.cost_per_value_usd);
+    p->set_metric_value_rank_correlation(m.metric_value_rank_correlation);
+    for (double v : m.period_metric_value_rank_correlation) p->add_period_metric_value_rank_correlation(v);
+    p->set_token_value_rank_correlation(m.token_value_rank_correlation);
+    p->set_value_token_elasticity(m.value_token_elasticity);
+    p->set_top_decile_token_ratio(m.top_decile_token_ratio);
+    p->set_top_decile_value_ratio(m.top_decile_value_ratio);
+    p->set_top_decile_changes_ratio(m.top_decile_changes_ratio);
+    p->set_adoption_team_throughput_ratio(m.adoption_team_throughput_ratio);
+    p->set_leaderboard_churn(m.leaderboard_churn);
+    p->set_capacity_forecast_error(m.capacity_forecast_error);
+    for (double v : m.weekly_capacity_forecast_error) p->add_weekly_capacity_forecast_error(v);
+    p->set_performative_automations_held(m.performative_automations_held);
+    p->set_automations_added(m.automations_added);
+    p->set_automations_dropped(m.automations_dropped);
+    p->set_budget_flags(m.budget_flags);
+    p->set_budget_refusals(m.budget_refusals);
+    p->set_refreshes(m.refreshes);
+  }
+  out->set_backlog_items(in.backlog_items);
+  out->set_backlog_items_pulled(in.backlog_items_pulled);
+  out->set_changes_blocked(in.changes_blocked);
+  {
+    const model::DeveloperAgentSpend& d = in.developer_agent_spend;
+    proto::DeveloperAgentSpend* p = out->mutable_developer_agent_spend();
+    p->set_developers(d.developers);
+    p->set_cost_per_active_day_mean_usd(d.cost_per_active_day_mean_usd);
+    p->set_cost_per_active_day_p90_usd(d.cost_per_active_day_p90_usd);
+    p->set_tokens_per_week_median(d.tokens_per_week_median);
+    p->set_tokens_per_week_p90(d.tokens_per_week_p90);
+  }
+  for (const model::RoleUtilisation& u : in.utilisation_by_role) {
+    proto::RoleUtilisation* p = out->add_utilisation_by_role();
+    p->set_role(u.role);
+    p->set_people(u.people);
+    p->set_mean(u.mean);
+    p->set_p90(u.p90);
+    p->set_max(u.max);
+  }
+  for (const model::RuleDecisions& r : in.rule_decisions) {
+    proto::RuleDecisions* p = out->add_rule_decisions();
+    p->set_rule(r.rule);
+    p->set_from_scenario(r.from_scenario);
+    p->set_allowed(r.allowed);
+    p->set_asked(r.asked);
+    p->set_denied(r.denied);
+    p->set_rate_limited(r.rate_limited);
+  }
+  if (in.counterfactual.present) {
+    const model::Counterfactual& c = in.counterfactual;
+    proto::Counterfactual* p = out->mutable_counterfactual();
+    p->set_value_usd_delta(c.value_usd_delta);
+    p->set_human_busy_hours_delta(c.human_busy_hours_delta);
+    p->set_items_completed_delta(c.items_completed_delta);
+    p->set_incidents_delta(c.incidents_delta);
+    p->set_lead_time_hours_delta(c.lead_time_hours_delta);
+    p->set_incident_cost_usd_delta(c.incident_cost_usd_delta);
+    p->set_token_cost_usd(c.token_cost_usd);
+    p->set_roi(c.roi);
+    p->set_saved_hours_claimed(c.saved_hours_claimed);
+    p->set_no_agent_value_usd(c.no_agent_value_usd);
+    p->set_no_agent_fingerprint(c.no_agent_fingerprint);
+  }
 }
 
 model::RunSummary FromProto(const proto::RunSummary& in, uint32_t threads, double wall_s) {
@@ -273,6 +363,68 @@ model::RunSummary FromProto(const proto::RunSummary& in, uint32_t threads, doubl
   out.chat_exposures = in.chat_exposures();
   out.agent_errors = in.agent_errors();
   out.gate = FromProto(in.gate());
+  out.engine_fingerprint = in.engine_fingerprint();
+  out.incident_cost_usd = in.incident_cost_usd();
+  out.value_arrived_usd = in.value_arrived_usd();
+  out.human_busy_hours = in.human_busy_hours();
+  out.human_available_hours = in.human_available_hours();
+  out.human_cost_usd = in.human_cost_usd();
+  {
+    const proto::IncentiveMeasures& p = in.incentives();
+    model::IncentiveMeasures& m = out.incentives;
+    m.performative_cost_usd = p.performative_cost_usd();
+    m.tokens_per_value_usd = p.tokens_per_value_usd();
+    m.cost_per_value_usd = p.cost_per_value_usd();
+    m.metric_value_rank_correlation = p.metric_value_rank_correlation();
+    m.period_metric_value_rank_correlation.assign(p.period_metric_value_rank_correlation().begin(),
+                                                  p.period_metric_value_rank_correlation().end());
+    m.token_value_rank_correlation = p.token_value_rank_correlation();
+    m.value_token_elasticity = p.value_token_elasticity();
+    m.top_decile_token_ratio = p.top_decile_token_ratio();
+    m.top_decile_value_ratio = p.top_decile_value_ratio();
+    m.top_decile_changes_ratio = p.top_decile_changes_ratio();
+    m.adoption_team_throughput_ratio = p.adoption_team_throughput_ratio();
+    m.leaderboard_churn = p.leaderboard_churn();
+    m.capacity_forecast_error = p.capacity_forecast_error();
+    m.weekly_capacity_forecast_error.assign(p.weekly_capacity_forecast_error().begin(),
+                                            p.weekly_capacity_forecast_error().end());
+    m.performative_automations_held = p.performative_automations_held();
+    m.automations_added = p.automations_added();
+    m.automations_dropped = p.automations_dropped();
+    m.budget_flags = p.budget_flags();
+    m.budget_refusals = p.budget_refusals();
+    m.refreshes = p.refreshes();
+  }
+  out.backlog_items = in.backlog_items();
+  out.backlog_items_pulled = in.backlog_items_pulled();
+  out.changes_blocked = in.changes_blocked();
+  {
+    const proto::DeveloperAgentSpend& p = in.developer_agent_spend();
+    out.developer_agent_spend = {p.developers(), p.cost_per_active_day_mean_usd(), p.cost_per_active_day_p90_usd(),
+                                 p.tokens_per_week_median(), p.tokens_per_week_p90()};
+  }
+  for (const proto::RoleUtilisation& u : in.utilisation_by_role()) {
+    out.utilisation_by_role.push_back({u.role(), u.people(), u.mean(), u.p90(), u.max()});
+  }
+  for (const proto::RuleDecisions& r : in.rule_decisions()) {
+    out.rule_decisions.push_back({r.rule(), r.from_scenario(), r.allowed(), r.asked(), r.denied(), r.rate_limited()});
+  }
+  if (in.has_counterfactual()) {
+    const proto::Counterfactual& p = in.counterfactual();
+    model::Counterfactual& c = out.counterfactual;
+    c.present = true;
+    c.value_usd_delta = p.value_usd_delta();
+    c.human_busy_hours_delta = p.human_busy_hours_delta();
+    c.items_completed_delta = p.items_completed_delta();
+    c.incidents_delta = p.incidents_delta();
+    c.lead_time_hours_delta = p.lead_time_hours_delta();
+    c.incident_cost_usd_delta = p.incident_cost_usd_delta();
+    c.token_cost_usd = p.token_cost_usd();
+    c.roi = p.roi();
+    c.saved_hours_claimed = p.saved_hours_claimed();
+    c.no_agent_value_usd = p.no_agent_value_usd();
+    c.no_agent_fingerprint = p.no_agent_fingerprint();
+  }
   return out;
 }
 

@@ -34,6 +34,7 @@ std::string HoursJson(const model::HumanHours& h) {
   Number(w, "approval_hours", h.approval_hours);
   Number(w, "fixing_hours", h.fixing_hours);
   Number(w, "saved_hours", h.saved_hours);
+  Number(w, "setup_hours", h.setup_hours);
   return w.Finish();
 }
 
@@ -56,6 +57,85 @@ std::string PurposesJson(const std::array<model::TokenTally, model::kNumPurposes
 
 uint64_t Gate(const model::RunSummary& s, GateOutcome g) { return s.gate[static_cast<int>(g)]; }
 
+std::string UtilisationJson(const std::vector<model::RoleUtilisation>& roles) {
+  JsonWriter w;
+  for (const model::RoleUtilisation& u : roles) {
+    JsonWriter r;
+    r.Uint("people", u.people);
+    Number(r, "mean", u.mean);
+    Number(r, "p90", u.p90);
+    Number(r, "max", u.max);
+    w.Raw(u.role, r.Finish());
+  }
+  return w.Finish();
+}
+
+std::string RuleDecisionsJson(const std::vector<model::RuleDecisions>& rules) {
+  JsonWriter w;
+  for (const model::RuleDecisions& d : rules) {
+    JsonWriter r;
+    r.Uint("allowed", d.allowed).Uint("asked", d.asked).Uint("denied", d.denied).Uint("rate_limited", d.rate_limited);
+    w.Raw(d.rule, r.Finish());
+  }
+  return w.Finish();
+}
+
+std::string SpendJson(const model::DeveloperAgentSpend& d) {
+  JsonWriter w;
+  w.Uint("developers", d.developers);
+  Number(w, "cost_per_active_day_mean_usd", d.cost_per_active_day_mean_usd);
+  Number(w, "cost_per_active_day_p90_usd", d.cost_per_active_day_p90_usd);
+  Number(w, "tokens_per_week_median", d.tokens_per_week_median);
+  Number(w, "tokens_per_week_p90", d.tokens_per_week_p90);
+  return w.Finish();
+}
+
+std::string NumbersJson(const std::vector<double>& v) {
+  std::string out = "[";
+  for (size_t i = 0; i < v.size(); ++i) out += (i > 0 ? "," : "") + JsonNumber(v[i]);
+  return out + "]";
+}
+
+std::string IncentivesJson(const model::IncentiveMeasures& m) {
+  JsonWriter w;
+  Number(w, "performative_cost_usd", m.performative_cost_usd);
+  Number(w, "tokens_per_value_usd", m.tokens_per_value_usd);
+  Number(w, "cost_per_value_usd", m.cost_per_value_usd);
+  Number(w, "metric_value_rank_correlation", m.metric_value_rank_correlation);
+  w.Raw("period_metric_value_rank_correlation", NumbersJson(m.period_metric_value_rank_correlation));
+  Number(w, "token_value_rank_correlation", m.token_value_rank_correlation);
+  Number(w, "value_token_elasticity", m.value_token_elasticity);
+  Number(w, "top_decile_token_ratio", m.top_decile_token_ratio);
+  Number(w, "top_decile_value_ratio", m.top_decile_value_ratio);
+  Number(w, "top_decile_changes_ratio", m.top_decile_changes_ratio);
+  Number(w, "adoption_team_throughput_ratio", m.adoption_team_throughput_ratio);
+  Number(w, "leaderboard_churn", m.leaderboard_churn);
+  Number(w, "capacity_forecast_error", m.capacity_forecast_error);
+  w.Raw("weekly_capacity_forecast_error", NumbersJson(m.weekly_capacity_forecast_error));
+  w.Uint("performative_automations_held", m.performative_automations_held)
+      .Uint("automations_added", m.automations_added)
+      .Uint("automations_dropped", m.automations_dropped)
+      .Uint("budget_flags", m.budget_flags)
+      .Uint("budget_refusals", m.budget_refusals)
+      .Uint("refreshes", m.refreshes);
+  return w.Finish();
+}
+
+std::string CounterfactualJson(const model::Counterfactual& c) {
+  JsonWriter w;
+  Number(w, "value_usd_delta", c.value_usd_delta);
+  Number(w, "human_busy_hours_delta", c.human_busy_hours_delta);
+  w.Int("items_completed_delta", c.items_completed_delta).Int("incidents_delta", c.incidents_delta);
+  Number(w, "lead_time_hours_delta", c.lead_time_hours_delta);
+  Number(w, "incident_cost_usd_delta", c.incident_cost_usd_delta);
+  Number(w, "token_cost_usd", c.token_cost_usd);
+  Number(w, "roi", c.roi);
+  Number(w, "saved_hours_claimed", c.saved_hours_claimed);
+  Number(w, "no_agent_value_usd", c.no_agent_value_usd);
+  w.String("no_agent_fingerprint", FormatFingerprint(c.no_agent_fingerprint));
+  return w.Finish();
+}
+
 }  // namespace
 
 std::string SummaryJson(const model::RunSummary& s) {
@@ -66,6 +146,7 @@ std::string SummaryJson(const model::RunSummary& s) {
       .Uint("events", s.events)
       .Uint("employees", s.employees)
       .Uint("agents", s.agents)
+      .String("engine_fingerprint", FormatFingerprint(s.engine_fingerprint))
       .Uint("days", s.days)
       .Uint("tokens_total", s.tokens.total_tokens())
       .Uint("input_tokens", s.tokens.input_tokens)
@@ -74,6 +155,14 @@ std::string SummaryJson(const model::RunSummary& s) {
   Number(w, "token_cost_usd", s.tokens.cost_usd);
   Number(w, "value_usd", s.value_usd);
   Number(w, "net_value_usd", s.net_value_usd);
+  Number(w, "incident_cost_usd", s.incident_cost_usd);
+  Number(w, "value_arrived_usd", s.value_arrived_usd);
+  Number(w, "human_busy_hours", s.human_busy_hours);
+  Number(w, "human_available_hours", s.human_available_hours);
+  Number(w, "human_cost_usd", s.human_cost_usd);
+  w.Uint("backlog_items", s.backlog_items)
+      .Uint("backlog_items_pulled", s.backlog_items_pulled)
+      .Uint("changes_blocked", s.changes_blocked);
   Number(w, "value_per_token_usd", s.value_per_token_usd);
   Number(w, "performative_token_share", s.performative_token_share());
   w.Uint("items_arrived", s.items_arrived).Uint("items_completed", s.items_completed);
@@ -92,7 +181,12 @@ std::string SummaryJson(const model::RunSummary& s) {
       .Raw("dora", DoraJson(s.dora))
       .Raw("tokens_by_purpose", PurposesJson(s.tokens_by_purpose))
       .Raw("tokens_by_tier", NamedTalliesJson(s.tokens_by_tier))
-      .Raw("tokens_by_team", NamedTalliesJson(s.tokens_by_team));
+      .Raw("tokens_by_team", NamedTalliesJson(s.tokens_by_team))
+      .Raw("utilisation_by_role", UtilisationJson(s.utilisation_by_role))
+      .Raw("rule_decisions", RuleDecisionsJson(s.rule_decisions))
+      .Raw("developer_agent_spend", SpendJson(s.developer_agent_spend))
+      .Raw("incentives", IncentivesJson(s.incentives));
+  if (s.counterfactual.present) w.Raw("counterfactual", CounterfactualJson(s.counterfactual));
   return w.Finish();
 }
 

@@ -137,6 +137,7 @@ void Compiler::RunAndCalendar() {
   std::sort(cal.holidays.begin(), cal.holidays.end());
   cal.holidays.erase(std::unique(cal.holidays.begin(), cal.holidays.end()), cal.holidays.end());
   cal.start_jitter_stddev_us = MinutesToUs(c.start_jitter_minutes());
+  cal.overtime_us = MinutesToUs(c.overtime_minutes());
 }
 
 void Compiler::Organization() {
@@ -195,6 +196,8 @@ void Compiler::Organization() {
       CompileDistribution(tr.has_pressure_sensitivity(), tr.pressure_sensitivity(), MakeBeta(2, 2));
   o.traits.automation_trust = CompileDistribution(tr.has_automation_trust(), tr.automation_trust(), MakeBeta(2, 2));
   o.traits.skill = CompileDistribution(tr.has_skill(), tr.skill(), MakeBeta(4, 2));
+  o.effort_factor_at_skill_0 = org.effort_factor_at_skill_0();
+  o.effort_factor_at_skill_1 = org.effort_factor_at_skill_1();
 }
 
 // The reporting graph: explicit `manager` wins; a team lead reports to the nearest ancestor
@@ -268,6 +271,15 @@ void Compiler::Roles() {
     r.code.review_minutes = c.review_minutes();
     r.code.review_wait_us = HoursToUs(c.review_wait_hours());
     r.code.review_catch_probability = c.review_catch_probability();
+    r.code.quality_factor_at_skill_0 = c.quality_factor_at_skill_0();
+    r.code.quality_factor_at_skill_1 = c.quality_factor_at_skill_1();
+    r.code.rework_fraction = c.rework_fraction();
+    r.code.rework_fix_probability = c.rework_fix_probability();
+    const pb::Backlog& b = pr.backlog();
+    r.backlog.kind = Enum<Backlog::Kind>(b.kind());
+    r.backlog.max_utilisation = b.max_utilisation();
+    r.backlog.value_usd = CompileDistribution(b.has_value_usd(), b.value_usd(), MakeConstant(0));
+    r.backlog.effort_minutes = CompileDistribution(b.has_effort_minutes(), b.effort_minutes(), MakeConstant(30));
     r.spam_fraction = pr.spam_fraction();
     r.spam_minutes = pr.spam_minutes();
   }
@@ -307,6 +319,9 @@ void Compiler::TiersSkillsProfiles() {
     k.error_rate_multiplier = ps.error_rate_multiplier();
     k.error_effect = Enum<ErrorEffect>(ps.error_effect());
     k.error_cost_minutes = ps.error_cost_minutes();
+    k.draft_saving_fraction = ps.draft_saving_fraction();
+    k.max_saving_fraction = ps.max_saving_fraction();
+    k.turns_per_item = ps.turns_per_item();
     out_->skills.push_back(std::move(k));
   }
   for (const pb::AgentProfile& pa : s_.agent_profiles()) {
@@ -354,6 +369,8 @@ void Compiler::TiersSkillsProfiles() {
     a.memory.consolidation_tier =
         pm.consolidation_model_tier().empty() ? a.tier : Find(tiers_, pm.consolidation_model_tier());
     a.memory.max_tokens = pm.max_tokens();
+    a.memory.tokens_per_quiet_cycle = pm.tokens_per_quiet_cycle();
+    a.memory.min_tokens = pm.min_tokens();
     out_->profiles.push_back(std::move(a));
   }
 }
@@ -426,6 +443,8 @@ void Compiler::Services() {
   out_->email.external_domains.assign(pe.external_domains().begin(), pe.external_domains().end());
   if (out_->email.external_domains.empty()) out_->email.external_domains = {"external.example"};
   out_->email.external_fraction = pe.external_fraction();
+  out_->email.sensitive_fraction = pe.sensitive_fraction();
+  out_->email.outside_team_fraction = pe.outside_team_fraction();
 
   // Chat: listed channels, then a generated TEAM channel for each team without one.
   const pb::ChatSettings& pc = s_.chat();
@@ -473,6 +492,8 @@ void Compiler::Services() {
     Service sv;
     sv.name = ps.name();
     sv.owner_team = Find(teams_, ps.owner_team());
+    sv.downtime_cost_usd_per_minute =
+        ps.has_downtime_cost_usd_per_minute() ? ps.downtime_cost_usd_per_minute() : pd.downtime_cost_usd_per_minute();
     for (const std::string& dep : ps.depends_on()) sv.depends_on.push_back(Find(services_, dep));
     std::sort(sv.depends_on.begin(), sv.depends_on.end());
     sv.depends_on.erase(std::unique(sv.depends_on.begin(), sv.depends_on.end()), sv.depends_on.end());
@@ -525,6 +546,11 @@ void Compiler::Services() {
   d.incidents.spread_probability = pi.spread_probability();
   d.incidents.spread_delay_us = MinutesToUs(pi.spread_delay_minutes());
   d.incidents.detection_us = MinutesToUs(pi.detection_minutes());
+  d.incidents.defect_incident_probability = pi.defect_incident_probability();
+  d.incidents.spread_severity_step = pi.spread_severity_step();
+  d.incidents.on_call_rotation_days = pi.on_call_rotation_days();
+  d.manual_deploy_minutes = pd.manual_deploy_minutes();
+  d.rollback_us = MinutesToUs(pd.rollback_minutes());
   if (pi.severities_size() == 0) {
     d.incidents.severities = {{Severity::kSev1, 0.05, MinutesToUs(240), 600},
                               {Severity::kSev2, 0.25, MinutesToUs(90), 240},
@@ -550,6 +576,14 @@ void Compiler::IncentivesThreatsDefenses() {
   in.performative_competitiveness_weight = pi.performative_competitiveness_weight();
   in.performative_pressure_weight = pi.performative_pressure_weight();
   in.max_performative_automations = pi.max_performative_automations();
+  in.performative_drop_per_week = pi.performative_drop_per_week();
+  const pb::VisibilityWeights& vw = pi.visibility_weights();
+  in.visibility_weight[0] = vw.public_();
+  in.visibility_weight[1] = vw.team();
+  in.visibility_weight[2] = vw.managers_only();
+  in.visibility_weight[3] = vw.self_only();
+  in.token_budget_per_week = pi.token_budget_per_week();
+  in.budget_action = Enum<BudgetAction>(pi.budget_action());
   for (const pb::PerformativeAutomation& pp : pi.performative_automations()) {
     PerformativeAutomation a;
     a.name = pp.name();
@@ -558,6 +592,7 @@ void Compiler::IncentivesThreatsDefenses() {
     a.skill = pp.skill().empty() ? kNoId : Find(skills_, pp.skill());
     a.every_us = MinutesToUs(pp.every_minutes());
     a.weight = pp.weight();
+    a.setup_minutes = pp.setup_minutes();
     in.performative_automations.push_back(std::move(a));
   }
 

@@ -99,6 +99,7 @@ struct CalendarConfig {
   bool working_weekday[7] = {true, true, true, true, true, false, false};  // [0] = Monday
   std::vector<int32_t> holidays;  // run-day indexes, sorted, unique
   TimeUs start_jitter_stddev_us = 20 * engine::kUsPerMinute;
+  TimeUs overtime_us = 30 * engine::kUsPerMinute;  // a running task may overrun the day by this
 
   // Whether run day `day` is a working day, given the run's start weekday.
   bool IsWorkingDay(int32_t day, int start_weekday) const;
@@ -141,6 +142,12 @@ struct Organization {
   std::vector<Team> teams;
   std::vector<Employee> employees;  // generated ones first (team order), then explicit ones
   TraitDistributions traits;
+  double effort_factor_at_skill_0 = 1.25;  // human effort multiplier, linear in skill
+  double effort_factor_at_skill_1 = 0.75;
+
+  double EffortFactor(double skill) const {
+    return effort_factor_at_skill_0 + (effort_factor_at_skill_1 - effort_factor_at_skill_0) * skill;
+  }
 };
 
 // ---- work and roles ---------------------------------------------------------------------
@@ -157,7 +164,23 @@ struct CodeWork {
   int32_t reviewers = 1;
   double review_minutes = 20;  // human effort per review (sampled effort is minutes too)
   TimeUs review_wait_us = 3 * engine::kUsPerHour;  // mean, in working time
-  double review_catch_probability = 0.5;
+  double review_catch_probability = 0.5;  // per reviewer
+  double quality_factor_at_skill_0 = 0.8;
+  double quality_factor_at_skill_1 = 1.2;
+  double rework_fraction = 0.3;
+  double rework_fix_probability = 0.9;
+
+  double QualityFactor(double skill) const {
+    return quality_factor_at_skill_0 + (quality_factor_at_skill_1 - quality_factor_at_skill_0) * skill;
+  }
+};
+
+struct Backlog {
+  enum class Kind : uint8_t { kNone, kCodeChanges, kTasks };
+  Kind kind = Kind::kNone;
+  double max_utilisation = 0.8;
+  Distribution value_usd;       // kTasks
+  Distribution effort_minutes;  // kTasks
 };
 
 struct RoleProfile {
@@ -167,6 +190,7 @@ struct RoleProfile {
   CodeWork code;
   double spam_fraction = 0.1;
   double spam_minutes = 0.5;
+  Backlog backlog;
 };
 
 // ---- model tiers and skills -------------------------------------------------------------
@@ -211,6 +235,9 @@ struct Skill {
   double error_rate_multiplier = 1;
   ErrorEffect error_effect = ErrorEffect::kWrongReply;
   double error_cost_minutes = 10;
+  double draft_saving_fraction = 0.3;
+  double max_saving_fraction = 0.5;
+  int32_t turns_per_item = 1;
 
   bool MayRequest(Action a) const { return (action_mask >> static_cast<int>(a)) & 1u; }
 };
@@ -257,6 +284,8 @@ struct Memory {
   double retain_fraction = 0.4;
   TierId consolidation_tier = kNoId;  // resolved: the override or the profile's tier
   int64_t max_tokens = 100000;
+  int64_t tokens_per_quiet_cycle = 15;
+  int64_t min_tokens = 1000;
 };
 
 struct AgentProfile {
@@ -323,10 +352,12 @@ struct ApprovalConfig {
 // ---- mock services ----------------------------------------------------------------------
 
 struct EmailConfig {
-  TimeUs delivery_latency_us = 30 * engine::kUsPerSecond;
+  TimeUs delivery_latency_us = 60 * engine::kUsPerSecond;
   double per_sender_limit_per_hour = 60;  // 0 = no limit
   std::vector<std::string> external_domains;
   double external_fraction = 0.2;
+  double sensitive_fraction = 0.1;
+  double outside_team_fraction = 0.3;
 };
 
 enum class ChannelKind : uint8_t { kTeam, kProject, kIncident, kCompany };
@@ -341,7 +372,7 @@ struct Channel {
 struct ChatConfig {
   std::vector<Channel> channels;  // listed ones first, then generated team channels
   std::vector<ChannelId> team_channel;  // indexed by TeamId: the team's TEAM channel, or kNoId
-  TimeUs delivery_latency_us = 2 * engine::kUsPerSecond;
+  TimeUs delivery_latency_us = 60 * engine::kUsPerSecond;
   double post_limit_per_hour = 30;  // 0 = no limit
 };
 
@@ -351,6 +382,7 @@ struct Service {
   std::vector<ServiceId> depends_on;  // ascending, unique
   std::vector<ServiceId> dependents;  // reverse edges, ascending
   int32_t blast_radius = 0;           // number of transitive dependents
+  double downtime_cost_usd_per_minute = 50;
 };
 
 enum class Stage : uint8_t { kBuild, kStaging, kCanary, kProd };
@@ -389,6 +421,9 @@ struct IncidentConfig {
   TimeUs spread_delay_us = 10 * engine::kUsPerMinute;  // mean
   TimeUs detection_us = 15 * engine::kUsPerMinute;     // mean
   std::vector<SeverityProfile> severities;  // probabilities sum to 1
+  double defect_incident_probability = 1;
+  int32_t spread_severity_step = 1;
+  int32_t on_call_rotation_days = 7;  // 0 = the team lead
 };
 
 struct DeployConfig {
@@ -396,13 +431,16 @@ struct DeployConfig {
   std::vector<PipelineStage> stages;  // in pipeline order
   std::vector<FreezeWindow> freezes;
   IncidentConfig incidents;
+  double manual_deploy_minutes = 10;
+  TimeUs rollback_us = 10 * engine::kUsPerMinute;
 
   bool InFreeze(TimeUs t_us) const;
 };
 
 // ---- incentives -------------------------------------------------------------------------
 
-enum class IncentiveMetric : uint8_t { kNotTracked, kRawTokens, kTokensPerOutcome, kOutcomes };
+enum class IncentiveMetric : uint8_t { kNotTracked, kRawTokens, kTokensPerOutcome, kOutcomes, kActiveDays };
+enum class BudgetAction : uint8_t { kFlag, kRefuse };
 enum class Visibility : uint8_t { kPublic, kTeam, kManagersOnly, kSelfOnly, kNone };
 
 struct PerformativeAutomation {
@@ -413,6 +451,7 @@ struct PerformativeAutomation {
   SkillId skill = kNoId;
   TimeUs every_us = engine::kUsPerHour;
   double weight = 1;
+  double setup_minutes = 15;
 };
 
 struct Incentives {
@@ -428,6 +467,11 @@ struct Incentives {
   double performative_pressure_weight = 0.3;
   int32_t max_performative_automations = 6;
   std::vector<PerformativeAutomation> performative_automations;
+  double performative_drop_per_week = 0.3;
+  // By Visibility (kPublic, kTeam, kManagersOnly, kSelfOnly, kNone); kNone is always 0.
+  double visibility_weight[5] = {1.0, 0.7, 0.2, 0.1, 0.0};
+  int64_t token_budget_per_week = 0;  // 0 = none
+  BudgetAction budget_action = BudgetAction::kFlag;
 };
 
 // ---- threats and defenses ---------------------------------------------------------------

@@ -164,8 +164,9 @@ class Validator {
                 names.list_path() + " {}" + hint);
   }
 
+  // `default_kind`: the kind the field's distribution has when the file does not say.
   void CheckDistribution(const Message& parent, const char* field, const pb::Distribution& d, const std::string& ctx,
-                         const Bound& domain);
+                         const Bound& domain, pb::Distribution::Kind default_kind = pb::Distribution::CONSTANT);
   void CheckWorkStream(const pb::WorkStream& w, const std::string& ctx);
 
   // ---- sections ----
@@ -236,8 +237,24 @@ void Validator::CheckDay(const Message& m, const char* field, int32_t day, const
 }
 
 void Validator::CheckDistribution(const Message& parent, const char* field, const pb::Distribution& d,
-                                  const std::string& ctx, const Bound& domain) {
+                                  const std::string& ctx, const Bound& domain, pb::Distribution::Kind default_kind) {
   const std::string c = ctx + " " + field;
+  // A parameter the kind does not use would be silently ignored: refuse it instead.
+  // The kind the distribution has: the file's, or the field's documented default kind.
+  const pb::Distribution::Kind kind = d.has_kind() ? d.kind() : default_kind;
+  const std::string kind_name = pb::Distribution::Kind_Name(kind);
+  auto unused = [&](const char* f, bool used) {
+    const FieldDescriptor* fd = d.GetDescriptor()->FindFieldByName(f);
+    if (!used && d.GetReflection()->HasField(d, fd)) {
+      p_->Add(d, f, -1, c + ": a " + kind_name + " distribution does not use " + f + "; remove it");
+    }
+  };
+  using K = pb::Distribution;
+  unused("value", kind == K::CONSTANT);
+  unused("mean", kind == K::NORMAL || kind == K::LOGNORMAL || kind == K::EXPONENTIAL);
+  unused("stddev", kind == K::NORMAL || kind == K::LOGNORMAL);
+  unused("alpha", kind == K::BETA);
+  unused("beta", kind == K::BETA);
   Check(d, "stddev", kNonNegative, c);
   Check(d, "alpha", kPositive, c);
   Check(d, "beta", kPositive, c);
@@ -280,6 +297,7 @@ void Validator::RunAndCalendar() {
                 Num(c.workday_start_hour()));
   }
   Check(c, "start_jitter_minutes", kNonNegative, "calendar");
+  Check(c, "overtime_minutes", kNonNegative, "calendar");
   for (int i = 0; i < c.holidays_size(); ++i) {
     if (c.holidays(i) < 0) {
       p_->Add(c, "holidays", i, "calendar: holiday " + std::to_string(c.holidays(i)) + " must be a run day >= 0");
@@ -328,12 +346,14 @@ void Validator::Organization() {
   }
   const pb::TraitDistributions& tr = org.traits();
   const std::string ctx = "organization.traits";
-  if (tr.has_competitiveness()) CheckDistribution(tr, "competitiveness", tr.competitiveness(), ctx, kProbability);
+  if (tr.has_competitiveness()) CheckDistribution(tr, "competitiveness", tr.competitiveness(), ctx, kProbability, pb::Distribution::BETA);
   if (tr.has_pressure_sensitivity()) {
-    CheckDistribution(tr, "pressure_sensitivity", tr.pressure_sensitivity(), ctx, kProbability);
+    CheckDistribution(tr, "pressure_sensitivity", tr.pressure_sensitivity(), ctx, kProbability, pb::Distribution::BETA);
   }
-  if (tr.has_automation_trust()) CheckDistribution(tr, "automation_trust", tr.automation_trust(), ctx, kProbability);
-  if (tr.has_skill()) CheckDistribution(tr, "skill", tr.skill(), ctx, kProbability);
+  if (tr.has_automation_trust()) CheckDistribution(tr, "automation_trust", tr.automation_trust(), ctx, kProbability, pb::Distribution::BETA);
+  if (tr.has_skill()) CheckDistribution(tr, "skill", tr.skill(), ctx, kProbability, pb::Distribution::BETA);
+  Check(org, "effort_factor_at_skill_0", kPositive, "organization");
+  Check(org, "effort_factor_at_skill_1", kPositive, "organization");
 }
 
 void Validator::Roles() {
@@ -348,11 +368,27 @@ void Validator::Roles() {
     CheckWorkStream(r.chat_requests(), ctx + " chat_requests");
     const pb::CodeWork& code = r.code();
     CheckWorkStream(code.changes(), ctx + " code changes");
-    if (code.has_quality()) CheckDistribution(code, "quality", code.quality(), ctx + " code", kProbability);
+    if (code.has_quality()) CheckDistribution(code, "quality", code.quality(), ctx + " code", kProbability, pb::Distribution::BETA);
     Check(code, "reviewers", kNonNegative, ctx + " code");
     Check(code, "review_minutes", kNonNegative, ctx + " code");
     Check(code, "review_wait_hours", kNonNegative, ctx + " code");
     Check(code, "review_catch_probability", kProbability, ctx + " code");
+    Check(code, "quality_factor_at_skill_0", kNonNegative, ctx + " code");
+    Check(code, "quality_factor_at_skill_1", kNonNegative, ctx + " code");
+    Check(code, "rework_fraction", kProbability, ctx + " code");
+    Check(code, "rework_fix_probability", kProbability, ctx + " code");
+    const pb::Backlog& b = r.backlog();
+    Check(b, "max_utilisation", Bound{0, 1, true, false}, ctx + " backlog");
+    if (b.kind() != pb::Backlog::TASKS && (b.has_value_usd() || b.has_effort_minutes())) {
+      p_->Add(b, b.has_value_usd() ? "value_usd" : "effort_minutes", -1,
+              ctx + " backlog: value_usd and effort_minutes describe TASKS; a " + pb::Backlog::Kind_Name(b.kind()) +
+                  " backlog does not use them");
+    }
+    if (b.kind() == pb::Backlog::CODE_CHANGES && code.changes().per_day() <= 0 && !code.changes().has_value_usd()) {
+      p_->Add(b, "kind", -1, ctx + " backlog: CODE_CHANGES draws from code.changes, which this role does not have");
+    }
+    if (b.has_value_usd()) CheckDistribution(b, "value_usd", b.value_usd(), ctx + " backlog", kNonNegative);
+    if (b.has_effort_minutes()) CheckDistribution(b, "effort_minutes", b.effort_minutes(), ctx + " backlog", kNonNegative);
   }
 }
 
@@ -377,6 +413,9 @@ void Validator::TiersAndSkills() {
                           "minutes_saved_per_item", "error_rate_multiplier", "error_cost_minutes"}) {
       Check(k, f, kNonNegative, ctx);
     }
+    Check(k, "draft_saving_fraction", kProbability, ctx);
+    Check(k, "max_saving_fraction", kProbability, ctx);
+    Check(k, "turns_per_item", Bound{1, kInf}, ctx);
   }
 }
 
@@ -424,7 +463,8 @@ void Validator::Profiles() {
       Check(t, "debounce_minutes", kNonNegative, ctx + " " + what);
     }
     const pb::Memory& mem = a.memory();
-    for (const char* f : {"initial_tokens", "tokens_per_invocation", "tokens_per_day"}) {
+    for (const char* f : {"initial_tokens", "tokens_per_invocation", "tokens_per_day", "tokens_per_quiet_cycle",
+                          "min_tokens"}) {
       Check(mem, f, kNonNegative, ctx + " memory");
     }
     Check(mem, "consolidate_at_hour", kHourOfDay, ctx + " memory");
@@ -490,12 +530,17 @@ void Validator::Permissions() {
 
 void Validator::Services() {
   const pb::EmailSettings& e = s_.email();
-  Check(e, "delivery_latency_seconds", kPositive, "email");
+  // Nothing crosses between two people faster than the model's one-minute floor (the
+  // engine's lookahead); a shorter latency would be raised to it silently, so refuse it.
+  const Bound kLatency{60, kInf};
+  Check(e, "delivery_latency_seconds", kLatency, "email");
   Check(e, "per_sender_limit_per_hour", kNonNegative, "email");
   Check(e, "external_fraction", kProbability, "email");
+  Check(e, "sensitive_fraction", kProbability, "email");
+  Check(e, "outside_team_fraction", kProbability, "email");
 
   const pb::ChatSettings& c = s_.chat();
-  Check(c, "delivery_latency_seconds", kPositive, "chat");
+  Check(c, "delivery_latency_seconds", kLatency, "chat");
   Check(c, "post_limit_per_hour", kNonNegative, "chat");
   for (const pb::Channel& ch : c.channels()) {
     const std::string ctx = "channel " + Q(ch.name());
@@ -507,7 +552,11 @@ void Validator::Services() {
     if ((ch.kind() == pb::Channel::PROJECT || ch.kind() == pb::Channel::INCIDENT) && ch.teams_size() == 0) {
       p_->Add(ch, "kind", -1, ctx + ": a " + pb::Channel::Kind_Name(ch.kind()) + " channel needs member teams");
     }
-    Check(ch, "chatter_per_member_per_day", kNonNegative, ctx);
+    if (ch.has_chatter_per_member_per_day()) {
+      p_->Add(ch, "chatter_per_member_per_day", -1,
+              ctx + ": chatter is not modelled (posts that ask nobody anything change no result), so this setting "
+                    "would be ignored; remove it");
+    }
   }
 
   const pb::DeploySettings& d = s_.deploy();
@@ -516,6 +565,7 @@ void Validator::Services() {
     by_name.emplace(sv.name(), &sv);
     const std::string ctx = "service " + Q(sv.name());
     Ref(sv, "owner_team", -1, sv.owner_team(), teams_, ctx);
+    Check(sv, "downtime_cost_usd_per_minute", kNonNegative, ctx);
     for (int i = 0; i < sv.depends_on_size(); ++i) {
       Ref(sv, "depends_on", i, sv.depends_on(i), services_, ctx);
       if (sv.depends_on(i) == sv.name()) p_->Add(sv, "depends_on", i, ctx + " cannot depend on itself");
@@ -564,6 +614,12 @@ void Validator::Services() {
   Check(inc, "spread_probability", kProbability, "deploy.incidents");
   Check(inc, "spread_delay_minutes", kNonNegative, "deploy.incidents");
   Check(inc, "detection_minutes", kNonNegative, "deploy.incidents");
+  Check(inc, "defect_incident_probability", kProbability, "deploy.incidents");
+  Check(inc, "spread_severity_step", kNonNegative, "deploy.incidents");
+  Check(inc, "on_call_rotation_days", kNonNegative, "deploy.incidents");
+  Check(d, "manual_deploy_minutes", kNonNegative, "deploy");
+  Check(d, "rollback_minutes", kPositive, "deploy");
+  Check(d, "downtime_cost_usd_per_minute", kNonNegative, "deploy");
   double total = 0;
   std::set<int> seen;
   for (const pb::SeverityProfile& sp : inc.severities()) {
@@ -589,6 +645,11 @@ void Validator::IncentivesSection() {
   Check(in, "performative_competitiveness_weight", kNonNegative, "incentives");
   Check(in, "performative_pressure_weight", kNonNegative, "incentives");
   Check(in, "max_performative_automations", kNonNegative, "incentives");
+  Check(in, "performative_drop_per_week", kProbability, "incentives");
+  Check(in, "token_budget_per_week", kNonNegative, "incentives");
+  for (const char* f : {"public", "team", "managers_only", "self_only"}) {
+    Check(in.visibility_weights(), f, kProbability, "incentives.visibility_weights");
+  }
   for (const pb::PerformativeAutomation& pa : in.performative_automations()) {
     const std::string ctx = "performative automation " + Q(pa.name());
     const bool job = pa.kind() == pb::PerformativeAutomation::EXTRA_CRON_JOB ||
@@ -596,10 +657,17 @@ void Validator::IncentivesSection() {
     if (job) {
       Ref(pa, "skill", -1, pa.skill(), skills_, ctx);
       Check(pa, "every_minutes", kPositive, ctx);
+      if (pa.has_factor()) p_->Add(pa, "factor", -1, ctx + ": a " + pb::PerformativeAutomation::Kind_Name(pa.kind()) + " does not use factor; remove it");
     } else {
       Check(pa, "factor", Bound{1, kInf}, ctx);
+      for (const char* f : {"skill", "every_minutes"}) {
+        if (pa.GetReflection()->HasField(pa, pa.GetDescriptor()->FindFieldByName(f))) {
+          p_->Add(pa, f, -1, ctx + ": a " + pb::PerformativeAutomation::Kind_Name(pa.kind()) + " does not use " + f + "; remove it");
+        }
+      }
     }
     Check(pa, "weight", kNonNegative, ctx);
+    Check(pa, "setup_minutes", kNonNegative, ctx);
   }
 }
 

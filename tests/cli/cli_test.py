@@ -329,6 +329,59 @@ def write_file(path, text):
 
 
 @case
+def run_counterfactual(ctx):
+    """--counterfactual adds the paired differences against the no-agent twin; the run
+    itself is the same as without the flag."""
+    plain = parse_one_json_line(ctx.run_ok(ctx.path("plain")))
+    paired = parse_one_json_line(ctx.run_ok(ctx.path("paired"), "--counterfactual"))
+    check("counterfactual" not in plain, "a plain run has a counterfactual section")
+    expect("fingerprint with and without --counterfactual", paired["fingerprint"], plain["fingerprint"])
+    c = paired.get("counterfactual")
+    check(isinstance(c, dict), f"no counterfactual section in {sorted(paired)}")
+    for key in ["value_usd_delta", "human_busy_hours_delta", "items_completed_delta", "incidents_delta",
+                "lead_time_hours_delta", "roi", "saved_hours_claimed", "no_agent_value_usd"]:
+        check(key in c, f"counterfactual lacks {key}: {c}")
+    check(abs(paired["value_usd"] - c["no_agent_value_usd"] - c["value_usd_delta"]) < 1e-6,
+          f"value delta {c['value_usd_delta']} is not value {paired['value_usd']} minus the twin's "
+          f"{c['no_agent_value_usd']}")
+    check(abs(paired["net_value_usd"] - (paired["value_usd"] - paired["incident_cost_usd"] - paired["token_cost_usd"]))
+          < 1e-6, "net value is not value - incident cost - token cost")
+    for key in ["rule_decisions", "utilisation_by_role", "backlog_items", "developer_agent_spend"]:
+        check(key in paired, f"summary lacks {key}")
+
+
+@case
+def warns_about_pending_settings(ctx):
+    """Settings the model does not act on yet are named on stderr; rules that never decided
+    a request too."""
+    out = ctx.path("out")
+    rc, stdout, stderr = ctx.clawsim_cmd("run", ctx.scenario, "--out", out, "--json", "--set", f"run.days={DAYS}")
+    expect("exit status", rc, 0)
+    check(re.search(r"warning: .* the model does not act on yet.*threats\.injection_campaigns\[0\]\.success_probability",
+                    stderr) is not None, f"no warning naming the injection campaign's settings:\n{stderr}")
+    rc, stdout, stderr = ctx.clawsim_cmd("run", ctx.scenario, "--out", ctx.path("out2"), "--json",
+                                         "--set", f"run.days={DAYS}",
+                                         "--set", "permissions.rules[name=agents-staging].action=DEPLOY_ROLLBACK",
+                                         "--set", "permissions.rules[name=agents-staging].principal.team=leadership")
+    expect("exit status", rc, 0)
+    check("permission rule \"agents-staging\" never decided a request" in stderr,
+          f"no warning about a rule that never matched:\n{stderr}")
+
+
+@case
+def bad_distribution_parameter(ctx):
+    """A parameter the distribution's kind does not use is refused at its line and column."""
+    scenario = ctx.path("unused.textproto")
+    text = read_text(ctx.scenario).replace("quality { kind: BETA alpha: 5 beta: 2 }",
+                                           "quality { kind: BETA alpha: 5 beta: 2 mean: 0.7 }")
+    check("mean: 0.7" in text, "the small scenario's code quality line moved; update this test")
+    write_file(scenario, text)
+    out = ctx.path("out")
+    expect_refused(ctx, ["run", scenario, "--out", out], "^" + re.escape(scenario) +
+                   r":\d+:\d+: .*a BETA distribution does not use mean", out)
+
+
+@case
 def bad_syntax(ctx):
     scenario = ctx.path("syntax.textproto")
     write_file(scenario, "# a scenario with a syntax error on line 3, column 13\n"

@@ -94,7 +94,7 @@ TEST(CompileTest, ConvertsTimesToMicroseconds) {
   EXPECT_EQ(c.calendar.workday_start_us, 9 * engine::kUsPerHour);
   EXPECT_EQ(c.calendar.workday_end_us, 17 * engine::kUsPerHour + 30 * engine::kUsPerMinute);
   EXPECT_EQ(c.profiles[0].heartbeat.interval_us, 30 * engine::kUsPerMinute);
-  EXPECT_EQ(c.email.delivery_latency_us, 30 * engine::kUsPerSecond);
+  EXPECT_EQ(c.email.delivery_latency_us, 60 * engine::kUsPerSecond);
   EXPECT_EQ(c.tiers[0].latency_us, 800 * engine::kUsPerMs);
 }
 

@@ -22,6 +22,8 @@ const fs::path kScenarios = fs::path(CLAWSIM_SOURCE_DIR) / "scenarios";
 std::vector<fs::path> ShippedScenarios() {
   std::vector<fs::path> out;
   for (const auto& entry : fs::directory_iterator(kScenarios)) {
+    // study_*.textproto are studies (sim/proto/study.proto), checked by tests/study.
+    if (entry.path().filename().string().rfind("study_", 0) == 0) continue;
     if (entry.path().extension() == ".textproto") out.push_back(entry.path());
   }
   std::sort(out.begin(), out.end());

@@ -1,0 +1,87 @@
+// The shipped baseline sits inside the published bands it is calibrated to (sources and the
+// measured values: sim/model/CALIBRATION.md). A change to the model or the baseline that
+// moves a figure out of its band fails here, and the document must be updated with it.
+//
+// One 30-day run of the ~1,000-person baseline: optimised builds only (the sanitizer builds
+// skip it; the other model tests cover the same code).
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "sim/model/runner.h"
+#include "sim/scenario/load.h"
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define CLAWSIM_SANITIZED 1
+#endif
+
+namespace clawsim::model {
+namespace {
+
+const RunSummary& Baseline() {
+  static const RunSummary summary = [] {
+    scenario::LoadedScenario loaded;
+    const std::string path = std::string(CLAWSIM_SOURCE_DIR) + "/scenarios/baseline.textproto";
+    const Status s = scenario::LoadScenario(path, {}, &loaded);
+    EXPECT_TRUE(s.ok()) << s.message();
+    RunOptions ro;
+    ro.seed = loaded.compiled.run.seed;
+    ro.threads = 2;
+    ro.record_audit = false;
+    RunResult r;
+    const Status run = RunOrganisation(&loaded, ro, {}, &r);
+    EXPECT_TRUE(run.ok()) << run.message();
+    return r.summary;
+  }();
+  return summary;
+}
+
+#ifdef CLAWSIM_SANITIZED
+#define CALIBRATION_TEST(name) TEST(CalibrationTest, DISABLED_##name)
+#else
+#define CALIBRATION_TEST(name) TEST(CalibrationTest, name)
+#endif
+
+// Claude Code's cost documentation: about $13 per developer per active day on average, 90% of
+// users under $30. Jellyfish (2026): the median engineer about 32 M tokens a week.
+CALIBRATION_TEST(DeveloperAgentSpendMatchesPublishedFigures) {
+  const DeveloperAgentSpend& d = Baseline().developer_agent_spend;
+  ASSERT_GT(d.developers, 100u);
+  EXPECT_GE(d.cost_per_active_day_mean_usd, 8.0);
+  EXPECT_LE(d.cost_per_active_day_mean_usd, 20.0);
+  EXPECT_LT(d.cost_per_active_day_p90_usd, 30.0);
+  EXPECT_GE(d.tokens_per_week_median, 16e6);
+  EXPECT_LE(d.tokens_per_week_median, 64e6);
+}
+
+// DORA 2024 performance clusters: the baseline is a high or elite performer.
+CALIBRATION_TEST(DeliveryMatchesTheDoraHighOrEliteClusters) {
+  const RunSummary& s = Baseline();
+  const double services = 64;
+  EXPECT_GE(s.dora.deployment_frequency_per_day / services, 1.0 / 7);  // at least weekly per service
+  EXPECT_LE(s.dora.lead_time_for_changes_hours, 24 * 7);                // under a week
+  EXPECT_GE(s.dora.change_failure_rate, 0.02);                          // not implausibly perfect
+  EXPECT_LE(s.dora.change_failure_rate, 0.20);                          // high: up to 20%
+  EXPECT_LE(s.dora.time_to_restore_hours, 24);                          // high: under a day
+}
+
+// Incidents per service per month: 0.5 to 6 (reasoning in CALIBRATION.md).
+CALIBRATION_TEST(IncidentsPerServicePerMonthArePlausible) {
+  const RunSummary& s = Baseline();
+  const double per_service_month = static_cast<double>(s.incidents) / 64 * (30.0 / s.days);
+  EXPECT_GE(per_service_month, 0.5);
+  EXPECT_LE(per_service_month, 6.0);
+}
+
+// Knowledge workers are busy 60% to 85% of their scheduled time, on average per role.
+CALIBRATION_TEST(UtilisationIsBetweenSixtyAndEightyFivePercent) {
+  const RunSummary& s = Baseline();
+  ASSERT_EQ(s.utilisation_by_role.size(), 3u);
+  for (const RoleUtilisation& u : s.utilisation_by_role) {
+    EXPECT_GE(u.mean, 0.60) << u.role;
+    EXPECT_LE(u.mean, 0.85) << u.role;
+  }
+}
+
+}  // namespace
+}  // namespace clawsim::model

@@ -1,0 +1,228 @@
+// The model's numbers are earned: what agents deliver is measured against the same run
+// without them, denied agents achieve nothing, every agent effect in the mock services has an
+// admitting audit record, reviews catch what they should, expired asks cost nothing, and
+// nobody works past their day plus overtime. All on the shipped small scenario.
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "mock_services/audit_log.h"
+#include "mock_services/policy.h"
+#include "sim/model/runner.h"
+#include "sim/proto/scenario.pb.h"
+#include "sim/scenario/load.h"
+
+namespace clawsim::model {
+namespace {
+
+const std::string kSmall = std::string(CLAWSIM_SOURCE_DIR) + "/scenarios/small.textproto";
+
+struct Outcome {
+  RunResult result;
+  std::vector<services::AuditRecord> audit;
+  scenario::LoadedScenario loaded;
+};
+
+Outcome RunSmall(std::vector<std::string> overrides, bool counterfactual = false, int threads = 1) {
+  Outcome o;
+  const Status s = scenario::LoadScenario(kSmall, overrides, &o.loaded);
+  EXPECT_TRUE(s.ok()) << s.message();
+  RunOptions ro;
+  ro.seed = 5;
+  ro.threads = threads;
+  ro.counterfactual = counterfactual;
+  RunSinks sinks;
+  sinks.on_audit = [&](std::vector<services::AuditRecord>&& records) {
+    o.audit.insert(o.audit.end(), records.begin(), records.end());
+  };
+  const Status r = RunOrganisation(&o.loaded, ro, sinks, &o.result);
+  EXPECT_TRUE(r.ok()) << r.message();
+  return o;
+}
+
+// Overrides that set every agent rule of the small scenario to DENY.
+std::vector<std::string> AllAgentRulesDeny() {
+  scenario::LoadedScenario loaded;
+  EXPECT_TRUE(scenario::LoadScenario(kSmall, {}, &loaded).ok());
+  std::vector<std::string> o = {"permissions.default_mode=DENY"};
+  for (const auto& rule : loaded.scenario.permissions().rules()) {
+    if (rule.principal().subject() == proto::Principal::AGENTS) {
+      o.push_back("permissions.rules[name=" + rule.name() + "].mode=DENY");
+    }
+  }
+  return o;
+}
+
+// Overrides that give nobody an agent.
+std::vector<std::string> NoAgents() {
+  scenario::LoadedScenario loaded;
+  EXPECT_TRUE(scenario::LoadScenario(kSmall, {}, &loaded).ok());
+  std::vector<std::string> o;
+  for (int i = 0; i < loaded.scenario.agent_assignments_size(); ++i) {
+    o.push_back("agent_assignments[" + std::to_string(i) + "].fraction=0");
+  }
+  return o;
+}
+
+uint64_t Admitted(const std::vector<services::AuditRecord>& audit, services::Action action, bool by_agent) {
+  uint64_t n = 0;
+  for (const services::AuditRecord& r : audit) {
+    if (r.action == action && (r.agent != services::kNoId) == by_agent && services::Admits(r.decision) &&
+        r.outcome != services::Outcome::kNotExecuted && r.outcome != services::Outcome::kServiceRefused) {
+      ++n;
+    }
+  }
+  return n;
+}
+
+TEST(IntegrityTest, AgentsWhoseEveryRuleDeniesDeliverNothing) {
+  const Outcome o = RunSmall(AllAgentRulesDeny());
+  const RunSummary& s = o.result.summary;
+  ASSERT_GT(s.agents, 0u);
+  EXPECT_GT(s.tokens.cost_usd, 0);  // they still wake up and read their checklists...
+  EXPECT_EQ(s.tokens_by_purpose[static_cast<int>(Purpose::kUseful)].total_tokens(), 0u);  // ...for nothing
+  EXPECT_EQ(s.hours.saved_hours, 0);
+  EXPECT_EQ(s.gate[static_cast<int>(GateOutcome::kAllowed)], 0u);
+  EXPECT_EQ(s.gate[static_cast<int>(GateOutcome::kAskedApproved)], 0u);
+  EXPECT_EQ(o.result.agent_effects.mails_sent, 0u);
+  EXPECT_EQ(o.result.agent_effects.chat_posts, 0u);
+  EXPECT_EQ(o.result.agent_effects.deploys, 0u);
+  for (const services::AuditRecord& r : o.audit) {
+    if (r.agent != services::kNoId) {
+      EXPECT_FALSE(services::Admits(r.decision));
+    }
+  }
+}
+
+TEST(IntegrityTest, EveryAgentEffectHasAnAdmittingAuditRecord) {
+  // Counted from the services' own state, not from the gate: sends in mailboxes, posts in
+  // channels, pipeline runs. Each must match an admitted agent action in the audit log.
+  const Outcome o = RunSmall({});
+  const AgentEffects& e = o.result.agent_effects;
+  ASSERT_GT(e.mails_sent + e.chat_posts + e.deploys, 0u);
+  const uint64_t mail = Admitted(o.audit, services::Action::kEmailSendInternal, true) +
+                        Admitted(o.audit, services::Action::kEmailSendExternal, true);
+  EXPECT_EQ(e.mails_sent, mail);
+  // A post admitted at the gate can still be refused by the channel (its own rate limit),
+  // so the channel holds at most as many agent posts as were admitted.
+  EXPECT_LE(e.chat_posts, Admitted(o.audit, services::Action::kChatPost, true));
+  EXPECT_GT(e.chat_posts, 0u);
+  EXPECT_LE(e.deploys, Admitted(o.audit, services::Action::kDeployProd, true));
+}
+
+TEST(IntegrityTest, TheCounterfactualTwinSeesTheSameArrivingWork) {
+  const Outcome with = RunSmall({}, /*counterfactual=*/true);
+  const Outcome without = RunSmall(NoAgents());
+  const RunSummary& a = with.result.summary;
+  const RunSummary& b = without.result.summary;
+  ASSERT_GT(a.agents, 0u);
+  ASSERT_EQ(b.agents, 0u);
+  EXPECT_EQ(a.items_arrived, b.items_arrived);
+  EXPECT_EQ(a.value_arrived_usd, b.value_arrived_usd);
+  // The twin inside --counterfactual is that same no-agent run.
+  ASSERT_TRUE(a.counterfactual.present);
+  EXPECT_EQ(a.counterfactual.no_agent_value_usd, b.value_usd);
+  EXPECT_EQ(a.counterfactual.no_agent_fingerprint, b.fingerprint);
+  EXPECT_DOUBLE_EQ(a.counterfactual.value_usd_delta, a.value_usd - b.value_usd);
+  EXPECT_DOUBLE_EQ(a.counterfactual.human_busy_hours_delta, a.human_busy_hours - b.human_busy_hours);
+  EXPECT_EQ(a.counterfactual.saved_hours_claimed, a.hours.saved_hours);
+  EXPECT_GT(a.counterfactual.token_cost_usd, 0);
+}
+
+TEST(IntegrityTest, ACounterfactualRunLeavesTheMainRunUnchanged) {
+  const Outcome plain = RunSmall({});
+  const Outcome paired = RunSmall({}, /*counterfactual=*/true);
+  EXPECT_EQ(plain.result.summary.fingerprint, paired.result.summary.fingerprint);
+  EXPECT_FALSE(plain.result.summary.counterfactual.present);
+}
+
+TEST(IntegrityTest, APerfectReviewRemovesEveryDefectItSees) {
+  // Every change is reviewed, every defect is caught and every rework fixes it; agents make
+  // no mistakes after review. Nothing defective reaches prod.
+  const Outcome o = RunSmall({"roles[role=DEVELOPER].code.review_catch_probability=1",
+                         "roles[role=DEVELOPER].code.rework_fix_probability=1",
+                         "threats.agent_error_rate_multiplier=0"});
+  const RunSummary& s = o.result.summary;
+  ASSERT_GT(s.dora.deployment_frequency_per_day, 0);
+  EXPECT_EQ(s.dora.change_failure_rate, 0);
+  EXPECT_EQ(s.incidents, 0u);
+  // The same run with a sloppy review lets defects through.
+  const Outcome sloppy = RunSmall({"roles[role=DEVELOPER].code.review_catch_probability=0",
+                              "threats.agent_error_rate_multiplier=0"});
+  EXPECT_GT(sloppy.result.summary.dora.change_failure_rate, 0);
+}
+
+TEST(IntegrityTest, MoreReviewersCatchMore) {
+  const Outcome one = RunSmall({"roles[role=DEVELOPER].code.reviewers=1", "threats.agent_error_rate_multiplier=0"});
+  const Outcome three = RunSmall({"roles[role=DEVELOPER].code.reviewers=3", "threats.agent_error_rate_multiplier=0"});
+  EXPECT_GT(three.result.summary.hours.review_hours, one.result.summary.hours.review_hours);
+  EXPECT_LE(three.result.summary.dora.change_failure_rate, one.result.summary.dora.change_failure_rate);
+}
+
+TEST(IntegrityTest, AnAskNobodyLooksAtBeforeItExpiresCostsItsApproverNothing) {
+  // Approvers would look only long after the timeout: every ask expires unseen.
+  const Outcome unseen = RunSmall({"approvals.response_minutes=100000"});
+  const RunSummary& s = unseen.result.summary;
+  EXPECT_GT(s.gate[static_cast<int>(GateOutcome::kAskedRejected)], 0u);  // expired
+  EXPECT_EQ(s.hours.approval_hours, 0);
+  // With prompt approvers the same asks do cost approval time.
+  const Outcome prompt = RunSmall({"approvals.response_minutes=5"});
+  EXPECT_GT(prompt.result.summary.hours.approval_hours, 0);
+}
+
+TEST(IntegrityTest, NobodyWorksPastTheirHoursPlusOvertime) {
+  const Outcome o = RunSmall({});
+  const double overtime_hours = o.loaded.compiled.calendar.overtime_us / 3.6e9;
+  ASSERT_FALSE(o.result.employees.empty());
+  for (const EmployeeMetrics& e : o.result.employees) {
+    EXPECT_LE(e.busy_hours, e.available_hours + e.working_days * overtime_hours + 1e-9) << e.name;
+  }
+  // And with no overtime at all, not a minute past the day.
+  const Outcome strict = RunSmall({"calendar.overtime_minutes=0"});
+  for (const EmployeeMetrics& e : strict.result.employees) {
+    EXPECT_LE(e.busy_hours, e.available_hours + 1e-9) << e.name;
+  }
+}
+
+TEST(IntegrityTest, TokensAddUpAcrossPurposesAndTheDailyRows) {
+  const Outcome o = RunSmall({});
+  const RunSummary& s = o.result.summary;
+  TokenTally by_purpose;
+  for (const TokenTally& t : s.tokens_by_purpose) by_purpose.Add(t);
+  EXPECT_EQ(by_purpose.total_tokens(), s.tokens.total_tokens());
+  uint64_t daily = 0;
+  for (const DailyMetrics& d : o.result.daily) daily += d.tokens.total_tokens();
+  EXPECT_EQ(daily, s.tokens.total_tokens());
+  EXPECT_NEAR(s.net_value_usd, s.value_usd - s.incident_cost_usd - s.tokens.cost_usd, 1e-6);
+}
+
+TEST(IntegrityTest, RuleDecisionsCountEveryGateRequest) {
+  const Outcome o = RunSmall({});
+  // A request the gate answers at once (allow, deny, rate limit) leaves one audit record with
+  // that decision; an ask leaves one later record with how it ended (approved, rejected,
+  // expired), unless it is still open at the end. Actions the least-privilege filter never
+  // offered are refused without a gate request (rule kServiceRule).
+  uint64_t answered = 0, asked = 0;
+  for (const RuleDecisions& r : o.result.summary.rule_decisions) {
+    answered += r.allowed + r.denied + r.rate_limited;
+    asked += r.asked;
+  }
+  uint64_t immediate = 0, ended_asks = 0;
+  for (const services::AuditRecord& r : o.audit) {
+    switch (r.decision) {
+      case services::Decision::kAllowed:
+      case services::Decision::kRateLimited: ++immediate; break;
+      case services::Decision::kDenied: immediate += r.rule != services::kServiceRule; break;
+      default: ++ended_asks;
+    }
+  }
+  EXPECT_GT(answered, 0u);
+  EXPECT_GT(asked, 0u);
+  EXPECT_EQ(answered, immediate);
+  EXPECT_GE(asked, ended_asks);
+}
+
+}  // namespace
+}  // namespace clawsim::model
