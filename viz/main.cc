@@ -22,7 +22,7 @@ using namespace clawsim::viz;
 constexpr const char* kUsage =
     "usage: clawsim-view [FILE...]\n"
     "       clawsim-view --screenshot OUT.png [--panel NAME] [--size WxH] [--select ID] FILE...\n"
-    "Opens clawsim run files (.clawrun). With --screenshot, renders without a display and writes a PNG.\n"
+    "Opens clawsim run files (.clawrun) and study results (study.clawstudy). With --screenshot, renders without a display and writes a PNG.\n"
     "  --panel NAME   overview, timeseries, leaderboard, scatter, timeline, inspector, audit, graphs,\n"
     "                 compare or study (default overview)\n"
     "  --size WxH     image size in pixels (default 1600x900)\n"
