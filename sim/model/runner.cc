@@ -409,6 +409,16 @@ class TraceCollector : public engine::CommitObserver<Payload> {
 
 }  // namespace
 
+std::vector<std::string> SpanNames(const scenario::CompiledScenario& sc) {
+  std::vector<std::string> names = {"approval", "incident response", "review", "fix", "chat", "email", "code",
+                                    "rework", "deploy by hand", "backlog", "heartbeat", "consolidation",
+                                    "checklist padding"};
+  for (const scenario::Skill& k : sc.skills) names.push_back(k.name);
+  for (const char* stage : {"build", "staging", "canary", "prod"}) names.push_back(stage);
+  for (const char* sev : {"SEV1", "SEV2", "SEV3", "SEV4"}) names.push_back(sev);
+  return names;
+}
+
 std::vector<std::string> EventKindNames() {
   return {"day_start",     "work_start",    "work_arrive",      "human_done",       "human_pause", "heartbeat",
           "cron",          "dream",         "email_deliver",    "chat_post",        "chat_mention",
@@ -431,6 +441,7 @@ Status RunOnce(scenario::LoadedScenario* loaded, const RunOptions& options, cons
 
   OrgModel model(world.get());
   model.set_record_audit(options.record_audit);
+  model.set_record_spans(options.record_spans);
   engine::EngineOptions eo;
   eo.num_lps = world->num_lps;
   eo.lookahead_us = world->lookahead_us;
@@ -528,6 +539,10 @@ Status RunOnce(scenario::LoadedScenario* loaded, const RunOptions& options, cons
       if (sinks.on_audit) sinks.on_audit(std::move(records));
     }
     if (options.record_trace && sinks.on_trace) sinks.on_trace(trace.Take());
+    if (options.record_spans) {
+      std::vector<TraceSpan> spans = model.TakeSpans(day_end, day + 1 == days);
+      if (sinks.on_spans) sinks.on_spans(std::move(spans));
+    }
     if (sinks.on_progress) sinks.on_progress(day + 1, days);
   }
   const engine::EngineStats es = eng.stats();
