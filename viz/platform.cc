@@ -175,6 +175,7 @@ class EglPlatform : public Platform {
 
   bool ShouldClose() override { return false; }
   void NewFrame() override { ImGui_ImplOpenGL3_NewFrame(); }
+  void WaitEvents(double) override {}
   void Render(ImDrawData* data) override { offscreen_.Draw(gl_, data); }
   void Finish() override { gl_.Finish(); }
   Status ReadPixels(int* w, int* h, std::vector<uint8_t>* rgba) override { return offscreen_.Read(gl_, w, h, rgba); }
@@ -243,6 +244,9 @@ class GlfwPlatform : public Platform {
   }
 
   bool ShouldClose() override { return glfwWindowShouldClose(window_); }
+  void WaitEvents(double timeout_s) override {
+    if (!hidden_) glfwWaitEventsTimeout(timeout_s);
+  }
   void NewFrame() override {
     if (!hidden_) {
       glfwPollEvents();
