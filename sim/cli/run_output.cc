@@ -261,7 +261,8 @@ std::string SummaryTable(const model::RunResult& r) {
   row("asked: approved / rejected", "%llu / %llu", g(GateOutcome::kAskedApproved), g(GateOutcome::kAskedRejected));
   row("denied / rate-limited", "%llu / %llu", g(GateOutcome::kDenied), g(GateOutcome::kRateLimited));
   row("agent errors", "%llu", static_cast<unsigned long long>(s.agent_errors));
-  row("incidents", "%llu", static_cast<unsigned long long>(s.incidents));
+  row("incidents (by agents' actions / advice)", "%llu (%llu / %llu)", static_cast<unsigned long long>(s.incidents),
+      static_cast<unsigned long long>(s.agent_caused_incidents), static_cast<unsigned long long>(s.agent_advice_incidents));
   row("data leaks", "%llu", static_cast<unsigned long long>(s.data_leaks));
   row("chat exposures", "%llu", static_cast<unsigned long long>(s.chat_exposures));
   if (s.counterfactual.present) {

@@ -534,7 +534,7 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
       if (rng.Bernoulli(err)) {
         ++s.m.agent_errors;
         t.state |= kTaskHelped;
-        if (introduce_defects) t.state |= kTaskDefective;  // plausible-looking but wrong code
+        if (introduce_defects) t.state |= kTaskDefective | kTaskAgentDefect;  // plausible-looking but wrong code
         if (k.error_effect == scenario::ErrorEffect::kMissedAlert) {
           Enqueue(ctx, s, Task{TaskKind::kFix, 0, k.error_cost_minutes, ctx.now_us(), 0, 0, 0, 0, 0, 0});
         }

@@ -562,7 +562,7 @@ void OrgModel::FinishTask(Ctx& ctx, EmployeeState& s, const Task& task) {
       // A rework removes the defect that was caught with rework_fix_probability.
       if ((change.state & kTaskDefective) &&
           rng.Bernoulli(sc().role(Role::kDeveloper).code.rework_fix_probability)) {
-        change.state &= ~kTaskDefective;
+        change.state &= ~(kTaskDefective | kTaskAgentDefect);
       }
       SendForReview(ctx, s, change);
       break;
@@ -765,7 +765,7 @@ void OrgModel::OnReviewsComplete(Ctx& ctx, EmployeeState& s, Task change) {
       Task c = change;
       if (bad) {
         ++s.m.agent_errors;
-        c.state |= kTaskDefective;  // the agent shipped a broken build configuration
+        c.state |= kTaskDefective | kTaskAgentDefect;  // the agent shipped a broken build configuration
       }
       const EmployeeInfo& info = world_->employees[ctx.lp()];
       const uint32_t service = info.services.empty()
@@ -832,7 +832,8 @@ void OrgModel::RequestDeploy(Ctx& ctx, EmployeeState& s, const Task& change, uin
   p.a = ctx.lp();
   p.b = change.ref;
   p.c = agent_plus_one;
-  p.x = (change.state & kTaskDefective) ? 0.0 : 1.0;  // the service draws no defect of its own
+  // The service draws no defect of its own: 1 sound, 0 defective, -1 defective by an agent's mistake.
+  p.x = !(change.state & kTaskDefective) ? 1.0 : ((change.state & kTaskAgentDefect) ? -1.0 : 0.0);
   p.t = change.arrived_us;
   p.u = audit_id;
   ++s.deploys_requested;

@@ -93,6 +93,7 @@ inline constexpr uint32_t kTaskDefective = 4;  // code: the change carries a def
 inline constexpr uint32_t kTaskCaught = 8;     // code: a review caught the defect
 inline constexpr uint32_t kTaskBacklog = 16;   // pulled from the backlog, not an arrival
 inline constexpr uint32_t kTaskSetup = 32;     // setting up a performative automation
+inline constexpr uint32_t kTaskAgentDefect = 64;  // code: the defect is an agent's mistake
 
 struct Task {
   TaskKind kind = TaskKind::kEmail;

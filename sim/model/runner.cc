@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <set>
 #include <algorithm>
 #include <memory>
 #include <tuple>
@@ -113,7 +114,9 @@ uint64_t ResultsHash(const RunSummary& s, const std::vector<EmployeeMetrics>& em
   }
   h = HashDouble(h, s.hours.setup_hours);
   for (uint64_t v : {s.items_arrived, s.items_completed, s.incidents, s.data_leaks, s.chat_exposures, s.agent_errors,
-                     s.backlog_items, s.backlog_items_pulled, s.changes_blocked, s.incentives.automations_added,
+                     s.backlog_items, s.backlog_items_pulled, s.changes_blocked, s.agent_caused_incidents,
+                     s.agent_advice_incidents,
+                     s.incentives.automations_added,
                      s.incentives.automations_dropped, s.incentives.budget_refusals, s.incentives.budget_flags}) {
     h = engine::HashCombine(h, v);
   }
@@ -365,6 +368,29 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
         ++restored;
         restore += UsToHours(inc.restored_at_us - inc.opened_at_us);
       }
+    }
+  }
+  // Incidents agents caused, and what spread from them: by an action (an agent shipped the
+  // change), or by advice (a person shipped a defect an agent's help put in).
+  std::set<uint64_t> action_roots, advice_roots;
+  for (const ServiceLpState& v : m.services()) {
+    for (const services::Incident& inc : v.service.incidents()) {
+      if (inc.parent_id != 0) continue;
+      for (const services::PipelineRun& run : v.service.runs()) {
+        if (run.change.change_id != inc.change_id || !run.caused_incident) continue;
+        if (run.change.agent != services::kNoId) {
+          action_roots.insert(inc.id);
+        } else if (run.change.agent_introduced) {
+          advice_roots.insert(inc.id);
+        }
+        break;
+      }
+    }
+  }
+  for (const ServiceLpState& v : m.services()) {
+    for (const services::Incident& inc : v.service.incidents()) {
+      s.agent_caused_incidents += action_roots.count(inc.root_id);
+      s.agent_advice_incidents += advice_roots.count(inc.root_id);
     }
   }
   for (const ChannelState& c : m.channels()) {
