@@ -16,6 +16,18 @@ App::~App() {
 }
 
 void App::Open(const std::string& path) {
+  // Study results are small: read at once, into the Study tab.
+  if (IsStudyFile(path)) {
+    auto study = std::make_unique<StudyData>();
+    Status s = LoadStudyFile(path, study.get());
+    if (s.ok()) {
+      study_ = std::move(study);
+      requested_panel_ = static_cast<int>(PanelId::kStudy);
+    } else {
+      study_errors_.push_back(s.message());
+    }
+    return;
+  }
   auto run = std::make_unique<OpenRun>();
   run->path = path;
   run->loading = std::make_unique<RunData>();
@@ -59,7 +71,7 @@ void App::Collect() {
 const RunData* App::run(int i) const { return i >= 0 && i < run_count() ? runs_[i]->data.get() : nullptr; }
 
 std::vector<std::string> App::Errors() const {
-  std::vector<std::string> out;
+  std::vector<std::string> out = study_errors_;
   for (const auto& r : runs_) {
     if (!r->error.empty()) out.push_back(r->error);
   }
@@ -134,19 +146,29 @@ void App::DrawTopBar() {
     if (ImGui::RadioButton(label.c_str(), current_ == i)) current_ = i;
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", r.path.c_str());
   }
-  if (runs_.empty()) {
+  if (study_ != nullptr) {
     ImGui::SameLine();
-    ImGui::TextDisabled("Open a run file: clawsim-view FILE, the Open button, or drop it on the window.");
+    ImGui::TextDisabled("| study %s", study_->name.c_str());
+  }
+  if (runs_.empty() && study_ == nullptr) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("Open a run file or study results: clawsim-view FILE, the Open button, or drop it on the window.");
   }
 }
 
-void App::DrawPanel(PanelId id, OpenRun& r) {
+void App::DrawPanel(PanelId id, OpenRun* run) {
   front_panel = id;
-  const RunData* data = r.data.get();
   if (id == PanelId::kStudy) {
+    for (const std::string& e : study_errors_) ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", e.c_str());
     study.Draw(study_.get());
     return;
   }
+  if (run == nullptr) {
+    ImGui::TextDisabled("No run file open: open one with the Open button, the command line or drag and drop.");
+    return;
+  }
+  OpenRun& r = *run;
+  const RunData* data = r.data.get();
   if (id == PanelId::kCompare) {
     std::vector<const RunData*> all;
     for (const auto& o : runs_) all.push_back(o->data.get());
@@ -185,7 +207,7 @@ void App::DrawPanel(PanelId id, OpenRun& r) {
   }
 }
 
-void App::DrawTabs(OpenRun& r) {
+void App::DrawTabs(OpenRun* r) {
   if (!ImGui::BeginTabBar("panels")) return;
   for (int i = 0; i < kPanelCount; ++i) {
     const PanelId id = static_cast<PanelId>(i);
@@ -219,8 +241,10 @@ void App::Draw() {
         requested_panel_ = r.state.requested_tab;
         r.state.requested_tab = -1;
       }
-      DrawTabs(r);
+      DrawTabs(&r);
     }
+  } else if (study_ != nullptr || !study_errors_.empty()) {
+    DrawTabs(nullptr);  // a study without runs
   }
   ImGui::End();
 }

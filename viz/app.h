@@ -38,7 +38,8 @@ class App {
   App(const App&) = delete;
   App& operator=(const App&) = delete;
 
-  // Starts loading `path` on a worker thread; it becomes the run in front.
+  // Starts loading a run file on a worker thread (it becomes the run in front), or reads
+  // study results (study.clawstudy, recognised by their magic) into the Study tab.
   void Open(const std::string& path);
   // Whether any run is still loading; WaitForLoads() blocks until none is.
   bool Loading() const;
@@ -53,7 +54,8 @@ class App {
   // Selects in the run in front: "employee:ID", "employee:NAME", "span:ID", "audit:ID", or a
   // bare employee name or id. An error names the spec and what it did not find.
   Status Select(const std::string& spec);
-  // The study the Study panel shows (none until study files exist; tests set one).
+  // The study the Study panel shows (Open sets it from a study file; tests set one directly).
+  const StudyData* study_data() const { return study_.get(); }
   void SetStudy(std::unique_ptr<StudyData> study) { study_ = std::move(study); }
 
   // The runs: data (nullptr while loading or after an error), error message, state.
@@ -95,14 +97,15 @@ class App {
   void Collect();  // moves finished loads into place
   void DrawTopBar();
   void DrawRunStatus(OpenRun& run);
-  void DrawTabs(OpenRun& run);
-  void DrawPanel(PanelId id, OpenRun& run);
+  void DrawTabs(OpenRun* run);               // run: the one in front, or nullptr (a study alone)
+  void DrawPanel(PanelId id, OpenRun* run);
 
   std::vector<std::unique_ptr<OpenRun>> runs_;
   int current_ = -1;
   int requested_panel_ = -1;
   FileDialog dialog_;
   std::unique_ptr<StudyData> study_;
+  std::vector<std::string> study_errors_;
 };
 
 }  // namespace clawsim::viz

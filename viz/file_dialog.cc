@@ -30,7 +30,7 @@ void FileDialog::List() {
     std::error_code type_ec;
     if (it->is_directory(type_ec)) {
       folders_.push_back(name);
-    } else if (it->path().extension() == ".clawrun") {
+    } else if (it->path().extension() == ".clawrun" || it->path().extension() == ".clawstudy") {
       files_.push_back(name);
     }
   }

@@ -22,7 +22,7 @@ using namespace clawsim::viz;
 constexpr const char* kUsage =
     "usage: clawsim-view [FILE...]\n"
     "       clawsim-view --screenshot OUT.png [--panel NAME] [--size WxH] [--select ID] FILE...\n"
-    "Opens clawsim run files (.clawrun). With --screenshot, renders without a display and writes a PNG.\n"
+    "Opens clawsim run files (.clawrun) and study results (study.clawstudy). With --screenshot, renders without a display and writes a PNG.\n"
     "  --panel NAME   overview, timeseries, leaderboard, scatter, timeline, inspector, audit, graphs,\n"
     "                 compare or study (default overview)\n"
     "  --size WxH     image size in pixels (default 1600x900)\n"
@@ -104,10 +104,11 @@ int Screenshot(const Options& o) {
     ImGui::Render();
     platform->Render(ImGui::GetDrawData());
   };
-  // Frames while loading (the progress bar), then the requested view.
+  // Frames while loading (the progress bar), a few a second so that rendering, which is done
+  // in software here, leaves the cores to the loader; then the requested view.
   while (app.Loading()) {
     frame();
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   app.WaitForLoads();
   int rc = 0;
@@ -147,6 +148,9 @@ int Interactive(const Options& o) {
   if (!o.files.empty()) app.set_current(0);
   bool selected = o.select.empty();
   while (!platform->ShouldClose()) {
+    // While a file loads and nothing happens, draw a few frames a second: the loader needs
+    // the cores more than the progress bar needs 60 frames.
+    if (app.Loading()) platform->WaitEvents(0.1);
     platform->NewFrame();
     for (const std::string& path : platform->TakeDroppedPaths()) app.Open(path);
     if (!selected && !app.Loading()) {

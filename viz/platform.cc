@@ -175,6 +175,7 @@ class EglPlatform : public Platform {
 
   bool ShouldClose() override { return false; }
   void NewFrame() override { ImGui_ImplOpenGL3_NewFrame(); }
+  void WaitEvents(double) override {}
   void Render(ImDrawData* data) override { offscreen_.Draw(gl_, data); }
   void Finish() override { gl_.Finish(); }
   Status ReadPixels(int* w, int* h, std::vector<uint8_t>* rgba) override { return offscreen_.Read(gl_, w, h, rgba); }
@@ -197,8 +198,8 @@ std::vector<std::string>* g_dropped = nullptr;  // the live GlfwPlatform's list 
 class GlfwPlatform : public Platform {
  public:
   ~GlfwPlatform() override {
-    if (backends_ >= 2) ImGui_ImplOpenGL3_Shutdown();
-    if (backends_ >= 1) ImGui_ImplGlfw_Shutdown();
+    if (gl3_backend_) ImGui_ImplOpenGL3_Shutdown();
+    if (glfw_backend_) ImGui_ImplGlfw_Shutdown();
     if (window_ != nullptr) {
       if (offscreen_.fbo != 0) offscreen_.Destroy(gl_);
       glfwDestroyWindow(window_);
@@ -234,15 +235,18 @@ class GlfwPlatform : public Platform {
         for (int i = 0; i < count && g_dropped != nullptr; ++i) g_dropped->push_back(paths[i]);
       });
       if (!ImGui_ImplGlfw_InitForOpenGL(window_, true)) return Status::Error("the ImGui GLFW backend did not start");
-      backends_ = 1;
+      glfw_backend_ = true;
     }
     if (!ImGui_ImplOpenGL3_Init("#version 330 core")) return Status::Error("the ImGui OpenGL3 backend did not start");
-    backends_ = 2;
+    gl3_backend_ = true;
     description_ = std::string(hidden ? "hidden GLFW window" : "GLFW window") + " (" + GlDescription(gl_) + ")";
     return Status::Ok();
   }
 
   bool ShouldClose() override { return glfwWindowShouldClose(window_); }
+  void WaitEvents(double timeout_s) override {
+    if (!hidden_) glfwWaitEventsTimeout(timeout_s);
+  }
   void NewFrame() override {
     if (!hidden_) {
       glfwPollEvents();
@@ -275,7 +279,8 @@ class GlfwPlatform : public Platform {
   GLFWwindow* window_ = nullptr;
   bool initialised_ = false;
   bool hidden_ = false;
-  int backends_ = 0;
+  bool glfw_backend_ = false;  // ImGui's GLFW backend installed (windows only)
+  bool gl3_backend_ = false;   // ImGui's OpenGL3 backend installed
   Gl gl_;
   Offscreen offscreen_;
   std::vector<std::string> dropped_;

@@ -34,6 +34,8 @@ class Platform {
   virtual bool ShouldClose() = 0;
   // Polls events (window) and starts the backends' frame; call before ImGui::NewFrame().
   virtual void NewFrame() = 0;
+  // Window: sleeps until an input event or `timeout_s` passes. Headless: returns at once.
+  virtual void WaitEvents(double timeout_s) = 0;
   // Clears, renders `data` (after ImGui::Render()) and presents or finishes the frame.
   virtual void Render(ImDrawData* data) = 0;
   // Waits until the GPU has finished every frame so far (for frame timings).

@@ -1,14 +1,16 @@
-// What the Study panel shows of a study: its arms (one policy each) with the mean and 95%
-// confidence interval of cost, value and incidents over their replications.
+// A study's results as the Study panel shows them: its arms (one policy each), the mean and
+// 95% confidence interval of each measure over the arm's replications, the Pareto
+// objectives and which arms are on the front.
 //
-// The seam for study files: the study file format is being defined (sim/proto, a run-file-like
-// protobuf). When it lands, a LoadStudyFile(path, StudyData*) beside LoadRunFile fills this
-// struct from it and App::Open routes files by their magic; the panel needs nothing else.
-// Until then the viewer has no study source and the panel says so.
+// Read from a study results file (`study.clawstudy`: one serialized clawsim.proto.StudyResults,
+// sim/proto/study.proto, which begins with the bytes 0x0A 0x0D "clawsim-study") by
+// LoadStudyFile, with the study schema alone (no study runner, no model).
 #pragma once
 
 #include <string>
 #include <vector>
+
+#include "sim/common/status.h"
 
 namespace clawsim::viz {
 
@@ -16,24 +18,40 @@ struct Interval {
   double mean = 0;
   double low = 0;   // 95% confidence interval
   double high = 0;
+  bool valid = false;  // false where the file has no value (a failed arm, too few runs)
 };
 
 struct StudyArm {
-  std::string name;      // the policy, e.g. "leaderboard=managers-only, deploy.prod=ask"
-  int replications = 0;
-  Interval cost_usd;     // token cost per run
-  Interval value_usd;    // value delivered per run
-  Interval incidents;    // incidents per run
+  std::string name;      // the policy, e.g. "deny-prod"
+  int replications = 0;  // successful runs
+  bool baseline = false;
+  bool pareto = false;   // on the Pareto front of the objectives
+  std::vector<Interval> values;  // per StudyData::measures entry
+};
+
+struct StudyObjective {
+  int measure = 0;        // index into StudyData::measures
+  bool maximize = false;
 };
 
 struct StudyData {
   std::string path;
   std::string name;
+  std::string description;
+  std::vector<std::string> measures;         // reported measures, e.g. "tokens.cost_usd"
+  std::vector<StudyObjective> objectives;    // the Pareto front's, at least two in a real study
   std::vector<StudyArm> arms;
 };
 
-// For each arm, whether no other arm is at least as good on all three means (cost lower,
-// value higher, incidents lower) and strictly better on one.
-std::vector<bool> ParetoFront(const std::vector<StudyArm>& arms);
+// For each arm, whether no other arm is at least as good on every objective's mean and
+// strictly better on one. Arms lacking an objective's value are never on the front.
+std::vector<bool> ParetoFront(const StudyData& study);
+
+// Whether `path` starts with the study results magic (0x0A 0x0D "clawsim-study").
+bool IsStudyFile(const std::string& path);
+
+// Reads a study results file: checks the magic and the major version (1), then fills *out.
+// Errors name the file and the problem.
+Status LoadStudyFile(const std::string& path, StudyData* out);
 
 }  // namespace clawsim::viz

@@ -11,6 +11,7 @@
 #include "viz/panels/inspector.h"
 #include "viz/panels/leaderboard.h"
 #include "viz/panels/scatter.h"
+#include "viz/panels/study.h"
 #include "viz/panels/timeline.h"
 
 namespace clawsim::viz {
@@ -162,6 +163,31 @@ TEST(ComparePanelTest, ListsDifferencesOfTwoRuns) {
   EXPECT_EQ(find("incidents").b, 7);
   EXPECT_EQ(find("value delivered").b, 20000);
   EXPECT_EQ(find("tokens").a, find("tokens").b);
+}
+
+TEST(StudyPanelTest, DrawsArmsOrSaysNoneIsLoaded) {
+  testing::ImGuiHarness imgui;
+  StudyPanel panel;
+  imgui.Frame([&] { panel.Draw(nullptr); });
+  EXPECT_EQ(panel.columns_shown, 0);
+  StudyData study;
+  study.name = "permissions";
+  study.measures = {"incidents", "tokens.cost_usd", "value_usd", "agent_errors"};
+  study.objectives = {{1, false}, {2, true}};
+  for (int i = 0; i < 3; ++i) {
+    StudyArm arm;
+    arm.name = "arm " + std::to_string(i);
+    arm.replications = 10;
+    for (double v : {3.0 - i, 100.0 + 10 * i, 1000.0 - 50 * i * i, 7.0}) arm.values.push_back({v, v * 0.95, v * 1.05, true});
+    study.arms.push_back(arm);
+  }
+  const std::vector<bool> front = ParetoFront(study);
+  for (size_t i = 0; i < front.size(); ++i) study.arms[i].pareto = front[i];
+  imgui.Frame([&] { panel.Draw(&study); });
+  EXPECT_EQ(panel.columns_shown, 4) << "every measure, the objectives first";
+  ImDrawData* data = ImGui::GetDrawData();
+  ASSERT_NE(data, nullptr);
+  EXPECT_GT(data->TotalVtxCount, 500) << "the arms' intervals and the front were drawn";
 }
 
 TEST(AppTest, LoadsOnAWorkerThreadAndDrawsEveryPanel) {

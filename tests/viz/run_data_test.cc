@@ -9,6 +9,7 @@
 #include "viz/fit.h"
 #include "viz/format.h"
 #include "viz/lanes.h"
+#include "sim/proto/study.pb.h"
 #include "viz/study_data.h"
 
 namespace clawsim::viz {
@@ -83,7 +84,7 @@ TEST(RunDataTest, CancelledLoadStops) {
   progress.cancel = true;
   const Status s = LoadRunFile(path, &progress, &data);
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.message().find("cancelled"), std::string::npos);
+  EXPECT_NE(s.message().find("cancelled"), std::string::npos) << s.message();
 }
 
 // Lanes built from random spans, checked against brute force.
@@ -194,18 +195,84 @@ TEST(FitTest, RecoversAPowerLaw) {
   EXPECT_FALSE(FitLogLog({5, 5}, {1, 2}).ok()) << "all points at one x: no line";
 }
 
-TEST(StudyTest, ParetoFrontKeepsTheUndominatedArms) {
+// A study of four arms over (cost: minimise, value: maximise, incidents: minimise).
+StudyData SampleStudy() {
+  StudyData study;
+  study.name = "sample-study";
+  study.measures = {"tokens.cost_usd", "value_usd", "incidents"};
+  study.objectives = {{0, false}, {1, true}, {2, false}};
   auto arm = [](const char* name, double cost, double value, double incidents) {
     StudyArm a;
     a.name = name;
-    a.cost_usd.mean = cost;
-    a.value_usd.mean = value;
-    a.incidents.mean = incidents;
+    a.replications = 10;
+    for (double v : {cost, value, incidents}) a.values.push_back({v, v * 0.9, v * 1.1, true});
     return a;
   };
-  const std::vector<StudyArm> arms = {arm("cheap", 1, 5, 3), arm("best", 2, 9, 1), arm("dominated", 3, 8, 2),
-                                      arm("safe", 5, 4, 0)};
-  EXPECT_EQ(ParetoFront(arms), (std::vector<bool>{true, true, false, true}));
+  study.arms = {arm("cheap", 1, 5, 3), arm("best", 2, 9, 1), arm("dominated", 3, 8, 2), arm("safe", 5, 4, 0)};
+  return study;
+}
+
+TEST(StudyTest, ParetoFrontKeepsTheUndominatedArms) {
+  StudyData study = SampleStudy();
+  EXPECT_EQ(ParetoFront(study), (std::vector<bool>{true, true, false, true}));
+  study.arms[1].values[1].valid = false;  // an arm without an objective is off the front
+  EXPECT_EQ(ParetoFront(study), (std::vector<bool>{true, false, true, true}));
+}
+
+TEST(StudyTest, ReadsAStudyResultsFileAndRefusesOthers) {
+  const std::string dir = run::testing::FreshTestDir();
+  proto::StudyResults r;
+  r.set_magic("clawsim-study");
+  r.set_format_major(1);
+  r.set_name("permissions");
+  auto* objective = r.add_pareto();
+  objective->set_measure("tokens.cost_usd");
+  objective->set_direction(proto::MINIMIZE);
+  objective = r.add_pareto();
+  objective->set_measure("value_usd");
+  objective->set_direction(proto::MAXIMIZE);
+  for (int i = 0; i < 3; ++i) {
+    proto::StudyArmResult* arm = r.add_arms();
+    arm->set_name("arm-" + std::to_string(i));
+    arm->set_runs_ok(5);
+    arm->set_baseline(i == 0);
+    arm->set_pareto(i != 2);
+    for (const char* m : {"tokens.cost_usd", "value_usd"}) {
+      proto::StudyArmMeasure* measure = arm->add_measures();
+      measure->set_measure(m);
+      measure->mutable_value()->set_mean(10.0 * (i + 1));
+      measure->mutable_value()->set_ci_low(9.0 * (i + 1));
+      measure->mutable_value()->set_ci_high(11.0 * (i + 1));
+    }
+  }
+  std::string bytes;
+  ASSERT_TRUE(r.SerializeToString(&bytes));
+  const std::string path = dir + "/study.clawstudy";
+  run::testing::WriteFile(path, bytes);
+  ASSERT_TRUE(IsStudyFile(path));
+  StudyData study;
+  const Status s = LoadStudyFile(path, &study);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(study.name, "permissions");
+  EXPECT_EQ(study.measures, (std::vector<std::string>{"tokens.cost_usd", "value_usd"}));
+  ASSERT_EQ(study.objectives.size(), 2u);
+  EXPECT_TRUE(study.objectives[1].maximize);
+  ASSERT_EQ(study.arms.size(), 3u);
+  EXPECT_TRUE(study.arms[0].baseline);
+  EXPECT_FALSE(study.arms[2].pareto);
+  EXPECT_EQ(study.arms[1].values[1].mean, 20.0);
+  EXPECT_EQ(study.arms[1].values[1].high, 22.0);
+
+  r.set_format_major(2);
+  ASSERT_TRUE(r.SerializeToString(&bytes));
+  run::testing::WriteFile(path, bytes);
+  StudyData newer;
+  EXPECT_NE(LoadStudyFile(path, &newer).message().find("study results format 2.0; this viewer reads 1.x"),
+            std::string::npos);
+  run::testing::WriteFile(path, bytes.substr(0, bytes.size() / 2) + "garbage");
+  StudyData damaged;
+  EXPECT_FALSE(LoadStudyFile(path, &damaged).ok());
+  EXPECT_FALSE(IsStudyFile(testing::WriteSample())) << "a run file is not a study file";
 }
 
 TEST(FormatTest, TimesAndNumbers) {

@@ -10,89 +10,116 @@
 namespace clawsim::viz {
 namespace {
 
-// One horizontal interval per arm on a shared axis.
+// One horizontal interval on an axis from lo to hi.
 void IntervalRow(const Interval& v, double lo, double hi, ImU32 color) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 p = ImGui::GetCursorScreenPos();
   const float w = std::max(60.0f, ImGui::GetContentRegionAvail().x), h = ImGui::GetTextLineHeight();
-  auto x = [&](double value) { return p.x + static_cast<float>((value - lo) / (hi - lo)) * w; };
+  ImGui::Dummy(ImVec2(w, h));
+  if (!v.valid) return;
+  auto x = [&](double value) { return p.x + 4 + static_cast<float>((value - lo) / (hi - lo)) * (w - 8); };
   dl->AddLine(ImVec2(x(v.low), p.y + h / 2), ImVec2(x(v.high), p.y + h / 2), color, 2);
   dl->AddLine(ImVec2(x(v.low), p.y + 2), ImVec2(x(v.low), p.y + h - 2), color, 2);
   dl->AddLine(ImVec2(x(v.high), p.y + 2), ImVec2(x(v.high), p.y + h - 2), color, 2);
   dl->AddCircleFilled(ImVec2(x(v.mean), p.y + h / 2), 3.5f, color);
-  ImGui::Dummy(ImVec2(w, h));
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("mean %.6g, 95%% CI %.6g to %.6g", v.mean, v.low, v.high);
 }
 
 }  // namespace
 
 void StudyPanel::Draw(const StudyData* study) {
+  columns_shown = 0;
   if (study == nullptr || study->arms.empty()) {
     ImGui::TextDisabled("No study file loaded.");
-    ImGui::TextWrapped("A study compares policies (arms) over replications: this panel shows each arm's cost, value "
-                       "and incidents with 95%% intervals and the Pareto front. Open run files to compare two runs in "
-                       "the Compare tab.");
+    ImGui::TextWrapped("Open a study's results (study.clawstudy, written by clawsim study) to see its arms with 95%% "
+                       "intervals and the Pareto front. To compare two runs, open both and use the Compare tab.");
     return;
   }
-  ImGui::Text("Study %s (%zu arms)", study->name.c_str(), study->arms.size());
-  const std::vector<bool> front = ParetoFront(study->arms);
-  auto range = [&](auto get) {
-    double lo = 1e300, hi = -1e300;
-    for (const StudyArm& a : study->arms) {
-      lo = std::min(lo, get(a).low);
-      hi = std::max(hi, get(a).high);
-    }
-    if (!(hi > lo)) hi = lo + 1;
-    return std::pair<double, double>(lo, hi);
-  };
-  const auto cost = range([](const StudyArm& a) { return a.cost_usd; });
-  const auto value = range([](const StudyArm& a) { return a.value_usd; });
-  const auto incidents = range([](const StudyArm& a) { return a.incidents; });
-  if (ImGui::BeginTable("arms", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
-    for (const char* c : {"arm", "Pareto", "token cost (95% CI)", "value (95% CI)", "incidents (95% CI)"}) {
-      ImGui::TableSetupColumn(c);
-    }
+  ImGui::Text("Study %s: %zu arms", study->name.c_str(), study->arms.size());
+  if (!study->description.empty()) ImGui::TextDisabled("%s", study->description.c_str());
+
+  // Columns: the objectives first, then the other measures, at most six.
+  std::vector<int> columns;
+  for (const StudyObjective& o : study->objectives) columns.push_back(o.measure);
+  for (int m = 0; m < static_cast<int>(study->measures.size()) && columns.size() < 6; ++m) {
+    if (std::find(columns.begin(), columns.end(), m) == columns.end()) columns.push_back(m);
+  }
+  if (columns.size() > 6) columns.resize(6);
+  columns_shown = static_cast<int>(columns.size());
+  static const ImU32 kColors[] = {colors::kCost, colors::kValue, colors::kIncident, colors::kUseful,
+                                  colors::kApproval, colors::kOverhead};
+  const float table_h = std::min(ImGui::GetContentRegionAvail().y * 0.5f,
+                                 (study->arms.size() + 2) * ImGui::GetTextLineHeightWithSpacing() + 8);
+  if (ImGui::BeginTable("arms", 2 + static_cast<int>(columns.size()),
+                        ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_ScrollY,
+                        ImVec2(0, table_h))) {
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn("arm");
+    ImGui::TableSetupColumn("front");
+    for (int m : columns) ImGui::TableSetupColumn(study->measures[m].c_str());
     ImGui::TableHeadersRow();
-    for (size_t i = 0; i < study->arms.size(); ++i) {
-      const StudyArm& a = study->arms[i];
+    for (const StudyArm& a : study->arms) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      ImGui::Text("%s (n=%d)", a.name.c_str(), a.replications);
+      ImGui::Text("%s%s (n=%d)", a.name.c_str(), a.baseline ? " [baseline]" : "", a.replications);
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(front[i] ? "front" : "");
-      ImGui::TableNextColumn();
-      IntervalRow(a.cost_usd, cost.first, cost.second, colors::kCost);
-      ImGui::TableNextColumn();
-      IntervalRow(a.value_usd, value.first, value.second, colors::kValue);
-      ImGui::TableNextColumn();
-      IntervalRow(a.incidents, incidents.first, incidents.second, colors::kIncident);
+      ImGui::TextUnformatted(a.pareto ? "Pareto" : "");
+      for (size_t c = 0; c < columns.size(); ++c) {
+        double lo = 1e300, hi = -1e300;
+        for (const StudyArm& b : study->arms) {
+          const Interval& v = b.values[columns[c]];
+          if (!v.valid) continue;
+          lo = std::min(lo, v.low);
+          hi = std::max(hi, v.high);
+        }
+        if (!(hi > lo)) hi = lo + 1;
+        ImGui::TableNextColumn();
+        IntervalRow(a.values[columns[c]], lo, hi, kColors[c % 6]);
+      }
     }
     ImGui::EndTable();
   }
-  // Cost against value: the front joined by a line.
-  ImGui::TextUnformatted("Token cost (x) against value (y); the Pareto front is joined");
+  if (study->objectives.size() < 2) return;
+
+  // The first two objectives against each other; the front joined in x order.
+  const int mx = study->objectives[0].measure, my = study->objectives[1].measure;
+  ImGui::Text("%s (x) against %s (y); Pareto arms green and joined", study->measures[mx].c_str(),
+              study->measures[my].c_str());
+  double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300;
+  for (const StudyArm& a : study->arms) {
+    if (!a.values[mx].valid || !a.values[my].valid) continue;
+    x0 = std::min(x0, a.values[mx].low), x1 = std::max(x1, a.values[mx].high);
+    y0 = std::min(y0, a.values[my].low), y1 = std::max(y1, a.values[my].high);
+  }
+  if (!(x1 > x0)) x1 = x0 + 1;
+  if (!(y1 > y0)) y1 = y0 + 1;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 o = ImGui::GetCursorScreenPos();
   const ImVec2 s(std::max(200.0f, ImGui::GetContentRegionAvail().x), std::max(150.0f, ImGui::GetContentRegionAvail().y));
   ImGui::Dummy(s);
   dl->AddRectFilled(o, ImVec2(o.x + s.x, o.y + s.y), IM_COL32(255, 255, 255, 8));
-  auto px = [&](const StudyArm& a) {
-    return ImVec2(o.x + 10 + static_cast<float>((a.cost_usd.mean - cost.first) / (cost.second - cost.first)) * (s.x - 20),
-                  o.y + s.y - 10 -
-                      static_cast<float>((a.value_usd.mean - value.first) / (value.second - value.first)) * (s.y - 20));
+  auto px = [&](double x, double y) {
+    return ImVec2(o.x + 30 + static_cast<float>((x - x0) / (x1 - x0)) * (s.x - 200),
+                  o.y + s.y - 20 - static_cast<float>((y - y0) / (y1 - y0)) * (s.y - 40));
   };
-  std::vector<size_t> on_front;
-  for (size_t i = 0; i < study->arms.size(); ++i) {
-    if (front[i]) on_front.push_back(i);
+  std::vector<const StudyArm*> front;
+  for (const StudyArm& a : study->arms) {
+    if (a.pareto && a.values[mx].valid && a.values[my].valid) front.push_back(&a);
   }
-  std::sort(on_front.begin(), on_front.end(),
-            [&](size_t a, size_t b) { return study->arms[a].cost_usd.mean < study->arms[b].cost_usd.mean; });
-  for (size_t k = 1; k < on_front.size(); ++k) {
-    dl->AddLine(px(study->arms[on_front[k - 1]]), px(study->arms[on_front[k]]), IM_COL32(255, 255, 255, 150), 1.5f);
+  std::sort(front.begin(), front.end(),
+            [&](const StudyArm* a, const StudyArm* b) { return a->values[mx].mean < b->values[mx].mean; });
+  for (size_t k = 1; k < front.size(); ++k) {
+    dl->AddLine(px(front[k - 1]->values[mx].mean, front[k - 1]->values[my].mean),
+                px(front[k]->values[mx].mean, front[k]->values[my].mean), IM_COL32(255, 255, 255, 150), 1.5f);
   }
-  for (size_t i = 0; i < study->arms.size(); ++i) {
-    const ImVec2 p = px(study->arms[i]);
-    dl->AddCircleFilled(p, 5, front[i] ? colors::kUseful : colors::kFolded);
-    dl->AddText(ImVec2(p.x + 7, p.y - 7), colors::kAxisText, study->arms[i].name.c_str());
+  for (const StudyArm& a : study->arms) {
+    if (!a.values[mx].valid || !a.values[my].valid) continue;
+    const ImVec2 p = px(a.values[mx].mean, a.values[my].mean);
+    // The intervals as a cross.
+    dl->AddLine(px(a.values[mx].low, a.values[my].mean), px(a.values[mx].high, a.values[my].mean), colors::kGrid, 1);
+    dl->AddLine(px(a.values[mx].mean, a.values[my].low), px(a.values[mx].mean, a.values[my].high), colors::kGrid, 1);
+    dl->AddCircleFilled(p, 5, a.pareto ? colors::kUseful : colors::kFolded);
+    dl->AddText(ImVec2(p.x + 7, p.y - 7), colors::kAxisText, a.name.c_str());
   }
 }
 

@@ -1,6 +1,7 @@
-// Study: a study's arms side by side: mean and 95% interval of cost, value and incidents per
-// arm, and cost against value with the Pareto front (StudyData; study_data.h is the seam for
-// study files). With no study loaded it says so.
+// Study: a study's arms side by side: each measure's mean and 95% interval per arm (the Pareto
+// objectives first), and the first two objectives against each other with the Pareto front
+// joined. Opens study results files (study.clawstudy) like run files; with none loaded it
+// says so.
 #pragma once
 
 #include "viz/study_data.h"
@@ -8,6 +9,8 @@
 namespace clawsim::viz {
 
 struct StudyPanel {
+  int columns_shown = 0;  // measures drawn in the last frame (for tests)
+
   void Draw(const StudyData* study);
 };
 
