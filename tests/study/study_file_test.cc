@@ -39,7 +39,7 @@ TEST(StudyFile, ListedArmsAndGridsExpand) {
     arms { name: "today" }
     grids {
       prefix: "g"
-      axes { name: "ext" path: "permissions.rules[name=agents-send-ext].mode" values: ["DENY", "ALLOW"] }
+      axes { name: "ext" path: "permissions.rules[name=agents-send-ext].mode" values: ["DENY", "ASK"] }
       axes { name: "price" levels { label: "x1" } levels { label: "x2" set: "model_tiers[name=mid].input_usd_per_mtok=6" } }
     }
     baseline: "today"
@@ -50,8 +50,8 @@ TEST(StudyFile, ListedArmsAndGridsExpand) {
   EXPECT_EQ(spec.arms[0].name, "today");
   EXPECT_EQ(spec.arms[1].name, "g/ext=DENY,price=x1");
   EXPECT_EQ(spec.arms[2].name, "g/ext=DENY,price=x2");
-  EXPECT_EQ(spec.arms[3].name, "g/ext=ALLOW,price=x1");
-  EXPECT_EQ(spec.arms[4].name, "g/ext=ALLOW,price=x2");
+  EXPECT_EQ(spec.arms[3].name, "g/ext=ASK,price=x1");
+  EXPECT_EQ(spec.arms[4].name, "g/ext=ASK,price=x2");
   EXPECT_EQ(spec.arms[2].overrides,
             (std::vector<std::string>{"run.days=2", "permissions.rules[name=agents-send-ext].mode=DENY",
                                       "model_tiers[name=mid].input_usd_per_mtok=6"}));
@@ -62,6 +62,7 @@ TEST(StudyFile, ListedArmsAndGridsExpand) {
   for (const Arm& a : spec.arms) hashes.insert(a.scenario_hash);
   EXPECT_EQ(hashes.size(), 5u);
   EXPECT_EQ(spec.arms[0].scenario_hash.size(), 16u);
+  EXPECT_TRUE(spec.warnings.empty());
   // Default Pareto objectives and elasticity measures.
   ASSERT_EQ(spec.pareto.size(), 3u);
   EXPECT_EQ(spec.pareto[1].measure, "value_usd");
@@ -79,6 +80,17 @@ TEST(StudyFile, SeedsAreCommonToArmsAndDistinctAcrossReplications) {
   EXPECT_EQ(seeds.size(), 100u);
   EXPECT_EQ(ReplicationSeed(42, 7), ReplicationSeed(42, 7));
   EXPECT_NE(ReplicationSeed(42, 7), ReplicationSeed(43, 7));
+}
+
+TEST(StudyFile, ArmsThatRunTheSameScenarioAreWarnedAbout) {
+  StudySpec spec;
+  // small.textproto already allows agents' external mail.
+  Status s = Load("base_scenario: \"small.textproto\"\narms { name: \"today\" }\n"
+                  "arms { name: \"allow\" set: \"permissions.rules[name=agents-send-ext].mode=ALLOW\" }\n", &spec);
+  ASSERT_TRUE(s.ok()) << s.message();
+  ASSERT_EQ(spec.warnings.size(), 1u);
+  EXPECT_THAT(spec.warnings[0], StartsWith(kPath + ":3:1: arm \"allow\" runs the same scenario as arm \"today\""));
+  EXPECT_EQ(spec.arms[0].scenario_hash, spec.arms[1].scenario_hash);
 }
 
 TEST(StudyFile, SyntaxErrorIsLocated) {
