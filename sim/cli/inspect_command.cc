@@ -1,4 +1,8 @@
 // clawsim inspect RUNFILE [--json]: a run file's header, record counts and summary.
+//
+// Reads every record (checking each checksum and name-table index) and counts, from the rows
+// themselves, the audit records of agents and of people acting directly (the gate counts in
+// the summary cover agents only; RUN_FILE.md) and the spans of each kind.
 #include <cstdio>
 #include <string>
 
@@ -18,6 +22,28 @@ const char* TraceName(proto::TraceLevel level) {
   return run::FromProto(level, &l).ok() ? run::TraceLevelName(l) : "unknown";
 }
 
+// What inspect counts from the rows while reading.
+struct RowCounts {
+  uint64_t agent_audit_records = 0;  // audit records with an agent_id
+  uint64_t human_audit_records = 0;  // a person's own actions (no agent_id)
+  uint64_t spans_by_kind[5] = {};    // indexed by proto::Span::Kind (0 unused)
+};
+
+Status ReadAll(run::RunFileReader* reader, RowCounts* rows) {
+  proto::Chunk chunk;
+  bool got = true;
+  while (true) {
+    Status s = reader->ReadChunk(&chunk, &got);
+    if (!s.ok() || !got) return s;
+    for (const proto::AuditRecord& a : chunk.audit().records()) {
+      ++(a.has_agent_id() ? rows->agent_audit_records : rows->human_audit_records);
+    }
+    for (const proto::Span& span : chunk.spans().spans()) ++rows->spans_by_kind[span.kind()];
+  }
+}
+
+const char* const kSpanKindNames[] = {"", "human_task", "agent_invocation", "pipeline_stage", "incident"};
+
 std::string FormatVersion(const run::RunFileReader& r) {
   return std::to_string(r.format_major()) + "." + std::to_string(r.format_minor());
 }
@@ -33,14 +59,21 @@ std::string JsonStringArray(const google::protobuf::RepeatedPtrField<std::string
   return out + "]";
 }
 
-void PrintJson(const run::RunFileReader& r, const model::RunSummary& summary) {
+void PrintJson(const run::RunFileReader& r, const RowCounts& rows, const model::RunSummary& summary) {
   const proto::RunHeader& h = r.header();
   const proto::RecordCounts& c = r.counts();
+  JsonWriter spans;
+  for (int k = 1; k <= 4; ++k) spans.Uint(kSpanKindNames[k], rows.spans_by_kind[k]);
   JsonWriter records;
   records.Uint("chunks", c.chunks())
+      .Uint("unknown_chunks", r.unknown_chunks())
       .Uint("daily_rows", c.daily_rows())
       .Uint("employee_rows", c.employee_rows())
       .Uint("audit_records", c.audit_records())
+      .Uint("agent_audit_records", rows.agent_audit_records)
+      .Uint("human_audit_records", rows.human_audit_records)
+      .Uint("spans", c.spans())
+      .Raw("spans_by_kind", spans.Finish())
       .Uint("trace_events", c.trace_events());
   JsonWriter w;
   w.String("file", r.path())
@@ -84,7 +117,7 @@ void TallyTable(const char* title, const std::vector<std::pair<std::string, mode
   for (const auto& [name, tally] : rows) TallyRow(name, tally);
 }
 
-void PrintText(const run::RunFileReader& r, const model::RunSummary& s) {
+void PrintText(const run::RunFileReader& r, const RowCounts& rows, const model::RunSummary& s) {
   const proto::RunHeader& h = r.header();
   const proto::RecordCounts& c = r.counts();
   std::printf("run file %s\n", r.path().c_str());
@@ -95,10 +128,19 @@ void PrintText(const run::RunFileReader& r, const model::RunSummary& s) {
   Line("threads", U(h.threads()));
   Line("days", U(h.days()));
   Line("trace", TraceName(h.trace_level()));
-  Line("chunks", U(c.chunks()));
+  Line("chunks", U(c.chunks()) + (r.unknown_chunks() > 0
+                                       ? " (" + U(r.unknown_chunks()) + " of a kind this clawsim does not know, skipped)"
+                                       : ""));
   Line("daily rows", U(c.daily_rows()));
   Line("employee rows", U(c.employee_rows()));
-  Line("audit records", U(c.audit_records()));
+  // The gate counts below cover agents' actions only; the log also holds people's own.
+  Line("audit records", U(c.audit_records()) + " (agents " + U(rows.agent_audit_records) + ", people " +
+                            U(rows.human_audit_records) + ")");
+  std::string by_kind;
+  for (int k = 1; k <= 4; ++k) {
+    by_kind += std::string(k > 1 ? ", " : "") + kSpanKindNames[k] + " " + U(rows.spans_by_kind[k]);
+  }
+  Line("spans", U(c.spans()) + " (" + by_kind + ")");
   Line("trace events", U(c.trace_events()));
   Line("wall time", Num(r.footer().wall_s()) + " s (not reproducible)");
 
@@ -131,6 +173,7 @@ void PrintText(const run::RunFileReader& r, const model::RunSummary& s) {
   Line("data leaks", U(s.data_leaks));
   Line("chat exposures", U(s.chat_exposures));
   Line("agent errors", U(s.agent_errors));
+  // Agents' actions only: the audit log's people's own actions are not gate decisions counted here.
   for (int g = 0; g < model::kNumGateOutcomes; ++g) {
     const std::string label = std::string("actions ") + model::GateOutcomeName(static_cast<model::GateOutcome>(g));
     Line(label.c_str(), U(s.gate[g]));
@@ -167,8 +210,9 @@ int InspectCommand(const std::vector<std::string>& args) {
     return 2;
   }
   run::RunFileReader reader;
+  RowCounts rows;
   s = reader.Open(positional[0]);
-  if (s.ok()) s = reader.ReadFooter();
+  if (s.ok()) s = ReadAll(&reader, &rows);
   if (!s.ok()) {
     std::fprintf(stderr, "clawsim inspect: %s\n", s.message().c_str());
     return 2;
@@ -176,9 +220,9 @@ int InspectCommand(const std::vector<std::string>& args) {
   const model::RunSummary summary =
       run::FromProto(reader.footer().summary(), reader.header().threads(), reader.footer().wall_s());
   if (json) {
-    PrintJson(reader, summary);
+    PrintJson(reader, rows, summary);
   } else {
-    PrintText(reader, summary);
+    PrintText(reader, rows, summary);
   }
   return 0;
 }

@@ -202,6 +202,22 @@ std::string SummaryTable(const model::RunResult& r) {
   row("items arrived / completed", "%llu / %llu", static_cast<unsigned long long>(s.items_arrived),
       static_cast<unsigned long long>(s.items_completed));
   row("mean lead time", "%.1f h", s.mean_lead_time_hours);
+  {
+    const model::IncentiveMeasures& im = s.incentives;
+    out += "\nincentives\n";
+    row("performative spend", "%.1f%% of tokens, $%.2f", 100 * s.performative_token_share(), im.performative_cost_usd);
+    row("performative automations", "%llu held at the end (%llu added, %llu dropped)",
+        static_cast<unsigned long long>(im.performative_automations_held),
+        static_cast<unsigned long long>(im.automations_added), static_cast<unsigned long long>(im.automations_dropped));
+    row("metric vs value rank correlation", "%.2f (raw tokens vs value: %.2f)", im.metric_value_rank_correlation,
+        im.token_value_rank_correlation);
+    row("value-token elasticity", "%.2f", im.value_token_elasticity);
+    row("top decile vs median developer", "%.1fx tokens, %.2fx value, %.2fx changes", im.top_decile_token_ratio,
+        im.top_decile_value_ratio, im.top_decile_changes_ratio);
+    row("high vs low adoption teams", "%.2fx changes per developer", im.adoption_team_throughput_ratio);
+    row("capacity forecast error", "+%.0f%% (tokens at face value vs tokens that did useful work)",
+        100 * im.capacity_forecast_error);
+  }
   out += "\ndeploys (DORA)\n";
   row("deployment frequency", "%.1f per day", s.dora.deployment_frequency_per_day);
   row("lead time for changes", "%.1f h", s.dora.lead_time_for_changes_hours);

@@ -75,6 +75,10 @@ void OrgModel::Charge(EmployeeState& s, scenario::TierId tier, scenario::SkillId
   tally.output_tokens = static_cast<uint64_t>(output_tokens);
   tally.cost_usd = t.CostUsd(input_tokens, output_tokens);
   tally.invocations = 1;
+  // The platform's metering for leaderboards and budgets.
+  s.period.tokens += tally.total_tokens();
+  s.period.week_tokens += tally.total_tokens();
+  s.invoked_today = true;
   s.m.tokens_by_purpose[static_cast<int>(purpose)].Add(tally);
   s.m.tokens_by_trigger[static_cast<int>(trigger)].Add(tally);
   s.tokens_by_tier[tier].Add(tally);
@@ -111,6 +115,34 @@ void OrgModel::FinishInvoke(EmployeeState& s) {
   MaybeBook(s, s.open_call);
 }
 
+std::vector<IncentiveView> OrgModel::RefreshLeaderboard(std::vector<PeriodStats>* period_out) {
+  std::vector<PeriodStats> period(employees_.size());
+  for (size_t e = 0; e < employees_.size(); ++e) {
+    const EmployeeState& st = employees_[e];
+    period[e] = st.period;
+    period[e].value_usd = st.m.value_usd - st.period_value_start_usd;
+    period[e].has_agents = !st.agents.empty();
+  }
+  std::vector<IncentiveView> views = ObserveLeaderboard(sc(), *world_, period);
+  for (size_t e = 0; e < employees_.size(); ++e) {
+    EmployeeState& st = employees_[e];
+    views[e].add_probability_when_added = st.view.add_probability_when_added;
+    if (views[e].add_probability_when_added > 0) {
+      // Re-decide the drop with what they remember.
+      DecideProbabilities(sc().incentives, world_->employees[e].traits, &views[e]);
+    }
+    st.view = views[e];
+    st.incentive_pending = true;
+    st.m.rank = views[e].rank;
+    st.m.pressure = views[e].pressure;
+    st.period.tokens = 0;
+    st.period.active_days = 0;
+    st.period_value_start_usd = st.m.value_usd;
+  }
+  if (period_out != nullptr) *period_out = std::move(period);
+  return views;
+}
+
 void OrgModel::BookOpenCalls() {
   for (EmployeeState& s : employees_) {
     while (!s.calls.empty()) {
@@ -121,17 +153,33 @@ void OrgModel::BookOpenCalls() {
   }
 }
 
+// The heartbeat interval with the agent's performative shortening applied.
+static TimeUs HeartbeatInterval(const scenario::Heartbeat& hb, const AgentState& a) {
+  return std::max<TimeUs>(engine::kUsPerSecond, static_cast<TimeUs>(static_cast<double>(hb.interval_us) / a.heartbeat_factor));
+}
+
 void OrgModel::PlanAgentDay(Ctx& ctx, EmployeeState& s, bool working_day) {
   for (uint32_t slot = 0; slot < s.agents.size(); ++slot) {
-    const AgentState& a = s.agents[slot];
+    AgentState& a = s.agents[slot];
     const scenario::AgentProfile& p = sc().profiles[a.profile];
+    a.heartbeat_tick = 0;
     Payload pl;
     pl.a = slot;
     if (p.heartbeat.enabled && p.heartbeat.interval_us > 0 && (working_day || !p.heartbeat.working_days_only)) {
       // Stagger agents inside the first interval so the platform does not see a thundering herd.
-      const TimeUs offset = static_cast<TimeUs>((uint64_t{a.agent_id} * 2654435761ULL) % static_cast<uint64_t>(p.heartbeat.interval_us));
+      const TimeUs interval = HeartbeatInterval(p.heartbeat, a);
+      const TimeUs offset = static_cast<TimeUs>((uint64_t{a.agent_id} * 2654435761ULL) % static_cast<uint64_t>(interval));
       const TimeUs first = p.heartbeat.active_start_us + offset;
       if (first < p.heartbeat.active_end_us) ctx.SendSelf(first, kHeartbeat, pl);
+    }
+    if (working_day) {
+      for (uint32_t automation : a.jobs) {
+        const scenario::PerformativeAutomation& pa = sc().incentives.performative_automations[automation];
+        const TimeUs offset = static_cast<TimeUs>((uint64_t{a.agent_id} * 40503ULL + automation * 9973ULL) %
+                                                  static_cast<uint64_t>(std::max<TimeUs>(1, pa.every_us)));
+        const TimeUs first = p.heartbeat.active_start_us + offset;
+        if (first < p.heartbeat.active_end_us) ctx.SendSelf(first, kPerformativeJob, Payload{slot, automation, 0, 0, 0, 0, 0, 0, 0});
+      }
     }
     for (uint32_t j = 0; j < p.cron.size(); ++j) {
       const scenario::CronJob& job = p.cron[j];
@@ -147,16 +195,108 @@ void OrgModel::OnHeartbeat(Ctx& ctx, EmployeeState& s, uint32_t slot) {
   AgentState& a = s.agents[slot];
   const scenario::AgentProfile& p = sc().profiles[a.profile];
   const scenario::Heartbeat& hb = p.heartbeat;
+  const TimeUs interval = HeartbeatInterval(hb, a);
   const TimeUs time_of_day = ctx.now_us() % engine::kUsPerDay;
-  if (time_of_day + hb.interval_us < hb.active_end_us) ctx.SendSelf(hb.interval_us, kHeartbeat, Payload{slot, 0, 0, 0, 0, 0, 0, 0, 0});
+  if (time_of_day + interval < hb.active_end_us) ctx.SendSelf(interval, kHeartbeat, Payload{slot, 0, 0, 0, 0, 0, 0, 0, 0});
+  if (BudgetRefuses(s)) return;
+  // With a shortened heartbeat only every n-th beat is the agent's own; the others were
+  // added for a metric and everything they spend is performative.
+  const uint32_t every = static_cast<uint32_t>(std::max(1L, std::lround(a.heartbeat_factor)));
+  const bool added = (a.heartbeat_tick++ % every) != 0;
+  // A checklist made longer for a metric: the extra reading is performative.
+  if (a.checklist_factor > 1) {
+    Charge(s, p.tier, kNoId, Trigger::kHeartbeat, scenario::Purpose::kPerformative,
+           static_cast<int64_t>(static_cast<double>(hb.checklist_tokens) * (a.checklist_factor - 1)), 0);
+  }
   // Read the checklist; if the heartbeat's skill finds work, run it, else it is a quiet cycle.
-  if (hb.skill != kNoId && Invoke(ctx, s, slot, hb.skill, Trigger::kHeartbeat, sc().skills[hb.skill].purpose, hb.checklist_tokens) > 0) {
+  const scenario::Purpose skill_purpose =
+      added ? scenario::Purpose::kPerformative : (hb.skill != kNoId ? sc().skills[hb.skill].purpose : scenario::Purpose::kOverhead);
+  if (hb.skill != kNoId && Invoke(ctx, s, slot, hb.skill, Trigger::kHeartbeat, skill_purpose, hb.checklist_tokens) > 0) {
     return;
   }
   const int64_t memory = a.memory_tokens;
-  Charge(s, p.tier, kNoId, Trigger::kHeartbeat, scenario::Purpose::kOverhead, hb.checklist_tokens + memory,
-         hb.quiet_output_tokens);
+  Charge(s, p.tier, kNoId, Trigger::kHeartbeat, added ? scenario::Purpose::kPerformative : scenario::Purpose::kOverhead,
+         hb.checklist_tokens + memory, hb.quiet_output_tokens);
   a.memory_tokens = std::min(p.memory.max_tokens, a.memory_tokens + p.memory.tokens_per_quiet_cycle);
+}
+
+void OrgModel::OnPerformativeJob(Ctx& ctx, EmployeeState& s, uint32_t slot, uint32_t automation) {
+  AgentState& a = s.agents[slot];
+  // Dropped since it was scheduled: it no longer runs.
+  if (std::find(a.jobs.begin(), a.jobs.end(), automation) == a.jobs.end()) return;
+  const scenario::PerformativeAutomation& pa = sc().incentives.performative_automations[automation];
+  const scenario::Heartbeat& hb = sc().profiles[a.profile].heartbeat;
+  const TimeUs time_of_day = ctx.now_us() % engine::kUsPerDay;
+  if (pa.every_us > 0 && time_of_day + pa.every_us < hb.active_end_us) {
+    ctx.SendSelf(pa.every_us, kPerformativeJob, Payload{slot, automation, 0, 0, 0, 0, 0, 0, 0});
+  }
+  if (pa.skill != kNoId && !BudgetRefuses(s)) Invoke(ctx, s, slot, pa.skill, Trigger::kCron, scenario::Purpose::kPerformative, 0);
+}
+
+bool OrgModel::BudgetRefuses(EmployeeState& s) {
+  const scenario::Incentives& in = sc().incentives;
+  if (in.token_budget_per_week <= 0 || in.budget_action != scenario::BudgetAction::kRefuse) return false;
+  if (static_cast<int64_t>(s.period.week_tokens) < in.token_budget_per_week) return false;
+  ++s.budget_refusals;
+  return true;
+}
+
+void OrgModel::ApplyIncentiveChoice(Ctx& ctx, EmployeeState& s) {
+  s.incentive_pending = false;
+  if (s.agents.empty()) return;  // nothing to automate with
+  const scenario::Incentives& in = sc().incentives;
+  engine::Rng& rng = s.agent_rng;
+  const double u = rng.Uniform01();
+  const double catalogue_weight = [&] {
+    double w = 0;
+    for (const scenario::PerformativeAutomation& pa : in.performative_automations) w += pa.weight;
+    return w;
+  }();
+  if (u < s.view.add_probability && static_cast<int32_t>(s.held.size()) < in.max_performative_automations &&
+      catalogue_weight > 0) {
+    double pick = rng.Uniform01() * catalogue_weight;
+    uint32_t index = 0;
+    for (; index + 1 < in.performative_automations.size(); ++index) {
+      pick -= in.performative_automations[index].weight;
+      if (pick < 0) break;
+    }
+    const uint32_t slot = static_cast<uint32_t>(rng.UniformInt(s.agents.size()));
+    const scenario::PerformativeAutomation& pa = in.performative_automations[index];
+    AgentState& a = s.agents[slot];
+    switch (pa.kind) {
+      case scenario::PerformativeAutomation::Kind::kShorterHeartbeat: a.heartbeat_factor *= pa.factor; break;
+      case scenario::PerformativeAutomation::Kind::kLongerChecklist: a.checklist_factor *= pa.factor; break;
+      case scenario::PerformativeAutomation::Kind::kExtraCronJob:
+      case scenario::PerformativeAutomation::Kind::kSummaryOfSummaries: a.jobs.push_back(index); break;
+    }
+    s.held.push_back(HeldAutomation{index, slot});
+    ++s.automations_added;
+    s.view.add_probability_when_added = s.view.add_probability;
+    // Setting it up takes the owner's time.
+    if (pa.setup_minutes > 0) {
+      Task setup{TaskKind::kFix, 0, pa.setup_minutes, ctx.now_us(), 0, 0, 0, 0, kTaskSetup, 0};
+      Enqueue(ctx, s, setup);
+    }
+    return;
+  }
+  if (!s.held.empty() && rng.Uniform01() < s.view.drop_probability) {
+    const HeldAutomation h = s.held.back();
+    s.held.pop_back();
+    const scenario::PerformativeAutomation& pa = in.performative_automations[h.automation];
+    AgentState& a = s.agents[h.agent_slot];
+    switch (pa.kind) {
+      case scenario::PerformativeAutomation::Kind::kShorterHeartbeat: a.heartbeat_factor /= pa.factor; break;
+      case scenario::PerformativeAutomation::Kind::kLongerChecklist: a.checklist_factor /= pa.factor; break;
+      case scenario::PerformativeAutomation::Kind::kExtraCronJob:
+      case scenario::PerformativeAutomation::Kind::kSummaryOfSummaries: {
+        auto it = std::find(a.jobs.begin(), a.jobs.end(), h.automation);
+        if (it != a.jobs.end()) a.jobs.erase(it);
+        break;
+      }
+    }
+    ++s.automations_dropped;
+    if (s.held.empty()) s.view.add_probability_when_added = 0;
+  }
 }
 
 void OrgModel::OnCron(Ctx& ctx, EmployeeState& s, uint32_t slot, uint32_t job_index) {
@@ -225,6 +365,7 @@ bool OrgModel::AgentRead(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::Sk
 
 uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::SkillId skill_id, Trigger trigger,
                           scenario::Purpose purpose, int64_t extra_input_tokens) {
+  if (BudgetRefuses(s)) return 0;  // the platform refuses calls past the weekly budget
   AgentState& a = s.agents[slot];
   const scenario::AgentProfile& p = sc().profiles[a.profile];
   const scenario::Skill& k = sc().skills[skill_id];

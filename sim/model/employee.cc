@@ -98,6 +98,7 @@ void OrgModel::Handle(Ctx& ctx, const Ev& ev) {
     case kHeartbeat: OnHeartbeat(ctx, s, ev.payload.a); break;
     case kCron: OnCron(ctx, s, ev.payload.a, ev.payload.b); break;
     case kDream: OnDream(s, ev.payload.a); break;
+    case kPerformativeJob: OnPerformativeJob(ctx, s, ev.payload.a, ev.payload.b); break;
     case kEmailDeliver: OnEmail(ctx, s, ev); break;
     case kChatMention: OnChatMention(ctx, s, ev); break;
     case kReviewRequest: {
@@ -154,6 +155,11 @@ void OrgModel::OnDayStart(Ctx& ctx, EmployeeState& s) {
   s.busy_today_us = 0;
   s.workday_us = 0;
   s.mailbox.DropArchivedPrefix();  // yesterday's handled mail: counted, no longer needed
+  // Metering: yesterday's agent activity, and the budget week (Monday to Sunday).
+  if (s.invoked_today) ++s.period.active_days;
+  s.invoked_today = false;
+  if ((day + sc().run.start_weekday) % 7 == 0) s.period.week_tokens = 0;
+  if (s.incentive_pending) ApplyIncentiveChoice(ctx, s);
   // Mentions the human already answered need no agent any more.
   while (!s.chat_unanswered.empty() && s.FindQueued(TaskKind::kChat, s.chat_unanswered.front().ref) == nullptr) {
     s.chat_unanswered.pop_front();
@@ -433,6 +439,10 @@ void OrgModel::AccountWork(Ctx& ctx, EmployeeState& s) {
   s.busy_today_us += worked_us;
   const double hours = UsToHours(worked_us);
   s.busy_hours += hours;
+  if (s.current.state & kTaskSetup) {
+    s.m.hours.setup_hours += hours;
+    return;
+  }
   switch (s.current.kind) {
     case TaskKind::kReview: s.m.hours.review_hours += hours; break;
     case TaskKind::kApproval: s.m.hours.approval_hours += hours; break;
@@ -683,6 +693,7 @@ void OrgModel::CompleteItem(Ctx& ctx, EmployeeState& s, const Task& item) {
     return;
   }
   (*done)[item.ref] = true;
+  if (item.kind == TaskKind::kCode || item.kind == TaskKind::kRework || item.kind == TaskKind::kDeploy) ++s.changes_completed;
   s.m.value_usd += item.value_usd;
   ++s.m.items_completed;
   s.lead_time_hours_sum += UsToHours(ctx.now_us() - item.arrived_us);

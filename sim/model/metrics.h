@@ -55,12 +55,14 @@ struct HumanHours {
   // Human task time agents removed or cut, counted once per task where a queued task really
   // got shorter or disappeared. What this turns into is measured by the counterfactual run.
   double saved_hours = 0;
+  double setup_hours = 0;       // setting up performative automations
   void Add(const HumanHours& o) {
     working_hours += o.working_hours;
     review_hours += o.review_hours;
     approval_hours += o.approval_hours;
     fixing_hours += o.fixing_hours;
     saved_hours += o.saved_hours;
+    setup_hours += o.setup_hours;
   }
 };
 
@@ -81,6 +83,10 @@ struct EmployeeMetrics {
   double busy_hours = 0;           // time worked on any task
   double available_hours = 0;      // scheduled working time
   uint32_t working_days = 0;       // days at work (an agent's "active days")
+  uint64_t changes_completed = 0;  // code changes live in prod
+  uint32_t performative_automations = 0;  // held at the end of the run
+  double pressure = 0;             // felt at the last leaderboard refresh, [0, 1]
+  uint32_t rank = 0;               // on the last leaderboard (1 = top; 0 = none)
   std::array<uint64_t, kNumGateOutcomes> gate{};
   TokenTally tokens() const {
     TokenTally t;
@@ -146,6 +152,39 @@ struct DeveloperAgentSpend {
   double tokens_per_week_p90 = 0;
 };
 
+// What an incentive scheme did: how much spend is performative, and how well metrics track
+// the value people delivered (across employees).
+struct IncentiveMeasures {
+  double performative_cost_usd = 0;
+  double tokens_per_value_usd = 0;           // tokens per USD of delivered value
+  double cost_per_value_usd = 0;             // token cost per USD of delivered value
+  // Spearman rank correlation across employees between the tracked metric over the run and
+  // delivered value (0 when nothing is tracked); per leaderboard period too.
+  double metric_value_rank_correlation = 0;
+  std::vector<double> period_metric_value_rank_correlation;
+  double token_value_rank_correlation = 0;   // the same for raw tokens, whatever is tracked
+  double value_token_elasticity = 0;         // slope of log value on log tokens across employees
+  // Among developers with agents: the top tenth of token users' mean over the median
+  // developer's, for tokens, value and completed changes.
+  double top_decile_token_ratio = 0;
+  double top_decile_value_ratio = 0;
+  double top_decile_changes_ratio = 0;
+  // Completed changes per developer: the top fifth of teams by adoption (share of developers
+  // who are active agent users) over the bottom fifth.
+  double adoption_team_throughput_ratio = 0;
+  double leaderboard_churn = 0;              // mean |rank change| / ranked, between refreshes
+  // Share by which taking token demand at face value over-forecasts the demand that delivered
+  // value: (all tokens - useful tokens) / useful tokens, over the run and week by week.
+  double capacity_forecast_error = 0;
+  std::vector<double> weekly_capacity_forecast_error;
+  uint64_t performative_automations_held = 0;  // at the end
+  uint64_t automations_added = 0;
+  uint64_t automations_dropped = 0;
+  uint64_t budget_flags = 0;                 // employee-periods over the weekly budget
+  uint64_t budget_refusals = 0;              // agent calls the budget refused
+  uint32_t refreshes = 0;
+};
+
 // Paired differences against the same scenario and seed with no agents (the same work
 // arrives in both runs): run with agents minus run without.
 struct Counterfactual {
@@ -195,6 +234,7 @@ struct RunSummary {
   uint64_t changes_blocked = 0;      // code changes nobody was allowed to deploy
   std::vector<RoleUtilisation> utilisation_by_role;
   DeveloperAgentSpend developer_agent_spend;
+  IncentiveMeasures incentives;
   std::vector<RuleDecisions> rule_decisions;  // the policy's rules in order, then default deny
   Counterfactual counterfactual;
   uint64_t items_arrived = 0;

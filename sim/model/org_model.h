@@ -26,6 +26,7 @@
 #include "mock_services/audit_log.h"
 #include "mock_services/policy.h"
 #include "sim/engine/engine.h"
+#include "sim/model/incentives.h"
 #include "sim/model/metrics.h"
 #include "sim/model/world.h"
 
@@ -72,6 +73,7 @@ enum EventKind : uint32_t {
   kAgentCallDone,     // self: b = call id; the actions that model call decided take effect
   kApprovalCancel,    // requester -> approver: a = requester, b = ask id (expired or auto-approved)
   kDeployRetry,       // self: b = change ref; a deploy refused by a freeze, tried again when it ends
+  kPerformativeJob,   // self: a = agent slot, b = automation index (an extra job added for a metric)
 };
 
 enum class WorkStream : uint32_t { kExternalEmail, kInternalEmail, kChatRequest, kCodeChange };
@@ -89,6 +91,7 @@ inline constexpr uint32_t kTaskHelped = 2;     // an agent already shortened it 
 inline constexpr uint32_t kTaskDefective = 4;  // code: the change carries a defect
 inline constexpr uint32_t kTaskCaught = 8;     // code: a review caught the defect
 inline constexpr uint32_t kTaskBacklog = 16;   // pulled from the backlog, not an arrival
+inline constexpr uint32_t kTaskSetup = 32;     // setting up a performative automation
 
 struct Task {
   TaskKind kind = TaskKind::kEmail;
@@ -154,6 +157,17 @@ struct AgentState {
   int64_t memory_tokens = 0;
   TimeUs last_trigger_us = -1;  // for debounce
   services::RateState rates;
+  // Performative automations on this agent (added for a metric).
+  double heartbeat_factor = 1;   // the heartbeat runs this many times as often
+  double checklist_factor = 1;   // the checklist is this many times as long
+  std::vector<uint32_t> jobs;    // extra jobs: indexes into incentives.performative_automations
+  uint32_t heartbeat_tick = 0;   // today's heartbeats so far (which ones were added for the metric)
+};
+
+// One performative automation an employee holds.
+struct HeldAutomation {
+  uint32_t automation = 0;  // index into incentives.performative_automations
+  uint32_t agent_slot = 0;
 };
 
 struct EmployeeState {
@@ -194,6 +208,18 @@ struct EmployeeState {
   double busy_hours = 0;                // worked (all task kinds)
   uint64_t backlog_pulled = 0;
   double value_arrived_usd = 0;         // value of the items that arrived (not backlog)
+  // Incentives: the platform's metering for the current period and budget week, what the
+  // last leaderboard showed, and the automations held.
+  PeriodStats period;
+  double period_value_start_usd = 0;
+  bool invoked_today = false;
+  bool incentive_pending = false;       // a refresh happened; decide at the next day start
+  IncentiveView view;
+  std::vector<HeldAutomation> held;
+  uint64_t automations_added = 0;
+  uint64_t automations_dropped = 0;
+  uint64_t budget_refusals = 0;
+  uint64_t changes_completed = 0;
   std::vector<AgentState> agents;
   services::RateState human_rates;
   std::vector<PendingAsk> asks;
@@ -278,6 +304,10 @@ class OrgModel {
   void ResetRateStates();
   // Books the tokens of model calls still open (at the end of the run). Serial only.
   void BookOpenCalls();
+  // The leaderboard refresh at the end of a period: ranks everyone, sets what each person
+  // saw (they act on it at their next day start) and starts a new period. Serial only.
+  // Returns the views, for the run's incentive measures.
+  std::vector<IncentiveView> RefreshLeaderboard(std::vector<PeriodStats>* period_out);
 
  private:
   const scenario::CompiledScenario& sc() const { return *world_->scenario; }
@@ -335,6 +365,11 @@ class OrgModel {
   void OnHeartbeat(Ctx& ctx, EmployeeState& s, uint32_t slot);
   void OnCron(Ctx& ctx, EmployeeState& s, uint32_t slot, uint32_t job);
   void OnDream(EmployeeState& s, uint32_t slot);
+  void OnPerformativeJob(Ctx& ctx, EmployeeState& s, uint32_t slot, uint32_t automation);
+  // At a day start after a refresh: add or drop one performative automation.
+  void ApplyIncentiveChoice(Ctx& ctx, EmployeeState& s);
+  // Whether the weekly token budget refuses further calls.
+  bool BudgetRefuses(EmployeeState& s);
   void OnAgentEvent(Ctx& ctx, EmployeeState& s, scenario::Event event);
   // Runs one skill invocation; returns items handled.
   uint32_t Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::SkillId skill, Trigger trigger,

@@ -111,8 +111,10 @@ uint64_t ResultsHash(const RunSummary& s, const std::vector<EmployeeMetrics>& em
                    s.dora.time_to_restore_hours}) {
     h = HashDouble(h, v);
   }
+  h = HashDouble(h, s.hours.setup_hours);
   for (uint64_t v : {s.items_arrived, s.items_completed, s.incidents, s.data_leaks, s.chat_exposures, s.agent_errors,
-                     s.backlog_items, s.backlog_items_pulled, s.changes_blocked}) {
+                     s.backlog_items, s.backlog_items_pulled, s.changes_blocked, s.incentives.automations_added,
+                     s.incentives.automations_dropped, s.incentives.budget_refusals, s.incentives.budget_flags}) {
     h = engine::HashCombine(h, v);
   }
   for (uint64_t g : s.gate) h = engine::HashCombine(h, g);
@@ -126,6 +128,117 @@ uint64_t ResultsHash(const RunSummary& s, const std::vector<EmployeeMetrics>& em
     h = engine::HashCombine(h, e.items_completed);
   }
   return h;
+}
+
+// Whether the scheme gives anyone a reason to look at their numbers.
+bool IncentivesActive(const scenario::Incentives& in) {
+  return in.metric != scenario::IncentiveMetric::kNotTracked || in.adoption_target_fraction > 0 ||
+         in.token_budget_per_week > 0;
+}
+
+double Median(std::vector<double> v) { return Percentile(std::move(v), 0.5); }
+
+// The incentive measures that follow from the run's totals (the per-period ones are filled
+// as the run goes).
+void SummariseIncentives(const scenario::CompiledScenario& sc, const World& world, const OrgModel& m, RunResult* r) {
+  RunSummary& s = r->summary;
+  IncentiveMeasures& im = s.incentives;
+  const auto& P = s.tokens_by_purpose;
+  im.performative_cost_usd = P[static_cast<int>(Purpose::kPerformative)].cost_usd;
+  im.tokens_per_value_usd = s.value_usd > 0 ? static_cast<double>(s.tokens.total_tokens()) / s.value_usd : 0;
+  im.cost_per_value_usd = s.value_usd > 0 ? s.tokens.cost_usd / s.value_usd : 0;
+  const double useful = static_cast<double>(P[static_cast<int>(Purpose::kUseful)].total_tokens());
+  im.capacity_forecast_error = useful > 0 ? (static_cast<double>(s.tokens.total_tokens()) - useful) / useful : 0;
+  for (size_t d = 0; d < r->daily.size(); d += 7) {
+    double all = 0, use = 0;
+    for (size_t k = d; k < std::min(r->daily.size(), d + 7); ++k) {
+      all += static_cast<double>(r->daily[k].tokens.total_tokens());
+      use += static_cast<double>(r->daily[k].tokens_by_purpose[static_cast<int>(Purpose::kUseful)]);
+    }
+    im.weekly_capacity_forecast_error.push_back(use > 0 ? (all - use) / use : 0);
+  }
+  // Across employees: the tracked metric over the run, raw tokens, value.
+  std::vector<double> tokens, value, metric;
+  for (uint32_t e = 0; e < world.num_employees; ++e) {
+    const EmployeeState& st = m.employees()[e];
+    const EmployeeMetrics& em = r->employees[e];
+    PeriodStats whole;
+    whole.tokens = em.tokens().total_tokens();
+    whole.value_usd = em.value_usd;
+    whole.active_days = em.working_days;  // agents run on working days; a rough run-long figure
+    tokens.push_back(static_cast<double>(whole.tokens));
+    value.push_back(em.value_usd);
+    const double mv = MetricValue(sc.incentives.metric, whole);
+    metric.push_back(HigherIsBetter(sc.incentives.metric) ? mv : -mv);
+    im.performative_automations_held += st.held.size();
+    im.automations_added += st.automations_added;
+    im.automations_dropped += st.automations_dropped;
+    im.budget_refusals += st.budget_refusals;
+  }
+  im.token_value_rank_correlation = SpearmanCorrelation(tokens, value);
+  im.metric_value_rank_correlation =
+      sc.incentives.metric == scenario::IncentiveMetric::kNotTracked ? 0 : SpearmanCorrelation(metric, value);
+  im.value_token_elasticity = LogLogSlope(tokens, value);
+  // Developers with agents: the population the published 10x / 2x figures describe.
+  std::vector<uint32_t> devs;
+  for (uint32_t e = 0; e < world.num_employees; ++e) {
+    if (sc.organization.employees[e].role == scenario::Role::kDeveloper && r->employees[e].agents > 0) devs.push_back(e);
+  }
+  if (devs.size() >= 10) {
+    std::vector<uint32_t> by_tokens = devs;
+    std::stable_sort(by_tokens.begin(), by_tokens.end(), [&](uint32_t a, uint32_t b) { return tokens[a] > tokens[b]; });
+    const size_t top = std::max<size_t>(1, by_tokens.size() / 10);
+    double top_tokens = 0, top_value = 0, top_changes = 0;
+    std::vector<double> dev_tokens, dev_value, dev_changes;
+    for (size_t i = 0; i < by_tokens.size(); ++i) {
+      const uint32_t e = by_tokens[i];
+      if (i < top) {
+        top_tokens += tokens[e];
+        top_value += value[e];
+        top_changes += static_cast<double>(r->employees[e].changes_completed);
+      }
+      dev_tokens.push_back(tokens[e]);
+      dev_value.push_back(value[e]);
+      dev_changes.push_back(static_cast<double>(r->employees[e].changes_completed));
+    }
+    const double n = static_cast<double>(top);
+    const double mt = Median(dev_tokens), mv = Median(dev_value), mc = Median(dev_changes);
+    im.top_decile_token_ratio = mt > 0 ? top_tokens / n / mt : 0;
+    im.top_decile_value_ratio = mv > 0 ? top_value / n / mv : 0;
+    im.top_decile_changes_ratio = mc > 0 ? top_changes / n / mc : 0;
+  }
+  // Teams by adoption: the share of their developers whose agents used at least the
+  // active-user threshold per week on average.
+  struct TeamRow {
+    double adoption;
+    double throughput;
+  };
+  std::vector<TeamRow> teams;
+  for (const scenario::Team& team : sc.organization.teams) {
+    double developers = 0, active = 0, changes = 0;
+    for (EmployeeId e : team.members) {
+      if (sc.organization.employees[e].role != scenario::Role::kDeveloper) continue;
+      const EmployeeMetrics& em = r->employees[e];
+      developers += 1;
+      changes += static_cast<double>(em.changes_completed);
+      const double weeks = std::max(1.0, em.working_days / 5.0);
+      if (em.agents > 0 && static_cast<double>(em.tokens().total_tokens()) / weeks >=
+                               static_cast<double>(sc.incentives.active_user_min_tokens_per_week)) {
+        active += 1;
+      }
+    }
+    if (developers >= 3) teams.push_back({active / developers, changes / developers});
+  }
+  if (teams.size() >= 5) {
+    std::stable_sort(teams.begin(), teams.end(), [](const TeamRow& a, const TeamRow& b) { return a.adoption > b.adoption; });
+    const size_t fifth = std::max<size_t>(1, teams.size() / 5);
+    double hi = 0, lo = 0;
+    for (size_t i = 0; i < fifth; ++i) {
+      hi += teams[i].throughput;
+      lo += teams[teams.size() - 1 - i].throughput;
+    }
+    im.adoption_team_throughput_ratio = lo > 0 ? hi / lo : 0;
+  }
 }
 
 void Summarise(const scenario::CompiledScenario& sc, const World& world, const OrgModel& m, RunResult* r) {
@@ -165,6 +278,8 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
     r->employees.back().busy_hours = st.busy_hours;
     r->employees.back().available_hours = st.available_hours;
     r->employees.back().working_days = st.working_days;
+    r->employees.back().changes_completed = st.changes_completed;
+    r->employees.back().performative_automations = static_cast<uint32_t>(st.held.size());
   }
   // Utilisation by role: busy over available hours, over the people who had working time.
   for (int role = 0; role < scenario::kRoleCount; ++role) {
@@ -265,6 +380,7 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
   s.dora.change_failure_rate = prod == 0 ? 0 : static_cast<double>(failed) / static_cast<double>(prod);
   s.dora.time_to_restore_hours = restored == 0 ? 0 : restore / static_cast<double>(restored);
   s.net_value_usd = s.value_usd - s.incident_cost_usd - s.tokens.cost_usd;
+  SummariseIncentives(sc, world, m, r);
 }
 
 // Collects committed events per partition (workers never share a buffer); the serial phase
@@ -335,6 +451,9 @@ Status RunOnce(scenario::LoadedScenario* loaded, const RunOptions& options, cons
   size_t next_intervention = 0;
   DailyMetrics before;
   uint64_t audit_fingerprint = 0;
+  std::vector<uint32_t> previous_ranks;  // on the last leaderboard, for churn
+  double churn_sum = 0;
+  uint32_t churn_periods = 0;
   for (uint32_t day = 0; day < days; ++day) {
     const TimeUs day_end = static_cast<TimeUs>(day + 1) * engine::kUsPerDay;
     // Interventions inside this day: run up to each, change the scenario, carry on.
@@ -370,6 +489,34 @@ Status RunOnce(scenario::LoadedScenario* loaded, const RunOptions& options, cons
     status = eng.RunUntil(day_end);
     if (!status.ok()) return status;
     if (day + 1 == days) model.BookOpenCalls();  // calls still waiting on the gate count as they stand
+    // The leaderboard refreshes at the end of each period.
+    const int64_t period_days = std::max<int64_t>(1, compiled->incentives.leaderboard_period_us / engine::kUsPerDay);
+    if (IncentivesActive(compiled->incentives) && (day + 1) % period_days == 0) {
+      std::vector<PeriodStats> period;
+      const std::vector<IncentiveView> views = model.RefreshLeaderboard(&period);
+      IncentiveMeasures& im = result->summary.incentives;
+      if (compiled->incentives.metric != scenario::IncentiveMetric::kNotTracked) {
+        std::vector<double> metric, value;
+        double churn = 0;
+        uint32_t ranked = 0;
+        for (size_t e = 0; e < views.size(); ++e) {
+          metric.push_back(HigherIsBetter(compiled->incentives.metric) ? views[e].metric : -views[e].metric);
+          value.push_back(period[e].value_usd);
+          if (!previous_ranks.empty() && views[e].ranked > 0 && previous_ranks[e] > 0) {
+            churn += std::abs(static_cast<double>(views[e].rank) - previous_ranks[e]) / views[e].ranked;
+            ++ranked;
+          }
+        }
+        im.period_metric_value_rank_correlation.push_back(SpearmanCorrelation(metric, value));
+        if (ranked > 0) churn_sum += churn / ranked, ++churn_periods;
+      }
+      previous_ranks.assign(views.size(), 0);
+      for (size_t e = 0; e < views.size(); ++e) {
+        previous_ranks[e] = views[e].rank;
+        im.budget_flags += views[e].over_budget;
+      }
+      ++im.refreshes;
+    }
     const DailyMetrics now = SumSoFar(model);
     result->daily.push_back(Difference(day, now, before));
     before = now;
@@ -395,7 +542,14 @@ Status RunOnce(scenario::LoadedScenario* loaded, const RunOptions& options, cons
   s.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   result->engine_events_pending = es.events_pending;
   result->engine_events_sent = es.events_sent;
+  const std::vector<double> period_correlations = s.incentives.period_metric_value_rank_correlation;
+  const uint64_t budget_flags = s.incentives.budget_flags;
+  const uint32_t refreshes = s.incentives.refreshes;
   Summarise(*compiled, *world, model, result);
+  s.incentives.period_metric_value_rank_correlation = period_correlations;
+  s.incentives.budget_flags = budget_flags;
+  s.incentives.refreshes = refreshes;
+  s.incentives.leaderboard_churn = churn_periods > 0 ? churn_sum / churn_periods : 0;
   s.fingerprint = engine::HashCombine(s.engine_fingerprint, ResultsHash(s, result->employees));
   return Status::Ok();
 }

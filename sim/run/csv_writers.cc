@@ -74,6 +74,12 @@ std::vector<Column<model::EmployeeMetrics>> EmployeeColumns() {
       {"output_tokens", [](const E& e) { return U(e.tokens().output_tokens); }},
       {"token_cost_usd", [](const E& e) { return D(e.tokens().cost_usd); }},
       {"invocations", [](const E& e) { return U(e.tokens().invocations); }},
+      {"busy_hours", [](const E& e) { return D(e.busy_hours); }},
+      {"available_hours", [](const E& e) { return D(e.available_hours); }},
+      {"changes_completed", [](const E& e) { return U(e.changes_completed); }},
+      {"performative_automations", [](const E& e) { return U(e.performative_automations); }},
+      {"pressure", [](const E& e) { return D(e.pressure); }},
+      {"rank", [](const E& e) { return U(e.rank); }},
   };
   for (int p = 0; p < model::kNumPurposes; ++p) {
     AddTallyColumns<E>(model::PurposeName(static_cast<model::Purpose>(p)),
@@ -88,6 +94,7 @@ std::vector<Column<model::EmployeeMetrics>> EmployeeColumns() {
   c.push_back({"approval_hours", [](const E& e) { return D(e.hours.approval_hours); }});
   c.push_back({"fixing_hours", [](const E& e) { return D(e.hours.fixing_hours); }});
   c.push_back({"saved_hours", [](const E& e) { return D(e.hours.saved_hours); }});
+  c.push_back({"setup_hours", [](const E& e) { return D(e.hours.setup_hours); }});
   c.push_back({"agent_errors", [](const E& e) { return U(e.agent_errors); }});
   AddGateColumns(&c);
   return c;

@@ -45,6 +45,7 @@ std::array<uint64_t, model::kNumGateOutcomes> FromProto(const proto::GateCounts&
 
 void ToProto(const model::HumanHours& in, proto::HumanHours* out) {
   out->set_working_hours(in.working_hours);
+  out->set_setup_hours(in.setup_hours);
   out->set_review_hours(in.review_hours);
   out->set_approval_hours(in.approval_hours);
   out->set_fixing_hours(in.fixing_hours);
@@ -54,6 +55,7 @@ void ToProto(const model::HumanHours& in, proto::HumanHours* out) {
 model::HumanHours FromProto(const proto::HumanHours& in) {
   model::HumanHours out;
   out.working_hours = in.working_hours();
+  out.setup_hours = in.setup_hours();
   out.review_hours = in.review_hours();
   out.approval_hours = in.approval_hours();
   out.fixing_hours = in.fixing_hours();
@@ -200,6 +202,10 @@ void ToProto(const model::EmployeeMetrics& in, proto::EmployeeRow* out) {
   out->set_busy_hours(in.busy_hours);
   out->set_available_hours(in.available_hours);
   out->set_working_days(in.working_days);
+  out->set_changes_completed(in.changes_completed);
+  out->set_performative_automations(in.performative_automations);
+  out->set_pressure(in.pressure);
+  out->set_rank(in.rank);
 }
 
 model::EmployeeMetrics FromProto(const proto::EmployeeRow& in) {
@@ -220,6 +226,10 @@ model::EmployeeMetrics FromProto(const proto::EmployeeRow& in) {
   out.busy_hours = in.busy_hours();
   out.available_hours = in.available_hours();
   out.working_days = in.working_days();
+  out.changes_completed = in.changes_completed();
+  out.performative_automations = in.performative_automations();
+  out.pressure = in.pressure();
+  out.rank = in.rank();
   return out;
 }
 
@@ -255,6 +265,30 @@ void ToProto(const model::RunSummary& in, proto::RunSummary* out) {
   out->set_human_busy_hours(in.human_busy_hours);
   out->set_human_available_hours(in.human_available_hours);
   out->set_human_cost_usd(in.human_cost_usd);
+  {
+    const model::IncentiveMeasures& m = in.incentives;
+    proto::IncentiveMeasures* p = out->mutable_incentives();
+    p->set_performative_cost_usd(m.performative_cost_usd);
+    p->set_tokens_per_value_usd(m.tokens_per_value_usd);
+    p->set_cost_per_value_usd(m.cost_per_value_usd);
+    p->set_metric_value_rank_correlation(m.metric_value_rank_correlation);
+    for (double v : m.period_metric_value_rank_correlation) p->add_period_metric_value_rank_correlation(v);
+    p->set_token_value_rank_correlation(m.token_value_rank_correlation);
+    p->set_value_token_elasticity(m.value_token_elasticity);
+    p->set_top_decile_token_ratio(m.top_decile_token_ratio);
+    p->set_top_decile_value_ratio(m.top_decile_value_ratio);
+    p->set_top_decile_changes_ratio(m.top_decile_changes_ratio);
+    p->set_adoption_team_throughput_ratio(m.adoption_team_throughput_ratio);
+    p->set_leaderboard_churn(m.leaderboard_churn);
+    p->set_capacity_forecast_error(m.capacity_forecast_error);
+    for (double v : m.weekly_capacity_forecast_error) p->add_weekly_capacity_forecast_error(v);
+    p->set_performative_automations_held(m.performative_automations_held);
+    p->set_automations_added(m.automations_added);
+    p->set_automations_dropped(m.automations_dropped);
+    p->set_budget_flags(m.budget_flags);
+    p->set_budget_refusals(m.budget_refusals);
+    p->set_refreshes(m.refreshes);
+  }
   out->set_backlog_items(in.backlog_items);
   out->set_backlog_items_pulled(in.backlog_items_pulled);
   out->set_changes_blocked(in.changes_blocked);
@@ -335,6 +369,32 @@ model::RunSummary FromProto(const proto::RunSummary& in, uint32_t threads, doubl
   out.human_busy_hours = in.human_busy_hours();
   out.human_available_hours = in.human_available_hours();
   out.human_cost_usd = in.human_cost_usd();
+  {
+    const proto::IncentiveMeasures& p = in.incentives();
+    model::IncentiveMeasures& m = out.incentives;
+    m.performative_cost_usd = p.performative_cost_usd();
+    m.tokens_per_value_usd = p.tokens_per_value_usd();
+    m.cost_per_value_usd = p.cost_per_value_usd();
+    m.metric_value_rank_correlation = p.metric_value_rank_correlation();
+    m.period_metric_value_rank_correlation.assign(p.period_metric_value_rank_correlation().begin(),
+                                                  p.period_metric_value_rank_correlation().end());
+    m.token_value_rank_correlation = p.token_value_rank_correlation();
+    m.value_token_elasticity = p.value_token_elasticity();
+    m.top_decile_token_ratio = p.top_decile_token_ratio();
+    m.top_decile_value_ratio = p.top_decile_value_ratio();
+    m.top_decile_changes_ratio = p.top_decile_changes_ratio();
+    m.adoption_team_throughput_ratio = p.adoption_team_throughput_ratio();
+    m.leaderboard_churn = p.leaderboard_churn();
+    m.capacity_forecast_error = p.capacity_forecast_error();
+    m.weekly_capacity_forecast_error.assign(p.weekly_capacity_forecast_error().begin(),
+                                            p.weekly_capacity_forecast_error().end());
+    m.performative_automations_held = p.performative_automations_held();
+    m.automations_added = p.automations_added();
+    m.automations_dropped = p.automations_dropped();
+    m.budget_flags = p.budget_flags();
+    m.budget_refusals = p.budget_refusals();
+    m.refreshes = p.refreshes();
+  }
   out.backlog_items = in.backlog_items();
   out.backlog_items_pulled = in.backlog_items_pulled();
   out.changes_blocked = in.changes_blocked();
@@ -368,6 +428,77 @@ model::RunSummary FromProto(const proto::RunSummary& in, uint32_t threads, doubl
   return out;
 }
 
+namespace {
+
+void ToProto(const Cause& in, proto::Cause* out) {
+  out->set_kind(static_cast<proto::Cause::Kind>(in.kind));
+  out->set_id(in.id);
+}
+
+Cause FromProto(const proto::Cause& in) {
+  Cause out;
+  out.kind = in.kind() >= 1 && in.kind() <= 4 ? static_cast<CauseKind>(in.kind()) : CauseKind::kNone;
+  out.id = in.id();
+  return out;
+}
+
+}  // namespace
+
+static_assert(static_cast<int>(CauseKind::kItem) == proto::Cause::ITEM &&
+                  static_cast<int>(CauseKind::kSpan) == proto::Cause::SPAN &&
+                  static_cast<int>(CauseKind::kAudit) == proto::Cause::AUDIT &&
+                  static_cast<int>(CauseKind::kDeploy) == proto::Cause::DEPLOY,
+              "CauseKind mirrors proto::Cause::Kind");
+static_assert(static_cast<int>(SpanKind::kHumanTask) == proto::Span::HUMAN_TASK &&
+                  static_cast<int>(SpanKind::kAgentInvocation) == proto::Span::AGENT_INVOCATION &&
+                  static_cast<int>(SpanKind::kPipelineStage) == proto::Span::PIPELINE_STAGE &&
+                  static_cast<int>(SpanKind::kIncident) == proto::Span::INCIDENT,
+              "SpanKind mirrors proto::Span::Kind");
+
+void ToProto(const Span& in, proto::Span* out) {
+  out->set_kind(static_cast<proto::Span::Kind>(in.kind));
+  out->set_id(in.id);
+  out->set_start_us(in.start_us);
+  out->set_end_us(in.end_us);
+  if (in.employee_id != kNoIndex) out->set_employee_id(in.employee_id);
+  if (in.agent_id != kNoIndex) out->set_agent_id(in.agent_id);
+  if (in.target != kNoIndex) out->set_target(in.target);
+  if (in.name != kNoIndex) out->set_name(in.name);
+  if (in.trigger != kNoIndex) out->set_trigger(in.trigger);
+  if (in.purpose != kNoIndex) out->set_purpose(in.purpose);
+  if (in.outcome != kNoIndex) out->set_outcome(in.outcome);
+  if (in.item_id != kNoId) out->set_item_id(in.item_id);
+  if (in.deploy_id != kNoId) out->set_deploy_id(in.deploy_id);
+  out->set_input_tokens(in.input_tokens);
+  out->set_output_tokens(in.output_tokens);
+  out->set_cost_usd(in.cost_usd);
+  for (const Cause& c : in.causes) {
+    if (c.kind != CauseKind::kNone) ToProto(c, out->add_causes());
+  }
+}
+
+Span FromProto(const proto::Span& in) {
+  Span out;
+  out.kind = static_cast<SpanKind>(in.kind());
+  out.id = in.id();
+  out.start_us = in.start_us();
+  out.end_us = in.end_us();
+  out.employee_id = in.has_employee_id() ? in.employee_id() : kNoIndex;
+  out.agent_id = in.has_agent_id() ? in.agent_id() : kNoIndex;
+  out.target = in.has_target() ? in.target() : kNoIndex;
+  out.name = in.has_name() ? in.name() : kNoIndex;
+  out.trigger = in.has_trigger() ? in.trigger() : kNoIndex;
+  out.purpose = in.has_purpose() ? in.purpose() : kNoIndex;
+  out.outcome = in.has_outcome() ? in.outcome() : kNoIndex;
+  out.item_id = in.has_item_id() ? in.item_id() : kNoId;
+  out.deploy_id = in.has_deploy_id() ? in.deploy_id() : kNoId;
+  out.input_tokens = in.input_tokens();
+  out.output_tokens = in.output_tokens();
+  out.cost_usd = in.cost_usd();
+  for (const proto::Cause& c : in.causes()) out.causes.push_back(FromProto(c));
+  return out;
+}
+
 void ToProto(const AuditRecord& in, proto::AuditRecord* out) {
   out->set_time_us(in.time_us);
   if (in.agent_id != kNoAgent) out->set_agent_id(in.agent_id);
@@ -376,6 +507,8 @@ void ToProto(const AuditRecord& in, proto::AuditRecord* out) {
   out->set_target(in.target);
   out->set_decision(in.decision);
   out->set_outcome(in.outcome);
+  if (in.id != kAutoId) out->set_id(in.id);
+  if (in.cause.kind != CauseKind::kNone) ToProto(in.cause, out->add_causes());
 }
 
 AuditRecord FromProto(const proto::AuditRecord& in) {
@@ -387,6 +520,8 @@ AuditRecord FromProto(const proto::AuditRecord& in) {
   out.target = in.target();
   out.decision = in.decision();
   out.outcome = in.outcome();
+  out.id = in.has_id() ? in.id() : kAutoId;
+  if (in.causes_size() > 0) out.cause = FromProto(in.causes(0));
   return out;
 }
 
@@ -455,6 +590,17 @@ void ToProto(const RunInfo& info, proto::RunHeader* out) {
   CopyNames(info.agent_names, out->mutable_agent_names());
   CopyNames(info.target_names, out->mutable_target_names());
   CopyNames(info.lp_names, out->mutable_lp_names());
+  CopyNames(info.span_names, out->mutable_span_names());
+  if (info.trigger_names.empty()) {
+    for (int t = 0; t < model::kNumTriggers; ++t) out->add_trigger_names(model::TriggerName(static_cast<Trigger>(t)));
+  } else {
+    CopyNames(info.trigger_names, out->mutable_trigger_names());
+  }
+  if (info.purpose_names.empty()) {
+    for (int p = 0; p < model::kNumPurposes; ++p) out->add_purpose_names(model::PurposeName(static_cast<Purpose>(p)));
+  } else {
+    CopyNames(info.purpose_names, out->mutable_purpose_names());
+  }
 }
 
 }  // namespace clawsim::run

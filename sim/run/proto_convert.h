@@ -19,8 +19,11 @@ void ToProto(const model::EmployeeMetrics& in, proto::EmployeeRow* out);
 void ToProto(const model::RunSummary& in, proto::RunSummary* out);
 void ToProto(const AuditRecord& in, proto::AuditRecord* out);
 void ToProto(const TraceEvent& in, proto::TraceEvent* out);
+// Writes every field as given (ids included: kAutoId is the writer's to replace first).
+void ToProto(const Span& in, proto::Span* out);
 // The header for `info`, with this build's version and format version (and the
-// model::GateOutcome names as decision names if info.decision_names is empty).
+// model::GateOutcome, model::Trigger and model::Purpose names as decision, trigger and
+// purpose names where info leaves those tables empty).
 void ToProto(const RunInfo& info, proto::RunHeader* out);
 
 model::TokenTally FromProto(const proto::TokenTally& in);
@@ -28,8 +31,10 @@ model::DailyMetrics FromProto(const proto::DailyRow& in);
 model::EmployeeMetrics FromProto(const proto::EmployeeRow& in);
 // threads and wall_s come from the header and the footer.
 model::RunSummary FromProto(const proto::RunSummary& in, uint32_t threads, double wall_s);
+// An absent id (a 1.0 file) reads as kAutoId; only the first cause is kept.
 AuditRecord FromProto(const proto::AuditRecord& in);
 TraceEvent FromProto(const proto::TraceEvent& in);
+Span FromProto(const proto::Span& in);
 
 proto::TraceLevel ToProto(TraceLevel level);
 // Fails for TRACE_LEVEL_UNSPECIFIED and values this build does not know.

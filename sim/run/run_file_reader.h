@@ -10,10 +10,15 @@
 //
 // Every structural problem is an error naming the file and the byte offset where it was
 // found: a bad magic, a major version this build does not read ("run file X has format
-// version 3.0; this clawsim reads 1.x"), a record cut short, a checksum mismatch, a record
-// that does not parse, records out of order (header first, footer last, nothing after), and
-// footer counts that disagree with the rows read. A file that ends cleanly between records
-// but before the footer is reported as truncated.
+// version 3.0; this clawsim reads 1.x"), a header whose format version disagrees with the
+// preamble's or whose trace level is unspecified or unknown, a record cut short, a checksum
+// mismatch, a record that does not parse, records out of order (header first, footer last,
+// nothing after), a row whose name-table index is out of range or a span of unknown kind or
+// negative length (record_check.h), and footer counts that disagree with the rows read. A
+// file that ends cleanly between records but before the footer is reported as truncated.
+//
+// A chunk of a kind this build does not know (added by a newer minor version) is counted in
+// counts().chunks and unknown_chunks() and skipped: ReadChunk never returns it.
 //
 // Errors are sticky: after ReadChunk or ReadFooter fails, both keep returning that error.
 // Memory: one record at a time (at most kMaxRecordBytes). Not thread-safe; one owner.
@@ -27,11 +32,15 @@
 #include "sim/common/status.h"
 #include "sim/proto/run.pb.h"
 
+namespace google::protobuf {
+class Arena;
+}
+
 namespace clawsim::run {
 
 class RunFileReader {
  public:
-  RunFileReader() = default;
+  RunFileReader();
   ~RunFileReader();
   RunFileReader(const RunFileReader&) = delete;
   RunFileReader& operator=(const RunFileReader&) = delete;
@@ -43,6 +52,14 @@ class RunFileReader {
   // it (footer()), sets *got_chunk = false; later calls keep returning false.
   Status ReadChunk(proto::Chunk* chunk, bool* got_chunk);
 
+  // ReadChunk without the copy: *chunk points at the chunk just read, valid until the next
+  // call on this reader (the viewer's loader reads millions of rows this way).
+  Status ReadChunkView(const proto::Chunk** chunk, bool* got_chunk);
+  // ReadChunkView, handing over the arena that holds the chunk: *chunk stays valid as long as
+  // *arena lives, so another thread can convert it while this one reads on.
+  Status ReadChunkOwned(std::unique_ptr<google::protobuf::Arena>* arena, const proto::Chunk** chunk,
+                        bool* got_chunk);
+
   // Reads (and counts, without keeping) any chunks left, then the footer; checks that the
   // file ends there and that the footer's counts match the rows read.
   Status ReadFooter();
@@ -53,13 +70,20 @@ class RunFileReader {
   const proto::RunFooter& footer() const { return footer_; }  // valid after ReadFooter()
   // Rows read so far, by kind (RunFooter.counts once the footer is read).
   const proto::RecordCounts& counts() const { return counts_; }
+  // Chunks of a kind this build does not know, skipped so far (included in counts().chunks).
+  uint64_t unknown_chunks() const { return unknown_chunks_; }
+  // Where the next record starts, and the file's size: bytes read so far of size() in all
+  // (for progress bars).
+  uint64_t offset() const { return offset_; }
+  uint64_t size() const { return size_; }
   const std::string& path() const { return path_; }
 
  private:
-  Status ReadNext(proto::Chunk* chunk, bool* got_chunk);  // ReadChunk without the guards
+  Status ReadNext(const proto::Chunk** chunk, bool* got_chunk);  // ReadChunkView without the guards
   // Reads one framed record at offset_ into *record.
   Status ReadRecord(proto::Record* record);
   Status Corrupt(uint64_t offset, const std::string& problem) const;
+  Status CheckHeader(uint64_t at);  // the header record read at byte `at` against the preamble
   void Count(const proto::Chunk& chunk);
   Status CheckCounts() const;
 
@@ -72,10 +96,12 @@ class RunFileReader {
   proto::RunHeader header_;
   proto::RunFooter footer_;
   proto::RecordCounts counts_;
+  uint64_t unknown_chunks_ = 0;
   bool header_read_ = false;  // Open() succeeded
   bool footer_read_ = false;
   Status error_;              // the first error from ReadChunk; every later call returns it
   std::string payload_;  // reused buffer for one record
+  std::unique_ptr<google::protobuf::Arena> arena_;  // holds the record last read (ReadNext)
 };
 
 }  // namespace clawsim::run

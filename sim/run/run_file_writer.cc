@@ -3,6 +3,7 @@
 #include "sim/proto/run.pb.h"
 #include "sim/run/atomic_file.h"
 #include "sim/run/proto_convert.h"
+#include "sim/run/record_check.h"
 #include "sim/run/run_file_format.h"
 
 namespace clawsim::run {
@@ -14,7 +15,16 @@ struct RunFileWriter::Impl {
   proto::EmployeeRows employees;
   proto::AuditRecords audit;
   proto::TraceEvents trace;
+  proto::SpanRows spans;
   proto::RecordCounts counts;  // what WriteChunk has written so far
+  proto::RunHeader header;     // what WriteHeader wrote; chunks are checked against it
+  std::vector<CalibrationBand> bands;  // for the footer
+  // Records of each kind added so far (kept or not), and whether their ids were left to the
+  // writer (unknown until the first one).
+  uint64_t audit_added = 0;
+  uint64_t spans_added = 0;
+  IdMode audit_ids = IdMode::kUnknown;
+  IdMode span_ids = IdMode::kUnknown;
 };
 
 RunFileWriter::RunFileWriter(RunFileWriterOptions options)
@@ -77,6 +87,7 @@ Status RunFileWriter::WriteHeader(const proto::RunHeader& header) {
   Status s = Check(Phase::kOpen, "WriteHeader()");
   if (s.ok()) s = FromProto(header.trace_level(), &trace_);
   if (!s.ok()) return s;
+  impl_->header = header;
   proto::Record record;
   *record.mutable_header() = header;
   s = WriteRecord(record.SerializeAsString());
@@ -95,7 +106,13 @@ Status RunFileWriter::WriteChunk(const proto::Chunk& chunk) {
       break;
     case proto::Chunk::kAudit: counts.set_audit_records(counts.audit_records() + chunk.audit().records_size()); break;
     case proto::Chunk::kTrace: counts.set_trace_events(counts.trace_events() + chunk.trace().events_size()); break;
+    case proto::Chunk::kSpans: counts.set_spans(counts.spans() + chunk.spans().spans_size()); break;
     case proto::Chunk::ROWS_NOT_SET: return Status::Error(path() + ": WriteChunk() given a chunk with no rows");
+  }
+  const std::string problem = CheckChunkAgainstHeader(impl_->header, chunk);
+  if (!problem.empty()) {
+    return error_ = Status::Error(path() + ": RunFileWriter refuses a chunk that readers would call corrupt: " +
+                                  problem + "; add the name to the RunInfo table or fix the record");
   }
   counts.set_chunks(counts.chunks() + 1);
   proto::Record record;
@@ -135,6 +152,10 @@ Status RunFileWriter::FlushPending(bool only_full) {
   }
   if (s.ok() && TakeChunk(&m.trace, m.trace.events_size(), threshold, &proto::Chunk::mutable_trace, &chunk)) {
     s = WriteChunk(chunk);
+    chunk.Clear();
+  }
+  if (s.ok() && TakeChunk(&m.spans, m.spans.spans_size(), threshold, &proto::Chunk::mutable_spans, &chunk)) {
+    s = WriteChunk(chunk);
   }
   return s;
 }
@@ -153,10 +174,42 @@ Status RunFileWriter::AddEmployeeRow(const model::EmployeeMetrics& employee) {
   return FlushPending(/*only_full=*/true);
 }
 
+Status RunFileWriter::AssignId(const char* call, uint64_t* added, IdMode* mode, uint64_t* id) {
+  using Ids = IdMode;
+  const Ids want = *id == kAutoId ? Ids::kAuto : Ids::kModel;
+  if (*mode == Ids::kUnknown) *mode = want;
+  if (*mode != want) {
+    return error_ = Status::Error(path() + ": RunFileWriter::" + call + " got " +
+                                  (want == Ids::kAuto ? "a record without an id" : "a record with an id") +
+                                  " after records " + (want == Ids::kAuto ? "with" : "without") +
+                                  " ids; either set every id or leave every one at kAutoId");
+  }
+  if (want == Ids::kAuto) *id = *added;
+  ++*added;
+  return Status::Ok();
+}
+
 Status RunFileWriter::AddAuditRecord(const AuditRecord& record) {
   Status s = Check(Phase::kBody, "AddAuditRecord()");
   if (!s.ok() || !wants_audit()) return s;
-  ToProto(record, impl_->audit.add_records());
+  uint64_t id = record.id;
+  s = AssignId("AddAuditRecord()", &impl_->audit_added, &impl_->audit_ids, &id);
+  if (!s.ok()) return s;
+  proto::AuditRecord* out = impl_->audit.add_records();
+  ToProto(record, out);
+  out->set_id(id);
+  return FlushPending(/*only_full=*/true);
+}
+
+Status RunFileWriter::AddSpan(const Span& span) {
+  Status s = Check(Phase::kBody, "AddSpan()");
+  if (!s.ok() || !wants_spans()) return s;
+  uint64_t id = span.id;
+  s = AssignId("AddSpan()", &impl_->spans_added, &impl_->span_ids, &id);
+  if (!s.ok()) return s;
+  proto::Span* out = impl_->spans.add_spans();
+  ToProto(span, out);
+  out->set_id(id);
   return FlushPending(/*only_full=*/true);
 }
 
@@ -165,6 +218,12 @@ Status RunFileWriter::AddTraceEvent(const TraceEvent& event) {
   if (!s.ok() || !wants_trace()) return s;
   ToProto(event, impl_->trace.add_events());
   return FlushPending(/*only_full=*/true);
+}
+
+Status RunFileWriter::AddCalibrationBand(const CalibrationBand& band) {
+  Status s = Check(Phase::kBody, "AddCalibrationBand()");
+  if (s.ok()) impl_->bands.push_back(band);
+  return s;
 }
 
 Status RunFileWriter::WriteFooter(const model::RunSummary& summary, double wall_s) {
@@ -181,6 +240,15 @@ Status RunFileWriter::WriteFooter(const proto::RunFooter& footer) {
   proto::Record record;
   *record.mutable_footer() = footer;
   *record.mutable_footer()->mutable_counts() = impl_->counts;
+  for (const CalibrationBand& b : impl_->bands) {
+    proto::CalibrationBand* out = record.mutable_footer()->add_calibration();
+    out->set_measure(b.measure);
+    out->set_value(b.value);
+    out->set_low(b.low);
+    out->set_high(b.high);
+    out->set_unit(b.unit);
+    out->set_source(b.source);
+  }
   s = WriteRecord(record.SerializeAsString());
   if (s.ok()) phase_ = Phase::kFooterWritten;
   return s;

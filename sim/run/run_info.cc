@@ -21,6 +21,16 @@ Status ParseTraceLevel(std::string_view text, TraceLevel* out) {
   return Status::Error("unknown trace level '" + std::string(text) + "'; expected none, audit or full");
 }
 
+const char* SpanKindName(SpanKind kind) {
+  switch (kind) {
+    case SpanKind::kHumanTask: return "human_task";
+    case SpanKind::kAgentInvocation: return "agent_invocation";
+    case SpanKind::kPipelineStage: return "pipeline_stage";
+    case SpanKind::kIncident: return "incident";
+  }
+  return "unknown";
+}
+
 const char* ClawsimVersion() { return CLAWSIM_VERSION; }
 
 }  // namespace clawsim::run

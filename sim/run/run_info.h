@@ -1,5 +1,6 @@
 // What the model hands the run file besides its metrics: which run this is, the name tables
-// records refer to, and the audit and trace records themselves. Plain values, no protobuf.
+// records refer to, and the audit records, spans and trace events themselves. Plain values,
+// no protobuf. How the model emits spans and causes: RUN_FILE.md, "For the model".
 #pragma once
 
 #include <cstdint>
@@ -15,7 +16,7 @@ namespace clawsim::run {
 // Levels are cumulative: audit includes none, full includes audit.
 enum class TraceLevel : uint8_t {
   kNone = 0,   // summary and time series only
-  kAudit = 1,  // plus every permission-gated action
+  kAudit = 1,  // plus every permission-gated action and the timeline's spans
   kFull = 2,   // plus every committed engine event
 };
 const char* TraceLevelName(TraceLevel level);  // "none", "audit", "full"
@@ -50,6 +51,31 @@ struct RunInfo {
   std::vector<std::string> agent_names;       // by agent id, e.g. "alice/triage"
   std::vector<std::string> target_names;      // "mailbox:alice", "channel:#eng", "service:api"
   std::vector<std::string> lp_names;          // by LP id
+  // Indexed by Span::name: skills (invocations), work item kinds (human tasks), pipeline
+  // stages, incident severities; one table for all four, in any order the model likes.
+  std::vector<std::string> span_names;
+  // Indexed by Span::trigger and Span::purpose. Left empty, the writer stores the model's
+  // trigger names ("heartbeat", "cron", "event", "dreaming") and purpose names ("useful",
+  // "overhead", "performative"), and the indexes are model::Trigger and model::Purpose.
+  std::vector<std::string> trigger_names;
+  std::vector<std::string> purpose_names;
+};
+
+// "Not set" for the optional small-integer fields of Span.
+inline constexpr uint32_t kNoIndex = UINT32_MAX;
+// "Not set" for Span::item_id and Span::deploy_id.
+inline constexpr uint64_t kNoId = UINT64_MAX;
+// In AuditRecord::id and Span::id: "let the writer number it" (its index among the records
+// of its kind, 0-based, in the order added). A run either leaves every id of a kind to the
+// writer or sets every one itself; RunFileWriter refuses a mix.
+inline constexpr uint64_t kAutoId = UINT64_MAX;
+
+// A reference to what caused a record (proto::Cause). Items and deploys are the model's own
+// ids (Span::item_id, Span::deploy_id); spans and audit records are referred to by their id.
+enum class CauseKind : uint8_t { kNone = 0, kItem = 1, kSpan = 2, kAudit = 3, kDeploy = 4 };
+struct Cause {
+  CauseKind kind = CauseKind::kNone;  // kNone: no cause (not written)
+  uint64_t id = 0;
 };
 
 // "The employee acted directly" in AuditRecord::agent_id.
@@ -64,6 +90,10 @@ struct AuditRecord {
   uint32_t target = 0;                 // index into target_names
   uint32_t decision = 0;               // index into decision_names (default: model::GateOutcome)
   uint32_t outcome = 0;                // index into outcome_names
+  // Since format 1.1. Unique among the run's audit records; kAutoId: its index in the log.
+  uint64_t id = kAutoId;
+  // What led to the action, usually the invocation (kSpan) or the work item (kItem).
+  Cause cause;
 };
 
 // One committed engine event: the engine::Event fields that identify and order it.
@@ -73,6 +103,49 @@ struct TraceEvent {
   uint32_t src_lp = 0;   // the LP that sent it
   uint32_t src_seq = 0;  // the sender's send counter
   uint32_t kind = 0;     // index into event_kind_names
+};
+
+// One interval on the timeline (proto::Span; format 1.1). Kept at TraceLevel::kAudit and
+// above. Every index field is kNoIndex when it does not apply; which apply depends on kind.
+enum class SpanKind : uint8_t {
+  kHumanTask = 1,        // a person works on an item: employee_id, name (item kind), item_id
+  kAgentInvocation = 2,  // one model call: agent_id, employee_id (owner), name (skill),
+                         // trigger, purpose, tokens, cost_usd, outcome, item_id if any
+  kPipelineStage = 3,    // one stage of a deploy: target (service), name (stage), deploy_id,
+                         // outcome
+  kIncident = 4,         // opened to restored: target (service), name (severity), deploy_id
+                         // if a deploy caused it
+};
+const char* SpanKindName(SpanKind kind);  // "human_task", "agent_invocation", ...
+
+struct Span {
+  SpanKind kind = SpanKind::kHumanTask;
+  uint64_t id = kAutoId;                 // unique among spans; kAutoId: its index
+  int64_t start_us = 0;                  // simulated time it began
+  int64_t end_us = 0;                    // simulated time it ended, >= start_us
+  uint32_t employee_id = kNoIndex;       // employee_names
+  uint32_t agent_id = kNoIndex;          // agent_names
+  uint32_t target = kNoIndex;            // target_names, a "service:NAME"
+  uint32_t name = kNoIndex;              // span_names
+  uint32_t trigger = kNoIndex;           // trigger_names
+  uint32_t purpose = kNoIndex;           // purpose_names
+  uint32_t outcome = kNoIndex;           // outcome_names
+  uint64_t item_id = kNoId;              // the model's work item id
+  uint64_t deploy_id = kNoId;            // the model's deploy id
+  uint64_t input_tokens = 0;
+  uint64_t output_tokens = 0;
+  double cost_usd = 0;
+  std::vector<Cause> causes;             // what led to it, in any order
+};
+
+// A calibration band the run was checked against (proto::CalibrationBand; format 1.1).
+struct CalibrationBand {
+  std::string measure;  // e.g. "agent spend per developer per month"
+  double value = 0;     // this run's value
+  double low = 0;       // the band, inclusive
+  double high = 0;
+  std::string unit;     // e.g. "USD"
+  std::string source;   // where the band comes from
 };
 
 }  // namespace clawsim::run

@@ -34,6 +34,7 @@ std::string HoursJson(const model::HumanHours& h) {
   Number(w, "approval_hours", h.approval_hours);
   Number(w, "fixing_hours", h.fixing_hours);
   Number(w, "saved_hours", h.saved_hours);
+  Number(w, "setup_hours", h.setup_hours);
   return w.Finish();
 }
 
@@ -86,6 +87,37 @@ std::string SpendJson(const model::DeveloperAgentSpend& d) {
   Number(w, "cost_per_active_day_p90_usd", d.cost_per_active_day_p90_usd);
   Number(w, "tokens_per_week_median", d.tokens_per_week_median);
   Number(w, "tokens_per_week_p90", d.tokens_per_week_p90);
+  return w.Finish();
+}
+
+std::string NumbersJson(const std::vector<double>& v) {
+  std::string out = "[";
+  for (size_t i = 0; i < v.size(); ++i) out += (i > 0 ? "," : "") + JsonNumber(v[i]);
+  return out + "]";
+}
+
+std::string IncentivesJson(const model::IncentiveMeasures& m) {
+  JsonWriter w;
+  Number(w, "performative_cost_usd", m.performative_cost_usd);
+  Number(w, "tokens_per_value_usd", m.tokens_per_value_usd);
+  Number(w, "cost_per_value_usd", m.cost_per_value_usd);
+  Number(w, "metric_value_rank_correlation", m.metric_value_rank_correlation);
+  w.Raw("period_metric_value_rank_correlation", NumbersJson(m.period_metric_value_rank_correlation));
+  Number(w, "token_value_rank_correlation", m.token_value_rank_correlation);
+  Number(w, "value_token_elasticity", m.value_token_elasticity);
+  Number(w, "top_decile_token_ratio", m.top_decile_token_ratio);
+  Number(w, "top_decile_value_ratio", m.top_decile_value_ratio);
+  Number(w, "top_decile_changes_ratio", m.top_decile_changes_ratio);
+  Number(w, "adoption_team_throughput_ratio", m.adoption_team_throughput_ratio);
+  Number(w, "leaderboard_churn", m.leaderboard_churn);
+  Number(w, "capacity_forecast_error", m.capacity_forecast_error);
+  w.Raw("weekly_capacity_forecast_error", NumbersJson(m.weekly_capacity_forecast_error));
+  w.Uint("performative_automations_held", m.performative_automations_held)
+      .Uint("automations_added", m.automations_added)
+      .Uint("automations_dropped", m.automations_dropped)
+      .Uint("budget_flags", m.budget_flags)
+      .Uint("budget_refusals", m.budget_refusals)
+      .Uint("refreshes", m.refreshes);
   return w.Finish();
 }
 
@@ -152,7 +184,8 @@ std::string SummaryJson(const model::RunSummary& s) {
       .Raw("tokens_by_team", NamedTalliesJson(s.tokens_by_team))
       .Raw("utilisation_by_role", UtilisationJson(s.utilisation_by_role))
       .Raw("rule_decisions", RuleDecisionsJson(s.rule_decisions))
-      .Raw("developer_agent_spend", SpendJson(s.developer_agent_spend));
+      .Raw("developer_agent_spend", SpendJson(s.developer_agent_spend))
+      .Raw("incentives", IncentivesJson(s.incentives));
   if (s.counterfactual.present) w.Raw("counterfactual", CounterfactualJson(s.counterfactual));
   return w.Finish();
 }

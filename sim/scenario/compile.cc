@@ -576,6 +576,14 @@ void Compiler::IncentivesThreatsDefenses() {
   in.performative_competitiveness_weight = pi.performative_competitiveness_weight();
   in.performative_pressure_weight = pi.performative_pressure_weight();
   in.max_performative_automations = pi.max_performative_automations();
+  in.performative_drop_per_week = pi.performative_drop_per_week();
+  const pb::VisibilityWeights& vw = pi.visibility_weights();
+  in.visibility_weight[0] = vw.public_();
+  in.visibility_weight[1] = vw.team();
+  in.visibility_weight[2] = vw.managers_only();
+  in.visibility_weight[3] = vw.self_only();
+  in.token_budget_per_week = pi.token_budget_per_week();
+  in.budget_action = Enum<BudgetAction>(pi.budget_action());
   for (const pb::PerformativeAutomation& pp : pi.performative_automations()) {
     PerformativeAutomation a;
     a.name = pp.name();
@@ -584,6 +592,7 @@ void Compiler::IncentivesThreatsDefenses() {
     a.skill = pp.skill().empty() ? kNoId : Find(skills_, pp.skill());
     a.every_us = MinutesToUs(pp.every_minutes());
     a.weight = pp.weight();
+    a.setup_minutes = pp.setup_minutes();
     in.performative_automations.push_back(std::move(a));
   }
 

@@ -439,7 +439,8 @@ struct DeployConfig {
 
 // ---- incentives -------------------------------------------------------------------------
 
-enum class IncentiveMetric : uint8_t { kNotTracked, kRawTokens, kTokensPerOutcome, kOutcomes };
+enum class IncentiveMetric : uint8_t { kNotTracked, kRawTokens, kTokensPerOutcome, kOutcomes, kActiveDays };
+enum class BudgetAction : uint8_t { kFlag, kRefuse };
 enum class Visibility : uint8_t { kPublic, kTeam, kManagersOnly, kSelfOnly, kNone };
 
 struct PerformativeAutomation {
@@ -450,6 +451,7 @@ struct PerformativeAutomation {
   SkillId skill = kNoId;
   TimeUs every_us = engine::kUsPerHour;
   double weight = 1;
+  double setup_minutes = 15;
 };
 
 struct Incentives {
@@ -465,6 +467,11 @@ struct Incentives {
   double performative_pressure_weight = 0.3;
   int32_t max_performative_automations = 6;
   std::vector<PerformativeAutomation> performative_automations;
+  double performative_drop_per_week = 0.3;
+  // By Visibility (kPublic, kTeam, kManagersOnly, kSelfOnly, kNone); kNone is always 0.
+  double visibility_weight[5] = {1.0, 0.7, 0.2, 0.1, 0.0};
+  int64_t token_budget_per_week = 0;  // 0 = none
+  BudgetAction budget_action = BudgetAction::kFlag;
 };
 
 // ---- threats and defenses ---------------------------------------------------------------

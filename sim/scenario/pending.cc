@@ -81,12 +81,6 @@ void Walk(const Message& m, const std::string& prefix, std::vector<std::string>*
 
 const std::vector<std::string>& PendingSettingPrefixes() {
   static const std::vector<std::string> kPrefixes = {
-      "incentives",  // the incentive work: behaviour that responds to the scheme
-      // Traits only the incentive behaviour reads (how people respond to a scheme).
-      "organization.traits.competitiveness",
-      "organization.traits.pressure_sensitivity",
-      "organization.employees[*].competitiveness",
-      "organization.employees[*].pressure_sensitivity",
       // The safety work: threats that act, and the defenses that only matter against them.
       "threats.injection_campaigns",
       "threats.compromised_agents",

@@ -645,6 +645,11 @@ void Validator::IncentivesSection() {
   Check(in, "performative_competitiveness_weight", kNonNegative, "incentives");
   Check(in, "performative_pressure_weight", kNonNegative, "incentives");
   Check(in, "max_performative_automations", kNonNegative, "incentives");
+  Check(in, "performative_drop_per_week", kProbability, "incentives");
+  Check(in, "token_budget_per_week", kNonNegative, "incentives");
+  for (const char* f : {"public", "team", "managers_only", "self_only"}) {
+    Check(in.visibility_weights(), f, kProbability, "incentives.visibility_weights");
+  }
   for (const pb::PerformativeAutomation& pa : in.performative_automations()) {
     const std::string ctx = "performative automation " + Q(pa.name());
     const bool job = pa.kind() == pb::PerformativeAutomation::EXTRA_CRON_JOB ||
@@ -652,10 +657,17 @@ void Validator::IncentivesSection() {
     if (job) {
       Ref(pa, "skill", -1, pa.skill(), skills_, ctx);
       Check(pa, "every_minutes", kPositive, ctx);
+      if (pa.has_factor()) p_->Add(pa, "factor", -1, ctx + ": a " + pb::PerformativeAutomation::Kind_Name(pa.kind()) + " does not use factor; remove it");
     } else {
       Check(pa, "factor", Bound{1, kInf}, ctx);
+      for (const char* f : {"skill", "every_minutes"}) {
+        if (pa.GetReflection()->HasField(pa, pa.GetDescriptor()->FindFieldByName(f))) {
+          p_->Add(pa, f, -1, ctx + ": a " + pb::PerformativeAutomation::Kind_Name(pa.kind()) + " does not use " + f + "; remove it");
+        }
+      }
     }
     Check(pa, "weight", kNonNegative, ctx);
+    Check(pa, "setup_minutes", kNonNegative, ctx);
   }
 }
 

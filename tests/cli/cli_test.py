@@ -357,8 +357,8 @@ def warns_about_pending_settings(ctx):
     out = ctx.path("out")
     rc, stdout, stderr = ctx.clawsim_cmd("run", ctx.scenario, "--out", out, "--json", "--set", f"run.days={DAYS}")
     expect("exit status", rc, 0)
-    check(re.search(r"warning: .* the model does not act on yet.*incentives\.metric", stderr) is not None,
-          f"no warning naming incentives.metric:\n{stderr}")
+    check(re.search(r"warning: .* the model does not act on yet.*threats\.injection_campaigns\[0\]\.success_probability",
+                    stderr) is not None, f"no warning naming the injection campaign's settings:\n{stderr}")
     rc, stdout, stderr = ctx.clawsim_cmd("run", ctx.scenario, "--out", ctx.path("out2"), "--json",
                                          "--set", f"run.days={DAYS}",
                                          "--set", "permissions.rules[name=agents-staging].action=DEPLOY_ROLLBACK",

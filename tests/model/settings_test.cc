@@ -156,7 +156,31 @@ struct Runner {
 // Settings that act only in rare situations, with the overrides that make those situations
 // common in the test run (the setting must still act there).
 const std::map<std::string, std::vector<std::string>>& Exercise() {
+  // People who respond strongly to the scheme every period (small scenario: three periods).
+  const std::vector<std::string> eager = {"incentives.performative_base_per_week=0.5",
+                                          "incentives.performative_competitiveness_weight=1",
+                                          "incentives.performative_pressure_weight=1"};
+  auto with = [&](std::vector<std::string> extra) {
+    extra.insert(extra.begin(), eager.begin(), eager.end());
+    return extra;
+  };
   static const std::map<std::string, std::vector<std::string>> kMap = {
+      // One person's traits move one person's weekly draws: make sure they run an agent and
+      // that the trait alone sets the draw (small scenario: employees[0] is a developer).
+      {"clawsim.proto.Employee.competitiveness",
+       {"agent_assignments[1].fraction=1", "agent_assignments[1].weight_by_trust=false",
+        "incentives.performative_base_per_week=0", "incentives.performative_competitiveness_weight=1",
+        "incentives.performative_pressure_weight=0"}},
+      {"clawsim.proto.Employee.pressure_sensitivity",
+       {"agent_assignments[1].fraction=1", "agent_assignments[1].weight_by_trust=false",
+        "incentives.performative_base_per_week=0", "incentives.performative_competitiveness_weight=0",
+        "incentives.performative_pressure_weight=1", "incentives.active_user_min_tokens_per_week=100000000000"}},
+      // The target pushes only those below the active-user threshold.
+      {"clawsim.proto.Incentives.adoption_target_fraction", with({"incentives.active_user_min_tokens_per_week=100000000000"})},
+      // The budget's action needs a budget.
+      {"clawsim.proto.Incentives.budget_action", {"incentives.token_budget_per_week=2000000"}},
+      {"clawsim.proto.Incentives.manager_pressure", with({})},
+      {"clawsim.proto.Incentives.max_performative_automations", with({})},
       // Severity of spread incidents: needs incidents that spread.
       {"clawsim.proto.IncidentSettings.spread_severity_step",
        {"deploy.incidents.defect_incident_probability=1", "deploy.incidents.spread_probability=1",

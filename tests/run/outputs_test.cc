@@ -99,7 +99,7 @@ TEST(SummaryJsonTest, HasTheRequiredKeysAndValues) {
            "\"actions_asked_rejected\":100", "\"actions_denied\":450",
            "\"actions_rate_limited\":50",   "\"data_leaks\":1",
            "\"hours\":{\"working_hours\":96.5,\"review_hours\":10.25,\"approval_hours\":4.5,"
-           "\"fixing_hours\":3.75,\"saved_hours\":22}",
+           "\"fixing_hours\":3.75,\"saved_hours\":22,\"setup_hours\":0}",
            "\"dora\":{\"deployment_frequency_per_day\":2.5,\"lead_time_for_changes_hours\":3.25,"
            "\"change_failure_rate\":0.125,\"time_to_restore_hours\":1.5}",
            "\"performative\":{\"input_tokens\":300000,\"output_tokens\":60000,\"total_tokens\":360000,"
@@ -125,13 +125,15 @@ TEST(CsvTest, EmployeesHasEveryColumnAndOneRowPerEmployee) {
   ASSERT_EQ(csv.size(), 1u + testing::kSampleEmployees);
   std::vector<std::string> expected = {"employee_id", "name", "team", "role", "agents", "items_completed",
                                        "value_usd", "hourly_cost_usd", "net_value_usd", "tokens_total",
-                                       "input_tokens", "output_tokens", "token_cost_usd", "invocations"};
+                                       "input_tokens", "output_tokens", "token_cost_usd", "invocations",
+                                       "busy_hours", "available_hours", "changes_completed",
+                                       "performative_automations", "pressure", "rank"};
   for (const char* slice : {"useful", "overhead", "performative", "heartbeat", "cron", "event", "dreaming"}) {
     for (const char* field : {"_tokens", "_input_tokens", "_output_tokens", "_cost_usd", "_invocations"}) {
       expected.push_back(std::string(slice) + field);
     }
   }
-  for (const char* column : {"working_hours", "review_hours", "approval_hours", "fixing_hours", "saved_hours",
+  for (const char* column : {"working_hours", "review_hours", "approval_hours", "fixing_hours", "saved_hours", "setup_hours",
                              "agent_errors", "actions_allowed", "actions_asked_approved", "actions_asked_rejected",
                              "actions_denied", "actions_rate_limited"}) {
     expected.push_back(column);

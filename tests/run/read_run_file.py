@@ -56,7 +56,7 @@ def main():
         data = f.read()
     expect("magic", data[:8], b"CLAWRUN\0")
     major, minor = struct.unpack_from("<II", data, 8)
-    expect("format version", (major, minor), (1, 0))
+    expect("format version", (major, minor), (1, 1))
 
     records = list(read_records(data))
     kinds = [r.WhichOneof("body") for _, r in records]
@@ -65,7 +65,7 @@ def main():
     expect("records between", set(kinds[1:-1]), {"chunk"})
 
     header = records[0][1].header
-    expect("header.format", (header.format_major, header.format_minor), (1, 0))
+    expect("header.format", (header.format_major, header.format_minor), (1, 1))
     expect("header.scenario_name", header.scenario_name, "sample-org")
     expect("header.scenario_path", header.scenario_path, "scenarios/sample.textproto")
     expect("header.overrides", list(header.overrides), ["run.days=3", "incentives.visibility=PUBLIC"])
@@ -78,7 +78,11 @@ def main():
     expect("header.action_names[6]", header.action_names[6], "deploy.prod")
     expect("header.employee_names[4]", header.employee_names[4], "O'Brien, \"Pat\"")
 
-    daily, employees, audit, trace = [], [], [], []
+    expect("header.span_names", list(header.span_names), ["email", "triage_email", "prod", "sev2"])
+    expect("header.trigger_names", list(header.trigger_names), ["heartbeat", "cron", "event", "dreaming"])
+    expect("header.purpose_names", list(header.purpose_names), ["useful", "overhead", "performative"])
+
+    daily, employees, audit, trace, spans = [], [], [], [], []
     for _, record in records[1:-1]:
         chunk = record.chunk
         kind = chunk.WhichOneof("rows")
@@ -90,13 +94,17 @@ def main():
             audit.extend(chunk.audit.records)
         elif kind == "trace":
             trace.extend(chunk.trace.events)
+        elif kind == "spans":
+            spans.extend(chunk.spans.spans)
         else:
             fail(f"chunk of unknown kind {kind}")
-    expect("chunks", len(records) - 2, 7)
+    expect("chunks", len(records) - 2, 9)
     expect("daily rows", len(daily), 3)
     expect("employee rows", len(employees), 5)
     expect("audit records", len(audit), 10000)
     expect("trace events", len(trace), 5000)
+    expect("spans", len(spans), 6000)
+    expect("audit records with an agent", sum(1 for a in audit if a.HasField("agent_id")), 8000)
 
     expect("daily[2].day", daily[2].day, 2)
     expect("daily[2].tokens.cost_usd", daily[2].tokens.cost_usd, 17.1)
@@ -110,7 +118,20 @@ def main():
     expect("audit[9999] has agent", audit[9999].HasField("agent_id"), False)
     expect("audit[9998]", (audit[9998].time_us, audit[9998].agent_id, audit[9998].on_behalf_of_employee,
                            audit[9998].action, audit[9998].target, audit[9998].decision, audit[9998].outcome),
-           (9998000, 2, 3, 6, 2, 3, 2))
+           (249950000000, 2, 3, 6, 2, 3, 2))
+    expect("audit[1998] id and cause", (audit[1998].id, audit[1998].causes[0].kind, audit[1998].causes[0].id),
+           (1998, run_pb2.Cause.SPAN, 1993))
+    # The causal chain of sample_run.h: incident 999 <- deploy 249 and audit 1998 <- invocation 1993.
+    incident = spans[999]
+    expect("spans[999]", (incident.kind, incident.id, header.target_names[incident.target],
+                          header.span_names[incident.name], incident.deploy_id),
+           (run_pb2.Span.INCIDENT, 999, "service:web", "sev2", 249))
+    expect("spans[999].causes", [(c.kind, c.id) for c in incident.causes],
+           [(run_pb2.Cause.DEPLOY, 249), (run_pb2.Cause.AUDIT, 1998)])
+    invocation = spans[1993]
+    expect("spans[1993]", (invocation.kind, header.agent_names[invocation.agent_id],
+                           header.outcome_names[invocation.outcome], invocation.input_tokens),
+           (run_pb2.Span.AGENT_INVOCATION, "platform-1/triage", "agent_error", 5980))
     expect("audit[9998] names", (header.agent_names[audit[9998].agent_id], header.action_names[audit[9998].action],
                                  header.target_names[audit[9998].target], header.decision_names[audit[9998].decision]),
            ("platform-1/triage", "deploy.prod", "domain:example.com", "denied"))
@@ -120,7 +141,7 @@ def main():
     footer = records[-1][1].footer
     counts = footer.counts
     expect("footer.counts", (counts.chunks, counts.daily_rows, counts.employee_rows, counts.audit_records,
-                             counts.trace_events), (7, 3, 5, 10000, 5000))
+                             counts.trace_events, counts.spans), (9, 3, 5, 10000, 5000, 6000))
     expect("footer.wall_s", footer.wall_s, 1.25)
     s = footer.summary
     expect("summary.scenario", s.scenario, "sample-org")

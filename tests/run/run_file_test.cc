@@ -1,4 +1,5 @@
 // The run file: round trip, framing, and every way a damaged file must be refused.
+#include <google/protobuf/unknown_field_set.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -97,7 +98,9 @@ TEST(RunFileTest, RoundTripsHeaderChunksAndFooter) {
   std::vector<model::EmployeeMetrics> employees;
   std::vector<AuditRecord> audit;
   std::vector<TraceEvent> trace;
+  std::vector<Span> spans;
   for (const proto::Chunk& chunk : c.chunks) {
+    for (const auto& r : chunk.spans().spans()) spans.push_back(FromProto(r));
     for (const auto& r : chunk.daily().rows()) daily.push_back(FromProto(r));
     for (const auto& r : chunk.employees().rows()) employees.push_back(FromProto(r));
     for (const auto& r : chunk.audit().records()) audit.push_back(FromProto(r));
@@ -116,7 +119,41 @@ TEST(RunFileTest, RoundTripsHeaderChunksAndFooter) {
     ASSERT_EQ(audit[i].target, want.target) << i;
     ASSERT_EQ(audit[i].decision, want.decision) << i;
     ASSERT_EQ(audit[i].outcome, want.outcome) << i;
+    ASSERT_EQ(audit[i].id, static_cast<uint64_t>(i)) << "the writer numbers audit records by index";
+    ASSERT_EQ(audit[i].cause.kind, want.cause.kind) << i;
+    ASSERT_EQ(audit[i].cause.id, want.cause.id) << i;
   }
+  ASSERT_EQ(spans.size(), static_cast<size_t>(testing::kSampleSpans));
+  for (int i = 0; i < testing::kSampleSpans; ++i) {
+    const Span want = testing::SampleSpan(i);
+    const Span& got = spans[i];
+    ASSERT_EQ(got.id, static_cast<uint64_t>(i)) << "the writer numbers spans by index";
+    ASSERT_EQ(got.kind, want.kind) << i;
+    ASSERT_EQ(got.start_us, want.start_us) << i;
+    ASSERT_EQ(got.end_us, want.end_us) << i;
+    ASSERT_EQ(got.employee_id, want.employee_id) << i;
+    ASSERT_EQ(got.agent_id, want.agent_id) << i;
+    ASSERT_EQ(got.target, want.target) << i;
+    ASSERT_EQ(got.name, want.name) << i;
+    ASSERT_EQ(got.trigger, want.trigger) << i;
+    ASSERT_EQ(got.purpose, want.purpose) << i;
+    ASSERT_EQ(got.outcome, want.outcome) << i;
+    ASSERT_EQ(got.item_id, want.item_id) << i;
+    ASSERT_EQ(got.deploy_id, want.deploy_id) << i;
+    ASSERT_EQ(got.input_tokens, want.input_tokens) << i;
+    ASSERT_EQ(got.output_tokens, want.output_tokens) << i;
+    ASSERT_EQ(got.cost_usd, want.cost_usd) << i;
+    ASSERT_EQ(got.causes.size(), want.causes.size()) << i;
+    for (size_t k = 0; k < want.causes.size(); ++k) {
+      ASSERT_EQ(got.causes[k].kind, want.causes[k].kind) << i;
+      ASSERT_EQ(got.causes[k].id, want.causes[k].id) << i;
+    }
+  }
+  // The default trigger and purpose names are the model's.
+  ASSERT_EQ(c.header.trigger_names_size(), model::kNumTriggers);
+  EXPECT_EQ(c.header.trigger_names(0), "heartbeat");
+  ASSERT_EQ(c.header.purpose_names_size(), model::kNumPurposes);
+  EXPECT_EQ(c.header.purpose_names(2), "performative");
   ASSERT_EQ(trace.size(), static_cast<size_t>(testing::kSampleTraceEvents));
   for (int i = 0; i < testing::kSampleTraceEvents; ++i) {
     const TraceEvent want = testing::SampleTraceEvent(i);
@@ -134,6 +171,12 @@ TEST(RunFileTest, RoundTripsHeaderChunksAndFooter) {
   EXPECT_EQ(c.footer.counts().chunks(), static_cast<uint64_t>(testing::kSampleChunks));
   EXPECT_EQ(c.footer.counts().audit_records(), static_cast<uint64_t>(testing::kSampleAuditRecords));
   EXPECT_EQ(c.footer.counts().trace_events(), static_cast<uint64_t>(testing::kSampleTraceEvents));
+  EXPECT_EQ(c.footer.counts().spans(), static_cast<uint64_t>(testing::kSampleSpans));
+  ASSERT_EQ(c.footer.calibration_size(), 2);
+  EXPECT_EQ(c.footer.calibration(1).measure(), "change failure rate");
+  EXPECT_EQ(c.footer.calibration(1).value(), 0.125);
+  EXPECT_EQ(c.footer.calibration(1).high(), 0.1);
+  EXPECT_EQ(c.footer.calibration(0).source(), "sample source A");
 }
 
 TEST(RunFileTest, StartsWithMagicAndVersionAndFramesEveryRecord) {
@@ -143,7 +186,7 @@ TEST(RunFileTest, StartsWithMagicAndVersionAndFramesEveryRecord) {
   ASSERT_GT(bytes.size(), kPreambleBytes);
   EXPECT_EQ(bytes.substr(0, 8), std::string("CLAWRUN\0", 8));
   EXPECT_EQ(DecodeFixed32(bytes.data() + 8), 1u);
-  EXPECT_EQ(DecodeFixed32(bytes.data() + 12), 0u);
+  EXPECT_EQ(DecodeFixed32(bytes.data() + 12), 1u);
   const std::vector<size_t> starts = RecordStarts(bytes);
   EXPECT_EQ(starts.back(), bytes.size()) << "records must tile the file exactly";
   EXPECT_EQ(starts.size(), static_cast<size_t>(1 + testing::kSampleChunks + 1 + 1));  // + end marker
@@ -166,10 +209,11 @@ TEST(RunFileTest, ChunkSizeFollowsTheOption) {
   ASSERT_TRUE(testing::WriteSampleRunFile(path, RunFileWriterOptions{.rows_per_chunk = 1000}).ok());
   Contents c;
   ASSERT_TRUE(ReadContents(path, &c).ok());
-  // 10 audit + 5 trace + 1 daily + 1 employee chunks.
-  EXPECT_EQ(c.chunks.size(), 17u);
+  // 10 audit + 6 span + 5 trace + 1 daily + 1 employee chunks.
+  EXPECT_EQ(c.chunks.size(), 23u);
   for (const proto::Chunk& chunk : c.chunks) {
     EXPECT_LE(chunk.audit().records_size(), 1000);
+    EXPECT_LE(chunk.spans().spans_size(), 1000);
     EXPECT_LE(chunk.trace().events_size(), 1000);
   }
 }
@@ -225,8 +269,8 @@ TEST(RunFileTest, FlippedByteInARecordIsAChecksumMismatch) {
 }
 
 TEST(RunFileTest, EverySingleByteCorruptionIsDetected) {
-  // A small file (trace none, tiny chunks) so every byte can be tried. The minor version
-  // (bytes 12..15) is the one place a change is legitimately accepted.
+  // A small file (trace none, tiny chunks) so every byte can be tried. Since 1.1 this
+  // includes the preamble's minor version (bytes 12..15), which must agree with the header's.
   const std::string dir = FreshTestDir();
   const std::string path = dir + "/small.clawrun";
   {
@@ -243,7 +287,6 @@ TEST(RunFileTest, EverySingleByteCorruptionIsDetected) {
   const std::string bytes = ReadFile(path);
   const std::string damaged_path = dir + "/damaged.clawrun";
   for (size_t i = 0; i < bytes.size(); ++i) {
-    if (i >= 12 && i < 16) continue;
     for (unsigned char mask : {0x01, 0x80}) {
       std::string damaged = bytes;
       damaged[i] = static_cast<char>(damaged[i] ^ mask);
@@ -272,21 +315,22 @@ TEST(RunFileTest, FutureMajorVersionIsRefusedWithTheVersions) {
   RunFileReader reader;
   const Status s = reader.Open(path);
   ASSERT_FALSE(s.ok());
-  EXPECT_EQ(s.message().rfind("run file " + path + " has format version 3.0; this clawsim reads 1.x", 0), 0u)
+  EXPECT_EQ(s.message().rfind("run file " + path + " has format version 3.1; this clawsim reads 1.x", 0), 0u)
       << s.message();
 }
 
-TEST(RunFileTest, NewerMinorVersionIsRead) {
+TEST(RunFileTest, PreambleMinorVersionDisagreeingWithTheHeaderIsRefused) {
   const std::string path = FreshTestDir() + "/run.clawrun";
   ASSERT_TRUE(testing::WriteSampleRunFile(path).ok());
   std::string bytes = ReadFile(path);
   EncodeFixed32(7, bytes.data() + 12);
   WriteFile(path, bytes);
   RunFileReader reader;
-  ASSERT_TRUE(reader.Open(path).ok());
-  EXPECT_EQ(reader.format_minor(), 7u);
-  const Status s = reader.ReadFooter();
-  EXPECT_TRUE(s.ok()) << s.message();
+  const Status s = reader.Open(path);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("the header says format version 1.1 but the preamble says 1.7 at byte 16"),
+            std::string::npos)
+      << s.message();
 }
 
 // Builds a file by hand from records, to produce structures the writer never would.
@@ -315,6 +359,21 @@ proto::Record FooterRecord(uint64_t chunks, uint64_t daily_rows) {
   return r;
 }
 
+// A file from a newer minor version: preamble and header agree on 1.7, and one chunk holds
+// rows of a kind (field 99) this build does not know.
+std::string NewerMinorFile() {
+  proto::Record header = HeaderRecord();
+  header.mutable_header()->set_format_minor(7);
+  proto::Record unknown;
+  unknown.mutable_chunk()->GetReflection()->MutableUnknownFields(unknown.mutable_chunk())->AddLengthDelimited(
+      99, "rows of a future kind");
+  std::string out = EncodePreamble(kFormatMajor, 7);
+  for (const proto::Record& r : {header, DailyChunkRecord(), unknown, FooterRecord(2, 1)}) {
+    AppendFramedRecord(r.SerializeAsString(), &out);
+  }
+  return out;
+}
+
 Status ReadHandMade(const std::string& name, const std::string& bytes) {
   const std::string path = FreshTestDir() + "/" + name;
   WriteFile(path, bytes);
@@ -325,6 +384,67 @@ Status ReadHandMade(const std::string& name, const std::string& bytes) {
 TEST(RunFileTest, HandMadeWellFormedFileIsRead) {
   const Status s = ReadHandMade("ok.clawrun", HandMadeFile({HeaderRecord(), DailyChunkRecord(), FooterRecord(1, 1)}));
   EXPECT_TRUE(s.ok()) << s.message();
+}
+
+TEST(RunFileTest, NewerMinorVersionIsReadAndUnknownChunksAreSkippedAndCounted) {
+  const std::string path = FreshTestDir() + "/newer.clawrun";
+  WriteFile(path, NewerMinorFile());
+  RunFileReader reader;
+  ASSERT_TRUE(reader.Open(path).ok());
+  EXPECT_EQ(reader.format_minor(), 7u);
+  proto::Chunk chunk;
+  bool got = false;
+  int returned = 0;
+  Status s;
+  while ((s = reader.ReadChunk(&chunk, &got)).ok() && got) {
+    ++returned;
+    EXPECT_TRUE(chunk.has_daily());
+  }
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(returned, 1);
+  EXPECT_EQ(reader.unknown_chunks(), 1u);
+  EXPECT_EQ(reader.counts().chunks(), 2u);
+}
+
+TEST(RunFileTest, HeaderWithUnspecifiedTraceLevelIsRefused) {
+  proto::Record header = HeaderRecord();
+  header.mutable_header()->set_trace_level(proto::TRACE_LEVEL_UNSPECIFIED);
+  const Status s = ReadHandMade("unspecified.clawrun", HandMadeFile({header, FooterRecord(0, 0)}));
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("the header's trace level is unspecified at byte 16"), std::string::npos)
+      << s.message();
+}
+
+TEST(RunFileTest, NameTableIndexOutOfRangeIsRefused) {
+  proto::Record audit;
+  ToProto(testing::SampleAuditRecord(3), audit.mutable_chunk()->mutable_audit()->add_records());
+  audit.mutable_chunk()->mutable_audit()->mutable_records(0)->set_action(8);  // 8 actions: 0..7
+  proto::Record footer = FooterRecord(1, 0);
+  footer.mutable_footer()->mutable_counts()->set_audit_records(1);
+  Status s = ReadHandMade("action.clawrun", HandMadeFile({HeaderRecord(), audit, footer}));
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("audit record 0 of the chunk has action 8, but the header names 8 actions at byte"),
+            std::string::npos)
+      << s.message();
+
+  proto::Record span;
+  ToProto(testing::SampleSpan(1), span.mutable_chunk()->mutable_spans()->add_spans());
+  span.mutable_chunk()->mutable_spans()->mutable_spans(0)->set_agent_id(4);  // 4 agents
+  footer = FooterRecord(1, 0);
+  footer.mutable_footer()->mutable_counts()->set_spans(1);
+  s = ReadHandMade("span.clawrun", HandMadeFile({HeaderRecord(), span, footer}));
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("span 0 of the chunk has agent_id 4, but the header names 4 agents"),
+            std::string::npos)
+      << s.message();
+
+  proto::Record backwards;
+  proto::Span* b = backwards.mutable_chunk()->mutable_spans()->add_spans();
+  ToProto(testing::SampleSpan(0), b);
+  b->set_end_us(b->start_us() - 1);
+  s = ReadHandMade("backwards.clawrun", HandMadeFile({HeaderRecord(), backwards, footer}));
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("ends (-1 us) before it starts (0 us)"), std::string::npos) << s.message();
 }
 
 TEST(RunFileTest, FooterCountsMustMatchTheRowsRead) {
@@ -434,6 +554,72 @@ TEST(RunFileWriterTest, TraceLevelDecidesWhichRecordsAreKept) {
     EXPECT_EQ(reader.counts().audit_records(), level == TraceLevel::kNone ? 0u : 10u) << TraceLevelName(level);
     EXPECT_EQ(reader.counts().trace_events(), level == TraceLevel::kFull ? 20u : 0u) << TraceLevelName(level);
   }
+}
+
+TEST(RunFileWriterTest, SpansAreKeptFromTheAuditLevelOn) {
+  const std::string dir = FreshTestDir();
+  for (TraceLevel level : {TraceLevel::kNone, TraceLevel::kAudit}) {
+    const std::string path = dir + "/" + TraceLevelName(level) + ".clawrun";
+    RunFileWriter w;
+    RunInfo info = testing::SampleRunInfo();
+    info.trace = level;
+    ASSERT_TRUE(w.Open(path).ok());
+    ASSERT_TRUE(w.WriteHeader(info).ok());
+    EXPECT_EQ(w.wants_spans(), level != TraceLevel::kNone);
+    for (int i = 0; i < 12; ++i) ASSERT_TRUE(w.AddSpan(testing::SampleSpan(i)).ok());
+    ASSERT_TRUE(w.WriteFooter(testing::SampleSummary(), 1).ok());
+    ASSERT_TRUE(w.Commit().ok());
+    RunFileReader reader;
+    ASSERT_TRUE(reader.Open(path).ok());
+    ASSERT_TRUE(reader.ReadFooter().ok());
+    EXPECT_EQ(reader.counts().spans(), level == TraceLevel::kNone ? 0u : 12u);
+  }
+}
+
+TEST(RunFileWriterTest, ModelChosenIdsAreKeptAndAMixIsRefused) {
+  const std::string path = FreshTestDir() + "/ids.clawrun";
+  RunFileWriter w;
+  ASSERT_TRUE(w.Open(path).ok());
+  ASSERT_TRUE(w.WriteHeader(testing::SampleRunInfo()).ok());
+  Span span = testing::SampleSpan(0);
+  span.id = (7ULL << 40) | 3;  // LP 7's third span
+  ASSERT_TRUE(w.AddSpan(span).ok());
+  AuditRecord audit = testing::SampleAuditRecord(0);
+  audit.id = 12345;
+  ASSERT_TRUE(w.AddAuditRecord(audit).ok());
+  ASSERT_TRUE(w.WriteFooter(testing::SampleSummary(), 1).ok());
+  ASSERT_TRUE(w.Commit().ok());
+  Contents c;
+  ASSERT_TRUE(ReadContents(path, &c).ok());
+  bool saw_span = false, saw_audit = false;
+  for (const proto::Chunk& chunk : c.chunks) {
+    for (const auto& s : chunk.spans().spans()) saw_span = s.id() == ((7ULL << 40) | 3);
+    for (const auto& a : chunk.audit().records()) saw_audit = a.id() == 12345;
+  }
+  EXPECT_TRUE(saw_span);
+  EXPECT_TRUE(saw_audit);
+
+  RunFileWriter mixed;
+  ASSERT_TRUE(mixed.Open(FreshTestDir() + "/mixed.clawrun").ok());
+  ASSERT_TRUE(mixed.WriteHeader(testing::SampleRunInfo()).ok());
+  ASSERT_TRUE(mixed.AddSpan(span).ok());
+  const Status s = mixed.AddSpan(testing::SampleSpan(1));
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("AddSpan() got a record without an id after records with ids"), std::string::npos)
+      << s.message();
+}
+
+TEST(RunFileWriterTest, RecordsTheReaderWouldRefuseAreNotWritten) {
+  RunFileWriter w(RunFileWriterOptions{.rows_per_chunk = 1});
+  ASSERT_TRUE(w.Open(FreshTestDir() + "/bad.clawrun").ok());
+  ASSERT_TRUE(w.WriteHeader(testing::SampleRunInfo()).ok());
+  Span span = testing::SampleSpan(0);
+  span.name = 99;
+  const Status s = w.AddSpan(span);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("span 0 of the chunk has name 99, but the header names 4 span names"),
+            std::string::npos)
+      << s.message();
 }
 
 TEST(TraceLevelTest, ParsesTheThreeNames) {

@@ -18,7 +18,11 @@ RunInfo SampleRunInfo() {
   RunInfo info;
   info.scenario_name = "sample-org";
   info.scenario_path = "scenarios/sample.textproto";
-  info.scenario_textproto = "name: \"sample-org\"\nrun { days: 3 }\n";
+  info.scenario_textproto =
+      "name: \"sample-org\"\nrun { days: 3 }\n"
+      "organization {\n  teams { name: \"payments\" }\n  teams { name: \"platform\" parent: \"payments\" }\n}\n"
+      "deploy {\n  services { name: \"api\" owner_team: \"payments\" }\n"
+      "  services { name: \"web\" owner_team: \"platform\" depends_on: \"api\" }\n}\n";
   info.overrides = {"run.days=3", "incentives.visibility=PUBLIC"};
   info.seed = 42;
   info.threads = 4;
@@ -35,6 +39,8 @@ RunInfo SampleRunInfo() {
   info.target_names = {"mailbox:payments-1", "mailbox:platform-1", "domain:example.com",
                        "channel:#eng",       "service:api",        "service:web"};
   info.lp_names = {"employee:0", "employee:1", "employee:2", "employee:3", "employee:4", "channel:#eng"};
+  info.span_names = {"email", "triage_email", "prod", "sev2"};
+  // trigger_names and purpose_names left empty: the model's names.
   return info;
 }
 
@@ -131,14 +137,70 @@ std::vector<model::DailyMetrics> SampleDaily() {
 
 AuditRecord SampleAuditRecord(int i) {
   AuditRecord r;
-  r.time_us = 1000LL * i;
+  r.time_us = 25'000'000LL * i;
   r.agent_id = i % 5 == 4 ? kNoAgent : static_cast<uint32_t>(i % 4);
   r.on_behalf_of_employee = static_cast<uint32_t>(i % 5);
   r.action = static_cast<uint32_t>(i % 8);
   r.target = static_cast<uint32_t>(i % 6);
   r.decision = static_cast<uint32_t>(i % 5);
   r.outcome = static_cast<uint32_t>(i % 3);
+  // An agent's action was caused by an invocation span (4m + 1); a person's by a work item.
+  const int m = i % (kSampleSpans / 4);
+  r.cause = r.agent_id != kNoAgent ? Cause{CauseKind::kSpan, static_cast<uint64_t>(4 * m + 1)}
+                                   : Cause{CauseKind::kItem, static_cast<uint64_t>(i)};
   return r;
+}
+
+Span SampleSpan(int i) {
+  static constexpr int64_t kMinute = 60'000'000;
+  const uint32_t m = static_cast<uint32_t>(i / 4);
+  Span s;
+  s.start_us = 40'000'000LL * i;
+  if (i % 1000 == 999) {
+    // An incident on the service of the preceding prod stage (span i - 1, deploy m).
+    s.kind = SpanKind::kIncident;
+    s.end_us = s.start_us + 120 * kMinute;
+    s.target = 4 + m % 2;
+    s.name = 3;  // sev2
+    s.deploy_id = m;
+    s.causes = {{CauseKind::kDeploy, m}, {CauseKind::kAudit, 8ULL * m + 6}};
+    return s;
+  }
+  switch (i % 4) {
+    case 1:
+      s.kind = SpanKind::kAgentInvocation;
+      s.end_us = s.start_us + kMinute / 3;
+      s.agent_id = m % 4;
+      s.employee_id = s.agent_id == 0 ? 0 : (s.agent_id == 1 ? 1 : 3);  // the agent's owner
+      s.name = 1;                                                      // triage_email
+      s.trigger = m % 4;
+      s.purpose = m % 3;
+      s.outcome = m % 2 == 0 ? 1 : 0;  // agent_error or ok
+      s.input_tokens = 1000 + 10 * m;
+      s.output_tokens = 100 + m;
+      s.cost_usd = 0.001 * (m % 7 + 1);
+      s.item_id = static_cast<uint64_t>(i - 1);
+      s.causes = {{CauseKind::kItem, static_cast<uint64_t>(i - 1)}};
+      return s;
+    case 2:
+      // The prod stage of deploy m, set off by the deploy.prod audit record 8m + 6.
+      s.kind = SpanKind::kPipelineStage;
+      s.end_us = s.start_us + 10 * kMinute;
+      s.target = 4 + m % 2;
+      s.name = 2;  // prod
+      s.outcome = 0;
+      s.deploy_id = m;
+      s.causes = {{CauseKind::kAudit, 8ULL * m + 6}};
+      return s;
+    default:
+      s.kind = SpanKind::kHumanTask;
+      s.end_us = s.start_us + 30 * kMinute;
+      s.employee_id = static_cast<uint32_t>(i % 5);
+      s.name = 0;  // email
+      s.item_id = static_cast<uint64_t>(i);
+      s.causes = {{CauseKind::kItem, static_cast<uint64_t>(i)}};
+      return s;
+  }
 }
 
 TraceEvent SampleTraceEvent(int i) {
@@ -149,6 +211,11 @@ TraceEvent SampleTraceEvent(int i) {
   e.src_seq = static_cast<uint32_t>(i / 6);
   e.kind = static_cast<uint32_t>(i % 3);
   return e;
+}
+
+std::vector<CalibrationBand> SampleCalibration() {
+  return {{"agent spend per developer per month", 180.5, 100, 300, "USD", "sample source A"},
+          {"change failure rate", 0.125, 0, 0.1, "fraction", "sample source B"}};
 }
 
 Status WriteSampleRunFile(const std::string& path, RunFileWriterOptions options) {
@@ -162,6 +229,10 @@ Status WriteSampleRunFile(const std::string& path, RunFileWriterOptions options)
     if (s.ok()) s = w.AddEmployeeRow(e);
   }
   for (int i = 0; i < kSampleAuditRecords && s.ok(); ++i) s = w.AddAuditRecord(SampleAuditRecord(i));
+  for (int i = 0; i < kSampleSpans && s.ok(); ++i) s = w.AddSpan(SampleSpan(i));
+  for (const CalibrationBand& b : SampleCalibration()) {
+    if (s.ok()) s = w.AddCalibrationBand(b);
+  }
   for (int i = 0; i < kSampleTraceEvents && s.ok(); ++i) s = w.AddTraceEvent(SampleTraceEvent(i));
   if (s.ok()) s = w.WriteFooter(SampleSummary(), kSampleWallS);
   if (s.ok()) s = w.Commit();

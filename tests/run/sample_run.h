@@ -17,7 +17,10 @@ inline constexpr int kSampleEmployees = 5;
 inline constexpr int kSampleDays = 3;
 inline constexpr int kSampleAuditRecords = 10000;  // 3 chunks of at most 4096
 inline constexpr int kSampleTraceEvents = 5000;    // 2 chunks
-inline constexpr int kSampleChunks = 1 + 1 + 3 + 2;
+inline constexpr int kSampleSpans = 6000;          // 2 chunks
+inline constexpr int kSampleChunks = 1 + 1 + 3 + 2 + 2;
+// Audit records without an agent (a person's own action): every fifth.
+inline constexpr int kSampleHumanAuditRecords = kSampleAuditRecords / 5;
 inline constexpr double kSampleWallS = 1.25;
 
 RunInfo SampleRunInfo();  // trace level full
@@ -26,8 +29,16 @@ std::vector<model::EmployeeMetrics> SampleEmployees();
 std::vector<model::DailyMetrics> SampleDaily();
 AuditRecord SampleAuditRecord(int i);  // i in [0, kSampleAuditRecords)
 TraceEvent SampleTraceEvent(int i);    // i in [0, kSampleTraceEvents)
+// Span i (its id is i: the writer numbers them). By i % 4: 0 and 3 human tasks, 1 agent
+// invocations, 2 prod pipeline stages; every i % 1000 == 999 is an incident instead. The
+// causal chain (tests/viz and RUN_FILE.md rely on it): incident 999 was caused by deploy 249
+// (stage span 998) and by audit record 1998 (deploy.prod), which was caused by invocation
+// span 1993, an agent_error.
+Span SampleSpan(int i);                // i in [0, kSampleSpans)
+// Two bands: the first holds its value, the second does not.
+std::vector<CalibrationBand> SampleCalibration();
 
-// Writes the whole sample run (header, daily rows, employee rows, audit records, trace
+// Writes the whole sample run (header, daily rows, employee rows, audit records, spans, trace
 // events, footer) through a RunFileWriter and commits it to `path`.
 Status WriteSampleRunFile(const std::string& path, RunFileWriterOptions options = {});
 

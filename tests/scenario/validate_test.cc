@@ -119,7 +119,8 @@ TEST(ValidateTest, InterventionWithABadPathIsLocated) {
                               "leaderboard_period_days, adoption_target_fraction, active_user_min_tokens_per_week, "
                               "managers_act_on_it, manager_pressure, performative_base_per_week, "
                               "performative_competitiveness_weight, performative_pressure_weight, "
-                              "max_performative_automations, performative_automations");
+                              "max_performative_automations, performative_automations, performative_drop_per_week, "
+                              "visibility_weights, token_budget_per_week, budget_action");
 }
 
 TEST(ValidateTest, InterventionWithABadValueIsLocated) {

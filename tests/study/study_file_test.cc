@@ -137,9 +137,9 @@ TEST(StudyFile, OverrideOfASettingTheModelIgnoresIsRefused) {
   const std::string m = LoadError(
       "base_scenario: \"small.textproto\"\n"
       "arms { name: \"today\" }\n"
-      "arms { name: \"hidden\" set: \"incentives.leaderboard_visibility=NONE\" }\n");
-  EXPECT_THAT(m, StartsWith(kPath + ":3:23: arm \"hidden\": override \"incentives.leaderboard_visibility=NONE\": the "
-                                    "model does not act on incentives.leaderboard_visibility yet"));
+      "arms { name: \"hidden\" set: \"threats.injection_campaigns[0].emails_per_day=50\" }\n");
+  EXPECT_THAT(m, StartsWith(kPath + ":3:23: arm \"hidden\": override \"threats.injection_campaigns[0].emails_per_day=50\": "
+                                    "the model does not act on threats.injection_campaigns[0].emails_per_day yet"));
 }
 
 TEST(StudyFile, GridValueIsLocatedAtTheValue) {

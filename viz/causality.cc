@@ -1,0 +1,140 @@
+#include "viz/causality.h"
+
+#include <algorithm>
+
+#include "viz/run_data.h"
+
+namespace clawsim::viz {
+
+const char* CauseKindName(CauseKind kind) {
+  switch (kind) {
+    case CauseKind::kItem: return "item";
+    case CauseKind::kSpan: return "span";
+    case CauseKind::kAudit: return "audit record";
+    case CauseKind::kDeploy: return "deploy";
+    case CauseKind::kNone: break;
+  }
+  return "none";
+}
+
+void CausalIndex::Build(const RunData& run) {
+  const auto& spans = run.spans;
+  const auto& audit = run.audit;
+  spans_sequential_ = true;
+  for (size_t i = 0; i < spans.size() && spans_sequential_; ++i) spans_sequential_ = spans[i].id == i;
+  audit_sequential_ = true;
+  for (size_t i = 0; i < audit.size() && audit_sequential_; ++i) audit_sequential_ = audit[i].id == i;
+  if (!spans_sequential_) {
+    span_ids_.reserve(spans.size());
+    for (size_t i = 0; i < spans.size(); ++i) span_ids_.push_back({spans[i].id, static_cast<uint32_t>(i), 0});
+    std::sort(span_ids_.begin(), span_ids_.end());
+  }
+  if (!audit_sequential_) {
+    audit_ids_.reserve(audit.size());
+    for (size_t i = 0; i < audit.size(); ++i) audit_ids_.push_back({audit[i].id, static_cast<uint32_t>(i), 0});
+    std::sort(audit_ids_.begin(), audit_ids_.end());
+  }
+  for (size_t i = 0; i < spans.size(); ++i) {
+    const uint32_t row = static_cast<uint32_t>(i);
+    if (spans[i].item_id != kNoId) items_.push_back({spans[i].item_id, row, 0});
+    if (spans[i].deploy_id != kNoId) deploys_.push_back({spans[i].deploy_id, row, 0});
+    for (uint32_t c = 0; c < spans[i].cause_count; ++c) {
+      const CauseRef& cause = run.causes[spans[i].first_cause + c];
+      cited_by_.push_back({cause.id, row, static_cast<uint8_t>(cause.kind)});
+    }
+  }
+  for (size_t i = 0; i < audit.size(); ++i) {
+    for (uint32_t c = 0; c < audit[i].cause_count; ++c) {
+      const CauseRef& cause = run.causes[audit[i].first_cause + c];
+      cited_by_.push_back({cause.id, static_cast<uint32_t>(i) | kAuditBit, static_cast<uint8_t>(cause.kind)});
+    }
+  }
+  // Items and deploys are usually already in order (ids grow with time); sort only if not.
+  for (auto* keys : {&items_, &deploys_, &cited_by_}) {
+    if (!std::is_sorted(keys->begin(), keys->end())) std::sort(keys->begin(), keys->end());
+  }
+}
+
+void CausalIndex::Range(const std::vector<Key>& keys, uint8_t kind, uint64_t id, std::vector<uint32_t>* rows) {
+  auto it = std::lower_bound(keys.begin(), keys.end(), Key{id, 0, kind});
+  for (; it != keys.end() && it->kind == kind && it->id == id; ++it) rows->push_back(it->row);
+}
+
+RecordRef CausalIndex::SpanById(uint64_t id) const {
+  if (spans_sequential_) {
+    // In a sequential file the id is the row; the caller's RunData bounds it.
+    return id < UINT32_MAX ? RecordRef::Span(static_cast<uint32_t>(id)) : RecordRef{};
+  }
+  std::vector<uint32_t> rows;
+  Range(span_ids_, 0, id, &rows);
+  return rows.empty() ? RecordRef{} : RecordRef::Span(rows.front());
+}
+
+RecordRef CausalIndex::AuditById(uint64_t id) const {
+  if (audit_sequential_) return id < UINT32_MAX ? RecordRef::Audit(static_cast<uint32_t>(id)) : RecordRef{};
+  std::vector<uint32_t> rows;
+  Range(audit_ids_, 0, id, &rows);
+  return rows.empty() ? RecordRef{} : RecordRef::Audit(rows.front());
+}
+
+void CausalIndex::Resolve(const CauseRef& cause, std::vector<RecordRef>* out) const {
+  std::vector<uint32_t> rows;
+  switch (cause.kind) {
+    case CauseKind::kSpan: {
+      const RecordRef r = SpanById(cause.id);
+      if (r.valid()) out->push_back(r);
+      return;
+    }
+    case CauseKind::kAudit: {
+      const RecordRef r = AuditById(cause.id);
+      if (r.valid()) out->push_back(r);
+      return;
+    }
+    case CauseKind::kItem: Range(items_, 0, cause.id, &rows); break;
+    case CauseKind::kDeploy: Range(deploys_, 0, cause.id, &rows); break;
+    case CauseKind::kNone: return;
+  }
+  for (uint32_t row : rows) out->push_back(RecordRef::Span(row));
+}
+
+std::vector<RecordRef> CausalIndex::Causes(const RunData& run, RecordRef record) const {
+  std::vector<RecordRef> out;
+  uint32_t first = 0, count = 0;
+  if (record.kind == RecordRef::Kind::kSpan && record.index < run.spans.size()) {
+    first = run.spans[record.index].first_cause;
+    count = run.spans[record.index].cause_count;
+  } else if (record.kind == RecordRef::Kind::kAudit && record.index < run.audit.size()) {
+    first = run.audit[record.index].first_cause;
+    count = run.audit[record.index].cause_count;
+  }
+  for (uint32_t c = 0; c < count; ++c) Resolve(run.causes[first + c], &out);
+  // A dangling sequential id resolves to a row past the end; drop it.
+  std::erase_if(out, [&](const RecordRef& r) {
+    return r.kind == RecordRef::Kind::kSpan ? r.index >= run.spans.size() : r.index >= run.audit.size();
+  });
+  std::erase(out, record);
+  return out;
+}
+
+std::vector<RecordRef> CausalIndex::Consequences(const RunData& run, RecordRef record) const {
+  std::vector<uint32_t> rows;
+  if (record.kind == RecordRef::Kind::kSpan && record.index < run.spans.size()) {
+    const SpanRow& s = run.spans[record.index];
+    Range(cited_by_, static_cast<uint8_t>(CauseKind::kSpan), s.id, &rows);
+    if (s.item_id != kNoId) Range(cited_by_, static_cast<uint8_t>(CauseKind::kItem), s.item_id, &rows);
+    if (s.deploy_id != kNoId) Range(cited_by_, static_cast<uint8_t>(CauseKind::kDeploy), s.deploy_id, &rows);
+  } else if (record.kind == RecordRef::Kind::kAudit && record.index < run.audit.size()) {
+    Range(cited_by_, static_cast<uint8_t>(CauseKind::kAudit), run.audit[record.index].id, &rows);
+  }
+  std::sort(rows.begin(), rows.end());
+  rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+  std::vector<RecordRef> out;
+  for (uint32_t row : rows) {
+    const RecordRef r = (row & kAuditBit) ? RecordRef::Audit(row & ~kAuditBit) : RecordRef::Span(row);
+    if (r != record) out.push_back(r);
+  }
+  // Spans first, then audit rows (the sort above put span rows, which lack the bit, first).
+  return out;
+}
+
+}  // namespace clawsim::viz

@@ -1,0 +1,71 @@
+// Walking causes backwards and forwards between spans and audit records (RUN_FILE.md,
+// "Spans and causes"). A CausalIndex is built once per run from the rows; queries are binary
+// searches over sorted vectors, O(log n) each, with no per-query allocation beyond the result.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace clawsim::viz {
+
+struct RunData;
+
+// proto::Cause::Kind.
+enum class CauseKind : uint8_t { kNone = 0, kItem = 1, kSpan = 2, kAudit = 3, kDeploy = 4 };
+const char* CauseKindName(CauseKind kind);  // "item", "span", "audit record", "deploy"
+
+// One cause as stored: what the record points at.
+struct CauseRef {
+  CauseKind kind = CauseKind::kNone;
+  uint64_t id = 0;
+};
+
+// A record the viewer can select: a span or an audit row, by position in RunData.
+struct RecordRef {
+  enum class Kind : uint8_t { kNone, kSpan, kAudit };
+  Kind kind = Kind::kNone;
+  uint32_t index = 0;
+  bool valid() const { return kind != Kind::kNone; }
+  friend bool operator==(const RecordRef&, const RecordRef&) = default;
+  static RecordRef Span(uint32_t i) { return {Kind::kSpan, i}; }
+  static RecordRef Audit(uint32_t i) { return {Kind::kAudit, i}; }
+};
+
+class CausalIndex {
+ public:
+  // Indexes run.spans, run.audit and run.causes (which must not change afterwards).
+  void Build(const RunData& run);
+
+  // The records `cause` names: the span or audit record with that id, or the spans of that
+  // item or deploy. Dangling causes give nothing. Appends to *out, in row order.
+  void Resolve(const CauseRef& cause, std::vector<RecordRef>* out) const;
+  // Every record one of whose causes names `record` itself, its item or its deploy, in row
+  // order, without `record`.
+  std::vector<RecordRef> Consequences(const RunData& run, RecordRef record) const;
+  // The records the causes of `record` name, in the order of its causes.
+  std::vector<RecordRef> Causes(const RunData& run, RecordRef record) const;
+
+  // The span or audit row with id `id`, or an invalid ref.
+  RecordRef SpanById(uint64_t id) const;
+  RecordRef AuditById(uint64_t id) const;
+
+ private:
+  struct Key {  // (cause kind, id) -> a row
+    uint64_t id;
+    uint32_t row;
+    uint8_t kind;  // CauseKind for the reverse index; unused in the id maps
+    bool operator<(const Key& o) const { return kind != o.kind ? kind < o.kind : (id != o.id ? id < o.id : row < o.row); }
+  };
+  // Rows by their id (spans and audit rows), and spans by item and by deploy.
+  std::vector<Key> span_ids_, audit_ids_, items_, deploys_;
+  bool spans_sequential_ = false;  // span id == its index for every span (no lookup needed)
+  bool audit_sequential_ = false;
+  // Who cites what: (cited kind, cited id) -> citing record (row | kAuditBit for audit rows).
+  std::vector<Key> cited_by_;
+  static constexpr uint32_t kAuditBit = 0x80000000u;
+
+  static void Range(const std::vector<Key>& keys, uint8_t kind, uint64_t id, std::vector<uint32_t>* rows);
+};
+
+}  // namespace clawsim::viz

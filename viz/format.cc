@@ -1,0 +1,87 @@
+#include "viz/format.h"
+
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+
+namespace clawsim::viz {
+
+std::string FormatTime(int64_t time_us) {
+  const bool negative = time_us < 0;
+  const uint64_t t = negative ? static_cast<uint64_t>(-(time_us + 1)) + 1 : static_cast<uint64_t>(time_us);
+  const uint64_t day = t / uint64_t{86'400'000'000};
+  const uint64_t in_day = t % uint64_t{86'400'000'000};
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%sday %" PRIu64 " %02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 ".%03" PRIu64,
+                negative ? "-" : "", day, in_day / uint64_t{3'600'000'000}, in_day / uint64_t{60'000'000} % 60,
+                in_day / uint64_t{1'000'000} % 60, in_day / 1000 % 1000);
+  return buf;
+}
+
+std::string FormatDuration(int64_t span_us) {
+  const double us = static_cast<double>(span_us);
+  char buf[48];
+  if (std::fabs(us) < 1e3) {
+    std::snprintf(buf, sizeof buf, "%.0f us", us);
+  } else if (std::fabs(us) < 1e6) {
+    std::snprintf(buf, sizeof buf, "%.1f ms", us / 1e3);
+  } else if (std::fabs(us) < 60e6) {
+    std::snprintf(buf, sizeof buf, "%.1f s", us / 1e6);
+  } else if (std::fabs(us) < 3600e6) {
+    std::snprintf(buf, sizeof buf, "%.1f min", us / 60e6);
+  } else if (std::fabs(us) < 86400e6) {
+    std::snprintf(buf, sizeof buf, "%.1f h", us / 3600e6);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.1f d", us / 86400e6);
+  }
+  return buf;
+}
+
+namespace {
+
+std::string Grouped(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, std::fabs(v));
+  std::string digits = buf;
+  const size_t dot = digits.find('.');
+  size_t end = dot == std::string::npos ? digits.size() : dot;
+  for (size_t i = end; i > 3; i -= 3) digits.insert(i - 3, ",");
+  return (v < 0 ? "-" : "") + digits;
+}
+
+}  // namespace
+
+std::string FormatCount(double v) {
+  char buf[48];
+  if (std::fabs(v) >= 1e10) {
+    std::snprintf(buf, sizeof buf, "%.2f G", v / 1e9);
+    return buf;
+  }
+  if (std::fabs(v) >= 1e7) {
+    std::snprintf(buf, sizeof buf, "%.1f M", v / 1e6);
+    return buf;
+  }
+  return Grouped(v, v == std::floor(v) ? 0 : 2);
+}
+
+std::string FormatUsd(double v) {
+  char buf[48];
+  const char* sign = v < 0 ? "-" : "";
+  if (std::fabs(v) >= 1e6) {
+    std::snprintf(buf, sizeof buf, "%s$%.2f M", sign, std::fabs(v) / 1e6);
+    return buf;
+  }
+  if (std::fabs(v) >= 1e5) {
+    std::snprintf(buf, sizeof buf, "%s$%.1f k", sign, std::fabs(v) / 1e3);
+    return buf;
+  }
+  return std::string(sign) + "$" + Grouped(std::fabs(v), 2);
+}
+
+std::string FormatFingerprint(uint64_t fp) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%016" PRIx64, fp);
+  return buf;
+}
+
+}  // namespace clawsim::viz

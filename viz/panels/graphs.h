@@ -1,0 +1,33 @@
+// Graphs: the org chart (teams under their parent teams, each with its people as dots
+// coloured by tokens; click a dot to select the employee) beside the service dependency graph
+// (services in layers by dependency depth, an arrow from each service to what it calls,
+// coloured by the incidents the run's spans record on it).
+#pragma once
+
+#include <imgui.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "viz/org_graph.h"
+#include "viz/run_data.h"
+#include "viz/view_state.h"
+
+namespace clawsim::viz {
+
+struct GraphsPanel {
+  OrgGraph graph;
+  std::vector<uint32_t> incidents_by_service;  // per graph.services entry
+  std::vector<std::vector<uint32_t>> members;   // per team: indices into RunData::employees
+  const RunData* built_for = nullptr;
+
+  void Draw(const RunData& run, ViewState& state);
+
+ private:
+  void Build(const RunData& run);
+  void DrawOrgChart(const RunData& run, ViewState& state, ImVec2 origin, ImVec2 size);
+  void DrawServices(const RunData& run, ImVec2 origin, ImVec2 size);
+  bool spans_with_incidents_ = false;  // the file has incident spans (else counts are unknown)
+};
+
+}  // namespace clawsim::viz

@@ -1,0 +1,153 @@
+#include "viz/panels/inspector.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "viz/format.h"
+
+namespace clawsim::viz {
+namespace {
+
+void Field(const char* name, const std::string& value) {
+  ImGui::TableNextRow();
+  ImGui::TableNextColumn();
+  ImGui::TextDisabled("%s", name);
+  ImGui::TableNextColumn();
+  ImGui::TextWrapped("%s", value.c_str());
+}
+
+std::string IdText(uint64_t id) { return id == kNoId ? "-" : std::to_string(id); }
+
+std::string CauseText(const RunData& run, uint32_t first, uint16_t count) {
+  std::string out;
+  for (uint32_t c = 0; c < count; ++c) {
+    const CauseRef& r = run.causes[first + c];
+    out += (c > 0 ? ", " : "") + std::string(CauseKindName(r.kind)) + " " + std::to_string(r.id);
+  }
+  return out.empty() ? "-" : out;
+}
+
+void SpanFields(const RunData& run, const SpanRow& s) {
+  const proto::RunHeader& h = run.header;
+  Field("kind", SpanKindName(s.kind));
+  Field("id", std::to_string(s.id));
+  Field("start", FormatTime(s.start_us));
+  Field("end", FormatTime(s.end_us));
+  Field("duration", FormatDuration(s.end_us - s.start_us));
+  Field("lane", run.lanes[s.lane].label);
+  if (s.name != kNone) Field("name", RunData::Name(h.span_names(), s.name));
+  if (s.employee != kNone) Field("employee", RunData::Name(h.employee_names(), s.employee));
+  if (s.agent != kNone) Field("agent", RunData::Name(h.agent_names(), s.agent));
+  if (s.target != kNone) Field("target", RunData::Name(h.target_names(), s.target));
+  if (s.trigger != kNoSmall) Field("trigger", RunData::Name(h.trigger_names(), s.trigger));
+  if (s.purpose != kNoSmall) Field("purpose", RunData::Name(h.purpose_names(), s.purpose));
+  if (s.outcome != kNoSmall) Field("outcome", RunData::Name(h.outcome_names(), s.outcome));
+  if (s.kind == SpanKind::kAgentInvocation) {
+    Field("input tokens", FormatCount(s.input_tokens));
+    Field("output tokens", FormatCount(s.output_tokens));
+    Field("cost", FormatUsd(s.cost_usd));
+  }
+  Field("item", IdText(s.item_id));
+  Field("deploy", IdText(s.deploy_id));
+  Field("causes", CauseText(run, s.first_cause, s.cause_count));
+}
+
+void AuditFields(const RunData& run, const AuditRow& a) {
+  const proto::RunHeader& h = run.header;
+  Field("kind", "audit record");
+  Field("id", std::to_string(a.id));
+  Field("time", FormatTime(a.time_us));
+  Field("actor", a.agent == kNone ? "the employee, directly" : "agent " + RunData::Name(h.agent_names(), a.agent));
+  Field("on behalf of", RunData::Name(h.employee_names(), a.employee));
+  Field("action", RunData::Name(h.action_names(), a.action));
+  Field("target", RunData::Name(h.target_names(), a.target));
+  Field("decision", RunData::Name(h.decision_names(), a.decision));
+  Field("outcome", RunData::Name(h.outcome_names(), a.outcome));
+  Field("causes", CauseText(run, a.first_cause, a.cause_count));
+}
+
+// Buttons for `records`, each recording its rectangle; returns the one clicked, if any.
+const RecordRef* Buttons(const RunData& run, const std::vector<RecordRef>& records, const char* prefix,
+                         std::vector<ImVec4>* rects) {
+  const RecordRef* clicked = nullptr;
+  rects->clear();
+  const size_t shown = std::min<size_t>(records.size(), 200);
+  for (size_t i = 0; i < shown; ++i) {
+    char id[32];
+    std::snprintf(id, sizeof id, "##%s%zu", prefix, i);
+    const std::string label = std::string(prefix) + " " + DescribeRecord(run, records[i]) + id;
+    if (ImGui::Button(label.c_str())) clicked = &records[i];
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    rects->push_back(ImVec4(a.x, a.y, b.x, b.y));
+  }
+  if (records.size() > shown) ImGui::TextDisabled("... and %zu more", records.size() - shown);
+  if (records.empty()) ImGui::TextDisabled("none recorded");
+  return clicked;
+}
+
+}  // namespace
+
+std::string DescribeRecord(const RunData& run, RecordRef record) {
+  const proto::RunHeader& h = run.header;
+  if (record.kind == RecordRef::Kind::kSpan && record.index < run.spans.size()) {
+    const SpanRow& s = run.spans[record.index];
+    std::string out = SpanKindName(s.kind);
+    if (s.name != kNone) out += " " + RunData::Name(h.span_names(), s.name);
+    out += " on " + run.lanes[s.lane].label;
+    if (s.outcome != kNoSmall) out += " (" + RunData::Name(h.outcome_names(), s.outcome) + ")";
+    return out + ", " + FormatTime(s.start_us);
+  }
+  if (record.kind == RecordRef::Kind::kAudit && record.index < run.audit.size()) {
+    const AuditRow& a = run.audit[record.index];
+    return "audit #" + std::to_string(a.id) + " " + RunData::Name(h.action_names(), a.action) + " by " +
+           (a.agent == kNone ? RunData::Name(h.employee_names(), a.employee) : RunData::Name(h.agent_names(), a.agent)) +
+           ", " + RunData::Name(h.decision_names(), a.decision) + ", " + FormatTime(a.time_us);
+  }
+  return "nothing";
+}
+
+void InspectorPanel::Draw(const RunData& run, ViewState& state) {
+  causes.clear();
+  consequences.clear();
+  cause_buttons.clear();
+  consequence_buttons.clear();
+  if (!state.history.empty()) {
+    if (ImGui::Button("< Back")) state.Back();
+    ImGui::SameLine();
+  }
+  if (!state.selected.valid()) {
+    ImGui::TextDisabled("Nothing selected: click a span in the Timeline or a row in the Audit log.");
+    return;
+  }
+  ImGui::TextWrapped("%s", DescribeRecord(run, state.selected).c_str());
+  if (ImGui::BeginTable("fields", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
+    ImGui::TableSetupColumn("field", ImGuiTableColumnFlags_WidthStretch, 0.35f);
+    ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    if (state.selected.kind == RecordRef::Kind::kSpan) {
+      SpanFields(run, run.spans[state.selected.index]);
+    } else {
+      AuditFields(run, run.audit[state.selected.index]);
+    }
+    ImGui::EndTable();
+  }
+  causes = run.causal.Causes(run, state.selected);
+  consequences = run.causal.Consequences(run, state.selected);
+  ImGui::Separator();
+  ImGui::TextColored(ImVec4(0.6f, 0.8f, 1, 1), "Caused by (go to cause)");
+  const RecordRef* go = Buttons(run, causes, "<-", &cause_buttons);
+  ImGui::Separator();
+  ImGui::TextColored(ImVec4(0.6f, 0.8f, 1, 1), "Consequences");
+  const RecordRef* go2 = Buttons(run, consequences, "->", &consequence_buttons);
+  if (go2 != nullptr) go = go2;
+  if (go != nullptr) {
+    const RecordRef target = *go;
+    state.Select(target);
+    if (target.kind == RecordRef::Kind::kSpan && run.spans[target.index].employee != kNone) {
+      state.selected_employee = run.spans[target.index].employee;
+    } else if (target.kind == RecordRef::Kind::kAudit) {
+      state.selected_employee = run.audit[target.index].employee;
+    }
+  }
+}
+
+}  // namespace clawsim::viz

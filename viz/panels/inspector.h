@@ -1,0 +1,29 @@
+// Inspector: every field of the selected span or audit record, with names resolved, and the
+// causal chain: a button per cause ("go to cause") and per consequence, and Back. Following
+// a button selects that record everywhere and the timeline scrolls to it.
+#pragma once
+
+#include <imgui.h>
+
+#include <vector>
+
+#include "viz/run_data.h"
+#include "viz/view_state.h"
+
+namespace clawsim::viz {
+
+struct InspectorPanel {
+  // What the last frame offered, for tests and keyboard users: the records behind the
+  // cause and consequence buttons, and where each button was drawn (screen rectangles).
+  std::vector<RecordRef> causes;
+  std::vector<RecordRef> consequences;
+  std::vector<ImVec4> cause_buttons;        // (x0, y0, x1, y1) per cause
+  std::vector<ImVec4> consequence_buttons;  // per consequence
+
+  void Draw(const RunData& run, ViewState& state);
+};
+
+// One line naming a record: "incident sev2 on api, day 0 11:06:40" / "audit #1998 deploy.prod".
+std::string DescribeRecord(const RunData& run, RecordRef record);
+
+}  // namespace clawsim::viz

@@ -1,0 +1,262 @@
+#include "viz/panels/timeline.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "viz/format.h"
+#include "viz/theme.h"
+
+namespace clawsim::viz {
+namespace {
+
+constexpr float kLabelWidth = 170;
+constexpr float kLaneHeight = 18;
+constexpr float kAxisHeight = 20;
+
+bool IsError(const RunData& run, const SpanRow& s) {
+  if (s.outcome == kNoSmall) return false;
+  const std::string& name = RunData::Name(run.header.outcome_names(), s.outcome);
+  return name.find("error") != std::string::npos || name.find("inject") != std::string::npos ||
+         name.find("fail") != std::string::npos;
+}
+
+}  // namespace
+
+void TimelinePanel::RebuildLanes(const RunData& run, const ViewState& state) {
+  if (built_for != &run) {
+    built_for = &run;
+    agent_owner.assign(static_cast<size_t>(run.header.agent_names_size()), kNone);
+    for (const Lane& lane : run.lanes) {
+      if (lane.kind != Lane::Kind::kAgent || lane.spans.empty()) continue;
+      agent_owner[lane.subject] = run.spans[lane.spans.front()].employee;
+    }
+  }
+  shown_lanes.clear();
+  for (uint32_t i = 0; i < run.lanes.size(); ++i) {
+    const Lane& lane = run.lanes[i];
+    if (only_with_spans && lane.spans.empty()) continue;
+    if (lane.kind == Lane::Kind::kEmployee && !show_employees) continue;
+    if (lane.kind == Lane::Kind::kAgent && !show_agents) continue;
+    if (lane.kind == Lane::Kind::kService && !show_services) continue;
+    if (only_selected_employee && state.selected_employee != kNoEmployee) {
+      const int64_t who = lane.kind == Lane::Kind::kEmployee ? lane.subject
+                          : lane.kind == Lane::Kind::kAgent && agent_owner[lane.subject] != kNone
+                              ? agent_owner[lane.subject]
+                              : kNoEmployee - 1;
+      if (who != state.selected_employee) continue;
+    }
+    shown_lanes.push_back(i);
+  }
+}
+
+void TimelinePanel::DrawLane(const RunData& run, ViewState& state, const Lane& lane, float x0, float x1, float y,
+                             float h, bool hovered_area) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const int64_t t0 = state.timeline_t0_us, t1 = state.timeline_t1_us;
+  const double us_per_px = static_cast<double>(t1 - t0) / (x1 - x0);
+  auto x_of = [&](int64_t t) { return x0 + static_cast<float>(static_cast<double>(t - t0) / us_per_px); };
+  const LaneRange range = VisibleRange(lane, t0, t1);
+  last_visible_spans += range.last - range.first;
+  marks_.clear();
+  FoldSpans(lane, range, t0, static_cast<int64_t>(std::ceil(us_per_px)), &marks_);
+  last_marks += marks_.size();
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  const bool mouse_in_lane = hovered_area && mouse.y >= y && mouse.y < y + h;
+  const LaneMark* under_mouse = nullptr;
+  // Two passes: incidents last, on top of the stages they overlap.
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const LaneMark& m : marks_) {
+      const SpanRow& s = run.spans[lane.spans[m.first]];
+      const bool on_top = m.count == 1 && s.kind == SpanKind::kIncident;
+      if (on_top != (pass == 1)) continue;
+      const float a = std::max(x0, x_of(m.start_us));
+      const float b = std::min(x1, std::max(a + 1.0f, x_of(m.end_us)));
+      const ImU32 fill = m.count > 1 ? colors::kFolded : SpanColor(static_cast<uint8_t>(s.kind), IsError(run, s));
+      dl->AddRectFilled(ImVec2(a, y + 2), ImVec2(b, y + h - 2), fill);
+      if (m.count == 1 && b - a > 40 && s.name != kNone) {
+        dl->PushClipRect(ImVec2(a, y), ImVec2(b, y + h), true);
+        dl->AddText(ImVec2(a + 2, y + 2), IM_COL32(20, 20, 20, 255),
+                    RunData::Name(run.header.span_names(), s.name).c_str());
+        dl->PopClipRect();
+      }
+      if (mouse_in_lane && mouse.x >= a - 1 && mouse.x <= b + 1 && (under_mouse == nullptr || on_top)) {
+        under_mouse = &m;
+      }
+    }
+  }
+  // The selected span, outlined wherever it is.
+  if (state.selected.kind == RecordRef::Kind::kSpan && state.selected.index < run.spans.size()) {
+    const SpanRow& sel = run.spans[state.selected.index];
+    if (sel.lane == static_cast<uint32_t>(&lane - run.lanes.data()) && sel.end_us >= t0 && sel.start_us <= t1) {
+      const float a = std::max(x0, x_of(sel.start_us)) - 1;
+      const float b = std::min(x1, std::max(a + 3, x_of(sel.end_us))) + 1;
+      dl->AddRect(ImVec2(a, y + 1), ImVec2(b, y + h - 1), colors::kSelection, 0, 0, 2.0f);
+    }
+  }
+  if (under_mouse == nullptr) return;
+  const SpanRow& s = run.spans[lane.spans[under_mouse->first]];
+  ImGui::BeginTooltip();
+  if (under_mouse->count > 1) {
+    ImGui::Text("%u spans folded (each under a pixel); click to zoom in", under_mouse->count);
+    ImGui::Text("%s to %s", FormatTime(under_mouse->start_us).c_str(), FormatTime(under_mouse->end_us).c_str());
+  } else {
+    ImGui::Text("%s %s", SpanKindName(s.kind),
+                s.name != kNone ? RunData::Name(run.header.span_names(), s.name).c_str() : "");
+    ImGui::Text("%s, %s", FormatTime(s.start_us).c_str(), FormatDuration(s.end_us - s.start_us).c_str());
+    if (s.kind == SpanKind::kAgentInvocation) {
+      ImGui::Text("%s tokens, %s", FormatCount(static_cast<double>(s.input_tokens) + s.output_tokens).c_str(),
+                  FormatUsd(s.cost_usd).c_str());
+    }
+    if (s.outcome != kNoSmall) ImGui::Text("outcome: %s", RunData::Name(run.header.outcome_names(), s.outcome).c_str());
+  }
+  ImGui::EndTooltip();
+  if (ImGui::IsMouseReleased(ImGuiMouseButton_Left) && ImGui::GetIO().MouseDragMaxDistanceSqr[0] < 16) {
+    if (under_mouse->count > 1) {
+      const int64_t pad = (under_mouse->end_us - under_mouse->start_us) / 10 + 1;
+      state.timeline_t0_us = under_mouse->start_us - pad;
+      state.timeline_t1_us = under_mouse->end_us + pad;
+    } else {
+      state.Select(RecordRef::Span(lane.spans[under_mouse->first]));
+      state.reveal_selection = false;  // it is on screen already
+      if (s.employee != kNone) state.selected_employee = s.employee;
+    }
+  }
+}
+
+void TimelinePanel::Draw(const RunData& run, ViewState& state) {
+  const uint64_t key = (show_employees ? 1 : 0) | (show_agents ? 2 : 0) | (show_services ? 4 : 0) |
+                       (only_with_spans ? 8 : 0) | (only_selected_employee ? 16 : 0) |
+                       (static_cast<uint64_t>(state.selected_employee + 1) << 8);
+  if (built_for != &run || key != filter_key) {
+    RebuildLanes(run, state);
+    filter_key = key;
+  }
+  if (state.timeline_t1_us <= state.timeline_t0_us) {
+    state.timeline_t0_us = 0;
+    state.timeline_t1_us = std::max<int64_t>(run.end_us, 1'000'000);
+  }
+  if (run.spans.empty()) {
+    ImGui::TextDisabled("This run file has no spans: written before format 1.1, at trace level none, or by a model that emits none.");
+    return;
+  }
+
+  ImGui::Checkbox("employees", &show_employees);
+  ImGui::SameLine();
+  ImGui::Checkbox("agents", &show_agents);
+  ImGui::SameLine();
+  ImGui::Checkbox("services", &show_services);
+  ImGui::SameLine();
+  ImGui::Checkbox("lanes with spans only", &only_with_spans);
+  ImGui::SameLine();
+  ImGui::Checkbox("selected employee only", &only_selected_employee);
+  ImGui::SameLine();
+  if (ImGui::Button("whole run")) {
+    state.timeline_t0_us = 0;
+    state.timeline_t1_us = std::max<int64_t>(run.end_us, 1'000'000);
+  }
+  // Legend: the colours of theme.h's SpanColor.
+  const struct {
+    const char* name;
+    ImU32 color;
+  } legend[] = {{"human task", SpanColor(1, false)},     {"agent invocation", SpanColor(2, false)},
+                {"pipeline stage", SpanColor(3, false)}, {"incident / error", SpanColor(4, true)},
+                {"folded (zoom in)", colors::kFolded}};
+  for (const auto& l : legend) {
+    if (&l != legend) ImGui::SameLine();
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(l.color), "# %s", l.name);
+  }
+  ImGui::SameLine();
+  ImGui::Text("   %s to %s (%s), %zu lanes", FormatTime(state.timeline_t0_us).c_str(),
+              FormatTime(state.timeline_t1_us).c_str(),
+              FormatDuration(state.timeline_t1_us - state.timeline_t0_us).c_str(), shown_lanes.size());
+
+  // Reveal a selection made elsewhere: centre it, scroll to its lane.
+  int scroll_to_lane = -1;
+  if (state.reveal_selection && state.selected.kind == RecordRef::Kind::kSpan &&
+      state.selected.index < run.spans.size()) {
+    const SpanRow& s = run.spans[state.selected.index];
+    const int64_t width = std::max<int64_t>(10 * (s.end_us - s.start_us), 600'000'000);
+    state.timeline_t0_us = (s.start_us + s.end_us) / 2 - width / 2;
+    state.timeline_t1_us = state.timeline_t0_us + width;
+    const auto it = std::find(shown_lanes.begin(), shown_lanes.end(), s.lane);
+    if (it != shown_lanes.end()) scroll_to_lane = static_cast<int>(it - shown_lanes.begin());
+  }
+  state.reveal_selection = false;
+
+  const ImVec2 area = ImGui::GetContentRegionAvail();
+  const ImVec2 top = ImGui::GetCursorScreenPos();
+  const float x0 = top.x + kLabelWidth, x1 = top.x + std::max(area.x, kLabelWidth + 50) - 14;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+
+  // Time axis.
+  const int64_t t0 = state.timeline_t0_us, t1 = state.timeline_t1_us;
+  const double span_us = static_cast<double>(t1 - t0);
+  static const int64_t kSteps[] = {1'000, 10'000, 100'000, 1'000'000, 10'000'000, 60'000'000, 600'000'000,
+                                   3'600'000'000LL, 6 * 3'600'000'000LL, 86'400'000'000LL, 7 * 86'400'000'000LL};
+  int64_t step = kSteps[0];
+  for (int64_t s : kSteps) {
+    if (span_us / static_cast<double>(s) >= 3) step = s;
+  }
+  for (int64_t t = (t0 / step) * step; t <= t1; t += step) {
+    if (t < t0) continue;
+    const float x = x0 + static_cast<float>(static_cast<double>(t - t0) / span_us) * (x1 - x0);
+    dl->AddLine(ImVec2(x, top.y + kAxisHeight - 4), ImVec2(x, top.y + area.y), colors::kGrid);
+    const std::string label = FormatTime(t).substr(0, step >= 60'000'000 ? 14 : 18);
+    dl->AddText(ImVec2(x + 2, top.y + 2), colors::kAxisText, label.c_str());
+  }
+  ImGui::Dummy(ImVec2(area.x, kAxisHeight));
+
+  // The lanes, clipped to what is on screen.
+  ImGui::BeginChild("##lanes", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollWithMouse);
+  const ImGuiIO& io = ImGui::GetIO();
+  const bool child_hovered = ImGui::IsWindowHovered();
+  const bool over_spans = child_hovered && io.MousePos.x >= x0 && io.MousePos.x <= x1;
+  if (scroll_to_lane >= 0) {
+    ImGui::SetScrollY(std::max(0.0f, (scroll_to_lane - 3) * kLaneHeight));
+  }
+  if (child_hovered && !over_spans && io.MouseWheel != 0) {
+    ImGui::SetScrollY(ImGui::GetScrollY() - io.MouseWheel * 3 * kLaneHeight);
+  }
+  if (over_spans && io.MouseWheel != 0) {
+    const double at = t0 + (io.MousePos.x - x0) / (x1 - x0) * span_us;
+    const double factor = io.MouseWheel > 0 ? 0.8 : 1.25;
+    const double a = at - (at - t0) * factor, b = at + (t1 - at) * factor;
+    if (b - a >= 10) {
+      state.timeline_t0_us = static_cast<int64_t>(a);
+      state.timeline_t1_us = static_cast<int64_t>(b);
+    }
+  }
+  if (over_spans && ImGui::IsMouseDragging(ImGuiMouseButton_Left) && io.MouseDelta.x != 0) {
+    const int64_t shift = static_cast<int64_t>(-io.MouseDelta.x / (x1 - x0) * span_us);
+    state.timeline_t0_us += shift;
+    state.timeline_t1_us += shift;
+  }
+
+  last_visible_spans = 0;
+  last_marks = 0;
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(shown_lanes.size()), kLaneHeight);
+  while (clipper.Step()) {
+    for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
+      const Lane& lane = run.lanes[shown_lanes[row]];
+      const ImVec2 p = ImGui::GetCursorScreenPos();
+      const bool mine = state.selected_employee != kNoEmployee &&
+                        ((lane.kind == Lane::Kind::kEmployee && lane.subject == state.selected_employee) ||
+                         (lane.kind == Lane::Kind::kAgent && agent_owner[lane.subject] == state.selected_employee));
+      ImDrawList* lane_dl = ImGui::GetWindowDrawList();
+      if (mine) lane_dl->AddRectFilled(p, ImVec2(x1, p.y + kLaneHeight), IM_COL32(255, 255, 255, 22));
+      lane_dl->AddText(ImVec2(p.x + 2, p.y + 2),
+                                          lane.kind == Lane::Kind::kService ? IM_COL32(230, 200, 120, 255)
+                                          : lane.kind == Lane::Kind::kAgent ? IM_COL32(150, 210, 160, 255)
+                                                                            : IM_COL32(170, 200, 240, 255),
+                                          lane.label.c_str());
+      DrawLane(run, state, lane, x0, x1, p.y, kLaneHeight, over_spans);
+      ImGui::Dummy(ImVec2(x1 - p.x, kLaneHeight));
+    }
+  }
+  ImGui::EndChild();
+}
+
+}  // namespace clawsim::viz

@@ -1,0 +1,44 @@
+// Timeline: one lane per employee, agent and service with its spans (human tasks, agent
+// invocations, pipeline stages, incidents). Wheel over the spans zooms around the mouse,
+// dragging pans, wheel over the labels scrolls the lanes. The spans in view are found per
+// lane by binary search (lanes.h) and spans narrower than a pixel are folded into one grey
+// mark, so a frame costs what its pixels cost however many spans the window holds. Clicking
+// a span selects it (Inspector); clicking a folded mark zooms into it. Colours: by span kind,
+// red where the span's outcome names an error, an injection or a failure; grey for folds.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "viz/lanes.h"
+#include "viz/run_data.h"
+#include "viz/view_state.h"
+
+namespace clawsim::viz {
+
+struct TimelinePanel {
+  bool show_employees = true;
+  bool show_agents = true;
+  bool show_services = true;
+  bool only_with_spans = true;
+  bool only_selected_employee = false;
+
+  // Lanes shown, in order (indices into RunData::lanes); rebuilt when a filter changes.
+  std::vector<uint32_t> shown_lanes;
+  std::vector<uint32_t> agent_owner;  // employee id owning each agent (from its spans), or kNone
+  const RunData* built_for = nullptr;
+  uint64_t filter_key = ~0ULL;
+  // Statistics of the last frame, for tests and the benchmark.
+  uint64_t last_visible_spans = 0;  // spans overlapping the window in the drawn lanes
+  uint64_t last_marks = 0;          // marks drawn (single spans and folded runs)
+
+  void Draw(const RunData& run, ViewState& state);
+
+ private:
+  void RebuildLanes(const RunData& run, const ViewState& state);
+  void DrawLane(const RunData& run, ViewState& state, const Lane& lane, float x0, float x1, float y, float h,
+                bool hovered_area);
+  std::vector<LaneMark> marks_;  // scratch, reused per lane
+};
+
+}  // namespace clawsim::viz
