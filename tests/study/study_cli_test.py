@@ -213,7 +213,7 @@ def bad_study(ctx):
 @case
 def shipped_study_smoke(ctx):
     # Each shipped study loads and runs end to end when shortened to 1 day and 2 replications.
-    for name in ["study_price_shock", "study_permissions"]:
+    for name in ["study_price_shock", "study_permissions", "study_incentives"]:
         src = os.path.join(ctx.scenarios, name + ".textproto")
         text = open(src).read().replace('base_scenario: "baseline.textproto"',
                                         f'base_scenario: "{os.path.join(ctx.scenarios, "baseline.textproto")}"')
