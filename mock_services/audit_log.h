@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "mock_services/action.h"
@@ -71,7 +72,14 @@ struct AuditRecord {
   Action action = Action::kEmailRead;
   Decision decision = Decision::kDenied;
   Outcome outcome = Outcome::kNotExecuted;
+  // What led to the action, for tracing a harm back to its origin: a kind (0 none, 1 work
+  // item, 2 agent invocation span, 3 audit record, 4 deploy; the run file's Cause kinds)
+  // and the caller's id for it.
+  uint8_t cause_kind = 0;
+  uint64_t cause_id = 0;
 
+  // A run-wide unique id: (writing LP << 32) | its record counter.
+  uint64_t id() const { return (uint64_t{lp} << 32) | seq; }
   bool operator==(const AuditRecord&) const = default;
 };
 
@@ -86,6 +94,10 @@ class AuditLog {
   }
   const std::vector<AuditRecord>& records() const { return records_; }
   engine::LpId lp() const { return lp_; }
+  // The id the next appended record will have (see AuditRecord::id).
+  uint64_t next_id() const { return (uint64_t{lp_} << 32) | next_seq_; }
+  // Hands over the records so far; the counter goes on, so ids stay unique over a run.
+  std::vector<AuditRecord> Take() { return std::exchange(records_, {}); }
 
  private:
   engine::LpId lp_;

@@ -81,6 +81,7 @@ struct ChangeSpec {
   uint64_t change_id = 0;
   double quality = 1.0;      // P(the change is sound)
   bool known_bad = false;    // defective whatever its quality (e.g. a malicious change)
+  bool agent_introduced = false;  // the defect came from an agent's mistake (for attribution only)
   EmployeeId author = kNoId;
   AgentId agent = kNoId;
 };

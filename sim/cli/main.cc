@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "sim/cli/commands.h"
+#include "sim/scenario/presets.h"
 
 namespace {
 
@@ -15,6 +16,7 @@ constexpr const char* kUsage =
     "  bench phold      the PHOLD benchmark on the event engine\n"
     "  bench org        the organisation model at a chosen size (throughput, memory)\n"
     "  inspect RUNFILE  a run file's header, record counts and summary\n"
+    "  presets          the permission presets' agent rules, as scenario text\n"
     "  study STUDY      run a study's arms x replications; writes results/<study>/\n"
     "\n"
     "Run 'clawsim <command> --help' for a command's flags.\n";
@@ -40,6 +42,18 @@ int main(int argc, char** argv) {
   }
   if (command == "run") return clawsim::cli::RunCommand({args.begin() + 1, args.end()});
   if (command == "inspect") return clawsim::cli::InspectCommand({args.begin() + 1, args.end()});
+  if (command == "presets") {
+    if (args.size() > 1 && args[1] != "--help" && args[1] != "-h") {
+      std::fprintf(stderr, "clawsim presets: takes no arguments\n");
+      return 2;
+    }
+    if (args.size() > 1) {
+      std::fputs("usage: clawsim presets\nPrints each permission preset's agent rules (permissions { preset: NAME }).\n", stdout);
+      return 0;
+    }
+    std::fputs(clawsim::scenario::PresetsAsText().c_str(), stdout);
+    return 0;
+  }
   if (command == "study") return clawsim::cli::StudyCommand({args.begin() + 1, args.end()});
   std::fprintf(stderr, "clawsim: unknown command '%s'\n\n%s", command.c_str(), kUsage);
   return 2;

@@ -66,6 +66,7 @@ run::RunInfo MakeRunInfo(const scenario::LoadedScenario& loaded, const RunComman
     info.lp_names.push_back("service:" + s.name);
   }
   info.target_names.push_back("domain:outside");  // any address outside the company
+  info.span_names = model::SpanNames(sc);
   // Agents are drawn from the seed: the same world the run builds.
   model::World world;
   if (model::BuildWorld(sc, o.seed, &world).ok()) {
@@ -117,7 +118,37 @@ Status RunAndWrite(scenario::LoadedScenario* loaded, const RunCommandOptions& o,
       a.target = TargetIndex(compiled_at_start, r);
       a.decision = static_cast<uint32_t>(ToGateOutcome(r.decision));
       a.outcome = static_cast<uint32_t>(r.outcome);
+      a.id = r.id();
+      if (r.cause_kind != 0) a.cause = {static_cast<run::CauseKind>(r.cause_kind), r.cause_id};
       sink_status = out.run_file().AddAuditRecord(a);
+    }
+  };
+  const uint32_t service_target0 = static_cast<uint32_t>(compiled_at_start.organization.employees.size() +
+                                                        compiled_at_start.chat.channels.size());
+  sinks.on_spans = [&](std::vector<model::TraceSpan>&& spans) {
+    for (const model::TraceSpan& m : spans) {
+      if (!sink_status.ok()) return;
+      run::Span sp;
+      sp.kind = static_cast<run::SpanKind>(m.kind);
+      sp.id = m.id;
+      sp.start_us = m.start_us;
+      sp.end_us = m.end_us;
+      sp.employee_id = m.employee;
+      sp.agent_id = m.agent;
+      sp.target = m.service == model::kNoSpanIndex ? run::kNoIndex : service_target0 + m.service;
+      sp.name = m.name;
+      sp.trigger = m.trigger;
+      sp.purpose = m.purpose;
+      sp.outcome = m.outcome;
+      sp.item_id = m.item_id == model::kNoSpanId ? run::kNoId : m.item_id;
+      sp.deploy_id = m.deploy_id == model::kNoSpanId ? run::kNoId : m.deploy_id;
+      sp.input_tokens = m.input_tokens;
+      sp.output_tokens = m.output_tokens;
+      sp.cost_usd = m.cost_usd;
+      for (const model::SpanCause& c : m.causes) {
+        if (c.kind != model::CauseKind::kNone) sp.causes.push_back({static_cast<run::CauseKind>(c.kind), c.id});
+      }
+      sink_status = out.run_file().AddSpan(sp);
     }
   };
   sinks.on_trace = [&](std::vector<model::TracedEvent>&& events) {
@@ -138,6 +169,7 @@ Status RunAndWrite(scenario::LoadedScenario* loaded, const RunCommandOptions& o,
   ro.days = static_cast<int32_t>(days);
   ro.record_audit = trace != run::TraceLevel::kNone;
   ro.record_trace = trace == run::TraceLevel::kFull;
+  ro.record_spans = out.run_file().wants_spans();
   ro.counterfactual = o.counterfactual;
   s = model::RunOrganisation(loaded, ro, sinks, result);
   if (!s.ok()) return s;
@@ -229,7 +261,8 @@ std::string SummaryTable(const model::RunResult& r) {
   row("asked: approved / rejected", "%llu / %llu", g(GateOutcome::kAskedApproved), g(GateOutcome::kAskedRejected));
   row("denied / rate-limited", "%llu / %llu", g(GateOutcome::kDenied), g(GateOutcome::kRateLimited));
   row("agent errors", "%llu", static_cast<unsigned long long>(s.agent_errors));
-  row("incidents", "%llu", static_cast<unsigned long long>(s.incidents));
+  row("incidents (by agents' actions / advice)", "%llu (%llu / %llu)", static_cast<unsigned long long>(s.incidents),
+      static_cast<unsigned long long>(s.agent_caused_incidents), static_cast<unsigned long long>(s.agent_advice_incidents));
   row("data leaks", "%llu", static_cast<unsigned long long>(s.data_leaks));
   row("chat exposures", "%llu", static_cast<unsigned long long>(s.chat_exposures));
   if (s.counterfactual.present) {

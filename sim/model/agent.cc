@@ -51,6 +51,18 @@ uint32_t OrgModel::TeamChannel(EmployeeId e) const {
   return team == kNoId || team >= sc().chat.team_channel.size() ? kNoTarget : sc().chat.team_channel[team];
 }
 
+void OrgModel::SetAgentCause(EmployeeState& s, const AgentAction& act, services::AuditRecord* rec) {
+  // An action names the invocation that decided it; a read, the invocation being decided.
+  const OpenCall* call = FindCall(s, act.call);
+  const uint64_t span = act.action == services::Action::kEmailRead || act.action == services::Action::kChatRead
+                            ? s.open_span
+                            : (call != nullptr ? call->span_id : kNoSpanId);
+  if (span != kNoSpanId) {
+    rec->cause_kind = static_cast<uint8_t>(CauseKind::kSpan);
+    rec->cause_id = span;
+  }
+}
+
 uint32_t OrgModel::IncidentChannel(EmployeeId e) const {
   const scenario::TeamId team = sc().organization.employees[e].team;
   for (uint32_t c = 0; c < sc().chat.channels.size(); ++c) {
@@ -66,8 +78,8 @@ bool OrgModel::Offered(scenario::SkillId skill, services::Action action) const {
   return sc().skills[skill].MayRequest(static_cast<scenario::Action>(action));
 }
 
-void OrgModel::Charge(EmployeeState& s, scenario::TierId tier, scenario::SkillId skill, Trigger trigger,
-                      scenario::Purpose purpose, int64_t input_tokens, int64_t output_tokens) {
+TokenTally OrgModel::Charge(EmployeeState& s, scenario::TierId tier, scenario::SkillId skill, Trigger trigger,
+                            scenario::Purpose purpose, int64_t input_tokens, int64_t output_tokens) {
   const scenario::ModelTier& t = sc().tiers[tier];
   if (skill == kNoId) input_tokens = std::min<int64_t>(input_tokens, t.context_window_tokens);  // one turn
   TokenTally tally;
@@ -83,6 +95,29 @@ void OrgModel::Charge(EmployeeState& s, scenario::TierId tier, scenario::SkillId
   s.m.tokens_by_trigger[static_cast<int>(trigger)].Add(tally);
   s.tokens_by_tier[tier].Add(tally);
   if (skill != kNoId) s.tokens_by_skill[skill].Add(tally);
+  return tally;
+}
+
+void OrgModel::RecordInvocationSpan(EmployeeState& s, EmployeeId self, uint32_t slot, uint64_t span_id, TimeUs start_us,
+                                    TimeUs duration_us, uint32_t name, Trigger trigger, scenario::Purpose purpose,
+                                    const TokenTally& tally, uint64_t item_id) {
+  if (!record_spans_) return;
+  TraceSpan sp;
+  sp.kind = SpanKind::kAgentInvocation;
+  sp.id = span_id;
+  sp.start_us = start_us;
+  sp.end_us = start_us + duration_us;
+  sp.employee = self;
+  sp.agent = s.agents[slot].agent_id;
+  sp.name = name;
+  sp.trigger = static_cast<uint32_t>(trigger);
+  sp.purpose = static_cast<uint32_t>(purpose);
+  sp.item_id = item_id;
+  sp.input_tokens = tally.input_tokens;
+  sp.output_tokens = tally.output_tokens;
+  sp.cost_usd = tally.cost_usd;
+  if (item_id != kNoSpanId) sp.causes[0] = {CauseKind::kItem, item_id};
+  s.spans.push_back(sp);
 }
 
 OpenCall* OrgModel::FindCall(EmployeeState& s, uint32_t call) {
@@ -102,7 +137,9 @@ void OrgModel::MaybeBook(EmployeeState& s, uint32_t call) {
   const scenario::Purpose purpose = c.declared == scenario::Purpose::kPerformative ? scenario::Purpose::kPerformative
                                     : c.useful                                   ? scenario::Purpose::kUseful
                                                                                  : scenario::Purpose::kOverhead;
-  Charge(s, c.tier, c.skill, c.trigger, purpose, c.input_tokens, c.output_tokens);
+  const TokenTally tally = Charge(s, c.tier, c.skill, c.trigger, purpose, c.input_tokens, c.output_tokens);
+  RecordInvocationSpan(s, static_cast<EmployeeId>(&s - employees_.data()), c.slot, c.span_id, c.start_us, c.duration_us,
+                       SpanNameOfSkill(c.skill), c.trigger, purpose, tally, c.item_id);
 }
 
 void OrgModel::ResolveAction(EmployeeState& s, uint32_t call) {
@@ -204,9 +241,15 @@ void OrgModel::OnHeartbeat(Ctx& ctx, EmployeeState& s, uint32_t slot) {
   const uint32_t every = static_cast<uint32_t>(std::max(1L, std::lround(a.heartbeat_factor)));
   const bool added = (a.heartbeat_tick++ % every) != 0;
   // A checklist made longer for a metric: the extra reading is performative.
+  const EmployeeId self = ctx.lp();
+  const TimeUs quiet_us = sc().tiers[p.tier].CallDurationUs(hb.quiet_output_tokens);
   if (a.checklist_factor > 1) {
-    Charge(s, p.tier, kNoId, Trigger::kHeartbeat, scenario::Purpose::kPerformative,
-           static_cast<int64_t>(static_cast<double>(hb.checklist_tokens) * (a.checklist_factor - 1)), 0);
+    const TokenTally t = Charge(s, p.tier, kNoId, Trigger::kHeartbeat, scenario::Purpose::kPerformative,
+                                static_cast<int64_t>(static_cast<double>(hb.checklist_tokens) * (a.checklist_factor - 1)), 0);
+    if (record_spans_) {
+      RecordInvocationSpan(s, self, slot, NewSpanId(s, self), ctx.now_us(), quiet_us, kSpanNamePadding, Trigger::kHeartbeat,
+                           scenario::Purpose::kPerformative, t, kNoSpanId);
+    }
   }
   // Read the checklist; if the heartbeat's skill finds work, run it, else it is a quiet cycle.
   const scenario::Purpose skill_purpose =
@@ -215,8 +258,13 @@ void OrgModel::OnHeartbeat(Ctx& ctx, EmployeeState& s, uint32_t slot) {
     return;
   }
   const int64_t memory = a.memory_tokens;
-  Charge(s, p.tier, kNoId, Trigger::kHeartbeat, added ? scenario::Purpose::kPerformative : scenario::Purpose::kOverhead,
-         hb.checklist_tokens + memory, hb.quiet_output_tokens);
+  const scenario::Purpose quiet_purpose = added ? scenario::Purpose::kPerformative : scenario::Purpose::kOverhead;
+  const TokenTally t = Charge(s, p.tier, kNoId, Trigger::kHeartbeat, quiet_purpose, hb.checklist_tokens + memory,
+                              hb.quiet_output_tokens);
+  if (record_spans_) {
+    RecordInvocationSpan(s, self, slot, NewSpanId(s, self), ctx.now_us(), quiet_us, kSpanNameQuietHeartbeat,
+                         Trigger::kHeartbeat, quiet_purpose, t, kNoSpanId);
+  }
   a.memory_tokens = std::min(p.memory.max_tokens, a.memory_tokens + p.memory.tokens_per_quiet_cycle);
 }
 
@@ -308,13 +356,19 @@ void OrgModel::OnCron(Ctx& ctx, EmployeeState& s, uint32_t slot, uint32_t job_in
   if (job.skill != kNoId) Invoke(ctx, s, slot, job.skill, Trigger::kCron, job.purpose, 0);
 }
 
-void OrgModel::OnDream(EmployeeState& s, uint32_t slot) {
+void OrgModel::OnDream(EmployeeState& s, uint32_t slot, TimeUs dream_now_us) {
   AgentState& a = s.agents[slot];
   const scenario::Memory& mem = sc().profiles[a.profile].memory;
   // The day's notes join memory, then consolidation rewrites it shorter.
   a.memory_tokens = std::min(mem.max_tokens, a.memory_tokens + mem.tokens_per_day);
   const int64_t kept = static_cast<int64_t>(static_cast<double>(a.memory_tokens) * mem.retain_fraction);
-  Charge(s, mem.consolidation_tier, kNoId, Trigger::kDreaming, scenario::Purpose::kOverhead, a.memory_tokens, kept);
+  const TokenTally t =
+      Charge(s, mem.consolidation_tier, kNoId, Trigger::kDreaming, scenario::Purpose::kOverhead, a.memory_tokens, kept);
+  if (record_spans_) {
+    const EmployeeId self = static_cast<EmployeeId>(&s - employees_.data());
+    RecordInvocationSpan(s, self, slot, NewSpanId(s, self), dream_now_us, sc().tiers[mem.consolidation_tier].CallDurationUs(kept),
+                         kSpanNameConsolidation, Trigger::kDreaming, scenario::Purpose::kOverhead, t, kNoSpanId);
+  }
   a.memory_tokens = std::max<int64_t>(kept, std::min(mem.min_tokens, a.memory_tokens));
 }
 
@@ -366,6 +420,7 @@ bool OrgModel::AgentRead(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::Sk
 uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::SkillId skill_id, Trigger trigger,
                           scenario::Purpose purpose, int64_t extra_input_tokens) {
   if (BudgetRefuses(s)) return 0;  // the platform refuses calls past the weekly budget
+  s.open_span = NewSpanId(s, ctx.lp());  // its reads and actions name it as their cause
   AgentState& a = s.agents[slot];
   const scenario::AgentProfile& p = sc().profiles[a.profile];
   const scenario::Skill& k = sc().skills[skill_id];
@@ -447,6 +502,11 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
   call.declared = purpose;
   call.input_tokens = input;
   call.output_tokens = output;
+  call.slot = slot;
+  call.start_us = ctx.now_us();
+  call.duration_us = s.open_call_duration_us;
+  call.span_id = s.open_span;
+  if (k.kind == SkillKind::kEmailTriage && !unread.empty()) call.item_id = ItemId(self, ItemKind::kMail, unread[0]);
   s.calls.push_back(call);
   a.memory_tokens = std::min(p.memory.max_tokens, a.memory_tokens + p.memory.tokens_per_invocation);
   if (k.kind == SkillKind::kDeployTrigger) return items;  // the caller decides and calls FinishInvoke
@@ -474,7 +534,7 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
       if (rng.Bernoulli(err)) {
         ++s.m.agent_errors;
         t.state |= kTaskHelped;
-        if (introduce_defects) t.state |= kTaskDefective;  // plausible-looking but wrong code
+        if (introduce_defects) t.state |= kTaskDefective | kTaskAgentDefect;  // plausible-looking but wrong code
         if (k.error_effect == scenario::ErrorEffect::kMissedAlert) {
           Enqueue(ctx, s, Task{TaskKind::kFix, 0, k.error_cost_minutes, ctx.now_us(), 0, 0, 0, 0, 0, 0});
         }
@@ -693,6 +753,7 @@ void OrgModel::Refuse(Ctx& ctx, EmployeeState& s, uint32_t agent_id, const Agent
   rec.action = act.action;
   rec.decision = decision;
   rec.outcome = services::Outcome::kNotExecuted;
+  SetAgentCause(s, act, &rec);
   Audit(s.audit, rec);
   CountGate(s, decision);
   switch (act.action) {
@@ -745,6 +806,7 @@ void OrgModel::ExecuteAgentAction(Ctx& ctx, EmployeeState& s, const AgentAction&
   rec.action = act.action;
   rec.decision = decision;
   rec.outcome = services::Outcome::kDone;
+  SetAgentCause(s, act, &rec);
   bool resolved = true;
   switch (act.action) {
     case services::Action::kEmailSendInternal:
@@ -826,6 +888,7 @@ void OrgModel::ExecuteAgentAction(Ctx& ctx, EmployeeState& s, const AgentAction&
       Payload p;
       p.a = self;
       p.d = 1;
+      p.u = s.audit.next_id();  // this action's audit record, appended below
       ctx.Send(world_->ServiceLp(act.target), Net(0), kDeployRequest, p);
       MarkUseful(s, act.call);  // what it is worth shows as a shorter incident (its cost)
       break;
@@ -838,7 +901,7 @@ void OrgModel::ExecuteAgentAction(Ctx& ctx, EmployeeState& s, const AgentAction&
       would_be.effort_minutes = sc().deploy.manual_deploy_minutes;
       CreditSaving(s, HumanMinutes(s, self, would_be));
       MarkUseful(s, act.call);
-      RequestDeploy(ctx, s, item, agent_id + 1);
+      RequestDeploy(ctx, s, item, agent_id + 1, s.audit.next_id());  // this action's audit record, appended below
       break;
     }
     default:

@@ -97,7 +97,7 @@ void OrgModel::Handle(Ctx& ctx, const Ev& ev) {
     case kHumanPause: OnHumanPause(ctx, s); break;
     case kHeartbeat: OnHeartbeat(ctx, s, ev.payload.a); break;
     case kCron: OnCron(ctx, s, ev.payload.a, ev.payload.b); break;
-    case kDream: OnDream(s, ev.payload.a); break;
+    case kDream: OnDream(s, ev.payload.a, ctx.now_us()); break;
     case kPerformativeJob: OnPerformativeJob(ctx, s, ev.payload.a, ev.payload.b); break;
     case kEmailDeliver: OnEmail(ctx, s, ev); break;
     case kChatMention: OnChatMention(ctx, s, ev); break;
@@ -434,8 +434,37 @@ void OrgModel::TryStartTask(Ctx& ctx, EmployeeState& s) {
   }
 }
 
+uint64_t OrgModel::TaskItemId(EmployeeId self, const Task& t) const {
+  switch (t.kind) {
+    case TaskKind::kEmail: return ItemId(self, ItemKind::kMail, t.ref);
+    case TaskKind::kChat: return ItemId(self, ItemKind::kChat, t.ref);
+    case TaskKind::kCode:
+    case TaskKind::kRework:
+    case TaskKind::kDeploy: return ItemId(self, ItemKind::kChange, t.ref);
+    case TaskKind::kReview: return ItemId(t.other, ItemKind::kChange, t.ref);  // the author's change
+    case TaskKind::kBacklog: return ItemId(self, ItemKind::kBacklogTask, t.ref);
+    case TaskKind::kApproval: return ItemId(t.other, ItemKind::kAsk, t.ref);
+    case TaskKind::kIncident:
+    case TaskKind::kFix: return kNoSpanId;
+  }
+  return kNoSpanId;
+}
+
 void OrgModel::AccountWork(Ctx& ctx, EmployeeState& s) {
   const TimeUs worked_us = ctx.now_us() - s.task_started_us;
+  if (record_spans_ && worked_us > 0) {
+    TraceSpan sp;
+    sp.kind = SpanKind::kHumanTask;
+    sp.id = NewSpanId(s, ctx.lp());
+    sp.start_us = s.task_started_us;
+    sp.end_us = ctx.now_us();
+    sp.employee = ctx.lp();
+    sp.name = static_cast<uint32_t>(s.current.kind);
+    if (s.current.kind == TaskKind::kIncident) sp.service = s.current.ref;
+    sp.item_id = TaskItemId(ctx.lp(), s.current);
+    if (sp.item_id != kNoSpanId) sp.causes[0] = {CauseKind::kItem, sp.item_id};
+    s.spans.push_back(sp);
+  }
   s.busy_today_us += worked_us;
   const double hours = UsToHours(worked_us);
   s.busy_hours += hours;
@@ -479,7 +508,8 @@ void OrgModel::FinishTask(Ctx& ctx, EmployeeState& s, const Task& task) {
       own.id = self;
       own.owner = self;
       own.team = world_->team_of_employee[self];
-      services::AuditRecord read = HumanGate(ctx, s, services::Action::kEmailRead, own);
+      const uint64_t mail_item = ItemId(self, ItemKind::kMail, task.ref);
+      services::AuditRecord read = HumanGate(ctx, s, services::Action::kEmailRead, own, mail_item);
       const bool may_read = services::Admits(read.decision);
       if (may_read) read.outcome = services::Outcome::kDone;
       Audit(s.audit, read);
@@ -491,7 +521,7 @@ void OrgModel::FinishTask(Ctx& ctx, EmployeeState& s, const Task& task) {
       if (!s.mailbox.BuildReply(task.ref, kMailTokens, services::kLabelLegitimate, services::kNoId, &reply)) break;
       services::Target target = services::SendTarget(self, reply, world_->team_of_employee);
       target.id = task.other == services::kNoId ? self : task.other;
-      services::AuditRecord rec = HumanGate(ctx, s, services::SendAction(reply), target);
+      services::AuditRecord rec = HumanGate(ctx, s, services::SendAction(reply), target, mail_item);
       if (services::Admits(rec.decision)) {
         rec.outcome = SendMail(ctx, s, reply, 0, 0, ctx.rng());
         if (rec.outcome == services::Outcome::kNotExecuted) rec.decision = services::Decision::kRateLimited;
@@ -532,7 +562,7 @@ void OrgModel::FinishTask(Ctx& ctx, EmployeeState& s, const Task& task) {
       // A rework removes the defect that was caught with rework_fix_probability.
       if ((change.state & kTaskDefective) &&
           rng.Bernoulli(sc().role(Role::kDeveloper).code.rework_fix_probability)) {
-        change.state &= ~kTaskDefective;
+        change.state &= ~(kTaskDefective | kTaskAgentDefect);
       }
       SendForReview(ctx, s, change);
       break;
@@ -624,6 +654,7 @@ void OrgModel::HumanRollback(Ctx& ctx, EmployeeState& s, uint32_t service) {
     Payload p;
     p.a = ctx.lp();
     p.d = 1;
+    p.u = s.audit.next_id();  // this record, appended below
     ctx.Send(world_->ServiceLp(service), Net(0), kDeployRequest, p);
   }
   Audit(s.audit, rec);
@@ -649,7 +680,7 @@ services::GateResult OrgModel::Decide(EmployeeState& s, const services::GateRequ
 }
 
 services::AuditRecord OrgModel::HumanGate(Ctx& ctx, EmployeeState& s, services::Action action,
-                                          const services::Target& target) {
+                                          const services::Target& target, uint64_t item_id) {
   const EmployeeId self = ctx.lp();
   services::GateRequest req;
   req.actor.employee = self;
@@ -666,6 +697,10 @@ services::AuditRecord OrgModel::HumanGate(Ctx& ctx, EmployeeState& s, services::
   rec.rule = g.rule;
   rec.action = action;
   rec.outcome = services::Outcome::kNotExecuted;
+  if (item_id != kNoSpanId) {
+    rec.cause_kind = static_cast<uint8_t>(CauseKind::kItem);
+    rec.cause_id = item_id;
+  }
   switch (g.verdict) {
     case services::Verdict::kAllow:
     case services::Verdict::kAsk:
@@ -730,7 +765,7 @@ void OrgModel::OnReviewsComplete(Ctx& ctx, EmployeeState& s, Task change) {
       Task c = change;
       if (bad) {
         ++s.m.agent_errors;
-        c.state |= kTaskDefective;  // the agent shipped a broken build configuration
+        c.state |= kTaskDefective | kTaskAgentDefect;  // the agent shipped a broken build configuration
       }
       const EmployeeInfo& info = world_->employees[ctx.lp()];
       const uint32_t service = info.services.empty()
@@ -762,13 +797,17 @@ void OrgModel::HumanDeploy(Ctx& ctx, EmployeeState& s, const Task& change) {
   const uint32_t service = info.services.empty() ? static_cast<uint32_t>(change.ref % sc().deploy.services.size())
                                                  : info.services[change.ref % info.services.size()];
   // deploy.staging, then deploy.prod: both the author's own actions through the gate.
+  uint64_t prod_audit_id = 0;
   for (services::Action action : {services::Action::kDeployStaging, services::Action::kDeployProd}) {
     services::Target target = world_->catalog.AsTarget(service, ctx.now_us());
     target.id = service;
     target.owner = ctx.lp();  // the author's own change
-    services::AuditRecord rec = HumanGate(ctx, s, action, target);
+    services::AuditRecord rec = HumanGate(ctx, s, action, target, ItemId(ctx.lp(), ItemKind::kChange, change.ref));
     const bool admitted = services::Admits(rec.decision);
     if (admitted) rec.outcome = action == services::Action::kDeployProd ? services::Outcome::kStarted : services::Outcome::kDone;
+    if (action == services::Action::kDeployProd) {
+      prod_audit_id = s.audit.next_id();  // the record appended next
+    }
     Audit(s.audit, rec);
     if (!admitted) {
       // Nobody may ship it: the change stays undelivered.
@@ -776,10 +815,11 @@ void OrgModel::HumanDeploy(Ctx& ctx, EmployeeState& s, const Task& change) {
       return;
     }
   }
-  RequestDeploy(ctx, s, change, 0);
+  RequestDeploy(ctx, s, change, 0, prod_audit_id);
 }
 
-void OrgModel::RequestDeploy(Ctx& ctx, EmployeeState& s, const Task& change, uint32_t agent_plus_one) {
+void OrgModel::RequestDeploy(Ctx& ctx, EmployeeState& s, const Task& change, uint32_t agent_plus_one,
+                             uint64_t audit_id) {
   if (sc().deploy.services.empty()) {
     CompleteItem(ctx, s, change);
     return;
@@ -792,8 +832,10 @@ void OrgModel::RequestDeploy(Ctx& ctx, EmployeeState& s, const Task& change, uin
   p.a = ctx.lp();
   p.b = change.ref;
   p.c = agent_plus_one;
-  p.x = (change.state & kTaskDefective) ? 0.0 : 1.0;  // the service draws no defect of its own
+  // The service draws no defect of its own: 1 sound, 0 defective, -1 defective by an agent's mistake.
+  p.x = !(change.state & kTaskDefective) ? 1.0 : ((change.state & kTaskAgentDefect) ? -1.0 : 0.0);
   p.t = change.arrived_us;
+  p.u = audit_id;
   ++s.deploys_requested;
   s.changes_in_flight.push_back(change);  // until the pipeline reports back
   ctx.Send(world_->ServiceLp(service), Net(0), kDeployRequest, p);
@@ -861,10 +903,59 @@ std::vector<services::AuditRecord> OrgModel::TakeAuditRecords() {
   for (const ChannelState& c : channels_) logs.push_back(&c.audit);
   for (const ServiceLpState& v : services_) logs.push_back(&v.audit);
   std::vector<services::AuditRecord> merged = services::MergeAuditLogs(logs);
-  for (EmployeeState& s : employees_) s.audit = services::AuditLog(s.audit.lp());
-  for (ChannelState& c : channels_) c.audit = services::AuditLog(c.audit.lp());
-  for (ServiceLpState& v : services_) v.audit = services::AuditLog(v.audit.lp());
+  // Emptied, with their counters running on: record ids stay unique over the run.
+  for (EmployeeState& s : employees_) s.audit.Take();
+  for (ChannelState& c : channels_) c.audit.Take();
+  for (ServiceLpState& v : services_) v.audit.Take();
   return merged;
+}
+
+std::vector<TraceSpan> OrgModel::TakeSpans(TimeUs until_us, bool final) {
+  std::vector<TraceSpan> all;
+  for (EmployeeState& s : employees_) {
+    all.insert(all.end(), s.spans.begin(), s.spans.end());
+    s.spans.clear();
+  }
+  for (uint32_t v = 0; v < services_.size(); ++v) {
+    ServiceLpState& sv = services_[v];
+    all.insert(all.end(), sv.spans.begin(), sv.spans.end());
+    sv.spans.clear();
+    // Incidents once restored (all of them at the end, cut at the run's end).
+    const auto& incidents = sv.service.incidents();
+    sv.incident_emitted.resize(incidents.size(), false);
+    for (size_t i = 0; i < incidents.size(); ++i) {
+      const services::Incident& inc = incidents[i];
+      if (sv.incident_emitted[i] || (!final && (inc.open || inc.restored_at_us > until_us))) continue;
+      sv.incident_emitted[i] = true;
+      TraceSpan sp;
+      sp.kind = SpanKind::kIncident;
+      sp.id = (uint64_t{world_->ServiceLp(v)} << 40) | (uint64_t{1} << 39) | i;
+      sp.start_us = inc.opened_at_us;
+      sp.end_us = std::max(inc.opened_at_us, std::min(inc.restored_at_us, until_us));
+      sp.service = v;
+      sp.name = SpanNameOfSeverity(sc(), inc.severity);
+      if (inc.parent_id == 0) {
+        // A root incident: the prod deploy of the change that caused it.
+        for (auto run = sv.service.runs().rbegin(); run != sv.service.runs().rend(); ++run) {
+          if (run->change.change_id == inc.change_id && run->caused_incident) {
+            sp.deploy_id = run->request_id;
+            sp.causes[0] = {CauseKind::kDeploy, run->request_id};
+            break;
+          }
+        }
+      } else {
+        // Spread from a dependency: that service's incident.
+        const uint32_t parent_service = static_cast<uint32_t>(inc.parent_id >> 32);
+        const uint64_t parent_index = (inc.parent_id & 0xffffffffu) - 1;
+        sp.causes[0] = {CauseKind::kSpan,
+                        (uint64_t{world_->ServiceLp(parent_service)} << 40) | (uint64_t{1} << 39) | parent_index};
+      }
+      all.push_back(sp);
+    }
+  }
+  std::sort(all.begin(), all.end(),
+            [](const TraceSpan& a, const TraceSpan& b) { return std::tie(a.end_us, a.id) < std::tie(b.end_us, b.id); });
+  return all;
 }
 
 void OrgModel::ResetRateStates() {

@@ -242,6 +242,11 @@ struct RunSummary {
   double mean_lead_time_hours = 0;
   DoraMetrics dora;
   uint64_t incidents = 0;
+  // Of `incidents`, those rooted in an agent's action (a change an agent deployed, its own
+  // mistakes included) and what spread from them; and those rooted in agents' advice (a
+  // defect code help put in, shipped by a person).
+  uint64_t agent_caused_incidents = 0;
+  uint64_t agent_advice_incidents = 0;
   uint64_t data_leaks = 0;
   uint64_t chat_exposures = 0;
   uint64_t agent_errors = 0;

@@ -28,6 +28,7 @@
 #include "sim/engine/engine.h"
 #include "sim/model/incentives.h"
 #include "sim/model/metrics.h"
+#include "sim/model/trace.h"
 #include "sim/model/world.h"
 
 namespace clawsim::model {
@@ -92,6 +93,7 @@ inline constexpr uint32_t kTaskDefective = 4;  // code: the change carries a def
 inline constexpr uint32_t kTaskCaught = 8;     // code: a review caught the defect
 inline constexpr uint32_t kTaskBacklog = 16;   // pulled from the backlog, not an arrival
 inline constexpr uint32_t kTaskSetup = 32;     // setting up a performative automation
+inline constexpr uint32_t kTaskAgentDefect = 64;  // code: the defect is an agent's mistake
 
 struct Task {
   TaskKind kind = TaskKind::kEmail;
@@ -132,6 +134,12 @@ struct OpenCall {
   uint32_t outstanding = 0;  // actions still on their way through the gate
   bool useful = false;
   bool invoking = true;      // Invoke is still deciding what to do
+  // For its trace span.
+  uint32_t slot = 0;
+  TimeUs start_us = 0;
+  TimeUs duration_us = 0;
+  uint64_t span_id = kNoSpanId;
+  uint64_t item_id = kNoSpanId;  // the first item it worked on, if any
 };
 
 // An action decided by a model call, waiting for the call to finish (tier latency plus
@@ -220,6 +228,11 @@ struct EmployeeState {
   uint64_t automations_dropped = 0;
   uint64_t budget_refusals = 0;
   uint64_t changes_completed = 0;
+  // Trace spans finished since the last TakeSpans, and the span id of the invocation being
+  // decided (its reads and actions name it as their cause).
+  std::vector<TraceSpan> spans;
+  uint64_t next_span = 0;
+  uint64_t open_span = kNoSpanId;
   std::vector<AgentState> agents;
   services::RateState human_rates;
   std::vector<PendingAsk> asks;
@@ -259,6 +272,7 @@ struct QueuedDeploy {
   EmployeeId author = 0;
   uint32_t change_ref = 0;  // the author's id for the change
   TimeUs created_us = 0;    // when the change was started, for lead time
+  uint64_t audit_id = 0;    // the deploy.prod (or rollback) audit record that started it
 };
 
 struct ServiceLpState {
@@ -271,6 +285,8 @@ struct ServiceLpState {
   double lead_time_hours_sum = 0;  // over prod deploys: change started to live in prod
   uint64_t pages = 0;              // incidents paged to a responder
   services::AuditLog audit;
+  std::vector<TraceSpan> spans;    // pipeline stages finished since the last TakeSpans
+  std::vector<bool> incident_emitted;
 };
 
 class OrgModel {
@@ -297,6 +313,11 @@ class OrgModel {
   void set_world(const World* world) { world_ = world; }
   // Whether gate decisions are kept as audit records (counts are kept either way).
   void set_record_audit(bool on) { record_audit_ = on; }
+  // Whether trace spans are kept (for the run file's timeline).
+  void set_record_spans(bool on) { record_spans_ = on; }
+  // Hands over the spans finished by `until_us` (incidents: restored by then; at the end of
+  // the run, with `final`, every incident), ordered by (end_us, id). Serial only.
+  std::vector<TraceSpan> TakeSpans(TimeUs until_us, bool final);
   // Hands over the audit records written since the last call, merged in (time, LP, seq)
   // order, and starts empty logs. Serial only.
   std::vector<services::AuditRecord> TakeAuditRecords();
@@ -350,11 +371,21 @@ class OrgModel {
   void TryStartTask(Ctx& ctx, EmployeeState& s);
   void FinishTask(Ctx& ctx, EmployeeState& s, const Task& task);
   void CompleteItem(Ctx& ctx, EmployeeState& s, const Task& item);
-  void RequestDeploy(Ctx& ctx, EmployeeState& s, const Task& change, uint32_t agent_plus_one);
+  void RequestDeploy(Ctx& ctx, EmployeeState& s, const Task& change, uint32_t agent_plus_one, uint64_t audit_id);
   void HumanRollback(Ctx& ctx, EmployeeState& s, uint32_t service);
   // Decides a human's own action at the gate; returns its audit record with the decision
   // (outcome not executed: the caller sets it when the action runs).
-  services::AuditRecord HumanGate(Ctx& ctx, EmployeeState& s, services::Action action, const services::Target& target);
+  services::AuditRecord HumanGate(Ctx& ctx, EmployeeState& s, services::Action action, const services::Target& target,
+                                  uint64_t item_id = kNoSpanId);
+  uint64_t NewSpanId(EmployeeState& s, LpId lp) { return (uint64_t{lp} << 40) | s.next_span++; }
+  // The work item a task is about (for span and audit causes).
+  uint64_t TaskItemId(EmployeeId self, const Task& t) const;
+  // An agent invocation's span (when spans are recorded).
+  void RecordInvocationSpan(EmployeeState& s, EmployeeId self, uint32_t slot, uint64_t span_id, TimeUs start_us,
+                            TimeUs duration_us, uint32_t name, Trigger trigger, scenario::Purpose purpose,
+                            const TokenTally& tally, uint64_t item_id);
+  // Emits the stage spans of a finished pipeline run.
+  void RecordPipelineSpans(ServiceLpState& sv, uint32_t service, const services::PipelineRun& run, uint64_t audit_id);
   // A person's own chat.post in `channel` through the gate (audited); true when admitted.
   bool HumanPost(Ctx& ctx, EmployeeState& s, uint32_t channel);
   // The gate request for an agent's action (actor filled in; target left to the caller).
@@ -364,7 +395,7 @@ class OrgModel {
   void PlanAgentDay(Ctx& ctx, EmployeeState& s, bool working_day);
   void OnHeartbeat(Ctx& ctx, EmployeeState& s, uint32_t slot);
   void OnCron(Ctx& ctx, EmployeeState& s, uint32_t slot, uint32_t job);
-  void OnDream(EmployeeState& s, uint32_t slot);
+  void OnDream(EmployeeState& s, uint32_t slot, TimeUs now_us);
   void OnPerformativeJob(Ctx& ctx, EmployeeState& s, uint32_t slot, uint32_t automation);
   // At a day start after a refresh: add or drop one performative automation.
   void ApplyIncentiveChoice(Ctx& ctx, EmployeeState& s);
@@ -375,8 +406,8 @@ class OrgModel {
   uint32_t Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::SkillId skill, Trigger trigger,
                   scenario::Purpose purpose, int64_t extra_input_tokens);
   // Books tokens now (quiet cycles, consolidation: overhead by nature).
-  void Charge(EmployeeState& s, scenario::TierId tier, scenario::SkillId skill, Trigger trigger,
-              scenario::Purpose purpose, int64_t input_tokens, int64_t output_tokens);
+  TokenTally Charge(EmployeeState& s, scenario::TierId tier, scenario::SkillId skill, Trigger trigger,
+                    scenario::Purpose purpose, int64_t input_tokens, int64_t output_tokens);
   OpenCall* FindCall(EmployeeState& s, uint32_t call);
   // Marks a call useful (it completed or shortened a real work item).
   void MarkUseful(EmployeeState& s, uint32_t call);
@@ -392,6 +423,8 @@ class OrgModel {
   // actions the skill declares; without them, any action, still bounded by the gate).
   bool Offered(scenario::SkillId skill, services::Action action) const;
   uint32_t TeamChannel(EmployeeId e) const;
+  // Sets an agent audit record's cause: the invocation that decided the action.
+  void SetAgentCause(EmployeeState& s, const AgentAction& act, services::AuditRecord* rec);
   // The first INCIDENT channel `e`'s team belongs to, or kNoTarget.
   uint32_t IncidentChannel(EmployeeId e) const;
   // Passes an agent action through the gate; on allow runs it, on ask parks it.
@@ -428,6 +461,7 @@ class OrgModel {
 
   const World* world_;
   bool record_audit_ = true;
+  bool record_spans_ = false;
   // Scratch space for Invoke. Partitions run handlers in parallel, so it is thread-local
   // rather than a plain member.
   static thread_local std::vector<uint32_t> scratch_slots_;

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <set>
 #include <algorithm>
 #include <memory>
 #include <tuple>
@@ -113,7 +114,9 @@ uint64_t ResultsHash(const RunSummary& s, const std::vector<EmployeeMetrics>& em
   }
   h = HashDouble(h, s.hours.setup_hours);
   for (uint64_t v : {s.items_arrived, s.items_completed, s.incidents, s.data_leaks, s.chat_exposures, s.agent_errors,
-                     s.backlog_items, s.backlog_items_pulled, s.changes_blocked, s.incentives.automations_added,
+                     s.backlog_items, s.backlog_items_pulled, s.changes_blocked, s.agent_caused_incidents,
+                     s.agent_advice_incidents,
+                     s.incentives.automations_added,
                      s.incentives.automations_dropped, s.incentives.budget_refusals, s.incentives.budget_flags}) {
     h = engine::HashCombine(h, v);
   }
@@ -367,6 +370,29 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
       }
     }
   }
+  // Incidents agents caused, and what spread from them: by an action (an agent shipped the
+  // change), or by advice (a person shipped a defect an agent's help put in).
+  std::set<uint64_t> action_roots, advice_roots;
+  for (const ServiceLpState& v : m.services()) {
+    for (const services::Incident& inc : v.service.incidents()) {
+      if (inc.parent_id != 0) continue;
+      for (const services::PipelineRun& run : v.service.runs()) {
+        if (run.change.change_id != inc.change_id || !run.caused_incident) continue;
+        if (run.change.agent != services::kNoId) {
+          action_roots.insert(inc.id);
+        } else if (run.change.agent_introduced) {
+          advice_roots.insert(inc.id);
+        }
+        break;
+      }
+    }
+  }
+  for (const ServiceLpState& v : m.services()) {
+    for (const services::Incident& inc : v.service.incidents()) {
+      s.agent_caused_incidents += action_roots.count(inc.root_id);
+      s.agent_advice_incidents += advice_roots.count(inc.root_id);
+    }
+  }
   for (const ChannelState& c : m.channels()) {
     s.chat_exposures += c.channel.exposures().size();
     r->agent_effects.chat_posts += c.channel.stats().bot_posts;
@@ -409,6 +435,16 @@ class TraceCollector : public engine::CommitObserver<Payload> {
 
 }  // namespace
 
+std::vector<std::string> SpanNames(const scenario::CompiledScenario& sc) {
+  std::vector<std::string> names = {"approval", "incident response", "review", "fix", "chat", "email", "code",
+                                    "rework", "deploy by hand", "backlog", "heartbeat", "consolidation",
+                                    "checklist padding"};
+  for (const scenario::Skill& k : sc.skills) names.push_back(k.name);
+  for (const char* stage : {"build", "staging", "canary", "prod"}) names.push_back(stage);
+  for (const char* sev : {"SEV1", "SEV2", "SEV3", "SEV4"}) names.push_back(sev);
+  return names;
+}
+
 std::vector<std::string> EventKindNames() {
   return {"day_start",     "work_start",    "work_arrive",      "human_done",       "human_pause", "heartbeat",
           "cron",          "dream",         "email_deliver",    "chat_post",        "chat_mention",
@@ -431,6 +467,7 @@ Status RunOnce(scenario::LoadedScenario* loaded, const RunOptions& options, cons
 
   OrgModel model(world.get());
   model.set_record_audit(options.record_audit);
+  model.set_record_spans(options.record_spans);
   engine::EngineOptions eo;
   eo.num_lps = world->num_lps;
   eo.lookahead_us = world->lookahead_us;
@@ -528,6 +565,10 @@ Status RunOnce(scenario::LoadedScenario* loaded, const RunOptions& options, cons
       if (sinks.on_audit) sinks.on_audit(std::move(records));
     }
     if (options.record_trace && sinks.on_trace) sinks.on_trace(trace.Take());
+    if (options.record_spans) {
+      std::vector<TraceSpan> spans = model.TakeSpans(day_end, day + 1 == days);
+      if (sinks.on_spans) sinks.on_spans(std::move(spans));
+    }
     if (sinks.on_progress) sinks.on_progress(day + 1, days);
   }
   const engine::EngineStats es = eng.stats();

@@ -12,6 +12,7 @@
 #include "mock_services/audit_log.h"
 #include "sim/common/status.h"
 #include "sim/model/metrics.h"
+#include "sim/model/trace.h"
 #include "sim/scenario/load.h"
 
 namespace clawsim::model {
@@ -22,6 +23,7 @@ struct RunOptions {
   int32_t days = 0;            // 0: the scenario's run.days
   bool record_audit = true;    // keep every gate decision as an audit record
   bool record_trace = false;   // keep every committed engine event (large)
+  bool record_spans = false;   // keep trace spans (human tasks, invocations, pipeline stages, incidents)
   // Also run the same scenario and seed with no agents (the same work arrives) and report
   // the paired differences in RunSummary::counterfactual. Costs one more run.
   bool counterfactual = false;
@@ -44,6 +46,7 @@ struct RunSinks {
   std::function<void(const DailyMetrics&)> on_day;
   std::function<void(std::vector<services::AuditRecord>&&)> on_audit;  // one day's records, merged
   std::function<void(std::vector<TracedEvent>&&)> on_trace;  // one day's events, in delivery order
+  std::function<void(std::vector<TraceSpan>&&)> on_spans;    // spans finished that day, by (end_us, id)
   std::function<void(uint32_t days_done, uint32_t days_total)> on_progress;
 };
 

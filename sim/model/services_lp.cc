@@ -51,6 +51,7 @@ void OrgModel::HandleService(Ctx& ctx, uint32_t service, const Ev& ev) {
       q.author = ev.payload.a;
       q.change_ref = ev.payload.b;
       q.created_us = ev.payload.t;
+      q.audit_id = ev.payload.u;
       q.request.request_id = (uint64_t{service} << 32) | sv.next_request++;
       q.request.kind = ev.payload.d == 1 ? services::DeployKind::kRollback : services::DeployKind::kToProd;
       q.request.change.change_id = (uint64_t{q.author} << 32) | q.change_ref;
@@ -58,6 +59,7 @@ void OrgModel::HandleService(Ctx& ctx, uint32_t service, const Ev& ev) {
       // draws none of its own.
       q.request.change.quality = 1.0;
       q.request.change.known_bad = ev.payload.x < 0.5;
+      q.request.change.agent_introduced = ev.payload.x < -0.5;
       q.request.change.author = q.author;
       q.request.change.agent = ev.payload.c == 0 ? services::kNoId : ev.payload.c - 1;
       sv.queue.push_back(q);
@@ -83,6 +85,31 @@ void OrgModel::HandleService(Ctx& ctx, uint32_t service, const Ev& ev) {
       return;
   }
   ApplyDeployEffects(ctx, service, effects, incidents_before);
+}
+
+void OrgModel::RecordPipelineSpans(ServiceLpState& sv, uint32_t service, const services::PipelineRun& run,
+                                   uint64_t audit_id) {
+  if (!record_spans_) return;
+  // Stages ran back to back from the request, each its configured duration; the last one
+  // reached either passed (the run succeeded) or failed.
+  TimeUs start = run.requested_at_us;
+  const int last = static_cast<int>(run.stage);
+  for (int st = 0; st <= last; ++st) {
+    TraceSpan sp;
+    sp.kind = SpanKind::kPipelineStage;
+    sp.id = (uint64_t{world_->ServiceLp(service)} << 40) | (run.request_id & 0xffffffffu) << 3 | static_cast<uint64_t>(st);
+    sp.start_us = start;
+    sp.end_us = st == last ? run.finished_at_us : start + world_->deploy.stages[static_cast<size_t>(st)].duration_us;
+    sp.service = service;
+    sp.name = SpanNameOfStage(sc(), st);
+    sp.outcome = (st == last && run.result == services::RunResult::kFailed) ? 1 : 0;
+    sp.deploy_id = run.request_id;
+    sp.item_id = ItemId(run.change.author, ItemKind::kChange, static_cast<uint32_t>(run.change.change_id & 0xffffffffu));
+    sp.causes[0] = {CauseKind::kAudit, audit_id};
+    sp.causes[1] = {CauseKind::kItem, sp.item_id};
+    sv.spans.push_back(sp);
+    start = sp.end_us;
+  }
 }
 
 void OrgModel::StartNextDeploy(Ctx& ctx, uint32_t service) {
@@ -152,6 +179,7 @@ void OrgModel::ApplyDeployEffects(Ctx& ctx, uint32_t service, const services::De
   const QueuedDeploy done = sv.running;
   if (done.request.kind != services::DeployKind::kRollback) {
     const services::PipelineRun& run = sv.service.runs().back();
+    RecordPipelineSpans(sv, service, run, done.audit_id);
     Payload p;
     p.a = service;
     p.b = done.change_ref;

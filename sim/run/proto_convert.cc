@@ -265,6 +265,8 @@ void ToProto(const model::RunSummary& in, proto::RunSummary* out) {
   out->set_human_busy_hours(in.human_busy_hours);
   out->set_human_available_hours(in.human_available_hours);
   out->set_human_cost_usd(in.human_cost_usd);
+  out->set_agent_caused_incidents(in.agent_caused_incidents);
+  out->set_agent_advice_incidents(in.agent_advice_incidents);
   {
     const model::IncentiveMeasures& m = in.incentives;
     proto::IncentiveMeasures* p = out->mutable_incentives();
@@ -369,6 +371,8 @@ model::RunSummary FromProto(const proto::RunSummary& in, uint32_t threads, doubl
   out.human_busy_hours = in.human_busy_hours();
   out.human_available_hours = in.human_available_hours();
   out.human_cost_usd = in.human_cost_usd();
+  out.agent_caused_incidents = in.agent_caused_incidents();
+  out.agent_advice_incidents = in.agent_advice_incidents();
   {
     const proto::IncentiveMeasures& p = in.incentives();
     model::IncentiveMeasures& m = out.incentives;

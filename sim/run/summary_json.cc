@@ -168,6 +168,8 @@ std::string SummaryJson(const model::RunSummary& s) {
   w.Uint("items_arrived", s.items_arrived).Uint("items_completed", s.items_completed);
   Number(w, "mean_lead_time_hours", s.mean_lead_time_hours);
   w.Uint("incidents", s.incidents)
+      .Uint("agent_caused_incidents", s.agent_caused_incidents)
+      .Uint("agent_advice_incidents", s.agent_advice_incidents)
       .Uint("data_leaks", s.data_leaks)
       .Uint("chat_exposures", s.chat_exposures)
       .Uint("agent_errors", s.agent_errors)

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sim/proto/scenario.pb.h"
+#include "sim/scenario/presets.h"
 #include "sim/scenario/validate.h"
 
 namespace clawsim::scenario {
@@ -389,7 +390,9 @@ void Compiler::Assignments() {
 
 void Compiler::Permissions() {
   out_->permissions.default_mode = Enum<Mode>(s_.permissions().default_mode());
-  for (const pb::PermissionRule& pr : s_.permissions().rules()) {
+  // A preset replaces the listed agent rules (the people's rules stay).
+  const std::vector<pb::PermissionRule> effective = EffectiveRules(s_.permissions());
+  for (const pb::PermissionRule& pr : effective) {
     PermissionRule r;
     r.name = pr.name();
     const pb::Principal& pp = pr.principal();

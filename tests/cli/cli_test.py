@@ -382,6 +382,33 @@ def bad_distribution_parameter(ctx):
 
 
 @case
+def presets(ctx):
+    """`clawsim presets` prints every preset's agent rules as scenario text that loads."""
+    rc, stdout, stderr = ctx.clawsim_cmd("presets")
+    expect(f"exit status (stderr: {stderr!r})", rc, 0)
+    for name in ["READ_ONLY", "ASK_FOR_WRITES", "ASK_FOR_PROD", "AUTONOMOUS_WITH_LIMITS", "FULLY_AUTONOMOUS"]:
+        check(f"preset: {name}" in stdout, f"no {name} in:\n{stdout}")
+    # The ASK_FOR_PROD block pasted into a scenario's permissions replaces its agent rules.
+    block = stdout.split("preset: ASK_FOR_PROD }")[1].split("\n\n")[0]
+    rules = "\n".join(line for line in block.splitlines() if line.startswith("rules {"))
+    text = read_text(ctx.scenario)
+    start = text.index("permissions {")
+    # The people's rules first, then the preset's: the order a preset compiles to.
+    human = "\n".join(l for l in text[start:].split("\n}\n", 1)[0].splitlines() if "subject: HUMANS" in l)
+    custom = text[:start] + "permissions {\n  default_mode: DENY\n" + human + "\n" + rules + "\n}\n" + \
+        text[start:].split("\n}\n", 1)[1]
+    scenario = ctx.path("pasted.textproto")
+    write_file(scenario, custom)
+    rc, stdout, stderr = ctx.clawsim_cmd("run", scenario, "--out", ctx.path("pasted"), "--json", "--set", f"run.days={DAYS}")
+    expect(f"exit status of the pasted scenario (stderr: {stderr!r})", rc, 0)
+    pasted = parse_one_json_line(stdout)
+    named = parse_one_json_line(ctx.run_ok(ctx.path("named"), "--set", "permissions.preset=ASK_FOR_PROD"))
+    expect("fingerprint of pasted rules vs the named preset", pasted["fingerprint"], named["fingerprint"])
+    rc, stdout, stderr = ctx.clawsim_cmd("presets", "extra")
+    expect("exit status with an argument", rc, 2)
+
+
+@case
 def bad_syntax(ctx):
     scenario = ctx.path("syntax.textproto")
     write_file(scenario, "# a scenario with a syntax error on line 3, column 13\n"

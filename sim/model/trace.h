@@ -1,0 +1,71 @@
+// Trace spans: what the model hands the run file for the viewer's timeline and for following
+// a harm back to its origin. Plain values; the run file's writer turns them into its records
+// (sim/run/run_info.h's Span, whose kinds and cause kinds these numbers match).
+//
+// Ids are deterministic and unique over a run: a span's is (its LP << 40) | the LP's span
+// counter (incidents: (service LP << 40) | 1 << 39 | incident index); an audit record's is
+// services::AuditRecord::id(); a work item's is ItemId(owner, kind, ref); a deploy's is the
+// service's request id.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/scenario/compiled_scenario.h"
+
+namespace clawsim::model {
+
+enum class SpanKind : uint8_t { kHumanTask = 1, kAgentInvocation = 2, kPipelineStage = 3, kIncident = 4 };
+enum class CauseKind : uint8_t { kNone = 0, kItem = 1, kSpan = 2, kAudit = 3, kDeploy = 4 };
+
+inline constexpr uint32_t kNoSpanIndex = UINT32_MAX;
+inline constexpr uint64_t kNoSpanId = UINT64_MAX;
+
+struct SpanCause {
+  CauseKind kind = CauseKind::kNone;
+  uint64_t id = 0;
+};
+
+struct TraceSpan {
+  SpanKind kind = SpanKind::kHumanTask;
+  uint64_t id = 0;
+  int64_t start_us = 0;
+  int64_t end_us = 0;
+  uint32_t employee = kNoSpanIndex;   // the person (or the agent's owner)
+  uint32_t agent = kNoSpanIndex;      // agent id
+  uint32_t service = kNoSpanIndex;    // service index
+  uint32_t name = kNoSpanIndex;       // index into SpanNames()
+  uint32_t trigger = kNoSpanIndex;    // model::Trigger
+  uint32_t purpose = kNoSpanIndex;    // model::Purpose
+  uint32_t outcome = kNoSpanIndex;    // services::Outcome for actions; 0 ok / 1 failed for stages
+  uint64_t item_id = kNoSpanId;
+  uint64_t deploy_id = kNoSpanId;
+  uint64_t input_tokens = 0;
+  uint64_t output_tokens = 0;
+  double cost_usd = 0;
+  SpanCause causes[2];
+};
+
+// Work item kinds in item ids.
+enum class ItemKind : uint32_t { kMail = 1, kChat = 2, kChange = 3, kBacklogTask = 4, kAsk = 5 };
+inline uint64_t ItemId(uint32_t owner, ItemKind kind, uint32_t ref) {
+  return (uint64_t{owner} << 32) | (uint64_t{static_cast<uint32_t>(kind)} << 28) | (ref & 0x0fffffffu);
+}
+
+// The name table spans index: human task kinds, "heartbeat" (a quiet cycle),
+// "consolidation", "checklist padding", the skills, the pipeline stages, the severities.
+std::vector<std::string> SpanNames(const scenario::CompiledScenario& sc);
+inline constexpr uint32_t kSpanNameQuietHeartbeat = 10;
+inline constexpr uint32_t kSpanNameConsolidation = 11;
+inline constexpr uint32_t kSpanNamePadding = 12;
+inline constexpr uint32_t kSpanNameFirstSkill = 13;
+inline uint32_t SpanNameOfSkill(scenario::SkillId skill) { return kSpanNameFirstSkill + skill; }
+inline uint32_t SpanNameOfStage(const scenario::CompiledScenario& sc, int stage) {
+  return kSpanNameFirstSkill + static_cast<uint32_t>(sc.skills.size()) + static_cast<uint32_t>(stage);
+}
+inline uint32_t SpanNameOfSeverity(const scenario::CompiledScenario& sc, int severity /* 1..4 */) {
+  return kSpanNameFirstSkill + static_cast<uint32_t>(sc.skills.size()) + 4 + static_cast<uint32_t>(severity - 1);
+}
+
+}  // namespace clawsim::model
