@@ -91,6 +91,9 @@ int Main(const std::vector<std::string>& args, int rank, int ranks) {
     if (speaker) std::fprintf(stderr, "%s\n", s.message().c_str());
     return 2;
   }
+  for (const std::string& w : spec.warnings) {
+    if (speaker) std::fprintf(stderr, "clawsim study: warning: %s\n", w.c_str());
+  }
   if (speaker && !spec.pending_in_base.empty()) {
     std::fprintf(stderr,
                  "clawsim study: warning: %s sets %zu settings the model does not act on yet (first: %s); results do "

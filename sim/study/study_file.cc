@@ -323,6 +323,15 @@ Status LoadStudyFromText(const std::string& text, const std::string& path, Study
     out->arms.push_back(std::move(arm));
   }
   if (!problems.empty()) return fail();
+  for (size_t a = 0; a < out->arms.size(); ++a) {
+    for (size_t b = 0; b < a; ++b) {
+      if (out->arms[a].scenario_hash != out->arms[b].scenario_hash) continue;
+      out->warnings.push_back(out->arms[a].where + "arm \"" + out->arms[a].name + "\" runs the same scenario as arm \"" +
+                              out->arms[b].name + "\" (its overrides repeat what is already set), so their runs are "
+                              "identical");
+      break;
+    }
+  }
 
   // 5. Baseline, measures, Pareto objectives, elasticity.
   if (st.has_baseline()) {

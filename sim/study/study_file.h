@@ -53,6 +53,8 @@ struct StudySpec {
   // Settings the base scenario sets that the model does not act on yet (sim/scenario/pending.h),
   // for a warning. An arm may not override such a setting: that is an error.
   std::vector<std::string> pending_in_base;
+  // Located warnings, e.g. two arms whose overrides give the same effective scenario.
+  std::vector<std::string> warnings;
 };
 
 // Whether this build's model can pair runs with their no-agent twin (Study.counterfactual).

@@ -17,10 +17,14 @@
 namespace clawsim::study {
 namespace {
 
-volatile std::sig_atomic_t g_interrupted = 0;
+// Set by the signal handler, read by every pool thread: a lock-free atomic, which is both
+// safe in a signal handler and visible across threads (a volatile sig_atomic_t is only the
+// former).
+std::atomic<bool> g_interrupted{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
 
 extern "C" void OnSigint(int) {
-  g_interrupted = 1;
+  g_interrupted.store(true);
   std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
 }
 
@@ -28,7 +32,7 @@ extern "C" void OnSigint(int) {
 class SigintGuard {
  public:
   SigintGuard() {
-    g_interrupted = 0;
+    g_interrupted.store(false);
     old_ = std::signal(SIGINT, OnSigint);
   }
   ~SigintGuard() { std::signal(SIGINT, old_ == SIG_ERR ? SIG_DFL : old_); }
@@ -75,7 +79,7 @@ class Progress {
 
 }  // namespace
 
-bool StudyInterrupted() { return g_interrupted != 0; }
+bool StudyInterrupted() { return g_interrupted.load(); }
 
 Status RunStudy(const StudySpec& spec, const StudyOptions& options, int rank, int ranks, StudyOutcome* outcome) {
   const auto start = std::chrono::steady_clock::now();
@@ -122,7 +126,7 @@ Status RunStudy(const StudySpec& spec, const StudyOptions& options, int rank, in
     progress.Add(rec.ok);
   };
   if (mpi) {
-    Status s = MpiServe(pending, [] { return g_interrupted != 0; }, [&](RunRecord&& rec) { commit(rec); });
+    Status s = MpiServe(pending, [] { return g_interrupted.load(); }, [&](RunRecord&& rec) { commit(rec); });
     if (!s.ok()) return s;
   } else {
     int jobs = options.jobs, threads = options.threads;
@@ -131,7 +135,7 @@ Status RunStudy(const StudySpec& spec, const StudyOptions& options, int rank, in
     outcome->threads = threads;
     std::atomic<size_t> next{0};
     RunConcurrently(jobs, [&](int) {
-      while (g_interrupted == 0) {
+      while (!g_interrupted.load()) {
         const size_t k = next.fetch_add(1);
         if (k >= pending.size()) return;
         commit(options.run ? options.run(spec, plan, pending[k], threads) : ExecuteRun(spec, plan, pending[k], threads));
@@ -141,7 +145,7 @@ Status RunStudy(const StudySpec& spec, const StudyOptions& options, int rank, in
   progress.Finish();
   if (!commit_status.ok()) return commit_status;
   outcome->wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (g_interrupted != 0 && outcome->skipped + outcome->ran < outcome->planned) {
+  if (g_interrupted.load() && outcome->skipped + outcome->ran < outcome->planned) {
     outcome->interrupted = true;
     return Status::Ok();
   }

@@ -37,7 +37,7 @@ def check(cond, message):
 
 def write_study(ctx, name, days, replications, arms=None, extra=""):
     """A study of the shipped small scenario (by absolute path) in the case's folder."""
-    arms = arms or [("today", []), ("ext-allow", ["permissions.rules[name=agents-send-ext].mode=ALLOW"]),
+    arms = arms or [("today", []), ("ext-deny", ["permissions.rules[name=agents-send-ext].mode=DENY"]),
                     ("chat-ask", ["permissions.rules[name=agents-chat-post].mode=ASK"])]
     lines = [f'name: "{name}"', f'base_scenario: "{os.path.join(ctx.scenarios, ctx.base)}"',
              f"replications: {replications}", "seed: 3", f'set: "run.days={days}"']
@@ -213,7 +213,7 @@ def bad_study(ctx):
 @case
 def shipped_study_smoke(ctx):
     # Each shipped study loads and runs end to end when shortened to 1 day and 2 replications.
-    for name in ["study_price_shock", "study_permissions"]:
+    for name in ["study_price_shock", "study_permissions", "study_incentives"]:
         src = os.path.join(ctx.scenarios, name + ".textproto")
         text = open(src).read().replace('base_scenario: "baseline.textproto"',
                                         f'base_scenario: "{os.path.join(ctx.scenarios, "baseline.textproto")}"')

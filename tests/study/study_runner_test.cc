@@ -28,7 +28,7 @@ const char* kStudy = R"(
   seed: 11
   set: "run.days=2"
   arms { name: "today" }
-  arms { name: "ext-allow" set: "permissions.rules[name=agents-send-ext].mode=ALLOW" }
+  arms { name: "ext-deny" set: "permissions.rules[name=agents-send-ext].mode=DENY" }
   baseline: "today"
   measures: ["tokens.cost_usd", "value_usd", "incidents"]
 )";
@@ -127,7 +127,7 @@ TEST_F(StudyRunnerTest, AFailedRunIsRecordedAndRetriedOnResume) {
   EXPECT_EQ(first.failed, 1u);
   EXPECT_EQ(first.results.arms(1).runs_ok(), 2u);
   EXPECT_EQ(first.results.arms(1).runs_failed(), 1u);
-  EXPECT_THAT(Slurp((root_ / "out" / "runs.csv").string()), HasSubstr("ext-allow,1,"));
+  EXPECT_THAT(Slurp((root_ / "out" / "runs.csv").string()), HasSubstr("ext-deny,1,"));
   EXPECT_THAT(Slurp((root_ / "out" / "runs.csv").string()), HasSubstr(",failed,injected failure"));
   EXPECT_THAT(Slurp((root_ / "out" / "report.md").string()), HasSubstr("## Failed runs"));
   EXPECT_EQ(Count("out", "SELECT COUNT(*) FROM runs WHERE status = 'failed' AND error = 'injected failure'"), 1);
