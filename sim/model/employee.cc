@@ -721,7 +721,7 @@ void OrgModel::CompleteItem(Ctx& ctx, EmployeeState& s, const Task& item) {
     case TaskKind::kBacklog: done = &s.done_chat; break;
     default: done = &s.done_code; break;
   }
-  if (done->size() <= item.ref) done->resize(item.ref + 1, false);
+  if (done->size() <= item.ref) done->resize(std::max<size_t>(item.ref + 1, 2 * done->size() + 64), false);
   if ((*done)[item.ref]) {
     ctx.Fail("work item " + std::to_string(item.ref) + " (task kind " + std::to_string(static_cast<int>(item.kind)) +
              ") completed twice");
