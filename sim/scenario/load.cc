@@ -10,30 +10,11 @@
 
 #include "sim/scenario/compile.h"
 #include "sim/scenario/field_path.h"
+#include "sim/scenario/located_errors.h"
 #include "sim/scenario/source_map.h"
 #include "sim/scenario/validate.h"
 
 namespace clawsim::scenario {
-namespace {
-
-// Collects text-format errors as "path:line:col: message" (the parser's are 0-based).
-class LocatedErrors : public google::protobuf::io::ErrorCollector {
- public:
-  explicit LocatedErrors(const std::string& path) : path_(path) {}
-
-  void AddError(int line, google::protobuf::io::ColumnNumber column, const std::string& message) override {
-    messages_.push_back(path_ + ":" + std::to_string(line + 1) + ":" + std::to_string(column + 1) + ": " + message);
-  }
-  void AddWarning(int, google::protobuf::io::ColumnNumber, const std::string&) override {}
-
-  const std::vector<std::string>& messages() const { return messages_; }
-
- private:
-  const std::string& path_;
-  std::vector<std::string> messages_;
-};
-
-}  // namespace
 
 Status LoadScenarioFromText(const std::string& text, const std::string& path,
                             const std::vector<std::string>& overrides, LoadedScenario* out) {

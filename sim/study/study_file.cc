@@ -17,6 +17,7 @@
 #include "sim/study/plan.h"
 #include "sim/run/number_format.h"
 #include "sim/scenario/field_path.h"
+#include "sim/scenario/located_errors.h"
 #include "sim/scenario/pending.h"
 #include "sim/study/measures.h"
 
@@ -25,20 +26,6 @@ namespace {
 
 using google::protobuf::FieldDescriptor;
 using google::protobuf::TextFormat;
-
-class LocatedErrors : public google::protobuf::io::ErrorCollector {
- public:
-  explicit LocatedErrors(const std::string& path) : path_(path) {}
-  void AddError(int line, google::protobuf::io::ColumnNumber column, const std::string& message) override {
-    messages_.push_back(path_ + ":" + std::to_string(line + 1) + ":" + std::to_string(column + 1) + ": " + message);
-  }
-  void AddWarning(int, google::protobuf::io::ColumnNumber, const std::string&) override {}
-  const std::vector<std::string>& messages() const { return messages_; }
-
- private:
-  const std::string& path_;
-  std::vector<std::string> messages_;
-};
 
 // "file:line:col: " for a field (element `index` of a repeated one) in `tree`; the file alone
 // when the parser recorded no location (a field left out).
@@ -191,7 +178,7 @@ Status LoadStudyFromText(const std::string& text, const std::string& path, Study
 
   // 1. Parse, keeping where every field was written.
   TextFormat::ParseInfoTree tree;
-  LocatedErrors errors(path);
+  scenario::LocatedErrors errors(path);
   TextFormat::Parser parser;
   parser.RecordErrorsTo(&errors);
   parser.WriteLocationsTo(&tree);
