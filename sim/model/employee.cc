@@ -910,54 +910,6 @@ std::vector<services::AuditRecord> OrgModel::TakeAuditRecords() {
   return merged;
 }
 
-std::vector<TraceSpan> OrgModel::TakeSpans(TimeUs until_us, bool final) {
-  std::vector<TraceSpan> all;
-  for (EmployeeState& s : employees_) {
-    all.insert(all.end(), s.spans.begin(), s.spans.end());
-    s.spans.clear();
-  }
-  for (uint32_t v = 0; v < services_.size(); ++v) {
-    ServiceLpState& sv = services_[v];
-    all.insert(all.end(), sv.spans.begin(), sv.spans.end());
-    sv.spans.clear();
-    // Incidents once restored (all of them at the end, cut at the run's end).
-    const auto& incidents = sv.service.incidents();
-    sv.incident_emitted.resize(incidents.size(), false);
-    for (size_t i = 0; i < incidents.size(); ++i) {
-      const services::Incident& inc = incidents[i];
-      if (sv.incident_emitted[i] || (!final && (inc.open || inc.restored_at_us > until_us))) continue;
-      sv.incident_emitted[i] = true;
-      TraceSpan sp;
-      sp.kind = SpanKind::kIncident;
-      sp.id = (uint64_t{world_->ServiceLp(v)} << 40) | (uint64_t{1} << 39) | i;
-      sp.start_us = inc.opened_at_us;
-      sp.end_us = std::max(inc.opened_at_us, std::min(inc.restored_at_us, until_us));
-      sp.service = v;
-      sp.name = SpanNameOfSeverity(sc(), inc.severity);
-      if (inc.parent_id == 0) {
-        // A root incident: the prod deploy of the change that caused it.
-        for (auto run = sv.service.runs().rbegin(); run != sv.service.runs().rend(); ++run) {
-          if (run->change.change_id == inc.change_id && run->caused_incident) {
-            sp.deploy_id = run->request_id;
-            sp.causes[0] = {CauseKind::kDeploy, run->request_id};
-            break;
-          }
-        }
-      } else {
-        // Spread from a dependency: that service's incident.
-        const uint32_t parent_service = static_cast<uint32_t>(inc.parent_id >> 32);
-        const uint64_t parent_index = (inc.parent_id & 0xffffffffu) - 1;
-        sp.causes[0] = {CauseKind::kSpan,
-                        (uint64_t{world_->ServiceLp(parent_service)} << 40) | (uint64_t{1} << 39) | parent_index};
-      }
-      all.push_back(sp);
-    }
-  }
-  std::sort(all.begin(), all.end(),
-            [](const TraceSpan& a, const TraceSpan& b) { return std::tie(a.end_us, a.id) < std::tie(b.end_us, b.id); });
-  return all;
-}
-
 void OrgModel::ResetRateStates() {
   num_rules_ = static_cast<uint32_t>(world_->policy.rules().size());
   for (EmployeeState& s : employees_) {

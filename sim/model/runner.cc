@@ -435,16 +435,6 @@ class TraceCollector : public engine::CommitObserver<Payload> {
 
 }  // namespace
 
-std::vector<std::string> SpanNames(const scenario::CompiledScenario& sc) {
-  std::vector<std::string> names = {"approval", "incident response", "review", "fix", "chat", "email", "code",
-                                    "rework", "deploy by hand", "backlog", "heartbeat", "consolidation",
-                                    "checklist padding"};
-  for (const scenario::Skill& k : sc.skills) names.push_back(k.name);
-  for (const char* stage : {"build", "staging", "canary", "prod"}) names.push_back(stage);
-  for (const char* sev : {"SEV1", "SEV2", "SEV3", "SEV4"}) names.push_back(sev);
-  return names;
-}
-
 std::vector<std::string> EventKindNames() {
   return {"day_start",     "work_start",    "work_arrive",      "human_done",       "human_pause", "heartbeat",
           "cron",          "dream",         "email_deliver",    "chat_post",        "chat_mention",
@@ -605,6 +595,7 @@ Status RunOrganisation(scenario::LoadedScenario* loaded, const RunOptions& optio
   RunOptions twin_options = options;
   twin_options.record_audit = false;
   twin_options.record_trace = false;
+  twin_options.record_spans = false;  // nothing reads the twin's timeline
   RunResult twin;
   Status status = RunOnce(&twin_scenario, twin_options, RunSinks{}, /*without_agents=*/true, &twin);
   if (!status.ok()) return Status::Error("the no-agent twin: " + status.message());

@@ -87,31 +87,6 @@ void OrgModel::HandleService(Ctx& ctx, uint32_t service, const Ev& ev) {
   ApplyDeployEffects(ctx, service, effects, incidents_before);
 }
 
-void OrgModel::RecordPipelineSpans(ServiceLpState& sv, uint32_t service, const services::PipelineRun& run,
-                                   uint64_t audit_id) {
-  if (!record_spans_) return;
-  // Stages ran back to back from the request, each its configured duration; the last one
-  // reached either passed (the run succeeded) or failed.
-  TimeUs start = run.requested_at_us;
-  const int last = static_cast<int>(run.stage);
-  for (int st = 0; st <= last; ++st) {
-    TraceSpan sp;
-    sp.kind = SpanKind::kPipelineStage;
-    sp.id = (uint64_t{world_->ServiceLp(service)} << 40) | (run.request_id & 0xffffffffu) << 3 | static_cast<uint64_t>(st);
-    sp.start_us = start;
-    sp.end_us = st == last ? run.finished_at_us : start + world_->deploy.stages[static_cast<size_t>(st)].duration_us;
-    sp.service = service;
-    sp.name = SpanNameOfStage(sc(), st);
-    sp.outcome = (st == last && run.result == services::RunResult::kFailed) ? 1 : 0;
-    sp.deploy_id = run.request_id;
-    sp.item_id = ItemId(run.change.author, ItemKind::kChange, static_cast<uint32_t>(run.change.change_id & 0xffffffffu));
-    sp.causes[0] = {CauseKind::kAudit, audit_id};
-    sp.causes[1] = {CauseKind::kItem, sp.item_id};
-    sv.spans.push_back(sp);
-    start = sp.end_us;
-  }
-}
-
 void OrgModel::StartNextDeploy(Ctx& ctx, uint32_t service) {
   ServiceLpState& sv = services_[service];
   while (!sv.queue.empty() && !sv.has_running) {
