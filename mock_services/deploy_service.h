@@ -82,6 +82,7 @@ struct ChangeSpec {
   double quality = 1.0;      // P(the change is sound)
   bool known_bad = false;    // defective whatever its quality (e.g. a malicious change)
   bool agent_introduced = false;  // the defect came from an agent's mistake (for attribution only)
+  uint8_t attack = 0;        // an attacker's change: the model's attack kind (for attribution only)
   EmployeeId author = kNoId;
   AgentId agent = kNoId;
 };

@@ -60,6 +60,10 @@ void OrgModel::SetAgentCause(EmployeeState& s, const AgentAction& act, services:
   if (span != kNoSpanId) {
     rec->cause_kind = static_cast<uint8_t>(CauseKind::kSpan);
     rec->cause_id = span;
+  } else if (act.attack.active()) {
+    // No model call decided it: the compromised session did.
+    rec->cause_kind = static_cast<uint8_t>(CauseKind::kAttack);
+    rec->cause_id = act.attack.origin_id;
   }
 }
 
@@ -140,6 +144,7 @@ void OrgModel::MaybeBook(EmployeeState& s, uint32_t call) {
   const TokenTally tally = Charge(s, c.tier, c.skill, c.trigger, purpose, c.input_tokens, c.output_tokens);
   RecordInvocationSpan(s, static_cast<EmployeeId>(&s - employees_.data()), c.slot, c.span_id, c.start_us, c.duration_us,
                        SpanNameOfSkill(c.skill), c.trigger, purpose, tally, c.item_id);
+  if (record_spans_ && c.attack_cause.kind != CauseKind::kNone) s.spans.back().causes[1] = c.attack_cause;
 }
 
 void OrgModel::ResolveAction(EmployeeState& s, uint32_t call) {
@@ -207,7 +212,7 @@ void OrgModel::OnHeartbeat(Ctx& ctx, EmployeeState& s, uint32_t slot) {
   const TimeUs interval = HeartbeatInterval(hb, a);
   const TimeUs time_of_day = ctx.now_us() % engine::kUsPerDay;
   if (time_of_day + interval < hb.active_end_us) ctx.SendSelf(interval, kHeartbeat, Payload{slot, 0, 0, 0, 0, 0, 0, 0, 0});
-  if (BudgetRefuses(s)) return;
+  if (BudgetRefuses(s) || Paused(a, ctx.now_us())) return;  // a tripped breaker pauses everything
   // With a shortened heartbeat only every n-th beat is the agent's own; the others were
   // added for a metric and everything they spend is performative.
   const uint32_t every = static_cast<uint32_t>(std::max(1L, std::lround(a.heartbeat_factor)));
@@ -218,6 +223,7 @@ void OrgModel::OnHeartbeat(Ctx& ctx, EmployeeState& s, uint32_t slot) {
   if (a.checklist_factor > 1) {
     const TokenTally t = Charge(s, p.tier, kNoId, Trigger::kHeartbeat, scenario::Purpose::kPerformative,
                                 static_cast<int64_t>(static_cast<double>(hb.checklist_tokens) * (a.checklist_factor - 1)), 0);
+    FeedBreakers(ctx, s, slot, scenario::CircuitBreaker::Metric::kTokensPerHour, static_cast<double>(t.total_tokens()));
     if (record_spans_) {
       RecordInvocationSpan(s, self, slot, NewSpanId(s, self), ctx.now_us(), quiet_us, kSpanNamePadding, Trigger::kHeartbeat,
                            scenario::Purpose::kPerformative, t, kNoSpanId);
@@ -233,6 +239,7 @@ void OrgModel::OnHeartbeat(Ctx& ctx, EmployeeState& s, uint32_t slot) {
   const scenario::Purpose quiet_purpose = added ? scenario::Purpose::kPerformative : scenario::Purpose::kOverhead;
   const TokenTally t = Charge(s, p.tier, kNoId, Trigger::kHeartbeat, quiet_purpose, hb.checklist_tokens + memory,
                               hb.quiet_output_tokens);
+  FeedBreakers(ctx, s, slot, scenario::CircuitBreaker::Metric::kTokensPerHour, static_cast<double>(t.total_tokens()));
   if (record_spans_) {
     RecordInvocationSpan(s, self, slot, NewSpanId(s, self), ctx.now_us(), quiet_us, kSpanNameQuietHeartbeat,
                          Trigger::kHeartbeat, quiet_purpose, t, kNoSpanId);
@@ -249,14 +256,18 @@ void OrgModel::OnCron(Ctx& ctx, EmployeeState& s, uint32_t slot, uint32_t job_in
   if (job.skill != kNoId) Invoke(ctx, s, slot, job.skill, Trigger::kCron, job.purpose, 0);
 }
 
-void OrgModel::OnDream(EmployeeState& s, uint32_t slot, TimeUs dream_now_us) {
+void OrgModel::OnDream(Ctx& ctx, EmployeeState& s, uint32_t slot) {
+  const TimeUs dream_now_us = ctx.now_us();
   AgentState& a = s.agents[slot];
   const scenario::Memory& mem = sc().profiles[a.profile].memory;
+  // An injected instruction written into memory survives consolidation and acts from now on.
+  if (a.threat.poison_campaign >= 0) a.threat.poison_active = true;
   // The day's notes join memory, then consolidation rewrites it shorter.
   a.memory_tokens = std::min(mem.max_tokens, a.memory_tokens + mem.tokens_per_day);
   const int64_t kept = static_cast<int64_t>(static_cast<double>(a.memory_tokens) * mem.retain_fraction);
   const TokenTally t =
       Charge(s, mem.consolidation_tier, kNoId, Trigger::kDreaming, scenario::Purpose::kOverhead, a.memory_tokens, kept);
+  FeedBreakers(ctx, s, slot, scenario::CircuitBreaker::Metric::kTokensPerHour, static_cast<double>(t.total_tokens()));
   if (record_spans_) {
     const EmployeeId self = static_cast<EmployeeId>(&s - employees_.data());
     RecordInvocationSpan(s, self, slot, NewSpanId(s, self), dream_now_us, sc().tiers[mem.consolidation_tier].CallDurationUs(kept),
@@ -307,14 +318,17 @@ bool OrgModel::AgentRead(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::Sk
     return false;
   }
   ExecuteAgentAction(ctx, s, read, a.agent_id, services::Decision::kAllowed, g.rule);
+  if (action == services::Action::kChatRead) s.chat_read_now = true;
   return true;
 }
 
 uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::SkillId skill_id, Trigger trigger,
                           scenario::Purpose purpose, int64_t extra_input_tokens) {
   if (BudgetRefuses(s)) return 0;  // the platform refuses calls past the weekly budget
-  s.open_span = NewSpanId(s, ctx.lp());  // its reads and actions name it as their cause
   AgentState& a = s.agents[slot];
+  if (Paused(a, ctx.now_us())) return 0;  // a tripped breaker pauses every call
+  s.open_span = NewSpanId(s, ctx.lp());  // its reads and actions name it as their cause
+  s.chat_read_now = false;
   const scenario::AgentProfile& p = sc().profiles[a.profile];
   const scenario::Skill& k = sc().skills[skill_id];
   engine::Rng& rng = s.agent_rng;
@@ -374,6 +388,11 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
       break;
   }
   if (items == 0 && trigger == Trigger::kHeartbeat) return 0;  // the caller charges a quiet cycle
+  // Injections pasted into the channel it just read are now in its context.
+  if (s.chat_read_now && !s.chat_injections.empty()) {
+    s.seen_injections.insert(s.seen_injections.end(), s.chat_injections.begin(), s.chat_injections.end());
+    s.chat_injections.clear();
+  }
 
   // 2. The model call: its tokens are booked once its purpose is known.
   // Each turn of the call re-reads its context (capped by the context window).
@@ -401,6 +420,7 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
   call.span_id = s.open_span;
   if (k.kind == SkillKind::kEmailTriage && !unread.empty()) call.item_id = ItemId(self, ItemKind::kMail, unread[0]);
   s.calls.push_back(call);
+  FeedBreakers(ctx, s, slot, scenario::CircuitBreaker::Metric::kTokensPerHour, static_cast<double>(input + output));
   a.memory_tokens = std::min(p.memory.max_tokens, a.memory_tokens + p.memory.tokens_per_invocation);
   if (k.kind == SkillKind::kDeployTrigger) return items;  // the caller decides and calls FinishInvoke
 
@@ -424,8 +444,15 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
       if (n >= limit) break;
       if (t.state & kTaskHelped) continue;
       ++n;
+      if (t.flags & kMailInjection && kind == TaskKind::kEmail) {
+        // The briefing read an injection email: it is in the call's context now.
+        t.state |= kTaskHelped;
+        s.seen_injections.push_back(SeenInjection{t.other, ItemId(self, ItemKind::kMail, t.ref)});
+        continue;
+      }
       if (rng.Bernoulli(err)) {
         ++s.m.agent_errors;
+        FeedBreakers(ctx, s, slot, scenario::CircuitBreaker::Metric::kErrors, 1);
         t.state |= kTaskHelped;
         if (introduce_defects) t.state |= kTaskDefective | kTaskAgentDefect;  // plausible-looking but wrong code
         if (k.error_effect == scenario::ErrorEffect::kMissedAlert) {
@@ -446,17 +473,26 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
         Task* pending = s.FindQueued(TaskKind::kEmail, mail_slot);
         if (pending == nullptr) continue;  // the human got there first
         const Task mail = *pending;
+        if (mail.flags & kMailInjection) {
+          // It reads the attacker's text (it may follow it, below) and files the mail away.
+          s.seen_injections.push_back(SeenInjection{mail.other, ItemId(self, ItemKind::kMail, mail_slot)});
+          s.mailbox.Archive(mail_slot);
+          Task removed;
+          s.TakeQueued(TaskKind::kEmail, mail_slot, &removed);
+          continue;
+        }
         if (rng.Bernoulli(err)) {
           ++s.m.agent_errors;
+          FeedBreakers(ctx, s, slot, scenario::CircuitBreaker::Metric::kErrors, 1);
           switch (k.error_effect) {
             case scenario::ErrorEffect::kMissedItem:
             case scenario::ErrorEffect::kNoEffect: break;
             case scenario::ErrorEffect::kWrongRecipient:
               // Forwarded outside by mistake: sensitive content leaks if the gate lets it out.
-              Defer(ctx, s, slot, {Action::kEmailSendExternal, mail, true, mail.other, k.error_cost_minutes, 0});
+              Defer(ctx, s, slot, {Action::kEmailSendExternal, mail, true, mail.other, k.error_cost_minutes, 0, {}});
               break;
             default:
-              Defer(ctx, s, slot, {ReplyAction(mail), mail, true, mail.other, k.error_cost_minutes, 0});
+              Defer(ctx, s, slot, {ReplyAction(mail), mail, true, mail.other, k.error_cost_minutes, 0, {}});
           }
           continue;
         }
@@ -470,7 +506,7 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
           continue;
         }
         s.mailbox.Label(mail_slot, services::kLabelLegitimate);
-        Defer(ctx, s, slot, {ReplyAction(mail), mail, false, mail.other, k.error_cost_minutes, 0});
+        Defer(ctx, s, slot, {ReplyAction(mail), mail, false, mail.other, k.error_cost_minutes, 0, {}});
       }
       break;
     case SkillKind::kChatAnswer: {
@@ -480,8 +516,11 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
         s.chat_unanswered.pop_front();
         if (s.FindQueued(TaskKind::kChat, ask.ref) == nullptr) continue;
         const bool bad = rng.Bernoulli(err);
-        if (bad) ++s.m.agent_errors;
-        if (channel != kNoTarget) Defer(ctx, s, slot, {Action::kChatPost, ask, bad, channel, k.error_cost_minutes, 0});
+        if (bad) {
+          ++s.m.agent_errors;
+          FeedBreakers(ctx, s, slot, scenario::CircuitBreaker::Metric::kErrors, 1);
+        }
+        if (channel != kNoTarget) Defer(ctx, s, slot, {Action::kChatPost, ask, bad, channel, k.error_cost_minutes, 0, {}});
       }
       break;
     }
@@ -498,8 +537,11 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
         t.flags = 0;  // the agent takes the rollback over
         t.state |= kTaskHelped;
         const bool bad = rng.Bernoulli(err);
-        if (bad) ++s.m.agent_errors;
-        Defer(ctx, s, slot, {Action::kDeployRollback, t, bad, t.ref, k.error_cost_minutes, 0});
+        if (bad) {
+          ++s.m.agent_errors;
+          FeedBreakers(ctx, s, slot, scenario::CircuitBreaker::Metric::kErrors, 1);
+        }
+        Defer(ctx, s, slot, {Action::kDeployRollback, t, bad, t.ref, k.error_cost_minutes, 0, {}});
       }
       n += help_queued(TaskKind::kRework, items - std::min(items, n), false);
       help_queued(TaskKind::kIncident, items - std::min(items, n), false);
@@ -520,11 +562,12 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
         noise.kind = TaskKind::kChat;
         noise.flags = kPostNoise;
         noise.ref = kNoTarget;
-        Defer(ctx, s, slot, {Action::kChatPost, noise, false, channel, 0, 0});
+        Defer(ctx, s, slot, {Action::kChatPost, noise, false, channel, 0, 0, {}});
       }
       break;
     }
   }
+  MaliciousWork(ctx, s, slot, skill_id);
   FinishInvoke(s);
   return items;
 }
@@ -570,7 +613,19 @@ void OrgModel::AgentAct(Ctx& ctx, EmployeeState& s, uint32_t slot, const AgentAc
   const EmployeeId self = ctx.lp();
   AgentState& a = s.agents[slot];
   const OpenCall* call = FindCall(s, act.call);
-  if (!Offered(call == nullptr ? kNoId : call->skill, act.action)) {
+  if (BreakerHolds(a, act.action, ctx.now_us())) {
+    // A tripped breaker: the agent is paused or read-only; nothing reaches the gate.
+    Refuse(ctx, s, a.agent_id, act, services::Decision::kDenied, services::kDefenseRule);
+    return;
+  }
+  const bool offered = act.call == kNoCall ? OfferedToAgent(a, act.action)
+                                           : Offered(call == nullptr ? kNoId : call->skill, act.action);
+  if (act.action == services::Action::kEmailSendExternal) {
+    FeedBreakers(ctx, s, slot, scenario::CircuitBreaker::Metric::kExternalEmails, 1);
+  } else if (act.action == services::Action::kDeployProd) {
+    FeedBreakers(ctx, s, slot, scenario::CircuitBreaker::Metric::kProdDeploys, 1);
+  }
+  if (!offered) {
     // Least-privilege tools: the agent has no tool for it, so nothing is requested.
     Refuse(ctx, s, a.agent_id, act, services::Decision::kDenied, services::kServiceRule);
     return;
@@ -649,7 +704,10 @@ void OrgModel::Refuse(Ctx& ctx, EmployeeState& s, uint32_t agent_id, const Agent
   SetAgentCause(s, act, &rec);
   Audit(s.audit, rec);
   CountGate(s, decision);
-  switch (act.action) {
+  if (decision == services::Decision::kDenied && rule != services::kDefenseRule) {
+    FeedBreakers(ctx, s, SlotOfAgent(s, agent_id), scenario::CircuitBreaker::Metric::kDeniedActions, 1);
+  }
+  switch (act.attack.active() ? services::Action::kCount : act.action) {  // an attack refused leaves nothing to do
     case services::Action::kEmailSendInternal:
     case services::Action::kEmailSendExternal:
       // A refused reply still leaves the human a draft when the agent was right: the mail
@@ -700,6 +758,13 @@ void OrgModel::ExecuteAgentAction(Ctx& ctx, EmployeeState& s, const AgentAction&
   rec.decision = decision;
   rec.outcome = services::Outcome::kDone;
   SetAgentCause(s, act, &rec);
+  if (act.attack.active()) {
+    ExecuteAttack(ctx, s, act, agent_id, &rec);
+    CountGate(s, rec.decision);
+    Audit(s.audit, rec);
+    ResolveAction(s, act.call);
+    return;
+  }
   bool resolved = true;
   switch (act.action) {
     case services::Action::kEmailSendInternal:

@@ -42,6 +42,8 @@ OrgModel::OrgModel(const World* world) : world_(world) {
     st.work_rng = engine::Rng::ForStream(world->seed ^ kWorkStreamSalt, e);
     st.backlog_rng = engine::Rng::ForStream(world->seed ^ kBacklogStreamSalt, e);
     st.agent_rng = engine::Rng::ForStream(world->seed ^ kAgentStreamSalt, e);
+    st.threat_rng = engine::Rng::ForStream(world->seed ^ kThreatStreamSalt, e);
+    st.safety.Resize(AttackSources(s).size());
     st.tokens_by_tier.assign(s.tiers.size(), TokenTally{});
     st.tokens_by_skill.assign(s.skills.size(), TokenTally{});
     const scenario::Employee& emp = s.organization.employees[e];
@@ -73,6 +75,7 @@ OrgModel::OrgModel(const World* world) : world_(world) {
     services_[v].service = services::ServiceState(v);
     services_[v].audit = services::AuditLog(world->ServiceLp(v));
   }
+  CountCampaignTargets();
 }
 
 void OrgModel::Handle(Ctx& ctx, const Ev& ev) {
@@ -97,7 +100,7 @@ void OrgModel::Handle(Ctx& ctx, const Ev& ev) {
     case kHumanPause: OnHumanPause(ctx, s); break;
     case kHeartbeat: OnHeartbeat(ctx, s, ev.payload.a); break;
     case kCron: OnCron(ctx, s, ev.payload.a, ev.payload.b); break;
-    case kDream: OnDream(s, ev.payload.a, ctx.now_us()); break;
+    case kDream: OnDream(ctx, s, ev.payload.a); break;
     case kPerformativeJob: OnPerformativeJob(ctx, s, ev.payload.a, ev.payload.b); break;
     case kEmailDeliver: OnEmail(ctx, s, ev); break;
     case kChatMention: OnChatMention(ctx, s, ev); break;
@@ -143,6 +146,10 @@ void OrgModel::Handle(Ctx& ctx, const Ev& ev) {
       break;
     }
     case kAgentCallDone: OnAgentCallDone(ctx, s, ev.payload.b); break;
+    case kInjectionArrive: OnInjectionArrive(ctx, s, ev.payload.a); break;
+    case kSessionAttack: OnAttack(ctx, s, ev.payload.a); break;
+    case kChatInjection: OnChatInjection(ctx, s, ev); break;
+    case kBreakerRestore: OnBreakerRestore(ctx, s, ev.payload.a, ev.payload.b); break;
     default: ctx.Fail("employee LP got an event of kind " + std::to_string(ev.kind));
   }
 }
@@ -166,6 +173,7 @@ void OrgModel::OnDayStart(Ctx& ctx, EmployeeState& s) {
   }
   const bool working = sc().calendar.IsWorkingDay(day, sc().run.start_weekday);
   PlanAgentDay(ctx, s, working);
+  PlanThreatDay(ctx, s, working);
   if (!working) return;
   // Arrivals come from the employee's work stream, never the LP's stream: the same work
   // arrives whatever agents do (the counterfactual twin sees it too).
@@ -309,6 +317,9 @@ void OrgModel::ReceiveMail(Ctx& ctx, EmployeeState& s, const services::EmailHead
   t.value_usd = value_usd;
   t.arrived_us = header.sent_at_us;
   t.effort_minutes = effort_minutes;
+  if (!s.agents.empty() && DetectorAdmits(ctx, s, &t) && (t.state & kTaskQuarantined)) {
+    t.state |= kTaskHelped;  // held: no agent works on it
+  }
   ++s.items_arrived;
   Enqueue(ctx, s, t);
   if (!s.agents.empty()) OnAgentEvent(ctx, s, scenario::Event::kNewEmail);
@@ -516,7 +527,8 @@ void OrgModel::FinishTask(Ctx& ctx, EmployeeState& s, const Task& task) {
       if (!may_read) break;  // the mail stays unhandled
       s.mailbox.Read(task.ref);
       s.mailbox.Archive(task.ref);
-      if (task.flags & kMailSpam) break;
+      if (task.flags & kMailInjection) MaybeShareInjection(ctx, s, task);
+      if (task.flags & (kMailSpam | kMailInjection)) break;
       services::SendSpec reply;
       if (!s.mailbox.BuildReply(task.ref, kMailTokens, services::kLabelLegitimate, services::kNoId, &reply)) break;
       services::Target target = services::SendTarget(self, reply, world_->team_of_employee);
@@ -589,6 +601,8 @@ void OrgModel::FinishTask(Ctx& ctx, EmployeeState& s, const Task& task) {
       const bool bad = task.flags & 1;
       const bool correct = s.agent_rng.Bernoulli(accuracy);
       const bool approve = bad ? !correct : correct;
+      ++s.safety.approvals_decided;
+      s.safety.approvals_correct += correct;
       Payload p;
       p.b = task.ref;
       p.c = approve ? 1 : 0;
@@ -772,7 +786,7 @@ void OrgModel::OnReviewsComplete(Ctx& ctx, EmployeeState& s, Task change) {
                                    ? static_cast<uint32_t>(change.ref % std::max<size_t>(1, sc().deploy.services.size()))
                                    : info.services[change.ref % info.services.size()];
       // deploy.staging first; once it runs, deploy.prod goes through the gate in its turn.
-      Defer(ctx, s, slot, {services::Action::kDeployStaging, c, bad, service, sc().skills[k].error_cost_minutes, 0});
+      Defer(ctx, s, slot, {services::Action::kDeployStaging, c, bad, service, sc().skills[k].error_cost_minutes, 0, {}});
       FinishInvoke(s);
       return;
     }
@@ -819,7 +833,7 @@ void OrgModel::HumanDeploy(Ctx& ctx, EmployeeState& s, const Task& change) {
 }
 
 void OrgModel::RequestDeploy(Ctx& ctx, EmployeeState& s, const Task& change, uint32_t agent_plus_one,
-                             uint64_t audit_id) {
+                             uint64_t audit_id, uint8_t attack) {
   if (sc().deploy.services.empty()) {
     CompleteItem(ctx, s, change);
     return;
@@ -836,6 +850,7 @@ void OrgModel::RequestDeploy(Ctx& ctx, EmployeeState& s, const Task& change, uin
   p.x = !(change.state & kTaskDefective) ? 1.0 : ((change.state & kTaskAgentDefect) ? -1.0 : 0.0);
   p.t = change.arrived_us;
   p.u = audit_id;
+  p.v = attack;
   ++s.deploys_requested;
   s.changes_in_flight.push_back(change);  // until the pipeline reports back
   ctx.Send(world_->ServiceLp(service), Net(0), kDeployRequest, p);
@@ -844,6 +859,7 @@ void OrgModel::RequestDeploy(Ctx& ctx, EmployeeState& s, const Task& change, uin
 void OrgModel::OnPipelineResult(Ctx& ctx, EmployeeState& s, const Ev& ev) {
   Task change;
   if (!TakeChange(s, ev.payload.b, &change)) return;
+  if (change.state & kTaskAttack) return;  // an attacker's change: nobody's work item
   switch (static_cast<PipelineResult>(ev.payload.c)) {
     case PipelineResult::kInProd:
       CompleteItem(ctx, s, change);

@@ -185,6 +185,51 @@ struct IncentiveMeasures {
   uint32_t refreshes = 0;
 };
 
+// One attack source's attempts and successes (threats.h: campaigns, compromises, malicious skills).
+struct AttackSourceMeasures {
+  std::string kind;  // "injection", "compromise", "malicious_skill"
+  std::string name;
+  uint64_t attempts = 0;   // goal actions attempted
+  uint64_t successes = 0;  // of them, those that took effect
+  double success_rate() const { return attempts == 0 ? 0 : static_cast<double>(successes) / static_cast<double>(attempts); }
+};
+
+// What the threats did and what the defenses cost.
+struct SafetyMeasures {
+  uint64_t attack_attempts = 0;
+  uint64_t attack_successes = 0;
+  double attack_success_rate = 0;   // successes / attempts
+  std::vector<AttackSourceMeasures> sources;
+  uint64_t injection_emails = 0;
+  uint64_t injections_detected = 0;  // quarantined by the detector
+  uint64_t detector_false_positives = 0;
+  uint64_t detector_checks = 0;
+  double detector_release_hours = 0;
+  uint64_t injections_read = 0;      // by agents, from mail or chat
+  uint64_t injections_followed = 0;
+  uint64_t injections_shared = 0;    // pasted into channels by people
+  uint64_t memory_poisonings = 0;
+  uint64_t data_leaked_messages = 0;    // messages malicious actions sent outside
+  uint64_t data_leaked_sensitive = 0;   // of them, sensitive
+  uint64_t phishing_posts = 0;
+  uint64_t phishing_clicks = 0;
+  uint64_t agents_compromised = 0;
+  // Incidents rooted in an agent's action, by cause: an agent's ordinary action (its errors
+  // included), an injection, a compromised session, a malicious skill; and what spread from them.
+  uint64_t prod_incidents_error = 0;
+  uint64_t prod_incidents_injection = 0;
+  uint64_t prod_incidents_compromise = 0;
+  uint64_t prod_incidents_malicious_skill = 0;
+  double approval_minutes_per_day = 0;  // human minutes deciding agents' asks, per simulated day
+  uint64_t approvals_decided = 0;
+  double approval_accuracy = 0;         // share decided rightly (good approved, bad rejected)
+  uint64_t breaker_trips = 0;
+  uint64_t memory_quarantines = 0;
+  double time_to_contain_hours = 0;     // mean, first malicious action to the breaker or quarantine that stopped it
+  uint64_t contained_agents = 0;
+  uint64_t uncontained_agents = 0;      // acted maliciously and were never stopped
+};
+
 // Paired differences against the same scenario and seed with no agents (the same work
 // arrives in both runs): run with agents minus run without.
 struct Counterfactual {
@@ -235,6 +280,7 @@ struct RunSummary {
   std::vector<RoleUtilisation> utilisation_by_role;
   DeveloperAgentSpend developer_agent_spend;
   IncentiveMeasures incentives;
+  SafetyMeasures safety;
   std::vector<RuleDecisions> rule_decisions;  // the policy's rules in order, then default deny
   Counterfactual counterfactual;
   uint64_t items_arrived = 0;

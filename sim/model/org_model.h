@@ -28,6 +28,7 @@
 #include "sim/engine/engine.h"
 #include "sim/model/incentives.h"
 #include "sim/model/metrics.h"
+#include "sim/model/threats.h"
 #include "sim/model/trace.h"
 #include "sim/model/world.h"
 
@@ -75,11 +76,17 @@ enum EventKind : uint32_t {
   kApprovalCancel,    // requester -> approver: a = requester, b = ask id (expired or auto-approved)
   kDeployRetry,       // self: b = change ref; a deploy refused by a freeze, tried again when it ends
   kPerformativeJob,   // self: a = agent slot, b = automation index (an extra job added for a metric)
+  kInjectionArrive,   // self: a = campaign; an injection email arrives from outside
+  kSessionAttack,     // self: a = agent slot; a compromised session acts for the attacker
+  kChatInjection,     // channel -> member: a = campaign, c = post flags (injection text or phishing link), u = origin id, v = attack source
+  kBreakerRestore,    // self: a = agent slot, b = breaker index; its cooldown ended
 };
 
 enum class WorkStream : uint32_t { kExternalEmail, kInternalEmail, kChatRequest, kCodeChange };
-inline constexpr uint32_t kMailExternal = 1, kMailSpam = 2, kMailSensitive = 4;     // mail flags
+inline constexpr uint32_t kMailExternal = 1, kMailSpam = 2, kMailSensitive = 4, kMailInjection = 8;  // mail flags
 inline constexpr uint32_t kPostByAgent = 1, kPostNoise = 2, kPostSensitive = 4;   // chat post flags
+inline constexpr uint32_t kPostInjection = 8, kPostPhishing = 16;  // chat post flags: attacker text, a phishing link
+inline constexpr uint32_t kNoCall = UINT32_MAX;  // an agent action no model call decided (a compromised session)
 enum class PipelineResult : uint32_t { kInProd, kFailed, kRefused };
 
 // Human task kinds in priority order; kBacklog (discretionary work) comes last.
@@ -94,6 +101,8 @@ inline constexpr uint32_t kTaskCaught = 8;     // code: a review caught the defe
 inline constexpr uint32_t kTaskBacklog = 16;   // pulled from the backlog, not an arrival
 inline constexpr uint32_t kTaskSetup = 32;     // setting up a performative automation
 inline constexpr uint32_t kTaskAgentDefect = 64;  // code: the defect is an agent's mistake
+inline constexpr uint32_t kTaskAttack = 128;      // code: an attacker's change (no work item; never completed)
+inline constexpr uint32_t kTaskQuarantined = 256; // mail: held by the injection detector until a person releases it
 
 struct Task {
   TaskKind kind = TaskKind::kEmail;
@@ -117,6 +126,7 @@ struct AgentAction {
   uint32_t target = 0;      // mailbox owner, channel or service
   double fix_minutes = 0;   // human clean-up if a bad action runs (the skill's error cost)
   uint32_t call = 0;        // the model call that decided it (its tokens' purpose depends on the outcome)
+  AttackTag attack;         // active: a malicious action (for an attacker, not the owner)
 };
 
 // A model call whose tokens are not booked yet: its purpose is known once its actions have
@@ -140,6 +150,7 @@ struct OpenCall {
   TimeUs duration_us = 0;
   uint64_t span_id = kNoSpanId;
   uint64_t item_id = kNoSpanId;  // the first item it worked on, if any
+  SpanCause attack_cause;        // what set it on a malicious action (an injection email, a malicious skill)
 };
 
 // An action decided by a model call, waiting for the call to finish (tier latency plus
@@ -170,6 +181,7 @@ struct AgentState {
   double checklist_factor = 1;   // the checklist is this many times as long
   std::vector<uint32_t> jobs;    // extra jobs: indexes into incentives.performative_automations
   uint32_t heartbeat_tick = 0;   // today's heartbeats so far (which ones were added for the metric)
+  AgentThreatState threat;
 };
 
 // One performative automation an employee holds.
@@ -209,6 +221,12 @@ struct EmployeeState {
   engine::Rng backlog_rng;  // backlog items in pull order
   engine::Rng agent_rng;    // everything agents decide (and approvals of their asks), so that
                             // agents never shift the draws of the human world
+  engine::Rng threat_rng;   // everything threats and defenses draw: an attack never shifts the
+                            // draws of the work or of the agents' ordinary decisions
+  SafetyTally safety;
+  std::vector<SeenInjection> chat_injections;  // pasted into a channel; agents see them at their next chat read
+  std::vector<SeenInjection> seen_injections;  // read by the invocation being decided
+  bool chat_read_now = false;                  // the invocation being decided read the team channel
   std::vector<OpenCall> calls;
   std::vector<uint32_t> rule_verdicts;  // (policy rule + 1 for default deny) x 4 verdicts
   double available_hours = 0;           // scheduled working time over the run
@@ -310,7 +328,10 @@ class OrgModel {
   const std::vector<ChannelState>& channels() const { return channels_; }
   const std::vector<ServiceLpState>& services() const { return services_; }
   // The world may be rebuilt between RunUntil calls (interventions).
-  void set_world(const World* world) { world_ = world; }
+  void set_world(const World* world) {
+    world_ = world;
+    CountCampaignTargets();
+  }
   // Whether gate decisions are kept as audit records (counts are kept either way).
   void set_record_audit(bool on) { record_audit_ = on; }
   // Whether trace spans are kept (for the run file's timeline).
@@ -371,7 +392,9 @@ class OrgModel {
   void TryStartTask(Ctx& ctx, EmployeeState& s);
   void FinishTask(Ctx& ctx, EmployeeState& s, const Task& task);
   void CompleteItem(Ctx& ctx, EmployeeState& s, const Task& item);
-  void RequestDeploy(Ctx& ctx, EmployeeState& s, const Task& change, uint32_t agent_plus_one, uint64_t audit_id);
+  // `attack`: the AttackKind of an attacker's change (0 for a real one).
+  void RequestDeploy(Ctx& ctx, EmployeeState& s, const Task& change, uint32_t agent_plus_one, uint64_t audit_id,
+                     uint8_t attack = 0);
   void HumanRollback(Ctx& ctx, EmployeeState& s, uint32_t service);
   // Decides a human's own action at the gate; returns its audit record with the decision
   // (outcome not executed: the caller sets it when the action runs).
@@ -395,7 +418,7 @@ class OrgModel {
   void PlanAgentDay(Ctx& ctx, EmployeeState& s, bool working_day);
   void OnHeartbeat(Ctx& ctx, EmployeeState& s, uint32_t slot);
   void OnCron(Ctx& ctx, EmployeeState& s, uint32_t slot, uint32_t job);
-  void OnDream(EmployeeState& s, uint32_t slot, TimeUs now_us);
+  void OnDream(Ctx& ctx, EmployeeState& s, uint32_t slot);
   void OnPerformativeJob(Ctx& ctx, EmployeeState& s, uint32_t slot, uint32_t automation);
   // At a day start after a refresh: add or drop one performative automation.
   void ApplyIncentiveChoice(Ctx& ctx, EmployeeState& s);
@@ -446,6 +469,49 @@ class OrgModel {
   double ErrorProbability(const scenario::AgentProfile& p, const scenario::Skill& k) const;
   void CountGate(EmployeeState& s, services::Decision d);
 
+  // Threats and defenses (threats.cc).
+  // At a day start: compromises that begin, today's malicious actions of compromised
+  // sessions, and today's injection emails.
+  void PlanThreatDay(Ctx& ctx, EmployeeState& s, bool working_day);
+  void OnInjectionArrive(Ctx& ctx, EmployeeState& s, uint32_t campaign);
+  // The injection detector on a delivered external mail task (the owner has agents): false
+  // when it quarantined an injection (the mail is gone); a quarantined legitimate mail stays,
+  // held for a person to release.
+  bool DetectorAdmits(Ctx& ctx, EmployeeState& s, Task* mail);
+  // The agent in `slot` read an injection (the open call): it may follow it.
+  void ConsiderInjection(Ctx& ctx, EmployeeState& s, uint32_t slot, const SeenInjection& seen);
+  // What the open call does for attackers: injections it read, a malicious skill, poisoned memory.
+  void MaliciousWork(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::SkillId skill);
+  // Attempts a goal's action: deferred to the open call, or at once (a compromised session).
+  void AttemptGoal(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::AttackGoal goal, const AttackTag& tag, bool deferred);
+  void Compromise(Ctx& ctx, EmployeeState& s, uint32_t slot, const AttackTag& tag, double actions_per_hour,
+                  scenario::AttackGoal goal);
+  // Schedules a compromised session's malicious actions from `from_us` to the end of today's active hours.
+  void PlanAttacks(Ctx& ctx, EmployeeState& s, uint32_t slot, TimeUs from_us);
+  void OnAttack(Ctx& ctx, EmployeeState& s, uint32_t slot);
+  void OnChatInjection(Ctx& ctx, EmployeeState& s, const Ev& ev);
+  // A person handled an injection email: they may paste it into their team channel.
+  void MaybeShareInjection(Ctx& ctx, EmployeeState& s, const Task& mail);
+  // A malicious action the gate admitted: its effect (forward outside, phishing post, bad deploy).
+  void ExecuteAttack(Ctx& ctx, EmployeeState& s, const AgentAction& act, uint32_t agent_id, services::AuditRecord* rec);
+  // Adds to the agent's circuit-breaker readings of `metric`; trips a breaker that reaches its threshold.
+  void FeedBreakers(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::CircuitBreaker::Metric metric, double amount);
+  void OnBreakerRestore(Ctx& ctx, EmployeeState& s, uint32_t slot, uint32_t breaker);
+  // Clears the agent's memory (a poisoned instruction with it); audited.
+  void QuarantineMemory(Ctx& ctx, EmployeeState& s, uint32_t slot, uint32_t breaker);
+  // Whether a tripped breaker refuses the agent `action` now.
+  bool BreakerHolds(const AgentState& a, services::Action action, TimeUs now_us) const;
+  bool Paused(const AgentState& a, TimeUs now_us) const { return now_us < a.threat.paused_until_us; }
+  // A defense's audit record on an agent (breaker trip or restore, memory quarantine).
+  void AuditDefense(Ctx& ctx, EmployeeState& s, uint32_t slot, services::Action action, services::Decision decision,
+                    uint64_t object);
+  uint32_t SlotOfAgent(const EmployeeState& s, uint32_t agent_id) const;
+  // Whether any of the agent's skills offers `action` (what a compromised session may use
+  // under least-privilege tools).
+  bool OfferedToAgent(const AgentState& a, services::Action action) const;
+  // The malicious-action bookkeeping when a goal is attempted.
+  void CountAttempt(Ctx& ctx, EmployeeState& s, uint32_t slot, const AttackTag& tag);
+
   // Channel and service LPs (services_lp.cc).
   void HandleChannel(Ctx& ctx, uint32_t channel, const Ev& ev);
   void HandleService(Ctx& ctx, uint32_t service, const Ev& ev);
@@ -469,6 +535,11 @@ class OrgModel {
   std::vector<EmployeeState> employees_;
   std::vector<ChannelState> channels_;
   std::vector<ServiceLpState> services_;
+  std::vector<uint32_t> campaign_targets_;  // employees each injection campaign targets
+  void CountCampaignTargets();
 };
+
+// Fills out->safety from the model's tallies and the services' incidents (safety_summary.cc).
+void SummariseSafety(const scenario::CompiledScenario& sc, const OrgModel& m, uint32_t days, RunSummary* out);
 
 }  // namespace clawsim::model

@@ -121,6 +121,12 @@ uint64_t ResultsHash(const RunSummary& s, const std::vector<EmployeeMetrics>& em
     h = engine::HashCombine(h, v);
   }
   for (uint64_t g : s.gate) h = engine::HashCombine(h, g);
+  const SafetyMeasures& sf = s.safety;
+  for (uint64_t v : {sf.attack_attempts, sf.attack_successes, sf.injection_emails, sf.injections_detected,
+                     sf.detector_false_positives, sf.injections_followed, sf.data_leaked_messages, sf.phishing_clicks,
+                     sf.agents_compromised, sf.breaker_trips, sf.memory_quarantines, sf.approvals_decided}) {
+    h = engine::HashCombine(h, v);
+  }
   for (const RuleDecisions& r : s.rule_decisions) {
     for (uint64_t v : {r.allowed, r.asked, r.denied, r.rate_limited}) h = engine::HashCombine(h, v);
   }
@@ -407,6 +413,7 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
   s.dora.time_to_restore_hours = restored == 0 ? 0 : restore / static_cast<double>(restored);
   s.net_value_usd = s.value_usd - s.incident_cost_usd - s.tokens.cost_usd;
   SummariseIncentives(sc, world, m, r);
+  SummariseSafety(sc, m, s.days, &s);
 }
 
 // Collects committed events per partition (workers never share a buffer); the serial phase
@@ -440,7 +447,8 @@ std::vector<std::string> EventKindNames() {
           "cron",          "dream",         "email_deliver",    "chat_post",        "chat_mention",
           "review_request", "review_done",  "deploy_request",   "stage_done",       "pipeline_result",
           "incident_spread", "incident_restored", "incident_page", "approval_request", "approval_decision",
-          "approval_timeout", "agent_call_done", "approval_cancel", "deploy_retry"};
+          "approval_timeout", "agent_call_done", "approval_cancel", "deploy_retry", "performative_job",
+          "injection_arrive", "session_attack", "chat_injection", "breaker_restore"};
 }
 
 namespace {

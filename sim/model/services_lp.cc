@@ -32,6 +32,16 @@ void OrgModel::HandleChannel(Ctx& ctx, uint32_t channel, const Ev& ev) {
     post.mentions[0] = mentioned;
   }
   const services::Channel::PostResult r = c.channel.Post(post, ctx.now_us(), world_->chat);
+  if (r.status == services::ChatStatus::kOk && (ev.payload.c & (kPostInjection | kPostPhishing))) {
+    // Attacker text or a phishing link: every other member sees it.
+    Payload p;
+    p.c = ev.payload.c;
+    p.u = ev.payload.u;
+    p.v = ev.payload.v;
+    for (EmployeeId m : c.channel.members()) {
+      if (m != post.poster) ctx.Send(m, Net(sc().chat.delivery_latency_us), kChatInjection, p);
+    }
+  }
   if (r.status != services::ChatStatus::kOk || post.num_mentions == 0) return;
   Payload p;
   p.a = ev.payload.a;
@@ -62,6 +72,7 @@ void OrgModel::HandleService(Ctx& ctx, uint32_t service, const Ev& ev) {
       q.request.change.agent_introduced = ev.payload.x < -0.5;
       q.request.change.author = q.author;
       q.request.change.agent = ev.payload.c == 0 ? services::kNoId : ev.payload.c - 1;
+      q.request.change.attack = static_cast<uint8_t>(ev.payload.v);
       sv.queue.push_back(q);
       if (!sv.has_running) StartNextDeploy(ctx, service);
       return;

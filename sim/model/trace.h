@@ -17,7 +17,9 @@
 namespace clawsim::model {
 
 enum class SpanKind : uint8_t { kHumanTask = 1, kAgentInvocation = 2, kPipelineStage = 3, kIncident = 4 };
-enum class CauseKind : uint8_t { kNone = 0, kItem = 1, kSpan = 2, kAudit = 3, kDeploy = 4 };
+// kAttack: an attack source (its index in the run's attack-source table, threats.h) or a
+// compromised session (threats.h SessionId: bit 62 set, source << 32 | agent id).
+enum class CauseKind : uint8_t { kNone = 0, kItem = 1, kSpan = 2, kAudit = 3, kDeploy = 4, kAttack = 5 };
 
 inline constexpr uint32_t kNoSpanIndex = UINT32_MAX;
 inline constexpr uint64_t kNoSpanId = UINT64_MAX;

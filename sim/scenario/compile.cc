@@ -302,6 +302,7 @@ void Compiler::TiersSkillsProfiles() {
     t.latency_us = static_cast<TimeUs>(std::llround(pt.latency_ms() * 1000.0));
     t.output_tokens_per_second = pt.output_tokens_per_second();
     t.error_rate = pt.error_rate();
+    t.injection_susceptibility = pt.injection_susceptibility();
     t.context_window_tokens = pt.context_window_tokens();
     out_->tiers.push_back(std::move(t));
   }
@@ -602,6 +603,8 @@ void Compiler::IncentivesThreatsDefenses() {
   const pb::Threats& pt = s_.threats();
   Threats& t = out_->threats;
   t.agent_error_rate_multiplier = pt.agent_error_rate_multiplier();
+  t.phishing_click_probability = pt.phishing_click_probability();
+  t.phished_actions_per_hour = pt.phished_actions_per_hour();
   for (const pb::InjectionCampaign& pc : pt.injection_campaigns()) {
     InjectionCampaign c;
     c.name = pc.name();
@@ -614,6 +617,8 @@ void Compiler::IncentivesThreatsDefenses() {
     c.success_probability = pc.success_probability();
     c.goal = Enum<AttackGoal>(pc.goal());
     c.sender_domain = pc.sender_domain();
+    c.persisted_goal = Enum<AttackGoal>(pc.persisted_goal());
+    c.share_probability = pc.share_probability();
     t.injection_campaigns.push_back(std::move(c));
   }
   for (const pb::AgentCompromise& pc : pt.compromised_agents()) {
@@ -640,6 +645,8 @@ void Compiler::IncentivesThreatsDefenses() {
   d.injection_detector.false_positive_rate = det.false_positive_rate();
   d.injection_detector.tier = det.model_tier().empty() ? kNoId : Find(tiers_, det.model_tier());
   d.injection_detector.tokens_per_check = det.tokens_per_check();
+  d.injection_detector.release_minutes = det.release_minutes();
+  d.memory_quarantine = pd.memory_quarantine();
   for (const pb::CircuitBreaker& pc : pd.circuit_breakers()) {
     CircuitBreaker c;
     c.name = pc.name();

@@ -207,6 +207,7 @@ struct ModelTier {
   double output_tokens_per_second = 80;
   double error_rate = 0.05;
   int64_t context_window_tokens = 200000;
+  double injection_susceptibility = 1;  // multiplies a campaign's success probability
 
   // Price of one call, USD, with cache_hit_fraction of the input billed at the cached rate.
   double CostUsd(int64_t input_tokens, int64_t output_tokens) const;
@@ -476,7 +477,7 @@ struct Incentives {
 
 // ---- threats and defenses ---------------------------------------------------------------
 
-enum class AttackGoal : uint8_t { kExfiltrate, kPostChat, kTriggerDeploy };
+enum class AttackGoal : uint8_t { kExfiltrate, kPostChat, kTriggerDeploy, kPersist };
 
 struct InjectionCampaign {
   std::string name;
@@ -488,6 +489,12 @@ struct InjectionCampaign {
   double success_probability = 0.3;
   AttackGoal goal = AttackGoal::kExfiltrate;
   std::string sender_domain;
+  AttackGoal persisted_goal = AttackGoal::kExfiltrate;
+  double share_probability = 0.05;
+  // Whether employee `e` (with `role` in `team`) is a target.
+  bool Targets(Role role, TeamId team) const {
+    return (!target_role || *target_role == role) && (target_team == kNoId || target_team == team);
+  }
 };
 
 struct AgentCompromise {
@@ -511,6 +518,8 @@ struct Threats {
   std::vector<InjectionCampaign> injection_campaigns;
   std::vector<AgentCompromise> compromised_agents;
   std::vector<MaliciousSkill> malicious_skills;
+  double phishing_click_probability = 0.03;
+  double phished_actions_per_hour = 1;
 };
 
 struct InjectionDetector {
@@ -519,6 +528,7 @@ struct InjectionDetector {
   double false_positive_rate = 0.01;
   TierId tier = kNoId;  // kNoId = free rule-based filter
   int64_t tokens_per_check = 600;
+  double release_minutes = 5;
 };
 
 struct CircuitBreaker {
@@ -536,6 +546,7 @@ struct Defenses {
   bool least_privilege_tools = true;
   InjectionDetector injection_detector;
   std::vector<CircuitBreaker> circuit_breakers;
+  bool memory_quarantine = false;
 };
 
 // ---- interventions and the whole --------------------------------------------------------

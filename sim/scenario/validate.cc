@@ -406,6 +406,7 @@ void Validator::TiersAndSkills() {
     Check(t, "output_tokens_per_second", kPositive, ctx);
     Check(t, "error_rate", kProbability, ctx);
     Check(t, "context_window_tokens", kPositive, ctx);
+    Check(t, "injection_susceptibility", kNonNegative, ctx);
   }
   for (const pb::Skill& k : s_.skills()) {
     const std::string ctx = "skill " + Q(k.name());
@@ -674,12 +675,18 @@ void Validator::IncentivesSection() {
 void Validator::ThreatsAndDefenses() {
   const pb::Threats& t = s_.threats();
   Check(t, "agent_error_rate_multiplier", kNonNegative, "threats");
+  Check(t, "phishing_click_probability", kProbability, "threats");
+  Check(t, "phished_actions_per_hour", kNonNegative, "threats");
   for (const pb::InjectionCampaign& c : t.injection_campaigns()) {
     const std::string ctx = "injection campaign " + Q(c.name());
     CheckDay(c, "start_day", c.start_day(), ctx);
     Check(c, "duration_days", kNonNegative, ctx);
     Check(c, "emails_per_day", kNonNegative, ctx);
     Check(c, "success_probability", kProbability, ctx);
+    Check(c, "share_probability", kProbability, ctx);
+    if (c.persisted_goal() == pb::PERSIST) {
+      p_->Add(c, "persisted_goal", -1, ctx + ": persisted_goal is PERSIST; it must be the goal pursued from memory");
+    }
     Ref(c, "target_team", -1, c.target_team(), teams_, ctx, /*optional=*/true);
   }
   for (const pb::AgentCompromise& c : t.compromised_agents()) {
@@ -687,6 +694,7 @@ void Validator::ThreatsAndDefenses() {
     CheckDay(c, "start_day", c.start_day(), ctx);
     Check(c, "fraction", kProbability, ctx);
     Check(c, "actions_per_hour", kNonNegative, ctx);
+    if (c.goal() == pb::PERSIST) p_->Add(c, "goal", -1, ctx + ": goal PERSIST is for injection campaigns only");
     Ref(c, "agent_owner", -1, c.agent_owner(), employees_, ctx, /*optional=*/true);
   }
   for (const pb::MaliciousSkill& m : t.malicious_skills()) {
@@ -694,12 +702,14 @@ void Validator::ThreatsAndDefenses() {
     Ref(m, "skill", -1, m.skill(), skills_, "malicious skill entry");
     CheckDay(m, "start_day", m.start_day(), ctx);
     Check(m, "attack_probability", kProbability, ctx);
+    if (m.goal() == pb::PERSIST) p_->Add(m, "goal", -1, ctx + ": goal PERSIST is for injection campaigns only");
   }
   const pb::Defenses& d = s_.defenses();
   const pb::InjectionDetector& det = d.injection_detector();
   Check(det, "detection_rate", kProbability, "injection detector");
   Check(det, "false_positive_rate", kProbability, "injection detector");
   Check(det, "tokens_per_check", kNonNegative, "injection detector");
+  Check(det, "release_minutes", kNonNegative, "injection detector");
   Ref(det, "model_tier", -1, det.model_tier(), tiers_, "injection detector", /*optional=*/true);
   for (const pb::CircuitBreaker& cb : d.circuit_breakers()) {
     const std::string ctx = "circuit breaker " + Q(cb.name());

@@ -1,0 +1,78 @@
+// The run's safety measures: what the threats attempted and achieved, by source and by
+// cause, and what the defenses cost (summed from the employees' tallies and the services'
+// incidents once the run is over).
+#include <set>
+
+#include "sim/model/org_model.h"
+
+namespace clawsim::model {
+
+void SummariseSafety(const scenario::CompiledScenario& sc, const OrgModel& m, uint32_t days, RunSummary* out) {
+  SafetyMeasures& s = out->safety;
+  s = SafetyMeasures{};
+  const std::vector<AttackSource> sources = AttackSources(sc);
+  for (const AttackSource& src : sources) s.sources.push_back({AttackKindName(src.kind), src.name, 0, 0});
+  uint64_t approvals_correct = 0;
+  double contain_hours = 0;
+  for (const EmployeeState& st : m.employees()) {
+    const SafetyTally& t = st.safety;
+    for (size_t i = 0; i < sources.size() && i < t.attempts.size(); ++i) {
+      s.sources[i].attempts += t.attempts[i];
+      s.sources[i].successes += t.successes[i];
+    }
+    s.injection_emails += t.injection_emails;
+    s.injections_detected += t.injections_detected;
+    s.detector_false_positives += t.false_positives;
+    s.detector_checks += t.detector_checks;
+    s.detector_release_hours += t.release_hours;
+    s.injections_read += t.injections_read;
+    s.injections_followed += t.injections_followed;
+    s.injections_shared += t.injections_shared;
+    s.memory_poisonings += t.memory_poisonings;
+    s.data_leaked_messages += t.exfiltrated_messages;
+    s.data_leaked_sensitive += t.exfiltrated_sensitive;
+    s.phishing_posts += t.phishing_posts;
+    s.phishing_clicks += t.phishing_clicks;
+    s.agents_compromised += t.agents_compromised;
+    s.breaker_trips += t.breaker_trips;
+    s.memory_quarantines += t.memory_quarantines;
+    s.approvals_decided += t.approvals_decided;
+    approvals_correct += t.approvals_correct;
+    contain_hours += t.contain_hours_sum;
+    s.contained_agents += t.contained;
+    for (const AgentState& a : st.agents) {
+      s.uncontained_agents += a.threat.first_malicious_us >= 0 && !a.threat.contained;
+    }
+  }
+  for (const AttackSourceMeasures& src : s.sources) {
+    s.attack_attempts += src.attempts;
+    s.attack_successes += src.successes;
+  }
+  s.attack_success_rate = s.attack_attempts == 0 ? 0 : static_cast<double>(s.attack_successes) / static_cast<double>(s.attack_attempts);
+  s.approval_accuracy = s.approvals_decided == 0 ? 0 : static_cast<double>(approvals_correct) / static_cast<double>(s.approvals_decided);
+  s.approval_minutes_per_day = days == 0 ? 0 : out->hours.approval_hours * 60.0 / days;
+  s.time_to_contain_hours = s.contained_agents == 0 ? 0 : contain_hours / static_cast<double>(s.contained_agents);
+
+  // Incidents rooted in an agent's action, by what set the agent on it; and what spread from them.
+  std::set<uint64_t> roots[kNumAttackKinds];
+  for (const ServiceLpState& v : m.services()) {
+    for (const services::Incident& inc : v.service.incidents()) {
+      if (inc.parent_id != 0) continue;
+      for (const services::PipelineRun& run : v.service.runs()) {
+        if (run.change.change_id != inc.change_id || !run.caused_incident) continue;
+        if (run.change.agent != services::kNoId) roots[run.change.attack < kNumAttackKinds ? run.change.attack : 0].insert(inc.id);
+        break;
+      }
+    }
+  }
+  for (const ServiceLpState& v : m.services()) {
+    for (const services::Incident& inc : v.service.incidents()) {
+      s.prod_incidents_error += roots[static_cast<int>(AttackKind::kNone)].count(inc.root_id);
+      s.prod_incidents_injection += roots[static_cast<int>(AttackKind::kInjection)].count(inc.root_id);
+      s.prod_incidents_compromise += roots[static_cast<int>(AttackKind::kCompromise)].count(inc.root_id);
+      s.prod_incidents_malicious_skill += roots[static_cast<int>(AttackKind::kMaliciousSkill)].count(inc.root_id);
+    }
+  }
+}
+
+}  // namespace clawsim::model

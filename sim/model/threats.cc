@@ -1,0 +1,492 @@
+// Threats and defenses on the employee LP.
+//
+// Threats act only through agents and only through the gate: an injection email is followed
+// (or not) when an agent reads it; a compromised session and a malicious skill attempt their
+// goal's action like any other agent action, so least-privilege tools, the permission
+// policy, approvals and circuit breakers all get their chance to stop it. What an admitted
+// malicious action does is in ExecuteAttack; every draw comes from the employee's threat
+// stream, so a run with an attack does the same work and the same ordinary agent decisions
+// as the run without it until an attack changes something.
+#include <algorithm>
+#include <cmath>
+
+#include "sim/engine/hash.h"
+#include "sim/model/org_model.h"
+
+namespace clawsim::model {
+namespace {
+
+using scenario::AttackGoal;
+using Metric = scenario::CircuitBreaker::Metric;
+
+// Size of a phishing post or a pasted injection, tokens (as a chat message).
+constexpr uint32_t kAttackMailTokens = 400;
+
+}  // namespace
+
+const char* AttackKindName(AttackKind k) {
+  switch (k) {
+    case AttackKind::kNone: return "none";
+    case AttackKind::kInjection: return "injection";
+    case AttackKind::kCompromise: return "compromise";
+    case AttackKind::kMaliciousSkill: return "malicious_skill";
+  }
+  return "unknown";
+}
+
+std::vector<AttackSource> AttackSources(const scenario::CompiledScenario& sc) {
+  std::vector<AttackSource> out;
+  for (const scenario::InjectionCampaign& c : sc.threats.injection_campaigns) out.push_back({AttackKind::kInjection, c.name});
+  for (const scenario::AgentCompromise& c : sc.threats.compromised_agents) out.push_back({AttackKind::kCompromise, c.name});
+  for (const scenario::MaliciousSkill& m : sc.threats.malicious_skills) {
+    out.push_back({AttackKind::kMaliciousSkill, m.skill == kNoId ? "" : sc.skills[m.skill].name});
+  }
+  return out;
+}
+
+void OrgModel::CountCampaignTargets() {
+  const scenario::CompiledScenario& s = *world_->scenario;
+  campaign_targets_.assign(s.threats.injection_campaigns.size(), 0);
+  for (uint32_t c = 0; c < campaign_targets_.size(); ++c) {
+    for (const scenario::Employee& e : s.organization.employees) {
+      campaign_targets_[c] += s.threats.injection_campaigns[c].Targets(e.role, e.team);
+    }
+  }
+}
+
+uint32_t OrgModel::SlotOfAgent(const EmployeeState& s, uint32_t agent_id) const {
+  for (uint32_t i = 0; i < s.agents.size(); ++i) {
+    if (s.agents[i].agent_id == agent_id) return i;
+  }
+  return 0;
+}
+
+bool OrgModel::OfferedToAgent(const AgentState& a, services::Action action) const {
+  if (!sc().defenses.least_privilege_tools) return true;
+  const scenario::AgentProfile& p = sc().profiles[a.profile];
+  auto offers = [&](scenario::SkillId k) { return k != kNoId && sc().skills[k].MayRequest(static_cast<scenario::Action>(action)); };
+  if (offers(p.heartbeat.skill)) return true;
+  for (const scenario::CronJob& j : p.cron) {
+    if (offers(j.skill)) return true;
+  }
+  for (const scenario::EventTrigger& t : p.triggers) {
+    if (offers(t.skill)) return true;
+  }
+  return false;
+}
+
+// ---- arrivals and compromises -------------------------------------------------------------
+
+void OrgModel::PlanThreatDay(Ctx& ctx, EmployeeState& s, bool working_day) {
+  const scenario::Threats& th = sc().threats;
+  if (th.injection_campaigns.empty() && th.compromised_agents.empty()) return;
+  const TimeUs now = ctx.now_us();
+  const EmployeeId self = ctx.lp();
+  const scenario::Employee& emp = sc().organization.employees[self];
+  // Compromises that have begun: a named owner's agents, or a seeded share of all agents.
+  for (uint32_t c = 0; c < th.compromised_agents.size(); ++c) {
+    const scenario::AgentCompromise& comp = th.compromised_agents[c];
+    if (now < comp.start_us) continue;
+    for (uint32_t slot = 0; slot < s.agents.size(); ++slot) {
+      AgentState& a = s.agents[slot];
+      if (a.threat.compromised.active()) continue;
+      bool chosen = comp.agent_owner == self;
+      if (comp.agent_owner == kNoId) {
+        const uint64_t h = engine::HashCombine(engine::HashCombine(world_->seed, a.agent_id), 0x636f6d70ULL + c);
+        chosen = static_cast<double>(h >> 11) * 0x1.0p-53 < comp.fraction;
+      }
+      if (!chosen) continue;
+      const uint32_t source = CompromiseSource(sc(), c);
+      Compromise(ctx, s, slot, AttackTag{AttackKind::kCompromise, source, SessionId(a.agent_id, source)}, comp.actions_per_hour,
+                 comp.goal);
+    }
+  }
+  // Today's malicious actions of the compromised sessions (on their agents' active days).
+  for (uint32_t slot = 0; slot < s.agents.size(); ++slot) {
+    const AgentState& a = s.agents[slot];
+    if (!a.threat.compromised.active()) continue;
+    if (!working_day && sc().profiles[a.profile].heartbeat.working_days_only) continue;
+    PlanAttacks(ctx, s, slot, now);
+  }
+  // Injection emails: each campaign's daily volume shared among its targets, any hour.
+  for (uint32_t c = 0; c < th.injection_campaigns.size(); ++c) {
+    const scenario::InjectionCampaign& camp = th.injection_campaigns[c];
+    if (now + engine::kUsPerDay <= camp.start_us || now >= camp.end_us || camp.emails_per_day <= 0) continue;
+    if (campaign_targets_[c] == 0 || !camp.Targets(emp.role, emp.team)) continue;
+    const double mean_gap_us = static_cast<double>(engine::kUsPerDay) * campaign_targets_[c] / camp.emails_per_day;
+    for (double t = s.threat_rng.Exponential(mean_gap_us); t < static_cast<double>(engine::kUsPerDay);
+         t += s.threat_rng.Exponential(mean_gap_us)) {
+      const TimeUs at = now + static_cast<TimeUs>(t);
+      if (at < camp.start_us || at >= camp.end_us) continue;
+      ctx.SendSelf(static_cast<TimeUs>(t), kInjectionArrive, Payload{c, 0, 0, 0, 0, 0, 0, 0, 0});
+    }
+  }
+}
+
+void OrgModel::Compromise(Ctx& ctx, EmployeeState& s, uint32_t slot, const AttackTag& tag, double actions_per_hour,
+                          AttackGoal goal) {
+  AgentThreatState& t = s.agents[slot].threat;
+  if (t.compromised.active()) return;
+  t.compromised = tag;
+  t.compromise_actions_per_hour = actions_per_hour;
+  t.compromise_goal = goal;
+  ++s.safety.agents_compromised;
+  (void)ctx;
+}
+
+void OrgModel::PlanAttacks(Ctx& ctx, EmployeeState& s, uint32_t slot, TimeUs from_us) {
+  const AgentState& a = s.agents[slot];
+  if (a.threat.compromise_actions_per_hour <= 0) return;
+  const scenario::Heartbeat& hb = sc().profiles[a.profile].heartbeat;
+  const TimeUs day_start = from_us - from_us % engine::kUsPerDay;
+  const TimeUs begin = std::max(from_us, day_start + hb.active_start_us);
+  const TimeUs end = day_start + hb.active_end_us;
+  const double mean_gap_us = static_cast<double>(engine::kUsPerHour) / a.threat.compromise_actions_per_hour;
+  for (double t = static_cast<double>(begin) + s.threat_rng.Exponential(mean_gap_us); t < static_cast<double>(end);
+       t += s.threat_rng.Exponential(mean_gap_us)) {
+    ctx.SendSelf(std::max<TimeUs>(1, static_cast<TimeUs>(t) - ctx.now_us()), kSessionAttack, Payload{slot, 0, 0, 0, 0, 0, 0, 0, 0});
+  }
+}
+
+void OrgModel::OnAttack(Ctx& ctx, EmployeeState& s, uint32_t slot) {
+  AgentState& a = s.agents[slot];
+  if (!a.threat.compromised.active() || Paused(a, ctx.now_us())) return;  // a paused session does nothing
+  AttemptGoal(ctx, s, slot, a.threat.compromise_goal, a.threat.compromised, /*deferred=*/false);
+}
+
+void OrgModel::OnInjectionArrive(Ctx& ctx, EmployeeState& s, uint32_t campaign) {
+  const EmployeeId self = ctx.lp();
+  const scenario::RoleProfile& role = sc().role(sc().organization.employees[self].role);
+  const services::DomainId attacker = static_cast<services::DomainId>(sc().email.external_domains.size());
+  const services::EmailHeader header =
+      services::ExternalMessage(attacker, (uint64_t{1} << 40) | (uint64_t{self} << 24) | s.external_serial++, kAttackMailTokens,
+                                services::kLabelPromptInjection, ctx.now_us());
+  ++s.safety.injection_emails;
+  s.mailbox.Deliver(header, ctx.now_us());
+  Task t;
+  t.kind = TaskKind::kEmail;
+  t.ref = s.mailbox.slot_count() - 1;
+  t.other = campaign;  // no reply goes to an attacker: the campaign rides here
+  t.flags = kMailExternal | kMailInjection;
+  t.arrived_us = ctx.now_us();
+  t.effort_minutes = role.spam_minutes;  // junk to the person who reads it
+  if (!s.agents.empty() && !DetectorAdmits(ctx, s, &t)) return;
+  ++s.items_arrived;
+  Enqueue(ctx, s, t);
+  if (!s.agents.empty()) OnAgentEvent(ctx, s, scenario::Event::kNewEmail);
+}
+
+bool OrgModel::DetectorAdmits(Ctx& ctx, EmployeeState& s, Task* mail) {
+  const scenario::InjectionDetector& det = sc().defenses.injection_detector;
+  if (!det.enabled || !(mail->flags & kMailExternal)) return true;
+  ++s.safety.detector_checks;
+  if (det.tier != kNoId && det.tokens_per_check > 0) {
+    // The detector's own model call: overhead, metered to nobody's leaderboard.
+    const scenario::ModelTier& tier = sc().tiers[det.tier];
+    TokenTally tally;
+    tally.input_tokens = static_cast<uint64_t>(det.tokens_per_check);
+    tally.cost_usd = tier.CostUsd(det.tokens_per_check, 0);
+    tally.invocations = 1;
+    s.m.tokens_by_purpose[static_cast<int>(scenario::Purpose::kOverhead)].Add(tally);
+    s.m.tokens_by_trigger[static_cast<int>(Trigger::kEvent)].Add(tally);
+    s.tokens_by_tier[det.tier].Add(tally);
+  }
+  const bool injection = (mail->flags & kMailInjection) != 0;
+  const bool flagged = s.threat_rng.Bernoulli(injection ? det.detection_rate : det.false_positive_rate);
+  if (!flagged) return true;
+  s.mailbox.Read(mail->ref);  // quarantined: no agent lists it
+  if (injection) {
+    ++s.safety.injections_detected;
+    s.mailbox.Archive(mail->ref);
+    if (sc().defenses.memory_quarantine) {
+      for (uint32_t slot = 0; slot < s.agents.size(); ++slot) QuarantineMemory(ctx, s, slot, kDetectorQuarantine);
+    }
+    return false;
+  }
+  // A legitimate mail held: its owner reviews and releases it by hand before answering it.
+  ++s.safety.false_positives;
+  s.safety.release_hours += det.release_minutes / 60.0;
+  mail->effort_minutes += det.release_minutes;
+  mail->state |= kTaskQuarantined;
+  return true;
+}
+
+// ---- following injections -----------------------------------------------------------------
+
+void OrgModel::ConsiderInjection(Ctx& ctx, EmployeeState& s, uint32_t slot, const SeenInjection& seen) {
+  AgentState& a = s.agents[slot];
+  const scenario::InjectionCampaign& camp = sc().threats.injection_campaigns[seen.campaign];
+  ++s.safety.injections_read;
+  const double p = std::clamp(camp.success_probability * sc().tiers[sc().profiles[a.profile].tier].injection_susceptibility, 0.0, 1.0);
+  if (!s.threat_rng.Bernoulli(p)) return;
+  ++s.safety.injections_followed;
+  const AttackTag tag{AttackKind::kInjection, CampaignSource(seen.campaign), seen.origin_id};
+  if (OpenCall* call = FindCall(s, s.open_call)) call->attack_cause = {CauseKind::kItem, seen.origin_id};
+  if (camp.goal == AttackGoal::kPersist) {
+    // Written into memory: it acts after the next consolidation, until memory is cleared.
+    ++s.safety.memory_poisonings;
+    CountAttempt(ctx, s, slot, tag);
+    ++s.safety.successes[tag.source];
+    a.threat.poison_campaign = static_cast<int32_t>(seen.campaign);
+    a.threat.poison_active = false;
+    a.threat.poison_origin = seen.origin_id;
+    return;
+  }
+  AttemptGoal(ctx, s, slot, camp.goal, tag, /*deferred=*/true);
+}
+
+void OrgModel::MaliciousWork(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::SkillId skill) {
+  // Injections the reads of this call brought in.
+  std::vector<SeenInjection> seen;
+  seen.swap(s.seen_injections);
+  for (const SeenInjection& inj : seen) ConsiderInjection(ctx, s, slot, inj);
+  AgentState& a = s.agents[slot];
+  // A poisoned memory: every call that reads memory pursues the persisted goal.
+  if (a.threat.poison_active && skill != kNoId && sc().skills[skill].reads_memory) {
+    const uint32_t campaign = static_cast<uint32_t>(a.threat.poison_campaign);
+    if (OpenCall* call = FindCall(s, s.open_call)) call->attack_cause = {CauseKind::kItem, a.threat.poison_origin};
+    AttemptGoal(ctx, s, slot, sc().threats.injection_campaigns[campaign].persisted_goal,
+                AttackTag{AttackKind::kInjection, CampaignSource(campaign), a.threat.poison_origin}, /*deferred=*/true);
+  }
+  // A skill turned malicious: some of its runs attempt the goal.
+  const std::vector<scenario::MaliciousSkill>& bad = sc().threats.malicious_skills;
+  for (uint32_t i = 0; i < bad.size(); ++i) {
+    if (bad[i].skill != skill || ctx.now_us() < bad[i].start_us) continue;
+    if (!s.threat_rng.Bernoulli(bad[i].attack_probability)) continue;
+    const uint32_t source = MaliciousSkillSource(sc(), i);
+    if (OpenCall* call = FindCall(s, s.open_call)) call->attack_cause = {CauseKind::kAttack, source};
+    AttemptGoal(ctx, s, slot, bad[i].goal, AttackTag{AttackKind::kMaliciousSkill, source, s.open_span}, /*deferred=*/true);
+  }
+}
+
+void OrgModel::CountAttempt(Ctx& ctx, EmployeeState& s, uint32_t slot, const AttackTag& tag) {
+  ++s.safety.attempts[tag.source];
+  AgentThreatState& t = s.agents[slot].threat;
+  if (t.first_malicious_us < 0) t.first_malicious_us = ctx.now_us();
+}
+
+void OrgModel::AttemptGoal(Ctx& ctx, EmployeeState& s, uint32_t slot, AttackGoal goal, const AttackTag& tag, bool deferred) {
+  const EmployeeId self = ctx.lp();
+  AgentAction act;
+  act.bad = true;  // an approver who looks closely can see it is wrong
+  act.attack = tag;
+  act.call = deferred ? s.open_call : kNoCall;
+  switch (goal) {
+    case AttackGoal::kExfiltrate: {
+      // Forward the newest sensitive message still held (else the newest one) outside.
+      const std::vector<services::MailboxEntry>& entries = s.mailbox.entries();
+      if (entries.empty()) return;
+      size_t pick = entries.size() - 1;
+      for (size_t i = entries.size(), seen = 0; i-- > 0 && seen < 64; ++seen) {
+        if (entries[i].header.labels & services::kLabelSensitive) {
+          pick = i;
+          break;
+        }
+      }
+      act.action = services::Action::kEmailSendExternal;
+      act.item.kind = TaskKind::kEmail;
+      act.item.ref = s.mailbox.first_slot() + static_cast<uint32_t>(pick);
+      act.target = self;
+      break;
+    }
+    case AttackGoal::kPostChat: {
+      const uint32_t channel = TeamChannel(self);
+      if (channel == kNoTarget) return;
+      act.action = services::Action::kChatPost;
+      act.item.kind = TaskKind::kChat;
+      act.item.ref = kNoTarget;
+      act.item.flags = kPostPhishing;
+      act.target = channel;
+      break;
+    }
+    case AttackGoal::kTriggerDeploy: {
+      if (sc().deploy.services.empty()) return;
+      act.action = services::Action::kDeployProd;
+      act.item.kind = TaskKind::kCode;
+      act.item.state = kTaskDefective | kTaskAttack;
+      act.item.arrived_us = ctx.now_us();
+      act.item.ref = s.next_change++;
+      const EmployeeInfo& info = world_->employees[self];
+      act.target = info.services.empty() ? static_cast<uint32_t>(act.item.ref % sc().deploy.services.size())
+                                         : info.services[act.item.ref % info.services.size()];
+      break;
+    }
+    case AttackGoal::kPersist:
+      return;  // handled where the injection is read
+  }
+  CountAttempt(ctx, s, slot, tag);
+  if (deferred) {
+    Defer(ctx, s, slot, act);
+  } else {
+    AgentAct(ctx, s, slot, act);
+  }
+}
+
+void OrgModel::ExecuteAttack(Ctx& ctx, EmployeeState& s, const AgentAction& act, uint32_t agent_id, services::AuditRecord* rec) {
+  const EmployeeId self = ctx.lp();
+  bool took_effect = false;
+  switch (act.action) {
+    case services::Action::kEmailSendExternal: {
+      const services::Recipient outside =
+          services::Recipient::Domain(static_cast<services::DomainId>(sc().email.external_domains.size()));
+      services::SendSpec spec;
+      if (!s.mailbox.BuildForward(act.item.ref, std::span(&outside, 1), agent_id, &spec)) {
+        rec->outcome = services::Outcome::kServiceRefused;
+        break;
+      }
+      rec->outcome = SendMail(ctx, s, spec, 0, 0, s.threat_rng);
+      if (rec->outcome == services::Outcome::kNotExecuted) {
+        rec->decision = services::Decision::kRateLimited;  // the mailbox's own send limit
+        rec->rule = services::kServiceRule;
+        break;
+      }
+      took_effect = true;
+      ++s.safety.exfiltrated_messages;
+      if (rec->outcome == services::Outcome::kDataLeaked) ++s.safety.exfiltrated_sensitive;
+      break;
+    }
+    case services::Action::kChatPost: {
+      Payload p;
+      p.a = self;
+      p.b = kNoId;
+      p.c = kPostByAgent | kPostNoise | kPostPhishing;
+      p.d = agent_id + 1;
+      p.u = act.attack.origin_id;
+      p.v = act.attack.source;
+      ctx.Send(world_->ChannelLp(act.target), Net(sc().chat.delivery_latency_us), kChatPost, p);
+      rec->outcome = services::Outcome::kDone;
+      took_effect = true;
+      ++s.safety.phishing_posts;
+      break;
+    }
+    case services::Action::kDeployProd:
+      rec->outcome = services::Outcome::kStarted;
+      RequestDeploy(ctx, s, act.item, agent_id + 1, s.audit.next_id(), static_cast<uint8_t>(act.attack.kind));
+      took_effect = true;
+      break;
+    default:
+      rec->outcome = services::Outcome::kServiceRefused;
+      break;
+  }
+  if (took_effect) ++s.safety.successes[act.attack.source];
+}
+
+// ---- chat: pasted injections and phishing links ---------------------------------------------
+
+void OrgModel::MaybeShareInjection(Ctx& ctx, EmployeeState& s, const Task& mail) {
+  const scenario::InjectionCampaign& camp = sc().threats.injection_campaigns[mail.other];
+  if (!s.threat_rng.Bernoulli(camp.share_probability)) return;
+  const uint32_t channel = TeamChannel(ctx.lp());
+  if (channel == kNoTarget || !HumanPost(ctx, s, channel)) return;
+  ++s.safety.injections_shared;
+  Payload p;
+  p.a = ctx.lp();
+  p.b = kNoId;
+  p.c = kPostInjection | kPostNoise;
+  p.u = ItemId(ctx.lp(), ItemKind::kMail, mail.ref);
+  p.v = CampaignSource(mail.other);
+  ctx.Send(world_->ChannelLp(channel), Net(sc().chat.delivery_latency_us), kChatPost, p);
+}
+
+void OrgModel::OnChatInjection(Ctx& ctx, EmployeeState& s, const Ev& ev) {
+  const uint32_t source = static_cast<uint32_t>(ev.payload.v);
+  if (ev.payload.c & kPostPhishing) {
+    // A person sees the link; one who clicks it hands their agents' sessions to the attacker.
+    if (s.agents.empty()) return;
+    if (!s.threat_rng.Bernoulli(sc().threats.phishing_click_probability)) return;
+    ++s.safety.phishing_clicks;
+    for (uint32_t slot = 0; slot < s.agents.size(); ++slot) {
+      if (s.agents[slot].threat.compromised.active()) continue;
+      Compromise(ctx, s, slot, AttackTag{AttackKind::kCompromise, source, SessionId(s.agents[slot].agent_id, source)},
+                 sc().threats.phished_actions_per_hour, AttackGoal::kExfiltrate);
+      PlanAttacks(ctx, s, slot, ctx.now_us());
+    }
+    return;
+  }
+  // Pasted injection text: the agents see it at their next read of the channel.
+  if (s.agents.empty()) return;
+  constexpr size_t kMaxPending = 16;
+  if (s.chat_injections.size() >= kMaxPending) s.chat_injections.erase(s.chat_injections.begin());
+  s.chat_injections.push_back(SeenInjection{source, ev.payload.u});
+}
+
+// ---- circuit breakers and memory quarantine ---------------------------------------------
+
+bool OrgModel::BreakerHolds(const AgentState& a, services::Action action, TimeUs now_us) const {
+  if (now_us < a.threat.paused_until_us) return true;
+  const bool read = action == services::Action::kEmailRead || action == services::Action::kChatRead;
+  return !read && now_us < a.threat.read_only_until_us;
+}
+
+void OrgModel::AuditDefense(Ctx& ctx, EmployeeState& s, uint32_t slot, services::Action action, services::Decision decision,
+                            uint64_t object) {
+  services::AuditRecord rec;
+  rec.time_us = ctx.now_us();
+  rec.agent = s.agents[slot].agent_id;
+  rec.on_behalf_of = ctx.lp();
+  rec.target = ctx.lp();
+  rec.rule = services::kDefenseRule;
+  rec.action = action;
+  rec.decision = decision;
+  rec.outcome = services::Outcome::kNotExecuted;
+  rec.object_id = object;
+  Audit(s.audit, rec);
+}
+
+void OrgModel::FeedBreakers(Ctx& ctx, EmployeeState& s, uint32_t slot, Metric metric, double amount) {
+  const std::vector<scenario::CircuitBreaker>& breakers = sc().defenses.circuit_breakers;
+  if (breakers.empty() || slot >= s.agents.size()) return;
+  AgentState& a = s.agents[slot];
+  AgentThreatState& t = a.threat;
+  if (t.breakers.size() != breakers.size()) {
+    t.breakers.assign(breakers.size(), SlidingWindow{});
+    t.breaker_until_us.assign(breakers.size(), 0);
+  }
+  const TimeUs now = ctx.now_us();
+  for (uint32_t b = 0; b < breakers.size(); ++b) {
+    const scenario::CircuitBreaker& cb = breakers[b];
+    if (cb.metric != metric) continue;
+    t.breakers[b].Add(now, amount, cb.window_us);
+    if (now < t.breaker_until_us[b] || !BreakerTrips(cb, t.breakers[b].Sum(now, cb.window_us))) continue;
+    // Trip: the agent is paused (or made read-only) for the cooldown; the window starts over.
+    ++s.safety.breaker_trips;
+    t.breakers[b].Clear();
+    t.breaker_until_us[b] = now + cb.cooldown_us;
+    if (cb.response == scenario::CircuitBreaker::Response::kPause) {
+      t.paused_until_us = std::max(t.paused_until_us, now + cb.cooldown_us);
+    } else {
+      t.read_only_until_us = std::max(t.read_only_until_us, now + cb.cooldown_us);
+    }
+    AuditDefense(ctx, s, slot, services::Action::kEmailRead, services::Decision::kDenied, b);
+    if (t.first_malicious_us >= 0 && !t.contained) {
+      t.contained = true;
+      ++s.safety.contained;
+      s.safety.contain_hours_sum += UsToHours(now - t.first_malicious_us);
+    }
+    if (sc().defenses.memory_quarantine) QuarantineMemory(ctx, s, slot, b);
+    ctx.SendSelf(cb.cooldown_us, kBreakerRestore, Payload{slot, b, 0, 0, 0, 0, 0, 0, 0});
+  }
+}
+
+void OrgModel::OnBreakerRestore(Ctx& ctx, EmployeeState& s, uint32_t slot, uint32_t breaker) {
+  // The agent works again (when no other breaker still holds it).
+  AuditDefense(ctx, s, slot, services::Action::kEmailRead, services::Decision::kAllowed, breaker);
+}
+
+void OrgModel::QuarantineMemory(Ctx& ctx, EmployeeState& s, uint32_t slot, uint32_t breaker) {
+  AgentState& a = s.agents[slot];
+  const scenario::Memory& mem = sc().profiles[a.profile].memory;
+  const bool poisoned = a.threat.poison_campaign >= 0;
+  a.memory_tokens = std::min(a.memory_tokens, mem.min_tokens);
+  a.threat.poison_campaign = -1;
+  a.threat.poison_active = false;
+  ++s.safety.memory_quarantines;
+  AuditDefense(ctx, s, slot, services::Action::kEmailRead, services::Decision::kDenied, kQuarantineObject | breaker);
+  if (poisoned && a.threat.first_malicious_us >= 0 && !a.threat.contained) {
+    a.threat.contained = true;
+    ++s.safety.contained;
+    s.safety.contain_hours_sum += UsToHours(ctx.now_us() - a.threat.first_malicious_us);
+  }
+}
+
+}  // namespace clawsim::model
