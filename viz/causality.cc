@@ -12,6 +12,7 @@ const char* CauseKindName(CauseKind kind) {
     case CauseKind::kSpan: return "span";
     case CauseKind::kAudit: return "audit record";
     case CauseKind::kDeploy: return "deploy";
+    case CauseKind::kAttack: return "attack";
     case CauseKind::kNone: break;
   }
   return "none";
@@ -92,6 +93,7 @@ void CausalIndex::Resolve(const CauseRef& cause, std::vector<RecordRef>* out) co
     }
     case CauseKind::kItem: Range(items_, 0, cause.id, &rows); break;
     case CauseKind::kDeploy: Range(deploys_, 0, cause.id, &rows); break;
+    case CauseKind::kAttack:  // an attack source or session: named in the summary, no record of its own
     case CauseKind::kNone: return;
   }
   for (uint32_t row : rows) out->push_back(RecordRef::Span(row));

@@ -12,7 +12,7 @@ namespace clawsim::viz {
 struct RunData;
 
 // proto::Cause::Kind.
-enum class CauseKind : uint8_t { kNone = 0, kItem = 1, kSpan = 2, kAudit = 3, kDeploy = 4 };
+enum class CauseKind : uint8_t { kNone = 0, kItem = 1, kSpan = 2, kAudit = 3, kDeploy = 4, kAttack = 5 };
 const char* CauseKindName(CauseKind kind);  // "item", "span", "audit record", "deploy"
 
 // One cause as stored: what the record points at.

@@ -23,7 +23,7 @@ std::pair<uint32_t, uint16_t> AddCauses(const Causes& causes, RunData* run) {
   const uint32_t first = static_cast<uint32_t>(run->causes.size());
   uint16_t count = 0;
   for (const proto::Cause& c : causes) {
-    if (c.kind() < proto::Cause::ITEM || c.kind() > proto::Cause::DEPLOY || count == UINT16_MAX) continue;
+    if (c.kind() < proto::Cause::ITEM || c.kind() > proto::Cause::ATTACK || count == UINT16_MAX) continue;
     run->causes.push_back({static_cast<CauseKind>(c.kind()), c.id()});
     ++count;
   }

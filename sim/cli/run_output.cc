@@ -182,7 +182,7 @@ std::string SummaryJsonLine(const model::RunResult& result) { return run::Summar
 std::string SummaryTable(const model::RunResult& r) {
   const model::RunSummary& s = r.summary;
   std::string out;
-  char line[256];
+  char line[320];
   auto row = [&](const char* label, const char* fmt, auto... values) {
     char value[160];
     std::snprintf(value, sizeof value, fmt, values...);
@@ -264,6 +264,35 @@ std::string SummaryTable(const model::RunResult& r) {
   row("incidents (by agents' actions / advice)", "%llu (%llu / %llu)", static_cast<unsigned long long>(s.incidents),
       static_cast<unsigned long long>(s.agent_caused_incidents), static_cast<unsigned long long>(s.agent_advice_incidents));
   row("data leaks", "%llu", static_cast<unsigned long long>(s.data_leaks));
+  {
+    const model::SafetyMeasures& sf = s.safety;
+    const auto u = [](uint64_t v) { return static_cast<unsigned long long>(v); };
+    if (sf.injection_emails > 0 || sf.attack_attempts > 0 || sf.agents_compromised > 0) {
+      row("attack attempts / took effect", "%llu / %llu (%.1f%%)", u(sf.attack_attempts), u(sf.attack_successes),
+          100 * sf.attack_success_rate);
+      for (const model::AttackSourceMeasures& src : sf.sources) {
+        char label[96];
+        std::snprintf(label, sizeof label, "  %s %s", src.kind.c_str(), src.name.c_str());
+        row(label, "%llu / %llu (%.1f%%)", u(src.attempts), u(src.successes), 100 * src.success_rate());
+      }
+      row("injections: mails, detected/read/followed", "%llu: %llu / %llu / %llu", u(sf.injection_emails),
+          u(sf.injections_detected), u(sf.injections_read), u(sf.injections_followed));
+      row("mail sent out by attacks (sensitive)", "%llu (%llu)", u(sf.data_leaked_messages), u(sf.data_leaked_sensitive));
+      row("phishing posts/clicks; compromised", "%llu / %llu; %llu", u(sf.phishing_posts), u(sf.phishing_clicks),
+          u(sf.agents_compromised));
+      row("agent incidents: error/inj./comp./skill", "%llu / %llu / %llu / %llu", u(sf.prod_incidents_error),
+          u(sf.prod_incidents_injection), u(sf.prod_incidents_compromise), u(sf.prod_incidents_malicious_skill));
+      row("time to contain (contained / not)", "%.1f h (%llu / %llu agents)", sf.time_to_contain_hours, u(sf.contained_agents),
+          u(sf.uncontained_agents));
+    }
+    row("approvals: min/day, accuracy", "%.0f min, %.1f%% of %llu", sf.approval_minutes_per_day,
+        100 * sf.approval_accuracy, u(sf.approvals_decided));
+    row("breaker trips / memory quarantines", "%llu / %llu", u(sf.breaker_trips), u(sf.memory_quarantines));
+    if (sf.detector_checks > 0) {
+      row("detector: checks / false positives", "%llu / %llu (%.1f h releasing)", u(sf.detector_checks),
+          u(sf.detector_false_positives), sf.detector_release_hours);
+    }
+  }
   row("chat exposures", "%llu", static_cast<unsigned long long>(s.chat_exposures));
   if (s.counterfactual.present) {
     const model::Counterfactual& c = s.counterfactual;

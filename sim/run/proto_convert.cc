@@ -268,6 +268,46 @@ void ToProto(const model::RunSummary& in, proto::RunSummary* out) {
   out->set_agent_caused_incidents(in.agent_caused_incidents);
   out->set_agent_advice_incidents(in.agent_advice_incidents);
   {
+    const model::SafetyMeasures& m = in.safety;
+    proto::SafetyMeasures* p = out->mutable_safety();
+    p->set_attack_attempts(m.attack_attempts);
+    p->set_attack_successes(m.attack_successes);
+    p->set_attack_success_rate(m.attack_success_rate);
+    p->set_injection_emails(m.injection_emails);
+    p->set_injections_detected(m.injections_detected);
+    p->set_detector_false_positives(m.detector_false_positives);
+    p->set_detector_checks(m.detector_checks);
+    p->set_detector_release_hours(m.detector_release_hours);
+    p->set_injections_read(m.injections_read);
+    p->set_injections_followed(m.injections_followed);
+    p->set_injections_shared(m.injections_shared);
+    p->set_memory_poisonings(m.memory_poisonings);
+    p->set_data_leaked_messages(m.data_leaked_messages);
+    p->set_data_leaked_sensitive(m.data_leaked_sensitive);
+    p->set_phishing_posts(m.phishing_posts);
+    p->set_phishing_clicks(m.phishing_clicks);
+    p->set_agents_compromised(m.agents_compromised);
+    p->set_prod_incidents_error(m.prod_incidents_error);
+    p->set_prod_incidents_injection(m.prod_incidents_injection);
+    p->set_prod_incidents_compromise(m.prod_incidents_compromise);
+    p->set_prod_incidents_malicious_skill(m.prod_incidents_malicious_skill);
+    p->set_approval_minutes_per_day(m.approval_minutes_per_day);
+    p->set_approvals_decided(m.approvals_decided);
+    p->set_approval_accuracy(m.approval_accuracy);
+    p->set_breaker_trips(m.breaker_trips);
+    p->set_memory_quarantines(m.memory_quarantines);
+    p->set_time_to_contain_hours(m.time_to_contain_hours);
+    p->set_contained_agents(m.contained_agents);
+    p->set_uncontained_agents(m.uncontained_agents);
+    for (const model::AttackSourceMeasures& src : m.sources) {
+      proto::AttackSourceMeasures* q = p->add_sources();
+      q->set_kind(src.kind);
+      q->set_name(src.name);
+      q->set_attempts(src.attempts);
+      q->set_successes(src.successes);
+    }
+  }
+  {
     const model::IncentiveMeasures& m = in.incentives;
     proto::IncentiveMeasures* p = out->mutable_incentives();
     p->set_performative_cost_usd(m.performative_cost_usd);
@@ -374,6 +414,40 @@ model::RunSummary FromProto(const proto::RunSummary& in, uint32_t threads, doubl
   out.agent_caused_incidents = in.agent_caused_incidents();
   out.agent_advice_incidents = in.agent_advice_incidents();
   {
+    const proto::SafetyMeasures& p = in.safety();
+    model::SafetyMeasures& m = out.safety;
+    m.attack_attempts = p.attack_attempts();
+    m.attack_successes = p.attack_successes();
+    m.attack_success_rate = p.attack_success_rate();
+    m.injection_emails = p.injection_emails();
+    m.injections_detected = p.injections_detected();
+    m.detector_false_positives = p.detector_false_positives();
+    m.detector_checks = p.detector_checks();
+    m.detector_release_hours = p.detector_release_hours();
+    m.injections_read = p.injections_read();
+    m.injections_followed = p.injections_followed();
+    m.injections_shared = p.injections_shared();
+    m.memory_poisonings = p.memory_poisonings();
+    m.data_leaked_messages = p.data_leaked_messages();
+    m.data_leaked_sensitive = p.data_leaked_sensitive();
+    m.phishing_posts = p.phishing_posts();
+    m.phishing_clicks = p.phishing_clicks();
+    m.agents_compromised = p.agents_compromised();
+    m.prod_incidents_error = p.prod_incidents_error();
+    m.prod_incidents_injection = p.prod_incidents_injection();
+    m.prod_incidents_compromise = p.prod_incidents_compromise();
+    m.prod_incidents_malicious_skill = p.prod_incidents_malicious_skill();
+    m.approval_minutes_per_day = p.approval_minutes_per_day();
+    m.approvals_decided = p.approvals_decided();
+    m.approval_accuracy = p.approval_accuracy();
+    m.breaker_trips = p.breaker_trips();
+    m.memory_quarantines = p.memory_quarantines();
+    m.time_to_contain_hours = p.time_to_contain_hours();
+    m.contained_agents = p.contained_agents();
+    m.uncontained_agents = p.uncontained_agents();
+    for (const proto::AttackSourceMeasures& q : p.sources()) m.sources.push_back({q.kind(), q.name(), q.attempts(), q.successes()});
+  }
+  {
     const proto::IncentiveMeasures& p = in.incentives();
     model::IncentiveMeasures& m = out.incentives;
     m.performative_cost_usd = p.performative_cost_usd();
@@ -441,7 +515,7 @@ void ToProto(const Cause& in, proto::Cause* out) {
 
 Cause FromProto(const proto::Cause& in) {
   Cause out;
-  out.kind = in.kind() >= 1 && in.kind() <= 4 ? static_cast<CauseKind>(in.kind()) : CauseKind::kNone;
+  out.kind = in.kind() >= 1 && in.kind() <= 5 ? static_cast<CauseKind>(in.kind()) : CauseKind::kNone;
   out.id = in.id();
   return out;
 }
@@ -451,7 +525,8 @@ Cause FromProto(const proto::Cause& in) {
 static_assert(static_cast<int>(CauseKind::kItem) == proto::Cause::ITEM &&
                   static_cast<int>(CauseKind::kSpan) == proto::Cause::SPAN &&
                   static_cast<int>(CauseKind::kAudit) == proto::Cause::AUDIT &&
-                  static_cast<int>(CauseKind::kDeploy) == proto::Cause::DEPLOY,
+                  static_cast<int>(CauseKind::kDeploy) == proto::Cause::DEPLOY &&
+                  static_cast<int>(CauseKind::kAttack) == proto::Cause::ATTACK,
               "CauseKind mirrors proto::Cause::Kind");
 static_assert(static_cast<int>(SpanKind::kHumanTask) == proto::Span::HUMAN_TASK &&
                   static_cast<int>(SpanKind::kAgentInvocation) == proto::Span::AGENT_INVOCATION &&

@@ -72,7 +72,7 @@ inline constexpr uint64_t kAutoId = UINT64_MAX;
 
 // A reference to what caused a record (proto::Cause). Items and deploys are the model's own
 // ids (Span::item_id, Span::deploy_id); spans and audit records are referred to by their id.
-enum class CauseKind : uint8_t { kNone = 0, kItem = 1, kSpan = 2, kAudit = 3, kDeploy = 4 };
+enum class CauseKind : uint8_t { kNone = 0, kItem = 1, kSpan = 2, kAudit = 3, kDeploy = 4, kAttack = 5 };
 struct Cause {
   CauseKind kind = CauseKind::kNone;  // kNone: no cause (not written)
   uint64_t id = 0;

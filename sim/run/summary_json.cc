@@ -121,6 +121,49 @@ std::string IncentivesJson(const model::IncentiveMeasures& m) {
   return w.Finish();
 }
 
+std::string SafetyJson(const model::SafetyMeasures& m) {
+  JsonWriter w;
+  w.Uint("attack_attempts", m.attack_attempts);
+  w.Uint("attack_successes", m.attack_successes);
+  Number(w, "attack_success_rate", m.attack_success_rate);
+  w.Uint("injection_emails", m.injection_emails);
+  w.Uint("injections_detected", m.injections_detected);
+  w.Uint("detector_false_positives", m.detector_false_positives);
+  w.Uint("detector_checks", m.detector_checks);
+  Number(w, "detector_release_hours", m.detector_release_hours);
+  w.Uint("injections_read", m.injections_read);
+  w.Uint("injections_followed", m.injections_followed);
+  w.Uint("injections_shared", m.injections_shared);
+  w.Uint("memory_poisonings", m.memory_poisonings);
+  w.Uint("data_leaked_messages", m.data_leaked_messages);
+  w.Uint("data_leaked_sensitive", m.data_leaked_sensitive);
+  w.Uint("phishing_posts", m.phishing_posts);
+  w.Uint("phishing_clicks", m.phishing_clicks);
+  w.Uint("agents_compromised", m.agents_compromised);
+  w.Uint("prod_incidents_error", m.prod_incidents_error);
+  w.Uint("prod_incidents_injection", m.prod_incidents_injection);
+  w.Uint("prod_incidents_compromise", m.prod_incidents_compromise);
+  w.Uint("prod_incidents_malicious_skill", m.prod_incidents_malicious_skill);
+  Number(w, "approval_minutes_per_day", m.approval_minutes_per_day);
+  w.Uint("approvals_decided", m.approvals_decided);
+  Number(w, "approval_accuracy", m.approval_accuracy);
+  w.Uint("breaker_trips", m.breaker_trips);
+  w.Uint("memory_quarantines", m.memory_quarantines);
+  Number(w, "time_to_contain_hours", m.time_to_contain_hours);
+  w.Uint("contained_agents", m.contained_agents);
+  w.Uint("uncontained_agents", m.uncontained_agents);
+  std::string sources = "[";
+  for (size_t i = 0; i < m.sources.size(); ++i) {
+    const model::AttackSourceMeasures& src = m.sources[i];
+    JsonWriter sw;
+    sw.String("kind", src.kind).String("name", src.name).Uint("attempts", src.attempts).Uint("successes", src.successes);
+    Number(sw, "success_rate", src.success_rate());
+    sources += (i > 0 ? "," : "") + sw.Finish();
+  }
+  w.Raw("sources", sources + "]");
+  return w.Finish();
+}
+
 std::string CounterfactualJson(const model::Counterfactual& c) {
   JsonWriter w;
   Number(w, "value_usd_delta", c.value_usd_delta);
@@ -187,7 +230,8 @@ std::string SummaryJson(const model::RunSummary& s) {
       .Raw("utilisation_by_role", UtilisationJson(s.utilisation_by_role))
       .Raw("rule_decisions", RuleDecisionsJson(s.rule_decisions))
       .Raw("developer_agent_spend", SpendJson(s.developer_agent_spend))
-      .Raw("incentives", IncentivesJson(s.incentives));
+      .Raw("incentives", IncentivesJson(s.incentives))
+      .Raw("safety", SafetyJson(s.safety));
   if (s.counterfactual.present) w.Raw("counterfactual", CounterfactualJson(s.counterfactual));
   return w.Finish();
 }

@@ -1,5 +1,6 @@
 #include "sim/scenario/field_path.h"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -210,7 +211,11 @@ Status SetScalar(Message* m, const FieldDescriptor* f, int index, std::string_vi
     }
     case FieldDescriptor::CPPTYPE_ENUM: {
       const EnumDescriptor* e = f->enum_type();
-      const auto* v = e->FindValueByName(std::string(Unquote(text)));
+      // Enum values are written in capitals in scenario files; on the command line any case
+      // is accepted (--set permissions.preset=read_only).
+      std::string name(Unquote(text));
+      for (char& ch : name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      const auto* v = e->FindValueByName(name);
       if (v == nullptr) {
         return bad("a value of " + e->name() + "; valid values: " + EnumNames(e));
       }

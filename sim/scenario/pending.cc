@@ -80,14 +80,8 @@ void Walk(const Message& m, const std::string& prefix, std::vector<std::string>*
 }  // namespace
 
 const std::vector<std::string>& PendingSettingPrefixes() {
-  static const std::vector<std::string> kPrefixes = {
-      // The safety work: threats that act, and the defenses that only matter against them.
-      "threats.injection_campaigns",
-      "threats.compromised_agents",
-      "threats.malicious_skills",
-      "defenses.injection_detector",
-      "defenses.circuit_breakers",
-  };
+  // Every setting acts now; a setting added before the model acts on it is listed here.
+  static const std::vector<std::string> kPrefixes = {};
   return kPrefixes;
 }
 
@@ -117,6 +111,7 @@ const std::vector<DocumentationOnly>& DocumentationOnlySettings() {
       {"model_tiers[*].provider", "where the prices come from, for readers"},
       {"model_tiers[*].model", "where the prices come from, for readers"},
       {"interventions[*].note", "why the intervention happens, shown in reports"},
+      {"threats.injection_campaigns[*].sender_domain", "the attacker's domain, shown in reports; all attack mail comes from outside"},
   };
   return kList;
 }

@@ -164,7 +164,44 @@ const std::map<std::string, std::vector<std::string>>& Exercise() {
     extra.insert(extra.begin(), eager.begin(), eager.end());
     return extra;
   };
+  // An injection campaign that reaches agents allowed to act on it (the baseline's runs none).
+  const std::vector<std::string> campaign = {"threats.injection_campaigns[0].emails_per_day=400",
+                                             "threats.injection_campaigns[0].start_day=0",
+                                             "permissions.preset=FULLY_AUTONOMOUS"};
+  auto attacked = [&](std::vector<std::string> extra) {
+    extra.insert(extra.begin(), campaign.begin(), campaign.end());
+    return extra;
+  };
   static const std::map<std::string, std::vector<std::string>> kMap = {
+      // Threats act only when an attack runs; defenses only matter against one.
+      {"clawsim.proto.InjectionCampaign.start_day", attacked({"threats.injection_campaigns[0].start_day=2"})},
+      {"clawsim.proto.InjectionCampaign.duration_days", attacked({})},
+      {"clawsim.proto.InjectionCampaign.emails_per_day", attacked({})},
+      {"clawsim.proto.InjectionCampaign.success_probability", attacked({})},
+      {"clawsim.proto.InjectionCampaign.goal", attacked({})},
+      {"clawsim.proto.InjectionCampaign.share_probability", attacked({})},
+      {"clawsim.proto.InjectionCampaign.persisted_goal", attacked({"threats.injection_campaigns[0].goal=PERSIST"})},
+      {"clawsim.proto.InjectionCampaign.target_role", attacked({})},
+      {"clawsim.proto.InjectionCampaign.target_team", attacked({})},
+      {"clawsim.proto.ModelTier.injection_susceptibility", attacked({})},
+      {"clawsim.proto.Threats.phishing_click_probability", attacked({"threats.injection_campaigns[0].goal=POST_CHAT"})},
+      {"clawsim.proto.Threats.phished_actions_per_hour",
+       attacked({"threats.injection_campaigns[0].goal=POST_CHAT", "threats.phishing_click_probability=1"})},
+      {"clawsim.proto.InjectionDetector.enabled", attacked({})},
+      {"clawsim.proto.InjectionDetector.detection_rate", attacked({"defenses.injection_detector.enabled=true"})},
+      {"clawsim.proto.InjectionDetector.false_positive_rate", attacked({"defenses.injection_detector.enabled=true"})},
+      {"clawsim.proto.InjectionDetector.model_tier", attacked({"defenses.injection_detector.enabled=true"})},
+      {"clawsim.proto.InjectionDetector.tokens_per_check", attacked({"defenses.injection_detector.enabled=true"})},
+      {"clawsim.proto.InjectionDetector.release_minutes",
+       attacked({"defenses.injection_detector.enabled=true", "defenses.injection_detector.false_positive_rate=0.5"})},
+      {"clawsim.proto.Defenses.memory_quarantine",
+       attacked({"defenses.injection_detector.enabled=true", "threats.injection_campaigns[0].goal=PERSIST"})},
+      // Breakers that trip in a short run: low thresholds.
+      {"clawsim.proto.CircuitBreaker.threshold", attacked({"defenses.circuit_breakers[1].threshold=2"})},
+      {"clawsim.proto.CircuitBreaker.metric", attacked({"defenses.circuit_breakers[0].threshold=1"})},
+      {"clawsim.proto.CircuitBreaker.window_minutes", attacked({"defenses.circuit_breakers[1].threshold=2"})},
+      {"clawsim.proto.CircuitBreaker.response", attacked({"defenses.circuit_breakers[1].threshold=2"})},
+      {"clawsim.proto.CircuitBreaker.cooldown_minutes", attacked({"defenses.circuit_breakers[1].threshold=2"})},
       // One person's traits move one person's weekly draws: make sure they run an agent and
       // that the trait alone sets the draw (small scenario: employees[0] is a developer).
       {"clawsim.proto.Employee.competitiveness",
