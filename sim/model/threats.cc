@@ -63,16 +63,7 @@ uint32_t OrgModel::SlotOfAgent(const EmployeeState& s, uint32_t agent_id) const 
 
 bool OrgModel::OfferedToAgent(const AgentState& a, services::Action action) const {
   if (!sc().defenses.least_privilege_tools) return true;
-  const scenario::AgentProfile& p = sc().profiles[a.profile];
-  auto offers = [&](scenario::SkillId k) { return k != kNoId && sc().skills[k].MayRequest(static_cast<scenario::Action>(action)); };
-  if (offers(p.heartbeat.skill)) return true;
-  for (const scenario::CronJob& j : p.cron) {
-    if (offers(j.skill)) return true;
-  }
-  for (const scenario::EventTrigger& t : p.triggers) {
-    if (offers(t.skill)) return true;
-  }
-  return false;
+  return (sc().profiles[a.profile].action_mask >> static_cast<uint32_t>(action)) & 1u;
 }
 
 // ---- arrivals and compromises -------------------------------------------------------------
