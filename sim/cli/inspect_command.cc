@@ -8,6 +8,7 @@
 
 #include "sim/cli/commands.h"
 #include "sim/cli/flags.h"
+#include "sim/cli/trace_back.h"
 #include "sim/common/json_writer.h"
 #include "sim/run/number_format.h"
 #include "sim/run/proto_convert.h"
@@ -192,10 +193,13 @@ void PrintText(const run::RunFileReader& r, const RowCounts& rows, const model::
 
 int InspectCommand(const std::vector<std::string>& args) {
   bool json = false;
+  std::string trace_back;
   Flags flags(
-      "usage: clawsim inspect RUNFILE [--json]\n"
+      "usage: clawsim inspect RUNFILE [--json] [--trace-back ID]\n"
       "Prints a run file's header, record counts and summary; checks every record's checksum.");
   flags.AddBool("json", &json, "print one JSON object (header fields and the summary.json object)");
+  flags.AddString("trace-back", &trace_back,
+                  "print the chain from a harm (an audit record or span id; audit:ID or span:ID) back to its origin");
   std::vector<std::string> positional;
   Status s = flags.Parse(args, &positional);
   if (flags.help_requested()) {
@@ -208,6 +212,14 @@ int InspectCommand(const std::vector<std::string>& args) {
   if (!s.ok()) {
     std::fprintf(stderr, "clawsim inspect: %s\n%s", s.message().c_str(), flags.Help().c_str());
     return 2;
+  }
+  if (!trace_back.empty()) {
+    s = PrintTraceBack(positional[0], trace_back);
+    if (!s.ok()) {
+      std::fprintf(stderr, "clawsim inspect: %s\n", s.message().c_str());
+      return 2;
+    }
+    return 0;
   }
   run::RunFileReader reader;
   RowCounts rows;
