@@ -61,7 +61,8 @@ inline constexpr uint16_t kNoRule = UINT16_MAX;   // decided by default deny
 // In audit records: the decision came from the service itself (its own rate limit).
 inline constexpr uint16_t kServiceRule = UINT16_MAX - 1;
 // In audit records: a defense acted on an agent (a circuit breaker tripped or restored, or its
-// memory was quarantined); the record's object_id names the breaker.
+// memory was quarantined), or a breaker held an agent's action; object_id says which
+// (sim/model/threats.h).
 inline constexpr uint16_t kDefenseRule = UINT16_MAX - 2;
 
 enum class Mode : uint8_t { kDeny = 0, kAsk = 1, kAllow = 2 };  // ordered by permissiveness

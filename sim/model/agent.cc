@@ -701,6 +701,7 @@ void OrgModel::Refuse(Ctx& ctx, EmployeeState& s, uint32_t agent_id, const Agent
   rec.action = act.action;
   rec.decision = decision;
   rec.outcome = services::Outcome::kNotExecuted;
+  if (rule == services::kDefenseRule) rec.object_id = kHeldObject;
   SetAgentCause(s, act, &rec);
   Audit(s.audit, rec);
   CountGate(s, decision);

@@ -54,7 +54,9 @@ inline uint64_t SessionId(uint32_t agent_id, uint32_t source) { return (uint64_t
 // Defense audit records (rule services::kDefenseRule) name what acted in object_id: a
 // circuit breaker's index for a trip or restore; kQuarantineObject | breaker index (or
 // | 0xffff after a detected injection) for a memory quarantine.
+// An agent action refused because a tripped breaker holds the agent: kHeldObject.
 inline constexpr uint64_t kQuarantineObject = uint64_t{1} << 32;
+inline constexpr uint64_t kHeldObject = uint64_t{2} << 32;
 inline constexpr uint32_t kDetectorQuarantine = 0xffff;
 
 // A sliding-window sum for a circuit breaker: amounts added at times, summed over the last
