@@ -173,7 +173,7 @@ int main(int argc, char** argv) {
     ImGui::NewFrame();
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(io.DisplaySize);
-    ImGui::Begin("timeline", nullptr, ImGuiWindowFlags_NoDecoration);
+    ImGui::Begin("timeline", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoBackground);
     timeline.Draw(run, state);
     ImGui::End();
     ImGui::Render();

@@ -34,6 +34,16 @@ void CausalIndex::Build(const RunData& run) {
     for (size_t i = 0; i < audit.size(); ++i) audit_ids_.push_back({audit[i].id, static_cast<uint32_t>(i), 0});
     std::sort(audit_ids_.begin(), audit_ids_.end());
   }
+  // Sized once: these hold about one entry per span and per cause, and growing them by
+  // doubling would copy and fault in several hundred megabytes for ten million spans.
+  size_t items = 0, deploys = 0;
+  for (const SpanRow& s : spans) {
+    items += s.item_id != kNoId;
+    deploys += s.deploy_id != kNoId;
+  }
+  items_.reserve(items);
+  deploys_.reserve(deploys);
+  cited_by_.reserve(run.causes.size());
   for (size_t i = 0; i < spans.size(); ++i) {
     const uint32_t row = static_cast<uint32_t>(i);
     if (spans[i].item_id != kNoId) items_.push_back({spans[i].item_id, row, 0});
