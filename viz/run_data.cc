@@ -94,6 +94,7 @@ void AddSpans(const proto::SpanRows& rows, const std::vector<uint32_t>& service_
     std::tie(s.first_cause, s.cause_count) = AddCauses(p.causes(), run);
     run->end_us = std::max(run->end_us, s.end_us);
     s.lane = LaneOf(*run, s, service_lane);  // the lanes are filled at the end (BuildLanes)
+    run->causal.AddSpan(static_cast<uint32_t>(run->spans.size()), s, run->causes.data() + s.first_cause);
     run->spans.push_back(s);
   }
 }
@@ -128,6 +129,7 @@ void AddWireSpans(const run::WireSpans& rows, const std::vector<uint32_t>& servi
     }
     run->end_us = std::max(run->end_us, s.end_us);
     s.lane = LaneOf(*run, s, service_lane);  // the lanes are filled at the end (BuildLanes)
+    run->causal.AddSpan(static_cast<uint32_t>(run->spans.size()), s, run->causes.data() + s.first_cause);
     run->spans.push_back(s);
   }
 }
@@ -145,6 +147,7 @@ void AddAudit(const proto::AuditRecords& rows, RunData* run) {
     a.outcome = Small(true, p.outcome());
     std::tie(a.first_cause, a.cause_count) = AddCauses(p.causes(), run);
     if (a.agent != kNone) ++run->agent_audit_records;
+    run->causal.AddAudit(static_cast<uint32_t>(run->audit.size()), a, run->causes.data() + a.first_cause);
     run->end_us = std::max(run->end_us, a.time_us);
     run->audit.push_back(a);
   }
@@ -258,6 +261,7 @@ Status LoadRunFile(const std::string& path, LoadProgress* progress, RunData* out
   // A span takes about 60 bytes on disk: reserve for the likely count, once.
   out->spans.reserve(reader.size() / 48);
   out->causes.reserve(reader.size() / 48);
+  out->causal.Reserve(reader.size() / 48, reader.size() / 48);
   std::vector<uint32_t> service_lane;
   MakeLanes(out, &service_lane);
 
@@ -304,9 +308,10 @@ Status LoadRunFile(const std::string& path, LoadProgress* progress, RunData* out
             [](const proto::EmployeeRow& a, const proto::EmployeeRow& b) { return a.employee_id() < b.employee_id(); });
   const int64_t days_us = static_cast<int64_t>(out->header.days()) * 86'400'000'000LL;
   out->end_us = std::max(out->end_us, days_us);
-  // Lanes and the causal index read the rows and write apart: build them side by side.
+  // Lanes and the rest of the causal index (its rows were added during conversion) read the
+  // rows and write apart: build them side by side.
   std::thread lanes([out] { BuildLanes(out->spans, &out->lanes); });
-  out->causal.Build(*out);
+  out->causal.Finish(*out);
   lanes.join();
   // Drop the extra lane if nothing needed it.
   if (out->lanes.back().spans.empty()) out->lanes.pop_back();
