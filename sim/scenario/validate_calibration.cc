@@ -1,4 +1,5 @@
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include "sim/proto/scenario.pb.h"
@@ -6,6 +7,15 @@
 #include "sim/scenario/validate.h"
 
 namespace clawsim::scenario {
+namespace {
+
+std::string Num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+}  // namespace
 
 void ValidateCalibration(const proto::Scenario& scenario, Problems* problems) {
   for (int i = 0; i < scenario.calibration_size(); ++i) {
@@ -20,7 +30,7 @@ void ValidateCalibration(const proto::Scenario& scenario, Problems* problems) {
     }
     if (std::isnan(b.low()) || std::isnan(b.high()) || b.low() > b.high()) {
       problems->Add(b, "high", -1,
-                    what + ": the band runs from " + std::to_string(b.low()) + " to " + std::to_string(b.high()) +
+                    what + ": the band runs from " + Num(b.low()) + " to " + Num(b.high()) +
                         "; low must not exceed high");
     }
   }

@@ -155,10 +155,10 @@ TEST(ValidateTest, CalibrationBandWithAnUnknownMeasureIsLocated) {
              "calibration { name: \"x\" measure: \"dora.nope\" low: 0 high: 1 }\n"
              "calibration { measure: \"incidents\" low: 2 high: 1 }\n");
   EXPECT_THAT(errors, ::testing::Not(HasSubstr("\"cfr\"")));
-  EXPECT_THAT(errors, HasSubstr(Line(2) + "27: calibration band #2 (\"x\"): measure \"dora.nope\": dora has no "
+  EXPECT_THAT(errors, HasSubstr(Line(2) + "25: calibration band #2 (\"x\"): measure \"dora.nope\": dora has no "
                                           "measure \"nope\"; valid: deployment_frequency_per_day"));
   EXPECT_THAT(errors, HasSubstr(Line(3) + "1: calibration band #3 has no name"));
-  EXPECT_THAT(errors, HasSubstr(Line(3) + "44: calibration band #3: the band runs from 2.000000 to 1.000000"));
+  EXPECT_THAT(errors, HasSubstr(Line(3) + "43: calibration band #3: the band runs from 2 to 1; low must not exceed high"));
 }
 
 TEST(ValidateTest, CompileScenarioValidatesWithoutLocations) {
