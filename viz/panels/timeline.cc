@@ -22,9 +22,10 @@ bool IsError(const RunData& run, const SpanRow& s) {
          name.find("fail") != std::string::npos;
 }
 
-// The first pixel column whose centre lies at or right of x: a filled rectangle from x0 to x1
-// covers exactly the columns [PixelStart(x0), PixelStart(x1)).
-float PixelStart(float x) { return std::ceil(x - 0.5f); }
+// The first pixel column whose centre lies at or right of x, as a rasterizer sees x after
+// snapping it to its 1/256-pixel vertex grid (8 subpixel bits: Mesa's llvmpipe, most GPUs): a
+// filled rectangle from x0 to x1 covers exactly the columns [PixelStart(x0), PixelStart(x1)).
+float PixelStart(float x) { return std::ceil(std::nearbyint(x * 256.0f) / 256.0f - 0.5f); }
 
 // Consecutive filled rectangles of one lane, merged while they touch and share a colour.
 struct Run {
