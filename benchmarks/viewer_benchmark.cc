@@ -173,7 +173,9 @@ int main(int argc, char** argv) {
     ImGui::NewFrame();
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(io.DisplaySize);
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, IM_COL32(0, 0, 0, 0));  // as the viewer's own window (app.cc)
     ImGui::Begin("timeline", nullptr, ImGuiWindowFlags_NoDecoration);
+    ImGui::PopStyleColor();
     timeline.Draw(run, state);
     ImGui::End();
     ImGui::Render();

@@ -228,7 +228,10 @@ void App::Draw() {
   ImGui::SetNextWindowSize(vp->WorkSize);
   const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                                  ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings;
+  // No background fill (Platform::Render clears to its colour), but the border stays.
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, IM_COL32(0, 0, 0, 0));
   ImGui::Begin("clawsim-view", nullptr, flags);
+  ImGui::PopStyleColor();
   DrawTopBar();
   ImGui::Separator();
   if (current_ >= 0 && current_ < run_count()) {

@@ -19,6 +19,45 @@ const char* CauseKindName(CauseKind kind) {
 }
 
 void CausalIndex::Build(const RunData& run) {
+  // Sized once: these hold about one entry per span and per cause, and growing them by
+  // doubling would copy and fault in several hundred megabytes for ten million spans.
+  size_t items = 0, deploys = 0;
+  for (const SpanRow& s : run.spans) {
+    items += s.item_id != kNoId;
+    deploys += s.deploy_id != kNoId;
+  }
+  items_.reserve(items);
+  deploys_.reserve(deploys);
+  cited_by_.reserve(run.causes.size());
+  for (size_t i = 0; i < run.spans.size(); ++i) {
+    AddSpan(static_cast<uint32_t>(i), run.spans[i], run.causes.data() + run.spans[i].first_cause);
+  }
+  for (size_t i = 0; i < run.audit.size(); ++i) {
+    AddAudit(static_cast<uint32_t>(i), run.audit[i], run.causes.data() + run.audit[i].first_cause);
+  }
+  Finish(run);
+}
+
+void CausalIndex::Reserve(size_t spans, size_t causes) {
+  items_.reserve(spans);
+  cited_by_.reserve(causes);
+}
+
+void CausalIndex::AddSpan(uint32_t row, const SpanRow& span, const CauseRef* causes) {
+  if (span.item_id != kNoId) items_.push_back({span.item_id, row, 0});
+  if (span.deploy_id != kNoId) deploys_.push_back({span.deploy_id, row, 0});
+  for (uint32_t c = 0; c < span.cause_count; ++c) {
+    cited_by_.push_back({causes[c].id, row, static_cast<uint8_t>(causes[c].kind)});
+  }
+}
+
+void CausalIndex::AddAudit(uint32_t row, const AuditRow& audit, const CauseRef* causes) {
+  for (uint32_t c = 0; c < audit.cause_count; ++c) {
+    cited_by_.push_back({causes[c].id, row | kAuditBit, static_cast<uint8_t>(causes[c].kind)});
+  }
+}
+
+void CausalIndex::Finish(const RunData& run) {
   const auto& spans = run.spans;
   const auto& audit = run.audit;
   spans_sequential_ = true;
@@ -35,22 +74,9 @@ void CausalIndex::Build(const RunData& run) {
     for (size_t i = 0; i < audit.size(); ++i) audit_ids_.push_back({audit[i].id, static_cast<uint32_t>(i), 0});
     std::sort(audit_ids_.begin(), audit_ids_.end());
   }
-  for (size_t i = 0; i < spans.size(); ++i) {
-    const uint32_t row = static_cast<uint32_t>(i);
-    if (spans[i].item_id != kNoId) items_.push_back({spans[i].item_id, row, 0});
-    if (spans[i].deploy_id != kNoId) deploys_.push_back({spans[i].deploy_id, row, 0});
-    for (uint32_t c = 0; c < spans[i].cause_count; ++c) {
-      const CauseRef& cause = run.causes[spans[i].first_cause + c];
-      cited_by_.push_back({cause.id, row, static_cast<uint8_t>(cause.kind)});
-    }
-  }
-  for (size_t i = 0; i < audit.size(); ++i) {
-    for (uint32_t c = 0; c < audit[i].cause_count; ++c) {
-      const CauseRef& cause = run.causes[audit[i].first_cause + c];
-      cited_by_.push_back({cause.id, static_cast<uint32_t>(i) | kAuditBit, static_cast<uint8_t>(cause.kind)});
-    }
-  }
   // Items and deploys are usually already in order (ids grow with time); sort only if not.
+  // Rows were added span by span and audit row by audit row, interleaved as the file holds
+  // them; the sort by (kind, id, row) makes the order the same as Build's.
   for (auto* keys : {&items_, &deploys_, &cited_by_}) {
     if (!std::is_sorted(keys->begin(), keys->end())) std::sort(keys->begin(), keys->end());
   }

@@ -3,6 +3,7 @@
 // searches over sorted vectors, O(log n) each, with no per-query allocation beyond the result.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -10,6 +11,8 @@
 namespace clawsim::viz {
 
 struct RunData;
+struct SpanRow;
+struct AuditRow;
 
 // proto::Cause::Kind.
 enum class CauseKind : uint8_t { kNone = 0, kItem = 1, kSpan = 2, kAudit = 3, kDeploy = 4, kAttack = 5 };
@@ -36,6 +39,15 @@ class CausalIndex {
  public:
   // Indexes run.spans, run.audit and run.causes (which must not change afterwards).
   void Build(const RunData& run);
+
+  // Build in steps, for a loader that indexes rows as it converts them: AddSpan and AddAudit
+  // for every row, each kind in row order (`causes` points at the row's cause_count causes),
+  // then Finish once with the complete rows. The result is Build's.
+  void AddSpan(uint32_t row, const SpanRow& span, const CauseRef* causes);
+  void AddAudit(uint32_t row, const AuditRow& audit, const CauseRef* causes);
+  void Finish(const RunData& run);
+  // Room for about `spans` spans with items and `causes` causes (a hint for AddSpan).
+  void Reserve(size_t spans, size_t causes);
 
   // The records `cause` names: the span or audit record with that id, or the spans of that
   // item or deploy. Dangling causes give nothing. Appends to *out, in row order.

@@ -103,4 +103,27 @@ void FinishLane(const std::vector<SpanRow>& spans, Lane* lane) {
   }
 }
 
+void BuildLanes(const std::vector<SpanRow>& spans, std::vector<Lane>* lanes) {
+  // Two passes (count, then fill) instead of growing three vectors per lane by doubling:
+  // the arrays are written once, at their final size.
+  std::vector<size_t> count(lanes->size(), 0);
+  for (const SpanRow& s : spans) ++count[s.lane];
+  for (size_t l = 0; l < lanes->size(); ++l) {
+    Lane& lane = (*lanes)[l];
+    lane.spans.resize(count[l]);
+    lane.starts.resize(count[l]);
+    lane.ends.resize(count[l]);
+    count[l] = 0;
+  }
+  for (size_t i = 0; i < spans.size(); ++i) {
+    const SpanRow& s = spans[i];
+    Lane& lane = (*lanes)[s.lane];
+    const size_t at = count[s.lane]++;
+    lane.spans[at] = static_cast<uint32_t>(i);
+    lane.starts[at] = s.start_us;
+    lane.ends[at] = s.end_us;
+  }
+  for (Lane& lane : *lanes) FinishLane(spans, &lane);
+}
+
 }  // namespace clawsim::viz

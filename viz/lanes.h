@@ -54,4 +54,9 @@ void FoldSpans(const Lane& lane, LaneRange range, int64_t t0_us, int64_t min_wid
 // Sorts lane.spans by (start, index) and fills starts, ends and max_end.
 void FinishLane(const std::vector<SpanRow>& spans, Lane* lane);
 
+// Fills every lane's spans, starts and ends from `spans` (each span's SpanRow::lane says
+// which; every lane must be in *lanes), sized exactly, in span order, then finishes each lane
+// (FinishLane). Replaces what the lanes held.
+void BuildLanes(const std::vector<SpanRow>& spans, std::vector<Lane>* lanes);
+
 }  // namespace clawsim::viz

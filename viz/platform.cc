@@ -66,7 +66,15 @@ struct Gl {
   }
 };
 
-const ImVec4 kClearColor(0.10f, 0.11f, 0.13f, 1.0f);
+const ImVec4 kBaseColor(0.10f, 0.11f, 0.13f, 1.0f);
+
+// What a full-screen window of the current style leaves on kBaseColor: its WindowBg blended
+// over it. Clearing to this lets the host window skip its background (platform.h).
+ImVec4 ClearColor() {
+  const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+  auto over = [&](float fg, float base) { return fg * bg.w + base * (1 - bg.w); };
+  return ImVec4(over(bg.x, kBaseColor.x), over(bg.y, kBaseColor.y), over(bg.z, kBaseColor.z), 1.0f);
+}
 
 // An offscreen colour buffer both headless variants render into.
 struct Offscreen {
@@ -98,7 +106,8 @@ struct Offscreen {
   void Draw(Gl& gl, ImDrawData* data) {
     gl.BindFramebuffer(kFramebuffer, fbo);
     gl.Viewport(0, 0, width, height);
-    gl.ClearColor(kClearColor.x, kClearColor.y, kClearColor.z, kClearColor.w);
+    const ImVec4 clear = ClearColor();
+    gl.ClearColor(clear.x, clear.y, clear.z, clear.w);
     gl.Clear(kColorBufferBit);
     ImGui_ImplOpenGL3_RenderDrawData(data);
   }
@@ -262,7 +271,8 @@ class GlfwPlatform : public Platform {
     int w = 0, h = 0;
     glfwGetFramebufferSize(window_, &w, &h);
     gl_.Viewport(0, 0, w, h);
-    gl_.ClearColor(kClearColor.x, kClearColor.y, kClearColor.z, kClearColor.w);
+    const ImVec4 clear = ClearColor();
+    gl_.ClearColor(clear.x, clear.y, clear.z, clear.w);
     gl_.Clear(kColorBufferBit);
     ImGui_ImplOpenGL3_RenderDrawData(data);
     glfwSwapBuffers(window_);

@@ -36,7 +36,11 @@ class Platform {
   virtual void NewFrame() = 0;
   // Window: sleeps until an input event or `timeout_s` passes. Headless: returns at once.
   virtual void WaitEvents(double timeout_s) = 0;
-  // Clears, renders `data` (after ImGui::Render()) and presents or finishes the frame.
+  // Clears, renders `data` (after ImGui::Render()) and presents or finishes the frame. The
+  // clear colour is what a full-screen window of the current ImGui style would leave (its
+  // WindowBg over the base colour), so a full-screen host window may leave its background
+  // out (a transparent WindowBg while it begins): the same picture without a full-screen
+  // blend, which a software rasterizer pays for on every pixel of every frame.
   virtual void Render(ImDrawData* data) = 0;
   // Waits until the GPU has finished every frame so far (for frame timings).
   virtual void Finish() = 0;

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "sim/run/run_file_reader.h"
+#include "sim/run/span_wire.h"
 
 namespace clawsim::viz {
 namespace {
@@ -92,11 +93,43 @@ void AddSpans(const proto::SpanRows& rows, const std::vector<uint32_t>& service_
     s.cost_usd = static_cast<float>(p.cost_usd());
     std::tie(s.first_cause, s.cause_count) = AddCauses(p.causes(), run);
     run->end_us = std::max(run->end_us, s.end_us);
-    s.lane = LaneOf(*run, s, service_lane);
-    Lane& lane = run->lanes[s.lane];
-    lane.spans.push_back(static_cast<uint32_t>(run->spans.size()));
-    lane.starts.push_back(s.start_us);
-    lane.ends.push_back(s.end_us);
+    s.lane = LaneOf(*run, s, service_lane);  // the lanes are filled at the end (BuildLanes)
+    run->causal.AddSpan(static_cast<uint32_t>(run->spans.size()), s, run->causes.data() + s.first_cause);
+    run->spans.push_back(s);
+  }
+}
+
+// AddSpans for a span chunk the reader decoded without messages (sim/run/span_wire.h).
+void AddWireSpans(const run::WireSpans& rows, const std::vector<uint32_t>& service_lane, RunData* run) {
+  for (const run::WireSpan& p : rows.spans) {
+    const uint16_t has = p.present;
+    SpanRow s;
+    s.kind = static_cast<SpanKind>(p.kind);
+    s.id = p.id;
+    s.start_us = p.start_us;
+    s.end_us = p.end_us;
+    s.item_id = (has & run::WireSpan::kHasItem) ? p.item_id : kNoId;
+    s.deploy_id = (has & run::WireSpan::kHasDeploy) ? p.deploy_id : kNoId;
+    s.employee = (has & run::WireSpan::kHasEmployee) ? p.employee_id : kNone;
+    s.agent = (has & run::WireSpan::kHasAgent) ? p.agent_id : kNone;
+    s.target = (has & run::WireSpan::kHasTarget) ? p.target : kNone;
+    s.name = (has & run::WireSpan::kHasName) ? p.name : kNone;
+    s.trigger = Small(has & run::WireSpan::kHasTrigger, p.trigger);
+    s.purpose = Small(has & run::WireSpan::kHasPurpose, p.purpose);
+    s.outcome = Small(has & run::WireSpan::kHasOutcome, p.outcome);
+    s.input_tokens = Saturate32(p.input_tokens);
+    s.output_tokens = Saturate32(p.output_tokens);
+    s.cost_usd = static_cast<float>(p.cost_usd);
+    s.first_cause = static_cast<uint32_t>(run->causes.size());
+    for (uint32_t c = p.first_cause; c < p.first_cause + p.cause_count && s.cause_count < UINT16_MAX; ++c) {
+      const run::WireCause& cause = rows.causes[c];
+      if (cause.kind < proto::Cause::ITEM || cause.kind > proto::Cause::DEPLOY) continue;
+      run->causes.push_back({static_cast<CauseKind>(cause.kind), cause.id});
+      ++s.cause_count;
+    }
+    run->end_us = std::max(run->end_us, s.end_us);
+    s.lane = LaneOf(*run, s, service_lane);  // the lanes are filled at the end (BuildLanes)
+    run->causal.AddSpan(static_cast<uint32_t>(run->spans.size()), s, run->causes.data() + s.first_cause);
     run->spans.push_back(s);
   }
 }
@@ -114,6 +147,7 @@ void AddAudit(const proto::AuditRecords& rows, RunData* run) {
     a.outcome = Small(true, p.outcome());
     std::tie(a.first_cause, a.cause_count) = AddCauses(p.causes(), run);
     if (a.agent != kNone) ++run->agent_audit_records;
+    run->causal.AddAudit(static_cast<uint32_t>(run->audit.size()), a, run->causes.data() + a.first_cause);
     run->end_us = std::max(run->end_us, a.time_us);
     run->audit.push_back(a);
   }
@@ -151,7 +185,8 @@ class ChunkQueue {
  public:
   struct Item {
     std::unique_ptr<google::protobuf::Arena> arena;  // owns *chunk
-    const proto::Chunk* chunk = nullptr;             // nullptr: the end (status says how)
+    const proto::Chunk* chunk = nullptr;             // a chunk, or
+    std::unique_ptr<run::WireSpans> spans;           // a span chunk; neither: the end (status says how)
     Status status;
   };
   void Push(Item item) {
@@ -169,6 +204,18 @@ class ChunkQueue {
     space_.notify_one();
     return item;
   }
+  // Span buffers go back and forth, so that their memory is reused from chunk to chunk.
+  std::unique_ptr<run::WireSpans> Spare() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (spare_.empty()) return std::make_unique<run::WireSpans>();
+    std::unique_ptr<run::WireSpans> s = std::move(spare_.back());
+    spare_.pop_back();
+    return s;
+  }
+  void Recycle(std::unique_ptr<run::WireSpans> spans) {
+    std::lock_guard<std::mutex> lock(mu_);
+    spare_.push_back(std::move(spans));
+  }
   // The consumer gives up: the producer's pushes return at once from now on.
   void Close() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -181,6 +228,7 @@ class ChunkQueue {
   std::mutex mu_;
   std::condition_variable ready_, space_;
   std::deque<Item> items_;
+  std::vector<std::unique_ptr<run::WireSpans>> spare_;
   bool closed_ = false;
 };
 
@@ -213,6 +261,7 @@ Status LoadRunFile(const std::string& path, LoadProgress* progress, RunData* out
   // A span takes about 60 bytes on disk: reserve for the likely count, once.
   out->spans.reserve(reader.size() / 48);
   out->causes.reserve(reader.size() / 48);
+  out->causal.Reserve(reader.size() / 48, reader.size() / 48);
   std::vector<uint32_t> service_lane;
   MakeLanes(out, &service_lane);
 
@@ -222,18 +271,28 @@ Status LoadRunFile(const std::string& path, LoadProgress* progress, RunData* out
   std::thread producer([&] {
     for (;;) {
       ChunkQueue::Item item;
+      item.spans = queue.Spare();
       bool got = false;
       item.status = progress->cancel ? Status::Error(path + ": loading cancelled")
-                                     : reader.ReadChunkOwned(&item.arena, &item.chunk, &got);
+                                     : reader.ReadChunkOrSpans(&item.arena, &item.chunk, item.spans.get(), &got);
       progress->bytes_read = reader.offset();
       const bool last = !item.status.ok() || !got;
       if (last) item.chunk = nullptr;
+      if (last || item.chunk != nullptr) {
+        queue.Recycle(std::move(item.spans));
+        item.spans = nullptr;
+      }
       queue.Push(std::move(item));
       if (last) return;
     }
   });
   for (;;) {
     ChunkQueue::Item item = queue.Pop();
+    if (item.spans != nullptr) {
+      AddWireSpans(*item.spans, service_lane, out);
+      queue.Recycle(std::move(item.spans));
+      continue;
+    }
     if (item.chunk == nullptr) {
       s = item.status;
       break;
@@ -249,11 +308,10 @@ Status LoadRunFile(const std::string& path, LoadProgress* progress, RunData* out
             [](const proto::EmployeeRow& a, const proto::EmployeeRow& b) { return a.employee_id() < b.employee_id(); });
   const int64_t days_us = static_cast<int64_t>(out->header.days()) * 86'400'000'000LL;
   out->end_us = std::max(out->end_us, days_us);
-  // Lanes and the causal index read the rows and write apart: build them side by side.
-  std::thread lanes([out] {
-    for (Lane& lane : out->lanes) FinishLane(out->spans, &lane);
-  });
-  out->causal.Build(*out);
+  // Lanes and the rest of the causal index (its rows were added during conversion) read the
+  // rows and write apart: build them side by side.
+  std::thread lanes([out] { BuildLanes(out->spans, &out->lanes); });
+  out->causal.Finish(*out);
   lanes.join();
   // Drop the extra lane if nothing needed it.
   if (out->lanes.back().spans.empty()) out->lanes.pop_back();

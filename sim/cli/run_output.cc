@@ -13,11 +13,39 @@
 #include "sim/run/run_info.h"
 #include "sim/run/summary_json.h"
 #include "sim/scenario/compile.h"
+#include "sim/study/measures.h"
 
 namespace clawsim::cli {
 namespace {
 
 using model::GateOutcome;
+
+// The scenario's calibration bands with this run's values, for the run file's footer. A
+// measure the run did not produce (a section it leaves out, a role it has nobody in) is
+// written as NaN, which the viewer shows as not measured, and named on stderr.
+Status AddCalibrationBands(const scenario::LoadedScenario& loaded, const model::RunSummary& summary,
+                           run::RunFileWriter* writer) {
+  if (loaded.scenario.calibration_size() == 0) return Status::Ok();
+  const study::Measures measures = study::SummaryMeasures(summary);
+  for (const auto& b : loaded.scenario.calibration()) {
+    run::CalibrationBand band;
+    band.measure = b.name();
+    band.value = std::nan("");
+    for (size_t i = 0; i < measures.names.size(); ++i) {
+      if (measures.names[i] == b.measure()) band.value = measures.values[i];
+    }
+    if (std::isnan(band.value)) {
+      std::fprintf(stderr, "clawsim run: warning: calibration band \"%s\": this run has no measure \"%s\"\n",
+                   b.name().c_str(), b.measure().c_str());
+    }
+    band.low = b.low();
+    band.high = b.high();
+    band.unit = b.unit();
+    band.source = b.source();
+    if (Status s = writer->AddCalibrationBand(band); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
 
 GateOutcome ToGateOutcome(services::Decision d) {
   switch (d) {
@@ -174,6 +202,8 @@ Status RunAndWrite(scenario::LoadedScenario* loaded, const RunCommandOptions& o,
   s = model::RunOrganisation(loaded, ro, sinks, result);
   if (!s.ok()) return s;
   if (!sink_status.ok()) return sink_status;
+  s = AddCalibrationBands(*loaded, result->summary, &out.run_file());
+  if (!s.ok()) return s;
   return out.Commit(result->summary, result->employees, result->daily, result->summary.wall_s);
 }
 

@@ -7,6 +7,7 @@
 
 #include "sim/run/record_check.h"
 #include "sim/run/run_file_format.h"
+#include "sim/run/span_wire.h"
 
 namespace clawsim::run {
 
@@ -86,6 +87,13 @@ Status RunFileReader::CheckHeader(uint64_t at) {
 
 Status RunFileReader::ReadRecord(proto::Record* record) {
   const uint64_t at = offset_;
+  Status s = ReadPayload();
+  if (!s.ok()) return s;
+  return ParsePayload(at, record);
+}
+
+Status RunFileReader::ReadPayload() {
+  const uint64_t at = offset_;
   if (at == size_) {
     return Status::Error(path_ + ": truncated: the file ends at byte " + std::to_string(at) +
                          " without a footer (the run did not finish writing it)");
@@ -111,9 +119,15 @@ Status RunFileReader::ReadRecord(proto::Record* record) {
     return Status::Error(path_ + ": read error at byte " + std::to_string(at) + ": " + std::strerror(errno));
   }
   if (RecordCrc(length, payload_) != crc) return Corrupt(at, "checksum mismatch in record");
-  if (!record->ParseFromArray(payload_.data(), static_cast<int>(length))) return Corrupt(at, "record does not parse as clawsim.proto.Record");
-  if (record->body_case() == proto::Record::BODY_NOT_SET) return Corrupt(at, "empty record");
   offset_ = at + kRecordHeaderBytes + length;
+  return Status::Ok();
+}
+
+Status RunFileReader::ParsePayload(uint64_t at, proto::Record* record) const {
+  if (!record->ParseFromArray(payload_.data(), static_cast<int>(payload_.size()))) {
+    return Corrupt(at, "record does not parse as clawsim.proto.Record");
+  }
+  if (record->body_case() == proto::Record::BODY_NOT_SET) return Corrupt(at, "empty record");
   return Status::Ok();
 }
 
@@ -139,7 +153,7 @@ Status RunFileReader::ReadChunkView(const proto::Chunk** chunk, bool* got_chunk)
   if (!error_.ok()) return error_;
   if (!header_read_) return Status::Error(path_ + ": RunFileReader::ReadChunk called before a successful Open");
   if (footer_read_) return Status::Ok();
-  error_ = ReadNext(chunk, got_chunk);
+  error_ = ReadNext(chunk, got_chunk, nullptr);
   return error_;
 }
 
@@ -150,7 +164,19 @@ Status RunFileReader::ReadChunkOwned(std::unique_ptr<google::protobuf::Arena>* a
   return s;
 }
 
-Status RunFileReader::ReadNext(const proto::Chunk** chunk, bool* got_chunk) {
+Status RunFileReader::ReadChunkOrSpans(std::unique_ptr<google::protobuf::Arena>* arena, const proto::Chunk** chunk,
+                                       WireSpans* spans, bool* got_chunk) {
+  *got_chunk = false;
+  *chunk = nullptr;
+  if (!error_.ok()) return error_;
+  if (!header_read_) return Status::Error(path_ + ": RunFileReader::ReadChunk called before a successful Open");
+  if (footer_read_) return Status::Ok();
+  error_ = ReadNext(chunk, got_chunk, spans);
+  if (error_.ok() && *got_chunk && *chunk != nullptr) *arena = std::move(arena_);
+  return error_;
+}
+
+Status RunFileReader::ReadNext(const proto::Chunk** chunk, bool* got_chunk, WireSpans* spans) {
   // Each record is parsed into an arena that is reset for the next one: a chunk's thousands
   // of row messages cost a few large allocations instead of one each.
   if (arena_ == nullptr) {
@@ -160,10 +186,22 @@ Status RunFileReader::ReadNext(const proto::Chunk** chunk, bool* got_chunk) {
     arena_ = std::make_unique<google::protobuf::Arena>(options);
   }
   for (;;) {
+    const uint64_t at = offset_;
+    Status s = ReadPayload();
+    if (!s.ok()) return s;
+    // A span chunk, decoded without messages when the caller asked and the bytes allow.
+    if (spans != nullptr && DecodeSpanChunk(payload_.data(), payload_.size(), spans)) {
+      counts_.set_chunks(counts_.chunks() + 1);
+      counts_.set_spans(counts_.spans() + spans->spans.size());
+      const std::string problem = CheckWireSpans(header_, *spans);
+      if (!problem.empty()) return Corrupt(at, problem);
+      *chunk = nullptr;
+      *got_chunk = true;
+      return Status::Ok();
+    }
     arena_->Reset();
     proto::Record& record = *google::protobuf::Arena::CreateMessage<proto::Record>(arena_.get());
-    const uint64_t at = offset_;
-    Status s = ReadRecord(&record);
+    s = ParsePayload(at, &record);
     if (!s.ok()) return s;
     switch (record.body_case()) {
       case proto::Record::kChunk: {

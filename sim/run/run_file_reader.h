@@ -38,6 +38,8 @@ class Arena;
 
 namespace clawsim::run {
 
+struct WireSpans;  // span_wire.h
+
 class RunFileReader {
  public:
   RunFileReader();
@@ -60,6 +62,13 @@ class RunFileReader {
   Status ReadChunkOwned(std::unique_ptr<google::protobuf::Arena>* arena, const proto::Chunk** chunk,
                         bool* got_chunk);
 
+  // ReadChunkOwned for readers of millions of spans (the viewer): a span chunk is decoded
+  // straight from its bytes (span_wire.h) into *spans, with *chunk set to nullptr and no arena
+  // handed over; any other chunk comes as from ReadChunkOwned (*chunk set, *spans untouched).
+  // The checks and error messages are ReadChunk's.
+  Status ReadChunkOrSpans(std::unique_ptr<google::protobuf::Arena>* arena, const proto::Chunk** chunk,
+                          WireSpans* spans, bool* got_chunk);
+
   // Reads (and counts, without keeping) any chunks left, then the footer; checks that the
   // file ends there and that the footer's counts match the rows read.
   Status ReadFooter();
@@ -79,9 +88,15 @@ class RunFileReader {
   const std::string& path() const { return path_; }
 
  private:
-  Status ReadNext(const proto::Chunk** chunk, bool* got_chunk);  // ReadChunkView without the guards
-  // Reads one framed record at offset_ into *record.
+  // ReadChunkView without the guards; with `spans`, ReadChunkOrSpans's decoding.
+  Status ReadNext(const proto::Chunk** chunk, bool* got_chunk, WireSpans* spans);
+  // Reads one framed record at offset_ into *record: ReadPayload, then ParsePayload.
   Status ReadRecord(proto::Record* record);
+  // Reads the framed record at offset_ into payload_, checks its length and checksum, and
+  // moves offset_ past it.
+  Status ReadPayload();
+  // Parses payload_ (read at byte `at`) into *record.
+  Status ParsePayload(uint64_t at, proto::Record* record) const;
   Status Corrupt(uint64_t offset, const std::string& problem) const;
   Status CheckHeader(uint64_t at);  // the header record read at byte `at` against the preamble
   void Count(const proto::Chunk& chunk);

@@ -112,6 +112,13 @@ const std::vector<DocumentationOnly>& DocumentationOnlySettings() {
       {"model_tiers[*].model", "where the prices come from, for readers"},
       {"interventions[*].note", "why the intervention happens, shown in reports"},
       {"threats.injection_campaigns[*].sender_domain", "the attacker's domain, shown in reports; all attack mail comes from outside"},
+      // Calibration bands act on the run file, not on the run: `clawsim run` writes each with
+      // the run's value to the footer (tests/cli: calibration_bands checks every field arrives).
+      {"calibration[*].measure", "which run measure a calibration band compares; written to the run file's footer"},
+      {"calibration[*].low", "a calibration band's lower end; written to the run file's footer"},
+      {"calibration[*].high", "a calibration band's upper end; written to the run file's footer"},
+      {"calibration[*].unit", "a calibration band's unit; written to the run file's footer"},
+      {"calibration[*].source", "a calibration band's citation; written to the run file's footer"},
   };
   return kList;
 }

@@ -788,6 +788,7 @@ void Validator::Interventions() {
 
 void ValidateScenario(const proto::Scenario& scenario, Problems* problems) {
   Validator(scenario, problems).Run();
+  ValidateCalibration(scenario, problems);
 }
 
 }  // namespace clawsim::scenario

@@ -47,4 +47,8 @@ class Problems {
 // located at the intervention.
 void ValidateScenario(const proto::Scenario& scenario, Problems* problems);
 
+// The calibration bands alone (part of ValidateScenario): each has a name, names a measure a
+// run summary has (sim/run/summary_measures.h) and has low <= high.
+void ValidateCalibration(const proto::Scenario& scenario, Problems* problems);
+
 }  // namespace clawsim::scenario

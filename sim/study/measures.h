@@ -23,31 +23,21 @@
 #include <string>
 #include <vector>
 
-#include <google/protobuf/message.h>
-
-#include "sim/common/status.h"
 #include "sim/model/metrics.h"
+#include "sim/run/summary_measures.h"
 
 namespace clawsim::study {
 
-// Names and values in walk order (fields in declaration order, depth first).
-struct Measures {
-  std::vector<std::string> names;
-  std::vector<double> values;
-};
-
-// Appends every measure of `message` (named with `prefix`, e.g. "" or "counterfactual.").
-void CollectMeasures(const google::protobuf::Message& message, const std::string& prefix, Measures* out);
+// The naming and the walk live in sim/run/summary_measures.h (the scenario loader checks
+// calibration bands' measures with them); studies use them under these names.
+using run::CheckSummaryMeasureName;
+using run::CollectMeasures;
+using run::Measures;
 
 // The measures of a run summary (converted with sim/run/proto_convert.h first).
 Measures SummaryMeasures(const model::RunSummary& summary);
 
 // The measures of one day (DailyRow without its `day`).
 Measures DailyMeasures(const model::DailyMetrics& day);
-
-// Whether `name` can be a measure of a run summary: its path exists in the RunSummary
-// schema, with any key where a repeated message's element is selected. The error says which
-// segment failed and lists the valid names there.
-Status CheckSummaryMeasureName(const std::string& name);
 
 }  // namespace clawsim::study

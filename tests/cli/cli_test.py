@@ -382,6 +382,36 @@ def bad_distribution_parameter(ctx):
 
 
 @case
+def calibration_bands(ctx):
+    """A scenario's calibration bands reach the run file's footer with the run's values; a band
+    naming a measure the run summary lacks is refused at its line and column."""
+    scenario = ctx.path("bands.textproto")
+    bands = ('calibration { name: "change failure rate" measure: "dora.change_failure_rate" '
+             'low: 0.02 high: 0.2 unit: "fraction" source: "DORA 2024" }\n'
+             'calibration { name: "incidents" measure: "incidents" low: 0 high: inf unit: "incidents" source: "s" }\n'
+             'calibration { name: "no managers here" measure: "utilisation_by_role.nobody.mean" low: 0 high: 1 }\n')
+    write_file(scenario, read_text(ctx.scenario) + bands)
+    out = ctx.path("out")
+    rc, stdout, stderr = ctx.clawsim_cmd("run", scenario, "--out", out, "--json", "--set", f"run.days={DAYS}")
+    check(rc == 0, f"clawsim run exited {rc}\nstderr:\n{stderr}")
+    check('calibration band "no managers here": this run has no measure' in stderr, f"stderr: {stderr}")
+    summary = parse_one_json_line(stdout)
+    got = [(b.measure, b.low, b.high, b.unit, b.source) for b in ctx.read_run_file(out).footer.calibration]
+    expect("footer.calibration", got, [("change failure rate", 0.02, 0.2, "fraction", "DORA 2024"),
+                                       ("incidents", 0, float("inf"), "incidents", "s"),
+                                       ("no managers here", 0, 1, "", "")])
+    values = [b.value for b in ctx.read_run_file(out).footer.calibration]
+    expect("change failure rate value", values[0], summary["dora"]["change_failure_rate"])
+    expect("incidents value", values[1], summary["incidents"])
+    check(values[2] != values[2], f"an unmeasured band's value should be NaN, got {values[2]}")
+
+    bad = ctx.path("bad.textproto")
+    write_file(bad, read_text(ctx.scenario) + 'calibration { name: "x" measure: "dora.nope" low: 0 high: 1 }\n')
+    expect_refused(ctx, ["run", bad, "--out", ctx.path("bad_out")], "^" + re.escape(bad) +
+                   r":\d+:\d+: calibration band #1 \(\"x\"\): measure \"dora.nope\"", ctx.path("bad_out"))
+
+
+@case
 def presets(ctx):
     """`clawsim presets` prints every preset's agent rules as scenario text that loads."""
     rc, stdout, stderr = ctx.clawsim_cmd("presets")

@@ -148,6 +148,19 @@ TEST(ValidateTest, InterventionTimeFields) {
   EXPECT_THAT(errors, HasSubstr(Line(3) + "1: intervention #3 has no set_path"));
 }
 
+// A calibration band must name a measure a run summary has, located at the measure.
+TEST(ValidateTest, CalibrationBandWithAnUnknownMeasureIsLocated) {
+  const std::string errors =
+      Errors("calibration { name: \"cfr\" measure: \"dora.change_failure_rate\" low: 0.02 high: 0.2 }\n"
+             "calibration { name: \"x\" measure: \"dora.nope\" low: 0 high: 1 }\n"
+             "calibration { measure: \"incidents\" low: 2 high: 1 }\n");
+  EXPECT_THAT(errors, ::testing::Not(HasSubstr("\"cfr\"")));
+  EXPECT_THAT(errors, HasSubstr(Line(2) + "25: calibration band #2 (\"x\"): measure \"dora.nope\": dora has no "
+                                          "measure \"nope\"; valid: deployment_frequency_per_day"));
+  EXPECT_THAT(errors, HasSubstr(Line(3) + "1: calibration band #3 has no name"));
+  EXPECT_THAT(errors, HasSubstr(Line(3) + "43: calibration band #3: the band runs from 2 to 1; low must not exceed high"));
+}
+
 TEST(ValidateTest, CompileScenarioValidatesWithoutLocations) {
   LoadedScenario s;
   ASSERT_TRUE(LoadText(kMinimal, &s).ok());

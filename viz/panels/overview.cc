@@ -2,6 +2,7 @@
 
 #include <imgui.h>
 
+#include <cmath>
 #include <cstdio>
 
 #include "viz/format.h"
@@ -54,8 +55,12 @@ void DrawCalibration(const RunData& run) {
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(b.measure().c_str());
     ImGui::TableNextColumn();
-    ImGui::TextColored(inside ? ImVec4(0.55f, 0.85f, 0.55f, 1) : ImVec4(0.95f, 0.45f, 0.4f, 1), "%.4g %s (%s)",
-                       b.value(), b.unit().c_str(), inside ? "inside" : "outside");
+    if (std::isnan(b.value())) {
+      ImGui::TextDisabled("not measured in this run");  // the run lacked the measure
+    } else {
+      ImGui::TextColored(inside ? ImVec4(0.55f, 0.85f, 0.55f, 1) : ImVec4(0.95f, 0.45f, 0.4f, 1), "%.4g %s (%s)",
+                         b.value(), b.unit().c_str(), inside ? "inside" : "outside");
+    }
     ImGui::TableNextColumn();
     ImGui::Text("%.4g to %.4g", b.low(), b.high());
     ImGui::TableNextColumn();

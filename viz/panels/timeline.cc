@@ -22,6 +22,31 @@ bool IsError(const RunData& run, const SpanRow& s) {
          name.find("fail") != std::string::npos;
 }
 
+// The first pixel column whose centre lies at or right of x, as a rasterizer sees x after
+// snapping it to its 1/256-pixel vertex grid (8 subpixel bits: Mesa's llvmpipe, most GPUs): a
+// filled rectangle from x0 to x1 covers exactly the columns [PixelStart(x0), PixelStart(x1)).
+float PixelStart(float x) { return std::ceil(std::nearbyint(x * 256.0f) / 256.0f - 0.5f); }
+
+// Consecutive filled rectangles of one lane, merged while they touch and share a colour.
+struct Run {
+  float a = 0, b = -1;  // pixel columns [a, b); b < a: empty
+  ImU32 color = 0;
+  float y0 = 0, y1 = 0;
+  void Add(ImDrawList* dl, float na, float nb, ImU32 c, float ny0, float ny1) {
+    if (nb <= na) return;  // covers no pixel centre
+    if (b >= a && c == color && na <= b) {
+      b = std::max(b, nb);
+      return;
+    }
+    Flush(dl);
+    a = na, b = nb, color = c, y0 = ny0, y1 = ny1;
+  }
+  void Flush(ImDrawList* dl) {
+    if (b > a) dl->AddRectFilled(ImVec2(a, y0), ImVec2(b, y1), color);
+    b = a - 1;
+  }
+};
+
 }  // namespace
 
 void TimelinePanel::RebuildLanes(const RunData& run, const ViewState& state) {
@@ -65,7 +90,11 @@ void TimelinePanel::DrawLane(const RunData& run, ViewState& state, const Lane& l
   const ImVec2 mouse = ImGui::GetIO().MousePos;
   const bool mouse_in_lane = hovered_area && mouse.y >= y && mouse.y < y + h;
   const LaneMark* under_mouse = nullptr;
-  // Two passes: incidents last, on top of the stages they overlap.
+  // Two passes: incidents last, on top of the stages they overlap. Each rectangle is snapped
+  // to the pixels the rasterizer would fill for it anyway (those whose centres it covers), and
+  // touching rectangles of one colour are sent as one: a software rasterizer pays per
+  // rectangle as well as per pixel, and the pixels come out the same.
+  Run run_rect;
   for (int pass = 0; pass < 2; ++pass) {
     for (const LaneMark& m : marks_) {
       const SpanRow& s = run.spans[lane.spans[m.first]];
@@ -74,8 +103,9 @@ void TimelinePanel::DrawLane(const RunData& run, ViewState& state, const Lane& l
       const float a = std::max(x0, x_of(m.start_us));
       const float b = std::min(x1, std::max(a + 1.0f, x_of(m.end_us)));
       const ImU32 fill = m.count > 1 ? colors::kFolded : SpanColor(static_cast<uint8_t>(s.kind), IsError(run, s));
-      dl->AddRectFilled(ImVec2(a, y + 2), ImVec2(b, y + h - 2), fill);
+      run_rect.Add(dl, PixelStart(a), PixelStart(b), fill, y + 2, y + h - 2);
       if (m.count == 1 && b - a > 40 && s.name != kNone) {
+        run_rect.Flush(dl);  // the label goes over its own span
         dl->PushClipRect(ImVec2(a, y), ImVec2(b, y + h), true);
         dl->AddText(ImVec2(a + 2, y + 2), IM_COL32(20, 20, 20, 255),
                     RunData::Name(run.header.span_names(), s.name).c_str());
@@ -85,6 +115,7 @@ void TimelinePanel::DrawLane(const RunData& run, ViewState& state, const Lane& l
         under_mouse = &m;
       }
     }
+    run_rect.Flush(dl);
   }
   // The selected span, outlined wherever it is.
   if (state.selected.kind == RecordRef::Kind::kSpan && state.selected.index < run.spans.size()) {
