@@ -17,6 +17,8 @@ const char* DecisionName(Decision d) {
     case Decision::kDenied: return "denied";
     case Decision::kRateLimited: return "rate_limited";
     case Decision::kOpenAtEnd: return "open_at_end";
+    case Decision::kHeld: return "held";
+    case Decision::kReleased: return "released";
   }
   return "?";
 }

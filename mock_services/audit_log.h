@@ -39,8 +39,11 @@ enum class Decision : uint8_t {
   kDenied,        // the gate denied it (a deny rule, or default deny)
   kRateLimited,   // a rule's rate limit, or the service's own rate limit, refused it
   kOpenAtEnd,     // the gate asked and the run stopped before an answer
+  // Not gate decisions: a defense acting on an agent (rule kDefenseRule).
+  kHeld,          // a circuit breaker paused the agent or made it read-only, or its memory was quarantined
+  kReleased,      // the breaker's cooldown ended
 };
-inline constexpr int kNumDecisions = 8;
+inline constexpr int kNumDecisions = 10;
 const char* DecisionName(Decision d);
 // Whether the decision lets the action proceed to the service.
 inline bool Admits(Decision d) {

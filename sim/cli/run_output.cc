@@ -57,8 +57,18 @@ GateOutcome ToGateOutcome(services::Decision d) {
     case services::Decision::kOpenAtEnd: return GateOutcome::kAskedRejected;
     case services::Decision::kDenied: return GateOutcome::kDenied;
     case services::Decision::kRateLimited: return GateOutcome::kRateLimited;
+    case services::Decision::kHeld:
+    case services::Decision::kReleased: break;  // not gate decisions: see AuditDecisionIndex
   }
   return GateOutcome::kDenied;
+}
+
+// The record's index into the run file's decision names: the gate outcomes, then "held"
+// and "released" (a defense acting on an agent).
+uint32_t AuditDecisionIndex(services::Decision d) {
+  if (d == services::Decision::kHeld) return model::kNumGateOutcomes;
+  if (d == services::Decision::kReleased) return model::kNumGateOutcomes + 1;
+  return static_cast<uint32_t>(ToGateOutcome(d));
 }
 
 // Targets share the LP layout: mailboxes (employees), then channels, then services, then
@@ -144,7 +154,7 @@ Status RunAndWrite(scenario::LoadedScenario* loaded, const RunCommandOptions& o,
       a.on_behalf_of_employee = r.on_behalf_of;
       a.action = static_cast<uint32_t>(r.action);
       a.target = TargetIndex(compiled_at_start, r);
-      a.decision = static_cast<uint32_t>(ToGateOutcome(r.decision));
+      a.decision = AuditDecisionIndex(r.decision);
       a.outcome = static_cast<uint32_t>(r.outcome);
       a.id = r.id();
       if (r.cause_kind != 0) a.cause = {static_cast<run::CauseKind>(r.cause_kind), r.cause_id};

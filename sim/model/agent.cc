@@ -42,6 +42,8 @@ void OrgModel::CountGate(EmployeeState& s, services::Decision d) {
     case services::Decision::kOpenAtEnd: g = GateOutcome::kAskedRejected; break;
     case services::Decision::kDenied: g = GateOutcome::kDenied; break;
     case services::Decision::kRateLimited: g = GateOutcome::kRateLimited; break;
+    case services::Decision::kHeld:
+    case services::Decision::kReleased: return;  // a defense's record, not a gate decision
   }
   ++s.m.gate[static_cast<int>(g)];
 }

@@ -43,6 +43,7 @@ OrgModel::OrgModel(const World* world) : world_(world) {
     st.backlog_rng = engine::Rng::ForStream(world->seed ^ kBacklogStreamSalt, e);
     st.agent_rng = engine::Rng::ForStream(world->seed ^ kAgentStreamSalt, e);
     st.threat_rng = engine::Rng::ForStream(world->seed ^ kThreatStreamSalt, e);
+    st.attack_mail_rng = engine::Rng::ForStream(world->seed ^ kAttackMailStreamSalt, e);
     st.safety.Resize(AttackSources(s).size());
     st.tokens_by_tier.assign(s.tiers.size(), TokenTally{});
     st.tokens_by_skill.assign(s.skills.size(), TokenTally{});
@@ -150,6 +151,9 @@ void OrgModel::Handle(Ctx& ctx, const Ev& ev) {
     case kSessionAttack: OnAttack(ctx, s, ev.payload.a); break;
     case kChatInjection: OnChatInjection(ctx, s, ev); break;
     case kBreakerRestore: OnBreakerRestore(ctx, s, ev.payload.a, ev.payload.b); break;
+    case kBreakerGroupTrip:
+      for (uint32_t slot = 0; slot < s.agents.size(); ++slot) HoldAgent(ctx, s, slot, ev.payload.a);
+      break;
     default: ctx.Fail("employee LP got an event of kind " + std::to_string(ev.kind));
   }
 }
@@ -291,15 +295,29 @@ void OrgModel::OnEmail(Ctx& ctx, EmployeeState& s, const Ev& ev) {
   h.sender = ev.payload.a;
   h.sent_by_agent = ev.payload.d == 0 ? services::kNoId : ev.payload.d - 1;
   h.size_tokens = ev.payload.c;
-  h.labels = static_cast<uint8_t>(ev.payload.b);
+  h.labels = static_cast<uint8_t>(ev.payload.b & 0xff);
   h.num_recipients = 1;
-  ReceiveMail(ctx, s, h, ev.payload.x, ev.payload.y);
+  ReceiveMail(ctx, s, h, ev.payload.x, ev.payload.y, ev.payload.b >> 8);
 }
 
 void OrgModel::ReceiveMail(Ctx& ctx, EmployeeState& s, const services::EmailHeader& header, double value_usd,
-                           double effort_minutes) {
+                           double effort_minutes, uint32_t campaign_plus_one) {
   s.mailbox.Deliver(header, ctx.now_us());
   const uint32_t slot = s.mailbox.slot_count() - 1;
+  if (campaign_plus_one > 0 && campaign_plus_one <= sc().threats.injection_campaigns.size()) {
+    // An injection a colleague forwarded: junk to its reader, a hazard to their agents.
+    Task t;
+    t.kind = TaskKind::kEmail;
+    t.ref = slot;
+    t.other = campaign_plus_one - 1;
+    t.flags = kMailInjection;
+    t.arrived_us = ctx.now_us();
+    t.effort_minutes = sc().role(sc().organization.employees[ctx.lp()].role).spam_minutes;
+    // Not an arrival: a copy made inside the company (how many there are depends on agents).
+    Enqueue(ctx, s, t);
+    if (!s.agents.empty()) OnAgentEvent(ctx, s, scenario::Event::kNewEmail);
+    return;
+  }
   const bool spam = (header.labels & services::kLabelSpam) != 0;
   if (!spam && value_usd == 0 && header.sender != services::kNoId) {
     // A reply or forward that asks nothing: it sits in the mailbox, read and filed, as a
@@ -326,7 +344,7 @@ void OrgModel::ReceiveMail(Ctx& ctx, EmployeeState& s, const services::EmailHead
 }
 
 services::Outcome OrgModel::SendMail(Ctx& ctx, EmployeeState& s, const services::SendSpec& spec, double value_usd,
-                                     double effort_minutes, engine::Rng& rng) {
+                                     double effort_minutes, engine::Rng& rng, uint32_t campaign_plus_one) {
   services::SendOutput out;
   if (s.mailbox.Send(spec, world_->email, ctx.now_us(), rng, &out) != services::Mailbox::SendStatus::kSent) {
     return services::Outcome::kNotExecuted;
@@ -335,7 +353,7 @@ services::Outcome OrgModel::SendMail(Ctx& ctx, EmployeeState& s, const services:
     const services::Delivery& d = out.deliveries[i];
     Payload p;
     p.a = d.header.sender;
-    p.b = d.header.labels;
+    p.b = d.header.labels | (campaign_plus_one << 8);
     p.c = d.header.size_tokens;
     p.d = d.header.sent_by_agent == services::kNoId ? 0 : d.header.sent_by_agent + 1;
     p.x = value_usd;

@@ -58,7 +58,7 @@ enum EventKind : uint32_t {
   kHeartbeat,         // self: a = agent slot
   kCron,              // self: a = agent slot, b = cron job index
   kDream,             // self: a = agent slot (nightly memory consolidation)
-  kEmailDeliver,      // employee -> employee: a = sender, b = labels, c = size, d = agent + 1 or 0, x = value, t = sent, u = id, v = thread
+  kEmailDeliver,      // employee -> employee: a = sender, b = labels | forwarded injection's campaign + 1 << 8, c = size, d = agent + 1 or 0, x = value, t = sent, u = id, v = thread
   kChatPost,          // employee -> channel: a = poster, b = mentioned employee or kNoId, c = post flags, d = agent + 1 or 0, x = value
   kChatMention,       // channel -> employee: a = asker, x = value, t = created
   kReviewRequest,     // author -> reviewer: a = author, b = change, x = quality, t = created
@@ -80,6 +80,7 @@ enum EventKind : uint32_t {
   kSessionAttack,     // self: a = agent slot; a compromised session acts for the attacker
   kChatInjection,     // channel -> member: a = campaign, c = post flags (injection text or phishing link), u = origin id, v = attack source
   kBreakerRestore,    // self: a = agent slot, b = breaker index; its cooldown ended
+  kBreakerGroupTrip,  // employee -> teammate: a = breaker index; a TEAM-scoped breaker tripped on a teammate's agent
 };
 
 enum class WorkStream : uint32_t { kExternalEmail, kInternalEmail, kChatRequest, kCodeChange };
@@ -221,8 +222,9 @@ struct EmployeeState {
   engine::Rng backlog_rng;  // backlog items in pull order
   engine::Rng agent_rng;    // everything agents decide (and approvals of their asks), so that
                             // agents never shift the draws of the human world
-  engine::Rng threat_rng;   // everything threats and defenses draw: an attack never shifts the
+  engine::Rng threat_rng;   // everything threats and defenses decide: an attack never shifts the
                             // draws of the work or of the agents' ordinary decisions
+  engine::Rng attack_mail_rng;  // when attack mail arrives: the same with or without agents
   SafetyTally safety;
   std::vector<SeenInjection> chat_injections;  // pasted into a channel; agents see them at their next chat read
   std::vector<SeenInjection> seen_injections;  // read by the invocation being decided
@@ -359,12 +361,13 @@ class OrgModel {
   void OnWorkArrive(Ctx& ctx, EmployeeState& s, const Ev& ev);
   void OnEmail(Ctx& ctx, EmployeeState& s, const Ev& ev);
   // Stores a delivered message and makes it a task (and news for the agents).
+  // `campaign_plus_one`: an injection email a colleague forwarded (its campaign + 1), or 0.
   void ReceiveMail(Ctx& ctx, EmployeeState& s, const services::EmailHeader& header, double value_usd,
-                   double effort_minutes);
+                   double effort_minutes, uint32_t campaign_plus_one = 0);
   // Sends an admitted message from this employee's mailbox; returns the audit outcome. The
   // value and effort travel with it (what answering it is worth and takes the recipient).
   services::Outcome SendMail(Ctx& ctx, EmployeeState& s, const services::SendSpec& spec, double value_usd,
-                             double effort_minutes, engine::Rng& rng);
+                             double effort_minutes, engine::Rng& rng, uint32_t campaign_plus_one = 0);
   void OnChatMention(Ctx& ctx, EmployeeState& s, const Ev& ev);
   void OnHumanDone(Ctx& ctx, EmployeeState& s);
   void OnHumanPause(Ctx& ctx, EmployeeState& s);
@@ -497,6 +500,9 @@ class OrgModel {
   // Adds to the agent's circuit-breaker readings of `metric`; trips a breaker that reaches its threshold.
   void FeedBreakers(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::CircuitBreaker::Metric metric, double amount);
   void OnBreakerRestore(Ctx& ctx, EmployeeState& s, uint32_t slot, uint32_t breaker);
+  // Applies breaker `b`'s response to the agent in `slot` for its cooldown: audited, and its
+  // restore scheduled.
+  void HoldAgent(Ctx& ctx, EmployeeState& s, uint32_t slot, uint32_t b);
   // Clears the agent's memory (a poisoned instruction with it); audited.
   void QuarantineMemory(Ctx& ctx, EmployeeState& s, uint32_t slot, uint32_t breaker);
   // Whether a tripped breaker refuses the agent `action` now.

@@ -448,7 +448,7 @@ std::vector<std::string> EventKindNames() {
           "review_request", "review_done",  "deploy_request",   "stage_done",       "pipeline_result",
           "incident_spread", "incident_restored", "incident_page", "approval_request", "approval_decision",
           "approval_timeout", "agent_call_done", "approval_cancel", "deploy_retry", "performative_job",
-          "injection_arrive", "session_attack", "chat_injection", "breaker_restore"};
+          "injection_arrive", "session_attack", "chat_injection", "breaker_restore", "breaker_group_trip"};
 }
 
 namespace {

@@ -8,6 +8,7 @@
 // stream, so a run with an attack does the same work and the same ordinary agent decisions
 // as the run without it until an attack changes something.
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "sim/engine/hash.h"
@@ -105,8 +106,8 @@ void OrgModel::PlanThreatDay(Ctx& ctx, EmployeeState& s, bool working_day) {
     if (now + engine::kUsPerDay <= camp.start_us || now >= camp.end_us || camp.emails_per_day <= 0) continue;
     if (campaign_targets_[c] == 0 || !camp.Targets(emp.role, emp.team)) continue;
     const double mean_gap_us = static_cast<double>(engine::kUsPerDay) * campaign_targets_[c] / camp.emails_per_day;
-    for (double t = s.threat_rng.Exponential(mean_gap_us); t < static_cast<double>(engine::kUsPerDay);
-         t += s.threat_rng.Exponential(mean_gap_us)) {
+    for (double t = s.attack_mail_rng.Exponential(mean_gap_us); t < static_cast<double>(engine::kUsPerDay);
+         t += s.attack_mail_rng.Exponential(mean_gap_us)) {
       const TimeUs at = now + static_cast<TimeUs>(t);
       if (at < camp.start_us || at >= camp.end_us) continue;
       ctx.SendSelf(static_cast<TimeUs>(t), kInjectionArrive, Payload{c, 0, 0, 0, 0, 0, 0, 0, 0});
@@ -366,6 +367,25 @@ void OrgModel::ExecuteAttack(Ctx& ctx, EmployeeState& s, const AgentAction& act,
 
 void OrgModel::MaybeShareInjection(Ctx& ctx, EmployeeState& s, const Task& mail) {
   const scenario::InjectionCampaign& camp = sc().threats.injection_campaigns[mail.other];
+  const EmployeeId self = ctx.lp();
+  const std::vector<EmployeeId>& teammates = world_->employees[self].teammates;
+  if (s.threat_rng.Bernoulli(camp.forward_probability) && !teammates.empty()) {
+    // Forwarded to a teammate ("is this real?"): the person's own email.send_internal.
+    services::SendSpec spec;
+    if (s.mailbox.BuildForward(mail.ref,
+                               std::array{services::Recipient::Employee(teammates[s.threat_rng.UniformInt(teammates.size())])},
+                               services::kNoId, &spec)) {
+      services::Target target = services::SendTarget(self, spec, world_->team_of_employee);
+      target.id = spec.to[0].id;
+      services::AuditRecord rec = HumanGate(ctx, s, services::SendAction(spec), target, ItemId(self, ItemKind::kMail, mail.ref));
+      if (services::Admits(rec.decision)) {
+        rec.outcome = SendMail(ctx, s, spec, 0, 0, s.threat_rng, mail.other + 1);
+        if (rec.outcome == services::Outcome::kNotExecuted) rec.decision = services::Decision::kRateLimited;
+        if (rec.outcome != services::Outcome::kNotExecuted) ++s.safety.injections_shared;
+      }
+      Audit(s.audit, rec);
+    }
+  }
   if (!s.threat_rng.Bernoulli(camp.share_probability)) return;
   const uint32_t channel = TeamChannel(ctx.lp());
   if (channel == kNoTarget || !HumanPost(ctx, s, channel)) return;
@@ -439,29 +459,46 @@ void OrgModel::FeedBreakers(Ctx& ctx, EmployeeState& s, uint32_t slot, Metric me
     if (cb.metric != metric) continue;
     t.breakers[b].Add(now, amount, cb.window_us);
     if (now < t.breaker_until_us[b] || !BreakerTrips(cb, t.breakers[b].Sum(now, cb.window_us))) continue;
-    // Trip: the agent is paused (or made read-only) for the cooldown; the window starts over.
+    // Trip: the response holds the agent (or its owner's agents, or its team's) for the
+    // cooldown; the window starts over.
     ++s.safety.breaker_trips;
     t.breakers[b].Clear();
     t.breaker_until_us[b] = now + cb.cooldown_us;
-    if (cb.response == scenario::CircuitBreaker::Response::kPause) {
-      t.paused_until_us = std::max(t.paused_until_us, now + cb.cooldown_us);
-    } else {
-      t.read_only_until_us = std::max(t.read_only_until_us, now + cb.cooldown_us);
+    if (cb.scope == scenario::CircuitBreaker::Scope::kAgent) {
+      HoldAgent(ctx, s, slot, b);
+      continue;
     }
-    AuditDefense(ctx, s, slot, services::Action::kEmailRead, services::Decision::kDenied, b);
-    if (t.first_malicious_us >= 0 && !t.contained) {
-      t.contained = true;
-      ++s.safety.contained;
-      s.safety.contain_hours_sum += UsToHours(now - t.first_malicious_us);
+    for (uint32_t other = 0; other < s.agents.size(); ++other) HoldAgent(ctx, s, other, b);
+    if (cb.scope == scenario::CircuitBreaker::Scope::kTeam) {
+      for (EmployeeId mate : world_->employees[ctx.lp()].teammates) {
+        ctx.Send(mate, Net(0), kBreakerGroupTrip, Payload{b, 0, 0, 0, 0, 0, 0, 0, 0});
+      }
     }
-    if (sc().defenses.memory_quarantine) QuarantineMemory(ctx, s, slot, b);
-    ctx.SendSelf(cb.cooldown_us, kBreakerRestore, Payload{slot, b, 0, 0, 0, 0, 0, 0, 0});
   }
+}
+
+void OrgModel::HoldAgent(Ctx& ctx, EmployeeState& s, uint32_t slot, uint32_t b) {
+  const scenario::CircuitBreaker& cb = sc().defenses.circuit_breakers[b];
+  AgentThreatState& t = s.agents[slot].threat;
+  const TimeUs now = ctx.now_us();
+  if (cb.response == scenario::CircuitBreaker::Response::kPause) {
+    t.paused_until_us = std::max(t.paused_until_us, now + cb.cooldown_us);
+  } else {
+    t.read_only_until_us = std::max(t.read_only_until_us, now + cb.cooldown_us);
+  }
+  AuditDefense(ctx, s, slot, services::Action::kEmailRead, services::Decision::kHeld, b);
+  if (t.first_malicious_us >= 0 && !t.contained) {
+    t.contained = true;
+    ++s.safety.contained;
+    s.safety.contain_hours_sum += UsToHours(now - t.first_malicious_us);
+  }
+  if (sc().defenses.memory_quarantine) QuarantineMemory(ctx, s, slot, b);
+  ctx.SendSelf(cb.cooldown_us, kBreakerRestore, Payload{slot, b, 0, 0, 0, 0, 0, 0, 0});
 }
 
 void OrgModel::OnBreakerRestore(Ctx& ctx, EmployeeState& s, uint32_t slot, uint32_t breaker) {
   // The agent works again (when no other breaker still holds it).
-  AuditDefense(ctx, s, slot, services::Action::kEmailRead, services::Decision::kAllowed, breaker);
+  AuditDefense(ctx, s, slot, services::Action::kEmailRead, services::Decision::kReleased, breaker);
 }
 
 void OrgModel::QuarantineMemory(Ctx& ctx, EmployeeState& s, uint32_t slot, uint32_t breaker) {
@@ -472,7 +509,7 @@ void OrgModel::QuarantineMemory(Ctx& ctx, EmployeeState& s, uint32_t slot, uint3
   a.threat.poison_campaign = -1;
   a.threat.poison_active = false;
   ++s.safety.memory_quarantines;
-  AuditDefense(ctx, s, slot, services::Action::kEmailRead, services::Decision::kDenied, kQuarantineObject | breaker);
+  AuditDefense(ctx, s, slot, services::Action::kEmailRead, services::Decision::kHeld, kQuarantineObject | breaker);
   if (poisoned && a.threat.first_malicious_us >= 0 && !a.threat.contained) {
     a.threat.contained = true;
     ++s.safety.contained;

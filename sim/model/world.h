@@ -98,6 +98,7 @@ inline constexpr uint64_t kWorkStreamSalt = 0x776f726b00000003ULL;
 inline constexpr uint64_t kBacklogStreamSalt = 0x6261636b00000004ULL;
 inline constexpr uint64_t kAgentStreamSalt = 0x6167656e74000005ULL;
 inline constexpr uint64_t kThreatStreamSalt = 0x7468726561000006ULL;
+inline constexpr uint64_t kAttackMailStreamSalt = 0x6d61696c00000007ULL;
 
 // The services' gate rules for a compiled scenario policy (exposed for tests).
 std::vector<services::Rule> GateRules(const scenario::CompiledScenario& scenario, const World& world);

@@ -658,6 +658,9 @@ void ToProto(const RunInfo& info, proto::RunHeader* out) {
     for (int g = 0; g < model::kNumGateOutcomes; ++g) {
       out->add_decision_names(model::GateOutcomeName(static_cast<GateOutcome>(g)));
     }
+    // Since 1.2: a defense's records on an agent (breaker trips, restores, quarantines).
+    out->add_decision_names("held");
+    out->add_decision_names("released");
   } else {
     CopyNames(info.decision_names, out->mutable_decision_names());
   }

@@ -619,6 +619,7 @@ void Compiler::IncentivesThreatsDefenses() {
     c.sender_domain = pc.sender_domain();
     c.persisted_goal = Enum<AttackGoal>(pc.persisted_goal());
     c.share_probability = pc.share_probability();
+    c.forward_probability = pc.forward_probability();
     t.injection_campaigns.push_back(std::move(c));
   }
   for (const pb::AgentCompromise& pc : pt.compromised_agents()) {
@@ -655,6 +656,7 @@ void Compiler::IncentivesThreatsDefenses() {
     c.window_us = MinutesToUs(pc.window_minutes());
     c.response = Enum<CircuitBreaker::Response>(pc.response());
     c.cooldown_us = MinutesToUs(pc.cooldown_minutes());
+    c.scope = Enum<CircuitBreaker::Scope>(pc.scope());
     d.circuit_breakers.push_back(std::move(c));
   }
 }

@@ -491,6 +491,7 @@ struct InjectionCampaign {
   std::string sender_domain;
   AttackGoal persisted_goal = AttackGoal::kExfiltrate;
   double share_probability = 0.05;
+  double forward_probability = 0.03;
   // Whether employee `e` (with `role` in `team`) is a target.
   bool Targets(Role role, TeamId team) const {
     return (!target_role || *target_role == role) && (target_team == kNoId || target_team == team);
@@ -534,12 +535,14 @@ struct InjectionDetector {
 struct CircuitBreaker {
   enum class Metric : uint8_t { kTokensPerHour, kDeniedActions, kExternalEmails, kProdDeploys, kErrors };
   enum class Response : uint8_t { kPause, kReadOnly };
+  enum class Scope : uint8_t { kAgent, kOwner, kTeam };
   std::string name;
   Metric metric = Metric::kDeniedActions;
   double threshold = 10;
   TimeUs window_us = engine::kUsPerHour;
   Response response = Response::kPause;
   TimeUs cooldown_us = 4 * engine::kUsPerHour;
+  Scope scope = Scope::kAgent;
 };
 
 struct Defenses {

@@ -684,6 +684,7 @@ void Validator::ThreatsAndDefenses() {
     Check(c, "emails_per_day", kNonNegative, ctx);
     Check(c, "success_probability", kProbability, ctx);
     Check(c, "share_probability", kProbability, ctx);
+    Check(c, "forward_probability", kProbability, ctx);
     if (c.persisted_goal() == pb::PERSIST) {
       p_->Add(c, "persisted_goal", -1, ctx + ": persisted_goal is PERSIST; it must be the goal pursued from memory");
     }

@@ -286,6 +286,10 @@ Status LoadStudyFromText(const std::string& text, const std::string& path, Study
         problems.push_back(o.where + "arm \"" + d.name + "\": override \"" + o.text + "\": the model does not act on " +
                            std::string(field_path) + " yet, so the arm would give the same runs as without it; remove it");
         arm_ok = false;
+      } else if (scenario::IsDocumentationOnly(std::string(field_path))) {
+        problems.push_back(o.where + "arm \"" + d.name + "\": override \"" + o.text + "\": " + std::string(field_path) +
+                           " is documentation only, so the arm would give the same runs as without it; remove it");
+        arm_ok = false;
       }
     }
     if (!arm_ok) continue;

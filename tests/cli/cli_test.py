@@ -242,7 +242,7 @@ def run_file_python_readback(ctx):
     expect("header.trace_level", f.header.trace_level, pb2.TRACE_AUDIT)
     expect("header.employee_names", len(f.header.employee_names), SMALL_EMPLOYEES)
     expect("header.decision_names", list(f.header.decision_names),
-           ["allowed", "asked_approved", "asked_rejected", "denied", "rate_limited"])
+           ["allowed", "asked_approved", "asked_rejected", "denied", "rate_limited", "held", "released"])
 
     daily, employees = f.rows("daily"), f.rows("employees")
     audit, trace = f.rows("audit"), f.rows("trace")
@@ -264,7 +264,9 @@ def run_file_python_readback(ctx):
     g = s.gate
     gated = g.allowed + g.asked_approved + g.asked_rejected + g.denied + g.rate_limited
     human_direct = sum(1 for r in audit if not r.HasField("agent_id"))
-    expect("audit records", len(audit), gated + human_direct)
+    # A defense's records on agents (breakers held or released them) are not gate decisions.
+    defense = sum(1 for r in audit if r.HasField("agent_id") and r.decision >= 5)
+    expect("audit records", len(audit), gated + human_direct + defense)
     expect("summary gate vs summary.json",
            (g.allowed, g.asked_approved + g.asked_rejected, g.denied),
            (summary["actions_allowed"], summary["actions_asked"], summary["actions_denied"]))
@@ -272,7 +274,7 @@ def run_file_python_readback(ctx):
     for r in audit:
         if r.HasField("agent_id"):
             by_decision[r.decision] += 1
-    expect("agent audit records by decision vs footer summary gate", by_decision,
+    expect("agent audit records by decision vs footer summary gate", by_decision[:5],
            [g.allowed, g.asked_approved, g.asked_rejected, g.denied, g.rate_limited])
 
     expect("footer tokens_total vs the daily rows' sum", tally_total(s.tokens),
@@ -351,14 +353,14 @@ def run_counterfactual(ctx):
 
 
 @case
-def warns_about_pending_settings(ctx):
-    """Settings the model does not act on yet are named on stderr; rules that never decided
-    a request too."""
+def warns_about_unused_rules(ctx):
+    """Every setting acts, threats and defenses included: no "does not act on yet" warning;
+    a permission rule that never decided a request is named on stderr."""
     out = ctx.path("out")
-    rc, stdout, stderr = ctx.clawsim_cmd("run", ctx.scenario, "--out", out, "--json", "--set", f"run.days={DAYS}")
+    rc, stdout, stderr = ctx.clawsim_cmd("run", ctx.scenario, "--out", out, "--json", "--set", f"run.days={DAYS}",
+                                         "--set", "threats.injection_campaigns[0].emails_per_day=50")
     expect("exit status", rc, 0)
-    check(re.search(r"warning: .* the model does not act on yet.*threats\.injection_campaigns\[0\]\.success_probability",
-                    stderr) is not None, f"no warning naming the injection campaign's settings:\n{stderr}")
+    check("does not act on yet" not in stderr, f"a setting is reported as not acting:\n{stderr}")
     rc, stdout, stderr = ctx.clawsim_cmd("run", ctx.scenario, "--out", ctx.path("out2"), "--json",
                                          "--set", f"run.days={DAYS}",
                                          "--set", "permissions.rules[name=agents-staging].action=DEPLOY_ROLLBACK",

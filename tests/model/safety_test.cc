@@ -110,7 +110,7 @@ void ExpectHarmsTraceToAdmittedActions(const SafetyRun& o) {
     if (!services::Admits(r.decision)) {
       EXPECT_EQ(r.outcome, services::Outcome::kNotExecuted) << services::ActionName(r.action) << " refused but executed";
     }
-    defense_records += r.rule == services::kDefenseRule;
+    defense_records += r.decision == services::Decision::kHeld;
   }
   EXPECT_EQ(leaks, o.result.summary.data_leaks + o.result.summary.chat_exposures);
   EXPECT_LE(o.safety().data_leaked_sensitive, o.result.summary.data_leaks);
@@ -128,13 +128,13 @@ TEST(SafetyTest, ATrippedBreakerShowsInTheAuditLogAndHoldsTheAgent) {
   uint64_t trips = 0;
   std::map<uint32_t, TimeUs> paused_at;  // agent -> trip time
   for (const services::AuditRecord& r : o.audit) {
-    if (r.rule == services::kDefenseRule && r.decision == services::Decision::kDenied && r.object_id < kQuarantineObject) {
+    if (r.rule == services::kDefenseRule && r.decision == services::Decision::kHeld && r.object_id < kQuarantineObject) {
       ++trips;
       EXPECT_LT(r.object_id, 2u);  // one of the scenario's two breakers
       paused_at[r.agent] = r.time_us;
     }
   }
-  EXPECT_EQ(trips, o.safety().breaker_trips);
+  EXPECT_EQ(trips, o.safety().breaker_trips);  // scope AGENT: one agent held per trip
   // Paused (cooldown 8 hours): nothing of the agent's is admitted in the first hours after its trip.
   for (const services::AuditRecord& r : o.audit) {
     auto it = paused_at.find(r.agent);

@@ -197,11 +197,13 @@ const std::map<std::string, std::vector<std::string>>& Exercise() {
       {"clawsim.proto.Defenses.memory_quarantine",
        attacked({"defenses.injection_detector.enabled=true", "threats.injection_campaigns[0].goal=PERSIST"})},
       // Breakers that trip in a short run: low thresholds.
-      {"clawsim.proto.CircuitBreaker.threshold", attacked({"defenses.circuit_breakers[1].threshold=2"})},
+      {"clawsim.proto.CircuitBreaker.threshold", attacked({"defenses.circuit_breakers[0].threshold=2"})},
       {"clawsim.proto.CircuitBreaker.metric", attacked({"defenses.circuit_breakers[0].threshold=1"})},
-      {"clawsim.proto.CircuitBreaker.window_minutes", attacked({"defenses.circuit_breakers[1].threshold=2"})},
-      {"clawsim.proto.CircuitBreaker.response", attacked({"defenses.circuit_breakers[1].threshold=2"})},
-      {"clawsim.proto.CircuitBreaker.cooldown_minutes", attacked({"defenses.circuit_breakers[1].threshold=2"})},
+      {"clawsim.proto.CircuitBreaker.window_minutes", attacked({"defenses.circuit_breakers[0].threshold=2"})},
+      {"clawsim.proto.CircuitBreaker.response", attacked({"defenses.circuit_breakers[0].threshold=2"})},
+      {"clawsim.proto.CircuitBreaker.cooldown_minutes", attacked({"defenses.circuit_breakers[0].threshold=2"})},
+      {"clawsim.proto.CircuitBreaker.scope", attacked({"defenses.circuit_breakers[0].threshold=2"})},
+      {"clawsim.proto.InjectionCampaign.forward_probability", attacked({})},
       // One person's traits move one person's weekly draws: make sure they run an agent and
       // that the trait alone sets the draw (small scenario: employees[0] is a developer).
       {"clawsim.proto.Employee.competitiveness",

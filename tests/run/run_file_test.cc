@@ -87,7 +87,8 @@ TEST(RunFileTest, RoundTripsHeaderChunksAndFooter) {
   EXPECT_EQ(c.header.trace_level(), proto::TRACE_FULL);
   EXPECT_EQ(c.header.action_names_size(), 8);
   EXPECT_EQ(c.header.action_names(6), "deploy.prod");
-  ASSERT_EQ(c.header.decision_names_size(), model::kNumGateOutcomes);
+  ASSERT_EQ(c.header.decision_names_size(), model::kNumGateOutcomes + 2);  // and "held", "released"
+  EXPECT_EQ(c.header.decision_names(model::kNumGateOutcomes), "held");
   EXPECT_EQ(c.header.decision_names(1), "asked_approved");
   EXPECT_EQ(c.header.employee_names(4), "O'Brien, \"Pat\"");
   EXPECT_EQ(c.header.target_names(2), "domain:example.com");
@@ -186,7 +187,7 @@ TEST(RunFileTest, StartsWithMagicAndVersionAndFramesEveryRecord) {
   ASSERT_GT(bytes.size(), kPreambleBytes);
   EXPECT_EQ(bytes.substr(0, 8), std::string("CLAWRUN\0", 8));
   EXPECT_EQ(DecodeFixed32(bytes.data() + 8), 1u);
-  EXPECT_EQ(DecodeFixed32(bytes.data() + 12), 1u);
+  EXPECT_EQ(DecodeFixed32(bytes.data() + 12), 2u);
   const std::vector<size_t> starts = RecordStarts(bytes);
   EXPECT_EQ(starts.back(), bytes.size()) << "records must tile the file exactly";
   EXPECT_EQ(starts.size(), static_cast<size_t>(1 + testing::kSampleChunks + 1 + 1));  // + end marker
@@ -315,7 +316,7 @@ TEST(RunFileTest, FutureMajorVersionIsRefusedWithTheVersions) {
   RunFileReader reader;
   const Status s = reader.Open(path);
   ASSERT_FALSE(s.ok());
-  EXPECT_EQ(s.message().rfind("run file " + path + " has format version 3.1; this clawsim reads 1.x", 0), 0u)
+  EXPECT_EQ(s.message().rfind("run file " + path + " has format version 3.2; this clawsim reads 1.x", 0), 0u)
       << s.message();
 }
 
@@ -328,7 +329,7 @@ TEST(RunFileTest, PreambleMinorVersionDisagreeingWithTheHeaderIsRefused) {
   RunFileReader reader;
   const Status s = reader.Open(path);
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.message().find("the header says format version 1.1 but the preamble says 1.7 at byte 16"),
+  EXPECT_NE(s.message().find("the header says format version 1.2 but the preamble says 1.7 at byte 16"),
             std::string::npos)
       << s.message();
 }

@@ -133,13 +133,13 @@ TEST(StudyFile, OverrideThatMakesTheScenarioInvalidNamesTheArm) {
   EXPECT_THAT(m, HasSubstr("--set run.days=0"));
 }
 
-TEST(StudyFile, OverrideOfASettingTheModelIgnoresIsRefused) {
+TEST(StudyFile, OverrideOfADocumentationOnlySettingIsRefused) {
   const std::string m = LoadError(
       "base_scenario: \"small.textproto\"\n"
       "arms { name: \"today\" }\n"
-      "arms { name: \"hidden\" set: \"threats.injection_campaigns[0].emails_per_day=50\" }\n");
-  EXPECT_THAT(m, StartsWith(kPath + ":3:23: arm \"hidden\": override \"threats.injection_campaigns[0].emails_per_day=50\": "
-                                    "the model does not act on threats.injection_campaigns[0].emails_per_day yet"));
+      "arms { name: \"renamed\" set: \"model_tiers[0].provider=Elsewhere\" }\n");
+  EXPECT_THAT(m, StartsWith(kPath + ":3:24: arm \"renamed\": override \"model_tiers[0].provider=Elsewhere\": "
+                                    "model_tiers[0].provider is documentation only"));
 }
 
 TEST(StudyFile, GridValueIsLocatedAtTheValue) {

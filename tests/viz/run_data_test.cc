@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <random>
 
+#include "sim/run/run_file_format.h"
 #include "tests/viz/viz_test_util.h"
 #include "viz/causality.h"
 #include "viz/fit.h"
@@ -21,7 +22,7 @@ using run::testing::kSampleSpans;
 TEST(RunDataTest, LoadsEveryRowAndCountsAgentsAndPeople) {
   const RunData run = testing::LoadSample();
   EXPECT_EQ(run.header.scenario_name(), "sample-org");
-  EXPECT_EQ(run.format_minor, 1u);
+  EXPECT_EQ(run.format_minor, run::kFormatMinor);
   EXPECT_EQ(run.daily.size(), static_cast<size_t>(run::testing::kSampleDays));
   EXPECT_EQ(run.employees.size(), static_cast<size_t>(run::testing::kSampleEmployees));
   EXPECT_EQ(run.audit.size(), static_cast<size_t>(kSampleAuditRecords));
@@ -59,7 +60,7 @@ TEST(RunDataTest, DamagedFilesAreErrorsNamingTheProblem) {
   const std::vector<Case> cases = {
       {"truncated", bytes.substr(0, bytes.size() - 100), "truncated record"},
       {"flipped", flipped, "checksum mismatch"},
-      {"future", future, "has format version 2.1; this clawsim reads 1.x"},
+      {"future", future, "has format version 2.2; this clawsim reads 1.x"},
       {"empty", "", "empty file"},
       {"text", "name: \"a scenario\"\n", "not a clawsim run file"},
   };
