@@ -231,6 +231,8 @@ TEST(SafetyTest, OneInjectionEmailFollowedToAnIncidentByIds) {
     auto action = audit_by_id.find(stage->second->causes[0].id);
     ASSERT_NE(action, audit_by_id.end());
     const services::AuditRecord& rec = *action->second;
+    // Every incident traces to an action the gate admitted.
+    EXPECT_TRUE(services::Admits(rec.decision)) << "an incident from a refused deploy";
     if (rec.cause_kind != static_cast<uint8_t>(CauseKind::kSpan)) continue;
     auto invocation = span_by_id.find(rec.cause_id);
     ASSERT_NE(invocation, span_by_id.end());
