@@ -336,7 +336,10 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
   engine::Rng& rng = s.agent_rng;
   const EmployeeId self = ctx.lp();
   const double err = ErrorProbability(p, k);
-  const uint32_t max_items = static_cast<uint32_t>(std::max(0, k.max_items));
+  // A person who relies on their agent more runs deeper coding sessions (adoption dynamics).
+  const double depth = k.kind == SkillKind::kCodeHelp ? s.depth : 1.0;
+  const uint32_t max_items = depth > 1 ? static_cast<uint32_t>(std::lround(std::max(0, k.max_items) * depth))
+                                       : static_cast<uint32_t>(std::max(0, k.max_items));
   using services::Action;
 
   // 1. Read the source through the gate, then see what there is to work on.
@@ -402,7 +405,9 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
   const int64_t context = std::min<int64_t>(tier.context_window_tokens,
                                             extra_input_tokens + k.base_input_tokens + (k.reads_memory ? a.memory_tokens : 0) +
                                                 k.input_tokens_per_item * static_cast<int64_t>(items));
-  const int64_t turns = std::max<int64_t>(1, static_cast<int64_t>(k.turns_per_item) * items);
+  const int64_t turns_per_item =
+      depth > 1 ? std::lround(static_cast<double>(k.turns_per_item) * depth) : static_cast<int64_t>(k.turns_per_item);
+  const int64_t turns = std::max<int64_t>(1, turns_per_item * items);
   const int64_t input = context * turns;
   // Output per item; a call that found nothing answers as briefly as a quiet heartbeat.
   const int64_t output = items > 0 ? k.output_tokens * items : p.heartbeat.quiet_output_tokens;
@@ -429,7 +434,8 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
   // 3. What it does with them. Savings shorten real queued tasks, once per item.
   auto help = [&](Task& t) {
     const double minutes = HumanMinutes(s, self, t);
-    const double saved = std::min(k.minutes_saved_per_item, k.max_saving_fraction * minutes);
+    const double cap_fraction = depth > 1 ? 1 - std::pow(1 - k.max_saving_fraction, depth) : k.max_saving_fraction;
+    const double saved = std::min(k.minutes_saved_per_item * depth, cap_fraction * minutes);
     if (saved <= 0) return;
     if (t.state & kTaskStarted) {
       t.effort_minutes -= saved;

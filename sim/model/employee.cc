@@ -62,6 +62,8 @@ OrgModel::OrgModel(const World* world) : world_(world) {
       st.agents.push_back(std::move(a));
     }
     st.m.agents = static_cast<uint32_t>(st.agents.size());
+    st.reliance = world->employees[e].traits.automation_trust;
+    st.depth = s.adoption.Depth(st.reliance);
   }
   channels_.resize(s.chat.channels.size());
   for (uint32_t c = 0; c < channels_.size(); ++c) {
@@ -169,7 +171,20 @@ void OrgModel::OnDayStart(Ctx& ctx, EmployeeState& s) {
   // Metering: yesterday's agent activity, and the budget week (Monday to Sunday).
   if (s.invoked_today) ++s.period.active_days;
   s.invoked_today = false;
-  if ((day + sc().run.start_weekday) % 7 == 0) s.period.week_tokens = 0;
+  if ((day + sc().run.start_weekday) % 7 == 0) {
+    s.period.week_tokens = 0;
+    // Reliance follows last week's experience of the agents: time saved, mistakes made.
+    const scenario::AdoptionDynamics& ad = sc().adoption;
+    const double saved_hours = s.m.hours.saved_hours - s.week_saved_hours_start;
+    const double errors = static_cast<double>(s.m.agent_errors - s.week_errors_start);
+    if (!s.agents.empty() && (saved_hours > 0 || errors > 0)) {
+      s.reliance = std::clamp(s.reliance + ad.reliance_gain_per_saved_hour * saved_hours - ad.reliance_loss_per_error * errors,
+                              0.0, 1.0);
+      s.depth = ad.Depth(s.reliance);
+    }
+    s.week_saved_hours_start = s.m.hours.saved_hours;
+    s.week_errors_start = s.m.agent_errors;
+  }
   if (s.incentive_pending) ApplyIncentiveChoice(ctx, s);
   // Mentions the human already answered need no agent any more.
   while (!s.chat_unanswered.empty() && s.FindQueued(TaskKind::kChat, s.chat_unanswered.front().ref) == nullptr) {

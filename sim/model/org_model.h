@@ -244,6 +244,12 @@ struct EmployeeState {
   bool incentive_pending = false;       // a refresh happened; decide at the next day start
   IncentiveView view;
   std::vector<HeldAutomation> held;
+  // Adoption dynamics: how much the person relies on their agents, how deep their coding
+  // sessions go, and the week's start for what agents saved and got wrong.
+  double reliance = 0;
+  double depth = 1;
+  double week_saved_hours_start = 0;
+  uint64_t week_errors_start = 0;
   uint64_t automations_added = 0;
   uint64_t automations_dropped = 0;
   uint64_t budget_refusals = 0;

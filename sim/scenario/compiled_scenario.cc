@@ -92,4 +92,8 @@ bool DeployConfig::InFreeze(TimeUs t_us) const {
                      [t_us](const FreezeWindow& f) { return f.Contains(t_us); });
 }
 
+double AdoptionDynamics::Depth(double reliance) const {
+  return 1 + (max_depth - 1) * std::pow(std::clamp(reliance, 0.0, 1.0), depth_exponent);
+}
+
 }  // namespace clawsim::scenario

@@ -563,6 +563,15 @@ struct Intervention {
   std::string note;
 };
 
+struct AdoptionDynamics {
+  double reliance_gain_per_saved_hour = 0;
+  double reliance_loss_per_error = 0;
+  double max_depth = 1;
+  double depth_exponent = 2;
+  // Depth of agent use at `reliance` in [0, 1].
+  double Depth(double reliance) const;
+};
+
 struct CompiledScenario {
   std::string name;
   std::string description;
@@ -582,6 +591,7 @@ struct CompiledScenario {
   Incentives incentives;
   Threats threats;
   Defenses defenses;
+  AdoptionDynamics adoption;
   std::vector<Intervention> interventions;  // sorted by at_us, stable (file order on ties)
 
   const RoleProfile& role(Role r) const { return roles[static_cast<int>(r)]; }

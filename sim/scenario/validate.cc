@@ -673,6 +673,11 @@ void Validator::IncentivesSection() {
 }
 
 void Validator::ThreatsAndDefenses() {
+  const pb::AdoptionDynamics& ad = s_.adoption();
+  Check(ad, "reliance_gain_per_saved_hour", kNonNegative, "adoption");
+  Check(ad, "reliance_loss_per_error", kNonNegative, "adoption");
+  Check(ad, "max_depth", Bound{1, kInf}, "adoption");
+  Check(ad, "depth_exponent", kPositive, "adoption");
   const pb::Threats& t = s_.threats();
   Check(t, "agent_error_rate_multiplier", kNonNegative, "threats");
   Check(t, "phishing_click_probability", kProbability, "threats");
