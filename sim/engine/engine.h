@@ -57,6 +57,7 @@
 #include "sim/engine/hash.h"
 #include "sim/engine/rng.h"
 #include "sim/engine/time.h"
+#include "sim/engine/window_sort.h"
 
 namespace clawsim::engine {
 
@@ -192,6 +193,7 @@ struct Partition {
   uint32_t index = 0;
   Calendar<Ev> calendar;
   std::vector<Ev> window;        // the window being processed, sorted LP-major
+  WindowSorter<Ev> sorter;
   std::vector<uint32_t> lp_runs; // index in `window` where each LP's events begin
   std::vector<Ev> local;         // same-window self events of the current LP (min-heap)
   // out[parity][dst_partition]: events for other partitions, written in windows of that
@@ -466,10 +468,7 @@ void Engine<Model>::RunWindow(Part& part, uint64_t window, TimeUs limit_us) {
   // 2. Sort this window's events LP-major, each LP's events in delivery order.
   part.window.clear();
   part.calendar.DrainBase(&part.window);
-  std::sort(part.window.begin(), part.window.end(), [](const Ev& a, const Ev& b) {
-    if (a.dst_lp != b.dst_lp) return a.dst_lp < b.dst_lp;
-    return DeliveredBefore(a, b);
-  });
+  part.sorter.Sort(&part.window, static_cast<TimeUs>(window) * options_.lookahead_us);
 
   // 3. Process LP by LP, merging in the self events an LP sends into this same window.
   Context<Payload> ctx;
@@ -564,7 +563,7 @@ template <class Model>
 size_t Engine<Model>::event_bytes_reserved() const {
   size_t bytes = 0;
   for (const auto& part : parts_) {
-    bytes += part->calendar.bytes_reserved() + part->window.capacity() * sizeof(Ev);
+    bytes += part->calendar.bytes_reserved() + part->window.capacity() * sizeof(Ev) + part->sorter.bytes_reserved();
     for (const auto& parity : part->out) {
       for (const auto& box : parity) bytes += box.capacity() * sizeof(Ev);
     }
