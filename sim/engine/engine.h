@@ -25,6 +25,15 @@
 // Handle is called from worker threads, for different LPs concurrently; it may touch only
 // the state of ctx.lp() and read-only shared data. It must not throw; it reports a broken
 // invariant or bad input with ctx.Fail(), which stops the run with that message.
+//
+// Optional prefetch hook. A model whose LP state is large and rarely revisited within a
+// window (each LP sees a few events, so its state is cold) may also define
+//     void Prefetch(engine::LpId lp, engine::PrefetchStage stage) const;
+// The engine calls it, from the worker running that LP's partition, for LPs it is about to
+// process: kState a few LPs ahead (hint the cache about the LP's own record, without
+// reading it), then kReferenced closer (the record is cached by now, so the model may read
+// its pointers and hint what they point at). It is a hint only: it must not change state,
+// and results are the same with or without it.
 #pragma once
 
 #include <algorithm>
@@ -48,6 +57,7 @@
 #include "sim/engine/hash.h"
 #include "sim/engine/rng.h"
 #include "sim/engine/time.h"
+#include "sim/engine/window_sort.h"
 
 namespace clawsim::engine {
 
@@ -56,6 +66,11 @@ inline constexpr bool kPlainThreads = true;
 #else
 inline constexpr bool kPlainThreads = false;
 #endif
+
+enum class PrefetchStage : uint8_t { kState, kReferenced };
+
+template <class M>
+concept PrefetchingModel = requires(const M& m, LpId lp, PrefetchStage stage) { m.Prefetch(lp, stage); };
 
 struct EngineOptions {
   uint32_t num_lps = 0;          // required, > 0
@@ -135,6 +150,13 @@ class Engine {
 
   template <bool kObserve>
   void RunWindow(Part& part, uint64_t window, TimeUs limit_us);
+  // How many LPs ahead of the one being processed the prefetch hook's stages run.
+  static constexpr size_t kPrefetchStateRuns = 6;
+  static constexpr size_t kPrefetchReferencedRuns = 3;
+  void PrefetchLp(LpId lp, PrefetchStage stage) {
+    __builtin_prefetch(&lp_state_[lp]);
+    model_->Prefetch(lp, stage);
+  }
   uint64_t NextWindow() const;
   Status CollectFailure();
 
@@ -171,6 +193,8 @@ struct Partition {
   uint32_t index = 0;
   Calendar<Ev> calendar;
   std::vector<Ev> window;        // the window being processed, sorted LP-major
+  WindowSorter<Ev> sorter;
+  std::vector<uint32_t> lp_runs; // index in `window` where each LP's events begin
   std::vector<Ev> local;         // same-window self events of the current LP (min-heap)
   // out[parity][dst_partition]: events for other partitions, written in windows of that
   // parity and read by the destination after the barrier (double-buffered, so no locks).
@@ -444,10 +468,7 @@ void Engine<Model>::RunWindow(Part& part, uint64_t window, TimeUs limit_us) {
   // 2. Sort this window's events LP-major, each LP's events in delivery order.
   part.window.clear();
   part.calendar.DrainBase(&part.window);
-  std::sort(part.window.begin(), part.window.end(), [](const Ev& a, const Ev& b) {
-    if (a.dst_lp != b.dst_lp) return a.dst_lp < b.dst_lp;
-    return DeliveredBefore(a, b);
-  });
+  part.sorter.Sort(&part.window, static_cast<TimeUs>(window) * options_.lookahead_us);
 
   // 3. Process LP by LP, merging in the self events an LP sends into this same window.
   Context<Payload> ctx;
@@ -458,6 +479,20 @@ void Engine<Model>::RunWindow(Part& part, uint64_t window, TimeUs limit_us) {
   ctx.parity_ = static_cast<uint32_t>(window_parity_);
   const size_t n = part.window.size();
   size_t i = 0;
+  // Where each LP's events begin, so that LPs a few runs ahead can be prefetched.
+  size_t run = 0;
+  if constexpr (PrefetchingModel<Model>) {
+    part.lp_runs.clear();
+    for (size_t k = 0; k < n; ++k) {
+      if (k == 0 || part.window[k].dst_lp != part.window[k - 1].dst_lp) part.lp_runs.push_back(static_cast<uint32_t>(k));
+    }
+    for (size_t r = 0; r < std::min<size_t>(part.lp_runs.size(), kPrefetchStateRuns); ++r) {
+      PrefetchLp(part.window[part.lp_runs[r]].dst_lp, PrefetchStage::kState);
+    }
+    for (size_t r = 0; r < std::min<size_t>(part.lp_runs.size(), kPrefetchReferencedRuns); ++r) {
+      model_->Prefetch(part.window[part.lp_runs[r]].dst_lp, PrefetchStage::kReferenced);
+    }
+  }
   auto commit = [&](const Ev& ev) {
     ctx.now_us_ = ev.time_us;
     ++part.committed;
@@ -468,6 +503,16 @@ void Engine<Model>::RunWindow(Part& part, uint64_t window, TimeUs limit_us) {
   };
   while (i < n && !part.failure) {
     const LpId lp = part.window[i].dst_lp;
+    if constexpr (PrefetchingModel<Model>) {
+      // LP runs are visited in order, but a failure or a stop mid-window may skip ahead.
+      while (run < part.lp_runs.size() && part.lp_runs[run] < i) ++run;
+      if (run + kPrefetchStateRuns < part.lp_runs.size()) {
+        PrefetchLp(part.window[part.lp_runs[run + kPrefetchStateRuns]].dst_lp, PrefetchStage::kState);
+      }
+      if (run + kPrefetchReferencedRuns < part.lp_runs.size()) {
+        model_->Prefetch(part.window[part.lp_runs[run + kPrefetchReferencedRuns]].dst_lp, PrefetchStage::kReferenced);
+      }
+    }
     LpState& state = lp_state_[lp];
     ctx.lp_ = lp;
     ctx.rng_ = &state.rng;
@@ -518,7 +563,7 @@ template <class Model>
 size_t Engine<Model>::event_bytes_reserved() const {
   size_t bytes = 0;
   for (const auto& part : parts_) {
-    bytes += part->calendar.bytes_reserved() + part->window.capacity() * sizeof(Ev);
+    bytes += part->calendar.bytes_reserved() + part->window.capacity() * sizeof(Ev) + part->sorter.bytes_reserved();
     for (const auto& parity : part->out) {
       for (const auto& box : parity) bytes += box.capacity() * sizeof(Ev);
     }

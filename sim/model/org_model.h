@@ -330,6 +330,9 @@ class OrgModel {
   }
 
   void Handle(Ctx& ctx, const Ev& ev);
+  // Cache hints for an LP the engine is about to process (the engine's optional hook, see
+  // sim/engine/engine.h); reads only, changes nothing. prefetch.cc.
+  void Prefetch(engine::LpId lp, engine::PrefetchStage stage) const;
 
   // Read between RunUntil calls (serially).
   const std::vector<EmployeeState>& employees() const { return employees_; }

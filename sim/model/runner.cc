@@ -11,6 +11,7 @@
 #include "sim/engine/engine.h"
 #include "sim/engine/hash.h"
 #include "sim/model/org_model.h"
+#include "sim/model/partition.h"
 #include "sim/model/world.h"
 #include "sim/scenario/compile.h"
 #include "sim/scenario/field_path.h"
@@ -471,6 +472,10 @@ Status RunOnce(scenario::LoadedScenario* loaded, const RunOptions& options, cons
   eo.lookahead_us = world->lookahead_us;
   eo.seed = options.seed;
   eo.threads = options.threads;
+  if (options.threads > 1) {
+    eo.lp_partition = PartitionLps(*world, static_cast<uint32_t>(options.threads));
+    eo.partitions = static_cast<uint32_t>(options.threads);
+  }
   // The ring covers a little over a day: a day's arrivals, heartbeats and the next day start
   // go straight into buckets instead of through the overflow heap.
   eo.ring_windows = static_cast<uint32_t>(std::min<TimeUs>(1 << 20, engine::kUsPerDay / world->lookahead_us + 2));
