@@ -329,6 +329,11 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
   if (BudgetRefuses(s)) return 0;  // the platform refuses calls past the weekly budget
   AgentState& a = s.agents[slot];
   if (Paused(a, ctx.now_us())) return 0;  // a tripped breaker pauses every call
+  struct InvokeFlag {
+    bool& on;
+    explicit InvokeFlag(bool& f) : on(f) { on = true; }
+    ~InvokeFlag() { on = false; }
+  } in_invoke(s.in_invoke);
   s.open_span = NewSpanId(s, ctx.lp());  // its reads and actions name it as their cause
   s.chat_read_now = false;
   const scenario::AgentProfile& p = sc().profiles[a.profile];

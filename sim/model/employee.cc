@@ -176,13 +176,16 @@ void OrgModel::OnDayStart(Ctx& ctx, EmployeeState& s) {
     // Reliance follows last week's experience of the agents: time saved, mistakes made.
     const scenario::AdoptionDynamics& ad = sc().adoption;
     const double saved_hours = s.m.hours.saved_hours - s.week_saved_hours_start;
+    const double week_hours = s.available_hours - s.week_available_hours_start;
     const double errors = static_cast<double>(s.m.agent_errors - s.week_errors_start);
-    if (!s.agents.empty() && (saved_hours > 0 || errors > 0)) {
-      s.reliance = std::clamp(s.reliance + ad.reliance_gain_per_saved_hour * saved_hours - ad.reliance_loss_per_error * errors,
+    if (!s.agents.empty() && week_hours > 0 && (saved_hours > 0 || errors > 0)) {
+      const double saved_share = std::min(1.0, saved_hours / week_hours);
+      s.reliance = std::clamp(s.reliance + ad.reliance_gain_per_saved_share * saved_share - ad.reliance_loss_per_error * errors,
                               0.0, 1.0);
       s.depth = ad.Depth(s.reliance);
     }
     s.week_saved_hours_start = s.m.hours.saved_hours;
+    s.week_available_hours_start = s.available_hours;
     s.week_errors_start = s.m.agent_errors;
   }
   if (s.incentive_pending) ApplyIncentiveChoice(ctx, s);
@@ -441,7 +444,7 @@ bool OrgModel::PullBacklog(Ctx& ctx, EmployeeState& s, Task* out) {
 }
 
 void OrgModel::TryStartTask(Ctx& ctx, EmployeeState& s) {
-  if (s.busy || !s.at_work) return;
+  if (s.busy || !s.at_work || s.starting_task) return;
   const TimeUs now = ctx.now_us();
   if (now >= s.work_end_us) {
     s.at_work = false;
@@ -461,6 +464,17 @@ void OrgModel::TryStartTask(Ctx& ctx, EmployeeState& s) {
     break;
   }
   if (!found && !PullBacklog(ctx, s, &s.current)) return;
+  if (s.current.kind == TaskKind::kCode && !(s.current.state & (kTaskStarted | kTaskHelped)) && !s.agents.empty() &&
+      !s.in_invoke) {
+    // About to start a change: agents with a CODE_STARTED trigger help it first (they see
+    // it queued; anything they queue meanwhile waits for this task).
+    const Task chosen = s.current;
+    s.queues[static_cast<int>(TaskKind::kCode)].push_front(chosen);
+    s.starting_task = true;
+    OnAgentEvent(ctx, s, scenario::Event::kCodeStarted);
+    s.starting_task = false;
+    if (!s.TakeQueued(TaskKind::kCode, chosen.ref, &s.current)) s.current = chosen;
+  }
   s.busy = true;
   const double minutes = HumanMinutes(s, ctx.lp(), s.current);
   s.current.effort_minutes = minutes;

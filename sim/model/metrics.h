@@ -87,6 +87,8 @@ struct EmployeeMetrics {
   uint32_t performative_automations = 0;  // held at the end of the run
   double pressure = 0;             // felt at the last leaderboard refresh, [0, 1]
   uint32_t rank = 0;               // on the last leaderboard (1 = top; 0 = none)
+  double reliance = 0;             // on their agents at the end, [0, 1] (adoption dynamics)
+  double agent_depth = 1;          // depth of their coding sessions at the end, >= 1
   std::array<uint64_t, kNumGateOutcomes> gate{};
   TokenTally tokens() const {
     TokenTally t;

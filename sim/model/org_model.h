@@ -229,6 +229,8 @@ struct EmployeeState {
   std::vector<SeenInjection> chat_injections;  // pasted into a channel; agents see them at their next chat read
   std::vector<SeenInjection> seen_injections;  // read by the invocation being decided
   bool chat_read_now = false;                  // the invocation being decided read the team channel
+  bool starting_task = false;                  // TryStartTask is letting agents at the chosen task first
+  bool in_invoke = false;                      // an invocation is being decided (no nested one may start)
   std::vector<OpenCall> calls;
   std::vector<uint32_t> rule_verdicts;  // (policy rule + 1 for default deny) x 4 verdicts
   double available_hours = 0;           // scheduled working time over the run
@@ -249,6 +251,7 @@ struct EmployeeState {
   double reliance = 0;
   double depth = 1;
   double week_saved_hours_start = 0;
+  double week_available_hours_start = 0;
   uint64_t week_errors_start = 0;
   uint64_t automations_added = 0;
   uint64_t automations_dropped = 0;

@@ -286,6 +286,8 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
     for (int g = 0; g < kNumGateOutcomes; ++g) s.gate[g] += st.m.gate[g];
     r->employees.push_back(st.m);
     r->employees.back().busy_hours = st.busy_hours;
+    r->employees.back().reliance = st.reliance;
+    r->employees.back().agent_depth = st.depth;
     r->employees.back().available_hours = st.available_hours;
     r->employees.back().working_days = st.working_days;
     r->employees.back().changes_completed = st.changes_completed;

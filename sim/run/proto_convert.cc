@@ -205,6 +205,8 @@ void ToProto(const model::EmployeeMetrics& in, proto::EmployeeRow* out) {
   out->set_changes_completed(in.changes_completed);
   out->set_performative_automations(in.performative_automations);
   out->set_pressure(in.pressure);
+  out->set_reliance(in.reliance);
+  out->set_agent_depth(in.agent_depth);
   out->set_rank(in.rank);
 }
 
@@ -229,6 +231,8 @@ model::EmployeeMetrics FromProto(const proto::EmployeeRow& in) {
   out.changes_completed = in.changes_completed();
   out.performative_automations = in.performative_automations();
   out.pressure = in.pressure();
+  out.reliance = in.reliance();
+  out.agent_depth = in.agent_depth();
   out.rank = in.rank();
   return out;
 }

@@ -568,7 +568,7 @@ void Compiler::Services() {
 
 void Compiler::IncentivesThreatsDefenses() {
   const pb::AdoptionDynamics& pa = s_.adoption();
-  out_->adoption = {pa.reliance_gain_per_saved_hour(), pa.reliance_loss_per_error(), pa.max_depth(), pa.depth_exponent()};
+  out_->adoption = {pa.reliance_gain_per_saved_share(), pa.reliance_loss_per_error(), pa.max_depth(), pa.depth_exponent()};
   const pb::Incentives& pi = s_.incentives();
   Incentives& in = out_->incentives;
   in.metric = Enum<IncentiveMetric>(pi.metric());

@@ -266,7 +266,7 @@ struct CronJob {
 };
 
 enum class Event : uint8_t {
-  kNewEmail, kChatMention, kChatMessage, kPipelineResult, kReviewRequest, kIncident
+  kNewEmail, kChatMention, kChatMessage, kPipelineResult, kReviewRequest, kIncident, kCodeStarted
 };
 
 struct EventTrigger {
@@ -564,7 +564,7 @@ struct Intervention {
 };
 
 struct AdoptionDynamics {
-  double reliance_gain_per_saved_hour = 0;
+  double reliance_gain_per_saved_share = 0;
   double reliance_loss_per_error = 0;
   double max_depth = 1;
   double depth_exponent = 2;

@@ -674,7 +674,7 @@ void Validator::IncentivesSection() {
 
 void Validator::ThreatsAndDefenses() {
   const pb::AdoptionDynamics& ad = s_.adoption();
-  Check(ad, "reliance_gain_per_saved_hour", kNonNegative, "adoption");
+  Check(ad, "reliance_gain_per_saved_share", kNonNegative, "adoption");
   Check(ad, "reliance_loss_per_error", kNonNegative, "adoption");
   Check(ad, "max_depth", Bound{1, kInf}, "adoption");
   Check(ad, "depth_exponent", kPositive, "adoption");

@@ -1,6 +1,7 @@
 // Incentives: the pressure and choice functions at their edges, the statistics behind the
 // measures, and directional tests on the shipped incentives_* scenarios (each a relation a
 // user relies on, which a wrong model would break).
+#include <cstdio>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -196,6 +197,70 @@ SCHEME_TEST(ARefusingBudgetCapsEveryonesWeeklySpend) {
   EXPECT_GT(budget.summary.incentives.budget_refusals, 0u);
   const SchemeRun free = RunScheme("incentives_value_budget", {"incentives.token_budget_per_week=0"});
   EXPECT_LT(budget.summary.tokens.total_tokens(), free.summary.tokens.total_tokens());
+}
+
+// ---- adoption dynamics ------------------------------------------------------------------
+
+struct AdoptionRun {
+  RunResult result;
+  scenario::LoadedScenario loaded;
+};
+
+// The small scenario, 15 days (two weekly reliance updates), its developers' agents
+// helping every change as it is started.
+AdoptionRun RunAdoption(std::vector<std::string> overrides) {
+  AdoptionRun o;
+  const std::string path = std::string(CLAWSIM_SOURCE_DIR) + "/scenarios/small.textproto";
+  std::string text;
+  {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    EXPECT_NE(f, nullptr);
+    char buf[4096];
+    size_t n;
+    while (f != nullptr && (n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+    if (f != nullptr) std::fclose(f);
+  }
+  const std::string anchor = "triggers { event: REVIEW_REQUEST  skill: \"code-help\" }";
+  const size_t at = text.find(anchor);
+  EXPECT_NE(at, std::string::npos) << "the small scenario's code-help trigger moved; update this test";
+  if (at != std::string::npos) text.insert(at + anchor.size(), "\n  triggers { event: CODE_STARTED  skill: \"code-help\" }");
+  overrides.push_back("run.days=15");
+  const Status s = scenario::LoadScenarioFromText(text, path, overrides, &o.loaded);
+  EXPECT_TRUE(s.ok()) << s.message();
+  RunOptions ro;
+  ro.seed = 3;
+  ro.threads = 2;
+  ro.record_audit = false;
+  const Status r = RunOrganisation(&o.loaded, ro, {}, &o.result);
+  EXPECT_TRUE(r.ok()) << r.message();
+  return o;
+}
+
+TEST(AdoptionTest, RelianceFollowsWhatAgentsSavedAndGotWrongAndDeepensCoding) {
+  const AdoptionRun off = RunAdoption({});
+  const AdoptionRun up = RunAdoption({"adoption.max_depth=8", "adoption.depth_exponent=1",
+                                      "adoption.reliance_gain_per_saved_share=2"});
+  const AdoptionRun down = RunAdoption({"adoption.max_depth=8", "adoption.depth_exponent=1",
+                                        "adoption.reliance_loss_per_error=1"});
+  ASSERT_EQ(off.result.employees.size(), up.result.employees.size());
+  int rose = 0, fell = 0, deeper = 0;
+  for (size_t e = 0; e < off.result.employees.size(); ++e) {
+    const EmployeeMetrics& a = off.result.employees[e];
+    if (a.agents == 0) continue;
+    EXPECT_EQ(a.agent_depth, 1);  // every default leaves agent use as configured
+    // Saved time only raises reliance; mistakes only lower it.
+    EXPECT_GE(up.result.employees[e].reliance, a.reliance);
+    EXPECT_LE(down.result.employees[e].reliance, a.reliance);
+    rose += up.result.employees[e].reliance > a.reliance;
+    fell += down.result.employees[e].reliance < a.reliance;
+    deeper += up.result.employees[e].agent_depth > down.result.employees[e].agent_depth;
+  }
+  EXPECT_GT(rose, 0);
+  EXPECT_GT(fell, 0);
+  EXPECT_GT(deeper, 0);
+  // Deeper coding sessions spend more tokens and save more of people's time.
+  EXPECT_GT(up.result.summary.tokens.total_tokens(), down.result.summary.tokens.total_tokens());
+  EXPECT_GT(up.result.summary.hours.saved_hours, down.result.summary.hours.saved_hours);
 }
 
 }  // namespace
