@@ -499,8 +499,8 @@ class OrgModel {
   void MaliciousWork(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::SkillId skill);
   // Attempts a goal's action: deferred to the open call, or at once (a compromised session).
   void AttemptGoal(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::AttackGoal goal, const AttackTag& tag, bool deferred);
-  void Compromise(Ctx& ctx, EmployeeState& s, uint32_t slot, const AttackTag& tag, double actions_per_hour,
-                  scenario::AttackGoal goal);
+  // Hands the agent's session to an attacker (its malicious actions are planned by PlanAttacks).
+  void Compromise(EmployeeState& s, uint32_t slot, const AttackTag& tag, double actions_per_hour, scenario::AttackGoal goal);
   // Schedules a compromised session's malicious actions from `from_us` to the end of today's active hours.
   void PlanAttacks(Ctx& ctx, EmployeeState& s, uint32_t slot, TimeUs from_us);
   void OnAttack(Ctx& ctx, EmployeeState& s, uint32_t slot);

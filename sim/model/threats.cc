@@ -89,8 +89,7 @@ void OrgModel::PlanThreatDay(Ctx& ctx, EmployeeState& s, bool working_day) {
       }
       if (!chosen) continue;
       const uint32_t source = CompromiseSource(sc(), c);
-      Compromise(ctx, s, slot, AttackTag{AttackKind::kCompromise, source, SessionId(a.agent_id, source)}, comp.actions_per_hour,
-                 comp.goal);
+      Compromise(s, slot, AttackTag{AttackKind::kCompromise, source, SessionId(a.agent_id, source)}, comp.actions_per_hour, comp.goal);
     }
   }
   // Today's malicious actions of the compromised sessions (on their agents' active days).
@@ -115,15 +114,13 @@ void OrgModel::PlanThreatDay(Ctx& ctx, EmployeeState& s, bool working_day) {
   }
 }
 
-void OrgModel::Compromise(Ctx& ctx, EmployeeState& s, uint32_t slot, const AttackTag& tag, double actions_per_hour,
-                          AttackGoal goal) {
+void OrgModel::Compromise(EmployeeState& s, uint32_t slot, const AttackTag& tag, double actions_per_hour, AttackGoal goal) {
   AgentThreatState& t = s.agents[slot].threat;
   if (t.compromised.active()) return;
   t.compromised = tag;
   t.compromise_actions_per_hour = actions_per_hour;
   t.compromise_goal = goal;
   ++s.safety.agents_compromised;
-  (void)ctx;
 }
 
 void OrgModel::PlanAttacks(Ctx& ctx, EmployeeState& s, uint32_t slot, TimeUs from_us) {
@@ -408,7 +405,7 @@ void OrgModel::OnChatInjection(Ctx& ctx, EmployeeState& s, const Ev& ev) {
     ++s.safety.phishing_clicks;
     for (uint32_t slot = 0; slot < s.agents.size(); ++slot) {
       if (s.agents[slot].threat.compromised.active()) continue;
-      Compromise(ctx, s, slot, AttackTag{AttackKind::kCompromise, source, SessionId(s.agents[slot].agent_id, source)},
+      Compromise(s, slot, AttackTag{AttackKind::kCompromise, source, SessionId(s.agents[slot].agent_id, source)},
                  sc().threats.phished_actions_per_hour, AttackGoal::kExfiltrate);
       PlanAttacks(ctx, s, slot, ctx.now_us());
     }
