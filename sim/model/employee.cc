@@ -1,4 +1,5 @@
-// The employee LP: the human's day, their work queue, mail, chat, code changes and approvals.
+// The employee LP: the human's day, their work queue, mail, chat and approvals. A code
+// change's way through review and deploy is in code_changes.cc.
 #include <algorithm>
 #include <cmath>
 
@@ -13,20 +14,6 @@ using scenario::Role;
 constexpr uint32_t kMailTokens = 400;
 
 TimeUs MinutesToUs(double minutes) { return static_cast<TimeUs>(minutes * static_cast<double>(engine::kUsPerMinute)); }
-
-// Removes the change with id `ref` from the author's in-flight list.
-bool TakeChange(EmployeeState& s, uint32_t ref, Task* out) {
-  auto it = std::find_if(s.changes_in_flight.begin(), s.changes_in_flight.end(), [&](const Task& t) { return t.ref == ref; });
-  if (it == s.changes_in_flight.end()) return false;
-  *out = *it;
-  s.changes_in_flight.erase(it);
-  return true;
-}
-
-Task* FindChange(EmployeeState& s, uint32_t ref) {
-  auto it = std::find_if(s.changes_in_flight.begin(), s.changes_in_flight.end(), [&](const Task& t) { return t.ref == ref; });
-  return it == s.changes_in_flight.end() ? nullptr : &*it;
-}
 
 }  // namespace
 
@@ -145,7 +132,7 @@ void OrgModel::Handle(Ctx& ctx, const Ev& ev) {
     }
     case kDeployRetry: {
       Task change;
-      if (TakeChange(s, ev.payload.b, &change)) DeployByHand(ctx, s, change);
+      if (s.TakeChange(ev.payload.b, &change)) DeployByHand(ctx, s, change);
       break;
     }
     case kAgentCallDone: OnAgentCallDone(ctx, s, ev.payload.b); break;
@@ -677,50 +664,6 @@ void OrgModel::FinishTask(Ctx& ctx, EmployeeState& s, const Task& task) {
   }
 }
 
-void OrgModel::SendForReview(Ctx& ctx, EmployeeState& s, Task change) {
-  const EmployeeId self = ctx.lp();
-  const scenario::CodeWork& code = sc().role(Role::kDeveloper).code;
-  const std::vector<EmployeeId>& mates = world_->employees[self].teammates;
-  const uint32_t reviewers = static_cast<uint32_t>(std::min<size_t>(mates.size(), static_cast<size_t>(std::max(0, code.reviewers))));
-  change.kind = TaskKind::kCode;
-  change.state &= ~(kTaskStarted | kTaskCaught | kTaskHelped);
-  if (reviewers == 0) {
-    OnReviewsComplete(ctx, s, change);
-    return;
-  }
-  // Distinct reviewers, each looking independently after a wait.
-  engine::Rng& rng = ctx.rng();
-  const uint32_t first = static_cast<uint32_t>(rng.UniformInt(mates.size()));
-  for (uint32_t r = 0; r < reviewers; ++r) {
-    Payload p;
-    p.a = self;
-    p.b = change.ref;
-    p.c = (change.state & kTaskDefective) ? 1 : 0;
-    p.t = change.arrived_us;
-    const TimeUs wait = static_cast<TimeUs>(rng.Exponential(static_cast<double>(code.review_wait_us)));
-    ctx.Send(mates[(first + r) % mates.size()], Net(wait), kReviewRequest, p);
-  }
-  change.reviews_pending = static_cast<uint8_t>(reviewers);
-  s.changes_in_flight.push_back(change);  // until the reviews come back
-}
-
-void OrgModel::HumanRollback(Ctx& ctx, EmployeeState& s, uint32_t service) {
-  // The responder rolls the change back: a human action through the gate.
-  services::Target target = world_->catalog.AsTarget(service, ctx.now_us());
-  target.id = service;
-  target.owner = kNoId;  // OWN scope on a rollback would name the change's author, unknown here
-  services::AuditRecord rec = HumanGate(ctx, s, services::Action::kDeployRollback, target);
-  if (services::Admits(rec.decision)) {
-    rec.outcome = services::Outcome::kStarted;
-    Payload p;
-    p.a = ctx.lp();
-    p.d = 1;
-    p.u = s.audit.next_id();  // this record, appended below
-    ctx.Send(world_->ServiceLp(service), Net(0), kDeployRequest, p);
-  }
-  Audit(s.audit, rec);
-}
-
 bool OrgModel::HumanPost(Ctx& ctx, EmployeeState& s, uint32_t channel) {
   services::Target target = ChannelTargetOf(channel);
   target.id = channel;
@@ -793,138 +736,6 @@ void OrgModel::CompleteItem(Ctx& ctx, EmployeeState& s, const Task& item) {
   s.m.value_usd += item.value_usd;
   ++s.m.items_completed;
   s.lead_time_hours_sum += UsToHours(ctx.now_us() - item.arrived_us);
-}
-
-void OrgModel::OnReviewDone(Ctx& ctx, EmployeeState& s, const Ev& ev) {
-  Task* pending = FindChange(s, ev.payload.b);
-  if (pending == nullptr) return;
-  if (ev.payload.c == 1) pending->state |= kTaskCaught;
-  if (pending->reviews_pending > 0) --pending->reviews_pending;
-  if (pending->reviews_pending > 0) return;  // wait for the other reviewers
-  Task change;
-  TakeChange(s, ev.payload.b, &change);
-  OnReviewsComplete(ctx, s, change);
-}
-
-void OrgModel::OnReviewsComplete(Ctx& ctx, EmployeeState& s, Task change) {
-  if (change.state & kTaskCaught) {
-    change.kind = TaskKind::kRework;
-    change.state &= ~(kTaskStarted | kTaskCaught | kTaskHelped);
-    change.effort_minutes = change.base_effort_minutes * sc().role(Role::kDeveloper).code.rework_fraction;
-    Enqueue(ctx, s, change);
-    return;
-  }
-  // An agent with a deploy-trigger skill ships it; otherwise the author does, by hand.
-  for (uint32_t slot = 0; slot < s.agents.size(); ++slot) {
-    const scenario::AgentProfile& prof = sc().profiles[s.agents[slot].profile];
-    for (scenario::SkillId k : prof.skills) {
-      if (sc().skills[k].kind != scenario::SkillKind::kDeployTrigger) continue;
-      if (!Offered(k, services::Action::kDeployStaging) || !Offered(k, services::Action::kDeployProd)) continue;
-      const uint32_t handled = Invoke(ctx, s, slot, k, Trigger::kEvent, sc().skills[k].purpose, 0);
-      if (handled == 0) continue;
-      const bool bad = s.agent_rng.Bernoulli(ErrorProbability(prof, sc().skills[k]));
-      Task c = change;
-      if (bad) {
-        ++s.m.agent_errors;
-        c.state |= kTaskDefective | kTaskAgentDefect;  // the agent shipped a broken build configuration
-      }
-      const EmployeeInfo& info = world_->employees[ctx.lp()];
-      const uint32_t service = info.services.empty()
-                                   ? static_cast<uint32_t>(change.ref % std::max<size_t>(1, sc().deploy.services.size()))
-                                   : info.services[change.ref % info.services.size()];
-      // deploy.staging first; once it runs, deploy.prod goes through the gate in its turn.
-      Defer(ctx, s, slot, {services::Action::kDeployStaging, c, bad, service, sc().skills[k].error_cost_minutes, 0, {}});
-      FinishInvoke(s);
-      return;
-    }
-  }
-  DeployByHand(ctx, s, change);
-}
-
-void OrgModel::DeployByHand(Ctx& ctx, EmployeeState& s, const Task& change) {
-  Task t = change;
-  t.kind = TaskKind::kDeploy;
-  t.state &= ~(kTaskStarted | kTaskHelped);
-  t.effort_minutes = sc().deploy.manual_deploy_minutes;
-  Enqueue(ctx, s, t);
-}
-
-void OrgModel::HumanDeploy(Ctx& ctx, EmployeeState& s, const Task& change) {
-  if (sc().deploy.services.empty()) {
-    CompleteItem(ctx, s, change);
-    return;
-  }
-  const EmployeeInfo& info = world_->employees[ctx.lp()];
-  const uint32_t service = info.services.empty() ? static_cast<uint32_t>(change.ref % sc().deploy.services.size())
-                                                 : info.services[change.ref % info.services.size()];
-  // deploy.staging, then deploy.prod: both the author's own actions through the gate.
-  uint64_t prod_audit_id = 0;
-  for (services::Action action : {services::Action::kDeployStaging, services::Action::kDeployProd}) {
-    services::Target target = world_->catalog.AsTarget(service, ctx.now_us());
-    target.id = service;
-    target.owner = ctx.lp();  // the author's own change
-    services::AuditRecord rec = HumanGate(ctx, s, action, target, ItemId(ctx.lp(), ItemKind::kChange, change.ref));
-    const bool admitted = services::Admits(rec.decision);
-    if (admitted) rec.outcome = action == services::Action::kDeployProd ? services::Outcome::kStarted : services::Outcome::kDone;
-    if (action == services::Action::kDeployProd) {
-      prod_audit_id = s.audit.next_id();  // the record appended next
-    }
-    Audit(s.audit, rec);
-    if (!admitted) {
-      // Nobody may ship it: the change stays undelivered.
-      ++s.changes_blocked;
-      return;
-    }
-  }
-  RequestDeploy(ctx, s, change, 0, prod_audit_id);
-}
-
-void OrgModel::RequestDeploy(Ctx& ctx, EmployeeState& s, const Task& change, uint32_t agent_plus_one,
-                             uint64_t audit_id, uint8_t attack) {
-  if (sc().deploy.services.empty()) {
-    CompleteItem(ctx, s, change);
-    return;
-  }
-  const EmployeeInfo& info = world_->employees[ctx.lp()];
-  const uint32_t service = info.services.empty()
-                               ? static_cast<uint32_t>(change.ref % sc().deploy.services.size())
-                               : info.services[change.ref % info.services.size()];
-  Payload p;
-  p.a = ctx.lp();
-  p.b = change.ref;
-  p.c = agent_plus_one;
-  // The service draws no defect of its own: 1 sound, 0 defective, -1 defective by an agent's mistake.
-  p.x = !(change.state & kTaskDefective) ? 1.0 : ((change.state & kTaskAgentDefect) ? -1.0 : 0.0);
-  p.t = change.arrived_us;
-  p.u = audit_id;
-  p.v = attack;
-  ++s.deploys_requested;
-  s.changes_in_flight.push_back(change);  // until the pipeline reports back
-  ctx.Send(world_->ServiceLp(service), Net(0), kDeployRequest, p);
-}
-
-void OrgModel::OnPipelineResult(Ctx& ctx, EmployeeState& s, const Ev& ev) {
-  Task change;
-  if (!TakeChange(s, ev.payload.b, &change)) return;
-  if (change.state & kTaskAttack) return;  // an attacker's change: nobody's work item
-  switch (static_cast<PipelineResult>(ev.payload.c)) {
-    case PipelineResult::kInProd:
-      CompleteItem(ctx, s, change);
-      break;
-    case PipelineResult::kFailed:
-      change.kind = TaskKind::kRework;
-      change.state &= ~(kTaskStarted | kTaskCaught | kTaskHelped);
-      change.effort_minutes = change.base_effort_minutes * sc().role(Role::kDeveloper).code.rework_fraction;
-      Enqueue(ctx, s, change);
-      break;
-    case PipelineResult::kRefused:
-      // Frozen: wait for the freeze to end, then ship it by hand.
-      s.changes_in_flight.push_back(change);
-      ctx.SendSelf(std::max<TimeUs>(1, static_cast<TimeUs>(ev.payload.u) - ctx.now_us()), kDeployRetry,
-                   Payload{0, change.ref, 0, 0, 0, 0, 0, 0, 0});
-      break;
-  }
-  OnAgentEvent(ctx, s, scenario::Event::kPipelineResult);
 }
 
 void OrgModel::OnApprovalRequest(Ctx& ctx, EmployeeState& s, const Ev& ev) {

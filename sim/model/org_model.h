@@ -270,6 +270,19 @@ struct EmployeeState {
   uint32_t open_call = 0;                // the call Invoke is running now
   TimeUs open_call_duration_us = 0;
   std::vector<Task> changes_in_flight;  // code changes in review or in a pipeline, by ref
+  // The in-flight change `ref`, or null.
+  Task* FindChange(uint32_t ref) {
+    auto it = std::find_if(changes_in_flight.begin(), changes_in_flight.end(), [ref](const Task& t) { return t.ref == ref; });
+    return it == changes_in_flight.end() ? nullptr : &*it;
+  }
+  // Removes the in-flight change `ref` into *out; false when there is none.
+  bool TakeChange(uint32_t ref, Task* out) {
+    Task* t = FindChange(ref);
+    if (t == nullptr) return false;
+    *out = *t;
+    changes_in_flight.erase(changes_in_flight.begin() + (t - changes_in_flight.data()));
+    return true;
+  }
   // Which items are done, by kind (mail by slot, chat and code by ref): completing one twice
   // is a model bug and stops the run.
   std::vector<bool> done_mail, done_chat, done_code;
@@ -517,6 +530,8 @@ class OrgModel {
   void HoldAgent(Ctx& ctx, EmployeeState& s, uint32_t slot, uint32_t b);
   // Clears the agent's memory (a poisoned instruction with it); audited.
   void QuarantineMemory(Ctx& ctx, EmployeeState& s, uint32_t slot, uint32_t breaker);
+  // The first defense that stopped an agent which had acted maliciously: time to contain.
+  void MarkContained(EmployeeState& s, uint32_t slot, TimeUs now_us);
   // Whether a tripped breaker refuses the agent `action` now.
   bool BreakerHolds(const AgentState& a, services::Action action, TimeUs now_us) const;
   bool Paused(const AgentState& a, TimeUs now_us) const { return now_us < a.threat.paused_until_us; }
@@ -557,7 +572,8 @@ class OrgModel {
   void CountCampaignTargets();
 };
 
-// Fills out->safety from the model's tallies and the services' incidents (safety_summary.cc).
+// Fills out->safety from the model's tallies, and out's agent-caused and agent-advice
+// incidents (by cause in out->safety) from the services' incidents (safety_summary.cc).
 void SummariseSafety(const scenario::CompiledScenario& sc, const OrgModel& m, uint32_t days, RunSummary* out);
 
 }  // namespace clawsim::model

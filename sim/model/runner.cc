@@ -3,7 +3,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
-#include <set>
 #include <algorithm>
 #include <memory>
 #include <tuple>
@@ -377,29 +376,6 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
         ++restored;
         restore += UsToHours(inc.restored_at_us - inc.opened_at_us);
       }
-    }
-  }
-  // Incidents agents caused, and what spread from them: by an action (an agent shipped the
-  // change), or by advice (a person shipped a defect an agent's help put in).
-  std::set<uint64_t> action_roots, advice_roots;
-  for (const ServiceLpState& v : m.services()) {
-    for (const services::Incident& inc : v.service.incidents()) {
-      if (inc.parent_id != 0) continue;
-      for (const services::PipelineRun& run : v.service.runs()) {
-        if (run.change.change_id != inc.change_id || !run.caused_incident) continue;
-        if (run.change.agent != services::kNoId) {
-          action_roots.insert(inc.id);
-        } else if (run.change.agent_introduced) {
-          advice_roots.insert(inc.id);
-        }
-        break;
-      }
-    }
-  }
-  for (const ServiceLpState& v : m.services()) {
-    for (const services::Incident& inc : v.service.incidents()) {
-      s.agent_caused_incidents += action_roots.count(inc.root_id);
-      s.agent_advice_incidents += advice_roots.count(inc.root_id);
     }
   }
   for (const ChannelState& c : m.channels()) {

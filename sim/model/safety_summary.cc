@@ -53,24 +53,36 @@ void SummariseSafety(const scenario::CompiledScenario& sc, const OrgModel& m, ui
   s.approval_minutes_per_day = days == 0 ? 0 : out->hours.approval_hours * 60.0 / days;
   s.time_to_contain_hours = s.contained_agents == 0 ? 0 : contain_hours / static_cast<double>(s.contained_agents);
 
-  // Incidents rooted in an agent's action, by what set the agent on it; and what spread from them.
-  std::set<uint64_t> roots[kNumAttackKinds];
+  // Incidents agents caused, and what spread from them: by an action (an agent shipped the
+  // change; by what set it on: its ordinary work, an injection, a compromise, a malicious
+  // skill), or by advice (a person shipped a defect an agent's help put in).
+  std::set<uint64_t> action_roots[kNumAttackKinds], advice_roots;
   for (const ServiceLpState& v : m.services()) {
     for (const services::Incident& inc : v.service.incidents()) {
       if (inc.parent_id != 0) continue;
       for (const services::PipelineRun& run : v.service.runs()) {
         if (run.change.change_id != inc.change_id || !run.caused_incident) continue;
-        if (run.change.agent != services::kNoId) roots[run.change.attack < kNumAttackKinds ? run.change.attack : 0].insert(inc.id);
+        if (run.change.agent != services::kNoId) {
+          action_roots[run.change.attack < kNumAttackKinds ? run.change.attack : 0].insert(inc.id);
+        } else if (run.change.agent_introduced) {
+          advice_roots.insert(inc.id);
+        }
         break;
       }
     }
   }
+  uint64_t* by_cause[kNumAttackKinds] = {&s.prod_incidents_error, &s.prod_incidents_injection, &s.prod_incidents_compromise,
+                                         &s.prod_incidents_malicious_skill};
+  out->agent_caused_incidents = 0;
+  out->agent_advice_incidents = 0;
   for (const ServiceLpState& v : m.services()) {
     for (const services::Incident& inc : v.service.incidents()) {
-      s.prod_incidents_error += roots[static_cast<int>(AttackKind::kNone)].count(inc.root_id);
-      s.prod_incidents_injection += roots[static_cast<int>(AttackKind::kInjection)].count(inc.root_id);
-      s.prod_incidents_compromise += roots[static_cast<int>(AttackKind::kCompromise)].count(inc.root_id);
-      s.prod_incidents_malicious_skill += roots[static_cast<int>(AttackKind::kMaliciousSkill)].count(inc.root_id);
+      for (int k = 0; k < kNumAttackKinds; ++k) {
+        const uint64_t n = action_roots[k].count(inc.root_id);
+        *by_cause[k] += n;
+        out->agent_caused_incidents += n;
+      }
+      out->agent_advice_incidents += advice_roots.count(inc.root_id);
     }
   }
 }

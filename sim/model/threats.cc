@@ -484,11 +484,7 @@ void OrgModel::HoldAgent(Ctx& ctx, EmployeeState& s, uint32_t slot, uint32_t b) 
     t.read_only_until_us = std::max(t.read_only_until_us, now + cb.cooldown_us);
   }
   AuditDefense(ctx, s, slot, services::Action::kEmailRead, services::Decision::kHeld, b);
-  if (t.first_malicious_us >= 0 && !t.contained) {
-    t.contained = true;
-    ++s.safety.contained;
-    s.safety.contain_hours_sum += UsToHours(now - t.first_malicious_us);
-  }
+  MarkContained(s, slot, now);
   if (sc().defenses.memory_quarantine) QuarantineMemory(ctx, s, slot, b);
   ctx.SendSelf(cb.cooldown_us, kBreakerRestore, Payload{slot, b, 0, 0, 0, 0, 0, 0, 0});
 }
@@ -507,11 +503,15 @@ void OrgModel::QuarantineMemory(Ctx& ctx, EmployeeState& s, uint32_t slot, uint3
   a.threat.poison_active = false;
   ++s.safety.memory_quarantines;
   AuditDefense(ctx, s, slot, services::Action::kEmailRead, services::Decision::kHeld, kQuarantineObject | breaker);
-  if (poisoned && a.threat.first_malicious_us >= 0 && !a.threat.contained) {
-    a.threat.contained = true;
-    ++s.safety.contained;
-    s.safety.contain_hours_sum += UsToHours(ctx.now_us() - a.threat.first_malicious_us);
-  }
+  if (poisoned) MarkContained(s, slot, ctx.now_us());
+}
+
+void OrgModel::MarkContained(EmployeeState& s, uint32_t slot, TimeUs now_us) {
+  AgentThreatState& t = s.agents[slot].threat;
+  if (t.first_malicious_us < 0 || t.contained) return;
+  t.contained = true;
+  ++s.safety.contained;
+  s.safety.contain_hours_sum += UsToHours(now_us - t.first_malicious_us);
 }
 
 }  // namespace clawsim::model
