@@ -286,7 +286,8 @@ std::string SummaryTable(const model::RunResult& r) {
     row("value-token elasticity", "%.2f", im.value_token_elasticity);
     row("top decile vs median developer", "%.1fx tokens, %.2fx value, %.2fx changes", im.top_decile_token_ratio,
         im.top_decile_value_ratio, im.top_decile_changes_ratio);
-    row("high vs low adoption teams", "%.2fx changes per developer", im.adoption_team_throughput_ratio);
+    row("high vs low adoption teams", "%.2fx changes in prod, %.2fx merged, per developer",
+        im.adoption_team_throughput_ratio, im.adoption_team_merged_ratio);
     row("capacity forecast error", "+%.0f%% (tokens at face value vs tokens that did useful work)",
         100 * im.capacity_forecast_error);
   }

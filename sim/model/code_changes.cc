@@ -72,6 +72,10 @@ void OrgModel::OnReviewsComplete(Ctx& ctx, EmployeeState& s, Task change) {
     Enqueue(ctx, s, change);
     return;
   }
+  if (!(change.state & (kTaskMerged | kTaskAttack))) {
+    change.state |= kTaskMerged;
+    ++s.changes_merged;
+  }
   // An agent with a deploy-trigger skill ships it; otherwise the author does, by hand.
   for (uint32_t slot = 0; slot < s.agents.size(); ++slot) {
     const scenario::AgentProfile& prof = sc().profiles[s.agents[slot].profile];

@@ -84,6 +84,7 @@ struct EmployeeMetrics {
   double available_hours = 0;      // scheduled working time
   uint32_t working_days = 0;       // days at work (an agent's "active days")
   uint64_t changes_completed = 0;  // code changes live in prod
+  uint64_t changes_merged = 0;     // code changes that passed review (merged), each once
   uint32_t performative_automations = 0;  // held at the end of the run
   double pressure = 0;             // felt at the last leaderboard refresh, [0, 1]
   uint32_t rank = 0;               // on the last leaderboard (1 = top; 0 = none)
@@ -171,9 +172,12 @@ struct IncentiveMeasures {
   double top_decile_token_ratio = 0;
   double top_decile_value_ratio = 0;
   double top_decile_changes_ratio = 0;
-  // Completed changes per developer: the top fifth of teams by adoption (share of developers
-  // who are active agent users) over the bottom fifth.
+  // Completed changes (live in prod) per developer: the top fifth of teams by adoption (share
+  // of developers who are active agent users) over the bottom fifth; and the same for merged
+  // changes (passed review: pull-request throughput, which the published figure counts, before
+  // the team's deploy pipelines cap what reaches prod).
   double adoption_team_throughput_ratio = 0;
+  double adoption_team_merged_ratio = 0;
   double leaderboard_churn = 0;              // mean |rank change| / ranked, between refreshes
   // Share by which taking token demand at face value over-forecasts the demand that delivered
   // value: (all tokens - useful tokens) / useful tokens, over the run and week by week.

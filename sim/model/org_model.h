@@ -104,6 +104,7 @@ inline constexpr uint32_t kTaskSetup = 32;     // setting up a performative auto
 inline constexpr uint32_t kTaskAgentDefect = 64;  // code: the defect is an agent's mistake
 inline constexpr uint32_t kTaskAttack = 128;      // code: an attacker's change (no work item; never completed)
 inline constexpr uint32_t kTaskQuarantined = 256; // mail: held by the injection detector until a person releases it
+inline constexpr uint32_t kTaskMerged = 512;      // code: passed review once (counted as merged; rework keeps it)
 
 struct Task {
   TaskKind kind = TaskKind::kEmail;
@@ -257,6 +258,7 @@ struct EmployeeState {
   uint64_t automations_dropped = 0;
   uint64_t budget_refusals = 0;
   uint64_t changes_completed = 0;
+  uint64_t changes_merged = 0;  // changes that passed review, each counted once
   // Trace spans finished since the last TakeSpans, and the span id of the invocation being
   // decided (its reads and actions name it as their cause).
   std::vector<TraceSpan> spans;

@@ -220,33 +220,38 @@ void SummariseIncentives(const scenario::CompiledScenario& sc, const World& worl
   // active-user threshold per week on average.
   struct TeamRow {
     double adoption;
-    double throughput;
+    double throughput;  // changes in prod per developer
+    double merged;      // changes merged per developer
   };
   std::vector<TeamRow> teams;
   for (const scenario::Team& team : sc.organization.teams) {
-    double developers = 0, active = 0, changes = 0;
+    double developers = 0, active = 0, changes = 0, merged = 0;
     for (EmployeeId e : team.members) {
       if (sc.organization.employees[e].role != scenario::Role::kDeveloper) continue;
       const EmployeeMetrics& em = r->employees[e];
       developers += 1;
       changes += static_cast<double>(em.changes_completed);
+      merged += static_cast<double>(em.changes_merged);
       const double weeks = std::max(1.0, em.working_days / 5.0);
       if (em.agents > 0 && static_cast<double>(em.tokens().total_tokens()) / weeks >=
                                static_cast<double>(sc.incentives.active_user_min_tokens_per_week)) {
         active += 1;
       }
     }
-    if (developers >= 3) teams.push_back({active / developers, changes / developers});
+    if (developers >= 3) teams.push_back({active / developers, changes / developers, merged / developers});
   }
   if (teams.size() >= 5) {
     std::stable_sort(teams.begin(), teams.end(), [](const TeamRow& a, const TeamRow& b) { return a.adoption > b.adoption; });
     const size_t fifth = std::max<size_t>(1, teams.size() / 5);
-    double hi = 0, lo = 0;
+    double hi = 0, lo = 0, hi_merged = 0, lo_merged = 0;
     for (size_t i = 0; i < fifth; ++i) {
       hi += teams[i].throughput;
       lo += teams[teams.size() - 1 - i].throughput;
+      hi_merged += teams[i].merged;
+      lo_merged += teams[teams.size() - 1 - i].merged;
     }
     im.adoption_team_throughput_ratio = lo > 0 ? hi / lo : 0;
+    im.adoption_team_merged_ratio = lo_merged > 0 ? hi_merged / lo_merged : 0;
   }
 }
 
@@ -290,6 +295,7 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
     r->employees.back().available_hours = st.available_hours;
     r->employees.back().working_days = st.working_days;
     r->employees.back().changes_completed = st.changes_completed;
+    r->employees.back().changes_merged = st.changes_merged;
     r->employees.back().performative_automations = static_cast<uint32_t>(st.held.size());
   }
   // Utilisation by role: busy over available hours, over the people who had working time.

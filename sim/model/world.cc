@@ -19,8 +19,10 @@ using scenario::Distribution;
 // Salts keep the world's streams apart from the engine's per-LP streams (seed, LP id).
 constexpr uint64_t kTraitSalt = 0x7472616974730001ULL;
 constexpr uint64_t kAdoptionSalt = 0x61646f7074000002ULL;
+constexpr uint64_t kTeamTraitSalt = 0x7465616d74000003ULL;
 
-Traits DrawTraits(const CompiledScenario& s, const scenario::Employee& e, engine::Rng& rng) {
+// `team_trust`: the employee's team's draw of team_automation_trust (unused at weight 0).
+Traits DrawTraits(const CompiledScenario& s, const scenario::Employee& e, double team_trust, engine::Rng& rng) {
   const scenario::TraitDistributions& d = s.organization.traits;
   Traits t;
   // Draw all four even when overridden, so one override does not shift the others' draws.
@@ -28,6 +30,8 @@ Traits DrawTraits(const CompiledScenario& s, const scenario::Employee& e, engine
   t.pressure_sensitivity = std::clamp(Sample(d.pressure_sensitivity, rng), 0.0, 1.0);
   t.automation_trust = std::clamp(Sample(d.automation_trust, rng), 0.0, 1.0);
   t.skill = std::clamp(Sample(d.skill, rng), 0.0, 1.0);
+  const double w = d.team_automation_trust_weight;
+  if (w > 0) t.automation_trust = (1 - w) * t.automation_trust + w * team_trust;
   if (e.traits.competitiveness) t.competitiveness = *e.traits.competitiveness;
   if (e.traits.pressure_sensitivity) t.pressure_sensitivity = *e.traits.pressure_sensitivity;
   if (e.traits.automation_trust) t.automation_trust = *e.traits.automation_trust;
@@ -272,9 +276,16 @@ Status BuildWorld(const CompiledScenario& s, uint64_t seed, World* world, bool w
   world->lookahead_us = std::max<TimeUs>(kMinCrossLpLatencyUs, std::min(s.email.delivery_latency_us, s.chat.delivery_latency_us));
 
   world->employees.resize(n);
+  std::vector<double> team_trust(s.organization.teams.size(), 0);
+  for (size_t t = 0; t < team_trust.size(); ++t) {
+    engine::Rng rng = engine::Rng::ForStream(seed ^ kTeamTraitSalt, t);
+    team_trust[t] = std::clamp(Sample(s.organization.traits.team_automation_trust, rng), 0.0, 1.0);
+  }
   for (uint32_t e = 0; e < n; ++e) {
     engine::Rng rng = engine::Rng::ForStream(seed ^ kTraitSalt, e);
-    world->employees[e].traits = DrawTraits(s, s.organization.employees[e], rng);
+    const scenario::TeamId team = s.organization.employees[e].team;
+    world->employees[e].traits =
+        DrawTraits(s, s.organization.employees[e], team == kNoId ? 0.0 : team_trust[team], rng);
   }
   Status status = ReportingDepths(s, world);
   if (!status.ok()) return status;

@@ -77,6 +77,7 @@ std::vector<Column<model::EmployeeMetrics>> EmployeeColumns() {
       {"busy_hours", [](const E& e) { return D(e.busy_hours); }},
       {"available_hours", [](const E& e) { return D(e.available_hours); }},
       {"changes_completed", [](const E& e) { return U(e.changes_completed); }},
+      {"changes_merged", [](const E& e) { return U(e.changes_merged); }},
       {"performative_automations", [](const E& e) { return U(e.performative_automations); }},
       {"pressure", [](const E& e) { return D(e.pressure); }},
       {"rank", [](const E& e) { return U(e.rank); }},

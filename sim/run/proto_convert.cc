@@ -203,6 +203,7 @@ void ToProto(const model::EmployeeMetrics& in, proto::EmployeeRow* out) {
   out->set_available_hours(in.available_hours);
   out->set_working_days(in.working_days);
   out->set_changes_completed(in.changes_completed);
+  out->set_changes_merged(in.changes_merged);
   out->set_performative_automations(in.performative_automations);
   out->set_pressure(in.pressure);
   out->set_reliance(in.reliance);
@@ -229,6 +230,7 @@ model::EmployeeMetrics FromProto(const proto::EmployeeRow& in) {
   out.available_hours = in.available_hours();
   out.working_days = in.working_days();
   out.changes_completed = in.changes_completed();
+  out.changes_merged = in.changes_merged();
   out.performative_automations = in.performative_automations();
   out.pressure = in.pressure();
   out.reliance = in.reliance();
@@ -325,6 +327,7 @@ void ToProto(const model::RunSummary& in, proto::RunSummary* out) {
     p->set_top_decile_value_ratio(m.top_decile_value_ratio);
     p->set_top_decile_changes_ratio(m.top_decile_changes_ratio);
     p->set_adoption_team_throughput_ratio(m.adoption_team_throughput_ratio);
+    p->set_adoption_team_merged_ratio(m.adoption_team_merged_ratio);
     p->set_leaderboard_churn(m.leaderboard_churn);
     p->set_capacity_forecast_error(m.capacity_forecast_error);
     for (double v : m.weekly_capacity_forecast_error) p->add_weekly_capacity_forecast_error(v);
@@ -466,6 +469,7 @@ model::RunSummary FromProto(const proto::RunSummary& in, uint32_t threads, doubl
     m.top_decile_value_ratio = p.top_decile_value_ratio();
     m.top_decile_changes_ratio = p.top_decile_changes_ratio();
     m.adoption_team_throughput_ratio = p.adoption_team_throughput_ratio();
+    m.adoption_team_merged_ratio = p.adoption_team_merged_ratio();
     m.leaderboard_churn = p.leaderboard_churn();
     m.capacity_forecast_error = p.capacity_forecast_error();
     m.weekly_capacity_forecast_error.assign(p.weekly_capacity_forecast_error().begin(),

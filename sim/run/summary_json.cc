@@ -109,6 +109,7 @@ std::string IncentivesJson(const model::IncentiveMeasures& m) {
   Number(w, "top_decile_value_ratio", m.top_decile_value_ratio);
   Number(w, "top_decile_changes_ratio", m.top_decile_changes_ratio);
   Number(w, "adoption_team_throughput_ratio", m.adoption_team_throughput_ratio);
+  Number(w, "adoption_team_merged_ratio", m.adoption_team_merged_ratio);
   Number(w, "leaderboard_churn", m.leaderboard_churn);
   Number(w, "capacity_forecast_error", m.capacity_forecast_error);
   w.Raw("weekly_capacity_forecast_error", NumbersJson(m.weekly_capacity_forecast_error));

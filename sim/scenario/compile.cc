@@ -197,6 +197,9 @@ void Compiler::Organization() {
       CompileDistribution(tr.has_pressure_sensitivity(), tr.pressure_sensitivity(), MakeBeta(2, 2));
   o.traits.automation_trust = CompileDistribution(tr.has_automation_trust(), tr.automation_trust(), MakeBeta(2, 2));
   o.traits.skill = CompileDistribution(tr.has_skill(), tr.skill(), MakeBeta(4, 2));
+  o.traits.team_automation_trust =
+      CompileDistribution(tr.has_team_automation_trust(), tr.team_automation_trust(), MakeBeta(2, 2));
+  o.traits.team_automation_trust_weight = tr.team_automation_trust_weight();
   o.effort_factor_at_skill_0 = org.effort_factor_at_skill_0();
   o.effort_factor_at_skill_1 = org.effort_factor_at_skill_1();
 }

@@ -112,6 +112,8 @@ struct TraitDistributions {
   Distribution pressure_sensitivity;  // default beta(2, 2) on [0, 1]
   Distribution automation_trust;      // default beta(2, 2) on [0, 1]
   Distribution skill;                 // default beta(4, 2) on [0, 1]
+  Distribution team_automation_trust;  // default beta(2, 2) on [0, 1], one draw per team
+  double team_automation_trust_weight = 0;  // share of a member's trust that is the team's
 };
 
 struct Team {

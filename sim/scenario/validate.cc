@@ -352,6 +352,10 @@ void Validator::Organization() {
   }
   if (tr.has_automation_trust()) CheckDistribution(tr, "automation_trust", tr.automation_trust(), ctx, kProbability, pb::Distribution::BETA);
   if (tr.has_skill()) CheckDistribution(tr, "skill", tr.skill(), ctx, kProbability, pb::Distribution::BETA);
+  if (tr.has_team_automation_trust()) {
+    CheckDistribution(tr, "team_automation_trust", tr.team_automation_trust(), ctx, kProbability, pb::Distribution::BETA);
+  }
+  Check(tr, "team_automation_trust_weight", kProbability, ctx);
   Check(org, "effort_factor_at_skill_0", kPositive, "organization");
   Check(org, "effort_factor_at_skill_1", kPositive, "organization");
 }

@@ -126,7 +126,7 @@ TEST(CsvTest, EmployeesHasEveryColumnAndOneRowPerEmployee) {
   std::vector<std::string> expected = {"employee_id", "name", "team", "role", "agents", "items_completed",
                                        "value_usd", "hourly_cost_usd", "net_value_usd", "tokens_total",
                                        "input_tokens", "output_tokens", "token_cost_usd", "invocations",
-                                       "busy_hours", "available_hours", "changes_completed",
+                                       "busy_hours", "available_hours", "changes_completed", "changes_merged",
                                        "performative_automations", "pressure", "rank", "reliance", "agent_depth"};
   for (const char* slice : {"useful", "overhead", "performative", "heartbeat", "cron", "event", "dreaming"}) {
     for (const char* field : {"_tokens", "_input_tokens", "_output_tokens", "_cost_usd", "_invocations"}) {
