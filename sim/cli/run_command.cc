@@ -83,7 +83,8 @@ int RunCommand(const std::vector<std::string>& args) {
   o.show_progress = isatty(STDERR_FILENO) != 0;
   o.progress = DrawProgress;
   model::RunResult result;
-  s = RunAndWrite(&loaded, o, &result);
+  std::vector<run::CalibrationBand> bands;
+  s = RunAndWrite(&loaded, o, &result, &bands);
   if (!s.ok()) {
     std::fprintf(stderr, "clawsim run: %s\n", s.message().c_str());
     return 1;
@@ -98,6 +99,7 @@ int RunCommand(const std::vector<std::string>& args) {
     std::printf("%s\n", SummaryJsonLine(result).c_str());
   } else {
     std::fputs(SummaryTable(result).c_str(), stdout);
+    std::fputs(CalibrationTable(bands).c_str(), stdout);
     std::printf("\nwrote %s/\n", o.out_dir.c_str());
   }
   return 0;

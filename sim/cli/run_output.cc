@@ -20,31 +20,16 @@ namespace {
 
 using model::GateOutcome;
 
-// The scenario's calibration bands with this run's values, for the run file's footer. A
-// measure the run did not produce (a section it leaves out, a role it has nobody in) is
-// written as NaN, which the viewer shows as not measured, and named on stderr.
-Status AddCalibrationBands(const scenario::LoadedScenario& loaded, const model::RunSummary& summary,
-                           run::RunFileWriter* writer) {
-  if (loaded.scenario.calibration_size() == 0) return Status::Ok();
-  const study::Measures measures = study::SummaryMeasures(summary);
-  for (const auto& b : loaded.scenario.calibration()) {
-    run::CalibrationBand band;
-    band.measure = b.name();
-    band.value = std::nan("");
-    for (size_t i = 0; i < measures.names.size(); ++i) {
-      if (measures.names[i] == b.measure()) band.value = measures.values[i];
-    }
-    if (std::isnan(band.value)) {
-      std::fprintf(stderr, "clawsim run: warning: calibration band \"%s\": this run has no measure \"%s\"\n",
-                   b.name().c_str(), b.measure().c_str());
-    }
-    band.low = b.low();
-    band.high = b.high();
-    band.unit = b.unit();
-    band.source = b.source();
-    if (Status s = writer->AddCalibrationBand(band); !s.ok()) return s;
+// A band's number for people: millions as "M", the rest with four significant digits.
+std::string BandNumber(double v) {
+  char buf[48];
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  if (std::fabs(v) >= 1e6) {
+    std::snprintf(buf, sizeof buf, "%.4g M", v / 1e6);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.4g", v);
   }
-  return Status::Ok();
+  return buf;
 }
 
 GateOutcome ToGateOutcome(services::Decision d) {
@@ -131,7 +116,8 @@ uint32_t TargetIndex(const scenario::CompiledScenario& sc, const services::Audit
 
 }  // namespace
 
-Status RunAndWrite(scenario::LoadedScenario* loaded, const RunCommandOptions& o, model::RunResult* result) {
+Status RunAndWrite(scenario::LoadedScenario* loaded, const RunCommandOptions& o, model::RunResult* result,
+                   std::vector<run::CalibrationBand>* bands) {
   run::TraceLevel trace = run::TraceLevel::kAudit;
   Status s = run::ParseTraceLevel(o.trace, &trace);
   if (!s.ok()) return s;
@@ -212,9 +198,56 @@ Status RunAndWrite(scenario::LoadedScenario* loaded, const RunCommandOptions& o,
   s = model::RunOrganisation(loaded, ro, sinks, result);
   if (!s.ok()) return s;
   if (!sink_status.ok()) return sink_status;
-  s = AddCalibrationBands(*loaded, result->summary, &out.run_file());
-  if (!s.ok()) return s;
+  const std::vector<run::CalibrationBand> calibration = CalibrationBands(*loaded, result->summary);
+  for (const run::CalibrationBand& band : calibration) {
+    s = out.run_file().AddCalibrationBand(band);
+    if (!s.ok()) return s;
+  }
+  if (bands != nullptr) *bands = calibration;
   return out.Commit(result->summary, result->employees, result->daily, result->summary.wall_s);
+}
+
+std::vector<run::CalibrationBand> CalibrationBands(const scenario::LoadedScenario& loaded,
+                                                   const model::RunSummary& summary) {
+  std::vector<run::CalibrationBand> bands;
+  if (loaded.scenario.calibration_size() == 0) return bands;
+  const study::Measures measures = study::SummaryMeasures(summary);
+  for (const auto& b : loaded.scenario.calibration()) {
+    run::CalibrationBand band;
+    band.measure = b.name();
+    band.value = std::nan("");
+    for (size_t i = 0; i < measures.names.size(); ++i) {
+      if (measures.names[i] == b.measure()) band.value = measures.values[i];
+    }
+    if (std::isnan(band.value)) {
+      std::fprintf(stderr, "clawsim run: warning: calibration band \"%s\": this run has no measure \"%s\"\n",
+                   b.name().c_str(), b.measure().c_str());
+    }
+    band.low = b.low();
+    band.high = b.high();
+    band.unit = b.unit();
+    band.source = b.source();
+    bands.push_back(band);
+  }
+  return bands;
+}
+
+std::string CalibrationTable(const std::vector<run::CalibrationBand>& bands) {
+  if (bands.empty()) return "";
+  size_t inside = 0;
+  for (const run::CalibrationBand& b : bands) inside += b.value >= b.low && b.value <= b.high;
+  std::string out = "\ncalibration bands (" + std::to_string(inside) + " of " + std::to_string(bands.size()) +
+                    " inside; sources in the scenario and the run file)\n";
+  for (const run::CalibrationBand& b : bands) {
+    const char* verdict = std::isnan(b.value) ? "no value" : (b.value >= b.low && b.value <= b.high ? "inside" : "OUTSIDE");
+    const std::string range = "[" + BandNumber(b.low) + ", " + BandNumber(b.high) + "]";
+    char line[512];
+    std::snprintf(line, sizeof line, "  %-8s %10s in %-16s %s (%s)\n", verdict,
+                  std::isnan(b.value) ? "-" : BandNumber(b.value).c_str(), range.c_str(), b.measure.c_str(),
+                  b.unit.c_str());
+    out += line;
+  }
+  return out;
 }
 
 std::string SummaryJsonLine(const model::RunResult& result) { return run::SummaryJson(result.summary); }

@@ -8,6 +8,7 @@
 
 #include "sim/common/status.h"
 #include "sim/model/runner.h"
+#include "sim/run/run_info.h"
 #include "sim/scenario/load.h"
 
 namespace clawsim::cli {
@@ -26,7 +27,18 @@ struct RunCommandOptions {
 };
 
 // Runs the scenario and commits every output into o.out_dir; nothing is left half-written.
-Status RunAndWrite(scenario::LoadedScenario* loaded, const RunCommandOptions& o, model::RunResult* result);
+// `bands` (optional) receives the scenario's calibration bands with this run's values.
+Status RunAndWrite(scenario::LoadedScenario* loaded, const RunCommandOptions& o, model::RunResult* result,
+                   std::vector<run::CalibrationBand>* bands = nullptr);
+
+// The scenario's calibration bands with this run's values, as the run file's footer holds
+// them. A measure the run did not produce (a section it leaves out, a role it has nobody in)
+// is NaN, which the viewer shows as not measured, and is named on stderr.
+std::vector<run::CalibrationBand> CalibrationBands(const scenario::LoadedScenario& loaded,
+                                                   const model::RunSummary& summary);
+// The bands as lines for people: inside or OUTSIDE, the value, the band, the name. Empty
+// when there are none.
+std::string CalibrationTable(const std::vector<run::CalibrationBand>& bands);
 
 // The summary as one JSON line (the keys of summary.json).
 std::string SummaryJsonLine(const model::RunResult& result);

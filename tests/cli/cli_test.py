@@ -407,6 +407,18 @@ def calibration_bands(ctx):
     expect("incidents value", values[1], summary["incidents"])
     check(values[2] != values[2], f"an unmeasured band's value should be NaN, got {values[2]}")
 
+    # The readable summary says of each band whether the run is inside it.
+    outside = ctx.path("outside.textproto")
+    write_file(outside, read_text(scenario) + 'calibration { name: "impossible" measure: "incidents" low: 1e12 high: inf }\n')
+    rc, stdout, stderr = ctx.clawsim_cmd("run", outside, "--out", ctx.path("out_text"), "--set", f"run.days={DAYS}")
+    check(rc == 0, f"clawsim run exited {rc}\nstderr:\n{stderr}")
+    rows = {m.group(3): m.group(1) for m in re.finditer(r"^  (inside|OUTSIDE|no value) +(\S+(?: M)?) in \[.*?\] +(.+?) \(",
+                                                       stdout, re.M)}
+    expect("band verdicts", (rows.get("incidents"), rows.get("no managers here"), rows.get("impossible")),
+           ("inside", "no value", "OUTSIDE"))
+    inside = sum(1 for v in rows.values() if v == "inside")
+    check(f"calibration bands ({inside} of 4 inside" in stdout, f"stdout:\n{stdout}")
+
     bad = ctx.path("bad.textproto")
     write_file(bad, read_text(ctx.scenario) + 'calibration { name: "x" measure: "dora.nope" low: 0 high: 1 }\n')
     expect_refused(ctx, ["run", bad, "--out", ctx.path("bad_out")], "^" + re.escape(bad) +
