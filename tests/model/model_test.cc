@@ -9,6 +9,7 @@
 
 #include "mock_services/audit_log.h"
 #include "sim/model/runner.h"
+#include "sim/model/world.h"
 #include "sim/scenario/load.h"
 
 namespace clawsim::model {
@@ -200,6 +201,53 @@ TEST(ModelTest, FingerprintIsPinned) {
   // The small scenario with seed 11 has this fingerprint with any number of threads. A change
   // to the model that moves it must say so in its commit message, and update it here.
   EXPECT_EQ(Baseline().result.summary.fingerprint, 0x73f303f0f7e3ac7fULL);
+}
+
+// Part of each member's trust in automation is their team's: at weight 1 a team's members
+// (but a listed employee with a fixed trust) trust alike; at 0 nobody's trust depends on it.
+TEST(ModelTest, TeamStanceSetsTheTeamsShareOfTrust) {
+  auto trust_by_team = [](std::vector<std::string> overrides, std::vector<double>* trust) {
+    scenario::LoadedScenario loaded;
+    const Status s = scenario::LoadScenario(kSmall, overrides, &loaded);
+    EXPECT_TRUE(s.ok()) << s.message();
+    World world;
+    EXPECT_TRUE(BuildWorld(loaded.compiled, 7, &world).ok());
+    std::map<scenario::TeamId, std::vector<double>> by_team;
+    for (size_t e = 0; e < world.employees.size(); ++e) {
+      trust->push_back(world.employees[e].traits.automation_trust);
+      if (loaded.compiled.organization.employees[e].traits.automation_trust) continue;  // fixed in the scenario
+      by_team[loaded.compiled.organization.employees[e].team].push_back(world.employees[e].traits.automation_trust);
+    }
+    return by_team;
+  };
+  std::vector<double> whole, none, other_team_draw;
+  for (const auto& [team, trust] : trust_by_team({"organization.traits.team_automation_trust_weight=1"}, &whole)) {
+    for (double t : trust) EXPECT_EQ(t, trust.front()) << "team " << team;
+  }
+  trust_by_team({"organization.traits.team_automation_trust_weight=0"}, &none);
+  // At weight 0 the team's draw changes nothing.
+  trust_by_team({"organization.traits.team_automation_trust_weight=0", "organization.traits.team_automation_trust.alpha=9"},
+                &other_team_draw);
+  EXPECT_EQ(none, other_team_draw);
+  // The fixed trust of the listed developer survives any weight.
+  scenario::LoadedScenario loaded;
+  ASSERT_TRUE(scenario::LoadScenario(kSmall, {}, &loaded).ok());
+  for (size_t e = 0; e < loaded.compiled.organization.employees.size(); ++e) {
+    if (const auto fixed = loaded.compiled.organization.employees[e].traits.automation_trust) {
+      EXPECT_EQ(whole[e], *fixed);
+      EXPECT_EQ(none[e], *fixed);
+    }
+  }
+}
+
+// A change reaches prod only after it passed review, and counts once in each.
+TEST(ModelTest, NoChangeReachesProdWithoutBeingMerged) {
+  uint64_t merged = 0;
+  for (const EmployeeMetrics& e : Baseline().result.employees) {
+    EXPECT_LE(e.changes_completed, e.changes_merged);
+    merged += e.changes_merged;
+  }
+  EXPECT_GT(merged, 0u);
 }
 
 TEST(ModelTest, DifferentSeedsDiffer) {
