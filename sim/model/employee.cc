@@ -140,9 +140,7 @@ void OrgModel::Handle(Ctx& ctx, const Ev& ev) {
     case kSessionAttack: OnAttack(ctx, s, ev.payload.a); break;
     case kChatInjection: OnChatInjection(ctx, s, ev); break;
     case kBreakerRestore: OnBreakerRestore(ctx, s, ev.payload.a, ev.payload.b); break;
-    case kBreakerGroupTrip:
-      for (uint32_t slot = 0; slot < s.agents.size(); ++slot) HoldAgent(ctx, s, slot, ev.payload.a);
-      break;
+    case kBreakerGroupTrip: HoldGroup(ctx, s, ev.payload.a, UINT32_MAX); break;
     default: ctx.Fail("employee LP got an event of kind " + std::to_string(ev.kind));
   }
 }

@@ -530,6 +530,9 @@ class OrgModel {
   // Applies breaker `b`'s response to the agent in `slot` for its cooldown: audited, and its
   // restore scheduled.
   void HoldAgent(Ctx& ctx, EmployeeState& s, uint32_t slot, uint32_t b);
+  // A trip of breaker `b` that reached this LP from elsewhere (or from the tripping agent,
+  // `except_slot`): holds its agents, those of the named group only for a GROUP breaker.
+  void HoldGroup(Ctx& ctx, EmployeeState& s, uint32_t b, uint32_t except_slot);
   // Clears the agent's memory (a poisoned instruction with it); audited.
   void QuarantineMemory(Ctx& ctx, EmployeeState& s, uint32_t slot, uint32_t breaker);
   // The first defense that stopped an agent which had acted maliciously: time to contain.

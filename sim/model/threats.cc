@@ -456,13 +456,21 @@ void OrgModel::FeedBreakers(Ctx& ctx, EmployeeState& s, uint32_t slot, Metric me
     if (cb.metric != metric) continue;
     t.breakers[b].Add(now, amount, cb.window_us);
     if (now < t.breaker_until_us[b] || !BreakerTrips(cb, t.breakers[b].Sum(now, cb.window_us))) continue;
-    // Trip: the response holds the agent (or its owner's agents, or its team's) for the
-    // cooldown; the window starts over.
+    // Trip: the response holds the agent (or its owner's agents, its team's, or the agent
+    // and a named group) for the cooldown; the window starts over.
     ++s.safety.breaker_trips;
     t.breakers[b].Clear();
     t.breaker_until_us[b] = now + cb.cooldown_us;
     if (cb.scope == scenario::CircuitBreaker::Scope::kAgent) {
       HoldAgent(ctx, s, slot, b);
+      continue;
+    }
+    if (cb.scope == scenario::CircuitBreaker::Scope::kGroup) {
+      HoldAgent(ctx, s, slot, b);
+      HoldGroup(ctx, s, b, slot);
+      for (EmployeeId owner : world_->breaker_group_owners[b]) {
+        if (owner != ctx.lp()) ctx.Send(owner, Net(0), kBreakerGroupTrip, Payload{b, 0, 0, 0, 0, 0, 0, 0, 0});
+      }
       continue;
     }
     for (uint32_t other = 0; other < s.agents.size(); ++other) HoldAgent(ctx, s, other, b);
@@ -487,6 +495,16 @@ void OrgModel::HoldAgent(Ctx& ctx, EmployeeState& s, uint32_t slot, uint32_t b) 
   MarkContained(s, slot, now);
   if (sc().defenses.memory_quarantine) QuarantineMemory(ctx, s, slot, b);
   ctx.SendSelf(cb.cooldown_us, kBreakerRestore, Payload{slot, b, 0, 0, 0, 0, 0, 0, 0});
+}
+
+void OrgModel::HoldGroup(Ctx& ctx, EmployeeState& s, uint32_t b, uint32_t except_slot) {
+  const scenario::CircuitBreaker& cb = sc().defenses.circuit_breakers[b];
+  for (uint32_t slot = 0; slot < s.agents.size(); ++slot) {
+    if (slot == except_slot) continue;
+    if (cb.scope != scenario::CircuitBreaker::Scope::kGroup || InBreakerGroup(sc(), cb, ctx.lp(), s.agents[slot].profile)) {
+      HoldAgent(ctx, s, slot, b);
+    }
+  }
 }
 
 void OrgModel::OnBreakerRestore(Ctx& ctx, EmployeeState& s, uint32_t slot, uint32_t breaker) {

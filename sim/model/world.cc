@@ -258,6 +258,13 @@ std::vector<services::Rule> GateRules(const CompiledScenario& s, const World& wo
   return rules;
 }
 
+bool InBreakerGroup(const CompiledScenario& s, const scenario::CircuitBreaker& breaker, EmployeeId owner,
+                    scenario::ProfileId profile) {
+  const scenario::TeamId team = s.organization.employees[owner].team;
+  return std::find(breaker.group_teams.begin(), breaker.group_teams.end(), team) != breaker.group_teams.end() ||
+         std::find(breaker.group_profiles.begin(), breaker.group_profiles.end(), profile) != breaker.group_profiles.end();
+}
+
 Status BuildWorld(const CompiledScenario& s, uint64_t seed, World* world, bool without_agents) {
   *world = World{};
   world->scenario = &s;
@@ -325,6 +332,19 @@ Status BuildWorld(const CompiledScenario& s, uint64_t seed, World* world, bool w
       const uint32_t id = static_cast<uint32_t>(world->agents.size());
       world->agents.push_back(AgentInfo{id, e, a.profile});
       world->employees[e].agents.push_back(id);
+    }
+  }
+
+  // The owners a GROUP breaker's trip reaches.
+  world->breaker_group_owners.assign(s.defenses.circuit_breakers.size(), {});
+  for (size_t b = 0; b < s.defenses.circuit_breakers.size(); ++b) {
+    const scenario::CircuitBreaker& cb = s.defenses.circuit_breakers[b];
+    if (cb.scope != scenario::CircuitBreaker::Scope::kGroup) continue;
+    for (const AgentInfo& a : world->agents) {
+      std::vector<EmployeeId>& owners = world->breaker_group_owners[b];
+      if (InBreakerGroup(s, cb, a.owner, a.profile) && (owners.empty() || owners.back() != a.owner)) {
+        owners.push_back(a.owner);
+      }
     }
   }
 

@@ -70,6 +70,9 @@ struct World {
   std::vector<AgentInfo> agents;
   std::vector<std::vector<EmployeeId>> channel_members;  // by channel, ascending
   std::vector<services::TeamId> team_of_employee;  // by employee (kAnyId: none)
+  // By circuit breaker: the owners of the agents a GROUP breaker holds, ascending (empty for
+  // the other scopes).
+  std::vector<std::vector<EmployeeId>> breaker_group_owners;
   services::WorkCalendar calendar;
   services::Policy policy;
   services::ServiceCatalog catalog;   // deployable services and their dependency graph
@@ -91,6 +94,10 @@ struct World {
 // `without_agents` nobody adopts an agent (the counterfactual twin): every other draw is
 // the same.
 Status BuildWorld(const scenario::CompiledScenario& scenario, uint64_t seed, World* world, bool without_agents = false);
+
+// Whether a GROUP circuit breaker's named group holds an agent of `profile` owned by `owner`.
+bool InBreakerGroup(const scenario::CompiledScenario& scenario, const scenario::CircuitBreaker& breaker,
+                    EmployeeId owner, scenario::ProfileId profile);
 
 // Stream salts for the employee LP's own streams (work arrivals, backlog), apart from the
 // engine's per-LP stream so that what agents do never shifts what work arrives.

@@ -662,6 +662,8 @@ void Compiler::IncentivesThreatsDefenses() {
     c.response = Enum<CircuitBreaker::Response>(pc.response());
     c.cooldown_us = MinutesToUs(pc.cooldown_minutes());
     c.scope = Enum<CircuitBreaker::Scope>(pc.scope());
+    for (const std::string& team : pc.group_teams()) c.group_teams.push_back(Find(teams_, team));
+    for (const std::string& profile : pc.group_agent_profiles()) c.group_profiles.push_back(Find(profiles_, profile));
     d.circuit_breakers.push_back(std::move(c));
   }
 }

@@ -537,7 +537,7 @@ struct InjectionDetector {
 struct CircuitBreaker {
   enum class Metric : uint8_t { kTokensPerHour, kDeniedActions, kExternalEmails, kProdDeploys, kErrors };
   enum class Response : uint8_t { kPause, kReadOnly };
-  enum class Scope : uint8_t { kAgent, kOwner, kTeam };
+  enum class Scope : uint8_t { kAgent, kOwner, kTeam, kGroup };
   std::string name;
   Metric metric = Metric::kDeniedActions;
   double threshold = 10;
@@ -545,6 +545,8 @@ struct CircuitBreaker {
   Response response = Response::kPause;
   TimeUs cooldown_us = 4 * engine::kUsPerHour;
   Scope scope = Scope::kAgent;
+  std::vector<TeamId> group_teams;        // scope kGroup: agents of these teams' members
+  std::vector<ProfileId> group_profiles;  // ... and agents of these profiles
 };
 
 struct Defenses {

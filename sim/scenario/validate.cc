@@ -726,6 +726,18 @@ void Validator::ThreatsAndDefenses() {
     Check(cb, "threshold", kPositive, ctx);
     Check(cb, "window_minutes", kPositive, ctx);
     Check(cb, "cooldown_minutes", kPositive, ctx);
+    for (int i = 0; i < cb.group_teams_size(); ++i) Ref(cb, "group_teams", i, cb.group_teams(i), teams_, ctx);
+    for (int i = 0; i < cb.group_agent_profiles_size(); ++i) {
+      Ref(cb, "group_agent_profiles", i, cb.group_agent_profiles(i), profiles_, ctx);
+    }
+    const bool named = cb.group_teams_size() > 0 || cb.group_agent_profiles_size() > 0;
+    if (cb.scope() == pb::CircuitBreaker::GROUP && !named) {
+      p_->Add(cb, "scope", -1, ctx + ": scope GROUP needs group_teams or group_agent_profiles");
+    }
+    if (cb.scope() != pb::CircuitBreaker::GROUP && named) {
+      p_->Add(cb, cb.group_teams_size() > 0 ? "group_teams" : "group_agent_profiles", -1,
+              ctx + ": a named group acts only with scope: GROUP");
+    }
   }
 }
 

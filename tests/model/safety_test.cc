@@ -3,7 +3,10 @@
 // presets and better detectors lower what attacks achieve, at a cost the run measures; a
 // token leaderboard widens the attack surface; every harm traces back to an admitted action
 // and, through it, to its origin.
+#include <fstream>
 #include <map>
+#include <set>
+#include <sstream>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -14,6 +17,7 @@
 #include "mock_services/policy.h"
 #include "sim/model/runner.h"
 #include "sim/model/threats.h"
+#include "sim/model/world.h"
 #include "sim/scenario/load.h"
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
@@ -148,6 +152,62 @@ TEST(SafetyTest, ATrippedBreakerShowsInTheAuditLogAndHoldsTheAgent) {
                               "defenses.circuit_breakers[1].threshold=100000"});
   EXPECT_EQ(calm.safety().breaker_trips, 0u);
   ExpectHarmsTraceToAdmittedActions(o);
+}
+
+// A GROUP breaker holds the agent that tripped it and every agent of its named group (here
+// the security and SRE teams' agents and every release bot), and nobody else: each trip
+// holds each group agent once, plus the tripping agent when it is outside the group.
+TEST(SafetyTest, AGroupBreakerHoldsItsNamedGroupAndNobodyElse) {
+  const std::string file = "safety_compromised_agent.textproto";
+  std::ifstream in(kDir + file);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string scenario_text = text.str();
+  const std::string breaker = "response: READ_ONLY  cooldown_minutes: 480 }";
+  const size_t at = scenario_text.find(breaker);
+  ASSERT_NE(at, std::string::npos) << "the scenario's external-mail breaker moved; update this test";
+  scenario_text.replace(at, breaker.size(),
+                        "response: PAUSE  cooldown_minutes: 480  scope: GROUP\n"
+                        "    group_teams: [\"security\", \"sre\"]  group_agent_profiles: [\"release-bot\"] }");
+  scenario::LoadedScenario loaded;
+  const Status s = scenario::LoadScenarioFromText(
+      scenario_text, kDir + file,
+      Shrink(file, {"permissions.preset=FULLY_AUTONOMOUS", "defenses.circuit_breakers[0].threshold=100000",
+                    "defenses.circuit_breakers[1].threshold=2"}),
+      &loaded);
+  ASSERT_TRUE(s.ok()) << s.message();
+  World world;
+  ASSERT_TRUE(BuildWorld(loaded.compiled, 3, &world).ok());
+  std::set<uint32_t> group;
+  for (const AgentInfo& a : world.agents) {
+    const std::string& team = loaded.compiled.organization.teams[loaded.compiled.organization.employees[a.owner].team].name;
+    if (team == "security" || team == "sre" || loaded.compiled.profiles[a.profile].name == "release-bot") {
+      group.insert(a.agent_id);
+    }
+  }
+  ASSERT_FALSE(group.empty());
+  RunOptions ro;
+  ro.seed = 3;
+  ro.threads = 2;
+  std::vector<services::AuditRecord> audit;
+  RunSinks sinks;
+  sinks.on_audit = [&](std::vector<services::AuditRecord>&& r) { audit.insert(audit.end(), r.begin(), r.end()); };
+  RunResult result;
+  ASSERT_TRUE(RunOrganisation(&loaded, ro, sinks, &result).ok());
+  const uint64_t trips = result.summary.safety.breaker_trips;
+  ASSERT_GT(trips, 0u);
+  std::map<uint32_t, uint64_t> held;  // agent -> times held
+  uint64_t outside = 0;
+  for (const services::AuditRecord& r : audit) {
+    if (r.rule != services::kDefenseRule || r.decision != services::Decision::kHeld || r.object_id >= kQuarantineObject) {
+      continue;
+    }
+    EXPECT_EQ(r.object_id, 1u);  // only the group breaker can trip
+    ++held[r.agent];
+    outside += group.count(r.agent) == 0;
+  }
+  for (uint32_t agent : group) EXPECT_EQ(held[agent], trips) << "group agent " << agent;
+  EXPECT_LE(outside, trips);  // at most the tripping agent, once per trip
 }
 
 TEST(SafetyTest, PresetsOrderAttacksIncidentsApprovalsAndValue) {

@@ -161,6 +161,19 @@ TEST(ValidateTest, CalibrationBandWithAnUnknownMeasureIsLocated) {
   EXPECT_THAT(errors, HasSubstr(Line(3) + "43: calibration band #3: the band runs from 2 to 1; low must not exceed high"));
 }
 
+TEST(ValidateTest, BreakerGroupsNeedScopeGroupAndNames) {
+  const std::string errors = Errors(
+      "defenses { circuit_breakers { name: \"a\" scope: GROUP }\n"                                    // +1
+      "           circuit_breakers { name: \"b\" group_teams: [\"core\"] }\n"                        // +2
+      "           circuit_breakers { name: \"c\" scope: GROUP group_teams: [\"core\", \"nope\"] }\n"  // +3
+      "           circuit_breakers { name: \"d\" scope: GROUP group_agent_profiles: [\"bot\"] } }\n");  // +4
+  EXPECT_THAT(errors, HasSubstr(Line(1) + "41: circuit breaker \"a\": scope GROUP needs group_teams or "
+                                          "group_agent_profiles"));
+  EXPECT_THAT(errors, HasSubstr(Line(2) + "41: circuit breaker \"b\": a named group acts only with scope: GROUP"));
+  EXPECT_THAT(errors, HasSubstr(Line(3) + "54: circuit breaker \"c\" uses team \"nope\""));
+  EXPECT_THAT(errors, HasSubstr(Line(4) + "54: circuit breaker \"d\" uses agent profile \"bot\""));
+}
+
 TEST(ValidateTest, CompileScenarioValidatesWithoutLocations) {
   LoadedScenario s;
   ASSERT_TRUE(LoadText(kMinimal, &s).ok());
