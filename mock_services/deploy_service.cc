@@ -71,6 +71,7 @@ Status DeployOptions::Validate(TimeUs lookahead_us) const {
     return Status::Error("deploy: defect_incident_probability must be in [0, 1]");
   }
   if (mildest_severity < 1 || mildest_severity > 4) return Status::Error("deploy: mildest_severity must be in 1..4");
+  if (max_concurrent_operations < 1) return Status::Error("deploy: max_concurrent_operations must be >= 1");
   return Status::Ok();
 }
 
@@ -87,11 +88,12 @@ Health ServiceState::health() const {
 ServiceState::RequestStatus ServiceState::Request(const DeployRequest& request, const ServiceCatalog& catalog,
                                                   const DeployOptions& options, TimeUs now_us, engine::Rng& rng,
                                                   DeployEffects* effects) {
-  if (active_ != Active::kNone) return RequestStatus::kBusy;
+  max_concurrent_ = std::max<size_t>(1, options.max_concurrent_operations);
+  if (busy()) return RequestStatus::kBusy;
   if (request.kind == DeployKind::kRollback) {
     if (versions_.size() < 2) return RequestStatus::kNothingToRollBack;
-    active_ = Active::kRollback;
-    effects->step_at_us = now_us + options.rollback_duration_us;
+    active_.push_back({kRollbackOp, now_us + options.rollback_duration_us});
+    effects->step_at_us = active_.back().step_us;
     return RequestStatus::kStarted;
   }
   if (request.kind == DeployKind::kToProd && catalog.InFreeze(id_, now_us)) return RequestStatus::kFrozen;
@@ -102,15 +104,22 @@ ServiceState::RequestStatus ServiceState::Request(const DeployRequest& request, 
   run.defective = request.change.known_bad || rng.Bernoulli(1.0 - request.change.quality);
   run.requested_at_us = now_us;
   runs_.push_back(run);
-  active_ = Active::kPipeline;
-  effects->step_at_us = now_us + options.stages[0].duration_us;
+  active_.push_back({static_cast<uint32_t>(runs_.size() - 1), now_us + options.stages[0].duration_us});
+  effects->step_at_us = active_.back().step_us;
   return RequestStatus::kStarted;
 }
 
 void ServiceState::OnStep(TimeUs now_us, const ServiceCatalog& catalog, const DeployOptions& options, engine::Rng& rng,
                           DeployEffects* effects) {
-  if (active_ == Active::kRollback) {
+  // The operation whose step is due now (the earliest started, when several are).
+  auto op = std::find_if(active_.begin(), active_.end(), [&](const Active& a) { return a.step_us == now_us; });
+  assert(op != active_.end());
+  if (op == active_.end()) return;
+  if (op->run == kRollbackOp) {
+    active_.erase(op);
+    effects->rollback_finished = true;
     // Back to the previous version; incidents this service's own bad version caused end now.
+    if (versions_.size() < 2) return;  // a concurrent rollback got there first
     const uint64_t bad_change = versions_.back().change_id;
     versions_.pop_back();
     for (Incident& i : incidents_) {
@@ -120,11 +129,10 @@ void ServiceState::OnStep(TimeUs now_us, const ServiceCatalog& catalog, const De
       }
     }
     ++stats_.rollbacks;
-    active_ = Active::kNone;
     return;
   }
-  assert(active_ == Active::kPipeline);
-  PipelineRun& run = runs_.back();
+  const uint32_t index = op->run;
+  PipelineRun& run = runs_[index];
   const StageOptions& st = options.stages[static_cast<size_t>(run.stage)];
   const double p_fail = run.defective
                             ? 1.0 - (1.0 - st.flaky_failure_probability) * (1.0 - st.defect_detection_probability)
@@ -133,18 +141,21 @@ void ServiceState::OnStep(TimeUs now_us, const ServiceCatalog& catalog, const De
     run.result = RunResult::kFailed;
     run.finished_at_us = now_us;
     ++stats_.failed_runs;
-    active_ = Active::kNone;
+    active_.erase(op);
+    effects->finished_run = index;
     return;
   }
   const Stage last = run.kind == DeployKind::kToProd ? Stage::kProd : Stage::kStaging;
   if (run.stage != last) {
     run.stage = static_cast<Stage>(static_cast<int>(run.stage) + 1);
-    effects->step_at_us = now_us + options.stages[static_cast<size_t>(run.stage)].duration_us;
+    op->step_us = now_us + options.stages[static_cast<size_t>(run.stage)].duration_us;
+    effects->step_at_us = op->step_us;
     return;
   }
   run.result = RunResult::kSucceeded;
   run.finished_at_us = now_us;
-  active_ = Active::kNone;
+  active_.erase(op);
+  effects->finished_run = index;
   if (run.kind != DeployKind::kToProd) return;
   run.version_deployed = next_version_++;
   versions_.push_back({run.version_deployed, run.change.change_id, run.defective});

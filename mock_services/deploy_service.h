@@ -2,8 +2,11 @@
 //
 // Pipelines. A deploy request names a change (its quality in [0, 1]) and how far to go:
 // deploy.staging runs build -> staging, deploy.prod runs build -> staging -> canary -> prod.
-// A service runs one operation (pipeline or rollback) at a time; a request that arrives
-// while one runs is refused (outcome service_refused), as is a prod deploy in a freeze window.
+// A service runs up to max_concurrent_operations operations (pipelines and rollbacks) at once,
+// one by default; a request that arrives while that many run is refused (outcome
+// service_refused), as is a prod deploy in a freeze window. Each operation steps on its own
+// clock: a step event due at time t advances the operation whose step is due at t (the one
+// started first when several are).
 // When the pipeline starts, the change is drawn defective with probability 1 - quality
 // (or is defective when known_bad). Each stage lasts its duration and then fails with
 //     P(fail) = flaky                                   for a sound change,
@@ -69,6 +72,8 @@ struct DeployOptions {
   engine::TimeUs rollback_duration_us = 10 * engine::kUsPerMinute;
   // Probability that a defective change reaching prod opens an incident (else it is latent).
   double defect_incident_probability = 1;
+  // Operations (pipelines, rollbacks) a service runs at once, >= 1.
+  uint32_t max_concurrent_operations = 1;
   // A spread incident opens this many levels milder than its cause, but never milder than
   // mildest_severity (1..4).
   uint8_t spread_severity_step = 1;
@@ -142,10 +147,14 @@ struct DeployEffects {
   engine::TimeUs step_at_us = -1;  // >= 0: schedule a step (OnStep) at this time
   std::vector<Restore> restores;   // schedule OnRestore(incident_index) at at_us
   std::vector<Spread> spreads;     // send OnUpstreamIncident(signal) to `to`'s LP at at_us
+  int64_t finished_run = -1;       // >= 0: this step ended runs()[finished_run] (passed or failed)
+  bool rollback_finished = false;  // this step ended a rollback
   void Clear() {
     step_at_us = -1;
     restores.clear();
     spreads.clear();
+    finished_run = -1;
+    rollback_finished = false;
   }
 };
 
@@ -173,7 +182,10 @@ class ServiceState {
   ServiceId id() const { return id_; }
   uint32_t version() const { return versions_.empty() ? 0 : versions_.back().version; }
   Health health() const;
-  bool busy() const { return active_ != Active::kNone; }
+  // As many operations run as the options allow (Request would refuse with kBusy).
+  bool busy() const { return active_.size() >= max_concurrent_; }
+  // Operations running now.
+  size_t active_operations() const { return active_.size(); }
   const std::vector<PipelineRun>& runs() const { return runs_; }
   const std::vector<Incident>& incidents() const { return incidents_; }
   struct Stats {
@@ -183,7 +195,11 @@ class ServiceState {
   const Stats& stats() const { return stats_; }
 
  private:
-  enum class Active : uint8_t { kNone, kPipeline, kRollback };
+  static constexpr uint32_t kRollbackOp = UINT32_MAX;
+  struct Active {
+    uint32_t run;             // index into runs_, or kRollbackOp
+    engine::TimeUs step_us;   // when its next step is due
+  };
   struct Version {
     uint32_t version;
     uint64_t change_id;
@@ -195,10 +211,11 @@ class ServiceState {
                         DeployEffects* effects);
 
   ServiceId id_;
-  Active active_ = Active::kNone;
+  std::vector<Active> active_;      // running operations, in the order they started
+  size_t max_concurrent_ = 1;       // from the options of the last request
   std::vector<Version> versions_;   // deployed prod versions; back() is live
   uint32_t next_version_ = 1;
-  std::vector<PipelineRun> runs_;   // back() is the running pipeline while active_ == kPipeline
+  std::vector<PipelineRun> runs_;   // every pipeline, in the order they started
   std::vector<Incident> incidents_;
   Stats stats_;
 };

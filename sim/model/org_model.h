@@ -319,11 +319,14 @@ struct QueuedDeploy {
   uint64_t audit_id = 0;    // the deploy.prod (or rollback) audit record that started it
 };
 
+inline constexpr uint32_t kRollbackRun = UINT32_MAX;
+
 struct ServiceLpState {
   services::ServiceState service;  // versions, pipeline runs, incidents, health
   std::deque<QueuedDeploy> queue;
-  QueuedDeploy running;
-  bool has_running = false;
+  // Operations running, with the run each is (its index in service.runs(); kRollbackRun for a
+  // rollback), in the order they started.
+  std::vector<std::pair<uint32_t, QueuedDeploy>> running;
   uint64_t next_request = 0;
   uint64_t prod_deploys = 0;
   double lead_time_hours_sum = 0;  // over prod deploys: change started to live in prod

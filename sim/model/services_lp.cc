@@ -74,7 +74,7 @@ void OrgModel::HandleService(Ctx& ctx, uint32_t service, const Ev& ev) {
       q.request.change.agent = ev.payload.c == 0 ? services::kNoId : ev.payload.c - 1;
       q.request.change.attack = static_cast<uint8_t>(ev.payload.v);
       sv.queue.push_back(q);
-      if (!sv.has_running) StartNextDeploy(ctx, service);
+      if (!sv.service.busy()) StartNextDeploy(ctx, service);
       return;
     }
     case kStageDone:
@@ -100,15 +100,15 @@ void OrgModel::HandleService(Ctx& ctx, uint32_t service, const Ev& ev) {
 
 void OrgModel::StartNextDeploy(Ctx& ctx, uint32_t service) {
   ServiceLpState& sv = services_[service];
-  while (!sv.queue.empty() && !sv.has_running) {
+  while (!sv.queue.empty() && !sv.service.busy()) {
     QueuedDeploy q = sv.queue.front();
     sv.queue.pop_front();
     services::DeployEffects effects;
     const size_t incidents_before = sv.service.incidents().size();
     const auto status = sv.service.Request(q.request, world_->catalog, world_->deploy, ctx.now_us(), ctx.rng(), &effects);
     if (status == services::ServiceState::RequestStatus::kStarted) {
-      sv.running = q;
-      sv.has_running = true;
+      const bool rollback = q.request.kind == services::DeployKind::kRollback;
+      sv.running.emplace_back(rollback ? kRollbackRun : static_cast<uint32_t>(sv.service.runs().size() - 1), q);
       ApplyDeployEffects(ctx, service, effects, incidents_before);
       continue;
     }
@@ -160,11 +160,18 @@ void OrgModel::ApplyDeployEffects(Ctx& ctx, uint32_t service, const services::De
     ctx.Send(responder, Net(inc.detected_at_us - now), kIncidentPage, page);
   }
   // A finished pipeline goes back to its author.
-  if (!sv.has_running || sv.service.busy()) return;
-  sv.has_running = false;
-  const QueuedDeploy done = sv.running;
+  if (effects.finished_run < 0 && !effects.rollback_finished) return;
+  const uint32_t finished = effects.rollback_finished ? kRollbackRun : static_cast<uint32_t>(effects.finished_run);
+  const auto it = std::find_if(sv.running.begin(), sv.running.end(),
+                               [&](const std::pair<uint32_t, QueuedDeploy>& r) { return r.first == finished; });
+  if (it == sv.running.end()) {
+    ctx.Fail("service " + std::to_string(service) + " finished an operation it was not running");
+    return;
+  }
+  const QueuedDeploy done = it->second;
+  sv.running.erase(it);
   if (done.request.kind != services::DeployKind::kRollback) {
-    const services::PipelineRun& run = sv.service.runs().back();
+    const services::PipelineRun& run = sv.service.runs()[finished];
     RecordPipelineSpans(sv, service, run, done.audit_id);
     Payload p;
     p.a = service;

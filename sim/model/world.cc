@@ -144,6 +144,7 @@ services::DeployOptions DeployOptionsFor(const CompiledScenario& s, TimeUs looka
   }
   if (ic.severities.empty()) o.mildest_severity = 4;
   o.rollback_duration_us = std::max<TimeUs>(1, s.deploy.rollback_us);
+  o.max_concurrent_operations = static_cast<uint32_t>(std::max(1, s.deploy.concurrent_pipelines));
   o.spread_delay_min_us = lookahead_us;
   o.spread_delay_jitter_mean_us = std::max<TimeUs>(0, ic.spread_delay_us - lookahead_us);
   return o;

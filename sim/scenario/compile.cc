@@ -558,6 +558,7 @@ void Compiler::Services() {
   d.incidents.on_call_rotation_days = pi.on_call_rotation_days();
   d.manual_deploy_minutes = pd.manual_deploy_minutes();
   d.rollback_us = MinutesToUs(pd.rollback_minutes());
+  d.concurrent_pipelines = pd.concurrent_pipelines();
   if (pi.severities_size() == 0) {
     d.incidents.severities = {{Severity::kSev1, 0.05, MinutesToUs(240), 600},
                               {Severity::kSev2, 0.25, MinutesToUs(90), 240},

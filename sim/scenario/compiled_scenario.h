@@ -436,6 +436,7 @@ struct DeployConfig {
   IncidentConfig incidents;
   double manual_deploy_minutes = 10;
   TimeUs rollback_us = 10 * engine::kUsPerMinute;
+  int32_t concurrent_pipelines = 1;  // operations a service runs at once
 
   bool InFreeze(TimeUs t_us) const;
 };

@@ -624,6 +624,7 @@ void Validator::Services() {
   Check(inc, "on_call_rotation_days", kNonNegative, "deploy.incidents");
   Check(d, "manual_deploy_minutes", kNonNegative, "deploy");
   Check(d, "rollback_minutes", kPositive, "deploy");
+  Check(d, "concurrent_pipelines", Bound{1, kInf}, "deploy");
   Check(d, "downtime_cost_usd_per_minute", kNonNegative, "deploy");
   double total = 0;
   std::set<int> seen;

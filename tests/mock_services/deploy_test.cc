@@ -1,6 +1,7 @@
 // Catalog (graph, blast radius, freezes), pipelines, rollbacks, incidents and their spread.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "mock_services/deploy_service.h"
@@ -133,6 +134,54 @@ TEST(DeployServiceTest, StageCatchesADefectiveChange) {
   EXPECT_EQ(s.runs().back().stage, Stage::kStaging);
   EXPECT_EQ(s.version(), 0u);
   EXPECT_FALSE(s.busy());
+}
+
+// With room for two operations a second change's pipeline starts while the first runs; a
+// third waits. Each steps on its own clock, reports when it ends, and ships its own version.
+TEST(DeployServiceTest, ConcurrentPipelinesEachRunOnTheirOwnClock) {
+  const ServiceCatalog c = Diamond();
+  DeployOptions o = Certain();
+  o.max_concurrent_operations = 2;
+  ServiceState s(4);
+  engine::Rng rng;
+  DeployRequest req;
+  req.kind = DeployKind::kToProd;
+  req.change.quality = 1;
+  std::vector<engine::TimeUs> steps;  // (time) of every step scheduled, as an LP would hold them
+  DeployEffects fx;
+  req.change.change_id = 1;
+  ASSERT_EQ(s.Request(req, c, o, 0, rng, &fx), ServiceState::RequestStatus::kStarted);
+  steps.push_back(fx.step_at_us);
+  EXPECT_FALSE(s.busy());
+  fx.Clear();
+  req.change.change_id = 2;
+  ASSERT_EQ(s.Request(req, c, o, 5 * kUsPerMinute, rng, &fx), ServiceState::RequestStatus::kStarted);
+  steps.push_back(fx.step_at_us);
+  EXPECT_TRUE(s.busy());
+  EXPECT_EQ(s.active_operations(), 2u);
+  EXPECT_EQ(s.Request(req, c, o, 6 * kUsPerMinute, rng, &fx), ServiceState::RequestStatus::kBusy);
+  // Step in time order until both have ended; record which run each end belongs to.
+  std::vector<int64_t> finished;
+  std::vector<engine::TimeUs> finished_at;
+  while (!steps.empty()) {
+    const auto next = std::min_element(steps.begin(), steps.end());
+    const engine::TimeUs now = *next;
+    steps.erase(next);
+    fx.Clear();
+    s.OnStep(now, c, o, rng, &fx);
+    if (fx.step_at_us >= 0) steps.push_back(fx.step_at_us);
+    if (fx.finished_run >= 0) {
+      finished.push_back(fx.finished_run);
+      finished_at.push_back(now);
+    }
+  }
+  const engine::TimeUs pipeline = (10 + 20 + 30 + 15) * kUsPerMinute;
+  EXPECT_EQ(finished, (std::vector<int64_t>{0, 1}));
+  EXPECT_EQ(finished_at, (std::vector<engine::TimeUs>{pipeline, 5 * kUsPerMinute + pipeline}));
+  EXPECT_EQ(s.version(), 2u);
+  EXPECT_EQ(s.active_operations(), 0u);
+  EXPECT_EQ(s.runs()[1].change.change_id, 2u);
+  EXPECT_EQ(s.runs()[1].version_deployed, 2u);
 }
 
 TEST(DeployServiceTest, FailureRateFollowsQuality) {

@@ -60,9 +60,9 @@ CALIBRATION_TEST(TheHeavyUserAndTeamAdoptionPatternsEmergeInTheirBands) {
   EXPECT_LE(im.top_decile_value_ratio, 3.0);
   EXPECT_GE(im.adoption_team_merged_ratio, 1.3);
   EXPECT_LE(im.adoption_team_merged_ratio, 2.5);
-  // High-adoption teams ship more to prod too, though their pipelines hold some of it back.
-  EXPECT_GT(im.adoption_team_throughput_ratio, 1.0);
-  EXPECT_LE(im.adoption_team_throughput_ratio, im.adoption_team_merged_ratio);
+  // What they merge reaches prod: their pipelines do not hold it back.
+  EXPECT_GE(im.adoption_team_throughput_ratio, 1.3);
+  EXPECT_LE(im.adoption_team_throughput_ratio, 2.5);
   EXPECT_GE(s.developer_agent_spend.tokens_per_week_median, 16e6);
   EXPECT_LE(s.developer_agent_spend.tokens_per_week_median, 64e6);
 }
