@@ -87,6 +87,7 @@ struct ChangeSpec {
   double quality = 1.0;      // P(the change is sound)
   bool known_bad = false;    // defective whatever its quality (e.g. a malicious change)
   bool agent_introduced = false;  // the defect came from an agent's mistake (for attribution only)
+  bool agent_action_error = false;  // of those, an agent's wrong deploy action rather than code it wrote
   uint8_t attack = 0;        // an attacker's change: the model's attack kind (for attribution only)
   EmployeeId author = kNoId;
   AgentId agent = kNoId;

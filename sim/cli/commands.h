@@ -12,5 +12,6 @@ int BenchOrgCommand(const std::vector<std::string>& args);
 int RunCommand(const std::vector<std::string>& args);
 int InspectCommand(const std::vector<std::string>& args);
 int StudyCommand(const std::vector<std::string>& args);
+int ValidateCommand(const std::vector<std::string>& args);
 
 }  // namespace clawsim::cli

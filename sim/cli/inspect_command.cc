@@ -157,7 +157,7 @@ void PrintText(const run::RunFileReader& r, const RowCounts& rows, const model::
   Line("performative token share", Num(s.performative_token_share(), "%.4f"));
   Line("value", Usd(s.value_usd));
   Line("net value", Usd(s.net_value_usd));
-  Line("value per $ of tokens", Num(s.value_per_token_usd, "%.4g"));
+  Line("value per $ of tokens", Num(s.value_usd_per_token_usd, "%.4g"));
   Line("items arrived", U(s.items_arrived));
   Line("items completed", U(s.items_completed));
   Line("mean lead time", Num(s.mean_lead_time_hours, "%.2f") + " h");

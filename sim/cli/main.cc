@@ -18,6 +18,7 @@ constexpr const char* kUsage =
     "  inspect RUNFILE  a run file's header, record counts and summary\n"
     "  presets          the permission presets' agent rules, as scenario text\n"
     "  study STUDY      run a study's arms x replications; writes results/<study>/\n"
+    "  validate [SUITE] reproduce published experiments (scenarios/validation/), simulated vs published\n"
     "\n"
     "Run 'clawsim <command> --help' for a command's flags.\n";
 
@@ -55,6 +56,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "study") return clawsim::cli::StudyCommand({args.begin() + 1, args.end()});
+  if (command == "validate") return clawsim::cli::ValidateCommand({args.begin() + 1, args.end()});
   std::fprintf(stderr, "clawsim: unknown command '%s'\n\n%s", command.c_str(), kUsage);
   return 2;
 }

@@ -37,9 +37,9 @@ GateOutcome ToGateOutcome(services::Decision d) {
     case services::Decision::kAllowed: return GateOutcome::kAllowed;
     case services::Decision::kApproved:
     case services::Decision::kAutoApproved: return GateOutcome::kAskedApproved;
-    case services::Decision::kRejected:
+    case services::Decision::kRejected: return GateOutcome::kAskedRejected;
     case services::Decision::kExpired:
-    case services::Decision::kOpenAtEnd: return GateOutcome::kAskedRejected;
+    case services::Decision::kOpenAtEnd: return GateOutcome::kAskedExpired;
     case services::Decision::kDenied: return GateOutcome::kDenied;
     case services::Decision::kRateLimited: return GateOutcome::kRateLimited;
     case services::Decision::kHeld:
@@ -290,10 +290,11 @@ std::string SummaryTable(const model::RunResult& r) {
   }
   out += "\nvalue and time\n";
   row("value delivered", "$%.0f", s.value_usd);
-  row("value per token dollar", "%.1f", s.value_per_token_usd);
+  row("value per dollar of tokens", "$%.1f", s.value_usd_per_token_usd);
   row("incident cost", "$%.0f", s.incident_cost_usd);
-  row("net value (value - incidents - tokens)", "$%.0f", s.net_value_usd);
-  row("task hours agents removed or cut", "%.1f h (claimed; see the counterfactual)", s.hours.saved_hours);
+  row("net value (value - incidents - tokens)", "$%.0f (people's time not priced in)", s.net_value_usd);
+  row("task hours agents' output replaced", "%.1f h (claimed; see the counterfactual)", s.hours.saved_hours);
+  row("hours using agents' help", "%.1f h (specifying, checking, waiting, switching)", s.hours.help_cost_hours);
   row("hours approving / fixing", "%.1f h / %.1f h", s.hours.approval_hours, s.hours.fixing_hours);
   row("people busy / available", "%.0f h / %.0f h ($%.0f of their time)", s.human_busy_hours, s.human_available_hours,
       s.human_cost_usd);
@@ -304,8 +305,8 @@ std::string SummaryTable(const model::RunResult& r) {
   }
   row("backlog items pulled / open at end", "%llu / %llu", static_cast<unsigned long long>(s.backlog_items_pulled),
       static_cast<unsigned long long>(s.backlog_items));
-  row("items arrived / completed", "%llu / %llu", static_cast<unsigned long long>(s.items_arrived),
-      static_cast<unsigned long long>(s.items_completed));
+  row("items arrived + pulled / completed", "%llu + %llu / %llu", static_cast<unsigned long long>(s.items_arrived),
+      static_cast<unsigned long long>(s.backlog_items_pulled), static_cast<unsigned long long>(s.items_completed));
   row("mean lead time", "%.1f h", s.mean_lead_time_hours);
   {
     const model::IncentiveMeasures& im = s.incentives;
@@ -332,18 +333,29 @@ std::string SummaryTable(const model::RunResult& r) {
   out += "\nsafety\n";
   const auto g = [&](GateOutcome o) { return static_cast<unsigned long long>(s.gate[static_cast<int>(o)]); };
   row("agent actions allowed", "%llu", g(GateOutcome::kAllowed));
-  row("asked: approved / rejected", "%llu / %llu", g(GateOutcome::kAskedApproved), g(GateOutcome::kAskedRejected));
+  row("asked: approved / rejected / expired", "%llu / %llu / %llu", g(GateOutcome::kAskedApproved),
+      g(GateOutcome::kAskedRejected), g(GateOutcome::kAskedExpired));
   row("denied / rate-limited", "%llu / %llu", g(GateOutcome::kDenied), g(GateOutcome::kRateLimited));
   row("agent errors", "%llu", static_cast<unsigned long long>(s.agent_errors));
-  row("incidents (by agents' actions / advice)", "%llu (%llu / %llu)", static_cast<unsigned long long>(s.incidents),
-      static_cast<unsigned long long>(s.agent_caused_incidents), static_cast<unsigned long long>(s.agent_advice_incidents));
+  {
+    const model::IncidentOrigins& o = s.incident_origins;
+    const auto u = [](uint64_t v) { return static_cast<unsigned long long>(v); };
+    row("incidents", "%llu (deployed by agents %llu, by people %llu)", u(s.incidents), u(o.deployed_by_agent),
+        u(o.deployed_by_person));
+    row("  by origin: person / agent code / agent deploy", "%llu / %llu / %llu", u(o.person_change),
+        u(o.agent_written_change), u(o.agent_action_error));
+    row("  by origin: injection / compromise / skill", "%llu / %llu / %llu", u(o.injection), u(o.compromise),
+        u(o.malicious_skill));
+  }
   row("data leaks", "%llu", static_cast<unsigned long long>(s.data_leaks));
   {
     const model::SafetyMeasures& sf = s.safety;
     const auto u = [](uint64_t v) { return static_cast<unsigned long long>(v); };
     if (sf.injection_emails > 0 || sf.attack_attempts > 0 || sf.agents_compromised > 0) {
-      row("attack attempts / took effect", "%llu / %llu (%.1f%%)", u(sf.attack_attempts), u(sf.attack_successes),
-          100 * sf.attack_success_rate);
+      row("attack attempts / took effect", "%llu / %llu (%.1f%% of attempts)", u(sf.attack_attempts),
+          u(sf.attack_successes), 100 * sf.attack_success_rate);
+      row("injections read / took effect", "%llu / %.1f%% (per injection read, as AgentDojo counts)",
+          u(sf.injections_read), 100 * sf.injection_success_per_exposure);
       for (const model::AttackSourceMeasures& src : sf.sources) {
         char label[96];
         std::snprintf(label, sizeof label, "  %s %s", src.kind.c_str(), src.name.c_str());

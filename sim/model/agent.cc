@@ -396,20 +396,20 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
   a.memory_tokens = std::min(p.memory.max_tokens, a.memory_tokens + p.memory.tokens_per_invocation);
   if (k.kind == SkillKind::kDeployTrigger) return items;  // the caller decides and calls FinishInvoke
 
-  // 3. What it does with them. Savings shorten real queued tasks, once per item.
+  // 3. What it does with them. Help changes real queued tasks, once per item, when the
+  // output exists: at once for the change the person is starting and waits for, at the
+  // call's end for the others (if the person has not started them by then).
+  const bool waiting = s.starting_task;
   auto help = [&](Task& t) {
-    const double minutes = HumanMinutes(s, self, t);
-    const double cap_fraction = depth > 1 ? 1 - std::pow(1 - k.max_saving_fraction, depth) : k.max_saving_fraction;
-    const double saved = std::min(k.minutes_saved_per_item * depth, cap_fraction * minutes);
-    if (saved <= 0) return;
-    if (t.state & kTaskStarted) {
-      t.effort_minutes -= saved;
-    } else {
-      t.effort_minutes *= (minutes - saved) / minutes;
-    }
     t.state |= kTaskHelped;
-    CreditSaving(s, saved);
-    MarkUseful(s, call.id);
+    if (waiting && t.kind == TaskKind::kCode && &t == &s.queues[static_cast<int>(TaskKind::kCode)].front()) {
+      const HelpEffect h = HelpOf(self, k, depth, HumanMinutes(s, self, t), call.duration_us);
+      if (ApplyHelp(s, self, t, h)) MarkUseful(s, call.id);
+      return;
+    }
+    ScheduleCallDone(ctx, s);
+    s.helps.push_back(PendingHelp{call.id, t.kind, t.ref, skill_id, depth});
+    if (OpenCall* c = FindCall(s, call.id)) ++c->outstanding;
   };
   auto help_queued = [&](TaskKind kind, uint32_t limit, bool introduce_defects) {
     uint32_t n = 0;
@@ -427,7 +427,8 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
         ++s.m.agent_errors;
         FeedBreakers(ctx, s, slot, scenario::CircuitBreaker::Metric::kErrors, 1);
         t.state |= kTaskHelped;
-        if (introduce_defects) t.state |= kTaskDefective | kTaskAgentDefect;  // plausible-looking but wrong code
+        // Plausible-looking but wrong code; a change already defective stays the author's defect.
+        if (introduce_defects && !(t.state & kTaskDefective)) t.state |= kTaskDefective | kTaskAgentDefect;
         if (k.error_effect == scenario::ErrorEffect::kMissedAlert) {
           Enqueue(ctx, s, Task{TaskKind::kFix, 0, k.error_cost_minutes, ctx.now_us(), 0, 0, 0, 0, 0, 0});
         }
@@ -543,6 +544,35 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
   MaliciousWork(ctx, s, slot, skill_id);
   FinishInvoke(s);
   return items;
+}
+
+HelpEffect OrgModel::HelpOf(EmployeeId self, const scenario::Skill& k, double depth, double minutes,
+                            TimeUs waited_us) const {
+  const scenario::AgentHelpCosts& hc = sc().help_costs;
+  const double cap_fraction = depth > 1 ? 1 - std::pow(1 - k.max_saving_fraction, depth) : k.max_saving_fraction;
+  const double replaced = std::min(k.minutes_saved_per_item * depth, cap_fraction * minutes);
+  if (replaced <= 0) return {};
+  const double familiarity = world_->employees[self].traits.codebase_familiarity;
+  HelpEffect h;
+  h.saved_minutes = replaced * (1 - hc.familiarity_saving_discount * familiarity);
+  h.cost_minutes = hc.check_minutes_per_saved_minute * replaced + hc.context_switch_minutes +
+                   (k.kind == SkillKind::kCodeHelp ? hc.specify_minutes : 0) +
+                   hc.wait_idle_fraction * static_cast<double>(waited_us) / static_cast<double>(engine::kUsPerMinute);
+  return h;
+}
+
+bool OrgModel::ApplyHelp(EmployeeState& s, EmployeeId self, Task& t, const HelpEffect& h) {
+  if (h.saved_minutes <= 0 && h.cost_minutes <= 0) return false;
+  const double minutes = HumanMinutes(s, self, t);
+  const double left = std::max(0.1, minutes - h.saved_minutes + h.cost_minutes);
+  if (t.state & kTaskStarted) {
+    t.effort_minutes = left;
+  } else {
+    t.effort_minutes *= left / minutes;
+  }
+  CreditSaving(s, h.saved_minutes);
+  s.m.hours.help_cost_hours += h.cost_minutes / 60.0;
+  return h.saved_minutes > h.cost_minutes;
 }
 
 thread_local std::vector<uint32_t> OrgModel::scratch_slots_;

@@ -21,9 +21,9 @@ void OrgModel::CountGate(EmployeeState& s, services::Decision d) {
     case services::Decision::kAllowed: g = GateOutcome::kAllowed; break;
     case services::Decision::kApproved:
     case services::Decision::kAutoApproved: g = GateOutcome::kAskedApproved; break;
-    case services::Decision::kRejected:
+    case services::Decision::kRejected: g = GateOutcome::kAskedRejected; break;
     case services::Decision::kExpired:
-    case services::Decision::kOpenAtEnd: g = GateOutcome::kAskedRejected; break;
+    case services::Decision::kOpenAtEnd: g = GateOutcome::kAskedExpired; break;
     case services::Decision::kDenied: g = GateOutcome::kDenied; break;
     case services::Decision::kRateLimited: g = GateOutcome::kRateLimited; break;
     case services::Decision::kHeld:
@@ -53,12 +53,17 @@ bool OrgModel::Offered(scenario::SkillId skill, services::Action action) const {
   return sc().skills[skill].MayRequest(static_cast<scenario::Action>(action));
 }
 
+void OrgModel::ScheduleCallDone(Ctx& ctx, EmployeeState& s) {
+  const bool scheduled = (!s.deferred.empty() && s.deferred.back().call == s.open_call) ||
+                         (!s.helps.empty() && s.helps.back().call == s.open_call);
+  if (scheduled) return;
+  Payload p;
+  p.b = s.open_call;
+  ctx.SendSelf(s.open_call_duration_us, kAgentCallDone, p);
+}
+
 void OrgModel::Defer(Ctx& ctx, EmployeeState& s, uint32_t slot, const AgentAction& act) {
-  if (s.deferred.empty() || s.deferred.back().call != s.open_call) {
-    Payload p;
-    p.b = s.open_call;
-    ctx.SendSelf(s.open_call_duration_us, kAgentCallDone, p);
-  }
+  ScheduleCallDone(ctx, s);
   AgentAction a = act;
   a.call = s.open_call;
   if (OpenCall* c = FindCall(s, s.open_call)) ++c->outstanding;
@@ -66,6 +71,18 @@ void OrgModel::Defer(Ctx& ctx, EmployeeState& s, uint32_t slot, const AgentActio
 }
 
 void OrgModel::OnAgentCallDone(Ctx& ctx, EmployeeState& s, uint32_t call) {
+  // The call's help lands on the tasks the person has not started meanwhile.
+  const EmployeeId self = ctx.lp();
+  auto landed = std::stable_partition(s.helps.begin(), s.helps.end(), [call](const PendingHelp& h) { return h.call != call; });
+  std::vector<PendingHelp> helps(landed, s.helps.end());
+  s.helps.erase(landed, s.helps.end());
+  for (const PendingHelp& h : helps) {
+    if (Task* t = s.FindQueued(h.kind, h.ref); t != nullptr) {
+      const HelpEffect effect = HelpOf(self, sc().skills[h.skill], h.depth, HumanMinutes(s, self, *t), 0);
+      if (ApplyHelp(s, self, *t, effect)) MarkUseful(s, call);
+    }
+    ResolveAction(s, call);
+  }
   // Take the call's actions out first: running them may queue more.
   std::vector<DeferredAction> ready;
   auto done = std::stable_partition(s.deferred.begin(), s.deferred.end(),
@@ -208,9 +225,13 @@ void OrgModel::Refuse(Ctx& ctx, EmployeeState& s, uint32_t agent_id, const Agent
       }
       break;
     case services::Action::kDeployStaging:
-    case services::Action::kDeployProd:
-      DeployByHand(ctx, s, act.item);
+    case services::Action::kDeployProd: {
+      // The person deploys it by hand: the agent's broken build configuration never ran.
+      Task change = act.item;
+      if (change.state & kTaskAgentDeployError) change.state &= ~(kTaskDefective | kTaskAgentDefect | kTaskAgentDeployError);
+      DeployByHand(ctx, s, change);
       break;
+    }
     case services::Action::kDeployRollback:
       // The responder rolls back by hand after all.
       for (Task& t : s.queues[static_cast<int>(TaskKind::kIncident)]) {

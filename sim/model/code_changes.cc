@@ -88,7 +88,8 @@ void OrgModel::OnReviewsComplete(Ctx& ctx, EmployeeState& s, Task change) {
       Task c = change;
       if (bad) {
         ++s.m.agent_errors;
-        c.state |= kTaskDefective | kTaskAgentDefect;  // the agent shipped a broken build configuration
+        // A broken build configuration; a change already defective stays the author's defect.
+        if (!(c.state & kTaskDefective)) c.state |= kTaskDefective | kTaskAgentDefect | kTaskAgentDeployError;
       }
       const EmployeeInfo& info = world_->employees[ctx.lp()];
       const uint32_t service = info.services.empty()
@@ -155,8 +156,12 @@ void OrgModel::RequestDeploy(Ctx& ctx, EmployeeState& s, const Task& change, uin
   p.a = ctx.lp();
   p.b = change.ref;
   p.c = agent_plus_one;
-  // The service draws no defect of its own: 1 sound, 0 defective, -1 defective by an agent's mistake.
-  p.x = !(change.state & kTaskDefective) ? 1.0 : ((change.state & kTaskAgentDefect) ? -1.0 : 0.0);
+  // The service draws no defect of its own: 1 sound, 0 defective, -1 defective by code an agent
+  // wrote, -2 defective by an agent's wrong deploy action.
+  p.x = !(change.state & kTaskDefective)           ? 1.0
+        : (change.state & kTaskAgentDeployError)   ? -2.0
+        : (change.state & kTaskAgentDefect)        ? -1.0
+                                                   : 0.0;
   p.t = change.arrived_us;
   p.u = audit_id;
   p.v = attack;

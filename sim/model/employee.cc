@@ -160,16 +160,18 @@ void OrgModel::OnDayStart(Ctx& ctx, EmployeeState& s) {
     s.period.week_tokens = 0;
     // Reliance follows last week's experience of the agents: time saved, mistakes made.
     const scenario::AdoptionDynamics& ad = sc().adoption;
-    const double saved_hours = s.m.hours.saved_hours - s.week_saved_hours_start;
+    // What the agents saved is net of what using their help cost: a person whom agents made
+    // slower relies on them less.
+    const double saved_hours = (s.m.hours.saved_hours - s.m.hours.help_cost_hours) - s.week_saved_hours_start;
     const double week_hours = s.available_hours - s.week_available_hours_start;
     const double errors = static_cast<double>(s.m.agent_errors - s.week_errors_start);
-    if (!s.agents.empty() && week_hours > 0 && (saved_hours > 0 || errors > 0)) {
-      const double saved_share = std::min(1.0, saved_hours / week_hours);
+    if (!s.agents.empty() && week_hours > 0 && (saved_hours != 0 || errors > 0)) {
+      const double saved_share = std::clamp(saved_hours / week_hours, -1.0, 1.0);
       s.reliance = std::clamp(s.reliance + ad.reliance_gain_per_saved_share * saved_share - ad.reliance_loss_per_error * errors,
                               0.0, 1.0);
       s.depth = ad.Depth(s.reliance);
     }
-    s.week_saved_hours_start = s.m.hours.saved_hours;
+    s.week_saved_hours_start = s.m.hours.saved_hours - s.m.hours.help_cost_hours;
     s.week_available_hours_start = s.available_hours;
     s.week_errors_start = s.m.agent_errors;
   }
@@ -230,7 +232,6 @@ void OrgModel::OnWorkArrive(Ctx& ctx, EmployeeState& s, const Ev& ev) {
           kMailTokens, spam ? services::kLabelSpam : services::kLabelLegitimate, ctx.now_us());
       const double value = spam ? 0 : Sample(role.emails.value_usd, rng);
       const double effort = spam ? role.spam_minutes : Sample(role.emails.effort_minutes, rng);
-      s.value_arrived_usd += value;
       ReceiveMail(ctx, s, header, value, effort);
       break;
     }
@@ -342,6 +343,7 @@ void OrgModel::ReceiveMail(Ctx& ctx, EmployeeState& s, const services::EmailHead
     t.state |= kTaskHelped;  // held: no agent works on it
   }
   ++s.items_arrived;
+  s.value_arrived_usd += value_usd;  // external and internal mail alike
   Enqueue(ctx, s, t);
   if (!s.agents.empty()) OnAgentEvent(ctx, s, scenario::Event::kNewEmail);
 }
@@ -606,7 +608,7 @@ void OrgModel::FinishTask(Ctx& ctx, EmployeeState& s, const Task& task) {
       // A rework removes the defect that was caught with rework_fix_probability.
       if ((change.state & kTaskDefective) &&
           rng.Bernoulli(sc().role(Role::kDeveloper).code.rework_fix_probability)) {
-        change.state &= ~(kTaskDefective | kTaskAgentDefect);
+        change.state &= ~(kTaskDefective | kTaskAgentDefect | kTaskAgentDeployError);
       }
       SendForReview(ctx, s, change);
       break;

@@ -27,8 +27,12 @@ inline constexpr int kNumTriggers = 4;
 const char* TriggerName(Trigger t);
 
 // Gate decisions, as counted in outcomes (mirrors the audit log's decisions).
-enum class GateOutcome : uint8_t { kAllowed = 0, kAskedApproved = 1, kAskedRejected = 2, kDenied = 3, kRateLimited = 4 };
-inline constexpr int kNumGateOutcomes = 5;
+// kAskedExpired: a person was asked and did not answer before the ask's timeout (or the run
+// ended first); not a rejection, though the action does not run.
+enum class GateOutcome : uint8_t {
+  kAllowed = 0, kAskedApproved = 1, kAskedRejected = 2, kDenied = 3, kRateLimited = 4, kAskedExpired = 5
+};
+inline constexpr int kNumGateOutcomes = 6;
 const char* GateOutcomeName(GateOutcome g);
 
 // Token use of one slice (an employee, a team, a tier, a purpose, a day...).
@@ -52,10 +56,14 @@ struct HumanHours {
   double review_hours = 0;      // reviewing teammates' code changes
   double approval_hours = 0;    // deciding agents' "ask" requests
   double fixing_hours = 0;      // cleaning up after agent mistakes and incidents
-  // Human task time agents removed or cut, counted once per task where a queued task really
-  // got shorter or disappeared. What this turns into is measured by the counterfactual run.
+  // Human task time agents' output replaced (removed or cut), counted once per task where a
+  // queued task really got shorter or disappeared: the agents' gross claim. What this turns
+  // into is measured by the counterfactual run.
   double saved_hours = 0;
   double setup_hours = 0;       // setting up performative automations
+  // Time people spent using agents' help: specifying, checking the output, waiting for it,
+  // switching to it and back (scenario AgentHelpCosts). Added to the helped tasks.
+  double help_cost_hours = 0;
   void Add(const HumanHours& o) {
     working_hours += o.working_hours;
     review_hours += o.review_hours;
@@ -63,6 +71,7 @@ struct HumanHours {
     fixing_hours += o.fixing_hours;
     saved_hours += o.saved_hours;
     setup_hours += o.setup_hours;
+    help_cost_hours += o.help_cost_hours;
   }
 };
 
@@ -205,6 +214,9 @@ struct SafetyMeasures {
   uint64_t attack_attempts = 0;
   uint64_t attack_successes = 0;
   double attack_success_rate = 0;   // successes / attempts
+  // AgentDojo's attack success rate: injections whose goal took effect per injection an agent
+  // read (was exposed to), whether or not it then followed it.
+  double injection_success_per_exposure = 0;
   std::vector<AttackSourceMeasures> sources;
   uint64_t injection_emails = 0;
   uint64_t injections_detected = 0;  // quarantined by the detector
@@ -254,6 +266,36 @@ struct Counterfactual {
 };
 
 // Totals for the run; the keys of summary.json.
+// Every incident of the run (root and spread) by where the defect that caused its root came
+// from, and separately by who deployed that change. An agent can deploy a person's defect and a
+// person can deploy an agent's; the origin says what harm agents added.
+struct IncidentOrigins {
+  uint64_t person_change = 0;         // a defect in a change a person wrote
+  uint64_t agent_written_change = 0;  // a defect code help put in (plausible but wrong code)
+  uint64_t agent_action_error = 0;    // an agent's wrong deploy action (a broken build configuration)
+  uint64_t injection = 0;             // an attacker's change deployed by an injected agent
+  uint64_t compromise = 0;            // ... by a compromised session
+  uint64_t malicious_skill = 0;       // ... by a malicious skill
+  uint64_t deployed_by_person = 0;
+  uint64_t deployed_by_agent = 0;
+  uint64_t agent_origin() const {
+    return agent_written_change + agent_action_error + injection + compromise + malicious_skill;
+  }
+};
+
+// Developers' delivery, the population the published productivity studies (METR, Faros,
+// Jellyfish) measure: what they merged, what it took them and what it broke.
+struct DeliveryMeasures {
+  uint32_t developers = 0;
+  uint64_t changes_merged = 0;            // developers' changes that passed review (pull requests)
+  uint64_t changes_in_prod = 0;           // developers' changes live in prod
+  double developer_busy_hours = 0;        // every task, reviews of others' changes included
+  double developer_hours_per_merged_change = 0;  // busy hours / changes merged (time per task)
+  double merged_changes_per_developer_week = 0;  // per five working days
+  double review_hours_per_merged_change = 0;     // developers' review hours / changes merged
+  double incidents_per_100_merged_changes = 0;   // every incident of the run / changes merged x 100
+};
+
 struct RunSummary {
   std::string scenario;
   uint64_t seed = 0;
@@ -274,7 +316,7 @@ struct RunSummary {
   double value_usd = 0;
   HumanHours hours;
   double net_value_usd = 0;        // value - incident cost - token cost
-  double value_per_token_usd = 0;  // value_usd / token_cost_usd
+  double value_usd_per_token_usd = 0;  // value_usd / token_cost_usd
   double incident_cost_usd = 0;    // downtime minutes x the service's cost per minute
   double value_arrived_usd = 0;    // value of the work that arrived (not counting backlog)
   double human_busy_hours = 0;
@@ -299,6 +341,8 @@ struct RunSummary {
   // defect code help put in, shipped by a person).
   uint64_t agent_caused_incidents = 0;
   uint64_t agent_advice_incidents = 0;
+  IncidentOrigins incident_origins;
+  DeliveryMeasures delivery;
   uint64_t data_leaks = 0;
   uint64_t chat_exposures = 0;
   uint64_t agent_errors = 0;

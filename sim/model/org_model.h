@@ -105,6 +105,7 @@ inline constexpr uint32_t kTaskAgentDefect = 64;  // code: the defect is an agen
 inline constexpr uint32_t kTaskAttack = 128;      // code: an attacker's change (no work item; never completed)
 inline constexpr uint32_t kTaskQuarantined = 256; // mail: held by the injection detector until a person releases it
 inline constexpr uint32_t kTaskMerged = 512;      // code: passed review once (counted as merged; rework keeps it)
+inline constexpr uint32_t kTaskAgentDeployError = 1024;  // code: the agent defect is a wrong deploy, not code it wrote
 
 struct Task {
   TaskKind kind = TaskKind::kEmail;
@@ -161,6 +162,23 @@ struct DeferredAction {
   uint32_t call = 0;
   uint32_t agent_slot = 0;
   AgentAction act;
+};
+
+// Help a model call decided to give a queued task: it lands when the call finishes (the
+// output exists), if the person has not started the task by then.
+struct PendingHelp {
+  uint32_t call = 0;
+  TaskKind kind = TaskKind::kCode;
+  uint32_t ref = 0;
+  scenario::SkillId skill = 0;
+  double depth = 1;  // the session's depth (adoption dynamics)
+};
+
+// What one piece of correct help does to a task, in the person's minutes: the work the
+// output replaced (the agents' claim) and what using it cost (specify, check, wait, switch).
+struct HelpEffect {
+  double saved_minutes = 0;
+  double cost_minutes = 0;
 };
 
 // An agent action waiting for a human's approval.
@@ -268,6 +286,7 @@ struct EmployeeState {
   services::RateState human_rates;
   std::vector<PendingAsk> asks;
   std::vector<DeferredAction> deferred;  // actions of model calls still running
+  std::vector<PendingHelp> helps;        // help of model calls still running
   uint32_t next_call = 0;
   uint32_t open_call = 0;                // the call Invoke is running now
   TimeUs open_call_duration_us = 0;
@@ -487,7 +506,14 @@ class OrgModel {
   void AgentAct(Ctx& ctx, EmployeeState& s, uint32_t slot, const AgentAction& act);
   // Queues an action of the running model call; it reaches the gate when the call finishes.
   void Defer(Ctx& ctx, EmployeeState& s, uint32_t slot, const AgentAction& act);
+  // Schedules the open call's end (once per call), when its actions and help take effect.
+  void ScheduleCallDone(Ctx& ctx, EmployeeState& s);
   void OnAgentCallDone(Ctx& ctx, EmployeeState& s, uint32_t call);
+  // What correct help of `skill` at `depth` does to a task of `minutes` the person `self`
+  // still has to do; `waited_us`: how long they waited for it (asked as they started it).
+  HelpEffect HelpOf(EmployeeId self, const scenario::Skill& skill, double depth, double minutes, TimeUs waited_us) const;
+  // Applies help to a queued task; true when it made the task shorter.
+  bool ApplyHelp(EmployeeState& s, EmployeeId self, Task& t, const HelpEffect& h);
   void ExecuteAgentAction(Ctx& ctx, EmployeeState& s, const AgentAction& act, uint32_t agent_id,
                           services::Decision decision, uint16_t rule);
   // Records a refused (denied, rate-limited, rejected, expired) agent action; the human

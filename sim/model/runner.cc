@@ -113,6 +113,12 @@ uint64_t ResultsHash(const RunSummary& s, const std::vector<EmployeeMetrics>& em
     h = HashDouble(h, v);
   }
   h = HashDouble(h, s.hours.setup_hours);
+  h = HashDouble(h, s.hours.help_cost_hours);
+  const IncidentOrigins& o = s.incident_origins;
+  for (uint64_t v : {o.person_change, o.agent_written_change, o.agent_action_error, o.injection, o.compromise,
+                     o.malicious_skill, o.deployed_by_person, o.deployed_by_agent, s.delivery.changes_merged}) {
+    h = engine::HashCombine(h, v);
+  }
   for (uint64_t v : {s.items_arrived, s.items_completed, s.incidents, s.data_leaks, s.chat_exposures, s.agent_errors,
                      s.backlog_items, s.backlog_items_pulled, s.changes_blocked, s.agent_caused_incidents,
                      s.agent_advice_incidents,
@@ -359,7 +365,7 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
     }
   }
   s.mean_lead_time_hours = s.items_completed == 0 ? 0 : lead_sum / static_cast<double>(s.items_completed);
-  s.value_per_token_usd = s.tokens.cost_usd > 0 ? s.value_usd / s.tokens.cost_usd : 0;
+  s.value_usd_per_token_usd = s.tokens.cost_usd > 0 ? s.value_usd / s.tokens.cost_usd : 0;
   // DORA: deploys that reached prod, the share that caused an incident, how long incidents
   // that have ended took to restore.
   uint64_t prod = 0, failed = 0, restored = 0;
@@ -397,6 +403,25 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
   s.dora.change_failure_rate = prod == 0 ? 0 : static_cast<double>(failed) / static_cast<double>(prod);
   s.dora.time_to_restore_hours = restored == 0 ? 0 : restore / static_cast<double>(restored);
   s.net_value_usd = s.value_usd - s.incident_cost_usd - s.tokens.cost_usd;
+  {
+    DeliveryMeasures& d = s.delivery;
+    double working_days = 0, review_hours = 0;
+    for (uint32_t e = 0; e < world.num_employees; ++e) {
+      if (sc.organization.employees[e].role != scenario::Role::kDeveloper) continue;
+      const EmployeeMetrics& em = r->employees[e];
+      ++d.developers;
+      d.changes_merged += em.changes_merged;
+      d.changes_in_prod += em.changes_completed;
+      d.developer_busy_hours += em.busy_hours;
+      review_hours += em.hours.review_hours;
+      working_days += em.working_days;
+    }
+    const double merged = static_cast<double>(d.changes_merged);
+    d.developer_hours_per_merged_change = merged > 0 ? d.developer_busy_hours / merged : 0;
+    d.merged_changes_per_developer_week = working_days > 0 ? merged * 5.0 / working_days : 0;
+    d.review_hours_per_merged_change = merged > 0 ? review_hours / merged : 0;
+    d.incidents_per_100_merged_changes = merged > 0 ? 100.0 * static_cast<double>(s.incidents) / merged : 0;
+  }
   SummariseIncentives(sc, world, m, r);
   SummariseSafety(sc, m, s.days, &s);
 }

@@ -1,6 +1,7 @@
 // The run's safety measures: what the threats attempted and achieved, by source and by
 // cause, and what the defenses cost (summed from the employees' tallies and the services'
 // incidents once the run is over).
+#include <map>
 #include <set>
 
 #include "sim/model/org_model.h"
@@ -49,6 +50,12 @@ void SummariseSafety(const scenario::CompiledScenario& sc, const OrgModel& m, ui
     s.attack_successes += src.successes;
   }
   s.attack_success_rate = s.attack_attempts == 0 ? 0 : static_cast<double>(s.attack_successes) / static_cast<double>(s.attack_attempts);
+  uint64_t injection_successes = 0;
+  for (size_t i = 0; i < sources.size(); ++i) {
+    if (sources[i].kind == AttackKind::kInjection) injection_successes += s.sources[i].successes;
+  }
+  s.injection_success_per_exposure =
+      s.injections_read == 0 ? 0 : static_cast<double>(injection_successes) / static_cast<double>(s.injections_read);
   s.approval_accuracy = s.approvals_decided == 0 ? 0 : static_cast<double>(approvals_correct) / static_cast<double>(s.approvals_decided);
   s.approval_minutes_per_day = days == 0 ? 0 : out->hours.approval_hours * 60.0 / days;
   s.time_to_contain_hours = s.contained_agents == 0 ? 0 : contain_hours / static_cast<double>(s.contained_agents);
@@ -56,12 +63,15 @@ void SummariseSafety(const scenario::CompiledScenario& sc, const OrgModel& m, ui
   // Incidents agents caused, and what spread from them: by an action (an agent shipped the
   // change; by what set it on: its ordinary work, an injection, a compromise, a malicious
   // skill), or by advice (a person shipped a defect an agent's help put in).
+  // Separately, every incident by the origin of its root's defect and by who deployed it.
   std::set<uint64_t> action_roots[kNumAttackKinds], advice_roots;
+  std::map<uint64_t, const services::ChangeSpec*> root_change;
   for (const ServiceLpState& v : m.services()) {
     for (const services::Incident& inc : v.service.incidents()) {
       if (inc.parent_id != 0) continue;
       for (const services::PipelineRun& run : v.service.runs()) {
         if (run.change.change_id != inc.change_id || !run.caused_incident) continue;
+        root_change[inc.id] = &run.change;
         if (run.change.agent != services::kNoId) {
           action_roots[run.change.attack < kNumAttackKinds ? run.change.attack : 0].insert(inc.id);
         } else if (run.change.agent_introduced) {
@@ -69,6 +79,29 @@ void SummariseSafety(const scenario::CompiledScenario& sc, const OrgModel& m, ui
         }
         break;
       }
+    }
+  }
+  IncidentOrigins& origins = out->incident_origins;
+  origins = IncidentOrigins{};
+  for (const ServiceLpState& v : m.services()) {
+    for (const services::Incident& inc : v.service.incidents()) {
+      auto it = root_change.find(inc.root_id);
+      if (it == root_change.end()) continue;  // not rooted in a change (see the invariant test)
+      const services::ChangeSpec& c = *it->second;
+      uint64_t* origin = &origins.person_change;
+      switch (c.attack) {
+        case static_cast<uint8_t>(AttackKind::kInjection): origin = &origins.injection; break;
+        case static_cast<uint8_t>(AttackKind::kCompromise): origin = &origins.compromise; break;
+        case static_cast<uint8_t>(AttackKind::kMaliciousSkill): origin = &origins.malicious_skill; break;
+        default:
+          if (c.agent_action_error) {
+            origin = &origins.agent_action_error;
+          } else if (c.agent_introduced) {
+            origin = &origins.agent_written_change;
+          }
+      }
+      ++*origin;
+      ++(c.agent != services::kNoId ? origins.deployed_by_agent : origins.deployed_by_person);
     }
   }
   uint64_t* by_cause[kNumAttackKinds] = {&s.prod_incidents_error, &s.prod_incidents_injection, &s.prod_incidents_compromise,

@@ -70,6 +70,7 @@ void OrgModel::HandleService(Ctx& ctx, uint32_t service, const Ev& ev) {
       q.request.change.quality = 1.0;
       q.request.change.known_bad = ev.payload.x < 0.5;
       q.request.change.agent_introduced = ev.payload.x < -0.5;
+      q.request.change.agent_action_error = ev.payload.x < -1.5;
       q.request.change.author = q.author;
       q.request.change.agent = ev.payload.c == 0 ? services::kNoId : ev.payload.c - 1;
       q.request.change.attack = static_cast<uint8_t>(ev.payload.v);

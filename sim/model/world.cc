@@ -20,6 +20,7 @@ using scenario::Distribution;
 constexpr uint64_t kTraitSalt = 0x7472616974730001ULL;
 constexpr uint64_t kAdoptionSalt = 0x61646f7074000002ULL;
 constexpr uint64_t kTeamTraitSalt = 0x7465616d74000003ULL;
+constexpr uint64_t kFamiliaritySalt = 0x66616d696c000004ULL;
 
 // `team_trust`: the employee's team's draw of team_automation_trust (unused at weight 0).
 Traits DrawTraits(const CompiledScenario& s, const scenario::Employee& e, double team_trust, engine::Rng& rng) {
@@ -294,6 +295,11 @@ Status BuildWorld(const CompiledScenario& s, uint64_t seed, World* world, bool w
     const scenario::TeamId team = s.organization.employees[e].team;
     world->employees[e].traits =
         DrawTraits(s, s.organization.employees[e], team == kNoId ? 0.0 : team_trust[team], rng);
+    // Familiarity has a stream of its own: adding it moved none of the other traits' draws.
+    engine::Rng familiarity_rng = engine::Rng::ForStream(seed ^ kFamiliaritySalt, e);
+    const std::optional<double>& fixed = s.organization.employees[e].traits.codebase_familiarity;
+    world->employees[e].traits.codebase_familiarity =
+        fixed ? *fixed : std::clamp(Sample(s.organization.traits.codebase_familiarity, familiarity_rng), 0.0, 1.0);
   }
   Status status = ReportingDepths(s, world);
   if (!status.ok()) return status;

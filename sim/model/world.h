@@ -40,6 +40,7 @@ struct Traits {
   double pressure_sensitivity = 0.5;  // [0, 1]
   double automation_trust = 0.5;      // [0, 1]
   double skill = 0.5;                 // [0, 1]: scales code quality and working speed
+  double codebase_familiarity = 0.5;  // [0, 1]: how much of an agent's help a person forgoes
 };
 
 // One agent: created from a profile for an owner.

@@ -11,16 +11,17 @@
 //   then for each purpose P in useful, overhead, performative and each trigger T in
 //   heartbeat, cron, event, dreaming (what woke the agent, not engine events):
 //     P_tokens, P_input_tokens, P_output_tokens, P_cost_usd, P_invocations (same for T),
-//   working_hours, review_hours, approval_hours, fixing_hours, saved_hours, agent_errors,
+//   working_hours, review_hours, approval_hours, fixing_hours, saved_hours, setup_hours,
+//   help_cost_hours, agent_errors,
 //   actions_allowed, actions_asked_approved, actions_asked_rejected, actions_denied,
-//   actions_rate_limited
+//   actions_rate_limited, actions_asked_expired
 //
 // daily.csv columns:
 //   day, tokens_total, input_tokens, output_tokens, token_cost_usd, invocations,
 //   useful_tokens, overhead_tokens, performative_tokens, value_usd, hours_saved,
 //   items_arrived, items_completed, deploys_prod, deploys_failed, incidents_opened,
 //   actions_allowed, actions_asked_approved, actions_asked_rejected, actions_denied,
-//   actions_rate_limited
+//   actions_rate_limited, actions_asked_expired
 #pragma once
 
 #include <string>

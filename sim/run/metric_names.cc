@@ -22,6 +22,7 @@ const char* GateOutcomeName(GateOutcome g) {
     case GateOutcome::kAskedRejected: return "asked_rejected";
     case GateOutcome::kDenied: return "denied";
     case GateOutcome::kRateLimited: return "rate_limited";
+    case GateOutcome::kAskedExpired: return "asked_expired";
   }
   return "unknown";
 }

@@ -18,7 +18,7 @@ using model::Trigger;
 // one to metrics.h fail here, where the message needs the matching field.
 static_assert(model::kNumPurposes == 3, "update TokensByPurpose in run.proto and the code below");
 static_assert(model::kNumTriggers == 4, "update TokensByTrigger in run.proto and the code below");
-static_assert(model::kNumGateOutcomes == 5, "update GateCounts in run.proto and the code below");
+static_assert(model::kNumGateOutcomes == 6, "update GateCounts in run.proto and the code below");
 
 template <typename Array, typename Enum>
 auto& At(Array& a, Enum e) {
@@ -29,6 +29,7 @@ void ToProto(const std::array<uint64_t, model::kNumGateOutcomes>& in, proto::Gat
   out->set_allowed(At(in, GateOutcome::kAllowed));
   out->set_asked_approved(At(in, GateOutcome::kAskedApproved));
   out->set_asked_rejected(At(in, GateOutcome::kAskedRejected));
+  out->set_asked_expired(At(in, GateOutcome::kAskedExpired));
   out->set_denied(At(in, GateOutcome::kDenied));
   out->set_rate_limited(At(in, GateOutcome::kRateLimited));
 }
@@ -38,6 +39,7 @@ std::array<uint64_t, model::kNumGateOutcomes> FromProto(const proto::GateCounts&
   At(out, GateOutcome::kAllowed) = in.allowed();
   At(out, GateOutcome::kAskedApproved) = in.asked_approved();
   At(out, GateOutcome::kAskedRejected) = in.asked_rejected();
+  At(out, GateOutcome::kAskedExpired) = in.asked_expired();
   At(out, GateOutcome::kDenied) = in.denied();
   At(out, GateOutcome::kRateLimited) = in.rate_limited();
   return out;
@@ -50,6 +52,7 @@ void ToProto(const model::HumanHours& in, proto::HumanHours* out) {
   out->set_approval_hours(in.approval_hours);
   out->set_fixing_hours(in.fixing_hours);
   out->set_saved_hours(in.saved_hours);
+  out->set_help_cost_hours(in.help_cost_hours);
 }
 
 model::HumanHours FromProto(const proto::HumanHours& in) {
@@ -60,6 +63,7 @@ model::HumanHours FromProto(const proto::HumanHours& in) {
   out.approval_hours = in.approval_hours();
   out.fixing_hours = in.fixing_hours();
   out.saved_hours = in.saved_hours();
+  out.help_cost_hours = in.help_cost_hours();
   return out;
 }
 
@@ -254,7 +258,7 @@ void ToProto(const model::RunSummary& in, proto::RunSummary* out) {
   out->set_value_usd(in.value_usd);
   ToProto(in.hours, out->mutable_hours());
   out->set_net_value_usd(in.net_value_usd);
-  out->set_value_per_token_usd(in.value_per_token_usd);
+  out->set_value_usd_per_token_usd(in.value_usd_per_token_usd);
   out->set_items_arrived(in.items_arrived);
   out->set_items_completed(in.items_completed);
   out->set_mean_lead_time_hours(in.mean_lead_time_hours);
@@ -274,11 +278,36 @@ void ToProto(const model::RunSummary& in, proto::RunSummary* out) {
   out->set_agent_caused_incidents(in.agent_caused_incidents);
   out->set_agent_advice_incidents(in.agent_advice_incidents);
   {
+    const model::IncidentOrigins& o = in.incident_origins;
+    proto::IncidentOrigins* p = out->mutable_incident_origins();
+    p->set_person_change(o.person_change);
+    p->set_agent_written_change(o.agent_written_change);
+    p->set_agent_action_error(o.agent_action_error);
+    p->set_injection(o.injection);
+    p->set_compromise(o.compromise);
+    p->set_malicious_skill(o.malicious_skill);
+    p->set_deployed_by_person(o.deployed_by_person);
+    p->set_deployed_by_agent(o.deployed_by_agent);
+  }
+  {
+    const model::DeliveryMeasures& d = in.delivery;
+    proto::DeliveryMeasures* p = out->mutable_delivery();
+    p->set_developers(d.developers);
+    p->set_changes_merged(d.changes_merged);
+    p->set_changes_in_prod(d.changes_in_prod);
+    p->set_developer_busy_hours(d.developer_busy_hours);
+    p->set_developer_hours_per_merged_change(d.developer_hours_per_merged_change);
+    p->set_merged_changes_per_developer_week(d.merged_changes_per_developer_week);
+    p->set_review_hours_per_merged_change(d.review_hours_per_merged_change);
+    p->set_incidents_per_100_merged_changes(d.incidents_per_100_merged_changes);
+  }
+  {
     const model::SafetyMeasures& m = in.safety;
     proto::SafetyMeasures* p = out->mutable_safety();
     p->set_attack_attempts(m.attack_attempts);
     p->set_attack_successes(m.attack_successes);
     p->set_attack_success_rate(m.attack_success_rate);
+    p->set_injection_success_per_exposure(m.injection_success_per_exposure);
     p->set_injection_emails(m.injection_emails);
     p->set_injections_detected(m.injections_detected);
     p->set_detector_false_positives(m.detector_false_positives);
@@ -402,7 +431,7 @@ model::RunSummary FromProto(const proto::RunSummary& in, uint32_t threads, doubl
   out.value_usd = in.value_usd();
   out.hours = FromProto(in.hours());
   out.net_value_usd = in.net_value_usd();
-  out.value_per_token_usd = in.value_per_token_usd();
+  out.value_usd_per_token_usd = in.value_usd_per_token_usd();
   out.items_arrived = in.items_arrived();
   out.items_completed = in.items_completed();
   out.mean_lead_time_hours = in.mean_lead_time_hours();
@@ -421,11 +450,36 @@ model::RunSummary FromProto(const proto::RunSummary& in, uint32_t threads, doubl
   out.agent_caused_incidents = in.agent_caused_incidents();
   out.agent_advice_incidents = in.agent_advice_incidents();
   {
+    const proto::IncidentOrigins& p = in.incident_origins();
+    model::IncidentOrigins& o = out.incident_origins;
+    o.person_change = p.person_change();
+    o.agent_written_change = p.agent_written_change();
+    o.agent_action_error = p.agent_action_error();
+    o.injection = p.injection();
+    o.compromise = p.compromise();
+    o.malicious_skill = p.malicious_skill();
+    o.deployed_by_person = p.deployed_by_person();
+    o.deployed_by_agent = p.deployed_by_agent();
+  }
+  {
+    const proto::DeliveryMeasures& p = in.delivery();
+    model::DeliveryMeasures& d = out.delivery;
+    d.developers = p.developers();
+    d.changes_merged = p.changes_merged();
+    d.changes_in_prod = p.changes_in_prod();
+    d.developer_busy_hours = p.developer_busy_hours();
+    d.developer_hours_per_merged_change = p.developer_hours_per_merged_change();
+    d.merged_changes_per_developer_week = p.merged_changes_per_developer_week();
+    d.review_hours_per_merged_change = p.review_hours_per_merged_change();
+    d.incidents_per_100_merged_changes = p.incidents_per_100_merged_changes();
+  }
+  {
     const proto::SafetyMeasures& p = in.safety();
     model::SafetyMeasures& m = out.safety;
     m.attack_attempts = p.attack_attempts();
     m.attack_successes = p.attack_successes();
     m.attack_success_rate = p.attack_success_rate();
+    m.injection_success_per_exposure = p.injection_success_per_exposure();
     m.injection_emails = p.injection_emails();
     m.injections_detected = p.injections_detected();
     m.detector_false_positives = p.detector_false_positives();

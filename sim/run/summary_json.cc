@@ -35,6 +35,32 @@ std::string HoursJson(const model::HumanHours& h) {
   Number(w, "fixing_hours", h.fixing_hours);
   Number(w, "saved_hours", h.saved_hours);
   Number(w, "setup_hours", h.setup_hours);
+  Number(w, "help_cost_hours", h.help_cost_hours);
+  return w.Finish();
+}
+
+std::string IncidentOriginsJson(const model::IncidentOrigins& o) {
+  JsonWriter w;
+  w.Uint("person_change", o.person_change)
+      .Uint("agent_written_change", o.agent_written_change)
+      .Uint("agent_action_error", o.agent_action_error)
+      .Uint("injection", o.injection)
+      .Uint("compromise", o.compromise)
+      .Uint("malicious_skill", o.malicious_skill)
+      .Uint("agent_origin", o.agent_origin())
+      .Uint("deployed_by_person", o.deployed_by_person)
+      .Uint("deployed_by_agent", o.deployed_by_agent);
+  return w.Finish();
+}
+
+std::string DeliveryJson(const model::DeliveryMeasures& d) {
+  JsonWriter w;
+  w.Uint("developers", d.developers).Uint("changes_merged", d.changes_merged).Uint("changes_in_prod", d.changes_in_prod);
+  Number(w, "developer_busy_hours", d.developer_busy_hours);
+  Number(w, "developer_hours_per_merged_change", d.developer_hours_per_merged_change);
+  Number(w, "merged_changes_per_developer_week", d.merged_changes_per_developer_week);
+  Number(w, "review_hours_per_merged_change", d.review_hours_per_merged_change);
+  Number(w, "incidents_per_100_merged_changes", d.incidents_per_100_merged_changes);
   return w.Finish();
 }
 
@@ -127,6 +153,7 @@ std::string SafetyJson(const model::SafetyMeasures& m) {
   w.Uint("attack_attempts", m.attack_attempts);
   w.Uint("attack_successes", m.attack_successes);
   Number(w, "attack_success_rate", m.attack_success_rate);
+  Number(w, "injection_success_per_exposure", m.injection_success_per_exposure);
   w.Uint("injection_emails", m.injection_emails);
   w.Uint("injections_detected", m.injections_detected);
   w.Uint("detector_false_positives", m.detector_false_positives);
@@ -207,20 +234,24 @@ std::string SummaryJson(const model::RunSummary& s) {
   w.Uint("backlog_items", s.backlog_items)
       .Uint("backlog_items_pulled", s.backlog_items_pulled)
       .Uint("changes_blocked", s.changes_blocked);
-  Number(w, "value_per_token_usd", s.value_per_token_usd);
+  Number(w, "value_usd_per_token_usd", s.value_usd_per_token_usd);
   Number(w, "performative_token_share", s.performative_token_share());
   w.Uint("items_arrived", s.items_arrived).Uint("items_completed", s.items_completed);
   Number(w, "mean_lead_time_hours", s.mean_lead_time_hours);
   w.Uint("incidents", s.incidents)
       .Uint("agent_caused_incidents", s.agent_caused_incidents)
       .Uint("agent_advice_incidents", s.agent_advice_incidents)
+      .Raw("incident_origins", IncidentOriginsJson(s.incident_origins))
+      .Raw("delivery", DeliveryJson(s.delivery))
       .Uint("data_leaks", s.data_leaks)
       .Uint("chat_exposures", s.chat_exposures)
       .Uint("agent_errors", s.agent_errors)
       .Uint("actions_allowed", Gate(s, GateOutcome::kAllowed))
-      .Uint("actions_asked", Gate(s, GateOutcome::kAskedApproved) + Gate(s, GateOutcome::kAskedRejected))
+      .Uint("actions_asked", Gate(s, GateOutcome::kAskedApproved) + Gate(s, GateOutcome::kAskedRejected) +
+                                 Gate(s, GateOutcome::kAskedExpired))
       .Uint("actions_asked_approved", Gate(s, GateOutcome::kAskedApproved))
       .Uint("actions_asked_rejected", Gate(s, GateOutcome::kAskedRejected))
+      .Uint("actions_asked_expired", Gate(s, GateOutcome::kAskedExpired))
       .Uint("actions_denied", Gate(s, GateOutcome::kDenied))
       .Uint("actions_rate_limited", Gate(s, GateOutcome::kRateLimited))
       .Raw("hours", HoursJson(s.hours))

@@ -175,6 +175,7 @@ void Compiler::Organization() {
     if (pe.has_pressure_sensitivity()) e.traits.pressure_sensitivity = pe.pressure_sensitivity();
     if (pe.has_automation_trust()) e.traits.automation_trust = pe.automation_trust();
     if (pe.has_skill()) e.traits.skill = pe.skill();
+    if (pe.has_codebase_familiarity()) e.traits.codebase_familiarity = pe.codebase_familiarity();
     o.employees.push_back(std::move(e));
   }
   for (uint32_t i = 0; i < o.employees.size(); ++i) {
@@ -200,6 +201,8 @@ void Compiler::Organization() {
   o.traits.team_automation_trust =
       CompileDistribution(tr.has_team_automation_trust(), tr.team_automation_trust(), MakeBeta(2, 2));
   o.traits.team_automation_trust_weight = tr.team_automation_trust_weight();
+  o.traits.codebase_familiarity =
+      CompileDistribution(tr.has_codebase_familiarity(), tr.codebase_familiarity(), MakeBeta(2, 2));
   o.effort_factor_at_skill_0 = org.effort_factor_at_skill_0();
   o.effort_factor_at_skill_1 = org.effort_factor_at_skill_1();
 }
@@ -573,6 +576,9 @@ void Compiler::Services() {
 void Compiler::IncentivesThreatsDefenses() {
   const pb::AdoptionDynamics& pa = s_.adoption();
   out_->adoption = {pa.reliance_gain_per_saved_share(), pa.reliance_loss_per_error(), pa.max_depth(), pa.depth_exponent()};
+  const pb::AgentHelpCosts& ph = s_.help_costs();
+  out_->help_costs = {ph.specify_minutes(), ph.check_minutes_per_saved_minute(), ph.wait_idle_fraction(),
+                      ph.context_switch_minutes(), ph.familiarity_saving_discount()};
   const pb::Incentives& pi = s_.incentives();
   Incentives& in = out_->incentives;
   in.metric = Enum<IncentiveMetric>(pi.metric());

@@ -114,6 +114,7 @@ struct TraitDistributions {
   Distribution skill;                 // default beta(4, 2) on [0, 1]
   Distribution team_automation_trust;  // default beta(2, 2) on [0, 1], one draw per team
   double team_automation_trust_weight = 0;  // share of a member's trust that is the team's
+  Distribution codebase_familiarity;   // default beta(2, 2) on [0, 1], its own stream
 };
 
 struct Team {
@@ -129,6 +130,7 @@ struct TraitOverrides {
   std::optional<double> pressure_sensitivity;
   std::optional<double> automation_trust;
   std::optional<double> skill;
+  std::optional<double> codebase_familiarity;
 };
 
 struct Employee {
@@ -577,6 +579,18 @@ struct AdoptionDynamics {
   double Depth(double reliance) const;
 };
 
+// What a correct piece of agent help costs the person using it (scenario.proto
+// AgentHelpCosts): the saving is the output's share of the task less familiarity's discount;
+// the costs are specifying (code help), checking, waiting (when asked at the task's start)
+// and switching.
+struct AgentHelpCosts {
+  double specify_minutes = 5;
+  double check_minutes_per_saved_minute = 0.25;
+  double wait_idle_fraction = 0.25;
+  double context_switch_minutes = 2;
+  double familiarity_saving_discount = 0.7;
+};
+
 struct CompiledScenario {
   std::string name;
   std::string description;
@@ -597,6 +611,7 @@ struct CompiledScenario {
   Threats threats;
   Defenses defenses;
   AdoptionDynamics adoption;
+  AgentHelpCosts help_costs;
   std::vector<Intervention> interventions;  // sorted by at_us, stable (file order on ties)
 
   const RoleProfile& role(Role r) const { return roles[static_cast<int>(r)]; }

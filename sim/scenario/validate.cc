@@ -340,7 +340,7 @@ void Validator::Organization() {
     Ref(e, "team", -1, e.team(), teams_, ctx);
     Ref(e, "manager", -1, e.manager(), employees_, ctx, /*optional=*/true);
     if (!e.manager().empty() && e.manager() == e.name()) p_->Add(e, "manager", -1, ctx + " cannot report to itself");
-    for (const char* trait : {"competitiveness", "pressure_sensitivity", "automation_trust", "skill"}) {
+    for (const char* trait : {"competitiveness", "pressure_sensitivity", "automation_trust", "skill", "codebase_familiarity"}) {
       Check(e, trait, kProbability, ctx);
     }
   }
@@ -356,6 +356,9 @@ void Validator::Organization() {
     CheckDistribution(tr, "team_automation_trust", tr.team_automation_trust(), ctx, kProbability, pb::Distribution::BETA);
   }
   Check(tr, "team_automation_trust_weight", kProbability, ctx);
+  if (tr.has_codebase_familiarity()) {
+    CheckDistribution(tr, "codebase_familiarity", tr.codebase_familiarity(), ctx, kProbability, pb::Distribution::BETA);
+  }
   Check(org, "effort_factor_at_skill_0", kPositive, "organization");
   Check(org, "effort_factor_at_skill_1", kPositive, "organization");
 }
@@ -683,6 +686,12 @@ void Validator::ThreatsAndDefenses() {
   Check(ad, "reliance_loss_per_error", kNonNegative, "adoption");
   Check(ad, "max_depth", Bound{1, kInf}, "adoption");
   Check(ad, "depth_exponent", kPositive, "adoption");
+  const pb::AgentHelpCosts& hc = s_.help_costs();
+  Check(hc, "specify_minutes", kNonNegative, "help_costs");
+  Check(hc, "check_minutes_per_saved_minute", kNonNegative, "help_costs");
+  Check(hc, "wait_idle_fraction", kProbability, "help_costs");
+  Check(hc, "context_switch_minutes", kNonNegative, "help_costs");
+  Check(hc, "familiarity_saving_discount", kProbability, "help_costs");
   const pb::Threats& t = s_.threats();
   Check(t, "agent_error_rate_multiplier", kNonNegative, "threats");
   Check(t, "phishing_click_probability", kProbability, "threats");

@@ -242,7 +242,8 @@ def run_file_python_readback(ctx):
     expect("header.trace_level", f.header.trace_level, pb2.TRACE_AUDIT)
     expect("header.employee_names", len(f.header.employee_names), SMALL_EMPLOYEES)
     expect("header.decision_names", list(f.header.decision_names),
-           ["allowed", "asked_approved", "asked_rejected", "denied", "rate_limited", "held", "released"])
+           ["allowed", "asked_approved", "asked_rejected", "denied", "rate_limited", "asked_expired", "held",
+            "released"])
 
     daily, employees = f.rows("daily"), f.rows("employees")
     audit, trace = f.rows("audit"), f.rows("trace")
@@ -262,20 +263,20 @@ def run_file_python_readback(ctx):
     # The audit log holds every gated agent action the summary counts, plus the actions
     # employees took themselves (no agent_id), which the summary's gate counts leave out.
     g = s.gate
-    gated = g.allowed + g.asked_approved + g.asked_rejected + g.denied + g.rate_limited
+    gated = g.allowed + g.asked_approved + g.asked_rejected + g.denied + g.rate_limited + g.asked_expired
     human_direct = sum(1 for r in audit if not r.HasField("agent_id"))
     # A defense's records on agents (breakers held or released them) are not gate decisions.
-    defense = sum(1 for r in audit if r.HasField("agent_id") and r.decision >= 5)
+    defense = sum(1 for r in audit if r.HasField("agent_id") and r.decision >= 6)
     expect("audit records", len(audit), gated + human_direct + defense)
     expect("summary gate vs summary.json",
-           (g.allowed, g.asked_approved + g.asked_rejected, g.denied),
+           (g.allowed, g.asked_approved + g.asked_rejected + g.asked_expired, g.denied),
            (summary["actions_allowed"], summary["actions_asked"], summary["actions_denied"]))
     by_decision = [0] * len(f.header.decision_names)
     for r in audit:
         if r.HasField("agent_id"):
             by_decision[r.decision] += 1
-    expect("agent audit records by decision vs footer summary gate", by_decision[:5],
-           [g.allowed, g.asked_approved, g.asked_rejected, g.denied, g.rate_limited])
+    expect("agent audit records by decision vs footer summary gate", by_decision[:6],
+           [g.allowed, g.asked_approved, g.asked_rejected, g.denied, g.rate_limited, g.asked_expired])
 
     expect("footer tokens_total vs the daily rows' sum", tally_total(s.tokens),
            sum(tally_total(d.tokens) for d in daily))

@@ -165,7 +165,8 @@ TEST(IntegrityTest, AnAskNobodyLooksAtBeforeItExpiresCostsItsApproverNothing) {
   // Approvers would look only long after the timeout: every ask expires unseen.
   const Outcome unseen = RunSmall({"approvals.response_minutes=100000"});
   const RunSummary& s = unseen.result.summary;
-  EXPECT_GT(s.gate[static_cast<int>(GateOutcome::kAskedRejected)], 0u);  // expired
+  EXPECT_GT(s.gate[static_cast<int>(GateOutcome::kAskedExpired)], 0u);
+  EXPECT_EQ(s.gate[static_cast<int>(GateOutcome::kAskedRejected)], 0u);  // nobody looked, so nobody said no
   EXPECT_EQ(s.hours.approval_hours, 0);
   // With prompt approvers the same asks do cost approval time.
   const Outcome prompt = RunSmall({"approvals.response_minutes=5"});

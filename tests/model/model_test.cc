@@ -125,11 +125,11 @@ TEST(ModelTest, EveryGateDecisionHasOneAuditRecordAndRefusedActionsNeverRun) {
       case services::Decision::kAllowed: ++counted[0]; break;
       case services::Decision::kApproved:
       case services::Decision::kAutoApproved: ++counted[1]; break;
-      case services::Decision::kRejected:
-      case services::Decision::kExpired:
-      case services::Decision::kOpenAtEnd: ++counted[2]; break;
+      case services::Decision::kRejected: ++counted[2]; break;
       case services::Decision::kDenied: ++counted[3]; break;
       case services::Decision::kRateLimited: ++counted[4]; break;
+      case services::Decision::kExpired:
+      case services::Decision::kOpenAtEnd: ++counted[5]; break;
       case services::Decision::kHeld:
       case services::Decision::kReleased: break;
     }
@@ -200,7 +200,7 @@ TEST(ModelTest, SameResultsWithOneTwoAndThreeThreads) {
 TEST(ModelTest, FingerprintIsPinned) {
   // The small scenario with seed 11 has this fingerprint with any number of threads. A change
   // to the model that moves it must say so in its commit message, and update it here.
-  EXPECT_EQ(Baseline().result.summary.fingerprint, 0x73f303f0f7e3ac7fULL);
+  EXPECT_EQ(Baseline().result.summary.fingerprint, 0xa5559a1dbae1e0f2ULL);
 }
 
 // Part of each member's trust in automation is their team's: at weight 1 a team's members

@@ -99,7 +99,7 @@ TEST(SummaryJsonTest, HasTheRequiredKeysAndValues) {
            "\"actions_asked_rejected\":100", "\"actions_denied\":450",
            "\"actions_rate_limited\":50",   "\"data_leaks\":1",
            "\"hours\":{\"working_hours\":96.5,\"review_hours\":10.25,\"approval_hours\":4.5,"
-           "\"fixing_hours\":3.75,\"saved_hours\":22,\"setup_hours\":0}",
+           "\"fixing_hours\":3.75,\"saved_hours\":22,\"setup_hours\":0,\"help_cost_hours\":0}",
            "\"dora\":{\"deployment_frequency_per_day\":2.5,\"lead_time_for_changes_hours\":3.25,"
            "\"change_failure_rate\":0.125,\"time_to_restore_hours\":1.5}",
            "\"performative\":{\"input_tokens\":300000,\"output_tokens\":60000,\"total_tokens\":360000,"
@@ -134,8 +134,8 @@ TEST(CsvTest, EmployeesHasEveryColumnAndOneRowPerEmployee) {
     }
   }
   for (const char* column : {"working_hours", "review_hours", "approval_hours", "fixing_hours", "saved_hours", "setup_hours",
-                             "agent_errors", "actions_allowed", "actions_asked_approved", "actions_asked_rejected",
-                             "actions_denied", "actions_rate_limited"}) {
+                             "help_cost_hours", "agent_errors", "actions_allowed", "actions_asked_approved",
+                             "actions_asked_rejected", "actions_denied", "actions_rate_limited", "actions_asked_expired"}) {
     expected.push_back(column);
   }
   EXPECT_EQ(csv[0], expected);
@@ -162,7 +162,7 @@ TEST(CsvTest, DailyHasEveryColumnAndOneRowPerDay) {
       "invocations",   "useful_tokens",   "overhead_tokens",  "performative_tokens",   "value_usd",
       "hours_saved",   "items_arrived",   "items_completed",  "deploys_prod",          "deploys_failed",
       "incidents_opened", "actions_allowed", "actions_asked_approved", "actions_asked_rejected",
-      "actions_denied", "actions_rate_limited"};
+      "actions_denied", "actions_rate_limited", "actions_asked_expired"};
   EXPECT_EQ(csv[0], expected);
   for (size_t d = 0; d < testing::kSampleDays; ++d) {
     EXPECT_EQ(Cell(csv, d + 1, "day"), std::to_string(d));

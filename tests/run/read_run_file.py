@@ -56,7 +56,7 @@ def main():
         data = f.read()
     expect("magic", data[:8], b"CLAWRUN\0")
     major, minor = struct.unpack_from("<II", data, 8)
-    expect("format version", (major, minor), (1, 3))
+    expect("format version", (major, minor), (1, 4))
 
     records = list(read_records(data))
     kinds = [r.WhichOneof("body") for _, r in records]
@@ -65,7 +65,7 @@ def main():
     expect("records between", set(kinds[1:-1]), {"chunk"})
 
     header = records[0][1].header
-    expect("header.format", (header.format_major, header.format_minor), (1, 3))
+    expect("header.format", (header.format_major, header.format_minor), (1, 4))
     expect("header.scenario_name", header.scenario_name, "sample-org")
     expect("header.scenario_path", header.scenario_path, "scenarios/sample.textproto")
     expect("header.overrides", list(header.overrides), ["run.days=3", "incentives.visibility=PUBLIC"])
@@ -74,7 +74,8 @@ def main():
     expect("header.days", header.days, 3)
     expect("header.trace_level", header.trace_level, run_pb2.TRACE_FULL)
     expect("header.decision_names", list(header.decision_names),
-           ["allowed", "asked_approved", "asked_rejected", "denied", "rate_limited", "held", "released"])
+           ["allowed", "asked_approved", "asked_rejected", "denied", "rate_limited", "asked_expired", "held",
+            "released"])
     expect("header.action_names[6]", header.action_names[6], "deploy.prod")
     expect("header.employee_names[4]", header.employee_names[4], "O'Brien, \"Pat\"")
 

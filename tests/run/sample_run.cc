@@ -68,7 +68,7 @@ model::RunSummary SampleSummary() {
   s.hours.fixing_hours = 3.75;
   s.hours.saved_hours = 22;
   s.net_value_usd = 13100.125;
-  s.value_per_token_usd = s.value_usd / s.tokens.cost_usd;
+  s.value_usd_per_token_usd = s.value_usd / s.tokens.cost_usd;
   s.items_arrived = 420;
   s.items_completed = 400;
   s.mean_lead_time_hours = 5.5;

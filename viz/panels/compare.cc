@@ -34,7 +34,7 @@ std::vector<ComparePanel::Measure> CompareMeasures(const RunData& ra, const RunD
   const proto::RunSummary& a = ra.footer.summary();
   const proto::RunSummary& b = rb.footer.summary();
   auto gate_asked = [](const proto::RunSummary& s) {
-    return static_cast<double>(s.gate().asked_approved() + s.gate().asked_rejected());
+    return static_cast<double>(s.gate().asked_approved() + s.gate().asked_rejected() + s.gate().asked_expired());
   };
   return {
       {"tokens", "tokens", Tokens(a.tokens()), Tokens(b.tokens())},
@@ -42,7 +42,7 @@ std::vector<ComparePanel::Measure> CompareMeasures(const RunData& ra, const RunD
       {"performative share", "fraction", a.performative_token_share(), b.performative_token_share()},
       {"value delivered", "USD", a.value_usd(), b.value_usd()},
       {"net value", "USD", a.net_value_usd(), b.net_value_usd()},
-      {"value per $ of tokens", "USD/USD", a.value_per_token_usd(), b.value_per_token_usd()},
+      {"value per $ of tokens", "USD/USD", a.value_usd_per_token_usd(), b.value_usd_per_token_usd()},
       {"items completed", "items", static_cast<double>(a.items_completed()), static_cast<double>(b.items_completed())},
       {"mean lead time", "h", a.mean_lead_time_hours(), b.mean_lead_time_hours()},
       {"hours saved", "h", a.hours().saved_hours(), b.hours().saved_hours()},

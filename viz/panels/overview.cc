@@ -124,7 +124,7 @@ void OverviewPanel::Draw(const RunData& run, ViewState&) {
         "tokens");
     Row("value delivered", FormatUsd(s.value_usd()), "USD");
     Row("net value", FormatUsd(s.net_value_usd()), "USD");
-    Row("value per $ of tokens", Fixed(s.value_per_token_usd(), "%.2f"), "USD / USD");
+    Row("value per $ of tokens", Fixed(s.value_usd_per_token_usd(), "%.2f"), "USD / USD");
     Row("hours saved", Fixed(s.hours().saved_hours(), "%.1f"), "h");
     Row("hours approving", Fixed(s.hours().approval_hours(), "%.1f"), "h");
     Row("hours fixing", Fixed(s.hours().fixing_hours(), "%.1f"), "h");
@@ -141,9 +141,10 @@ void OverviewPanel::Draw(const RunData& run, ViewState&) {
     Row("agent errors", FormatCount(static_cast<double>(s.agent_errors())));
     const proto::GateCounts& g = s.gate();
     Row("actions allowed", FormatCount(static_cast<double>(g.allowed())), "agents' actions");
-    Row("actions asked", FormatCount(static_cast<double>(g.asked_approved() + g.asked_rejected())),
+    Row("actions asked", FormatCount(static_cast<double>(g.asked_approved() + g.asked_rejected() + g.asked_expired())),
         ("approved " + FormatCount(static_cast<double>(g.asked_approved())) + ", rejected " +
-         FormatCount(static_cast<double>(g.asked_rejected())))
+         FormatCount(static_cast<double>(g.asked_rejected())) + ", expired " +
+         FormatCount(static_cast<double>(g.asked_expired())))
             .c_str());
     Row("actions denied", FormatCount(static_cast<double>(g.denied())), "agents' actions");
     Row("actions rate limited", FormatCount(static_cast<double>(g.rate_limited())), "agents' actions");

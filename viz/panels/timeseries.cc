@@ -31,7 +31,7 @@ void TimeseriesPanel::Draw(const RunData& run, ViewState&) {
     value.values.push_back(d.value_usd());
     incidents.values.push_back(static_cast<double>(d.incidents_opened()));
     failed.values.push_back(static_cast<double>(d.deploys_failed()));
-    asked.values.push_back(static_cast<double>(d.gate().asked_approved() + d.gate().asked_rejected()));
+    asked.values.push_back(static_cast<double>(d.gate().asked_approved() + d.gate().asked_rejected() + d.gate().asked_expired()));
     denied.values.push_back(static_cast<double>(d.gate().denied() + d.gate().rate_limited()));
   }
   ImGui::TextDisabled("Wheel: zoom   drag: pan   double-click: reset   days %.0f to %.0f of %d",

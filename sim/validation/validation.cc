@@ -1,0 +1,253 @@
+#include "sim/validation/validation.h"
+
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <google/protobuf/text_format.h>
+
+#include "sim/run/summary_measures.h"
+#include "sim/scenario/load.h"
+#include "sim/scenario/located_errors.h"
+#include "sim/study/stats.h"
+
+namespace clawsim::validation {
+namespace {
+
+std::string Folder(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
+}
+
+Status ReadFile(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Error(path + ": cannot open: " + std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  *out = text.str();
+  return Status::Ok();
+}
+
+bool NameOk(const std::string& name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return false;
+  }
+  return true;
+}
+
+bool Compared(proto::ValidationStatistic s) { return s != proto::ARM_MEAN; }
+
+// Checks one validation against its loaded study; problems go to `errors`, each prefixed.
+void CheckValidation(const LoadedValidation& v, const study::StudySpec& spec, std::vector<std::string>* errors) {
+  const proto::Validation& p = v.spec;
+  auto fail = [&](const std::string& m) { errors->push_back(v.where + "validation " + '"' + p.name() + "\": " + m); };
+  if (Status s = run::CheckSummaryMeasureName(p.measure()); !s.ok()) fail("measure: " + s.message());
+  std::set<std::string> arms;
+  for (const study::Arm& a : spec.arms) arms.insert(a.name);
+  if (arms.count(p.arm()) == 0) fail("arm \"" + p.arm() + "\" is not an arm of " + v.study_path);
+  if (Compared(p.statistic())) {
+    if (!p.has_reference_arm()) fail(proto::ValidationStatistic_Name(p.statistic()) + " needs reference_arm");
+    else if (arms.count(p.reference_arm()) == 0) fail("reference_arm \"" + p.reference_arm() + "\" is not an arm of " + v.study_path);
+    else if (p.reference_arm() == p.arm()) fail("reference_arm is the arm itself");
+  } else if (p.has_reference_arm()) {
+    fail("ARM_MEAN takes no reference_arm; remove it or choose RELATIVE_CHANGE, RATIO or DIFFERENCE");
+  }
+  if (!p.has_published() || !p.has_published_low() || !p.has_published_high()) {
+    fail("published, published_low and published_high are required");
+  } else if (!(std::isfinite(p.published_low()) && std::isfinite(p.published_high()) && std::isfinite(p.published()) &&
+               p.published_low() <= p.published() && p.published() <= p.published_high())) {
+    fail("needs finite published_low <= published <= published_high");
+  }
+  if (p.quick_days() < 1 || p.quick_days() > 3650) fail("quick_days must be in [1, 3650]");
+  if (p.quick_replications() < 2 || p.quick_replications() > 100) fail("quick_replications must be in [2, 100]");
+  // One parameter set for every row: the study sets the situation only.
+  for (const study::Arm& a : spec.arms) {
+    for (const std::string& o : a.overrides) {
+      for (const std::string& prefix : MechanismPrefixes()) {
+        if (o.compare(0, prefix.size(), prefix) == 0) {
+          fail("study arm \"" + a.name + "\" overrides " + o.substr(0, o.find('=')) +
+               ", a mechanism setting; a validation sets only the situation (who, what work, which policy, how long)");
+        }
+      }
+    }
+  }
+  scenario::LoadedScenario base;
+  if (Status s = scenario::LoadScenario(spec.base_path, {}, &base); !s.ok()) {
+    fail("base scenario: " + s.message());
+  } else if (base.scenario.has_help_costs() || base.scenario.has_adoption()) {
+    fail(spec.base_path + " sets " + (base.scenario.has_help_costs() ? "help_costs" : "adoption") +
+         "; a validation's scenario keeps the model's defaults for its mechanisms");
+  }
+}
+
+}  // namespace
+
+const std::vector<std::string>& MechanismPrefixes() {
+  static const std::vector<std::string> kPrefixes = {"help_costs",  "adoption", "model_tiers", "skills",
+                                                     "threats.agent_error_rate_multiplier",
+                                                     "organization.effort_factor"};
+  return kPrefixes;
+}
+
+Status LoadSuite(const std::string& path, Suite* out) {
+  out->path = path;
+  out->validations.clear();
+  std::string text;
+  if (Status s = ReadFile(path, &text); !s.ok()) return s;
+  proto::ValidationSuite suite;
+  google::protobuf::TextFormat::Parser parser;
+  scenario::LocatedErrors located(path);
+  parser.RecordErrorsTo(&located);
+  google::protobuf::TextFormat::ParseInfoTree tree;
+  parser.WriteLocationsTo(&tree);
+  if (!parser.ParseFromString(text, &suite)) {
+    std::string m;
+    for (const std::string& e : located.messages()) m += (m.empty() ? "" : "\n") + e;
+    return Status::Error(m.empty() ? path + ": cannot parse" : m);
+  }
+  if (suite.validations_size() == 0) return Status::Error(path + ": no validations; add validations { ... }");
+  const google::protobuf::FieldDescriptor* field = proto::ValidationSuite::descriptor()->FindFieldByName("validations");
+  std::vector<std::string> errors;
+  std::set<std::string> names;
+  for (int i = 0; i < suite.validations_size(); ++i) {
+    LoadedValidation v;
+    v.spec = suite.validations(i);
+    const google::protobuf::TextFormat::ParseLocation loc = tree.GetLocation(field, i);
+    v.where = path + ":" + std::to_string(loc.line + 1) + ":" + std::to_string(loc.column + 1) + ": ";
+    if (!NameOk(v.spec.name())) {
+      errors.push_back(v.where + "validation name \"" + v.spec.name() + "\" must be letters, digits and -_. only");
+      continue;
+    }
+    if (!names.insert(v.spec.name()).second) {
+      errors.push_back(v.where + "validation name \"" + v.spec.name() + "\" is used twice");
+      continue;
+    }
+    if (v.spec.study().empty()) {
+      errors.push_back(v.where + "validation \"" + v.spec.name() + "\": study is required");
+      continue;
+    }
+    v.study_path = Folder(path) + v.spec.study();
+    if (Status s = ReadFile(v.study_path, &v.study_text); !s.ok()) {
+      errors.push_back(v.where + "validation \"" + v.spec.name() + "\": " + s.message());
+      continue;
+    }
+    study::StudySpec spec;
+    if (Status s = study::LoadStudyFromText(v.study_text, v.study_path, &spec); !s.ok()) {
+      errors.push_back(v.where + "validation \"" + v.spec.name() + "\": study:\n" + s.message());
+      continue;
+    }
+    CheckValidation(v, spec, &errors);
+    out->validations.push_back(std::move(v));
+  }
+  if (!errors.empty()) {
+    std::string m;
+    for (const std::string& e : errors) m += (m.empty() ? "" : "\n") + e;
+    return Status::Error(m);
+  }
+  return Status::Ok();
+}
+
+std::string QuickStudyText(const LoadedValidation& v) {
+  proto::Study study;
+  google::protobuf::TextFormat::ParseFromString(v.study_text, &study);  // loaded once already
+  study.add_set("run.days=" + std::to_string(v.spec.quick_days()));
+  study.set_replications(v.spec.quick_replications());
+  std::string text;
+  google::protobuf::TextFormat::PrintToString(study, &text);
+  return text;
+}
+
+Figure Evaluate(const proto::Validation& v, const proto::StudyResults& results) {
+  Figure f;
+  f.name = v.name();
+  int measure = -1;
+  for (int i = 0; i < results.measure_names_size(); ++i) {
+    if (results.measure_names(i) == v.measure()) measure = i;
+  }
+  int arm = -1, reference = -1;
+  for (int i = 0; i < results.arms_size(); ++i) {
+    if (results.arms(i).name() == v.arm()) arm = i;
+    if (results.arms(i).name() == v.reference_arm()) reference = i;
+  }
+  if (measure < 0 || arm < 0 || (Compared(v.statistic()) && reference < 0)) {
+    f.error = measure < 0 ? "no run has measure " + v.measure() : "the study's results lack the arm";
+    return f;
+  }
+  // Each arm's value by replication, over successful runs with a finite value.
+  std::map<uint32_t, double> arm_value, reference_value;
+  for (const proto::StudyRunRecord& r : results.runs()) {
+    if (!r.ok() || measure >= r.values_size() || !std::isfinite(r.values(measure))) continue;
+    if (static_cast<int>(r.arm_index()) == arm) arm_value[r.replication()] = r.values(measure);
+    if (static_cast<int>(r.arm_index()) == reference) reference_value[r.replication()] = r.values(measure);
+  }
+  std::vector<double> x;
+  for (const auto& [replication, a] : arm_value) {
+    if (!Compared(v.statistic())) {
+      x.push_back(a);
+      continue;
+    }
+    auto it = reference_value.find(replication);
+    if (it == reference_value.end()) continue;
+    const double b = it->second;
+    switch (v.statistic()) {
+      case proto::RELATIVE_CHANGE:
+        if (b != 0) x.push_back(a / b - 1);
+        break;
+      case proto::RATIO:
+        if (b != 0) x.push_back(a / b);
+        break;
+      default:
+        x.push_back(a - b);
+    }
+  }
+  if (x.empty()) {
+    f.error = "no replication gave a value (failed runs, or a zero reference)";
+    return f;
+  }
+  const study::Interval in = study::MeanInterval(x);
+  f.n = in.n;
+  f.mean = in.mean;
+  f.ci_low = in.has_ci() ? in.ci_low : in.mean;
+  f.ci_high = in.has_ci() ? in.ci_high : in.mean;
+  f.inside = f.mean >= v.published_low() && f.mean <= v.published_high();
+  f.sign_ok = v.quick_sign() == proto::ANY_SIGN || (v.quick_sign() == proto::POSITIVE ? f.mean > 0 : f.mean < 0);
+  return f;
+}
+
+std::string FormatValue(const proto::Validation& v, double x) {
+  char buf[64];
+  if (v.unit() == "fraction") {
+    std::snprintf(buf, sizeof buf, "%+.1f %%", 100 * x);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.3g%s%s", x, v.unit().empty() ? "" : " ", v.unit().c_str());
+  }
+  return buf;
+}
+
+std::string MarkdownTable(const Suite& suite, const std::vector<Figure>& figures, bool quick) {
+  std::string s = "| validation | published | simulated (95 % interval, n) | verdict |\n|---|---|---|---|\n";
+  for (size_t i = 0; i < suite.validations.size() && i < figures.size(); ++i) {
+    const proto::Validation& v = suite.validations[i].spec;
+    const Figure& f = figures[i];
+    s += "| " + v.name() + ": " + v.claim() + " (" + v.source() + ") | " + FormatValue(v, v.published()) + " [" +
+         FormatValue(v, v.published_low()) + ", " + FormatValue(v, v.published_high()) + "] | ";
+    if (f.n == 0) {
+      s += "no figure: " + f.error + " | - |\n";
+      continue;
+    }
+    s += FormatValue(v, f.mean) + " [" + FormatValue(v, f.ci_low) + ", " + FormatValue(v, f.ci_high) + "], n = " +
+         std::to_string(f.n) + " | ";
+    s += f.inside ? "inside" : "OUTSIDE";
+    if (quick) s += f.sign_ok ? "; sign as expected" : "; WRONG SIGN";
+    s += " |\n";
+  }
+  return s;
+}
+
+}  // namespace clawsim::validation

@@ -1,0 +1,73 @@
+// Validations: published experiments reproduced by studies, and the comparison of each
+// simulated figure with the published one (schema sim/proto/validation.proto).
+//
+// Phases, as `clawsim validate` runs them:
+//   1. LoadSuite reads a suite, loads every study it names and checks each validation against
+//      its study (arms, measure, statistic, published interval) and against the rule that a
+//      validation sets only the situation, never the model's mechanism settings;
+//   2. the caller runs each study (sim/study/study_runner.h) into its own folder;
+//   3. Evaluate turns a study's results into the validation's figure: per replication (common
+//      random numbers: replication r has the same seed in every arm) the arm's value, or its
+//      change against the reference arm, then the mean with its Student t 95 % interval, and
+//      whether that mean lies inside the published interval.
+// Errors name the suite file, line and column. Pure functions but for the file reads in
+// LoadSuite; safe from any thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/common/status.h"
+#include "sim/proto/study.pb.h"
+#include "sim/proto/validation.pb.h"
+#include "sim/study/study_file.h"
+
+namespace clawsim::validation {
+
+struct LoadedValidation {
+  proto::Validation spec;
+  std::string where;          // "file:line:col: " of the validation in the suite
+  std::string study_path;     // resolved against the suite file's folder
+  std::string study_text;     // the study file as read (what `--quick` shortens)
+};
+
+struct Suite {
+  std::string path;
+  std::vector<LoadedValidation> validations;
+};
+
+// Override paths a validation's study may not set: the model's mechanisms, whose one
+// parameter set every row must hold with. A path is refused when it starts with one of them.
+const std::vector<std::string>& MechanismPrefixes();
+
+// Loads `path` and every study it names, and checks each validation. On error `*out` is
+// unspecified.
+Status LoadSuite(const std::string& path, Suite* out);
+
+// The study text of `v` shortened for the quick check: run.days = quick_days, replications =
+// quick_replications (the study's own overrides come first, so these win).
+std::string QuickStudyText(const LoadedValidation& v);
+
+struct Figure {
+  std::string name;
+  uint32_t n = 0;          // replications that gave a value
+  double mean = 0;
+  double ci_low = 0;       // 95 %; equal to the mean with n < 2
+  double ci_high = 0;
+  bool inside = false;     // mean within [published_low, published_high]
+  bool sign_ok = true;     // the quick check's sign holds (ANY_SIGN: always)
+  std::string error;       // why no figure could be computed (n == 0)
+};
+
+// The figure of `v` from its study's results (StudyResults.runs and measure_names).
+Figure Evaluate(const proto::Validation& v, const proto::StudyResults& results);
+
+// A figure in the validation's unit: "+19.0 %" for a fraction, else "%.3g unit".
+std::string FormatValue(const proto::Validation& v, double x);
+
+// The table of every row, Markdown: validation, source, published [interval], simulated mean
+// [95 % interval] (n), inside / OUTSIDE, and (quick) the sign check.
+std::string MarkdownTable(const Suite& suite, const std::vector<Figure>& figures, bool quick);
+
+}  // namespace clawsim::validation
