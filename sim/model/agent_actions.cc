@@ -116,8 +116,12 @@ void OrgModel::AgentAct(Ctx& ctx, EmployeeState& s, uint32_t slot, const AgentAc
     Refuse(ctx, s, a.agent_id, act, services::Decision::kDenied, services::kDefenseRule);
     return;
   }
+  // Least-privilege tools offer a call what its skill declares, and mail to outside only when
+  // its task is answering mail from outside.
+  const bool task_needs = act.action != services::Action::kEmailSendExternal || !sc().defenses.least_privilege_tools ||
+                          (call != nullptr && call->replies_outside);
   const bool offered = act.call == kNoCall ? OfferedToAgent(a, act.action)
-                                           : Offered(call == nullptr ? kNoId : call->skill, act.action);
+                                           : Offered(call == nullptr ? kNoId : call->skill, act.action) && task_needs;
   if (act.action == services::Action::kEmailSendExternal) {
     FeedBreakers(ctx, s, slot, scenario::CircuitBreaker::Metric::kExternalEmails, 1);
   } else if (act.action == services::Action::kDeployProd) {

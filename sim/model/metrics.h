@@ -215,7 +215,8 @@ struct SafetyMeasures {
   uint64_t attack_successes = 0;
   double attack_success_rate = 0;   // successes / attempts
   // AgentDojo's attack success rate: injections whose goal took effect per injection an agent
-  // read (was exposed to), whether or not it then followed it.
+  // was exposed to (read, or would have read had the detector not held it), whether or not it
+  // then followed it.
   double injection_success_per_exposure = 0;
   std::vector<AttackSourceMeasures> sources;
   uint64_t injection_emails = 0;

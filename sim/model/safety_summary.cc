@@ -54,8 +54,11 @@ void SummariseSafety(const scenario::CompiledScenario& sc, const OrgModel& m, ui
   for (size_t i = 0; i < sources.size(); ++i) {
     if (sources[i].kind == AttackKind::kInjection) injection_successes += s.sources[i].successes;
   }
+  // An injection the detector held counts as an exposure that failed, as AgentDojo counts an
+  // injection its detector stopped.
+  const uint64_t exposures = s.injections_read + s.injections_detected;
   s.injection_success_per_exposure =
-      s.injections_read == 0 ? 0 : static_cast<double>(injection_successes) / static_cast<double>(s.injections_read);
+      exposures == 0 ? 0 : static_cast<double>(injection_successes) / static_cast<double>(exposures);
   s.approval_accuracy = s.approvals_decided == 0 ? 0 : static_cast<double>(approvals_correct) / static_cast<double>(s.approvals_decided);
   s.approval_minutes_per_day = days == 0 ? 0 : out->hours.approval_hours * 60.0 / days;
   s.time_to_contain_hours = s.contained_agents == 0 ? 0 : contain_hours / static_cast<double>(s.contained_agents);

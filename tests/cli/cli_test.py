@@ -62,11 +62,11 @@ class Context:
     def path(self, *parts):
         return os.path.join(self.work, *parts)
 
-    def clawsim_cmd(self, *args):
+    def clawsim_cmd(self, *args, timeout=120):
         """Runs clawsim ARGS in the case's folder; returns (rc, stdout, stderr)."""
         cmd = [self.clawsim, *args]
         print("$ " + " ".join(cmd), flush=True)
-        p = subprocess.run(cmd, cwd=self.work, capture_output=True, text=True, timeout=120)
+        p = subprocess.run(cmd, cwd=self.work, capture_output=True, text=True, timeout=timeout)
         return p.returncode, p.stdout, p.stderr
 
     def run_ok(self, out, *extra):
@@ -558,6 +558,47 @@ def bench_phold(ctx):
         results[threads] = j
     expect("bench phold fingerprint, --threads 2 vs 1", results[2]["fingerprint"], results[1]["fingerprint"])
     expect("bench phold events, --threads 2 vs 1", results[2]["events"], results[1]["events"])
+
+
+# ---- 8. validate -----------------------------------------------------------------------------
+@case
+def validate_quick(ctx):
+    """The shipped validation suite, shortened: every row computes a figure with the sign the
+    model is expected to keep, and the table files appear."""
+    suite = os.path.join(os.path.dirname(ctx.scenario), "validation", "validations.textproto")
+    out = os.path.join(ctx.work, "out")
+    rc, stdout, stderr = ctx.clawsim_cmd("validate", suite, "--quick", "--json", "--out", out, timeout=1200)
+    expect(f"clawsim validate --quick exit status (stderr: {stderr[-2000:]})", rc, 0)
+    j = parse_one_json_line(stdout)
+    check(len(j["validations"]) >= 10, f"expected the shipped rows, got {len(j['validations'])}")
+    for v in j["validations"]:
+        check(v["n"] >= 2, f"{v['name']}: {v['n']} replications gave a figure: {v['error']}")
+        check(v["sign_ok"], f"{v['name']}: simulated {v['mean']} has the wrong sign")
+        check(v["ci_low"] <= v["mean"] <= v["ci_high"], f"{v['name']}: mean outside its own interval: {v}")
+    for name in ("validation.md", "validation.csv"):
+        check(os.path.isfile(os.path.join(out, name)), f"{name} was not written")
+    names = [v["name"] for v in j["validations"]]
+    with open(os.path.join(out, "validation.csv")) as f:
+        rows = list(csv.DictReader(f))
+    expect("validation.csv rows", [r["validation"] for r in rows], names)
+
+
+@case
+def validate_refuses_mechanism_overrides(ctx):
+    """A validation sets the situation only: a study that overrides a mechanism setting is
+    refused, located in the suite, and nothing is written."""
+    with open(os.path.join(ctx.work, "study.textproto"), "w") as f:
+        f.write(f'base_scenario: "{ctx.scenario}"\nreplications: 2\n'
+                'arms { name: "a" set: "help_costs.specify_minutes=0" }\narms { name: "b" }\n')
+    with open(os.path.join(ctx.work, "suite.textproto"), "w") as f:
+        f.write('# one row\nvalidations { name: "x" study: "study.textproto" measure: "value_usd"\n'
+                '  statistic: RELATIVE_CHANGE arm: "a" reference_arm: "b"\n'
+                '  published: 0 published_low: -1 published_high: 1 }\n')
+    rc, stdout, stderr = ctx.clawsim_cmd("validate", "suite.textproto", "--out", "out")
+    expect(f"exit status (stderr: {stderr})", rc, 2)
+    check("suite.textproto:2:1: validation \"x\"" in stderr, f"message not located in the suite: {stderr}")
+    check("help_costs.specify_minutes, a mechanism setting" in stderr, f"message does not name the setting: {stderr}")
+    check(not os.path.exists(os.path.join(ctx.work, "out")), "an output folder was written")
 
 
 def main():

@@ -231,3 +231,68 @@ TEST(IntegrityTest, RuleDecisionsCountEveryGateRequest) {
 
 }  // namespace
 }  // namespace clawsim::model
+
+namespace clawsim::model {
+namespace {
+
+const std::vector<std::string> kFreeHelp = {"help_costs.specify_minutes=0", "help_costs.check_minutes_per_saved_minute=0",
+                                            "help_costs.wait_idle_fraction=0", "help_costs.context_switch_minutes=0",
+                                            "help_costs.familiarity_saving_discount=0"};
+const std::vector<std::string> kCostlyHelp = {"help_costs.specify_minutes=60", "help_costs.check_minutes_per_saved_minute=1",
+                                              "help_costs.wait_idle_fraction=1", "help_costs.context_switch_minutes=15"};
+
+// What using an agent's help costs is paid in the helped tasks: free help costs nothing,
+// costlier help never makes developers faster.
+TEST(IntegrityTest, CostlierAgentHelpNeverMakesDevelopersFaster) {
+  const RunSummary free_help = RunSmall(kFreeHelp).result.summary;
+  const RunSummary costly = RunSmall(kCostlyHelp).result.summary;
+  EXPECT_EQ(free_help.hours.help_cost_hours, 0);
+  EXPECT_GT(costly.hours.help_cost_hours, 0);
+  EXPECT_GT(costly.delivery.developer_hours_per_merged_change, free_help.delivery.developer_hours_per_merged_change);
+}
+
+// The sign of agents' effect is a result: developers who only code and call their coding
+// agent as they start each change (METR's situation) take longer per merged change than the
+// same developers without agents when help is costly, and less time when it is free.
+TEST(IntegrityTest, AgentHelpCanMakeDevelopersSlowerThanWorkingWithout) {
+  const std::vector<std::string> coding_only = {
+      "roles[role=DEVELOPER].emails.per_day=0", "roles[role=DEVELOPER].chat_requests.per_day=0",
+      "agent_profiles[name=dev-assistant].triggers[event=REVIEW_REQUEST].event=CODE_STARTED"};
+  auto with = [&](std::vector<std::string> extra) {
+    extra.insert(extra.begin(), coding_only.begin(), coding_only.end());
+    return RunSmall(extra).result.summary;
+  };
+  const RunSummary costly = with(kCostlyHelp);
+  const RunSummary free_help = with(kFreeHelp);
+  const RunSummary without = with(NoAgents());
+  ASSERT_GT(without.delivery.changes_merged, 0u);
+  EXPECT_GT(costly.delivery.developer_hours_per_merged_change, without.delivery.developer_hours_per_merged_change);
+  EXPECT_LT(free_help.delivery.developer_hours_per_merged_change, without.delivery.developer_hours_per_merged_change);
+}
+
+// A familiar person forgoes part of the saving: the agents' claimed saving falls as everyone
+// knows their code better.
+TEST(IntegrityTest, FamiliarityShrinksWhatAgentsSave) {
+  const std::vector<std::string> fresh = {"organization.traits.codebase_familiarity.kind=CONSTANT",
+                                          "organization.traits.codebase_familiarity.value=0"};
+  const std::vector<std::string> expert = {"organization.traits.codebase_familiarity.kind=CONSTANT",
+                                           "organization.traits.codebase_familiarity.value=1"};
+  EXPECT_GT(RunSmall(fresh).result.summary.hours.saved_hours, RunSmall(expert).result.summary.hours.saved_hours);
+}
+
+// Every incident is attributed once by where its defect came from and once by who deployed it;
+// without agents nothing is agents'.
+TEST(IntegrityTest, IncidentOriginsAndDeployersEachAddUpToEveryIncident) {
+  for (const std::vector<std::string>& overrides : {std::vector<std::string>{}, NoAgents()}) {
+    const RunSummary s = RunSmall(overrides).result.summary;
+    const IncidentOrigins& o = s.incident_origins;
+    EXPECT_EQ(o.person_change + o.agent_origin(), s.incidents);
+    EXPECT_EQ(o.deployed_by_person + o.deployed_by_agent, s.incidents);
+    if (overrides.empty()) continue;
+    EXPECT_EQ(o.agent_origin(), 0u);
+    EXPECT_EQ(o.deployed_by_agent, 0u);
+  }
+}
+
+}  // namespace
+}  // namespace clawsim::model
