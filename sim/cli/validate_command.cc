@@ -1,11 +1,13 @@
 // clawsim validate: runs the validation suite's studies (sim/validation/) and prints, for each
 // published result, the published figure, the simulated one with its 95 % interval and
 // whether it lies inside. Writes DIR/validation.md and DIR/validation.csv; each study's own
-// outputs go to DIR/NAME/ (resumable, as `clawsim study`).
+// outputs go to DIR/STUDY/ (the study file's name; resumable, as `clawsim study`), run once
+// for every row that names it.
 #include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -96,10 +98,15 @@ int ValidateCommand(const std::vector<std::string>& args) {
   }
   if (out_dir.empty()) out_dir = quick ? "results/validation-quick" : "results/validation";
   std::vector<validation::Figure> figures;
+  std::map<std::string, proto::StudyResults> done;  // by study file: rows that share a study run it once
   for (const validation::LoadedValidation& v : suite.validations) {
+    if (auto it = done.find(v.study_path); it != done.end()) {
+      figures.push_back(validation::Evaluate(v.spec, it->second));
+      continue;
+    }
     study::StudyOptions o;
     o.study_text = quick ? validation::QuickStudyText(v) : v.study_text;
-    o.out_dir = out_dir + "/" + v.spec.name();
+    o.out_dir = out_dir + "/" + std::filesystem::path(v.study_path).stem().string();
     o.jobs = jobs;
     o.threads = threads;
     o.progress = !json && isatty(STDERR_FILENO) != 0;
@@ -108,8 +115,8 @@ int ValidateCommand(const std::vector<std::string>& args) {
       std::fprintf(stderr, "%s\n", s.message().c_str());
       return 2;
     }
-    if (!json) std::fprintf(stderr, "validation %s: study %s, %zu arms x %u replications\n", v.spec.name().c_str(),
-                            v.study_path.c_str(), spec.arms.size(), spec.replications);
+    if (!json) std::fprintf(stderr, "study %s: %zu arms x %u replications (into %s)\n", v.study_path.c_str(),
+                            spec.arms.size(), spec.replications, o.out_dir.c_str());
     study::StudyOutcome outcome;
     if (s = study::RunStudy(spec, o, 0, 1, &outcome); !s.ok()) {
       std::fprintf(stderr, "clawsim validate: %s: %s\n", v.spec.name().c_str(), s.message().c_str());
@@ -121,6 +128,7 @@ int ValidateCommand(const std::vector<std::string>& args) {
       return 130;
     }
     figures.push_back(validation::Evaluate(v.spec, outcome.results));
+    done.emplace(v.study_path, std::move(outcome.results));
   }
   const std::string table = validation::MarkdownTable(suite, figures, quick);
   std::error_code ec;

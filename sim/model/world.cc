@@ -194,9 +194,11 @@ double Sample(const Distribution& d, engine::Rng& rng) {
       break;
     }
     case Distribution::Kind::kBeta: {
+      // beta(alpha, beta) on [0, 1], scaled to [min, max] (the compiler gives every BETA a
+      // finite max; on [0, 1] this is the draw itself, bit for bit).
       const double a = Gamma(std::max(d.alpha, 1e-3), rng);
       const double b = Gamma(std::max(d.beta, 1e-3), rng);
-      x = a / (a + b);
+      x = d.min + (d.max - d.min) * (a / (a + b));
       break;
     }
     case Distribution::Kind::kExponential:

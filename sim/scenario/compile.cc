@@ -56,6 +56,8 @@ Distribution CompileDistribution(bool present, const pb::Distribution& p, Distri
   if (p.has_beta()) d.beta = p.beta();
   if (p.has_min()) d.min = p.min();
   if (p.has_max()) d.max = p.max();
+  // A BETA lives on [min, max]; without a max of its own that is [min, 1].
+  if (d.kind == Distribution::Kind::kBeta && !p.has_max() && d.max > 1e15) d.max = 1;
   return d;
 }
 

@@ -175,6 +175,7 @@ class Validator {
   void Roles();
   void TiersAndSkills();
   void Profiles();
+  void SkillKindFields(const pb::Skill& k, const std::string& ctx);
   void Assignments();
   void Permissions();
   void Services();
@@ -260,6 +261,9 @@ void Validator::CheckDistribution(const Message& parent, const char* field, cons
   Check(d, "beta", kPositive, c);
   if (d.max() < d.min()) {
     p_->Add(d, "max", -1, c + ": max " + Num(d.max()) + " is below min " + Num(d.min()));
+  }
+  if (kind == pb::Distribution::BETA && d.has_min() && !d.has_max() && d.min() >= 1) {
+    p_->Add(d, "min", -1, c + ": a BETA distribution lies on [min, max] and max defaults to 1; set max above min " + Num(d.min()));
   }
   if (d.kind() == pb::Distribution::UNIFORM && !(d.has_min() && d.has_max())) {
     p_->Add(parent, field, -1, c + ": a UNIFORM distribution needs both min and max");
@@ -424,6 +428,66 @@ void Validator::TiersAndSkills() {
     Check(k, "draft_saving_fraction", kProbability, ctx);
     Check(k, "max_saving_fraction", kProbability, ctx);
     Check(k, "turns_per_item", Bound{1, kInf}, ctx);
+    SkillKindFields(k, ctx);
+  }
+}
+
+// A skill's field that its kind never reads would be silently ignored: refuse it, saying what
+// the kind does instead (sim/model/agent.cc and agent_actions.cc).
+void Validator::SkillKindFields(const pb::Skill& k, const std::string& ctx) {
+  using S = pb::Skill;
+  const std::string kind = S::Kind_Name(k.kind());
+  auto refuse = [&](const char* field, const std::string& why) {
+    const FieldDescriptor* fd = k.GetDescriptor()->FindFieldByName(field);
+    if (k.GetReflection()->HasField(k, fd)) p_->Add(k, field, -1, ctx + ": a " + kind + " skill " + why + "; remove " + field);
+  };
+  // Help that shortens a queued task: code help, briefings, the deploy monitor's diagnosis.
+  const bool helps = k.kind() == S::CODE_HELP || k.kind() == S::DAILY_BRIEFING || k.kind() == S::DEPLOY_MONITOR;
+  if (!helps) {
+    const char* why = k.kind() == S::EMAIL_TRIAGE    ? "saves the whole mail it answers or files"
+                      : k.kind() == S::CHAT_ANSWER   ? "saves the whole request it answers"
+                      : k.kind() == S::DEPLOY_TRIGGER ? "saves the deploy's manual_deploy_minutes"
+                                                     : "saves nobody any time";
+    refuse("minutes_saved_per_item", why);
+    refuse("max_saving_fraction", why);
+  }
+  if (k.kind() != S::EMAIL_TRIAGE) refuse("draft_saving_fraction", "leaves no draft when refused (only EMAIL_TRIAGE does)");
+  if (k.kind() == S::SUMMARY) {
+    refuse("error_rate_multiplier", "makes no mistakes the model draws (its posts are noise by design)");
+    refuse("error_cost_minutes", "makes no mistakes the model draws (its posts are noise by design)");
+  }
+  if (k.kind() == S::DEPLOY_TRIGGER) {
+    refuse("max_items", "ships the one change it is handed");
+    refuse("error_cost_minutes", "does its harm through the broken change it ships (a failed pipeline or an incident)");
+  }
+  if (k.kind() == S::SUMMARY) refuse("max_items", "posts one summary per call");
+  // Code help's and a briefing's mistakes cost nobody fixing time unless they are MISSED_ALERT
+  // (a defect goes through review and the pipeline; an item missed is an item not helped).
+  if ((k.kind() == S::CODE_HELP || k.kind() == S::DAILY_BRIEFING) && k.error_effect() != S::MISSED_ALERT) {
+    refuse("error_cost_minutes", "costs fixing time only with error_effect MISSED_ALERT");
+  }
+  // What a mistake does, by kind; any other error_effect would change nothing.
+  std::vector<S::ErrorEffect> effects;
+  switch (k.kind()) {
+    case S::EMAIL_TRIAGE: effects = {S::NO_EFFECT, S::WRONG_REPLY, S::MISSED_ITEM, S::WRONG_RECIPIENT}; break;
+    case S::CHAT_ANSWER: effects = {S::NOISY_POST}; break;            // a wrong answer posted
+    case S::DEPLOY_TRIGGER: effects = {S::BAD_DEPLOY}; break;         // a broken build configuration shipped
+    case S::CODE_HELP: effects = {S::BAD_DEPLOY, S::MISSED_ALERT}; break;  // plausible wrong code; MISSED_ALERT adds a fix
+    case S::DAILY_BRIEFING:
+    case S::DEPLOY_MONITOR: effects = {S::MISSED_ITEM, S::MISSED_ALERT}; break;
+    case S::SUMMARY: effects = {S::NOISY_POST}; break;
+  }
+  if (k.has_error_effect() && std::find(effects.begin(), effects.end(), k.error_effect()) == effects.end()) {
+    std::string list;
+    for (S::ErrorEffect e : effects) list += (list.empty() ? "" : ", ") + S::ErrorEffect_Name(e);
+    p_->Add(k, "error_effect", -1,
+            ctx + ": a " + kind + " skill's mistakes cannot be " + S::ErrorEffect_Name(k.error_effect()) + "; use " + list);
+  }
+  // Purposes are earned per call; only PERFORMATIVE can be declared.
+  if (k.has_purpose() && k.purpose() != pb::PERFORMATIVE) {
+    p_->Add(k, "purpose", -1,
+            ctx + ": purpose " + pb::Purpose_Name(k.purpose()) +
+                " cannot be declared: a call's tokens are useful or overhead by what it achieved; declare only PERFORMATIVE");
   }
 }
 
@@ -464,6 +528,11 @@ void Validator::Profiles() {
       uses(j, j.skill(), what, false);
       Check(j, "at_hour", kHourOfDay, ctx + " " + what);
       Check(j, "every_minutes", kNonNegative, ctx + " " + what);
+      if (j.has_purpose() && j.purpose() == pb::OVERHEAD) {
+        p_->Add(j, "purpose", -1,
+                ctx + " " + what + ": purpose OVERHEAD cannot be declared (a call that achieves nothing is overhead "
+                "anyway); declare PERFORMATIVE, or USEFUL to undo a performative skill's declaration");
+      }
     }
     for (const pb::EventTrigger& t : a.triggers()) {
       const std::string what = "trigger on " + pb::EventTrigger::Event_Name(t.event());
@@ -522,6 +591,11 @@ void Validator::Permissions() {
     if (r.has_max_blast_radius() && r.max_blast_radius() >= 0 && !deploy) {
       p_->Add(r, "max_blast_radius", -1,
               ctx + ": max_blast_radius only applies to deploy actions, not " + pb::Action_Name(r.action()));
+    }
+    if (r.not_during_freeze() && !deploy) {
+      p_->Add(r, "not_during_freeze", -1,
+              ctx + ": not_during_freeze only applies to deploy actions (freezes stop deploys), not " +
+                  pb::Action_Name(r.action()));
     }
   }
   const pb::ApprovalSettings& a = s_.approvals();

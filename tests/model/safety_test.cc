@@ -82,13 +82,13 @@ struct SafetyRun {
   const SafetyMeasures& safety() const { return result.summary.safety; }
 };
 
-SafetyRun RunSafety(const std::string& file, std::vector<std::string> extra, bool spans = false) {
+SafetyRun RunSafety(const std::string& file, std::vector<std::string> extra, bool spans = false, uint64_t seed = 3) {
   SafetyRun o;
   scenario::LoadedScenario loaded;
   const Status s = scenario::LoadScenario(kDir + file, Shrink(file, std::move(extra)), &loaded);
   EXPECT_TRUE(s.ok()) << s.message();
   RunOptions ro;
-  ro.seed = 3;
+  ro.seed = seed;
   ro.threads = 2;
   ro.record_spans = spans;
   RunSinks sinks;
@@ -260,10 +260,16 @@ TEST(SafetyTest, ABetterDetectorLowersAttackSuccessAndCostsUtility) {
 TEST(SafetyTest, ATokenLeaderboardWidensTheAttackSurface) {
   const char* const file = "safety_tokenmaxxing_surface.textproto";
   // Four weeks: the leaderboard has time to add automations, the campaign to land.
-  const SafetyRun board = RunSafety(file, {"run.days=28"});
-  const SafetyRun none = RunSafety(file, {"run.days=28", "incentives.metric=NOT_TRACKED"});
-  EXPECT_GT(board.result.summary.incentives.automations_added, none.result.summary.incentives.automations_added);
-  EXPECT_GT(board.safety().attack_attempts, none.safety().attack_attempts);
+  // Summed over two seeds: in the shrunk organisation one seed's difference is a few per cent.
+  uint64_t board_attempts = 0, none_attempts = 0;
+  for (uint64_t seed : {3, 4}) {
+    const SafetyRun board = RunSafety(file, {"run.days=28"}, false, seed);
+    const SafetyRun none = RunSafety(file, {"run.days=28", "incentives.metric=NOT_TRACKED"}, false, seed);
+    EXPECT_GT(board.result.summary.incentives.automations_added, none.result.summary.incentives.automations_added);
+    board_attempts += board.safety().attack_attempts;
+    none_attempts += none.safety().attack_attempts;
+  }
+  EXPECT_GT(board_attempts, none_attempts);
 }
 
 TEST(SafetyTest, OneInjectionEmailFollowedToAnIncidentByIds) {

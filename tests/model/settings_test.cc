@@ -38,12 +38,29 @@ using google::protobuf::Reflection;
 
 const std::string kDir = std::string(CLAWSIM_SOURCE_DIR) + "/scenarios/";
 
-// One place a scalar lives in a scenario: its --set path, and the field.
+// One place a scalar lives in a scenario: its --set path, the field, and the kind of place:
+// a skill's kind, a permission rule's action, a distribution's kind. A field counts as live
+// once it acted in a place of that kind, so a field dead in one skill kind, rule action or
+// distribution kind is caught although it acts in another.
 struct Site {
   std::string path;
   const FieldDescriptor* field;
   std::string current;  // its value as text
+  std::string place;    // e.g. "kind=CODE_HELP", "action=EMAIL_READ"; empty elsewhere
 };
+
+// What kind of place `m` is, for the messages whose fields act differently by kind.
+std::string PlaceOf(const Message& m) {
+  const auto* d = m.GetDescriptor();
+  const Reflection* r = m.GetReflection();
+  const char* selector = d->full_name() == "clawsim.proto.Skill"            ? "kind"
+                         : d->full_name() == "clawsim.proto.Distribution"   ? "kind"
+                         : d->full_name() == "clawsim.proto.PermissionRule" ? "action"
+                                                                            : nullptr;
+  if (selector == nullptr) return "";
+  const FieldDescriptor* f = d->FindFieldByName(selector);
+  return std::string(selector) + "=" + r->GetEnum(m, f)->name();
+}
 
 std::string ValueText(const Message& m, const FieldDescriptor* f) {
   const Reflection* r = m.GetReflection();
@@ -72,6 +89,7 @@ std::string ValueText(const Message& m, const FieldDescriptor* f) {
 void CollectSites(const Message& m, const std::string& prefix, std::vector<Site>* out) {
   const Reflection* r = m.GetReflection();
   const auto* d = m.GetDescriptor();
+  const std::string place = PlaceOf(m);
   for (int i = 0; i < d->field_count(); ++i) {
     const FieldDescriptor* f = d->field(i);
     const std::string path = prefix.empty() ? f->name() : prefix + "." + f->name();
@@ -84,7 +102,7 @@ void CollectSites(const Message& m, const std::string& prefix, std::vector<Site>
       if (r->HasField(m, f)) CollectSites(r->GetMessage(m, f), path, out);
     } else if (f->cpp_type() != FieldDescriptor::CPPTYPE_STRING) {
       if (f->containing_oneof() != nullptr && !r->HasField(m, f)) continue;  // another selector is chosen
-      out->push_back(Site{path, f, ValueText(m, f)});
+      out->push_back(Site{path, f, ValueText(m, f), place});
     }
   }
 }
@@ -172,6 +190,8 @@ const std::map<std::string, std::vector<std::string>>& Exercise() {
     extra.insert(extra.begin(), campaign.begin(), campaign.end());
     return extra;
   };
+  const std::vector<std::string> busy_incidents = {"deploy.incidents.defect_incident_probability=1",
+                                                   "threats.agent_error_rate_multiplier=10"};
   static const std::map<std::string, std::vector<std::string>> kMap = {
       // Threats act only when an attack runs; defenses only matter against one.
       {"clawsim.proto.InjectionCampaign.start_day", attacked({"threats.injection_campaigns[0].start_day=2"})},
@@ -220,12 +240,33 @@ const std::map<std::string, std::vector<std::string>>& Exercise() {
       {"clawsim.proto.Incentives.budget_action", {"incentives.token_budget_per_week=2000000"}},
       {"clawsim.proto.Incentives.manager_pressure", with({})},
       {"clawsim.proto.Incentives.max_performative_automations", with({})},
+      // Rollbacks and the deploy monitor's mistakes need incidents (and errors) to happen often.
+      {"clawsim.proto.PermissionRule.rate_limit_per_hour[action=DEPLOY_ROLLBACK]", busy_incidents},
+      {"clawsim.proto.PermissionRule.working_hours_only[action=DEPLOY_ROLLBACK]", busy_incidents},
+      {"clawsim.proto.Skill.error_cost_minutes[kind=DEPLOY_MONITOR]", busy_incidents},
+      {"clawsim.proto.Skill.error_effect[kind=DEPLOY_MONITOR]", busy_incidents},
+      // Mentions pile up between chat-answer calls only when the trigger waits.
+      {"clawsim.proto.Skill.max_items[kind=CHAT_ANSWER]",
+       {"agent_profiles[name=dev-assistant].triggers[event=CHAT_MENTION].debounce_minutes=240"}},
       // Severity of spread incidents: needs incidents that spread.
       {"clawsim.proto.IncidentSettings.spread_severity_step",
        {"deploy.incidents.defect_incident_probability=1", "deploy.incidents.spread_probability=1",
         "deploy.incidents.severities[0].probability=0.5", "deploy.incidents.severities[2].probability=0.25"}},
   };
   return kMap;
+}
+
+// Places where a field is a bound the model's people never reach, so changing it cannot change
+// a run: a person reads only their own mailbox and deploys only their own team's services, so
+// the scope of a HUMANS rule for those actions never decides anything (the agents' own rules,
+// whose scopes act, bound what an agent does first). Listed here, with this reason, rather
+// than refused, because a rule for another action uses the same field. sim/scenario/pending.h
+// lists the documentation-only fields.
+const std::set<std::string>& NeverBinds() {
+  static const std::set<std::string> kSet = {"clawsim.proto.PermissionRule.scope[action=EMAIL_READ]",
+                                             "clawsim.proto.PermissionRule.scope[action=DEPLOY_STAGING]",
+                                             "clawsim.proto.PermissionRule.scope[action=DEPLOY_PROD]"};
+  return kSet;
 }
 
 // Walks one shipped scenario; returns the sites that neither act nor are refused.
@@ -248,11 +289,14 @@ std::vector<std::string> InertSites(const std::string& name, std::vector<std::st
       const int i = std::stoi(site.path.substr(14));
       if (scenario::IsPendingSetting(loaded.scenario.interventions(i).set_path())) continue;
     }
-    const std::string key = site.field->full_name();
+    const std::string key = site.field->full_name() + (site.place.empty() ? "" : "[" + site.place + "]");
+    if (NeverBinds().count(key) > 0) continue;
     if (acted_types->count(key) > 0) continue;
     bool acted = false, refused_all = true;
     Runner special = runner;
-    if (auto it = Exercise().find(key); it != Exercise().end()) {
+    auto it = Exercise().find(key);
+    if (it == Exercise().end()) it = Exercise().find(site.field->full_name());
+    if (it != Exercise().end()) {
       special.base_overrides.insert(special.base_overrides.end(), it->second.begin(), it->second.end());
       EXPECT_TRUE(special.Fingerprint({}, &special.base_fingerprint, &error)) << error;
     }
