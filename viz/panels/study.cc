@@ -3,6 +3,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <string>
 
 #include "viz/format.h"
 #include "viz/theme.h"
@@ -22,7 +23,7 @@ void IntervalRow(const Interval& v, double lo, double hi, ImU32 color) {
   dl->AddLine(ImVec2(x(v.low), p.y + 2), ImVec2(x(v.low), p.y + h - 2), color, 2);
   dl->AddLine(ImVec2(x(v.high), p.y + 2), ImVec2(x(v.high), p.y + h - 2), color, 2);
   dl->AddCircleFilled(ImVec2(x(v.mean), p.y + h / 2), 3.5f, color);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("mean %.6g, 95%% CI %.6g to %.6g", v.mean, v.low, v.high);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("mean %.6g, 95%% CI %.6g to %.6g (n=%d)", v.mean, v.low, v.high, v.n);
 }
 
 }  // namespace
@@ -37,10 +38,22 @@ void StudyPanel::Draw(const StudyData* study) {
   }
   ImGui::Text("Study %s: %zu arms", study->name.c_str(), study->arms.size());
   if (!study->description.empty()) ImGui::TextDisabled("%s", study->description.c_str());
+  // The decision first: the answer as the report words it.
+  if (!study->answer.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, colors::kValue);
+    ImGui::TextWrapped("%s", study->answer.c_str());
+    ImGui::PopStyleColor();
+  }
 
-  // Columns: the objectives first, then the other measures, at most six.
+  // Columns: the decision's key measures (the objective first), then the Pareto objectives,
+  // then the other measures, at most six.
   std::vector<int> columns;
-  for (const StudyObjective& o : study->objectives) columns.push_back(o.measure);
+  for (int k : study->key_measures) {
+    if (std::find(columns.begin(), columns.end(), k) == columns.end()) columns.push_back(k);
+  }
+  for (const StudyObjective& o : study->objectives) {
+    if (std::find(columns.begin(), columns.end(), o.measure) == columns.end()) columns.push_back(o.measure);
+  }
   for (int m = 0; m < static_cast<int>(study->measures.size()) && columns.size() < 6; ++m) {
     if (std::find(columns.begin(), columns.end(), m) == columns.end()) columns.push_back(m);
   }
@@ -55,15 +68,29 @@ void StudyPanel::Draw(const StudyData* study) {
                         ImVec2(0, table_h))) {
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn("arm");
-    ImGui::TableSetupColumn("front");
+    ImGui::TableSetupColumn("verdict");
     for (int m : columns) ImGui::TableSetupColumn(study->measures[m].c_str());
     ImGui::TableHeadersRow();
-    for (const StudyArm& a : study->arms) {
+    for (size_t ai = 0; ai < study->arms.size(); ++ai) {
+      const StudyArm& a = study->arms[ai];
+      const bool chosen = static_cast<int>(ai) == study->chosen;
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
+      if (chosen) ImGui::PushStyleColor(ImGuiCol_Text, colors::kValue);
       ImGui::Text("%s%s (n=%d)", a.name.c_str(), a.baseline ? " [baseline]" : "", a.replications);
+      if (chosen) ImGui::PopStyleColor();
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(a.pareto ? "Pareto" : "");
+      std::string verdict = chosen ? "the choice" : "";
+      if (!a.feasible) verdict += std::string(verdict.empty() ? "" : "; ") + "breaks a constraint";
+      if (!a.dominated_by.empty()) verdict += std::string(verdict.empty() ? "" : "; ") + "dominated by " + a.dominated_by.front();
+      if (!a.identical_to.empty()) verdict += std::string(verdict.empty() ? "" : "; ") + "identical to " + a.identical_to;
+      if (verdict.empty() && a.pareto) verdict = "Pareto";
+      ImGui::TextUnformatted(verdict.c_str());
+      if (!a.dominated_by.empty() && ImGui::IsItemHovered()) {
+        std::string all;
+        for (const std::string& d : a.dominated_by) all += (all.empty() ? "" : ", ") + d;
+        ImGui::SetTooltip("dominated with 95%% confidence by %s", all.c_str());
+      }
       for (size_t c = 0; c < columns.size(); ++c) {
         double lo = 1e300, hi = -1e300;
         for (const StudyArm& b : study->arms) {

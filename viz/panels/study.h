@@ -1,5 +1,7 @@
-// Study: a study's arms side by side: each measure's mean and 95% interval per arm (the Pareto
-// objectives first), and the first two objectives against each other with the Pareto front
+// Study: a study's decision (the answer, the chosen arm highlighted, each arm's verdict:
+// dominated with 95% confidence, identical to another, breaking a constraint) and its arms
+// side by side: each measure's mean and 95% interval per arm (the decision's key measures
+// first), and the first two objectives against each other with the Pareto front
 // joined. Opens study results files (study.clawstudy) like run files; with none loaded it
 // says so.
 #pragma once
