@@ -199,7 +199,7 @@ int Main(const std::vector<std::string>& args, int rank, int ranks) {
   if (!s.ok()) {
     std::fprintf(stderr, "clawsim study%s: %s\n", ranks > 1 ? (" (rank " + std::to_string(rank) + ")").c_str() : "",
                  s.message().c_str());
-    return 1;
+    return outcome.other_study ? 2 : 1;
   }
   if (!outcome.writer) return 0;
   if (outcome.interrupted) {

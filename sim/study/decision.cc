@@ -104,6 +104,12 @@ std::vector<std::string> DecisionKeyMeasures(const StudySpec& spec) {
   for (const Objective& o : spec.pareto) add(o.measure);
   for (const proto::StudyConstraint& c : d.constraints()) add(c.measure());
   for (const std::string& m : d.key_measures()) add(m);
+  // By default, a priced objective shows what the harms cost and what they cost per dollar
+  // of delivered value.
+  if (d.key_measures_size() == 0 && IsPricedMeasure(d.objective())) {
+    add("priced.harm_cost_usd");
+    add("priced.harm_usd_per_value_usd");
+  }
   return key;
 }
 

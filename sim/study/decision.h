@@ -34,7 +34,8 @@ namespace clawsim::study {
 using SeriesFn = std::function<std::vector<double>(uint32_t arm, const std::string& measure, const proto::StudyPrices& prices)>;
 
 // The decision table's columns: the objective, the Pareto objectives, the constraints'
-// measures, then Study.decision.key_measures; each once.
+// measures, then Study.decision.key_measures (by default, for a priced objective,
+// priced.harm_cost_usd and priced.harm_usd_per_value_usd); each once.
 std::vector<std::string> DecisionKeyMeasures(const StudySpec& spec);
 
 // Fills out->decision and the arms' dominated_by, identical_to, indistinguishable_from and

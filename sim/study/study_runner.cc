@@ -144,6 +144,7 @@ Status RunStudy(const StudySpec& spec, const StudyOptions& options, int rank, in
   }
   if (Status s = store.Open(db); !s.ok()) return s;
   if (Status s = store.CheckSameStudy(spec); !s.ok()) {
+    outcome->other_study = true;
     return Status::Error(s.message() + "; use another --out folder, or pass --force to delete its runs and start "
                          "this study afresh there");
   }

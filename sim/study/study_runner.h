@@ -54,6 +54,7 @@ struct StudyOutcome {
   uint32_t failed = 0;       // planned runs whose stored status is 'failed'
   bool interrupted = false;  // SIGINT or SIGTERM: outputs not written
   int signal = 0;            // the signal that stopped it (SIGINT, SIGTERM), 0 if none
+  bool other_study = false;  // refused: out_dir holds another study's runs (the error says which)
   int jobs = 0;              // as used
   int threads = 0;
   int ranks = 1;

@@ -30,6 +30,7 @@ void IntervalRow(const Interval& v, double lo, double hi, ImU32 color) {
 
 void StudyPanel::Draw(const StudyData* study) {
   columns_shown = 0;
+  verdicts_shown = 0;
   if (study == nullptr || study->arms.empty()) {
     ImGui::TextDisabled("No study file loaded.");
     ImGui::TextWrapped("Open a study's results (study.clawstudy, written by clawsim study) to see its arms with 95%% "
@@ -84,6 +85,7 @@ void StudyPanel::Draw(const StudyData* study) {
       if (!a.feasible) verdict += std::string(verdict.empty() ? "" : "; ") + "breaks a constraint";
       if (!a.dominated_by.empty()) verdict += std::string(verdict.empty() ? "" : "; ") + "dominated by " + a.dominated_by.front();
       if (!a.identical_to.empty()) verdict += std::string(verdict.empty() ? "" : "; ") + "identical to " + a.identical_to;
+      if (!verdict.empty()) ++verdicts_shown;
       if (verdict.empty() && a.pareto) verdict = "Pareto";
       ImGui::TextUnformatted(verdict.c_str());
       if (!a.dominated_by.empty() && ImGui::IsItemHovered()) {

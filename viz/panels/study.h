@@ -11,7 +11,8 @@
 namespace clawsim::viz {
 
 struct StudyPanel {
-  int columns_shown = 0;  // measures drawn in the last frame (for tests)
+  int columns_shown = 0;   // measures drawn in the last frame (for tests)
+  int verdicts_shown = 0;  // arms with a verdict (the choice, dominated, identical) in the last frame
 
   void Draw(const StudyData* study);
 };
