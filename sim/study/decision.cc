@@ -108,7 +108,7 @@ std::vector<std::string> DecisionKeyMeasures(const StudySpec& spec) {
   // of delivered value.
   if (d.key_measures_size() == 0 && IsPricedMeasure(d.objective())) {
     add("priced.harm_cost_usd");
-    add("priced.harm_usd_per_value_usd");
+    add("priced.harm_usd_per_1000_usd_value");
   }
   return key;
 }

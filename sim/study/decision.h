@@ -35,7 +35,7 @@ using SeriesFn = std::function<std::vector<double>(uint32_t arm, const std::stri
 
 // The decision table's columns: the objective, the Pareto objectives, the constraints'
 // measures, then Study.decision.key_measures (by default, for a priced objective,
-// priced.harm_cost_usd and priced.harm_usd_per_value_usd); each once.
+// priced.harm_cost_usd and priced.harm_usd_per_1000_usd_value); each once.
 std::vector<std::string> DecisionKeyMeasures(const StudySpec& spec);
 
 // Fills out->decision and the arms' dominated_by, identical_to, indistinguishable_from and

@@ -53,6 +53,8 @@ MeasureRange RangeOf(const std::string& measure) {
   if (IsDelta(measure) || leaf == "roi" || leaf.find("elasticity") != std::string::npos) return r;
   if (leaf.find("correlation") != std::string::npos) return {-1, 1};
   if (EndsWith(leaf, "_rate") || EndsWith(leaf, "_share") || EndsWith(leaf, "accuracy")) return {0, 1};
+  // The priced harms are costs; only the net value can be negative.
+  if (measure.rfind("priced.", 0) == 0 && measure != "priced.net_value_usd") return {0, r.hi};
   const FieldDescriptor* f = FieldOf(measure);
   if (f != nullptr) {
     switch (f->cpp_type()) {
@@ -81,7 +83,7 @@ std::string UndefinedWhenZero(const std::string& measure) {
       {"mean_lead_time_hours", "items_completed"},
       {"incentives.tokens_per_value_usd", "value_usd"},
       {"incentives.cost_per_value_usd", "value_usd"},
-      {"priced.harm_usd_per_value_usd", "value_usd"},
+      {"priced.harm_usd_per_1000_usd_value", "value_usd"},
   };
   const auto it = kDenominators.find(measure);
   return it == kDenominators.end() ? std::string() : it->second;
@@ -90,6 +92,7 @@ std::string UndefinedWhenZero(const std::string& measure) {
 Unit UnitOf(const std::string& measure) {
   const std::string leaf = Leaf(measure);
   if (EndsWith(leaf, "_usd") && leaf.find("_per_") == std::string::npos) return Unit::kUsd;
+  if (leaf.find("usd_per_") != std::string::npos) return Unit::kUsd;  // dollars per something
   if (EndsWith(leaf, "_hours")) return Unit::kHours;
   if (EndsWith(leaf, "tokens")) return Unit::kTokens;
   const MeasureRange r = RangeOf(measure);

@@ -10,7 +10,7 @@ const std::vector<std::string>& PricedMeasureNames() {
   static const std::vector<std::string> kNames = {
       "priced.leak_cost_usd",       "priced.incident_response_cost_usd", "priced.approval_cost_usd",
       "priced.detector_review_cost_usd", "priced.harm_cost_usd",          "priced.net_value_usd",
-      "priced.harm_usd_per_value_usd"};
+      "priced.harm_usd_per_1000_usd_value"};
   return kNames;
 }
 
@@ -28,7 +28,7 @@ std::vector<double> PricedMeasures(const proto::StudyPrices& p, const std::funct
   const double review = value("safety.detector_release_hours") * p.detector_review_hour_usd();
   const double harm = leak + incidents + approval + review;
   const double delivered = value("value_usd");
-  const double per_value = delivered > 0 ? harm / delivered : std::numeric_limits<double>::quiet_NaN();
+  const double per_value = delivered > 0 ? 1000 * harm / delivered : std::numeric_limits<double>::quiet_NaN();
   return {leak, incidents, approval, review, harm, value("net_value_usd") - harm, per_value};
 }
 

@@ -10,8 +10,8 @@
 //   priced.detector_review_cost_usd safety.detector_release_hours x detector_review_hour_usd
 //   priced.harm_cost_usd            the sum of the four
 //   priced.net_value_usd            net_value_usd - priced.harm_cost_usd
-//   priced.harm_usd_per_value_usd   priced.harm_cost_usd / value_usd (undefined at value 0):
-//                                   harms per dollar of delivered value
+//   priced.harm_usd_per_1000_usd_value  1000 x priced.harm_cost_usd / value_usd (undefined at
+//                                   value 0): what harms cost per $1,000 of delivered value
 //
 // A run lacking an input measure (an older model) gets NaN for what depends on it. Pure
 // functions; safe from any thread.

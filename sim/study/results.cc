@@ -400,10 +400,24 @@ std::string ScatterChart(const proto::StudyResults& r, const std::string& title,
     c.svg().Line(c.X(x.mean), c.Y(y.ci_low), c.X(x.mean), c.Y(y.ci_high), color, 1.2);
     c.svg().Circle(c.X(x.mean), c.Y(y.mean), 4.5, color);
   }
+  // Arms drawn at the same spot (identical arms, for one) share one label, a name a line.
+  std::vector<bool> labelled(static_cast<size_t>(r.arms_size()), false);
   for (int a = 0; a < r.arms_size(); ++a) {
     const Interval& x = xs[static_cast<size_t>(a)];
     const Interval& y = ys[static_cast<size_t>(a)];
-    if (x.has_mean() && y.has_mean()) labels.Place(&c.svg(), c.X(x.mean), c.Y(y.mean), r.arms(a).name());
+    if (!x.has_mean() || !y.has_mean() || labelled[static_cast<size_t>(a)]) continue;
+    std::string text = r.arms(a).name();
+    for (int b = a + 1; b < r.arms_size(); ++b) {
+      const Interval& xb = xs[static_cast<size_t>(b)];
+      const Interval& yb = ys[static_cast<size_t>(b)];
+      if (!xb.has_mean() || !yb.has_mean() || std::abs(c.X(xb.mean) - c.X(x.mean)) > 1 ||
+          std::abs(c.Y(yb.mean) - c.Y(y.mean)) > 1) {
+        continue;
+      }
+      text += "\n" + r.arms(b).name();
+      labelled[static_cast<size_t>(b)] = true;
+    }
+    labels.Place(&c.svg(), c.X(x.mean), c.Y(y.mean), text);
   }
   c.svg().Text(c.plot_right(), c.plot_top() - 6,
                front ? "dots: means; bars: 95% intervals; red, dashed: not beaten in both" : "dots: means; bars: 95% intervals",

@@ -180,7 +180,16 @@ bool LabelPlacer::Free(const Box& b, bool avoid_lines, bool nearest, double x, d
 }
 
 void LabelPlacer::Place(Svg* svg, double x, double y, const std::string& text, double size_px) {
-  const double w = TextWidth(text, size_px), h = size_px * 1.2;
+  std::vector<std::string> lines;
+  for (size_t from = 0;;) {
+    const size_t nl = text.find('\n', from);
+    lines.push_back(text.substr(from, nl == std::string::npos ? std::string::npos : nl - from));
+    if (nl == std::string::npos) break;
+    from = nl + 1;
+  }
+  double w = 0;
+  for (const std::string& l : lines) w = std::max(w, TextWidth(l, size_px));
+  const double line_h = size_px * 1.2, h = line_h * static_cast<double>(lines.size());
   // Candidate top-left corners: beside the point first, then on rings further out.
   std::vector<Box> candidates = {{x + 7, y - h - 2, w, h}, {x + 7, y + 2, w, h}, {x - 7 - w, y - h - 2, w, h},
                                  {x - 7 - w, y + 2, w, h}, {x - w / 2, y - h - 7, w, h}, {x - w / 2, y + 7, w, h}};
@@ -211,7 +220,7 @@ void LabelPlacer::Place(Svg* svg, double x, double y, const std::string& text, d
     const double tx = b.x + w / 2 < x ? b.x + w : b.x;  // the label's near end
     svg->Line(x, y, tx, b.y + h / 2, "#999", 0.8);
   }
-  svg->Text(b.x, b.y + h * 0.8, text, size_px);
+  for (size_t i = 0; i < lines.size(); ++i) svg->Text(b.x, b.y + line_h * (static_cast<double>(i) + 0.8), lines[i], size_px);
   placed_.push_back(b);
 }
 

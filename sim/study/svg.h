@@ -84,7 +84,7 @@ class LabelPlacer {
   void AddLine(double x1, double y1, double x2, double y2) {
     soft_.push_back({std::min(x1, x2) - 1, std::min(y1, y2) - 1, std::abs(x2 - x1) + 2, std::abs(y2 - y1) + 2});
   }
-  // Draws `text` for the point at (x, y) into `svg`.
+  // Draws `text` (lines separated by '\n') for the point at (x, y) into `svg`.
   void Place(Svg* svg, double x, double y, const std::string& text, double size_px = 11);
   const std::vector<Box>& placed() const { return placed_; }
   int overlapping() const { return overlapping_; }  // labels that found no free place

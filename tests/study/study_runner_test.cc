@@ -108,7 +108,7 @@ TEST_F(StudyRunnerTest, OutputsDoNotDependOnJobs) {
   ASSERT_EQ(back.arms(1).measures_size(), 6);
   EXPECT_EQ(back.arms(1).measures(3).measure(), "priced.net_value_usd");
   EXPECT_EQ(back.arms(1).measures(4).measure(), "priced.harm_cost_usd");
-  EXPECT_EQ(back.arms(1).measures(5).measure(), "priced.harm_usd_per_value_usd");
+  EXPECT_EQ(back.arms(1).measures(5).measure(), "priced.harm_usd_per_1000_usd_value");
   // The report opens with the decision.
   const std::string report = Slurp((root_ / "jobs1" / "report.md").string());
   EXPECT_LT(report.find("## Decision"), report.find("## Arms"));
