@@ -30,16 +30,6 @@ Interval Paired(const std::vector<double>& a, const std::vector<double>& b) {
   return PairedDifference(pa, pb);
 }
 
-void SetInterval(const Interval& in, proto::StudyInterval* out) {
-  out->set_n(in.n);
-  if (!in.has_mean()) return;
-  out->set_mean(in.mean);
-  if (!in.has_ci()) return;
-  out->set_sd(in.sd);
-  out->set_ci_low(in.ci_low);
-  out->set_ci_high(in.ci_high);
-}
-
 std::string IntervalText(const std::string& measure, const Interval& v) {
   if (!v.has_mean()) return "n/a";
   std::string s = FormatMeasure(measure, v.mean);
@@ -93,6 +83,16 @@ void Rank(const std::vector<double>& objective, const std::vector<bool>& feasibl
 }
 
 }  // namespace
+
+void SetInterval(const Interval& in, proto::StudyInterval* out) {
+  out->set_n(in.n);
+  if (!in.has_mean()) return;
+  out->set_mean(in.mean);
+  if (!in.has_ci()) return;
+  out->set_sd(in.sd);
+  out->set_ci_low(in.ci_low);
+  out->set_ci_high(in.ci_high);
+}
 
 std::vector<std::string> DecisionKeyMeasures(const StudySpec& spec) {
   std::vector<std::string> key;

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "sim/proto/study.pb.h"
+#include "sim/study/stats.h"
 #include "sim/study/study_file.h"
 
 namespace clawsim::study {
@@ -32,6 +33,10 @@ namespace clawsim::study {
 // A measure's value in every replication of an arm (NaN where the run failed, lacks it or it
 // is undefined), for the given prices (which change only priced.* measures).
 using SeriesFn = std::function<std::vector<double>(uint32_t arm, const std::string& measure, const proto::StudyPrices& prices)>;
+
+// Writes an interval into the results message: n always, the mean from one value, sd and
+// the 95% interval from two (a statistic that cannot be computed is absent, never NaN).
+void SetInterval(const Interval& in, proto::StudyInterval* out);
 
 // The decision table's columns: the objective, the Pareto objectives, the constraints'
 // measures, then Study.decision.key_measures (by default, for a priced objective,

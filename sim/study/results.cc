@@ -30,16 +30,6 @@ Interval Clip(Interval in, double lo, double hi) {
   return in;
 }
 
-void SetInterval(const Interval& in, proto::StudyInterval* out) {
-  out->set_n(in.n);
-  if (!in.has_mean()) return;
-  out->set_mean(in.mean);
-  if (!in.has_ci()) return;
-  out->set_sd(in.sd);
-  out->set_ci_low(in.ci_low);
-  out->set_ci_high(in.ci_high);
-}
-
 std::string Csv(double v) { return std::isfinite(v) ? run::FormatDouble(v) : ""; }
 
 // Index of each measure name in results.measure_names.

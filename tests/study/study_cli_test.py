@@ -254,21 +254,28 @@ def resume_after_kill(ctx):
     same_outputs(os.path.join(ctx.dir, "killed"), os.path.join(ctx.dir, "clean"))
 
 
-@case
-def sigint(ctx):
+def stopped_study(ctx, name, sig, rc, said):
+    """A study of the baseline stopped by `sig` after its first run: exit `rc`, `said` on
+    stderr, nothing but committed runs left behind. Returns (study file, database, runs done)."""
     ctx.base = "baseline.textproto"
     arms = [("today", []), ("ext-allow", ["permissions.rules[name=agents-send-ext].mode=ALLOW"])]
-    study = write_study(ctx, "i", days=2, replications=5, arms=arms)
+    study = write_study(ctx, name, days=2, replications=5, arms=arms)
     p = start_and_wait_for_runs(ctx, study, "out", 1)
-    p.send_signal(signal.SIGINT)
+    p.send_signal(sig)
     out, err = p.communicate(timeout=240)
-    done = db_rows(os.path.join(ctx.dir, "out", "study.sqlite"), "SELECT COUNT(*) FROM runs")[0][0]
-    check(done < 10, f"all {done} runs finished before SIGINT took effect; the test needs an interrupted study")
-    check(p.returncode == 130, f"interrupted study: exit {p.returncode}, expected 130\n{err}")
-    check("interrupted" in err and "resume" in err, f"stderr should say how to resume: {err}")
-    check(not os.path.exists(os.path.join(ctx.dir, "out", "arms.csv")), "no outputs from an interrupted study")
     db = os.path.join(ctx.dir, "out", "study.sqlite")
-    check(db_rows(db, "PRAGMA integrity_check") == [("ok",)], "integrity_check after SIGINT")
+    done = db_rows(db, "SELECT COUNT(*) FROM runs")[0][0]
+    check(done < 10, f"all {done} runs finished before {sig.name} took effect; the test needs a stopped study")
+    check(p.returncode == rc, f"stopped study: exit {p.returncode}, expected {rc}\n{err}")
+    check(said in err and "resume" in err, f"stderr should say how to resume: {err}")
+    check(not os.path.exists(os.path.join(ctx.dir, "out", "arms.csv")), "no outputs from a stopped study")
+    check(db_rows(db, "PRAGMA integrity_check") == [("ok",)], f"integrity_check after {sig.name}")
+    return study, db, done
+
+
+@case
+def sigint(ctx):
+    study, db, done = stopped_study(ctx, "i", signal.SIGINT, 130, "interrupted")
     r = run(ctx, ["study", study, "--out", "out", "--json"])
     check(f'"skipped":{done}' in r.stdout, f"resume after SIGINT should skip the {done} committed runs: {r.stdout}")
     check_db_complete(db, 10)
@@ -278,19 +285,7 @@ def sigint(ctx):
 def sigterm(ctx):
     # SIGTERM (what a scheduler or `kill` sends) is handled as SIGINT: runs in progress are
     # committed, exit 143, and the same command resumes. A second signal ends it at once.
-    ctx.base = "baseline.textproto"
-    arms = [("today", []), ("ext-allow", ["permissions.rules[name=agents-send-ext].mode=ALLOW"])]
-    study = write_study(ctx, "t", days=2, replications=5, arms=arms)
-    p = start_and_wait_for_runs(ctx, study, "out", 1)
-    p.send_signal(signal.SIGTERM)
-    out, err = p.communicate(timeout=240)
-    db = os.path.join(ctx.dir, "out", "study.sqlite")
-    done = db_rows(db, "SELECT COUNT(*) FROM runs")[0][0]
-    check(done < 10, f"all {done} runs finished before SIGTERM took effect; the test needs a stopped study")
-    check(p.returncode == 143, f"terminated study: exit {p.returncode}, expected 143\n{err}")
-    check("terminated (SIGTERM)" in err and "resume" in err, f"stderr should say how to resume: {err}")
-    check(not os.path.exists(os.path.join(ctx.dir, "out", "arms.csv")), "no outputs from a terminated study")
-    check(db_rows(db, "PRAGMA integrity_check") == [("ok",)], "integrity_check after SIGTERM")
+    study, db, done = stopped_study(ctx, "t", signal.SIGTERM, 143, "terminated (SIGTERM)")
     # Two signals: the second ends the process at once, and the database stays sound.
     p = start_and_wait_for_runs(ctx, study, "out", done + 1)
     p.send_signal(signal.SIGTERM)
