@@ -523,7 +523,10 @@ void DecisionSection(const proto::StudyResults& r, std::ostringstream& md) {
     md << "| " << arm.name() << (arm.baseline() ? " (baseline)" : "") << " | " << arm.runs_ok() << " |";
     for (const std::string& k : d.key_measures()) {
       const proto::StudyArmMeasure* m = Find(arm, k);
-      md << " " << (m == nullptr ? "n/a" : IntervalText(k, m->value())) << " |";
+      md << " " << (m == nullptr ? "n/a" : IntervalText(k, m->value()));
+      // A measure undefined in some runs is over fewer runs than the arm's n: say so.
+      if (m != nullptr && m->value().has_mean() && m->value().n() != arm.runs_ok()) md << " (n=" << m->value().n() << ")";
+      md << " |";
     }
     md << " " << Cell(Verdict(r, a)) << " |\n";
   }
