@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 
 #include "sim/study/measure_kinds.h"
 #include "sim/study/pricing.h"
@@ -113,10 +114,19 @@ std::vector<std::string> DecisionKeyMeasures(const StudySpec& spec) {
   return key;
 }
 
-void Decide(const StudySpec& spec, const SeriesFn& series, const std::function<bool(uint32_t, uint32_t)>& identical,
+void Decide(const StudySpec& spec, const SeriesFn& uncached, const std::function<bool(uint32_t, uint32_t)>& identical,
             proto::StudyResults* out) {
   const proto::StudyDecision& d = spec.proto.decision();
   const proto::StudyPrices& prices = spec.proto.prices();
+  // Every pair of arms is compared in several measures: fetch each series at the study's
+  // prices once.
+  std::map<std::pair<uint32_t, std::string>, std::vector<double>> cache;
+  const SeriesFn series = [&](uint32_t arm, const std::string& measure, const proto::StudyPrices& p) {
+    if (&p != &prices) return uncached(arm, measure, p);
+    auto [it, inserted] = cache.try_emplace({arm, measure});
+    if (inserted) it->second = uncached(arm, measure, p);
+    return it->second;
+  };
   const bool maximize = d.direction() == proto::MAXIMIZE;
   const std::string& objective = d.objective();
   const uint32_t arms = static_cast<uint32_t>(spec.arms.size());

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <sstream>
@@ -253,7 +254,21 @@ void Analyse(const StudySpec& spec, const std::string& study_text, const std::ve
     }
     return x;
   };
+  // A fingerprint of each arm's values, so that only arms that may be identical are compared
+  // value by value.
+  std::vector<uint64_t> arm_hash(spec.arms.size(), 0xcbf29ce484222325ULL);
+  for (size_t i = 0; i < plan.size(); ++i) {
+    if (!stored[i].present || !stored[i].ok) continue;
+    uint64_t& h = arm_hash[plan[i].arm];
+    h = (h ^ plan[i].replication) * 0x100000001b3ULL;
+    for (double v : values[i]) {
+      uint64_t bits = 0;
+      if (!std::isnan(v)) std::memcpy(&bits, &v, sizeof bits);
+      h = (h ^ bits) * 0x100000001b3ULL;
+    }
+  }
   const auto identical = [&](uint32_t a, uint32_t b) {
+    if (arm_hash[a] != arm_hash[b]) return false;
     std::vector<const std::vector<double>*> ra(spec.replications, nullptr), rb(spec.replications, nullptr);
     for (size_t i = 0; i < plan.size(); ++i) {
       if (!stored[i].present || !stored[i].ok) continue;
