@@ -159,22 +159,7 @@ void Decide(const StudySpec& spec, const SeriesFn& uncached, const std::function
     if (v.has_mean()) means[a] = v.mean;
   }
 
-  // 2. The best arm and the runner-up.
-  int best = -1, runner_up = -1;
-  Rank(means, feasible, maximize, &best, &runner_up);
-  Interval best_iv, gap;
-  if (best >= 0) {
-    dr->set_best_arm(static_cast<uint32_t>(best));
-    best_iv = MeanInterval(Finite(series(static_cast<uint32_t>(best), objective, prices)));
-  }
-  if (runner_up >= 0) {
-    dr->set_runner_up(static_cast<uint32_t>(runner_up));
-    gap = Paired(series(static_cast<uint32_t>(best), objective, prices),
-                 series(static_cast<uint32_t>(runner_up), objective, prices));
-    SetInterval(gap, dr->mutable_best_minus_runner_up());
-  }
-
-  // 3. Dominance with 95% confidence over the Pareto objectives, and arms that do not differ.
+  // 2. Dominance with 95% confidence over the Pareto objectives, and arms that do not differ.
   for (uint32_t b = 0; b < arms; ++b) {
     proto::StudyArmResult* br = out->mutable_arms(static_cast<int>(b));
     for (uint32_t a = 0; a < arms; ++a) {
@@ -217,6 +202,26 @@ void Decide(const StudySpec& spec, const SeriesFn& uncached, const std::function
     }
   }
 
+  // 3. The best arm and the runner-up among the candidates: feasible and not dominated (an
+  //    arm another beats with 95% confidence in some objective, and loses to in none, is never
+  //    the choice). `top` is the best feasible arm by the objective alone, for the answer.
+  std::vector<bool> candidate(arms);
+  for (uint32_t a = 0; a < arms; ++a) candidate[a] = feasible[a] && out->arms(static_cast<int>(a)).dominated_by_size() == 0;
+  int best = -1, runner_up = -1, top = -1, top_second = -1;
+  Rank(means, candidate, maximize, &best, &runner_up);
+  Rank(means, feasible, maximize, &top, &top_second);
+  Interval best_iv, gap;
+  if (best >= 0) {
+    dr->set_best_arm(static_cast<uint32_t>(best));
+    best_iv = MeanInterval(Finite(series(static_cast<uint32_t>(best), objective, prices)));
+  }
+  if (runner_up >= 0) {
+    dr->set_runner_up(static_cast<uint32_t>(runner_up));
+    gap = Paired(series(static_cast<uint32_t>(best), objective, prices),
+                 series(static_cast<uint32_t>(runner_up), objective, prices));
+    SetInterval(gap, dr->mutable_best_minus_runner_up());
+  }
+
   // 4. Sensitivity to the leak prices (objectives that price harms only).
   std::string sensitivity;
   if (IsPricedMeasure(objective) && best >= 0) {
@@ -232,7 +237,7 @@ void Decide(const StudySpec& spec, const SeriesFn& uncached, const std::function
       std::vector<double> m(arms, NAN);
       for (uint32_t a = 0; a < arms; ++a) m[a] = at0[a] + factor * (means[a] - at0[a]);
       int b = -1, r = -1;
-      Rank(m, feasible, maximize, &b, &r);
+      Rank(m, candidate, maximize, &b, &r);
       proto::StudySensitivity* s = dr->add_sensitivity();
       s->set_price("leak prices");
       s->set_factor(factor);
@@ -245,7 +250,7 @@ void Decide(const StudySpec& spec, const SeriesFn& uncached, const std::function
     const size_t bi = static_cast<size_t>(best);
     double f_lo = 0, f_hi = kInf;
     for (uint32_t a = 0; a < arms; ++a) {
-      if (a == bi || !feasible[a] || !std::isfinite(means[a]) || !std::isfinite(at0[a])) continue;
+      if (a == bi || !candidate[a] || !std::isfinite(means[a]) || !std::isfinite(at0[a])) continue;
       // g(f) = sign * (best(f) - a(f)) = g0 + f * g1 must stay >= 0.
       const double sign = maximize ? 1 : -1;
       const double g0 = sign * (at0[bi] - at0[a]);
@@ -275,11 +280,26 @@ void Decide(const StudySpec& spec, const SeriesFn& uncached, const std::function
   // 5. The answer in plain language.
   std::string answer;
   if (best < 0) {
-    answer = "No arm can be chosen: none has runs that keep every constraint of the decision.";
+    answer = "No arm can be chosen: none keeps every constraint of the decision and is undominated.";
   } else {
     const std::string& name = spec.arms[static_cast<size_t>(best)].name;
     answer = "Choose " + name + ": it has the " + (maximize ? "highest " : "lowest ") + ObjectiveWords(objective) +
-             ", " + IntervalText(objective, best_iv) + ".";
+             (top != best ? " of the arms no other dominates" : "") + ", " + IntervalText(objective, best_iv) + ".";
+    if (top >= 0 && top != best) {
+      const proto::StudyArmResult& t = out->arms(top);
+      std::string why;
+      if (t.dominated_by_size() > 0) {
+        const proto::StudyDominance& dom = t.dominated_by(0);
+        std::string better;
+        for (const std::string& m : dom.better_in()) better += (better.empty() ? "" : ", ") + m;
+        why = "dominated by " + out->arms(static_cast<int>(dom.arm_index())).name() + " (better in " + better +
+              ", worse in nothing with 95% confidence)";
+      }
+      const Interval over = Paired(series(static_cast<uint32_t>(top), objective, prices),
+                                   series(static_cast<uint32_t>(best), objective, prices));
+      answer += " " + t.name() + " has a " + (maximize ? "higher" : "lower") + " mean, " + DiffText(objective, over) +
+                " against it, but is " + why + ".";
+    }
     if (runner_up >= 0) {
       const std::string& second = spec.arms[static_cast<size_t>(runner_up)].name;
       const bool clear = gap.has_ci() && (maximize ? gap.ci_low > 0 : gap.ci_high < 0);

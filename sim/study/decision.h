@@ -3,9 +3,11 @@
 // (sim/proto/study.proto), which the report's first section, `--json` and the viewer show.
 //
 //   feasible      the arm's mean keeps every constraint of Study.decision
-//   best          the feasible arm with the best mean objective (ties: the earlier arm),
-//                 with its 95% interval; the runner-up and the paired interval of
-//                 best minus runner-up (replication by replication: common random numbers)
+//   best          among the feasible arms that no arm dominates, the one with the best mean
+//                 objective (ties: the earlier arm), with its 95% interval; the runner-up and
+//                 the paired interval of best minus runner-up (replication by replication:
+//                 common random numbers). A dominated arm is never the choice; if it has the
+//                 best mean, the answer says so and by whom it is dominated
 //   dominated     arm A dominates B with 95% confidence when, over the Pareto objectives, A
 //                 is better in at least one (the paired 95% interval of A - B lies entirely
 //                 on the better side) and worse in none (no interval entirely on the worse side)

@@ -141,6 +141,26 @@ TEST(Decision, DominanceNeedsAClearWinAndNoClearLoss) {
   EXPECT_EQ(r.decision().best_arm(), 1u);
 }
 
+TEST(Decision, ADominatedArmIsNeverTheChoiceEvenWithTheBestObjective) {
+  const std::string text = std::string(kStudy) + "decision { objective: \"net_value_usd\" }\n";
+  const StudySpec spec = LoadSpec(text);
+  const std::vector<PlannedRun> plan = MakePlan(spec);
+  // leaky: the highest net value, but less value and more leaks than safe in every replication.
+  auto row = [](uint32_t arm, uint32_t r) {
+    std::vector<double> v = Row(arm, r);
+    if (arm == 0) v[0] -= 20000, v[1] = 500000 + r;
+    return v;
+  };
+  proto::StudyResults r;
+  Analyse(spec, text, plan, Runs(plan, row), &r);
+  ASSERT_GT(r.arms(0).dominated_by_size(), 0);
+  EXPECT_EQ(r.decision().best_arm(), 1u);
+  EXPECT_THAT(r.decision().answer(), HasSubstr("of the arms no other dominates"));
+  EXPECT_THAT(r.decision().answer(), HasSubstr("leaky has a higher mean"));
+  EXPECT_THAT(r.decision().answer(), HasSubstr("but is dominated by safe (better in value_usd, safety.data_leaked_messages"));
+  EXPECT_TRUE(r.decision().sensitivity().empty());  // the objective prices nothing
+}
+
 TEST(Decision, AConstraintRulesArmsOut) {
   const std::string text = std::string(kStudy) +
                            "decision { constraints { measure: \"safety.data_leaked_messages\" at_most: 5 } }\n";
