@@ -159,14 +159,20 @@ void Decide(const StudySpec& spec, const SeriesFn& uncached, const std::function
     if (v.has_mean()) means[a] = v.mean;
   }
 
-  // 2. Dominance with 95% confidence over the Pareto objectives, and arms that do not differ.
+  // 2. Dominance with 95% confidence over the Pareto objectives and the decision's objective
+  //    (so that "dominated" never contradicts the objective the choice is made on), and arms
+  //    that do not differ.
+  std::vector<Objective> criteria = spec.pareto;
+  if (std::none_of(criteria.begin(), criteria.end(), [&](const Objective& o) { return o.measure == objective; })) {
+    criteria.push_back({objective, maximize});
+  }
   for (uint32_t b = 0; b < arms; ++b) {
     proto::StudyArmResult* br = out->mutable_arms(static_cast<int>(b));
     for (uint32_t a = 0; a < arms; ++a) {
       if (a == b) continue;
       std::vector<std::string> better_in;
       bool worse = false;
-      for (const Objective& o : spec.pareto) {
+      for (const Objective& o : criteria) {
         const Interval diff = Paired(series(a, o.measure, prices), series(b, o.measure, prices));
         if (!diff.has_ci()) {
           worse = true;  // too few paired runs to claim anything
@@ -304,10 +310,23 @@ void Decide(const StudySpec& spec, const SeriesFn& uncached, const std::function
       const std::string& second = spec.arms[static_cast<size_t>(runner_up)].name;
       const bool clear = gap.has_ci() && (maximize ? gap.ci_low > 0 : gap.ci_high < 0);
       const std::string paired = " (paired over " + std::to_string(gap.n) + " replications)";
-      answer += clear ? " It beats the runner-up, " + second + ", by " + DiffText(objective, gap) + paired + "."
-                      : " The runner-up, " + second + ", cannot be told apart from it with 95% confidence: the "
-                        "difference is " + DiffText(objective, gap) + paired + ", so more replications would "
-                        "separate them, or the two are equally good.";
+      // Arms whose objective equals the choice's in every replication: a tie, not a close call.
+      std::string tied;
+      const std::vector<double> mine = series(static_cast<uint32_t>(best), objective, prices);
+      for (uint32_t a = 0; a < arms; ++a) {
+        if (static_cast<int>(a) != best && candidate[a] && series(a, objective, prices) == mine) {
+          tied += (tied.empty() ? "" : ", ") + spec.arms[a].name;
+        }
+      }
+      if (!tied.empty()) {
+        answer += " Tied with it (the same " + objective + " in every replication): " + tied +
+                  "; it comes first in the study's order.";
+      } else {
+        answer += clear ? " It beats the runner-up, " + second + ", by " + DiffText(objective, gap) + paired + "."
+                        : " The runner-up, " + second + ", cannot be told apart from it with 95% confidence: the "
+                          "difference is " + DiffText(objective, gap) + paired + ", so more replications would "
+                          "separate them, or the two are equally good.";
+      }
     }
     std::string dominated;
     for (const proto::StudyArmResult& a : out->arms()) {
@@ -315,8 +334,8 @@ void Decide(const StudySpec& spec, const SeriesFn& uncached, const std::function
       dominated += (dominated.empty() ? "" : "; ") + a.name() + " (by " +
                    out->arms(static_cast<int>(a.dominated_by(0).arm_index())).name() + ")";
     }
-    answer += dominated.empty() ? " No arm is dominated with 95% confidence over the Pareto objectives."
-                                : " Dominated with 95% confidence over the Pareto objectives: " + dominated + ".";
+    answer += dominated.empty() ? " No arm is dominated with 95% confidence."
+                                : " Dominated with 95% confidence: " + dominated + ".";
     if (!sensitivity.empty()) answer += " " + sensitivity;
   }
   dr->set_answer(answer);

@@ -8,9 +8,10 @@
 //                 the paired interval of best minus runner-up (replication by replication:
 //                 common random numbers). A dominated arm is never the choice; if it has the
 //                 best mean, the answer says so and by whom it is dominated
-//   dominated     arm A dominates B with 95% confidence when, over the Pareto objectives, A
-//                 is better in at least one (the paired 95% interval of A - B lies entirely
-//                 on the better side) and worse in none (no interval entirely on the worse side)
+//   dominated     arm A dominates B with 95% confidence when, over the Pareto objectives and
+//                 the decision's objective, A is better in at least one (the paired 95%
+//                 interval of A - B lies entirely on the better side) and worse in none (no
+//                 interval entirely on the worse side)
 //   identical     every measure equal in every replication (the arms do not differ at all)
 //   indistinguishable  no key measure differs with 95% confidence (every paired interval
 //                 contains zero), though the runs are not identical

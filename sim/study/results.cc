@@ -482,10 +482,16 @@ std::string Verdict(const proto::StudyResults& r, int a) {
   if (d.has_best_arm() && static_cast<int>(d.best_arm()) == a) parts.push_back("**the choice**");
   if (d.has_runner_up() && static_cast<int>(d.runner_up()) == a) parts.push_back("runner-up");
   if (!arm.feasible()) parts.push_back("breaks a constraint");
-  for (const proto::StudyDominance& dom : arm.dominated_by()) {
-    std::string better;
+  if (arm.dominated_by_size() > 0) {
+    // The first dominating arm with its reasons; any others by name.
+    const proto::StudyDominance& dom = arm.dominated_by(0);
+    std::string better, others;
     for (const std::string& m : dom.better_in()) better += (better.empty() ? "" : ", ") + m;
-    parts.push_back("dominated by " + r.arms(static_cast<int>(dom.arm_index())).name() + " (better in " + better + ")");
+    for (int k = 1; k < arm.dominated_by_size(); ++k) {
+      others += (others.empty() ? "" : ", ") + r.arms(static_cast<int>(arm.dominated_by(k).arm_index())).name();
+    }
+    parts.push_back("dominated by " + r.arms(static_cast<int>(dom.arm_index())).name() + " (better in " + better + ")" +
+                    (others.empty() ? "" : "; also by " + others));
   }
   if (arm.has_identical_to()) parts.push_back("identical to " + r.arms(static_cast<int>(arm.identical_to())).name());
   if (arm.indistinguishable_from_size() > 0) {

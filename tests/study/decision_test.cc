@@ -136,8 +136,10 @@ TEST(Decision, DominanceNeedsAClearWinAndNoClearLoss) {
   EXPECT_EQ(r.arms(0).dominated_by(0).arm_index(), 1u);
   EXPECT_THAT(std::vector<std::string>(r.arms(0).dominated_by(0).better_in().begin(),
                                        r.arms(0).dominated_by(0).better_in().end()),
-              ::testing::ElementsAre("value_usd", "safety.data_leaked_messages"));
-  EXPECT_THAT(r.decision().answer(), HasSubstr("Dominated with 95% confidence over the Pareto objectives: leaky (by safe)"));
+              ::testing::ElementsAre("value_usd", "safety.data_leaked_messages", "priced.net_value_usd"));
+  EXPECT_THAT(r.decision().answer(), HasSubstr("Dominated with 95% confidence: leaky (by safe)"));
+  // twin repeats safe: a tie, said as such.
+  EXPECT_THAT(r.decision().answer(), HasSubstr("Tied with it (the same priced.net_value_usd in every replication): twin"));
   EXPECT_EQ(r.decision().best_arm(), 1u);
 }
 
@@ -145,10 +147,11 @@ TEST(Decision, ADominatedArmIsNeverTheChoiceEvenWithTheBestObjective) {
   const std::string text = std::string(kStudy) + "decision { objective: \"net_value_usd\" }\n";
   const StudySpec spec = LoadSpec(text);
   const std::vector<PlannedRun> plan = MakePlan(spec);
-  // leaky: the highest net value, but less value and more leaks than safe in every replication.
+  // leaky: the highest mean net value, by a difference that is noise (+40,000 in one
+  // replication, -10,000 in the others), but surely less value and more leaks than safe.
   auto row = [](uint32_t arm, uint32_t r) {
     std::vector<double> v = Row(arm, r);
-    if (arm == 0) v[0] -= 20000, v[1] = 500000 + r;
+    if (arm == 0) v[0] -= 20000, v[1] = 100000 + 500.0 * r - 1000 + (r == 0 ? 40000 : -10000);
     return v;
   };
   proto::StudyResults r;
@@ -159,6 +162,15 @@ TEST(Decision, ADominatedArmIsNeverTheChoiceEvenWithTheBestObjective) {
   EXPECT_THAT(r.decision().answer(), HasSubstr("leaky has a higher mean"));
   EXPECT_THAT(r.decision().answer(), HasSubstr("but is dominated by safe (better in value_usd, safety.data_leaked_messages"));
   EXPECT_TRUE(r.decision().sensitivity().empty());  // the objective prices nothing
+  // An advantage in the objective that is sure, though, is never called dominated.
+  auto sure = [](uint32_t arm, uint32_t r) {
+    std::vector<double> v = Row(arm, r);
+    if (arm == 0) v[0] -= 20000, v[1] = 500000 + r;
+    return v;
+  };
+  Analyse(spec, text, plan, Runs(plan, sure), &r);
+  EXPECT_EQ(r.arms(0).dominated_by_size(), 0);
+  EXPECT_EQ(r.decision().best_arm(), 0u);
 }
 
 TEST(Decision, AConstraintRulesArmsOut) {
