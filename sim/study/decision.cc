@@ -255,27 +255,29 @@ void Decide(const StudySpec& spec, const SeriesFn& uncached, const std::function
     // The factors f >= 0 over which `best` stays best: best(f) beats a(f) for every feasible a.
     const size_t bi = static_cast<size_t>(best);
     double f_lo = 0, f_hi = kInf;
+    uint32_t below = 0, above = 0;  // the arms that win just outside the range
     for (uint32_t a = 0; a < arms; ++a) {
       if (a == bi || !candidate[a] || !std::isfinite(means[a]) || !std::isfinite(at0[a])) continue;
       // g(f) = sign * (best(f) - a(f)) = g0 + f * g1 must stay >= 0.
       const double sign = maximize ? 1 : -1;
       const double g0 = sign * (at0[bi] - at0[a]);
       const double g1 = sign * ((means[bi] - at0[bi]) - (means[a] - at0[a]));
-      if (g1 > 0) f_lo = std::max(f_lo, -g0 / g1);
-      if (g1 < 0) f_hi = std::min(f_hi, -g0 / g1);
+      if (g1 > 0 && -g0 / g1 > f_lo) f_lo = -g0 / g1, below = a;
+      if (g1 < 0 && -g0 / g1 < f_hi) f_hi = -g0 / g1, above = a;
     }
     const std::string& name = spec.arms[bi].name;
     if (f_lo <= 1e-9 && f_hi == kInf) {
       sensitivity = name + " stays the choice at any leak price.";
     } else if (f_lo <= 1e-9) {
       sensitivity = name + " stays the choice while leaked messages cost at most " + Factor(f_hi) +
-                    " the prices assumed; above that another arm wins.";
+                    " the prices assumed; above that " + spec.arms[above].name + " wins.";
     } else if (f_hi == kInf) {
       sensitivity = name + " stays the choice while leaked messages cost at least " + Factor(f_lo) +
-                    " the prices assumed; below that another arm wins.";
+                    " the prices assumed; below that " + spec.arms[below].name + " wins.";
     } else {
       sensitivity = name + " stays the choice while leaked messages cost between " + Factor(f_lo) + " and " +
-                    Factor(f_hi) + " the prices assumed.";
+                    Factor(f_hi) + " the prices assumed (below, " + spec.arms[below].name + " wins; above, " +
+                    spec.arms[above].name + ").";
     }
     for (const proto::StudySensitivity& s : dr->sensitivity()) {
       sensitivity += std::string(" At ") + Factor(s.factor()) + ": " +
@@ -305,6 +307,12 @@ void Decide(const StudySpec& spec, const SeriesFn& uncached, const std::function
                                    series(static_cast<uint32_t>(best), objective, prices));
       answer += " " + t.name() + " has a " + (maximize ? "higher" : "lower") + " mean, " + DiffText(objective, over) +
                 " against it, but is " + why + ".";
+      // Dominance with confidence is not transitive: the top arm can be surely better than the
+      // choice in the objective while an arm between them, itself dominated, dominates it.
+      if (over.has_ci() && (maximize ? over.ci_low > 0 : over.ci_high < 0)) {
+        answer += " That difference from " + name + " is sure at 95%, so the evidence does not yet order these two: "
+                  "more replications would settle it.";
+      }
     }
     if (runner_up >= 0) {
       const std::string& second = spec.arms[static_cast<size_t>(runner_up)].name;

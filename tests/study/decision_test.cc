@@ -105,6 +105,7 @@ TEST(Decision, PricesHarmsAndNamesTheChoiceWithItsRunnerUpAndSensitivity) {
   EXPECT_EQ(d.sensitivity(1).best_arm(), 1u);
   // The break-even factor: 9,900 more net value against 3,287 - 100 more harm per unit factor.
   EXPECT_THAT(d.answer(), HasSubstr("at most x3."));
+  EXPECT_THAT(d.answer(), HasSubstr("the prices assumed; above that safe wins."));
   // Twin gives safe's runs exactly: identical, and neither dominates the other.
   EXPECT_TRUE(r.arms(2).has_identical_to());
   EXPECT_EQ(r.arms(2).identical_to(), 1u);
