@@ -147,7 +147,7 @@ int Main(const std::vector<std::string>& args, int rank, int ranks) {
   flags.AddInt("jobs", &o.jobs, "concurrent runs, at least 1 (default: one per core); results do not depend on it");
   flags.AddInt("threads", &o.threads, "engine threads per run, at least 1 (default: cores / jobs)");
   flags.AddString("out", &o.out_dir, "output folder (default results/<study>/); re-running resumes it");
-  flags.AddBool("force", &o.force, "if --out holds another study's runs, delete them and start afresh");
+  flags.AddBool("force", &o.force, "delete the runs already in --out (of this or another study) and start afresh");
   flags.AddBool("json", &json, "print one JSON object instead of the table");
   std::vector<std::string> positional;
   Status s = flags.Parse(args, &positional);

@@ -36,7 +36,7 @@ enum class ProgressStyle { kNone, kBar, kLines };
 
 struct StudyOptions {
   std::string out_dir;      // created if missing
-  bool force = false;       // delete a database of another study in out_dir and start afresh
+  bool force = false;       // delete the database in out_dir (of this or another study) and start afresh
   int jobs = 0;             // concurrent runs in this process; 0: one per core (at most one per run)
   int threads = 0;          // engine threads per run; 0: cores / jobs (at least 1)
   ProgressStyle progress = ProgressStyle::kNone;
