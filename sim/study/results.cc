@@ -698,9 +698,8 @@ Status WriteOutputs(const proto::StudyResults& r, const std::string& dir) {
   }
   // With every measure reported, the readable report keeps to the decision's measures.
   if (static_cast<int>(key.size()) >= r.measure_names_size()) key.assign(r.decision().key_measures().begin(), r.decision().key_measures().end());
-  // The elasticity only where the study is about tokens: its token measure is reported.
-  const bool show_elasticity = std::find(key.begin(), key.end(), "tokens.total_tokens") != key.end() ||
-                               std::find(key.begin(), key.end(), "tokens.cost_usd") != key.end();
+  // The elasticity only where the study is about tokens: it reports the token count.
+  const bool show_elasticity = std::find(key.begin(), key.end(), "tokens.total_tokens") != key.end();
   const std::string first = r.pareto_size() > 0 ? r.pareto(0).measure() : "tokens.cost_usd";
   const std::string second = r.pareto_size() > 1 ? r.pareto(1).measure() : "value_usd";
   const std::string third = r.pareto_size() > 2 ? r.pareto(2).measure() : "incidents";
