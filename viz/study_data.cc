@@ -4,13 +4,13 @@
 #include <iterator>
 
 #include "sim/proto/study.pb.h"
+#include "sim/study/results_file.h"
 
 namespace clawsim::viz {
 namespace {
 
 constexpr char kMagic[] = "\x0A\x0D" "clawsim-study";
 constexpr size_t kMagicBytes = 15;
-constexpr uint32_t kStudyFormatMajor = 1;
 
 }  // namespace
 
@@ -54,20 +54,9 @@ bool IsStudyFile(const std::string& path) {
 }
 
 Status LoadStudyFile(const std::string& path, StudyData* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Error(path + ": cannot open");
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   proto::StudyResults r;
-  if (bytes.compare(0, kMagicBytes, kMagic, kMagicBytes) != 0 || !r.ParseFromString(bytes) ||
-      r.magic() != "clawsim-study") {
-    return Status::Error(path + ": not a clawsim study results file (it does not parse as clawsim.proto.StudyResults "
-                                "with magic \"clawsim-study\"); the file is damaged or something else");
-  }
-  if (r.format_major() != kStudyFormatMajor) {
-    return Status::Error(path + ": study results format " + std::to_string(r.format_major()) + "." +
-                         std::to_string(r.format_minor()) + "; this viewer reads " +
-                         std::to_string(kStudyFormatMajor) + ".x");
-  }
+  // The checksums first (results_file.h): a damaged file is refused with its byte range.
+  if (Status s = study::ReadResultsFile(path, &r); !s.ok()) return s;
   out->path = path;
   out->name = r.name();
   out->description = r.description();
@@ -91,6 +80,13 @@ Status LoadStudyFile(const std::string& path, StudyData* out) {
     arm.replications = static_cast<int>(a.runs_ok());
     arm.baseline = a.baseline();
     arm.pareto = a.pareto();
+    arm.feasible = a.feasible();
+    for (const proto::StudyDominance& d : a.dominated_by()) {
+      if (d.arm_index() < static_cast<uint32_t>(r.arms_size())) arm.dominated_by.push_back(r.arms(static_cast<int>(d.arm_index())).name());
+    }
+    if (a.has_identical_to() && a.identical_to() < static_cast<uint32_t>(r.arms_size())) {
+      arm.identical_to = r.arms(static_cast<int>(a.identical_to())).name();
+    }
     arm.values.resize(out->measures.size());
     for (const proto::StudyArmMeasure& m : a.measures()) {
       const int i = index_of(m.measure());
@@ -99,9 +95,18 @@ Status LoadStudyFile(const std::string& path, StudyData* out) {
       v.mean = m.value().mean();
       v.low = m.value().has_ci_low() ? m.value().ci_low() : v.mean;
       v.high = m.value().has_ci_high() ? m.value().ci_high() : v.mean;
+      v.n = static_cast<int>(m.value().n());
       v.valid = true;
     }
     out->arms.push_back(std::move(arm));
+  }
+  const proto::StudyDecisionResult& d = r.decision();
+  out->answer = d.answer();
+  out->objective = index_of(d.objective());
+  out->chosen = d.has_best_arm() && d.best_arm() < static_cast<uint32_t>(r.arms_size()) ? static_cast<int>(d.best_arm()) : -1;
+  for (const std::string& k : d.key_measures()) {
+    const int i = index_of(k);
+    if (i >= 0) out->key_measures.push_back(i);
   }
   return Status::Ok();
 }

@@ -10,6 +10,7 @@
 #include "sim/common/status.h"
 #include "sim/proto/study.pb.h"
 #include "sim/study/plan.h"
+#include "sim/study/results_file.h"
 #include "sim/study/store.h"
 #include "sim/study/study_file.h"
 
@@ -22,11 +23,9 @@ namespace clawsim::study {
 void Analyse(const StudySpec& spec, const std::string& study_text, const std::vector<PlannedRun>& plan,
              const std::vector<StoredRun>& stored, proto::StudyResults* out);
 
-// Writes arms.csv, runs.csv, report.md, the charts (cost_value.svg, pareto.svg,
-// incidents.svg) and study.clawstudy into `dir` (which must exist), each atomically.
+// Writes arms.csv, runs.csv, report.md (the decision first), the charts (decision.svg,
+// cost_value.svg, pareto.svg, incidents.svg) and study.clawstudy (results_file.h) into
+// `dir` (which must exist), each atomically.
 Status WriteOutputs(const proto::StudyResults& results, const std::string& dir);
-
-// Reads a study.clawstudy file back (refusing another magic or major version).
-Status ReadResultsFile(const std::string& path, proto::StudyResults* out);
 
 }  // namespace clawsim::study

@@ -167,6 +167,19 @@ Status StudyStore::Open(const std::string& path) {
   return Status::Ok();
 }
 
+Status StudyStore::CheckSameStudy(const StudySpec& spec) {
+  Stmt q(db_, "SELECT name, base_scenario, study_path FROM study WHERE id = 1");
+  if (!q.ok()) return Error("reading the study");
+  const int rc = q.Step();
+  if (rc == SQLITE_DONE) return Status::Ok();
+  if (rc != SQLITE_ROW) return Error("reading the study");
+  const std::string name = q.ColText(0), base = q.ColText(1), path = q.ColText(2);
+  if (name == spec.name && base == spec.proto.base_scenario()) return Status::Ok();
+  return Status::Error(path_ + " holds the runs of study \"" + name + "\" (" + path + ", base scenario " + base +
+                       "), not of study \"" + spec.name + "\" (" + spec.path + ", base scenario " +
+                       spec.proto.base_scenario() + ")");
+}
+
 Status StudyStore::WriteStudy(const StudySpec& spec, const std::string& study_text) {
   if (Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
   auto fail = [&](const std::string& what) {

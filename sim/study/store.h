@@ -48,6 +48,11 @@ class StudyStore {
   Status Open(const std::string& path);
   void Close();
 
+  // Whether the database is empty or holds the same study as `spec`: the same name and base
+  // scenario (as written). An error naming both studies otherwise. Edits to a study (arms,
+  // replications, measures) keep it the same study: its unchanged runs are reused.
+  Status CheckSameStudy(const StudySpec& spec);
+
   // Replaces the study, arms and arm_overrides tables with `spec` (one transaction). Runs of
   // earlier versions of the study stay in `runs`; outputs only read the planned ones.
   Status WriteStudy(const StudySpec& spec, const std::string& study_text);

@@ -5,7 +5,9 @@
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/text_format.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -20,6 +22,7 @@
 #include "sim/scenario/located_errors.h"
 #include "sim/scenario/pending.h"
 #include "sim/study/measures.h"
+#include "sim/study/pricing.h"
 
 namespace clawsim::study {
 namespace {
@@ -155,6 +158,30 @@ void ExpandGrid(const std::string& file, const proto::StudyGrid& grid, const Tex
   }
 }
 
+// A summary measure or one of the priced measures (pricing.h).
+Status CheckStudyMeasureName(const std::string& name) {
+  if (IsPricedMeasure(name)) return Status::Ok();
+  if (name.rfind("priced.", 0) == 0) {
+    std::string valid;
+    for (const std::string& n : PricedMeasureNames()) valid += (valid.empty() ? "" : ", ") + n;
+    return Status::Error("measure \"" + name + "\": no such priced measure; valid: " + valid);
+  }
+  return CheckSummaryMeasureName(name);
+}
+
+// The number of arms the grid expands to, or 0 if it exceeds `limit` (checked before
+// expanding, so a 4^16-arm grid is refused without building it).
+uint64_t GridArms(const proto::StudyGrid& grid, uint64_t limit) {
+  uint64_t n = 1;
+  for (const proto::StudyAxis& axis : grid.axes()) {
+    const uint64_t levels = static_cast<uint64_t>(std::max(axis.values_size(), axis.levels_size()));
+    if (levels == 0) continue;
+    if (n > limit / levels) return 0;
+    n *= levels;
+  }
+  return n;
+}
+
 }  // namespace
 
 bool CounterfactualSupported() { return HasCounterfactualOption<model::RunOptions>; }
@@ -202,6 +229,32 @@ Status LoadStudyFromText(const std::string& text, const std::string& path, Study
   out->seed = st.seed();
   out->counterfactual = st.counterfactual();
   if (st.replications() < 1) problems.push_back(Where(path, &tree, st, "replications") + "replications must be at least 1 (2 or more for intervals)");
+  if (st.replications() > kMaxReplications) {
+    problems.push_back(Where(path, &tree, st, "replications") + "replications " + std::to_string(st.replications()) +
+                       " is more than " + std::to_string(kMaxReplications) +
+                       " per arm; intervals narrow with the square root of the replications, so split the study or "
+                       "use fewer");
+  }
+  {
+    uint64_t arms = static_cast<uint64_t>(st.arms_size());
+    bool too_many = false;
+    for (int g = 0; g < st.grids_size() && !too_many; ++g) {
+      const uint64_t n = GridArms(st.grids(g), kMaxArms);
+      too_many = n == 0 || arms + n > kMaxArms;
+      arms += n;
+      if (too_many) {
+        problems.push_back(Where(path, &tree, st, "grids", g) + "the study has more than " + std::to_string(kMaxArms) +
+                           " arms (this grid alone multiplies its axes' levels past it); split it into several studies");
+      }
+    }
+    const uint64_t runs = arms * std::max<uint64_t>(1, st.replications());
+    if (!too_many && st.replications() <= kMaxReplications && runs > kMaxRuns) {
+      problems.push_back(Where(path, &tree, st, "replications") + std::to_string(arms) + " arms x " +
+                         std::to_string(st.replications()) + " replications = " + std::to_string(runs) +
+                         " runs, more than " + std::to_string(kMaxRuns) + "; split the study or use fewer replications");
+    }
+  }
+  if (!problems.empty()) return fail();
   if (st.seed() >= (uint64_t{1} << 63)) problems.push_back(Where(path, &tree, st, "seed") + "seed must be below 2^63");
   if (st.counterfactual() && !CounterfactualSupported()) {
     problems.push_back(Where(path, &tree, st, "counterfactual") +
@@ -337,7 +390,7 @@ Status LoadStudyFromText(const std::string& text, const std::string& path, Study
     }
   }
   for (int m = 0; m < st.measures_size(); ++m) {
-    if (Status s = CheckSummaryMeasureName(st.measures(m)); !s.ok()) {
+    if (Status s = CheckStudyMeasureName(st.measures(m)); !s.ok()) {
       problems.push_back(Where(path, &tree, st, "measures", m) + s.message());
     }
     out->measures.push_back(st.measures(m));
@@ -349,18 +402,52 @@ Status LoadStudyFromText(const std::string& text, const std::string& path, Study
   }
   for (int p = 0; p < st.pareto_size(); ++p) {
     const TextFormat::ParseInfoTree* ptree = Nested(&tree, st, "pareto", p);
-    if (Status s = CheckSummaryMeasureName(st.pareto(p).measure()); !s.ok()) {
+    if (Status s = CheckStudyMeasureName(st.pareto(p).measure()); !s.ok()) {
       problems.push_back(Where(path, ptree, st.pareto(p), "measure") + "pareto: " + s.message());
     }
     out->pareto.push_back({st.pareto(p).measure(), st.pareto(p).direction() == proto::MAXIMIZE});
   }
   out->elasticity_value = st.elasticity_value_measure();
   out->elasticity_token = st.elasticity_token_measure();
-  if (Status s = CheckSummaryMeasureName(out->elasticity_value); !s.ok()) {
+  if (Status s = CheckStudyMeasureName(out->elasticity_value); !s.ok()) {
     problems.push_back(Where(path, &tree, st, "elasticity_value_measure") + "elasticity: " + s.message());
   }
-  if (Status s = CheckSummaryMeasureName(out->elasticity_token); !s.ok()) {
+  if (Status s = CheckStudyMeasureName(out->elasticity_token); !s.ok()) {
     problems.push_back(Where(path, &tree, st, "elasticity_token_measure") + "elasticity: " + s.message());
+  }
+
+  // 6. Prices and the decision.
+  const proto::StudyPrices& prices = st.prices();
+  const TextFormat::ParseInfoTree* prtree = Nested(&tree, st, "prices", -1);
+  const google::protobuf::Descriptor* pd = prices.GetDescriptor();
+  for (int i = 0; i < pd->field_count(); ++i) {
+    const FieldDescriptor* f = pd->field(i);
+    const double v = prices.GetReflection()->GetDouble(prices, f);
+    if (!std::isfinite(v) || v < 0 || v > 1e12) {
+      problems.push_back(Where(path, prtree, prices, f->name().c_str()) + "prices." + std::string(f->name()) +
+                         " must be a finite price from 0 to 1e12 USD");
+    }
+  }
+  const proto::StudyDecision& decision = st.decision();
+  const TextFormat::ParseInfoTree* dtree = Nested(&tree, st, "decision", -1);
+  if (Status s = CheckStudyMeasureName(decision.objective()); !s.ok()) {
+    problems.push_back(Where(path, dtree, decision, "objective") + "decision.objective: " + s.message());
+  }
+  for (int c = 0; c < decision.constraints_size(); ++c) {
+    const proto::StudyConstraint& k = decision.constraints(c);
+    const std::string where = Where(path, dtree, decision, "constraints", c);
+    if (Status s = CheckStudyMeasureName(k.measure()); !s.ok()) problems.push_back(where + "decision.constraints: " + s.message());
+    if (!k.has_at_most() && !k.has_at_least()) {
+      problems.push_back(where + "a constraint needs at_most or at_least (or both)");
+    }
+    if ((k.has_at_most() && !std::isfinite(k.at_most())) || (k.has_at_least() && !std::isfinite(k.at_least()))) {
+      problems.push_back(where + "a constraint's bounds must be finite");
+    }
+  }
+  for (int m = 0; m < decision.key_measures_size(); ++m) {
+    if (Status s = CheckStudyMeasureName(decision.key_measures(m)); !s.ok()) {
+      problems.push_back(Where(path, dtree, decision, "key_measures", m) + "decision.key_measures: " + s.message());
+    }
   }
   if (!problems.empty()) return fail();
   return Status::Ok();

@@ -22,6 +22,11 @@
 
 namespace clawsim::study {
 
+// Sizes a study may have, checked before any grid is expanded or scenario loaded.
+inline constexpr uint32_t kMaxReplications = 10000;
+inline constexpr uint64_t kMaxArms = 4096;
+inline constexpr uint64_t kMaxRuns = 200000;
+
 struct Arm {
   std::string name;
   std::string description;

@@ -33,8 +33,8 @@ const char* kStudy = R"(
   measures: ["tokens.cost_usd", "value_usd", "incidents"]
 )";
 
-const std::vector<std::string> kOutputs = {"arms.csv",       "runs.csv",   "report.md",    "cost_value.svg",
-                                           "pareto.svg",     "incidents.svg", "study.clawstudy"};
+const std::vector<std::string> kOutputs = {"arms.csv",   "runs.csv",      "report.md",      "decision.svg",
+                                           "cost_value.svg", "pareto.svg", "incidents.svg", "study.clawstudy"};
 
 std::string Slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -103,8 +103,16 @@ TEST_F(StudyRunnerTest, OutputsDoNotDependOnJobs) {
   EXPECT_EQ(back.SerializeAsString(), one.results.SerializeAsString());
   EXPECT_EQ(back.runs_size(), 6);
   EXPECT_EQ(back.arms(1).measures(0).measure(), "tokens.cost_usd");
-  // The reported measures (cost, value, incidents) are the objectives: nothing appended.
-  EXPECT_EQ(back.arms(1).measures_size(), 3);
+  // The reported measures (cost, value, incidents) are the Pareto objectives; the decision's
+  // objective and its default key measures (priced harms, harms per value) are appended.
+  ASSERT_EQ(back.arms(1).measures_size(), 6);
+  EXPECT_EQ(back.arms(1).measures(3).measure(), "priced.net_value_usd");
+  EXPECT_EQ(back.arms(1).measures(4).measure(), "priced.harm_cost_usd");
+  EXPECT_EQ(back.arms(1).measures(5).measure(), "priced.harm_usd_per_1000_usd_value");
+  // The report opens with the decision.
+  const std::string report = Slurp((root_ / "jobs1" / "report.md").string());
+  EXPECT_LT(report.find("## Decision"), report.find("## Arms"));
+  EXPECT_THAT(report, HasSubstr("Choose "));
   // The file starts with its magic, for readers that route files by their first bytes.
   EXPECT_EQ(Slurp((root_ / "jobs1" / "study.clawstudy").string()).substr(0, 15), std::string("\x0a\x0d") + "clawsim-study");
   // Every run has its daily series: 2 days each.
@@ -184,15 +192,15 @@ TEST_F(StudyRunnerTest, CounterfactualTwinsBecomeMeasures) {
   const proto::StudyArmMeasure& m = outcome.results.arms(0).measures(3);
   EXPECT_EQ(m.measure(), "counterfactual.value_usd_delta");
   EXPECT_EQ(m.value().n(), 3u);
-  EXPECT_EQ(outcome.results.arms(0).measures_size(), 4);
+  EXPECT_EQ(outcome.results.arms(0).measures_size(), 7);  // and the decision's three
   // Without the switch, there is no counterfactual section at all.
   const StudyOutcome plain = Run("plain", 2);
   const auto& plain_names = plain.results.measure_names();
   EXPECT_EQ(std::find(plain_names.begin(), plain_names.end(), "counterfactual.roi"), plain_names.end());
 }
 
-// Analyse on hand-made stored runs: reported measures gain the missing Pareto objectives;
-// paired differences and the front follow from the values.
+// Analyse on hand-made stored runs: reported measures gain the missing Pareto objectives and
+// the decision's measures; paired differences and the front follow from the values.
 TEST_F(StudyRunnerTest, AnalyseOnHandMadeRuns) {
   spec_.measures = {"value_usd"};
   const std::vector<PlannedRun> plan = MakePlan(spec_);  // 2 arms x 3 replications
@@ -207,10 +215,11 @@ TEST_F(StudyRunnerTest, AnalyseOnHandMadeRuns) {
   proto::StudyResults r;
   Analyse(spec_, kStudy, plan, stored, &r);
   ASSERT_EQ(r.arms_size(), 2);
-  ASSERT_EQ(r.arms(1).measures_size(), 3);
+  ASSERT_EQ(r.arms(1).measures_size(), 6);
   EXPECT_EQ(r.arms(1).measures(0).measure(), "value_usd");
-  EXPECT_EQ(r.arms(1).measures(1).measure(), "tokens.cost_usd");
-  EXPECT_EQ(r.arms(1).measures(2).measure(), "incidents");
+  EXPECT_EQ(r.arms(1).measures(1).measure(), "priced.net_value_usd");  // the decision's objective
+  EXPECT_EQ(r.arms(1).measures(2).measure(), "tokens.cost_usd");
+  EXPECT_EQ(r.arms(1).measures(3).measure(), "incidents");
   const proto::StudyInterval& d = r.arms(1).measures(0).paired_diff();
   EXPECT_DOUBLE_EQ(d.mean(), 100);
   EXPECT_DOUBLE_EQ(d.ci_low(), 100);  // identical differences: a zero-width interval

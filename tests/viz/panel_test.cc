@@ -188,6 +188,15 @@ TEST(StudyPanelTest, DrawsArmsOrSaysNoneIsLoaded) {
   ImDrawData* data = ImGui::GetDrawData();
   ASSERT_NE(data, nullptr);
   EXPECT_GT(data->TotalVtxCount, 500) << "the arms' intervals and the front were drawn";
+  EXPECT_EQ(panel.verdicts_shown, 0);
+  // With a decision: the chosen arm and the dominated one carry a verdict; the key measures lead.
+  study.answer = "Choose arm 2: it has the highest value_usd.";
+  study.chosen = 2;
+  study.key_measures = {3};
+  study.arms[0].dominated_by = {"arm 2"};
+  imgui.Frame([&] { panel.Draw(&study); });
+  EXPECT_EQ(panel.verdicts_shown, 2);
+  EXPECT_EQ(panel.columns_shown, 4);
 }
 
 TEST(AppTest, LoadsOnAWorkerThreadAndDrawsEveryPanel) {

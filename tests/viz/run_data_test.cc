@@ -11,6 +11,7 @@
 #include "viz/format.h"
 #include "viz/lanes.h"
 #include "sim/proto/study.pb.h"
+#include "sim/study/results_file.h"
 #include "viz/study_data.h"
 
 namespace clawsim::viz {
@@ -246,8 +247,7 @@ TEST(StudyTest, ReadsAStudyResultsFileAndRefusesOthers) {
       measure->mutable_value()->set_ci_high(11.0 * (i + 1));
     }
   }
-  std::string bytes;
-  ASSERT_TRUE(r.SerializeToString(&bytes));
+  std::string bytes = study::EncodeResultsFile(r);  // with its checksums, as clawsim study writes it
   const std::string path = dir + "/study.clawstudy";
   run::testing::WriteFile(path, bytes);
   ASSERT_TRUE(IsStudyFile(path));
@@ -264,11 +264,19 @@ TEST(StudyTest, ReadsAStudyResultsFileAndRefusesOthers) {
   EXPECT_EQ(study.arms[1].values[1].mean, 20.0);
   EXPECT_EQ(study.arms[1].values[1].high, 22.0);
 
+  // One bit flipped in a figure: refused with the damaged byte range, never shown.
+  std::string flipped = bytes;
+  flipped[bytes.size() / 2] = static_cast<char>(flipped[bytes.size() / 2] ^ 0x04);
+  run::testing::WriteFile(path, flipped);
+  StudyData flipped_study;
+  EXPECT_NE(LoadStudyFile(path, &flipped_study).message().find("do not match their checksum"), std::string::npos);
+  EXPECT_TRUE(flipped_study.arms.empty());
+
   r.set_format_major(2);
-  ASSERT_TRUE(r.SerializeToString(&bytes));
+  bytes = study::EncodeResultsFile(r);
   run::testing::WriteFile(path, bytes);
   StudyData newer;
-  EXPECT_NE(LoadStudyFile(path, &newer).message().find("study results format 2.0; this viewer reads 1.x"),
+  EXPECT_NE(LoadStudyFile(path, &newer).message().find("study results format 2.0 is not readable by this build"),
             std::string::npos);
   run::testing::WriteFile(path, bytes.substr(0, bytes.size() / 2) + "garbage");
   StudyData damaged;
