@@ -109,7 +109,8 @@ int ValidateCommand(const std::vector<std::string>& args) {
     o.out_dir = out_dir + "/" + std::filesystem::path(v.study_path).stem().string();
     o.jobs = jobs;
     o.threads = threads;
-    o.progress = !json && isatty(STDERR_FILENO) != 0;
+    o.progress = json ? study::ProgressStyle::kNone
+                      : (isatty(STDERR_FILENO) != 0 ? study::ProgressStyle::kBar : study::ProgressStyle::kLines);
     study::StudySpec spec;
     if (s = study::LoadStudyFromText(o.study_text, v.study_path, &spec); !s.ok()) {
       std::fprintf(stderr, "%s\n", s.message().c_str());

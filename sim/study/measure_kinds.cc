@@ -76,7 +76,7 @@ std::string UndefinedWhenZero(const std::string& measure) {
       {"safety.approval_accuracy", "safety.approvals_decided"},
       {"safety.attack_success_rate", "safety.attack_attempts"},
       {"safety.time_to_contain_hours", "safety.contained_agents"},
-      {"value_per_token_usd", "tokens.cost_usd"},
+      {"value_usd_per_token_usd", "tokens.cost_usd"},
       {"dora.change_failure_rate", "dora.deployment_frequency_per_day"},
       {"dora.lead_time_for_changes_hours", "dora.deployment_frequency_per_day"},
       {"dora.time_to_restore_hours", "incidents"},
@@ -84,6 +84,10 @@ std::string UndefinedWhenZero(const std::string& measure) {
       {"incentives.tokens_per_value_usd", "value_usd"},
       {"incentives.cost_per_value_usd", "value_usd"},
       {"priced.harm_usd_per_1000_usd_value", "value_usd"},
+      {"delivery.developer_hours_per_merged_change", "delivery.changes_merged"},
+      {"delivery.review_hours_per_merged_change", "delivery.changes_merged"},
+      {"delivery.incidents_per_100_merged_changes", "delivery.changes_merged"},
+      {"delivery.merged_changes_per_developer_week", "delivery.developers"},
   };
   const auto it = kDenominators.find(measure);
   return it == kDenominators.end() ? std::string() : it->second;

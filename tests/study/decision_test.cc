@@ -215,7 +215,7 @@ TEST(MeasureKinds, RangesUnitsAndUndefinedMeasures) {
   EXPECT_EQ(RangeOf("incentives.metric_value_rank_correlation").lo, -1);
   // Every measure some ratio is undefined over, and the ratio itself, is a real measure.
   for (const std::string m : {"safety.approval_accuracy", "safety.attack_success_rate", "safety.time_to_contain_hours",
-                               "value_per_token_usd", "dora.change_failure_rate", "dora.lead_time_for_changes_hours",
+                               "value_usd_per_token_usd", "dora.change_failure_rate", "dora.lead_time_for_changes_hours",
                                "dora.time_to_restore_hours", "mean_lead_time_hours", "incentives.tokens_per_value_usd",
                                "incentives.cost_per_value_usd"}) {
     EXPECT_TRUE(CheckSummaryMeasureName(m).ok()) << m;
