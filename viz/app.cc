@@ -90,6 +90,13 @@ Status App::Select(const std::string& spec) {
   uint64_t number = 0;
   const auto [end, ec] = std::from_chars(what.data(), what.data() + what.size(), number);
   const bool numeric = ec == std::errc() && end == what.data() + what.size();
+  if (kind == "item") {
+    const RecordRef r = data->causal.InjectionByItem(number);
+    if (!numeric || !r.valid()) return Status::Error("--select " + spec + ": the run has no injection email with that item id");
+    state.Select(r);
+    state.selected_employee = data->injections[r.index].employee;
+    return Status::Ok();
+  }
   if (kind == "span" || kind == "audit") {
     const RecordRef r = kind == "span" ? data->causal.SpanById(number) : data->causal.AuditById(number);
     const size_t rows = kind == "span" ? data->spans.size() : data->audit.size();
@@ -103,7 +110,7 @@ Status App::Select(const std::string& spec) {
     return Status::Ok();
   }
   if (kind != "employee") {
-    return Status::Error("--select " + spec + ": expected employee:ID, employee:NAME, span:ID or audit:ID");
+    return Status::Error("--select " + spec + ": expected employee:ID, employee:NAME, span:ID, audit:ID or item:ID");
   }
   for (int e = 0; e < data->header.employee_names_size(); ++e) {
     if ((numeric && number == static_cast<uint64_t>(e)) || data->header.employee_names(e) == what) {
@@ -189,10 +196,13 @@ void App::DrawPanel(PanelId id, OpenRun* run) {
     case PanelId::kGraphs: graphs.Draw(*data, r.state); break;
     case PanelId::kTimeline:
     case PanelId::kAudit:
+    case PanelId::kHarms:
       // The Inspector beside them: select on the left, follow causes on the right.
       ImGui::BeginChild("main", ImVec2(ImGui::GetContentRegionAvail().x - side - 6, 0));
       if (id == PanelId::kTimeline) {
         timeline.Draw(*data, r.state);
+      } else if (id == PanelId::kHarms) {
+        harms.Draw(*data, r.state);
       } else {
         audit.Draw(*data, r.state);
       }

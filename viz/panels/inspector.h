@@ -1,12 +1,15 @@
-// Inspector: every field of the selected span or audit record, with names resolved, and the
-// causal chain: a button per cause ("go to cause") and per consequence, and Back. Following
-// a button selects that record everywhere and the timeline scrolls to it.
+// Inspector: every field of the selected span, audit record or injection email, with names
+// resolved, where its chain began (viz/chain.h), and the causal chain: a button per cause
+// ("go to cause") and per consequence, in time order, and Back. Following a button selects
+// that record everywhere and the timeline scrolls to it. With nothing selected it says how
+// to select and offers the run's first harms.
 #pragma once
 
 #include <imgui.h>
 
 #include <vector>
 
+#include "viz/chain.h"
 #include "viz/run_data.h"
 #include "viz/view_state.h"
 
@@ -22,8 +25,5 @@ struct InspectorPanel {
 
   void Draw(const RunData& run, ViewState& state);
 };
-
-// One line naming a record: "incident sev2 on api, day 0 11:06:40" / "audit #1998 deploy.prod".
-std::string DescribeRecord(const RunData& run, RecordRef record);
 
 }  // namespace clawsim::viz
