@@ -147,7 +147,12 @@ void App::DrawTopBar() {
   for (int i = 0; i < run_count(); ++i) {
     ImGui::SameLine();
     const OpenRun& r = *runs_[i];
-    std::string label = r.data ? r.data->header.scenario_name() + " s" + std::to_string(r.data->header.seed())
+    // The scenario, seed and the folder the run was written to: two runs of one scenario differ.
+    std::string folder = r.path;
+    if (const size_t slash = folder.find_last_of('/'); slash != std::string::npos) folder.resize(slash);
+    if (const size_t slash = folder.find_last_of('/'); slash != std::string::npos) folder = folder.substr(slash + 1);
+    std::string label = r.data ? r.data->header.scenario_name() + " s" + std::to_string(r.data->header.seed()) + " (" +
+                                     folder + ")"
                                : (r.error.empty() ? "loading..." : "error");
     label += "##run" + std::to_string(i);
     if (ImGui::RadioButton(label.c_str(), current_ == i)) current_ = i;
@@ -186,7 +191,9 @@ void App::DrawPanel(PanelId id, OpenRun* run) {
     DrawRunStatus(r);
     return;
   }
-  const float side = ImGui::GetContentRegionAvail().x * 0.32f;
+  // The Inspector beside the Timeline, Audit log and Harms: a third of a wide window, less of a narrow one.
+  const float avail_x = ImGui::GetContentRegionAvail().x;
+  const float side = avail_x * (avail_x >= 1500 ? 0.32f : 0.28f);
   switch (id) {
     case PanelId::kOverview: overview.Draw(*data, r.state); break;
     case PanelId::kTimeseries: timeseries.Draw(*data, r.state); break;

@@ -133,7 +133,7 @@ Origin FindOrigin(const RunData& run, RecordRef record) {
         if (s.route != kNoSmall && route.empty()) route = RouteName(run, s.route);
         if (s.kind == SpanKind::kAgentInvocation && agent.kind == Origin::Kind::kUnknown && s.agent != kNone) {
           agent.kind = Origin::Kind::kAgent;
-          agent.text = "agent " + RunData::Name(run.header.agent_names(), s.agent) + " (no attack in its chain)";
+          agent.text = "agent " + RunData::Name(run.header.agent_names(), s.agent);
         }
         break;
       }
@@ -144,7 +144,7 @@ Origin FindOrigin(const RunData& run, RecordRef record) {
         Origin& o = a.agent != kNone ? agent : person;
         if (o.kind == Origin::Kind::kUnknown) {
           o.kind = a.agent != kNone ? Origin::Kind::kAgent : Origin::Kind::kPerson;
-          o.text = a.agent != kNone ? "agent " + Actor(run, a) + " (no attack in its chain)" : "person " + Actor(run, a);
+          o.text = (a.agent != kNone ? "agent " : "person ") + Actor(run, a);
         }
         break;
       }
@@ -200,8 +200,8 @@ std::vector<Harm> ListHarms(const RunData& run) {
     harm.record = RecordRef::Span(i);
     harm.time_us = s.start_us;
     harm.service = run.lanes[s.lane].label;
-    harm.description = (s.name != kNone ? RunData::Name(h.span_names(), s.name) + " " : std::string()) + "incident on " +
-                       harm.service + ", restored after " + FormatDuration(s.end_us - s.start_us);
+    harm.description = (s.name != kNone ? RunData::Name(h.span_names(), s.name) + " " : std::string()) +
+                       "incident, restored after " + FormatDuration(s.end_us - s.start_us);
     for (const RecordRef& c : run.causal.Causes(run, harm.record)) {
       if (c.kind == RecordRef::Kind::kSpan && run.spans[c.index].kind == SpanKind::kIncident) {
         harm.description += ", spread from " + run.lanes[run.spans[c.index].lane].label;
@@ -210,7 +210,12 @@ std::vector<Harm> ListHarms(const RunData& run) {
     }
     harms.push_back(std::move(harm));
   }
-  std::stable_sort(harms.begin(), harms.end(), [](const Harm& a, const Harm& b) { return a.time_us < b.time_us; });
+  // Leaks and exposures first (there are few, and they are what a safety review looks for),
+  // then incidents; each in time order.
+  std::stable_sort(harms.begin(), harms.end(), [](const Harm& a, const Harm& b) {
+    const bool ia = a.kind == Harm::Kind::kIncident, ib = b.kind == Harm::Kind::kIncident;
+    return ia != ib ? ib : a.time_us < b.time_us;
+  });
   for (Harm& harm : harms) harm.origin = FindOrigin(run, harm.record);
   return harms;
 }

@@ -28,7 +28,9 @@ struct Origin {
   enum class Kind : uint8_t { kUnknown, kInjection, kAttack, kAgent, kPerson };
   Kind kind = Kind::kUnknown;
   RecordRef injection;  // kInjection: the injection email
-  std::string text;     // "injection \"invoice-phish\" (exfiltrate) via triage", "agent error", ...
+  // "injection \"invoice-phish\" (exfiltrate) via triage", "compromise \"x\"", "agent alice/triage"
+  // (an agent's action with no attack in its chain), "person alice".
+  std::string text;
 };
 const char* OriginKindName(Origin::Kind kind);  // "injection", "attack", "agent", "person", "unknown"
 
@@ -47,7 +49,7 @@ struct Harm {
 };
 const char* HarmKindName(Harm::Kind kind);  // "leak", "exposure", "incident"
 
-// Every harm of the run, in time order (ties: audit rows first, then by row).
+// Every harm of the run: leaks and exposures in time order, then incidents in time order.
 std::vector<Harm> ListHarms(const RunData& run);
 
 // One line of a trace-back: a record, or a cause with no record (an attack source, a

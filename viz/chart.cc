@@ -19,18 +19,8 @@ double NiceStep(double span) {
   return p * (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10);
 }
 
-std::string Format(double v, ValueKind kind) { return kind == ValueKind::kUsd ? FormatUsd(v) : FormatCount(v); }
 
-// A tick label: compact (ticks are round numbers, so "$2.00 k" reads as "$2 k").
-std::string AxisLabel(double v, ValueKind kind) {
-  std::string s = Format(v, kind);
-  for (const char* tail : {".00 ", ".0 "}) {
-    const size_t at = s.find(tail);
-    if (at != std::string::npos) s.erase(at, std::string(tail).size() - 1);
-  }
-  if (kind == ValueKind::kUsd && s.size() > 3 && s.compare(s.size() - 3, 3, ".00") == 0) s.resize(s.size() - 3);
-  return s;
-}
+std::string AxisLabel(double v, ValueKind kind) { return FormatTick(v, kind == ValueKind::kUsd); }
 
 double At(const Series& s, int d) { return d < static_cast<int>(s.values.size()) ? s.values[d] : 0; }
 
@@ -48,7 +38,19 @@ int DrawDayChart(const char* id, const char* unit, const std::vector<Series>& se
   // The y range: stacked sums or the largest single value over the visible days (computed
   // below, after zooming); the left margin fits the widest tick label.
   const float label_w_guess = ImGui::CalcTextSize(kind == ValueKind::kUsd ? "$888.8 k" : "888.8 M").x + 8;
-  const ImVec2 p0(origin.x + label_w_guess, origin.y + line + 6);  // the legend's line above
+  // The legend's lines above the plot: as many as its entries need at this width.
+  std::vector<ImVec2> legend_at;
+  {
+    float lx = origin.x + label_w_guess, ly = origin.y;
+    for (const Series& s : series) {
+      const float w = 24 + ImGui::CalcTextSize(s.name.c_str()).x;
+      if (lx + w > origin.x + width && lx > origin.x + label_w_guess) lx = origin.x + label_w_guess, ly += line + 2;
+      legend_at.push_back(ImVec2(lx, ly));
+      lx += w;
+    }
+  }
+  const float legend_h = (legend_at.empty() ? 0 : legend_at.back().y - origin.y) + line + 6;
+  const ImVec2 p0(origin.x + label_w_guess, origin.y + legend_h);
   const ImVec2 p1(origin.x + width - 8, origin.y + height - line - 6);  // the day axis below
   const float plot_w = p1.x - p0.x;
 
@@ -170,12 +172,11 @@ int DrawDayChart(const char* id, const char* unit, const std::vector<Series>& se
       ImGui::EndTooltip();
     }
   }
-  // Legend, on the line above the plot.
-  float lx = p0.x;
-  for (const Series& s : series) {
-    dl->AddRectFilled(ImVec2(lx, origin.y + 3), ImVec2(lx + 10, origin.y + 13), s.color);
-    dl->AddText(ImVec2(lx + 13, origin.y), IM_COL32(230, 230, 230, 255), s.name.c_str());
-    lx += 24 + ImGui::CalcTextSize(s.name.c_str()).x;
+  // Legend, on the lines above the plot.
+  for (size_t k = 0; k < series.size(); ++k) {
+    const ImVec2 at = legend_at[k];
+    dl->AddRectFilled(ImVec2(at.x, at.y + 3), ImVec2(at.x + 10, at.y + 13), series[k].color);
+    dl->AddText(ImVec2(at.x + 13, at.y), IM_COL32(230, 230, 230, 255), series[k].name.c_str());
   }
   return hover_day;
 }

@@ -100,6 +100,18 @@ std::string FormatHours(double hours) {
   return buf;
 }
 
+std::string FormatTick(double v, bool usd) {
+  const std::string s = usd ? FormatUsd(v) : FormatCount(v);
+  const size_t dot = s.find('.');
+  if (dot == std::string::npos) return s;
+  size_t end = dot + 1;
+  while (end < s.size() && s[end] >= '0' && s[end] <= '9') ++end;
+  size_t keep = end;
+  while (keep > dot + 1 && s[keep - 1] == '0') --keep;
+  if (keep == dot + 1) keep = dot;
+  return s.substr(0, keep) + s.substr(end);
+}
+
 std::string FormatFingerprint(uint64_t fp) {
   char buf[24];
   std::snprintf(buf, sizeof buf, "%016" PRIx64, fp);

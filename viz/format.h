@@ -19,5 +19,7 @@ std::string FormatUsd(double v);              // "$1,234.56" below $100 k, then 
 std::string FormatPercent(double fraction);   // 0.0554 -> "5.5 %"
 std::string FormatHours(double hours);        // "93.0 h", "1,234 h"
 std::string FormatFingerprint(uint64_t fp);   // 16 lowercase hex digits (RUN_FILE.md)
+// An axis tick: FormatCount or FormatUsd without a fraction's trailing zeros ("2.5 G", "$3,000").
+std::string FormatTick(double v, bool usd);
 
 }  // namespace clawsim::viz

@@ -105,13 +105,18 @@ void AuditPanel::Draw(const RunData& run, ViewState& state) {
 
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
                                 ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp;
-  if (!ImGui::BeginTable("audit", 8, flags)) return;
+  if (!ImGui::BeginTable("audit", 7, flags)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
-  // Widths by what the columns hold: ids and times are fixed-width; names share the rest.
-  const struct { const char* name; float weight; } columns[] = {
-      {"id", 0.9f}, {"time", 1.15f}, {"actor", 1.3f}, {"on behalf of", 1.0f},
-      {"action", 1.1f}, {"target", 1.2f}, {"decision", 0.95f}, {"outcome", 0.9f}};
-  for (const auto& c : columns) ImGui::TableSetupColumn(c.name, ImGuiTableColumnFlags_WidthStretch, c.weight);
+  // Ids, times, decisions and outcomes at the width of their widest value; names share the rest
+  // (a cut name shows whole in its tooltip).
+  const float pad = 2 * ImGui::GetStyle().CellPadding.x;
+  ImGui::TableSetupColumn("id", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("0000000000000").x + pad);
+  ImGui::TableSetupColumn("time", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("day 00 00:00:00.000").x + pad);
+  ImGui::TableSetupColumn("acted by", ImGuiTableColumnFlags_WidthStretch, 1.3f);
+  ImGui::TableSetupColumn("action", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  ImGui::TableSetupColumn("target", ImGuiTableColumnFlags_WidthStretch, 1.2f);
+  ImGui::TableSetupColumn("decision", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("asked_approved").x + pad);
+  ImGui::TableSetupColumn("outcome", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("service_refused").x + pad);
   ImGui::TableHeadersRow();
   // A record selected elsewhere: scroll to its row once.
   if (state.selected.kind == RecordRef::Kind::kAudit && !(scrolled_to == state.selected)) {
@@ -145,13 +150,9 @@ void AuditPanel::Draw(const RunData& run, ViewState& state) {
         state.selected_employee = a.employee;
       }
       cell(FormatTime(a.time_us));
-      if (a.agent == kNone) {
-        ImGui::TableNextColumn();
-        ImGui::TextDisabled("(the person)");
-      } else {
-        cell(RunData::Name(h.agent_names(), a.agent));
-      }
-      cell(RunData::Name(h.employee_names(), a.employee));
+      // An agent's name holds its owner's ("alice/triage"): one column says who acted for whom.
+      cell(a.agent == kNone ? RunData::Name(h.employee_names(), a.employee) + " (by hand)"
+                            : RunData::Name(h.agent_names(), a.agent));
       cell(RunData::Name(h.action_names(), a.action));
       cell(RunData::Name(h.target_names(), a.target));
       ImGui::TableNextColumn();

@@ -18,6 +18,7 @@ std::string Value(double v, const std::string& unit) {
   if (unit.rfind("USD", 0) == 0) return FormatUsd(v) + (unit.size() > 3 ? unit.substr(3) : "");
   if (unit == "fraction") return FormatPercent(v);
   if (unit == "h") return FormatHours(v);
+  if (unit.empty()) return FormatCount(v);
   return FormatAmount(v, unit.c_str());
 }
 
@@ -40,7 +41,7 @@ std::vector<ComparePanel::Measure> CompareMeasures(const RunData& ra, const RunD
       {"performative share", "fraction", a.performative_token_share(), b.performative_token_share()},
       {"value delivered", "USD", a.value_usd(), b.value_usd(), true},
       {"net value", "USD", a.net_value_usd(), b.net_value_usd(), true},
-      {"value per $ of tokens", "USD / USD", a.value_per_token_usd(), b.value_per_token_usd()},
+      {"value per $ of tokens", "", a.value_per_token_usd(), b.value_per_token_usd()},
       {"items completed", "items", d(a.items_completed()), d(b.items_completed()), true},
       {"mean lead time", "h", a.mean_lead_time_hours(), b.mean_lead_time_hours()},
       {"hours saved", "h", a.hours().saved_hours(), b.hours().saved_hours(), true},
@@ -88,7 +89,7 @@ void ComparePanel::Draw(const std::vector<const RunData*>& runs, int current, Vi
   const RunData& a = *runs[current];
   const RunData& b = *runs[state.compare_with];
   ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colors::kRunA), "A: %s", RunLabel(a).c_str());
-  ImGui::SetNextItemWidth(400);
+  ImGui::SetNextItemWidth(std::min(ImGui::GetContentRegionAvail().x - 40, ImGui::CalcTextSize(RunLabel(b).c_str()).x + 40));
   if (ImGui::BeginCombo("B", RunLabel(b).c_str())) {
     for (int i : others) {
       if (ImGui::Selectable((RunLabel(*runs[i]) + "##b" + std::to_string(i)).c_str(), i == state.compare_with)) {

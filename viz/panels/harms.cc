@@ -2,6 +2,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -65,21 +66,42 @@ void HarmsPanel::Draw(const RunData& run, ViewState& state) {
   ImGui::SetNextItemWidth(170);
   if (ImGui::Combo("cause", &o, "all\0unknown\0injection\0attack\0agent (no attack)\0person\0")) origin = o - 1;
   Update(run);
-  ImGui::Text("%s harms: %s leaks, %s exposures, %s incidents; %s shown", FormatCount(static_cast<double>(harms.size())).c_str(),
+  ImGui::Text("%s harms (leaks and exposures first): %s leaks, %s exposures, %s incidents; %s shown", FormatCount(static_cast<double>(harms.size())).c_str(),
               FormatCount(static_cast<double>(counts[0])).c_str(), FormatCount(static_cast<double>(counts[1])).c_str(),
               FormatCount(static_cast<double>(counts[2])).c_str(), FormatCount(static_cast<double>(rows.size())).c_str());
+  ImGui::TextDisabled("cause:");
+  const struct { const char* name; Origin::Kind kind; } keys[] = {
+      {"injection or attack", Origin::Kind::kInjection}, {"an agent, no attack found", Origin::Kind::kAgent},
+      {"a person", Origin::Kind::kPerson}};
+  for (const auto& k : keys) {
+    ImGui::SameLine();
+    ImGui::TextColored(OriginColor(k.kind), "%s%s", k.name, &k == &keys[2] ? "" : ",");
+  }
+  float service_w = ImGui::CalcTextSize("service").x;
+  for (const Harm& h : harms) service_w = std::max(service_w, ImGui::CalcTextSize(h.service.c_str()).x);
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
                                 ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp;
   if (!ImGui::BeginTable("harms", 5, flags)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
   ImGui::TableSetupColumn("day", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("day 00").x);
   ImGui::TableSetupColumn("kind", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("exposure").x);
-  ImGui::TableSetupColumn("service", ImGuiTableColumnFlags_WidthStretch, 0.5f);
+  ImGui::TableSetupColumn("service", ImGuiTableColumnFlags_WidthFixed, service_w);
   ImGui::TableSetupColumn("cause", ImGuiTableColumnFlags_WidthStretch, 1.2f);
   ImGui::TableSetupColumn("what happened", ImGuiTableColumnFlags_WidthStretch, 2.0f);
   ImGui::TableHeadersRow();
+  // Up to a few thousand harms, cause and description wrap in their columns (nothing is cut);
+  // beyond, rows are one line each and clipped, with the whole text in tooltips.
+  const bool wrap = rows.size() <= 3000;
+  auto text = [&](const std::string& s) {
+    if (wrap) {
+      ImGui::TextWrapped("%s", s.c_str());
+    } else {
+      CellText(s);
+    }
+  };
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(rows.size()));
+  if (wrap) clipper.ForceDisplayRangeByIndices(0, static_cast<int>(rows.size()));
   while (clipper.Step()) {
     for (int r = clipper.DisplayStart; r < clipper.DisplayEnd; ++r) {
       const Harm& h = harms[rows[static_cast<size_t>(r)]];
@@ -99,10 +121,10 @@ void HarmsPanel::Draw(const RunData& run, ViewState& state) {
       CellText(h.service);
       ImGui::TableNextColumn();
       ImGui::PushStyleColor(ImGuiCol_Text, OriginColor(h.origin.kind));
-      CellText(h.origin.text);
+      text(h.origin.text);
       ImGui::PopStyleColor();
       ImGui::TableNextColumn();
-      CellText(h.description);
+      text(h.description);
     }
   }
   ImGui::EndTable();

@@ -86,12 +86,14 @@ const RecordRef* Buttons(const RunData& run, const std::vector<RecordRef>& recor
   rects->clear();
   const size_t shown = std::min<size_t>(records.size(), 200);
   for (size_t i = 0; i < shown; ++i) {
+    // A small button, then the record's description wrapped to the panel's width.
     char id[32];
-    std::snprintf(id, sizeof id, "##%s%zu", prefix, i);
-    const std::string label = std::string(prefix) + " " + DescribeRecord(run, records[i]) + id;
-    if (ImGui::Button(label.c_str())) clicked = &records[i];
+    std::snprintf(id, sizeof id, "%s##%s%zu", prefix, prefix, i);
+    if (ImGui::SmallButton(id)) clicked = &records[i];
     const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
     rects->push_back(ImVec4(a.x, a.y, b.x, b.y));
+    ImGui::SameLine();
+    ImGui::TextWrapped("%s", DescribeRecord(run, records[i]).c_str());
   }
   if (records.size() > shown) ImGui::TextDisabled("... and %zu more", records.size() - shown);
   if (records.empty()) ImGui::TextDisabled("none recorded");
@@ -127,7 +129,11 @@ void InspectorPanel::Draw(const RunData& run, ViewState& state) {
     }
     ImGui::EndTable();
   }
-  const Origin origin = FindOrigin(run, state.selected);
+  if (!(origin_for == state.selected) || origin_run != &run) {
+    origin = FindOrigin(run, state.selected);
+    origin_for = state.selected;
+    origin_run = &run;
+  }
   ImGui::TextColored(ImVec4(0.6f, 0.8f, 1, 1), "Origin");
   ImGui::SameLine();
   ImGui::TextWrapped("%s", origin.text.c_str());

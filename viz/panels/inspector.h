@@ -22,6 +22,9 @@ struct InspectorPanel {
   std::vector<RecordRef> consequences;
   std::vector<ImVec4> cause_buttons;        // (x0, y0, x1, y1) per cause
   std::vector<ImVec4> consequence_buttons;  // per consequence
+  Origin origin;                            // where the selection's chain began
+  RecordRef origin_for;                     // the selection `origin` belongs to
+  const RunData* origin_run = nullptr;
 
   void Draw(const RunData& run, ViewState& state);
 };

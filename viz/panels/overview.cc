@@ -15,21 +15,18 @@ const ImVec4 kHeading(0.6f, 0.8f, 1, 1);
 const ImVec4 kBad(0.95f, 0.45f, 0.4f, 1);
 const ImVec4 kGood(0.55f, 0.85f, 0.55f, 1);
 
-// Text in a table cell, clipped to the column; the whole of it in a tooltip when it does not fit.
+// Text in a table cell, wrapped at the column's edge: nothing is cut, a long value takes two lines.
 void Cell(const std::string& text, const ImVec4* color = nullptr) {
   if (color != nullptr) ImGui::PushStyleColor(ImGuiCol_Text, *color);
-  ImGui::TextUnformatted(text.c_str());
+  ImGui::TextWrapped("%s", text.c_str());
   if (color != nullptr) ImGui::PopStyleColor();
-  if (ImGui::CalcTextSize(text.c_str()).x > ImGui::GetColumnWidth() && ImGui::IsItemHovered()) {
-    ImGui::SetTooltip("%s", text.c_str());
-  }
 }
 
 void Row(const char* label, const std::string& value, const ImVec4* color = nullptr) {
+  static const ImVec4 kLabel(0.6f, 0.6f, 0.6f, 1);
   ImGui::TableNextRow();
   ImGui::TableNextColumn();
-  ImGui::TextDisabled("%s", label);
-  if (ImGui::CalcTextSize(label).x > ImGui::GetColumnWidth() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", label);
+  Cell(label, &kLabel);
   ImGui::TableNextColumn();
   Cell(value, color);
 }
@@ -37,13 +34,13 @@ void Row(const char* label, const std::string& value, const ImVec4* color = null
 uint64_t Tokens(const proto::TokenTally& t) { return t.input_tokens() + t.output_tokens(); }
 double D(uint64_t v) { return static_cast<double>(v); }
 
-bool BeginColumn(const char* id, const char* title) {
+bool BeginColumn(const char* id, const char* title, float label_weight = 0.9f) {
   ImGui::TextColored(kHeading, "%s", title);
   if (!ImGui::BeginTable(id, 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp)) {
     return false;
   }
-  ImGui::TableSetupColumn("measure", ImGuiTableColumnFlags_WidthStretch, 0.9f);
-  ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch, 1.1f);
+  ImGui::TableSetupColumn("measure", ImGuiTableColumnFlags_WidthStretch, label_weight);
+  ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch, 2.0f - label_weight);
   return true;
 }
 
@@ -58,14 +55,14 @@ void DrawMeasures(const RunData& run) {
                                FormatAmount(D(Tokens(s.tokens_by_purpose().overhead())), "tokens"));
   Row("performative tokens", FormatAmount(D(Tokens(s.tokens_by_purpose().performative())), "tokens"));
   Row("value delivered", FormatUsd(s.value_usd()));
-  Row("net value", FormatUsd(s.net_value_usd()) + " (value - incidents - tokens)");
+  Row("net value", FormatUsd(s.net_value_usd()) + " (less incidents, tokens)");
   char ratio[32];
   std::snprintf(ratio, sizeof ratio, "%.1f", s.value_per_token_usd());
   Row("value per $ of tokens", std::string("$") + ratio);
   Row("hours saved (claimed)", FormatHours(s.hours().saved_hours()));
   Row("hours approving", FormatHours(s.hours().approval_hours()));
   Row("hours fixing", FormatHours(s.hours().fixing_hours()));
-  Row("items completed", FormatCount(D(s.items_completed())) + " of " + FormatCount(D(s.items_arrived())));
+  Row("items completed / arrived", FormatCount(D(s.items_completed())) + " / " + FormatCount(D(s.items_arrived())));
   Row("mean lead time", FormatHours(s.mean_lead_time_hours()));
   char per_day[32];
   std::snprintf(per_day, sizeof per_day, "%.1f / day", s.dora().deployment_frequency_per_day());
@@ -112,9 +109,7 @@ void DrawSafety(const RunData& run, uint64_t injected) {
   Row("agents compromised", FormatCount(D(f.agents_compromised())), flag(f.agents_compromised()));
   Row("approvals decided", FormatCount(D(f.approvals_decided())) + " (" + FormatPercent(f.approval_accuracy()) +
                                " right)");
-  char minutes[32];
-  std::snprintf(minutes, sizeof minutes, "%.0f min / day", f.approval_minutes_per_day());
-  Row("approval load", minutes);
+  Row("approval load", FormatAmount(std::round(f.approval_minutes_per_day()), "min / day"));
   Row("breaker trips", FormatCount(D(f.breaker_trips())) + " (" + FormatCount(D(f.memory_quarantines())) +
                            " memory quarantines)");
   Row("time to contain", f.contained_agents() > 0 ? FormatHours(f.time_to_contain_hours()) : std::string("-"));
@@ -122,13 +117,15 @@ void DrawSafety(const RunData& run, uint64_t injected) {
                               " never stopped)",
       flag(f.uncontained_agents()));
   ImGui::EndTable();
-  ImGui::TextDisabled("The Harms tab lists each leak, exposure and incident with its cause.");
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("The Harms tab lists each leak, exposure and incident with its cause.");
+  ImGui::PopStyleColor();
 }
 
 void DrawRun(const RunData& run) {
   const proto::RunHeader& h = run.header;
   const proto::RunSummary& s = run.footer.summary();
-  if (!BeginColumn("run", "Run")) return;
+  if (!BeginColumn("run", "Run", 0.6f)) return;
   Row("scenario", h.scenario_name());
   Row("scenario file", h.scenario_path().empty() ? "-" : h.scenario_path());
   for (const std::string& o : h.overrides()) Row("override", o);
@@ -150,8 +147,9 @@ void DrawRun(const RunData& run) {
   Row("wall time", std::string(wall) + " (not reproducible)");
   Row("threads", std::to_string(h.threads()) + " (results do not depend on it)");
   ImGui::EndTable();
-  ImGui::TextDisabled("Gate counts cover agents' actions;");
-  ImGui::TextDisabled("the audit log also holds people's own.");
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("Gate counts cover agents' actions; the audit log also holds people's own.");
+  ImGui::PopStyleColor();
 }
 
 // The footer's calibration bands: the run's value, the band, and whether it is inside.

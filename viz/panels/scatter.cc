@@ -115,20 +115,20 @@ void ScatterPanel::Draw(const RunData& run, ViewState& state) {
   const bool hovered = ImGui::IsItemHovered();
   const bool clicked = ImGui::IsItemClicked(ImGuiMouseButton_Left);
   const float line = ImGui::GetTextLineHeight();
-  const ImVec2 p0(origin.x + ImGui::CalcTextSize("$88.8 k").x + 10, origin.y + line + 6);
+  const ImVec2 p0(origin.x + ImGui::CalcTextSize("$888,888").x + 12, origin.y + line + 6);
   const ImVec2 p1(origin.x + std::max(size.x, 100.0f) - 10, origin.y + std::max(size.y, 100.0f) - 2 * line - 8);
   auto sx = [&](double lx) { return p0.x + static_cast<float>((lx - lx0) / (lx1 - lx0)) * (p1.x - p0.x); };
   auto sy = [&](double ly) { return p1.y - static_cast<float>((ly - ly0) / (ly1 - ly0)) * (p1.y - p0.y); };
 
   dl->AddRectFilled(p0, p1, IM_COL32(255, 255, 255, 8));
   std::vector<std::pair<float, std::string>> ticks;
-  LogTicks(lx0, lx1, [](double v) { return FormatCount(v); }, sx, ImGui::CalcTextSize("888 M").x + 14, &ticks);
+  LogTicks(lx0, lx1, [](double v) { return FormatTick(v, false); }, sx, ImGui::CalcTextSize("888 M").x + 14, &ticks);
   for (const auto& [px, label] : ticks) {
     dl->AddLine(ImVec2(px, p0.y), ImVec2(px, p1.y), colors::kGrid);
     dl->AddText(ImVec2(px - ImGui::CalcTextSize(label.c_str()).x / 2, p1.y + 3), colors::kAxisText, label.c_str());
   }
   ticks.clear();
-  LogTicks(ly0, ly1, [](double v) { return FormatUsd(v); }, sy, line + 4, &ticks);
+  LogTicks(ly0, ly1, [](double v) { return FormatTick(v, true); }, sy, line + 4, &ticks);
   for (const auto& [py, label] : ticks) {
     dl->AddLine(ImVec2(p0.x, py), ImVec2(p1.x, py), colors::kGrid);
     dl->AddText(ImVec2(p0.x - 6 - ImGui::CalcTextSize(label.c_str()).x, py - line / 2), colors::kAxisText, label.c_str());

@@ -95,6 +95,7 @@ void TimelinePanel::DrawLane(const RunData& run, ViewState& state, const Lane& l
   // touching rectangles of one colour are sent as one: a software rasterizer pays per
   // rectangle as well as per pixel, and the pixels come out the same.
   Run run_rect;
+  float label_end = -1e9f;  // where the last name drawn ends: spans may overlap (concurrent pipelines)
   for (int pass = 0; pass < 2; ++pass) {
     for (const LaneMark& m : marks_) {
       const SpanRow& s = run.spans[lane.spans[m.first]];
@@ -109,9 +110,11 @@ void TimelinePanel::DrawLane(const RunData& run, ViewState& state, const Lane& l
       if (m.count == 1 && s.name != kNone) {
         // The name over its span, only where it fits whole (the tooltip has it otherwise).
         const std::string& name = RunData::Name(run.header.span_names(), s.name);
-        if (ImGui::CalcTextSize(name.c_str()).x + 6 <= b - a) {
+        const float tw = ImGui::CalcTextSize(name.c_str()).x;
+        if (tw + 6 <= b - a && a + 3 >= label_end + 4) {
           run_rect.Flush(dl);
           dl->AddText(ImVec2(a + 3, y + 2), IM_COL32(20, 20, 20, 255), name.c_str());
+          label_end = a + 3 + tw;
         }
       }
       if (mouse_in_lane && mouse.x >= a - 1 && mouse.x <= b + 1 && (under_mouse == nullptr || on_top)) {
@@ -128,6 +131,21 @@ void TimelinePanel::DrawLane(const RunData& run, ViewState& state, const Lane& l
       const float b = std::min(x1, std::max(a + 3, x_of(sel.end_us))) + 1;
       dl->AddRect(ImVec2(a, y + 1), ImVec2(b, y + h - 1), colors::kSelection, 0, 0, 2.0f);
     }
+  }
+  // A selected audit record or injection email: a white mark at its time on its lane.
+  const uint32_t lane_index = static_cast<uint32_t>(&lane - run.lanes.data());
+  const uint32_t employees = static_cast<uint32_t>(run.header.employee_names_size());
+  int64_t mark_us = -1;
+  if (state.selected.kind == RecordRef::Kind::kAudit && state.selected.index < run.audit.size()) {
+    const AuditRow& a = run.audit[state.selected.index];
+    if (lane_index == (a.agent != kNone ? employees + a.agent : a.employee)) mark_us = a.time_us;
+  } else if (state.selected.kind == RecordRef::Kind::kInjection && state.selected.index < run.injections.size()) {
+    if (lane_index == run.injections[state.selected.index].employee) mark_us = run.injections[state.selected.index].time_us;
+  }
+  if (mark_us >= t0 && mark_us <= t1) {
+    const float x = x_of(mark_us);
+    dl->AddTriangleFilled(ImVec2(x - 5, y), ImVec2(x + 5, y), ImVec2(x, y + h / 2), colors::kSelection);
+    dl->AddLine(ImVec2(x, y), ImVec2(x, y + h), colors::kSelection, 2.0f);
   }
   if (under_mouse == nullptr) return;
   const SpanRow& s = run.spans[lane.spans[under_mouse->first]];
@@ -239,16 +257,25 @@ void TimelinePanel::Draw(const RunData& run, ViewState& state) {
 
   const ImVec2 area = ImGui::GetContentRegionAvail();
   const ImVec2 top = ImGui::GetCursorScreenPos();
-  const float x0 = top.x + kLabelWidth, x1 = top.x + std::max(area.x, kLabelWidth + 50) - 14;
+  if (label_width_for != &run) {
+    label_width_for = &run;
+    label_width = kLabelWidth;
+    for (const Lane& lane : run.lanes) label_width = std::max(label_width, ImGui::CalcTextSize(lane.label.c_str()).x + 12);
+  }
+  // The lane names' column: as wide as the widest name, up to a third of the panel (tooltips beyond).
+  const float label_w = std::min(label_width, std::max(kLabelWidth, area.x / 3));
+  const float x0 = top.x + label_w, x1 = top.x + std::max(area.x, label_w + 50) - 14;
   ImDrawList* dl = ImGui::GetWindowDrawList();
 
   // Time axis.
   const int64_t t0 = state.timeline_t0_us, t1 = state.timeline_t1_us;
   const double span_us = static_cast<double>(t1 - t0);
   // The smallest step whose labels, at their widest, leave a gap: they never overprint.
-  static const int64_t kSteps[] = {1'000, 10'000, 100'000, 1'000'000, 10'000'000, 60'000'000, 600'000'000,
-                                   3'600'000'000LL, 6 * 3'600'000'000LL, 86'400'000'000LL, 7 * 86'400'000'000LL,
-                                   28 * 86'400'000'000LL};
+  static const int64_t kSteps[] = {1'000,         10'000,           100'000,          1'000'000,
+                                   10'000'000,    60'000'000,       120'000'000,      300'000'000,
+                                   600'000'000,   1'800'000'000LL,  3'600'000'000LL,  2 * 3'600'000'000LL,
+                                   6 * 3'600'000'000LL, 12 * 3'600'000'000LL, 86'400'000'000LL, 2 * 86'400'000'000LL,
+                                   7 * 86'400'000'000LL, 28 * 86'400'000'000LL};
   auto tick_label = [](int64_t t, int64_t step) {
     const std::string full = FormatTime(t);  // "day 12 13:05:07.250"
     if (step >= 86'400'000'000LL) return full.substr(0, full.find(' ', 4));              // "day 12"
@@ -268,7 +295,8 @@ void TimelinePanel::Draw(const RunData& run, ViewState& state) {
     if (t < t0) continue;
     const float x = x0 + static_cast<float>(static_cast<double>(t - t0) / span_us) * (x1 - x0);
     dl->AddLine(ImVec2(x, top.y + kAxisHeight - 4), ImVec2(x, top.y + area.y), colors::kGrid);
-    dl->AddText(ImVec2(x + 2, top.y + 2), colors::kAxisText, tick_label(t, step).c_str());
+    const std::string label = tick_label(t, step);
+    if (x + 2 + ImGui::CalcTextSize(label.c_str()).x <= x1) dl->AddText(ImVec2(x + 2, top.y + 2), colors::kAxisText, label.c_str());
   }
   ImGui::Dummy(ImVec2(area.x, kAxisHeight));
 
@@ -312,7 +340,7 @@ void TimelinePanel::Draw(const RunData& run, ViewState& state) {
       ImDrawList* lane_dl = ImGui::GetWindowDrawList();
       if (mine) lane_dl->AddRectFilled(p, ImVec2(x1, p.y + kLaneHeight), IM_COL32(255, 255, 255, 22));
       // The lane's name, clipped to its column; whole in a tooltip.
-      lane_dl->PushClipRect(p, ImVec2(x0 - 6, p.y + kLaneHeight), true);
+      lane_dl->PushClipRect(p, ImVec2(x0 - 4, p.y + kLaneHeight), true);
       lane_dl->AddText(ImVec2(p.x + 2, p.y + 2),
                        lane.kind == Lane::Kind::kService ? IM_COL32(230, 200, 120, 255)
                        : lane.kind == Lane::Kind::kAgent ? IM_COL32(150, 210, 160, 255)

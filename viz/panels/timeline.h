@@ -30,6 +30,8 @@ struct TimelinePanel {
   std::vector<uint32_t> agent_owner;  // employee id owning each agent (from its spans), or kNone
   const RunData* built_for = nullptr;
   int64_t revealed_employee = kNoEmployee;  // the selected employee whose lane was last scrolled to
+  const RunData* label_width_for = nullptr; // the run label_width was measured for
+  float label_width = 0;                    // the widest lane name, pixels
   uint64_t filter_key = ~0ULL;
   // Statistics of the last frame, for tests and the benchmark.
   uint64_t last_visible_spans = 0;  // spans overlapping the window in the drawn lanes

@@ -95,7 +95,7 @@ void TimeseriesPanel::Draw(const RunData& run, ViewState&) {
           {Series{"injection emails", colors::kCost, safety.injection_emails},
            Series{"injected invocations", colors::kPerformative, safety.injected},
            Series{"leaks + exposures", colors::kIncident, safety.leaks},
-           Series{"breaker trips + quarantines", colors::kApproval, safety.held}},
+           Series{"breakers and quarantines", colors::kApproval, safety.held}},
           ChartStyle::kLines, ValueKind::kCount);
   }
   ImGui::EndTable();
