@@ -39,7 +39,10 @@ const char* OriginKindName(Origin::Kind kind);  // "injection", "attack", "agent
 Origin FindOrigin(const RunData& run, RecordRef record);
 
 struct Harm {
-  enum class Kind : uint8_t { kLeak, kExposure, kIncident };
+  // kAttack: an action an attack made that took effect without a leak or exposure (mail
+  // forwarded outside that held nothing sensitive, a post, a deploy): an audit row decided by
+  // an injected invocation or a compromised session, whose outcome is not a refusal.
+  enum class Kind : uint8_t { kLeak, kExposure, kIncident, kAttack };
   Kind kind = Kind::kLeak;
   RecordRef record;         // the audit row or incident span
   int64_t time_us = 0;
@@ -47,9 +50,10 @@ struct Harm {
   Origin origin;            // its cause
   std::string description;  // what happened, one line
 };
-const char* HarmKindName(Harm::Kind kind);  // "leak", "exposure", "incident"
+const char* HarmKindName(Harm::Kind kind);  // "leak", "exposure", "incident", "attack"
 
-// Every harm of the run: leaks and exposures in time order, then incidents in time order.
+// Every harm of the run: leaks, exposures and attacks' actions in time order, then incidents
+// in time order.
 std::vector<Harm> ListHarms(const RunData& run);
 
 // One line of a trace-back: a record, or a cause with no record (an attack source, a

@@ -2,6 +2,7 @@
 
 #include <cinttypes>
 #include <cstdio>
+#include <algorithm>
 #include <cstdlib>
 #include <vector>
 
@@ -70,7 +71,7 @@ Status PrintHarms(const viz::RunData& run, const TraceBackOptions& o) {
                          " harms, " + std::to_string(pages) + " page(s) of " + std::to_string(size));
   }
   const size_t first = (o.page - 1) * size, last = std::min(harms.size(), first + size);
-  size_t counts[3] = {};
+  size_t counts[4] = {};
   for (const viz::Harm& h : harms) ++counts[static_cast<int>(h.kind)];
   if (o.json) {
     std::string rows = "[";
@@ -93,6 +94,7 @@ Status PrintHarms(const viz::RunData& run, const TraceBackOptions& o) {
         .Uint("leaks", counts[0])
         .Uint("exposures", counts[1])
         .Uint("incidents", counts[2])
+        .Uint("attacks", counts[3])
         .Uint("page", o.page)
         .Uint("pages", pages)
         .Uint("page_size", size)
@@ -100,13 +102,17 @@ Status PrintHarms(const viz::RunData& run, const TraceBackOptions& o) {
     std::printf("%s\n", w.Finish().c_str());
     return Status::Ok();
   }
-  std::printf("%zu harms: %zu leaks, %zu exposures, %zu incidents; page %u of %zu (--page N, --page-size N)\n",
-              harms.size(), counts[0], counts[1], counts[2], o.page, pages);
-  std::printf("%-22s %-9s %4s  %-14s %s\n", "id", "kind", "day", "service", "cause / what happened");
+  std::printf("%zu harms: %zu leaks, %zu exposures, %zu other actions done for an attacker, %zu incidents; page %u of %zu "
+              "(--page N, --page-size N)\n",
+              harms.size(), counts[0], counts[1], counts[3], counts[2], o.page, pages);
+  int service_w = 7;
+  for (size_t i = first; i < last; ++i) service_w = std::max(service_w, static_cast<int>(harms[i].service.size()));
+  std::printf("%-22s %-8s %4s  %-*s  %s\n", "id", "kind", "day", service_w, "service", "cause, then what happened");
   for (size_t i = first; i < last; ++i) {
     const viz::Harm& h = harms[i];
-    std::printf("%-22s %-9s %4s  %-14s %s\n%43s %s\n", RecordId(run, h.record).c_str(), viz::HarmKindName(h.kind),
-                Day(h.time_us).c_str(), h.service.c_str(), h.origin.text.c_str(), "", h.description.c_str());
+    std::printf("%-22s %-8s %4s  %-*s  %s\n%*s%s\n", RecordId(run, h.record).c_str(), viz::HarmKindName(h.kind),
+                Day(h.time_us).c_str(), service_w, h.service.c_str(), h.origin.text.c_str(), 40 + service_w, "",
+                h.description.c_str());
   }
   if (last < harms.size()) std::printf("... %zu more: --page %u\n", harms.size() - last, o.page + 1);
   return Status::Ok();

@@ -112,11 +112,16 @@ void AuditPanel::Draw(const RunData& run, ViewState& state) {
   const float pad = 2 * ImGui::GetStyle().CellPadding.x;
   ImGui::TableSetupColumn("id", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("0000000000000").x + pad);
   ImGui::TableSetupColumn("time", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("day 00 00:00:00.000").x + pad);
-  ImGui::TableSetupColumn("acted by", ImGuiTableColumnFlags_WidthStretch, 1.3f);
-  ImGui::TableSetupColumn("action", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-  ImGui::TableSetupColumn("target", ImGuiTableColumnFlags_WidthStretch, 1.2f);
-  ImGui::TableSetupColumn("decision", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("asked_approved").x + pad);
-  ImGui::TableSetupColumn("outcome", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("service_refused").x + pad);
+  auto widest = [&](const google::protobuf::RepeatedPtrField<std::string>& names) {
+    float w = 0;
+    for (const std::string& n : names) w = std::max(w, ImGui::CalcTextSize(n.c_str()).x);
+    return w + pad;
+  };
+  ImGui::TableSetupColumn("acted by (dim: a person, by hand)", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  ImGui::TableSetupColumn("action", ImGuiTableColumnFlags_WidthFixed, widest(h.action_names()));
+  ImGui::TableSetupColumn("target", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  ImGui::TableSetupColumn("decision", ImGuiTableColumnFlags_WidthFixed, widest(h.decision_names()));
+  ImGui::TableSetupColumn("outcome", ImGuiTableColumnFlags_WidthFixed, widest(h.outcome_names()));
   ImGui::TableHeadersRow();
   // A record selected elsewhere: scroll to its row once.
   if (state.selected.kind == RecordRef::Kind::kAudit && !(scrolled_to == state.selected)) {
@@ -150,9 +155,11 @@ void AuditPanel::Draw(const RunData& run, ViewState& state) {
         state.selected_employee = a.employee;
       }
       cell(FormatTime(a.time_us));
-      // An agent's name holds its owner's ("alice/triage"): one column says who acted for whom.
-      cell(a.agent == kNone ? RunData::Name(h.employee_names(), a.employee) + " (by hand)"
-                            : RunData::Name(h.agent_names(), a.agent));
+      // An agent's name holds its owner's ("alice/triage"): one column says who acted for whom;
+      // a person acting by hand is dimmed.
+      if (a.agent == kNone) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+      cell(a.agent == kNone ? RunData::Name(h.employee_names(), a.employee) : RunData::Name(h.agent_names(), a.agent));
+      if (a.agent == kNone) ImGui::PopStyleColor();
       cell(RunData::Name(h.action_names(), a.action));
       cell(RunData::Name(h.target_names(), a.target));
       ImGui::TableNextColumn();

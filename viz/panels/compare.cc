@@ -105,12 +105,20 @@ void ComparePanel::Draw(const std::vector<const RunData*>& runs, int current, Vi
                        "A ran %u days and B %u: totals are compared per day, and each daily series ends with its run.",
                        a.header.days(), b.header.days());
   }
-  const float table_w = ImGui::GetContentRegionAvail().x * 0.42f;
+  // The table is as wide as its widest texts (the charts take the rest).
+  const float pad = 2 * ImGui::GetStyle().CellPadding.x + 2;
+  float w_name = ImGui::CalcTextSize("measure").x, w_value = 0;
+  for (const Measure& m : last_measures) {
+    w_name = std::max(w_name, ImGui::CalcTextSize(m.name.c_str()).x);
+    for (double v : {m.a, m.b, m.b - m.a}) w_value = std::max(w_value, ImGui::CalcTextSize(Value(v, m.unit).c_str()).x);
+  }
+  const float w_change = ImGui::CalcTextSize("+10000.0 %").x;
+  const float table_w = w_name + 3 * w_value + w_change + 5 * pad + ImGui::GetStyle().ScrollbarSize;
   ImGui::BeginChild("compare-table", ImVec2(table_w, 0));
-  if (ImGui::BeginTable("measures", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
-    ImGui::TableSetupColumn("measure", ImGuiTableColumnFlags_WidthStretch, 1.3f);
-    for (const char* c : {"A", "B", "B - A"}) ImGui::TableSetupColumn(c, ImGuiTableColumnFlags_WidthStretch, 1.0f);
-    ImGui::TableSetupColumn("change", ImGuiTableColumnFlags_WidthStretch, 0.55f);
+  if (ImGui::BeginTable("measures", 5, ImGuiTableFlags_RowBg)) {
+    ImGui::TableSetupColumn("measure", ImGuiTableColumnFlags_WidthFixed, w_name);
+    for (const char* c : {"A", "B", "B - A"}) ImGui::TableSetupColumn(c, ImGuiTableColumnFlags_WidthFixed, w_value);
+    ImGui::TableSetupColumn("change", ImGuiTableColumnFlags_WidthFixed, w_change);
     ImGui::TableHeadersRow();
     auto cell = [](const std::string& text) {
       ImGui::TableNextColumn();

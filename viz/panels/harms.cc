@@ -56,18 +56,20 @@ void HarmsPanel::Draw(const RunData& run, ViewState& state) {
     return;
   }
   Update(run);
-  size_t counts[3] = {};
+  size_t counts[4] = {};
   for (const Harm& h : harms) ++counts[static_cast<int>(h.kind)];
   // The combos list "all" first: their index is one above the enum's.
   int k = kind + 1, o = origin + 1;
   ImGui::SetNextItemWidth(170);
-  if (ImGui::Combo("kind", &k, "all\0leaks\0exposures\0incidents\0")) kind = k - 1;
+  if (ImGui::Combo("kind", &k, "all\0leaks\0exposures\0incidents\0attacks' actions\0")) kind = k - 1;
   ImGui::SameLine();
   ImGui::SetNextItemWidth(170);
   if (ImGui::Combo("cause", &o, "all\0unknown\0injection\0attack\0agent (no attack)\0person\0")) origin = o - 1;
   Update(run);
-  ImGui::Text("%s harms (leaks and exposures first): %s leaks, %s exposures, %s incidents; %s shown", FormatCount(static_cast<double>(harms.size())).c_str(),
-              FormatCount(static_cast<double>(counts[0])).c_str(), FormatCount(static_cast<double>(counts[1])).c_str(),
+  ImGui::Text("%s harms (incidents last): %s leaks, %s exposures, %s other actions done for an attacker, %s incidents; "
+              "%s shown",
+              FormatCount(static_cast<double>(harms.size())).c_str(), FormatCount(static_cast<double>(counts[0])).c_str(),
+              FormatCount(static_cast<double>(counts[1])).c_str(), FormatCount(static_cast<double>(counts[3])).c_str(),
               FormatCount(static_cast<double>(counts[2])).c_str(), FormatCount(static_cast<double>(rows.size())).c_str());
   ImGui::TextDisabled("cause:");
   const struct { const char* name; Origin::Kind kind; } keys[] = {
@@ -84,7 +86,7 @@ void HarmsPanel::Draw(const RunData& run, ViewState& state) {
   if (!ImGui::BeginTable("harms", 5, flags)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
   ImGui::TableSetupColumn("day", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("day 00").x);
-  ImGui::TableSetupColumn("kind", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("exposure").x);
+  ImGui::TableSetupColumn("kind", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("exposure").x);  // the widest kind
   ImGui::TableSetupColumn("service", ImGuiTableColumnFlags_WidthFixed, service_w);
   ImGui::TableSetupColumn("cause", ImGuiTableColumnFlags_WidthStretch, 1.2f);
   ImGui::TableSetupColumn("what happened", ImGuiTableColumnFlags_WidthStretch, 2.0f);
