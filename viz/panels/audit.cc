@@ -98,7 +98,7 @@ void AuditPanel::Draw(const RunData& run, ViewState& state) {
       (filter.selected_employee_only && applied_employee != state.selected_employee)) {
     Apply(run, state);
   }
-  ImGui::Text("%s of %s records (agents %s, people %s)", FormatCount(static_cast<double>(rows.size())).c_str(),
+  ImGui::Text("%s of %s records (agents %s, people %s; a person acting by hand is dimmed)", FormatCount(static_cast<double>(rows.size())).c_str(),
               FormatCount(static_cast<double>(run.audit.size())).c_str(),
               FormatCount(static_cast<double>(run.agent_audit_records)).c_str(),
               FormatCount(static_cast<double>(run.audit.size() - run.agent_audit_records)).c_str());
@@ -117,7 +117,7 @@ void AuditPanel::Draw(const RunData& run, ViewState& state) {
     for (const std::string& n : names) w = std::max(w, ImGui::CalcTextSize(n.c_str()).x);
     return w + pad;
   };
-  ImGui::TableSetupColumn("acted by (dim: a person, by hand)", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  ImGui::TableSetupColumn("acted by", ImGuiTableColumnFlags_WidthStretch, 1.35f);
   ImGui::TableSetupColumn("action", ImGuiTableColumnFlags_WidthFixed, widest(h.action_names()));
   ImGui::TableSetupColumn("target", ImGuiTableColumnFlags_WidthStretch, 1.0f);
   ImGui::TableSetupColumn("decision", ImGuiTableColumnFlags_WidthFixed, widest(h.decision_names()));
