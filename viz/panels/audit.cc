@@ -119,7 +119,9 @@ void AuditPanel::Draw(const RunData& run, ViewState& state) {
   };
   ImGui::TableSetupColumn("acted by", ImGuiTableColumnFlags_WidthStretch, 1.35f);
   ImGui::TableSetupColumn("action", ImGuiTableColumnFlags_WidthFixed, widest(h.action_names()));
-  ImGui::TableSetupColumn("target", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  // Targets at their widest name, up to a quarter of the table; the actor takes the rest.
+  ImGui::TableSetupColumn("target", ImGuiTableColumnFlags_WidthFixed,
+                          std::min(widest(h.target_names()), 0.25f * ImGui::GetContentRegionAvail().x));
   ImGui::TableSetupColumn("decision", ImGuiTableColumnFlags_WidthFixed, widest(h.decision_names()));
   ImGui::TableSetupColumn("outcome", ImGuiTableColumnFlags_WidthFixed, widest(h.outcome_names()));
   ImGui::TableHeadersRow();
