@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "viz/format.h"
+#include "viz/panels/cell_text.h"
 #include "viz/theme.h"
 
 namespace clawsim::viz {
@@ -134,13 +135,6 @@ void AuditPanel::Draw(const RunData& run, ViewState& state) {
       ImGui::SetScrollY(std::max(0.0f, static_cast<float>(it - rows.begin()) * row_h - 3 * row_h));
     }
   }
-  auto cell = [](const std::string& text) {
-    ImGui::TableNextColumn();
-    ImGui::TextUnformatted(text.c_str());
-    if (ImGui::CalcTextSize(text.c_str()).x > ImGui::GetColumnWidth() && ImGui::IsItemHovered()) {
-      ImGui::SetTooltip("%s", text.c_str());
-    }
-  };
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(rows.size()));
   while (clipper.Step()) {
@@ -156,14 +150,14 @@ void AuditPanel::Draw(const RunData& run, ViewState& state) {
         state.Select(ref);
         state.selected_employee = a.employee;
       }
-      cell(FormatTime(a.time_us));
+      NextCellText(FormatTime(a.time_us));
       // An agent's name holds its owner's ("alice/triage"): one column says who acted for whom;
       // a person acting by hand is dimmed.
       if (a.agent == kNone) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-      cell(a.agent == kNone ? RunData::Name(h.employee_names(), a.employee) : RunData::Name(h.agent_names(), a.agent));
+      NextCellText(a.agent == kNone ? RunData::Name(h.employee_names(), a.employee) : RunData::Name(h.agent_names(), a.agent));
       if (a.agent == kNone) ImGui::PopStyleColor();
-      cell(RunData::Name(h.action_names(), a.action));
-      cell(RunData::Name(h.target_names(), a.target));
+      NextCellText(RunData::Name(h.action_names(), a.action));
+      NextCellText(RunData::Name(h.target_names(), a.target));
       ImGui::TableNextColumn();
       const std::string& decision = RunData::Name(h.decision_names(), a.decision);
       ImGui::TextColored(DecisionColor(decision.c_str()), "%s", decision.c_str());

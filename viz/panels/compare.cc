@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "viz/format.h"
+#include "viz/panels/cell_text.h"
 #include "viz/theme.h"
 
 namespace clawsim::viz {
@@ -120,19 +121,12 @@ void ComparePanel::Draw(const std::vector<const RunData*>& runs, int current, Vi
     for (const char* c : {"A", "B", "B - A"}) ImGui::TableSetupColumn(c, ImGuiTableColumnFlags_WidthFixed, w_value);
     ImGui::TableSetupColumn("change", ImGuiTableColumnFlags_WidthFixed, w_change);
     ImGui::TableHeadersRow();
-    auto cell = [](const std::string& text) {
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(text.c_str());
-      if (ImGui::CalcTextSize(text.c_str()).x > ImGui::GetColumnWidth() && ImGui::IsItemHovered()) {
-        ImGui::SetTooltip("%s", text.c_str());
-      }
-    };
     for (const Measure& m : last_measures) {
       ImGui::TableNextRow();
-      cell(m.name);
-      cell(Value(m.a, m.unit));
-      cell(Value(m.b, m.unit));
-      cell(Value(m.b - m.a, m.unit));
+      NextCellText(m.name);
+      NextCellText(Value(m.a, m.unit));
+      NextCellText(Value(m.b, m.unit));
+      NextCellText(Value(m.b - m.a, m.unit));
       ImGui::TableNextColumn();
       if (m.a != 0) {
         ImGui::Text("%+.1f %%", 100 * (m.b - m.a) / std::fabs(m.a));

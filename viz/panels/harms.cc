@@ -7,6 +7,7 @@
 #include <string>
 
 #include "viz/format.h"
+#include "viz/panels/cell_text.h"
 #include "viz/theme.h"
 
 namespace clawsim::viz {
@@ -23,13 +24,6 @@ ImVec4 OriginColor(Origin::Kind kind) {
   return ImVec4(0.7f, 0.7f, 0.7f, 1);
 }
 
-// Text in a table cell: clipped to the column, the whole of it in a tooltip when it does not fit.
-void CellText(const std::string& text) {
-  ImGui::TextUnformatted(text.c_str());
-  if (ImGui::CalcTextSize(text.c_str()).x > ImGui::GetColumnWidth() && ImGui::IsItemHovered()) {
-    ImGui::SetTooltip("%s", text.c_str());
-  }
-}
 
 }  // namespace
 
@@ -94,11 +88,14 @@ void HarmsPanel::Draw(const RunData& run, ViewState& state) {
   // Up to a few thousand harms, cause and description wrap in their columns (nothing is cut);
   // beyond, rows are one line each and clipped, with the whole text in tooltips.
   const bool wrap = rows.size() <= 3000;
-  auto text = [&](const std::string& s) {
+  auto text = [&](const std::string& s) {  // in the current column
     if (wrap) {
       ImGui::TextWrapped("%s", s.c_str());
     } else {
-      CellText(s);
+      ImGui::TextUnformatted(s.c_str());
+      if (ImGui::CalcTextSize(s.c_str()).x > ImGui::GetColumnWidth() && ImGui::IsItemHovered()) {
+        ImGui::SetTooltip("%s", s.c_str());
+      }
     }
   };
   ImGuiListClipper clipper;
@@ -119,8 +116,7 @@ void HarmsPanel::Draw(const RunData& run, ViewState& state) {
       ImGui::TableNextColumn();
       ImGui::TextColored(h.kind == Harm::Kind::kIncident ? ImVec4(0.95f, 0.5f, 0.45f, 1) : ImVec4(1, 0.75f, 0.4f, 1), "%s",
                          HarmKindName(h.kind));
-      ImGui::TableNextColumn();
-      CellText(h.service);
+      NextCellText(h.service);
       ImGui::TableNextColumn();
       ImGui::PushStyleColor(ImGuiCol_Text, OriginColor(h.origin.kind));
       text(h.origin.text);

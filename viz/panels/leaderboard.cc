@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "viz/format.h"
+#include "viz/panels/cell_text.h"
 
 namespace clawsim::viz {
 namespace {
@@ -135,19 +136,12 @@ void LeaderboardPanel::Draw(const RunData& run, ViewState& state) {
         state.selected_employee = e.employee_id();
         scrolled_to = state.selected_employee;
       }
-      auto cell = [](const std::string& text) {
-        ImGui::TableNextColumn();
-        ImGui::TextUnformatted(text.c_str());
-        if (ImGui::CalcTextSize(text.c_str()).x > ImGui::GetColumnWidth() && ImGui::IsItemHovered()) {
-          ImGui::SetTooltip("%s", text.c_str());
-        }
-      };
-      cell(e.name());
-      cell(e.team());
-      cell(e.role());
-      cell(FormatCount(static_cast<double>(x.tokens)));
-      cell(FormatUsd(x.cost_usd));
-      cell(FormatUsd(x.value_usd));
+      NextCellText(e.name());
+      NextCellText(e.team());
+      NextCellText(e.role());
+      NextCellText(FormatCount(static_cast<double>(x.tokens)));
+      NextCellText(FormatUsd(x.cost_usd));
+      NextCellText(FormatUsd(x.value_usd));
       ImGui::TableNextColumn();
       const double gap = static_cast<double>(x.value_rank - x.token_rank) / std::max(1, n);
       ImGui::TextColored(gap <= -0.1 ? kAhead : gap < 0.1 ? kClose : gap < 0.5 ? kBehind : kFarBehind, "%d", x.value_rank);

@@ -95,7 +95,9 @@ void TimelinePanel::DrawLane(const RunData& run, ViewState& state, const Lane& l
   // touching rectangles of one colour are sent as one: a software rasterizer pays per
   // rectangle as well as per pixel, and the pixels come out the same.
   Run run_rect;
-  float label_end = -1e9f;  // where the last name drawn ends: spans may overlap (concurrent pipelines)
+  // Names go over their spans after every rectangle is drawn, so that no later span covers
+  // part of one; spans of one lane may overlap (concurrent pipelines).
+  labels_.clear();
   for (int pass = 0; pass < 2; ++pass) {
     for (const LaneMark& m : marks_) {
       const SpanRow& s = run.spans[lane.spans[m.first]];
@@ -108,20 +110,25 @@ void TimelinePanel::DrawLane(const RunData& run, ViewState& state, const Lane& l
                                      : SpanColor(static_cast<uint8_t>(s.kind), IsError(run, s));
       run_rect.Add(dl, PixelStart(a), PixelStart(b), fill, y + 2, y + h - 2);
       if (m.count == 1 && s.name != kNone) {
-        // The name over its span, only where it fits whole (the tooltip has it otherwise).
         const std::string& name = RunData::Name(run.header.span_names(), s.name);
         const float tw = ImGui::CalcTextSize(name.c_str()).x;
-        if (tw + 6 <= b - a && a + 3 >= label_end + 4) {
-          run_rect.Flush(dl);
-          dl->AddText(ImVec2(a + 3, y + 2), IM_COL32(20, 20, 20, 255), name.c_str());
-          label_end = a + 3 + tw;
-        }
+        if (tw + 6 <= b - a) labels_.push_back({a, b, &name, tw});
       }
       if (mouse_in_lane && mouse.x >= a - 1 && mouse.x <= b + 1 && (under_mouse == nullptr || on_top)) {
         under_mouse = &m;
       }
     }
     run_rect.Flush(dl);
+  }
+  // A name is drawn where it fits whole and no other span starts under it (the tooltip has
+  // the rest).
+  std::stable_sort(labels_.begin(), labels_.end(), [](const Label& l, const Label& r) { return l.a < r.a; });
+  float label_end = -1e9f;
+  for (size_t k = 0; k < labels_.size(); ++k) {
+    const float at = labels_[k].a + 3, end = at + labels_[k].width;
+    if (at < label_end + 4 || (k + 1 < labels_.size() && labels_[k + 1].a < end + 3)) continue;
+    dl->AddText(ImVec2(at, y + 2), IM_COL32(20, 20, 20, 255), labels_[k].name->c_str());
+    label_end = end;
   }
   // The selected span, outlined wherever it is.
   if (state.selected.kind == RecordRef::Kind::kSpan && state.selected.index < run.spans.size()) {

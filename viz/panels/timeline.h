@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "viz/lanes.h"
@@ -44,6 +45,12 @@ struct TimelinePanel {
   void DrawLane(const RunData& run, ViewState& state, const Lane& lane, float x0, float x1, float y, float h,
                 bool hovered_area);
   std::vector<LaneMark> marks_;  // scratch, reused per lane
+  struct Label {                 // a span's name waiting to be drawn over it
+    float a, b;                  // the span's pixels
+    const std::string* name;
+    float width;
+  };
+  std::vector<Label> labels_;    // scratch, reused per lane
 };
 
 }  // namespace clawsim::viz
