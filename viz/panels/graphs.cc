@@ -146,10 +146,18 @@ void GraphsPanel::DrawOrgChart(const RunData& run, ViewState& state, ImVec2 orig
       }
       dl->AddRectFilled(a, b, IM_COL32(40, 50, 70, 255), 4);
       dl->AddRect(a, b, has_selected ? colors::kSelection : IM_COL32(110, 130, 170, 255), 4, 0, has_selected ? 2.5f : 1);
-      // Name, then people and tokens, then value where the box is tall enough (the tooltip has all).
-      const std::string stats = std::to_string(members[t].size()) + " people, " + FormatAmount(tokens, "tokens");
-      const std::string worth = FormatUsd(value) + " value delivered";
+      // The name with the head count right-aligned where it fits, then tokens, then value where
+      // the box is tall enough (the tooltip has all of it).
+      const std::string people = std::to_string(members[t].size()) + " people";
+      const std::string stats = FormatAmount(tokens, "tokens");
+      const std::string worth = "$" + FormatCount(std::round(value)) + " value";
       bool cut = ClippedText(dl, ImVec2(a.x + 4, a.y + 2), b.x - 3, IM_COL32(235, 235, 235, 255), graph.teams[t].name);
+      const float people_w = ImGui::CalcTextSize(people.c_str()).x;
+      if (a.x + 4 + ImGui::CalcTextSize(graph.teams[t].name.c_str()).x + 8 + people_w <= b.x - 3) {
+        dl->AddText(ImVec2(b.x - 3 - people_w, a.y + 2), colors::kAxisText, people.c_str());
+      } else {
+        cut = true;
+      }
       cut |= ClippedText(dl, ImVec2(a.x + 4, a.y + 2 + line), b.x - 3, colors::kAxisText, stats);
       const bool room_for_worth = b.y - a.y >= 3 * line + 8;
       if (room_for_worth) cut |= ClippedText(dl, ImVec2(a.x + 4, a.y + 2 + 2 * line), b.x - 3, colors::kAxisText, worth);
@@ -177,7 +185,7 @@ void GraphsPanel::DrawOrgChart(const RunData& run, ViewState& state, ImVec2 orig
       }
       dl->PopClipRect();
       if (in_box && !on_dot && cut) {
-        ImGui::SetTooltip("%s: %s, %s", graph.teams[t].name.c_str(), stats.c_str(), worth.c_str());
+        ImGui::SetTooltip("%s: %s, %s, %s", graph.teams[t].name.c_str(), people.c_str(), stats.c_str(), worth.c_str());
       }
     }
     row += static_cast<int>((level.size() + per_row - 1) / per_row);
