@@ -176,15 +176,9 @@ std::vector<Harm> ListHarms(const RunData& run) {
     if (h.outcome_names(i) == "data_leaked") leaked = static_cast<uint32_t>(i);
     if (h.outcome_names(i) == "exposed") exposed = static_cast<uint32_t>(i);
   }
-  // Audit rows an attack decided: those of injected invocations, and those citing an attack
-  // source or session.
+  // Audit rows taken for an attacker: those citing an attack source or session (since 1.4
+  // every such action does; RUN_FILE.md).
   std::vector<char> attacked(run.audit.size(), 0);
-  for (uint32_t i = 0; i < run.spans.size(); ++i) {
-    if (run.spans[i].route == kNoSmall) continue;
-    for (const RecordRef& r : run.causal.Consequences(run, RecordRef::Span(i))) {
-      if (r.kind == RecordRef::Kind::kAudit) attacked[r.index] = 1;
-    }
-  }
   for (uint32_t i = 0; i < run.audit.size(); ++i) {
     for (uint32_t c = 0; c < run.audit[i].cause_count; ++c) {
       if (run.causes[run.audit[i].first_cause + c].kind == CauseKind::kAttack) attacked[i] = 1;

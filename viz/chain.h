@@ -39,9 +39,9 @@ const char* OriginKindName(Origin::Kind kind);  // "injection", "attack", "agent
 Origin FindOrigin(const RunData& run, RecordRef record);
 
 struct Harm {
-  // kAttack: an action an attack made that took effect without a leak or exposure (mail
-  // forwarded outside that held nothing sensitive, a post, a deploy): an audit row decided by
-  // an injected invocation or a compromised session, whose outcome is not a refusal.
+  // kAttack: an action taken for an attacker that took effect without a leak or exposure
+  // (mail forwarded outside that held nothing sensitive, a post, a deploy): an agent's audit
+  // row citing an attack source or session, whose outcome is not a refusal.
   enum class Kind : uint8_t { kLeak, kExposure, kIncident, kAttack };
   Kind kind = Kind::kLeak;
   RecordRef record;         // the audit row or incident span

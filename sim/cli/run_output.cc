@@ -150,6 +150,10 @@ Status RunAndWrite(scenario::LoadedScenario* loaded, const RunCommandOptions& o,
       a.id = r.id();
       if (r.cause_kind != 0) a.cause = {static_cast<run::CauseKind>(r.cause_kind), r.cause_id};
       if (r.ask_item_id != 0) a.approval = {run::CauseKind::kItem, r.ask_item_id};
+      // An action for an attacker names its source, unless its first cause already does (a session).
+      if (r.attack_source_plus_one != 0 && r.cause_kind != static_cast<uint8_t>(run::CauseKind::kAttack)) {
+        a.attack = {run::CauseKind::kAttack, r.attack_source_plus_one - 1u};
+      }
       sink_status = out.run_file().AddAuditRecord(a);
     }
   };

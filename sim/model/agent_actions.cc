@@ -39,6 +39,7 @@ void OrgModel::SetAgentCause(EmployeeState& s, const AgentAction& act, services:
                             ? s.open_span
                             : (call != nullptr ? call->span_id : kNoSpanId);
   rec->ask_item_id = act.ask_item == kNoSpanId ? 0 : act.ask_item;
+  if (act.attack.active()) rec->attack_source_plus_one = act.attack.source + 1;
   if (span != kNoSpanId) {
     rec->cause_kind = static_cast<uint8_t>(CauseKind::kSpan);
     rec->cause_id = span;

@@ -599,6 +599,7 @@ void ToProto(const AuditRecord& in, proto::AuditRecord* out) {
   if (in.id != kAutoId) out->set_id(in.id);
   if (in.cause.kind != CauseKind::kNone) ToProto(in.cause, out->add_causes());
   if (in.approval.kind != CauseKind::kNone) ToProto(in.approval, out->add_causes());
+  if (in.attack.kind != CauseKind::kNone) ToProto(in.attack, out->add_causes());
 }
 
 AuditRecord FromProto(const proto::AuditRecord& in) {

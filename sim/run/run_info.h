@@ -103,6 +103,8 @@ struct AuditRecord {
   // Since format 1.4. An asked action a person answered: {kItem, the ask's item id}, the
   // item the approver's task span carries. Written after `cause`.
   Cause approval;
+  // Since format 1.4. An action taken for an attacker: {kAttack, its source}. Written last.
+  Cause attack;
 };
 
 // One prompt-injection email that landed in a mailbox (proto::InjectionEmail; format 1.4).

@@ -78,6 +78,15 @@ RunData CraftedRun() {
   run::AuditRecord leak = MakeAudit(5, 15 * kMinute, 2, {run::CauseKind::kSpan, 1});
   leak.approval = {run::CauseKind::kItem, kAsk};
   if (s.ok()) s = w.AddAuditRecord(leak);
+  // The same invocation's ordinary work (a reply: not for the attacker), and the forward it
+  // made for the attacker, which held nothing sensitive (outcome done, cause ATTACK).
+  run::AuditRecord reply = MakeAudit(6, 16 * kMinute, 1, {run::CauseKind::kSpan, 1});
+  reply.action = 1;  // email.send_internal
+  run::AuditRecord forward = MakeAudit(7, 17 * kMinute, 1, {run::CauseKind::kSpan, 1});
+  forward.attack = {run::CauseKind::kAttack, 0};
+  for (const run::AuditRecord* a : {&reply, &forward}) {
+    if (s.ok()) s = w.AddAuditRecord(*a);
+  }
   // A change coded by hand (minutes 20-30), built (40-50) and shipped (50-60) in deploy 9;
   // every span of it names the change's item.
   run::Span code = MakeSpan(run::SpanKind::kHumanTask, 3, 20 * kMinute, 30 * kMinute);
@@ -133,6 +142,11 @@ TEST(ChainTest, TheLeakIsListedAndTracesBackToTheCampaignsEmail) {
   EXPECT_EQ(leak.origin.kind, Origin::Kind::kInjection);
   EXPECT_EQ(leak.origin.text, "injection \"invoice-phish\" (exfiltrate) via triage");
   EXPECT_EQ(leak.origin.injection, RecordRef::Injection(0));
+  // The forward done for the attacker is a harm; the invocation's ordinary reply is not.
+  ASSERT_EQ(harms.size(), 2u);
+  EXPECT_EQ(harms[1].kind, Harm::Kind::kAttack);
+  EXPECT_EQ(harms[1].record, run.causal.AuditById(7));
+  EXPECT_EQ(harms[1].origin.kind, Origin::Kind::kInjection);
 
   bool truncated = true;
   const std::vector<ChainStep> steps = TraceBack(run, leak.record, TraceBackLimits{}, &truncated);
