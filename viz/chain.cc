@@ -176,7 +176,7 @@ std::vector<Harm> ListHarms(const RunData& run) {
     if (h.outcome_names(i) == "data_leaked") leaked = static_cast<uint32_t>(i);
     if (h.outcome_names(i) == "exposed") exposed = static_cast<uint32_t>(i);
   }
-  // Audit rows taken for an attacker: those citing an attack source or session (since 1.4
+  // Audit rows taken for an attacker: those citing an attack source or session (since 1.5
   // every such action does; RUN_FILE.md).
   std::vector<char> attacked(run.audit.size(), 0);
   for (uint32_t i = 0; i < run.audit.size(); ++i) {

@@ -63,7 +63,7 @@ struct AuditRow {
   uint8_t outcome = 0;
 };
 
-// One injection email (proto::InjectionEmail, format 1.4).
+// One injection email (proto::InjectionEmail, format 1.5).
 struct InjectionRow {
   int64_t time_us = 0;
   uint64_t item_id = 0;
@@ -98,7 +98,7 @@ struct RunData {
   // A header name, or "-" when the table lacks it (files are checked, so only kNone).
   static const std::string& Name(const google::protobuf::RepeatedPtrField<std::string>& table, uint32_t i);
   // A span's outcome: a pipeline stage's from stage_outcome_names ("passed", "failed"; the
-  // same for files before 1.4, which lack the table), any other's from outcome_names; "" if none.
+  // same for files before 1.5, which lack the table), any other's from outcome_names; "" if none.
   std::string SpanOutcome(const SpanRow& span) const;
   // The campaign (attack source) name of an injection row, e.g. "invoice-phish".
   std::string SourceName(uint32_t source) const;

@@ -73,7 +73,7 @@ run::RunInfo MakeRunInfo(const scenario::LoadedScenario& loaded, const RunComman
   for (const services::ActionInfo& a : services::kActionTable) info.action_names.emplace_back(a.name);
   for (int i = 0; i < services::kNumOutcomes; ++i) info.outcome_names.emplace_back(services::OutcomeName(static_cast<services::Outcome>(i)));
   static_assert(model::kOutcomeInjected == services::kNumOutcomes, "\"injected\" follows the services' outcomes");
-  info.outcome_names.emplace_back("injected");  // an invocation that followed an injection (format 1.4)
+  info.outcome_names.emplace_back("injected");  // an invocation that followed an injection (format 1.5)
   info.attack_goal_names = model::AttackGoalNames();
   info.injection_route_names = model::InjectionRouteNames();
   info.stage_outcome_names = {"passed", "failed"};

@@ -36,7 +36,7 @@ struct WireSpan {
     kHasOutcome = 1 << 6,
     kHasItem = 1 << 7,
     kHasDeploy = 1 << 8,
-    kHasRoute = 1 << 9,  // since 1.4
+    kHasRoute = 1 << 9,  // since 1.5
   };
   int64_t start_us = 0;
   int64_t end_us = 0;
