@@ -80,6 +80,12 @@ struct AuditRecord {
   // and the caller's id for it.
   uint8_t cause_kind = 0;
   uint64_t cause_id = 0;
+  // An asked action a person answered: the ask's work item id (the approver's task works on
+  // it), else 0. Not part of the record's hash.
+  uint64_t ask_item_id = 0;
+  // An action taken for an attacker (the model's attack goal): its attack source + 1, else 0.
+  // Not part of the record's hash.
+  uint32_t attack_source_plus_one = 0;
 
   // A run-wide unique id: (writing LP << 32) | its record counter.
   uint64_t id() const { return (uint64_t{lp} << 32) | seq; }

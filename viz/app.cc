@@ -90,6 +90,13 @@ Status App::Select(const std::string& spec) {
   uint64_t number = 0;
   const auto [end, ec] = std::from_chars(what.data(), what.data() + what.size(), number);
   const bool numeric = ec == std::errc() && end == what.data() + what.size();
+  if (kind == "item") {
+    const RecordRef r = data->causal.InjectionByItem(number);
+    if (!numeric || !r.valid()) return Status::Error("--select " + spec + ": the run has no injection email with that item id");
+    state.Select(r);
+    state.selected_employee = data->injections[r.index].employee;
+    return Status::Ok();
+  }
   if (kind == "span" || kind == "audit") {
     const RecordRef r = kind == "span" ? data->causal.SpanById(number) : data->causal.AuditById(number);
     const size_t rows = kind == "span" ? data->spans.size() : data->audit.size();
@@ -103,7 +110,7 @@ Status App::Select(const std::string& spec) {
     return Status::Ok();
   }
   if (kind != "employee") {
-    return Status::Error("--select " + spec + ": expected employee:ID, employee:NAME, span:ID or audit:ID");
+    return Status::Error("--select " + spec + ": expected employee:ID, employee:NAME, span:ID, audit:ID or item:ID");
   }
   for (int e = 0; e < data->header.employee_names_size(); ++e) {
     if ((numeric && number == static_cast<uint64_t>(e)) || data->header.employee_names(e) == what) {
@@ -140,7 +147,12 @@ void App::DrawTopBar() {
   for (int i = 0; i < run_count(); ++i) {
     ImGui::SameLine();
     const OpenRun& r = *runs_[i];
-    std::string label = r.data ? r.data->header.scenario_name() + " s" + std::to_string(r.data->header.seed())
+    // The scenario, seed and the folder the run was written to: two runs of one scenario differ.
+    std::string folder = r.path;
+    if (const size_t slash = folder.find_last_of('/'); slash != std::string::npos) folder.resize(slash);
+    if (const size_t slash = folder.find_last_of('/'); slash != std::string::npos) folder = folder.substr(slash + 1);
+    std::string label = r.data ? r.data->header.scenario_name() + " s" + std::to_string(r.data->header.seed()) + " (" +
+                                     folder + ")"
                                : (r.error.empty() ? "loading..." : "error");
     label += "##run" + std::to_string(i);
     if (ImGui::RadioButton(label.c_str(), current_ == i)) current_ = i;
@@ -179,7 +191,9 @@ void App::DrawPanel(PanelId id, OpenRun* run) {
     DrawRunStatus(r);
     return;
   }
-  const float side = ImGui::GetContentRegionAvail().x * 0.32f;
+  // The Inspector beside the Timeline, Audit log and Harms: a third of a wide window, less of a narrow one.
+  const float avail_x = ImGui::GetContentRegionAvail().x;
+  const float side = avail_x * (avail_x >= 1500 ? 0.32f : 0.28f);
   switch (id) {
     case PanelId::kOverview: overview.Draw(*data, r.state); break;
     case PanelId::kTimeseries: timeseries.Draw(*data, r.state); break;
@@ -189,10 +203,13 @@ void App::DrawPanel(PanelId id, OpenRun* run) {
     case PanelId::kGraphs: graphs.Draw(*data, r.state); break;
     case PanelId::kTimeline:
     case PanelId::kAudit:
+    case PanelId::kHarms:
       // The Inspector beside them: select on the left, follow causes on the right.
       ImGui::BeginChild("main", ImVec2(ImGui::GetContentRegionAvail().x - side - 6, 0));
       if (id == PanelId::kTimeline) {
         timeline.Draw(*data, r.state);
+      } else if (id == PanelId::kHarms) {
+        harms.Draw(*data, r.state);
       } else {
         audit.Draw(*data, r.state);
       }

@@ -18,6 +18,7 @@
 #include "viz/panels/audit.h"
 #include "viz/panels/compare.h"
 #include "viz/panels/graphs.h"
+#include "viz/panels/harms.h"
 #include "viz/panels/inspector.h"
 #include "viz/panels/leaderboard.h"
 #include "viz/panels/overview.h"
@@ -51,8 +52,10 @@ class App {
 
   // Brings a panel to the front (next Draw()).
   void ShowPanel(PanelId panel);
-  // Selects in the run in front: "employee:ID", "employee:NAME", "span:ID", "audit:ID", or a
-  // bare employee name or id. An error names the spec and what it did not find.
+  // Selects in the run in front: "employee:ID", "employee:NAME", "span:ID", "audit:ID",
+  // "item:ID" (an injection email), or a bare employee name or id. A record's employee
+  // becomes the selected employee too, so every panel shows it. An error names the spec and
+  // what it did not find.
   Status Select(const std::string& spec);
   // The study the Study panel shows (Open sets it from a study file; tests set one directly).
   const StudyData* study_data() const { return study_.get(); }
@@ -70,6 +73,7 @@ class App {
 
   // The panels, for tests.
   OverviewPanel overview;
+  HarmsPanel harms;
   TimeseriesPanel timeseries;
   LeaderboardPanel leaderboard;
   ScatterPanel scatter;

@@ -12,7 +12,7 @@ const char* CauseKindName(CauseKind kind) {
     case CauseKind::kSpan: return "span";
     case CauseKind::kAudit: return "audit record";
     case CauseKind::kDeploy: return "deploy";
-    case CauseKind::kAttack: return "attack";
+    case CauseKind::kAttack: return "attack source";
     case CauseKind::kNone: break;
   }
   return "none";
@@ -77,7 +77,11 @@ void CausalIndex::Finish(const RunData& run) {
   // Items and deploys are usually already in order (ids grow with time); sort only if not.
   // Rows were added span by span and audit row by audit row, interleaved as the file holds
   // them; the sort by (kind, id, row) makes the order the same as Build's.
-  for (auto* keys : {&items_, &deploys_, &cited_by_}) {
+  injection_items_.clear();
+  for (size_t i = 0; i < run.injections.size(); ++i) {
+    injection_items_.push_back({run.injections[i].item_id, static_cast<uint32_t>(i), 0});
+  }
+  for (auto* keys : {&items_, &deploys_, &cited_by_, &injection_items_}) {
     if (!std::is_sorted(keys->begin(), keys->end())) std::sort(keys->begin(), keys->end());
   }
 }
@@ -86,6 +90,36 @@ void CausalIndex::Range(const std::vector<Key>& keys, uint8_t kind, uint64_t id,
   auto it = std::lower_bound(keys.begin(), keys.end(), Key{id, 0, kind});
   for (; it != keys.end() && it->kind == kind && it->id == id; ++it) rows->push_back(it->row);
 }
+
+RecordRef CausalIndex::InjectionByItem(uint64_t item_id) const {
+  std::vector<uint32_t> rows;
+  Range(injection_items_, 0, item_id, &rows);
+  return rows.empty() ? RecordRef{} : RecordRef::Injection(rows.front());
+}
+
+namespace {
+
+// Sorts records by time (then kind and row), dropping repeats.
+void SortByTime(const RunData& run, std::vector<RecordRef>* records) {
+  std::sort(records->begin(), records->end(), [&](const RecordRef& a, const RecordRef& b) {
+    const int64_t ta = run.TimeOf(a), tb = run.TimeOf(b);
+    if (ta != tb) return ta < tb;
+    return a.kind != b.kind ? a.kind < b.kind : a.index < b.index;
+  });
+  records->erase(std::unique(records->begin(), records->end()), records->end());
+}
+
+bool InRange(const RunData& run, const RecordRef& r) {
+  switch (r.kind) {
+    case RecordRef::Kind::kSpan: return r.index < run.spans.size();
+    case RecordRef::Kind::kAudit: return r.index < run.audit.size();
+    case RecordRef::Kind::kInjection: return r.index < run.injections.size();
+    case RecordRef::Kind::kNone: break;
+  }
+  return false;
+}
+
+}  // namespace
 
 RecordRef CausalIndex::SpanById(uint64_t id) const {
   if (spans_sequential_) {
@@ -117,7 +151,12 @@ void CausalIndex::Resolve(const CauseRef& cause, std::vector<RecordRef>* out) co
       if (r.valid()) out->push_back(r);
       return;
     }
-    case CauseKind::kItem: Range(items_, 0, cause.id, &rows); break;
+    case CauseKind::kItem: {
+      const RecordRef injection = InjectionByItem(cause.id);
+      if (injection.valid()) out->push_back(injection);
+      Range(items_, 0, cause.id, &rows);
+      break;
+    }
     case CauseKind::kDeploy: Range(deploys_, 0, cause.id, &rows); break;
     case CauseKind::kAttack:  // an attack source or session: named in the summary, no record of its own
     case CauseKind::kNone: return;
@@ -135,33 +174,50 @@ std::vector<RecordRef> CausalIndex::Causes(const RunData& run, RecordRef record)
     first = run.audit[record.index].first_cause;
     count = run.audit[record.index].cause_count;
   }
-  for (uint32_t c = 0; c < count; ++c) Resolve(run.causes[first + c], &out);
+  const int64_t at = run.TimeOf(record);
+  for (uint32_t c = 0; c < count; ++c) {
+    const CauseRef& cause = run.causes[first + c];
+    const size_t before = out.size();
+    Resolve(cause, &out);
+    // An item's or deploy's records: only those that had begun by then can have led to it.
+    if (cause.kind == CauseKind::kItem || cause.kind == CauseKind::kDeploy) {
+      const auto later = std::remove_if(out.begin() + static_cast<std::ptrdiff_t>(before), out.end(), [&](const RecordRef& r) {
+        return InRange(run, r) && run.TimeOf(r) > at;
+      });
+      out.erase(later, out.end());
+    }
+  }
   // A dangling sequential id resolves to a row past the end; drop it.
-  std::erase_if(out, [&](const RecordRef& r) {
-    return r.kind == RecordRef::Kind::kSpan ? r.index >= run.spans.size() : r.index >= run.audit.size();
-  });
+  std::erase_if(out, [&](const RecordRef& r) { return !InRange(run, r); });
   std::erase(out, record);
+  SortByTime(run, &out);
   return out;
 }
 
 std::vector<RecordRef> CausalIndex::Consequences(const RunData& run, RecordRef record) const {
-  std::vector<uint32_t> rows;
+  std::vector<uint32_t> direct, shared;  // cites the record itself; cites its item or deploy
   if (record.kind == RecordRef::Kind::kSpan && record.index < run.spans.size()) {
     const SpanRow& s = run.spans[record.index];
-    Range(cited_by_, static_cast<uint8_t>(CauseKind::kSpan), s.id, &rows);
-    if (s.item_id != kNoId) Range(cited_by_, static_cast<uint8_t>(CauseKind::kItem), s.item_id, &rows);
-    if (s.deploy_id != kNoId) Range(cited_by_, static_cast<uint8_t>(CauseKind::kDeploy), s.deploy_id, &rows);
+    Range(cited_by_, static_cast<uint8_t>(CauseKind::kSpan), s.id, &direct);
+    if (s.item_id != kNoId) Range(cited_by_, static_cast<uint8_t>(CauseKind::kItem), s.item_id, &shared);
+    if (s.deploy_id != kNoId) Range(cited_by_, static_cast<uint8_t>(CauseKind::kDeploy), s.deploy_id, &shared);
   } else if (record.kind == RecordRef::Kind::kAudit && record.index < run.audit.size()) {
-    Range(cited_by_, static_cast<uint8_t>(CauseKind::kAudit), run.audit[record.index].id, &rows);
+    Range(cited_by_, static_cast<uint8_t>(CauseKind::kAudit), run.audit[record.index].id, &direct);
+  } else if (record.kind == RecordRef::Kind::kInjection && record.index < run.injections.size()) {
+    Range(cited_by_, static_cast<uint8_t>(CauseKind::kItem), run.injections[record.index].item_id, &direct);
   }
-  std::sort(rows.begin(), rows.end());
-  rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+  const int64_t at = run.TimeOf(record);
   std::vector<RecordRef> out;
-  for (uint32_t row : rows) {
-    const RecordRef r = (row & kAuditBit) ? RecordRef::Audit(row & ~kAuditBit) : RecordRef::Span(row);
-    if (r != record) out.push_back(r);
-  }
-  // Spans first, then audit rows (the sort above put span rows, which lack the bit, first).
+  auto add = [&](const std::vector<uint32_t>& rows, bool only_later) {
+    for (uint32_t row : rows) {
+      const RecordRef r = (row & kAuditBit) ? RecordRef::Audit(row & ~kAuditBit) : RecordRef::Span(row);
+      if (r == record || !InRange(run, r) || (only_later && run.TimeOf(r) < at)) continue;
+      out.push_back(r);
+    }
+  };
+  add(direct, false);
+  add(shared, true);
+  SortByTime(run, &out);
   return out;
 }
 

@@ -1,6 +1,13 @@
-// Walking causes backwards and forwards between spans and audit records (RUN_FILE.md,
-// "Spans and causes"). A CausalIndex is built once per run from the rows; queries are binary
-// searches over sorted vectors, O(log n) each, with no per-query allocation beyond the result.
+// Walking causes backwards and forwards between spans, audit records and injection emails
+// (RUN_FILE.md, "Spans and causes"). A CausalIndex is built once per run from the rows;
+// queries are binary searches over sorted vectors, O(log n) each, with no per-query
+// allocation beyond the result.
+//
+// Only the documented links are followed: a record's own causes (SPAN, AUDIT by id; ITEM to
+// the spans and injection email of that item; DEPLOY to the deploy's spans) and their
+// inverse. Item and deploy links are shared by many records, so they are read with time: an
+// item's record is a cause of R only if it began no later than R, a consequence only if it
+// began no earlier. Results are in time order.
 #pragma once
 
 #include <cstddef>
@@ -24,15 +31,17 @@ struct CauseRef {
   uint64_t id = 0;
 };
 
-// A record the viewer can select: a span or an audit row, by position in RunData.
+// A record the viewer can select: a span, an audit row or an injection email, by position in
+// RunData.
 struct RecordRef {
-  enum class Kind : uint8_t { kNone, kSpan, kAudit };
+  enum class Kind : uint8_t { kNone, kSpan, kAudit, kInjection };
   Kind kind = Kind::kNone;
   uint32_t index = 0;
   bool valid() const { return kind != Kind::kNone; }
   friend bool operator==(const RecordRef&, const RecordRef&) = default;
   static RecordRef Span(uint32_t i) { return {Kind::kSpan, i}; }
   static RecordRef Audit(uint32_t i) { return {Kind::kAudit, i}; }
+  static RecordRef Injection(uint32_t i) { return {Kind::kInjection, i}; }
 };
 
 class CausalIndex {
@@ -49,14 +58,18 @@ class CausalIndex {
   // Room for about `spans` spans with items and `causes` causes (a hint for AddSpan).
   void Reserve(size_t spans, size_t causes);
 
-  // The records `cause` names: the span or audit record with that id, or the spans of that
-  // item or deploy. Dangling causes give nothing. Appends to *out, in row order.
+  // The records `cause` names: the span or audit record with that id, or the spans and the
+  // injection email of that item, or the spans of that deploy. Dangling causes give nothing.
+  // Appends to *out, in row order.
   void Resolve(const CauseRef& cause, std::vector<RecordRef>* out) const;
-  // Every record one of whose causes names `record` itself, its item or its deploy, in row
-  // order, without `record`.
+  // Every record one of whose causes names `record` itself, its item or its deploy (item
+  // and deploy links only from records that began no earlier), without `record`, by time.
   std::vector<RecordRef> Consequences(const RunData& run, RecordRef record) const;
-  // The records the causes of `record` name, in the order of its causes.
+  // The records the causes of `record` name (item and deploy links only to records that
+  // began no later), each once, without `record`, by time.
   std::vector<RecordRef> Causes(const RunData& run, RecordRef record) const;
+  // The injection email of item `item_id`, or an invalid ref.
+  RecordRef InjectionByItem(uint64_t item_id) const;
 
   // The span or audit row with id `id`, or an invalid ref.
   RecordRef SpanById(uint64_t id) const;
@@ -70,7 +83,7 @@ class CausalIndex {
     bool operator<(const Key& o) const { return kind != o.kind ? kind < o.kind : (id != o.id ? id < o.id : row < o.row); }
   };
   // Rows by their id (spans and audit rows), and spans by item and by deploy.
-  std::vector<Key> span_ids_, audit_ids_, items_, deploys_;
+  std::vector<Key> span_ids_, audit_ids_, items_, deploys_, injection_items_;
   bool spans_sequential_ = false;  // span id == its index for every span (no lookup needed)
   bool audit_sequential_ = false;
   // Who cites what: (cited kind, cited id) -> citing record (row | kAuditBit for audit rows).

@@ -19,33 +19,39 @@ double NiceStep(double span) {
   return p * (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10);
 }
 
-std::string AxisLabel(double v) {
-  char buf[32];
-  if (std::fabs(v) >= 1e9) {
-    std::snprintf(buf, sizeof buf, "%.3gG", v / 1e9);
-  } else if (std::fabs(v) >= 1e6) {
-    std::snprintf(buf, sizeof buf, "%.3gM", v / 1e6);
-  } else if (std::fabs(v) >= 1e3) {
-    std::snprintf(buf, sizeof buf, "%.3gk", v / 1e3);
-  } else {
-    std::snprintf(buf, sizeof buf, "%.3g", v);
-  }
-  return buf;
-}
+
+std::string AxisLabel(double v, ValueKind kind) { return FormatTick(v, kind == ValueKind::kUsd); }
+
+double At(const Series& s, int d) { return d < static_cast<int>(s.values.size()) ? s.values[d] : 0; }
 
 }  // namespace
 
 int DrawDayChart(const char* id, const char* unit, const std::vector<Series>& series, ChartStyle style, float height,
-                 int days, DayRange* range) {
+                 int days, DayRange* range, ValueKind kind) {
   if (!range->initialised) range->Reset(days);
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  const float label_w = 56;
+  const float line = ImGui::GetTextLineHeight();
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const float width = std::max(100.0f, ImGui::GetContentRegionAvail().x);
   ImGui::InvisibleButton(id, ImVec2(width, height));
   const bool hovered = ImGui::IsItemHovered();
-  const ImVec2 p0(origin.x + label_w, origin.y + 4);
-  const ImVec2 p1(origin.x + width - 4, origin.y + height - 18);
+  // The y range: stacked sums or the largest single value over the visible days (computed
+  // below, after zooming); the left margin fits the widest tick label.
+  const float label_w_guess = ImGui::CalcTextSize(kind == ValueKind::kUsd ? "$888.8 k" : "888.8 M").x + 8;
+  // The legend's lines above the plot: as many as its entries need at this width.
+  std::vector<ImVec2> legend_at;
+  {
+    float lx = origin.x + label_w_guess, ly = origin.y;
+    for (const Series& s : series) {
+      const float w = 24 + ImGui::CalcTextSize(s.name.c_str()).x;
+      if (lx + w > origin.x + width && lx > origin.x + label_w_guess) lx = origin.x + label_w_guess, ly += line + 2;
+      legend_at.push_back(ImVec2(lx, ly));
+      lx += w;
+    }
+  }
+  const float legend_h = (legend_at.empty() ? 0 : legend_at.back().y - origin.y) + line + 6;
+  const ImVec2 p0(origin.x + label_w_guess, origin.y + legend_h);
+  const ImVec2 p1(origin.x + width - 8, origin.y + height - line - 6);  // the day axis below
   const float plot_w = p1.x - p0.x;
 
   // Zoom around the mouse with the wheel; pan by dragging.
@@ -75,7 +81,7 @@ int DrawDayChart(const char* id, const char* unit, const std::vector<Series>& se
   for (int d = d0; d <= d1; ++d) {
     double sum = 0;
     for (const Series& s : series) {
-      const double v = d < static_cast<int>(s.values.size()) ? s.values[d] : 0;
+      const double v = At(s, d);
       sum += v;
       ymax = std::max(ymax, style == ChartStyle::kStackedBars ? sum : v);
     }
@@ -88,19 +94,35 @@ int DrawDayChart(const char* id, const char* unit, const std::vector<Series>& se
 
   // Grid and axes.
   dl->AddRectFilled(p0, p1, IM_COL32(255, 255, 255, 8));
+  // Y ticks, right-aligned against the plot; skipped where they would touch the one above.
+  float last_y = 1e9f;
   for (double v = 0; v <= ymax + step / 2; v += step) {
     const float y = y_of(v);
     dl->AddLine(ImVec2(p0.x, y), ImVec2(p1.x, y), colors::kGrid);
-    const std::string label = AxisLabel(v);
-    dl->AddText(ImVec2(origin.x, y - 7), colors::kAxisText, label.c_str());
+    if (last_y - y < line) continue;
+    last_y = y;
+    const std::string label = AxisLabel(v, kind);
+    const float tw = ImGui::CalcTextSize(label.c_str()).x;
+    dl->AddText(ImVec2(p0.x - 4 - tw, y - line / 2), colors::kAxisText, label.c_str());
   }
-  dl->AddText(ImVec2(origin.x, origin.y + height - 16), colors::kAxisText, unit);
-  const int day_step = std::max(1, static_cast<int>(NiceStep(d1 - d0 + 1)));
+  // The unit above the y axis, left of the legend; "day" under the x axis.
+  dl->AddText(ImVec2(origin.x, origin.y), colors::kAxisText, unit);
+  dl->AddText(ImVec2(origin.x, p1.y + 3), colors::kAxisText, "day");
+  // X ticks: a step of 1, 2, 5, 10... days that leaves room for the widest label.
+  const float label_px = ImGui::CalcTextSize("000").x + 12;
+  const double px_per_day = plot_w / (range->last - range->first);
+  int day_step = 1;
+  for (int candidate : {1, 2, 5, 7, 10, 14, 20, 50, 100, 200, 500}) {
+    day_step = candidate;
+    if (candidate * px_per_day >= label_px) break;
+  }
   for (int d = d0; d <= d1; ++d) {
     if (d % day_step != 0) continue;
     char buf[16];
     std::snprintf(buf, sizeof buf, "%d", d);
-    dl->AddText(ImVec2(x_of(d) - 4, p1.y + 2), colors::kAxisText, buf);
+    const float tw = ImGui::CalcTextSize(buf).x;
+    dl->AddLine(ImVec2(x_of(d), p1.y), ImVec2(x_of(d), p1.y + 3), colors::kAxisText);
+    dl->AddText(ImVec2(x_of(d) - tw / 2, p1.y + 3), colors::kAxisText, buf);
   }
 
   dl->PushClipRect(p0, p1, true);
@@ -109,14 +131,15 @@ int DrawDayChart(const char* id, const char* unit, const std::vector<Series>& se
     double base = 0;
     for (size_t k = 0; k < series.size(); ++k) {
       const Series& s = series[k];
-      const double v = d < static_cast<int>(s.values.size()) ? s.values[d] : 0;
+      if (d >= static_cast<int>(s.values.size())) continue;  // the series has ended
+      const double v = s.values[d];
       if (style == ChartStyle::kStackedBars) {
         const float x = x_of(d);
         dl->AddRectFilled(ImVec2(x - bar_w / 2, y_of(base + v)), ImVec2(x + bar_w / 2, y_of(base)), s.color);
         base += v;
       } else if (d > d0 || d > 0) {
         const int prev = std::max(0, d - 1);
-        const double pv = prev < static_cast<int>(s.values.size()) ? s.values[prev] : 0;
+        const double pv = s.values[prev];
         if (d > 0) dl->AddLine(ImVec2(x_of(prev), y_of(pv)), ImVec2(x_of(d), y_of(v)), s.color, 2.0f);
         dl->AddCircleFilled(ImVec2(x_of(d), y_of(v)), 2.5f, s.color);
       } else {
@@ -137,19 +160,23 @@ int DrawDayChart(const char* id, const char* unit, const std::vector<Series>& se
       ImGui::BeginTooltip();
       ImGui::Text("day %d", d);
       for (const Series& s : series) {
-        const double v = d < static_cast<int>(s.values.size()) ? s.values[d] : 0;
-        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(s.color), "%s: %s %s", s.name.c_str(),
-                           FormatCount(v).c_str(), unit);
+        const ImVec4 c = ImGui::ColorConvertU32ToFloat4(s.color);
+        if (d >= static_cast<int>(s.values.size())) {
+          ImGui::TextColored(c, "%s: no data (the run ended)", s.name.c_str());
+        } else if (kind == ValueKind::kUsd) {
+          ImGui::TextColored(c, "%s: %s", s.name.c_str(), FormatUsd(s.values[d]).c_str());
+        } else {
+          ImGui::TextColored(c, "%s: %s", s.name.c_str(), FormatAmount(s.values[d], unit).c_str());
+        }
       }
       ImGui::EndTooltip();
     }
   }
-  // Legend.
-  float lx = p0.x + 4;
-  for (const Series& s : series) {
-    dl->AddRectFilled(ImVec2(lx, p0.y + 4), ImVec2(lx + 10, p0.y + 14), s.color);
-    dl->AddText(ImVec2(lx + 13, p0.y + 1), IM_COL32(230, 230, 230, 255), s.name.c_str());
-    lx += 20 + ImGui::CalcTextSize(s.name.c_str()).x;
+  // Legend, on the lines above the plot.
+  for (size_t k = 0; k < series.size(); ++k) {
+    const ImVec2 at = legend_at[k];
+    dl->AddRectFilled(ImVec2(at.x, at.y + 3), ImVec2(at.x + 10, at.y + 13), series[k].color);
+    dl->AddText(ImVec2(at.x + 13, at.y), IM_COL32(230, 230, 230, 255), series[k].name.c_str());
   }
   return hover_day;
 }

@@ -51,31 +51,65 @@ std::string Grouped(double v, int decimals) {
 
 }  // namespace
 
-std::string FormatCount(double v) {
+namespace {
+
+// Three significant digits with a suffix: 123 k, 31.6 M, 6.17 G.
+std::string Scaled(double v, const char* prefix) {
+  const double a = std::fabs(v);
+  double scaled = v;
+  const char* suffix = "";
+  // Thresholds just below each power, so that rounding never prints "1000 k".
+  if (a >= 999.5e6) {
+    scaled = v / 1e9, suffix = " G";
+  } else if (a >= 999.5e3) {
+    scaled = v / 1e6, suffix = " M";
+  } else {
+    scaled = v / 1e3, suffix = " k";
+  }
+  const double s = std::fabs(scaled);
+  const int decimals = s >= 99.95 ? 0 : s >= 9.995 ? 1 : 2;
   char buf[48];
-  if (std::fabs(v) >= 1e10) {
-    std::snprintf(buf, sizeof buf, "%.2f G", v / 1e9);
-    return buf;
-  }
-  if (std::fabs(v) >= 1e7) {
-    std::snprintf(buf, sizeof buf, "%.1f M", v / 1e6);
-    return buf;
-  }
-  return Grouped(v, v == std::floor(v) ? 0 : 2);
+  std::snprintf(buf, sizeof buf, "%s%s%.*f%s", v < 0 ? "-" : "", prefix, decimals, s, suffix);
+  return buf;
 }
 
+}  // namespace
+
+std::string FormatCount(double v) {
+  if (std::fabs(v) >= 1e5) return Scaled(v, "");
+  return Grouped(v, v == std::floor(v) ? 0 : (std::fabs(v) >= 100 ? 1 : 2));
+}
+
+std::string FormatAmount(double v, const char* unit) { return FormatCount(v) + " " + unit; }
+
 std::string FormatUsd(double v) {
-  char buf[48];
-  const char* sign = v < 0 ? "-" : "";
-  if (std::fabs(v) >= 1e6) {
-    std::snprintf(buf, sizeof buf, "%s$%.2f M", sign, std::fabs(v) / 1e6);
-    return buf;
-  }
-  if (std::fabs(v) >= 1e5) {
-    std::snprintf(buf, sizeof buf, "%s$%.1f k", sign, std::fabs(v) / 1e3);
-    return buf;
-  }
-  return std::string(sign) + "$" + Grouped(std::fabs(v), 2);
+  if (std::fabs(v) >= 1e5) return Scaled(v, "$");
+  return std::string(v < 0 ? "-" : "") + "$" + Grouped(std::fabs(v), 2);
+}
+
+std::string FormatPercent(double fraction) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f %%", 100 * fraction);
+  return buf;
+}
+
+std::string FormatHours(double hours) {
+  if (std::fabs(hours) >= 1000) return Grouped(std::round(hours), 0) + " h";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f h", hours);
+  return buf;
+}
+
+std::string FormatTick(double v, bool usd) {
+  const std::string s = usd ? FormatUsd(v) : FormatCount(v);
+  const size_t dot = s.find('.');
+  if (dot == std::string::npos) return s;
+  size_t end = dot + 1;
+  while (end < s.size() && s[end] >= '0' && s[end] <= '9') ++end;
+  size_t keep = end;
+  while (keep > dot + 1 && s[keep - 1] == '0') --keep;
+  if (keep == dot + 1) keep = dot;
+  return s.substr(0, keep) + s.substr(end);
 }
 
 std::string FormatFingerprint(uint64_t fp) {

@@ -23,10 +23,11 @@ constexpr const char* kUsage =
     "usage: clawsim-view [FILE...]\n"
     "       clawsim-view --screenshot OUT.png [--panel NAME] [--size WxH] [--select ID] FILE...\n"
     "Opens clawsim run files (.clawrun) and study results (study.clawstudy). With --screenshot, renders without a display and writes a PNG.\n"
-    "  --panel NAME   overview, timeseries, leaderboard, scatter, timeline, inspector, audit, graphs,\n"
-    "                 compare or study (default overview)\n"
+    "  --panel NAME   a tab's label, any case: Overview, Harms, \"Time series\", Leaderboard, \"Tokens vs value\",\n"
+    "                 Timeline, Inspector, \"Audit log\", Graphs, Compare or Study (default Overview)\n"
     "  --size WxH     image size in pixels (default 1600x900)\n"
-    "  --select ID    employee:ID, employee:NAME, span:ID or audit:ID (a bare ID is an employee)\n";
+    "  --select ID    employee:ID, employee:NAME, span:ID, audit:ID or item:ID (an injection email);\n"
+    "                 a bare ID is an employee\n";
 
 struct Options {
   std::vector<std::string> files;
@@ -54,7 +55,11 @@ Status Parse(int argc, char** argv, Options* o, bool* help) {
     } else if (a == "--panel") {
       Status s = value(&v);
       if (!s.ok()) return s;
-      if (!ParsePanelName(v.c_str(), &o->panel)) return Status::Error("unknown panel '" + v + "'");
+      if (!ParsePanelName(v.c_str(), &o->panel)) {
+        std::string names;
+        for (int p = 0; p < kPanelCount; ++p) names += std::string(p > 0 ? ", " : "") + PanelTitle(static_cast<PanelId>(p));
+        return Status::Error("unknown panel '" + v + "'; the panels are " + names);
+      }
     } else if (a == "--size") {
       Status s = value(&v);
       if (!s.ok()) return s;

@@ -88,6 +88,7 @@ void AddSpans(const proto::SpanRows& rows, const std::vector<uint32_t>& service_
     s.trigger = Small(p.has_trigger(), p.trigger());
     s.purpose = Small(p.has_purpose(), p.purpose());
     s.outcome = Small(p.has_outcome(), p.outcome());
+    s.route = Small(p.has_route(), p.route());
     s.input_tokens = Saturate32(p.input_tokens());
     s.output_tokens = Saturate32(p.output_tokens());
     s.cost_usd = static_cast<float>(p.cost_usd());
@@ -117,13 +118,14 @@ void AddWireSpans(const run::WireSpans& rows, const std::vector<uint32_t>& servi
     s.trigger = Small(has & run::WireSpan::kHasTrigger, p.trigger);
     s.purpose = Small(has & run::WireSpan::kHasPurpose, p.purpose);
     s.outcome = Small(has & run::WireSpan::kHasOutcome, p.outcome);
+    s.route = Small(has & run::WireSpan::kHasRoute, p.route);
     s.input_tokens = Saturate32(p.input_tokens);
     s.output_tokens = Saturate32(p.output_tokens);
     s.cost_usd = static_cast<float>(p.cost_usd);
     s.first_cause = static_cast<uint32_t>(run->causes.size());
     for (uint32_t c = p.first_cause; c < p.first_cause + p.cause_count && s.cause_count < UINT16_MAX; ++c) {
       const run::WireCause& cause = rows.causes[c];
-      if (cause.kind < proto::Cause::ITEM || cause.kind > proto::Cause::DEPLOY) continue;
+      if (cause.kind < proto::Cause::ITEM || cause.kind > proto::Cause::ATTACK) continue;
       run->causes.push_back({static_cast<CauseKind>(cause.kind), cause.id});
       ++s.cause_count;
     }
@@ -163,6 +165,31 @@ const char* SpanKindName(SpanKind kind) {
     case SpanKind::kIncident: return "incident";
   }
   return "span";
+}
+
+std::string RunData::SpanOutcome(const SpanRow& span) const {
+  if (span.outcome == kNoSmall) return "";
+  if (span.kind == SpanKind::kPipelineStage) {
+    if (header.stage_outcome_names_size() > 0) return Name(header.stage_outcome_names(), span.outcome);
+    return span.outcome == 0 ? "passed" : "failed";
+  }
+  return Name(header.outcome_names(), span.outcome);
+}
+
+std::string RunData::SourceName(uint32_t source) const {
+  const auto& sources = footer.summary().safety().sources();
+  return source < static_cast<uint32_t>(sources.size()) ? sources[static_cast<int>(source)].name()
+                                                        : "source #" + std::to_string(source);
+}
+
+int64_t RunData::TimeOf(RecordRef record) const {
+  switch (record.kind) {
+    case RecordRef::Kind::kSpan: return record.index < spans.size() ? spans[record.index].start_us : 0;
+    case RecordRef::Kind::kAudit: return record.index < audit.size() ? audit[record.index].time_us : 0;
+    case RecordRef::Kind::kInjection: return record.index < injections.size() ? injections[record.index].time_us : 0;
+    case RecordRef::Kind::kNone: break;
+  }
+  return 0;
 }
 
 const proto::EmployeeRow* RunData::Employee(uint32_t id) const {
@@ -243,6 +270,13 @@ void Convert(const proto::Chunk& chunk, const std::vector<uint32_t>& service_lan
     case proto::Chunk::kAudit: AddAudit(chunk.audit(), out); break;
     case proto::Chunk::kSpans: AddSpans(chunk.spans(), service_lane, out); break;
     case proto::Chunk::kTrace: out->trace_events += static_cast<uint64_t>(chunk.trace().events_size()); break;
+    case proto::Chunk::kInjections:
+      for (const proto::InjectionEmail& e : chunk.injections().emails()) {
+        out->injections.push_back({e.time_us(), e.item_id(), e.employee_id(), e.source(), e.goal(), e.detected(),
+                                   e.forwarded()});
+        out->end_us = std::max(out->end_us, e.time_us());
+      }
+      break;
     case proto::Chunk::ROWS_NOT_SET: break;
   }
 }

@@ -46,7 +46,8 @@ struct SpanRow {
   SpanKind kind = SpanKind::kHumanTask;
   uint8_t trigger = kNoSmall;     // trigger_names
   uint8_t purpose = kNoSmall;     // purpose_names
-  uint8_t outcome = kNoSmall;     // outcome_names
+  uint8_t outcome = kNoSmall;     // outcome_names (a pipeline stage: stage_outcome_names)
+  uint8_t route = kNoSmall;       // injection_route_names (an "injected" invocation)
 };
 
 struct AuditRow {
@@ -62,6 +63,17 @@ struct AuditRow {
   uint8_t outcome = 0;
 };
 
+// One injection email (proto::InjectionEmail, format 1.5).
+struct InjectionRow {
+  int64_t time_us = 0;
+  uint64_t item_id = 0;
+  uint32_t employee = 0;  // employee_names: whose mailbox
+  uint32_t source = 0;    // footer.summary.safety.sources
+  uint32_t goal = 0;      // attack_goal_names
+  bool detected = false;  // quarantined by the detector
+  bool forwarded = false; // a colleague's forward
+};
+
 struct RunData {
   std::string path;
   uint32_t format_major = 0;
@@ -72,6 +84,7 @@ struct RunData {
   std::vector<proto::EmployeeRow> employees;   // by employee id where the file is complete
   std::vector<AuditRow> audit;                 // in file order (time order)
   std::vector<SpanRow> spans;                  // in file order
+  std::vector<InjectionRow> injections;        // in file order (time order)
   std::vector<CauseRef> causes;                // the causes of spans and audit records
   uint64_t trace_events = 0;                   // counted, not kept
   uint64_t unknown_chunks = 0;
@@ -82,8 +95,15 @@ struct RunData {
 
   // The row of employee `id` in `employees`, or nullptr.
   const proto::EmployeeRow* Employee(uint32_t id) const;
-  // A header name, or "#i" when the table lacks it (files are checked, so only kNone).
+  // A header name, or "-" when the table lacks it (files are checked, so only kNone).
   static const std::string& Name(const google::protobuf::RepeatedPtrField<std::string>& table, uint32_t i);
+  // A span's outcome: a pipeline stage's from stage_outcome_names ("passed", "failed"; the
+  // same for files before 1.5, which lack the table), any other's from outcome_names; "" if none.
+  std::string SpanOutcome(const SpanRow& span) const;
+  // The campaign (attack source) name of an injection row, e.g. "invoice-phish".
+  std::string SourceName(uint32_t source) const;
+  // When a record happened: a span's start, an audit row's or injection row's time.
+  int64_t TimeOf(RecordRef record) const;
 };
 
 // Progress of one load, shared between the loader thread (writes) and the UI (reads).

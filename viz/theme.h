@@ -15,6 +15,7 @@ inline constexpr ImU32 kValue = IM_COL32(90, 160, 230, 255);
 inline constexpr ImU32 kCost = IM_COL32(230, 190, 70, 255);
 inline constexpr ImU32 kIncident = IM_COL32(230, 70, 70, 255);
 inline constexpr ImU32 kApproval = IM_COL32(180, 120, 220, 255);
+inline constexpr ImU32 kStage = IM_COL32(200, 170, 80, 255);
 inline constexpr ImU32 kSelection = IM_COL32(255, 255, 255, 255);
 inline constexpr ImU32 kGrid = IM_COL32(255, 255, 255, 30);
 inline constexpr ImU32 kAxisText = IM_COL32(200, 200, 200, 200);

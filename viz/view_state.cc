@@ -1,6 +1,7 @@
 #include "viz/view_state.h"
 
-#include <cstring>
+#include <cctype>
+#include <string>
 
 namespace clawsim::viz {
 namespace {
@@ -10,10 +11,19 @@ struct PanelNames {
   const char* title;
 };
 constexpr PanelNames kPanels[kPanelCount] = {
-    {"overview", "Overview"}, {"timeseries", "Time series"}, {"leaderboard", "Leaderboard"},
-    {"scatter", "Tokens vs value"}, {"timeline", "Timeline"}, {"inspector", "Inspector"},
-    {"audit", "Audit log"}, {"graphs", "Graphs"}, {"compare", "Compare"}, {"study", "Study"},
+    {"overview", "Overview"}, {"harms", "Harms"}, {"time-series", "Time series"}, {"leaderboard", "Leaderboard"},
+    {"tokens-vs-value", "Tokens vs value"}, {"timeline", "Timeline"}, {"inspector", "Inspector"},
+    {"audit-log", "Audit log"}, {"graphs", "Graphs"}, {"compare", "Compare"}, {"study", "Study"},
 };
+
+// Lower case, spaces and underscores as dashes.
+std::string Canonical(const char* name) {
+  std::string out;
+  for (const char* c = name; *c != '\0'; ++c) {
+    out += (*c == ' ' || *c == '_') ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(*c)));
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -21,9 +31,19 @@ const char* PanelName(PanelId id) { return kPanels[static_cast<int>(id)].name; }
 const char* PanelTitle(PanelId id) { return kPanels[static_cast<int>(id)].title; }
 
 bool ParsePanelName(const char* name, PanelId* out) {
+  const std::string want = Canonical(name);
   for (int i = 0; i < kPanelCount; ++i) {
-    if (std::strcmp(name, kPanels[i].name) == 0) {
+    if (want == kPanels[i].name) {
       *out = static_cast<PanelId>(i);
+      return true;
+    }
+  }
+  // The names of earlier versions, so scripts keep working.
+  const struct { const char* name; PanelId id; } kOld[] = {
+      {"timeseries", PanelId::kTimeseries}, {"scatter", PanelId::kScatter}, {"audit", PanelId::kAudit}};
+  for (const auto& o : kOld) {
+    if (want == o.name) {
+      *out = o.id;
       return true;
     }
   }

@@ -10,13 +10,15 @@
 
 namespace clawsim::viz {
 
-// The panels, in tab order; also the names --panel accepts (PanelName).
+// The panels, in tab order.
 enum class PanelId : uint8_t {
-  kOverview, kTimeseries, kLeaderboard, kScatter, kTimeline, kInspector, kAudit, kGraphs, kCompare, kStudy
+  kOverview, kHarms, kTimeseries, kLeaderboard, kScatter, kTimeline, kInspector, kAudit, kGraphs, kCompare, kStudy
 };
-inline constexpr int kPanelCount = 10;
-const char* PanelName(PanelId id);       // "overview", "timeseries", ...
-const char* PanelTitle(PanelId id);      // "Overview", "Time series", ...
+inline constexpr int kPanelCount = 11;
+const char* PanelName(PanelId id);       // "overview", "time-series", "tokens-vs-value", ...: the title, lower case, dashes
+const char* PanelTitle(PanelId id);      // "Overview", "Time series", "Tokens vs value", ...: the tab label
+// --panel's argument: the tab label or PanelName, any case, spaces or dashes ("Time series",
+// "time-series", "TIME SERIES"); also the older names "timeseries" and "scatter".
 bool ParsePanelName(const char* name, PanelId* out);
 
 inline constexpr int64_t kNoEmployee = -1;

@@ -194,12 +194,16 @@ void PrintText(const run::RunFileReader& r, const RowCounts& rows, const model::
 int InspectCommand(const std::vector<std::string>& args) {
   bool json = false;
   std::string trace_back;
+  TraceBackOptions tb;
   Flags flags(
-      "usage: clawsim inspect RUNFILE [--json] [--trace-back ID]\n"
+      "usage: clawsim inspect RUNFILE [--json] [--trace-back harms|ID [--page N] [--page-size N]]\n"
       "Prints a run file's header, record counts and summary; checks every record's checksum.");
-  flags.AddBool("json", &json, "print one JSON object (header fields and the summary.json object)");
+  flags.AddBool("json", &json, "print one JSON object (header fields and the summary.json object; with --trace-back, its answer)");
   flags.AddString("trace-back", &trace_back,
-                  "print the chain from a harm (an audit record or span id; audit:ID or span:ID) back to its origin");
+                  "'harms': list the run's leaks, exposures and incidents with day, service and cause; an id (audit:ID, "
+                  "span:ID): print the chain from that record back to its origin");
+  flags.AddUint32("page", &tb.page, "with --trace-back harms: the page to print, from 1 (default 1)");
+  flags.AddUint32("page-size", &tb.page_size, "with --trace-back harms: harms per page (default 50)");
   std::vector<std::string> positional;
   Status s = flags.Parse(args, &positional);
   if (flags.help_requested()) {
@@ -209,12 +213,17 @@ int InspectCommand(const std::vector<std::string>& args) {
   if (s.ok() && positional.size() != 1) {
     s = Status::Error(positional.empty() ? "expected a run file" : "unexpected argument '" + positional[1] + "'");
   }
+  if (s.ok() && trace_back != "harms" && (tb.page != 1 || tb.page_size != 50)) {
+    s = Status::Error("--page and --page-size apply to --trace-back harms only");
+  }
   if (!s.ok()) {
     std::fprintf(stderr, "clawsim inspect: %s\n%s", s.message().c_str(), flags.Help().c_str());
     return 2;
   }
   if (!trace_back.empty()) {
-    s = PrintTraceBack(positional[0], trace_back);
+    tb.what = trace_back;
+    tb.json = json;
+    s = PrintTraceBack(positional[0], tb);
     if (!s.ok()) {
       std::fprintf(stderr, "clawsim inspect: %s\n", s.message().c_str());
       return 2;

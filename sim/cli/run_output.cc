@@ -72,6 +72,11 @@ run::RunInfo MakeRunInfo(const scenario::LoadedScenario& loaded, const RunComman
   info.trace = trace;
   for (const services::ActionInfo& a : services::kActionTable) info.action_names.emplace_back(a.name);
   for (int i = 0; i < services::kNumOutcomes; ++i) info.outcome_names.emplace_back(services::OutcomeName(static_cast<services::Outcome>(i)));
+  static_assert(model::kOutcomeInjected == services::kNumOutcomes, "\"injected\" follows the services' outcomes");
+  info.outcome_names.emplace_back("injected");  // an invocation that followed an injection (format 1.5)
+  info.attack_goal_names = model::AttackGoalNames();
+  info.injection_route_names = model::InjectionRouteNames();
+  info.stage_outcome_names = {"passed", "failed"};
   info.event_kind_names = model::EventKindNames();
   for (const scenario::Team& t : sc.organization.teams) info.team_names.push_back(t.name);
   for (const scenario::ModelTier& t : sc.tiers) info.tier_names.push_back(t.name);
@@ -144,6 +149,11 @@ Status RunAndWrite(scenario::LoadedScenario* loaded, const RunCommandOptions& o,
       a.outcome = static_cast<uint32_t>(r.outcome);
       a.id = r.id();
       if (r.cause_kind != 0) a.cause = {static_cast<run::CauseKind>(r.cause_kind), r.cause_id};
+      if (r.ask_item_id != 0) a.approval = {run::CauseKind::kItem, r.ask_item_id};
+      // An action for an attacker names its source, unless its first cause already does (a session).
+      if (r.attack_source_plus_one != 0 && r.cause_kind != static_cast<uint8_t>(run::CauseKind::kAttack)) {
+        a.attack = {run::CauseKind::kAttack, r.attack_source_plus_one - 1u};
+      }
       sink_status = out.run_file().AddAuditRecord(a);
     }
   };
@@ -164,6 +174,7 @@ Status RunAndWrite(scenario::LoadedScenario* loaded, const RunCommandOptions& o,
       sp.trigger = m.trigger;
       sp.purpose = m.purpose;
       sp.outcome = m.outcome;
+      sp.route = m.route;
       sp.item_id = m.item_id == model::kNoSpanId ? run::kNoId : m.item_id;
       sp.deploy_id = m.deploy_id == model::kNoSpanId ? run::kNoId : m.deploy_id;
       sp.input_tokens = m.input_tokens;
@@ -173,6 +184,13 @@ Status RunAndWrite(scenario::LoadedScenario* loaded, const RunCommandOptions& o,
         if (c.kind != model::CauseKind::kNone) sp.causes.push_back({static_cast<run::CauseKind>(c.kind), c.id});
       }
       sink_status = out.run_file().AddSpan(sp);
+    }
+  };
+  sinks.on_injections = [&](std::vector<model::InjectionRecord>&& emails) {
+    for (const model::InjectionRecord& m : emails) {
+      if (!sink_status.ok()) return;
+      sink_status = out.run_file().AddInjectionEmail(
+          run::InjectionEmail{m.item_id, m.time_us, m.employee, m.source, m.goal, m.detected, m.forwarded});
     }
   };
   sinks.on_trace = [&](std::vector<model::TracedEvent>&& events) {

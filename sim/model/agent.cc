@@ -106,7 +106,14 @@ void OrgModel::MaybeBook(EmployeeState& s, uint32_t call) {
   const TokenTally tally = Charge(s, c.tier, c.skill, c.trigger, purpose, c.input_tokens, c.output_tokens);
   RecordInvocationSpan(s, static_cast<EmployeeId>(&s - employees_.data()), c.slot, c.span_id, c.start_us, c.duration_us,
                        SpanNameOfSkill(c.skill), c.trigger, purpose, tally, c.item_id);
-  if (record_spans_ && c.attack_cause.kind != CauseKind::kNone) s.spans.back().causes[1] = c.attack_cause;
+  if (record_spans_ && c.attack_cause.kind != CauseKind::kNone) {
+    TraceSpan& sp = s.spans.back();
+    sp.causes[1] = c.attack_cause;
+    if (c.attack_cause.kind == CauseKind::kItem) {  // it followed an injection email
+      sp.outcome = kOutcomeInjected;
+      sp.route = static_cast<uint32_t>(c.injection_route);
+    }
+  }
 }
 
 void OrgModel::ResolveAction(EmployeeState& s, uint32_t call) {
@@ -426,7 +433,9 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
       if (t.flags & kMailInjection && kind == TaskKind::kEmail) {
         // The briefing read an injection email: it is in the call's context now.
         t.state |= kTaskHelped;
-        s.seen_injections.push_back(SeenInjection{t.other, ItemId(self, ItemKind::kMail, t.ref)});
+        s.seen_injections.push_back(SeenInjection{t.other, ItemId(self, ItemKind::kMail, t.ref),
+                                                  (t.flags & kMailExternal) ? InjectionRoute::kBriefing
+                                                                            : InjectionRoute::kForward});
         continue;
       }
       if (rng.Bernoulli(err)) {
@@ -455,7 +464,9 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
         const Task mail = *pending;
         if (mail.flags & kMailInjection) {
           // It reads the attacker's text (it may follow it, below) and files the mail away.
-          s.seen_injections.push_back(SeenInjection{mail.other, ItemId(self, ItemKind::kMail, mail_slot)});
+          s.seen_injections.push_back(SeenInjection{mail.other, ItemId(self, ItemKind::kMail, mail_slot),
+                                                    (mail.flags & kMailExternal) ? InjectionRoute::kTriage
+                                                                                 : InjectionRoute::kForward});
           s.mailbox.Archive(mail_slot);
           Task removed;
           s.TakeQueued(TaskKind::kEmail, mail_slot, &removed);

@@ -38,6 +38,8 @@ void OrgModel::SetAgentCause(EmployeeState& s, const AgentAction& act, services:
   const uint64_t span = act.action == services::Action::kEmailRead || act.action == services::Action::kChatRead
                             ? s.open_span
                             : (call != nullptr ? call->span_id : kNoSpanId);
+  rec->ask_item_id = act.ask_item == kNoSpanId ? 0 : act.ask_item;
+  if (act.attack.active()) rec->attack_source_plus_one = act.attack.source + 1;
   if (span != kNoSpanId) {
     rec->cause_kind = static_cast<uint8_t>(CauseKind::kSpan);
     rec->cause_id = span;
@@ -397,10 +399,13 @@ void OrgModel::OnApprovalDecision(Ctx& ctx, EmployeeState& s, uint32_t ask_id, b
     d = approved ? services::Decision::kApproved : services::Decision::kRejected;
   }
   const uint32_t agent_id = s.agents[ask.agent_slot].agent_id;
+  AgentAction act = ask.act;
+  // A person answered: the record names the ask, whose item the approver's task span carries.
+  if (!timed_out) act.ask_item = ItemId(ctx.lp(), ItemKind::kAsk, ask.id);
   if (services::Admits(d)) {
-    ExecuteAgentAction(ctx, s, ask.act, agent_id, d, services::kNoRule);
+    ExecuteAgentAction(ctx, s, act, agent_id, d, services::kNoRule);
   } else {
-    Refuse(ctx, s, agent_id, ask.act, d, services::kNoRule);
+    Refuse(ctx, s, agent_id, act, d, services::kNoRule);
   }
 }
 

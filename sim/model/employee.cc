@@ -317,6 +317,12 @@ void OrgModel::ReceiveMail(Ctx& ctx, EmployeeState& s, const services::EmailHead
     t.flags = kMailInjection;
     t.arrived_us = ctx.now_us();
     t.effort_minutes = sc().role(sc().organization.employees[ctx.lp()].role).spam_minutes;
+    if (record_spans_) {
+      s.injections.push_back(InjectionRecord{ItemId(ctx.lp(), ItemKind::kMail, slot), ctx.now_us(), ctx.lp(),
+                                             CampaignSource(t.other),
+                                             static_cast<uint32_t>(sc().threats.injection_campaigns[t.other].goal), false,
+                                             true});
+    }
     // Not an arrival: a copy made inside the company (how many there are depends on agents).
     Enqueue(ctx, s, t);
     if (!s.agents.empty()) OnAgentEvent(ctx, s, scenario::Event::kNewEmail);

@@ -130,6 +130,7 @@ struct AgentAction {
   double fix_minutes = 0;   // human clean-up if a bad action runs (the skill's error cost)
   uint32_t call = 0;        // the model call that decided it (its tokens' purpose depends on the outcome)
   AttackTag attack;         // active: a malicious action (for an attacker, not the owner)
+  uint64_t ask_item = kNoSpanId;  // answered by a person: the ask's item id (the approver's task)
 };
 
 // A model call whose tokens are not booked yet: its purpose is known once its actions have
@@ -157,6 +158,7 @@ struct OpenCall {
   // to a call only then: the tools the task needs, as AgentDojo's tool filter selects them.
   bool replies_outside = false;
   SpanCause attack_cause;        // what set it on a malicious action (an injection email, a malicious skill)
+  InjectionRoute injection_route = InjectionRoute::kTriage;  // with an injection email as attack_cause
 };
 
 // An action decided by a model call, waiting for the call to finish (tier latency plus
@@ -283,6 +285,7 @@ struct EmployeeState {
   // Trace spans finished since the last TakeSpans, and the span id of the invocation being
   // decided (its reads and actions name it as their cause).
   std::vector<TraceSpan> spans;
+  std::vector<InjectionRecord> injections;  // injection emails landed since the last TakeInjections
   uint64_t next_span = 0;
   uint64_t open_span = kNoSpanId;
   std::vector<AgentState> agents;
@@ -393,6 +396,9 @@ class OrgModel {
   // Hands over the spans finished by `until_us` (incidents: restored by then; at the end of
   // the run, with `final`, every incident), ordered by (end_us, id). Serial only.
   std::vector<TraceSpan> TakeSpans(TimeUs until_us, bool final);
+  // Hands over the injection emails landed since the last call (kept with the spans),
+  // ordered by (time_us, item id). Serial only.
+  std::vector<InjectionRecord> TakeInjections();
   // Hands over the audit records written since the last call, merged in (time, LP, seq)
   // order, and starts empty logs. Serial only.
   std::vector<services::AuditRecord> TakeAuditRecords();

@@ -580,6 +580,8 @@ Status RunOnce(scenario::LoadedScenario* loaded, const RunOptions& options, cons
     if (options.record_spans) {
       std::vector<TraceSpan> spans = model.TakeSpans(day_end, day + 1 == days);
       if (sinks.on_spans) sinks.on_spans(std::move(spans));
+      std::vector<InjectionRecord> injections = model.TakeInjections();
+      if (sinks.on_injections) sinks.on_injections(std::move(injections));
     }
     if (sinks.on_progress) sinks.on_progress(day + 1, days);
   }

@@ -47,6 +47,7 @@ struct RunSinks {
   std::function<void(std::vector<services::AuditRecord>&&)> on_audit;  // one day's records, merged
   std::function<void(std::vector<TracedEvent>&&)> on_trace;  // one day's events, in delivery order
   std::function<void(std::vector<TraceSpan>&&)> on_spans;    // spans finished that day, by (end_us, id)
+  std::function<void(std::vector<InjectionRecord>&&)> on_injections;  // injection emails landed that day
   std::function<void(uint32_t days_done, uint32_t days_total)> on_progress;
 };
 

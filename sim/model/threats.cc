@@ -159,7 +159,14 @@ void OrgModel::OnInjectionArrive(Ctx& ctx, EmployeeState& s, uint32_t campaign) 
   t.flags = kMailExternal | kMailInjection;
   t.arrived_us = ctx.now_us();
   t.effort_minutes = role.spam_minutes;  // junk to the person who reads it
-  if (!s.agents.empty() && !DetectorAdmits(ctx, s, &t)) return;
+  const bool admitted = s.agents.empty() || DetectorAdmits(ctx, s, &t);
+  if (record_spans_) {
+    s.injections.push_back(InjectionRecord{ItemId(self, ItemKind::kMail, t.ref), ctx.now_us(), self,
+                                           CampaignSource(campaign),
+                                           static_cast<uint32_t>(sc().threats.injection_campaigns[campaign].goal),
+                                           !admitted, false});
+  }
+  if (!admitted) return;
   ++s.items_arrived;
   Enqueue(ctx, s, t);
   if (!s.agents.empty()) OnAgentEvent(ctx, s, scenario::Event::kNewEmail);
@@ -210,7 +217,10 @@ void OrgModel::ConsiderInjection(Ctx& ctx, EmployeeState& s, uint32_t slot, cons
   if (!s.threat_rng.Bernoulli(p)) return;
   ++s.safety.injections_followed;
   const AttackTag tag{AttackKind::kInjection, CampaignSource(seen.campaign), seen.origin_id};
-  if (OpenCall* call = FindCall(s, s.open_call)) call->attack_cause = {CauseKind::kItem, seen.origin_id};
+  if (OpenCall* call = FindCall(s, s.open_call)) {
+    call->attack_cause = {CauseKind::kItem, seen.origin_id};
+    call->injection_route = seen.route;
+  }
   if (camp.goal == AttackGoal::kPersist) {
     // Written into memory: it acts after the next consolidation, until memory is cleared.
     ++s.safety.memory_poisonings;
@@ -233,7 +243,10 @@ void OrgModel::MaliciousWork(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario
   // A poisoned memory: every call that reads memory pursues the persisted goal.
   if (a.threat.poison_active && skill != kNoId && sc().skills[skill].reads_memory) {
     const uint32_t campaign = static_cast<uint32_t>(a.threat.poison_campaign);
-    if (OpenCall* call = FindCall(s, s.open_call)) call->attack_cause = {CauseKind::kItem, a.threat.poison_origin};
+    if (OpenCall* call = FindCall(s, s.open_call)) {
+      call->attack_cause = {CauseKind::kItem, a.threat.poison_origin};
+      call->injection_route = InjectionRoute::kMemory;
+    }
     AttemptGoal(ctx, s, slot, sc().threats.injection_campaigns[campaign].persisted_goal,
                 AttackTag{AttackKind::kInjection, CampaignSource(campaign), a.threat.poison_origin}, /*deferred=*/true);
   }
@@ -415,7 +428,7 @@ void OrgModel::OnChatInjection(Ctx& ctx, EmployeeState& s, const Ev& ev) {
   if (s.agents.empty()) return;
   constexpr size_t kMaxPending = 16;
   if (s.chat_injections.size() >= kMaxPending) s.chat_injections.erase(s.chat_injections.begin());
-  s.chat_injections.push_back(SeenInjection{source, ev.payload.u});
+  s.chat_injections.push_back(SeenInjection{source, ev.payload.u, InjectionRoute::kChannelPaste});
 }
 
 // ---- circuit breakers and memory quarantine ---------------------------------------------

@@ -119,6 +119,7 @@ struct AgentThreatState {
 struct SeenInjection {
   uint32_t campaign = 0;
   uint64_t origin_id = kNoSpanId;  // the injection email's item id
+  InjectionRoute route = InjectionRoute::kTriage;
 };
 
 // What the threats did and the defenses cost, per employee (summed by the runner).

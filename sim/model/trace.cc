@@ -17,6 +17,21 @@ std::vector<std::string> SpanNames(const scenario::CompiledScenario& sc) {
   return names;
 }
 
+std::vector<std::string> InjectionRouteNames() { return {"triage", "briefing", "channel_paste", "forward", "memory"}; }
+std::vector<std::string> AttackGoalNames() { return {"exfiltrate", "post_chat", "trigger_deploy", "persist"}; }
+
+std::vector<InjectionRecord> OrgModel::TakeInjections() {
+  std::vector<InjectionRecord> all;
+  for (EmployeeState& s : employees_) {
+    all.insert(all.end(), s.injections.begin(), s.injections.end());
+    s.injections.clear();
+  }
+  std::sort(all.begin(), all.end(), [](const InjectionRecord& a, const InjectionRecord& b) {
+    return std::tie(a.time_us, a.item_id) < std::tie(b.time_us, b.item_id);
+  });
+  return all;
+}
+
 void OrgModel::RecordPipelineSpans(ServiceLpState& sv, uint32_t service, const services::PipelineRun& run,
                                    uint64_t audit_id) {
   if (!record_spans_) return;

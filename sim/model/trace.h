@@ -40,13 +40,36 @@ struct TraceSpan {
   uint32_t name = kNoSpanIndex;       // index into SpanNames()
   uint32_t trigger = kNoSpanIndex;    // model::Trigger
   uint32_t purpose = kNoSpanIndex;    // model::Purpose
-  uint32_t outcome = kNoSpanIndex;    // services::Outcome for actions; 0 ok / 1 failed for stages
+  uint32_t outcome = kNoSpanIndex;    // services::Outcome for actions, kOutcomeInjected; 0 passed / 1 failed for stages
+  uint32_t route = kNoSpanIndex;      // an injected invocation: how the injection reached it (InjectionRoute)
   uint64_t item_id = kNoSpanId;
   uint64_t deploy_id = kNoSpanId;
   uint64_t input_tokens = 0;
   uint64_t output_tokens = 0;
   double cost_usd = 0;
   SpanCause causes[2];
+};
+
+// An invocation that followed a prompt injection: its outcome, after services::Outcome's
+// values in the run file's outcome table ("injected").
+inline constexpr uint32_t kOutcomeInjected = 6;
+
+// How an injection reached the agent that read it.
+enum class InjectionRoute : uint8_t { kTriage = 0, kBriefing = 1, kChannelPaste = 2, kForward = 3, kMemory = 4 };
+// "triage", "briefing", "channel_paste", "forward", "memory", by InjectionRoute.
+std::vector<std::string> InjectionRouteNames();
+// scenario::AttackGoal's names: "exfiltrate", "post_chat", "trigger_deploy", "persist".
+std::vector<std::string> AttackGoalNames();
+
+// One injection email that landed in a mailbox: the attacker's own or a colleague's forward.
+struct InjectionRecord {
+  uint64_t item_id = 0;
+  int64_t time_us = 0;  // simulated microseconds
+  uint32_t employee = 0;
+  uint32_t source = 0;  // attack source (the campaign)
+  uint32_t goal = 0;    // scenario::AttackGoal
+  bool detected = false;
+  bool forwarded = false;
 };
 
 // Work item kinds in item ids.

@@ -608,6 +608,7 @@ void ToProto(const Span& in, proto::Span* out) {
   if (in.trigger != kNoIndex) out->set_trigger(in.trigger);
   if (in.purpose != kNoIndex) out->set_purpose(in.purpose);
   if (in.outcome != kNoIndex) out->set_outcome(in.outcome);
+  if (in.route != kNoIndex) out->set_route(in.route);
   if (in.item_id != kNoId) out->set_item_id(in.item_id);
   if (in.deploy_id != kNoId) out->set_deploy_id(in.deploy_id);
   out->set_input_tokens(in.input_tokens);
@@ -631,6 +632,7 @@ Span FromProto(const proto::Span& in) {
   out.trigger = in.has_trigger() ? in.trigger() : kNoIndex;
   out.purpose = in.has_purpose() ? in.purpose() : kNoIndex;
   out.outcome = in.has_outcome() ? in.outcome() : kNoIndex;
+  out.route = in.has_route() ? in.route() : kNoIndex;
   out.item_id = in.has_item_id() ? in.item_id() : kNoId;
   out.deploy_id = in.has_deploy_id() ? in.deploy_id() : kNoId;
   out.input_tokens = in.input_tokens();
@@ -650,6 +652,8 @@ void ToProto(const AuditRecord& in, proto::AuditRecord* out) {
   out->set_outcome(in.outcome);
   if (in.id != kAutoId) out->set_id(in.id);
   if (in.cause.kind != CauseKind::kNone) ToProto(in.cause, out->add_causes());
+  if (in.approval.kind != CauseKind::kNone) ToProto(in.approval, out->add_causes());
+  if (in.attack.kind != CauseKind::kNone) ToProto(in.attack, out->add_causes());
 }
 
 AuditRecord FromProto(const proto::AuditRecord& in) {
@@ -663,7 +667,18 @@ AuditRecord FromProto(const proto::AuditRecord& in) {
   out.outcome = in.outcome();
   out.id = in.has_id() ? in.id() : kAutoId;
   if (in.causes_size() > 0) out.cause = FromProto(in.causes(0));
+  if (in.causes_size() > 1) out.approval = FromProto(in.causes(1));
   return out;
+}
+
+void ToProto(const InjectionEmail& in, proto::InjectionEmail* out) {
+  out->set_item_id(in.item_id);
+  out->set_time_us(in.time_us);
+  out->set_employee_id(in.employee_id);
+  out->set_source(in.source);
+  out->set_goal(in.goal);
+  out->set_detected(in.detected);
+  out->set_forwarded(in.forwarded);
 }
 
 void ToProto(const TraceEvent& in, proto::TraceEvent* out) {
@@ -745,6 +760,9 @@ void ToProto(const RunInfo& info, proto::RunHeader* out) {
   } else {
     CopyNames(info.purpose_names, out->mutable_purpose_names());
   }
+  CopyNames(info.attack_goal_names, out->mutable_attack_goal_names());
+  CopyNames(info.injection_route_names, out->mutable_injection_route_names());
+  CopyNames(info.stage_outcome_names, out->mutable_stage_outcome_names());
 }
 
 }  // namespace clawsim::run

@@ -19,6 +19,7 @@ void ToProto(const model::EmployeeMetrics& in, proto::EmployeeRow* out);
 void ToProto(const model::RunSummary& in, proto::RunSummary* out);
 void ToProto(const AuditRecord& in, proto::AuditRecord* out);
 void ToProto(const TraceEvent& in, proto::TraceEvent* out);
+void ToProto(const InjectionEmail& in, proto::InjectionEmail* out);
 // Writes every field as given (ids included: kAutoId is the writer's to replace first).
 void ToProto(const Span& in, proto::Span* out);
 // The header for `info`, with this build's version and format version (and the

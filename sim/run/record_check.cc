@@ -51,7 +51,8 @@ std::string CheckSpans(const proto::RunHeader& h, const proto::SpanRows& rows) {
         (s.has_name() && OutOfRange(w, i, "name", s.name(), h.span_names(), "span names", &p)) ||
         (s.has_trigger() && OutOfRange(w, i, "trigger", s.trigger(), h.trigger_names(), "triggers", &p)) ||
         (s.has_purpose() && OutOfRange(w, i, "purpose", s.purpose(), h.purpose_names(), "purposes", &p)) ||
-        (s.has_outcome() && OutOfRange(w, i, "outcome", s.outcome(), h.outcome_names(), "outcomes", &p))) {
+        (s.has_outcome() && OutOfRange(w, i, "outcome", s.outcome(), h.outcome_names(), "outcomes", &p)) ||
+        (s.has_route() && OutOfRange(w, i, "route", s.route(), h.injection_route_names(), "injection routes", &p))) {
       return p;
     }
   }
@@ -66,6 +67,19 @@ std::string CheckTrace(const proto::RunHeader& h, const proto::TraceEvents& rows
     if (OutOfRange(w, i, "lp", e.lp(), h.lp_names(), "LPs", &p) ||
         OutOfRange(w, i, "src_lp", e.src_lp(), h.lp_names(), "LPs", &p) ||
         OutOfRange(w, i, "kind", e.kind(), h.event_kind_names(), "event kinds", &p)) {
+      return p;
+    }
+  }
+  return p;
+}
+
+std::string CheckInjections(const proto::RunHeader& h, const proto::InjectionRows& rows) {
+  std::string p;
+  for (int i = 0; i < rows.emails_size(); ++i) {
+    const proto::InjectionEmail& e = rows.emails(i);
+    const char* w = "injection email";
+    if (OutOfRange(w, i, "employee_id", e.employee_id(), h.employee_names(), "employees", &p) ||
+        OutOfRange(w, i, "goal", e.goal(), h.attack_goal_names(), "attack goals", &p)) {
       return p;
     }
   }
@@ -91,6 +105,7 @@ std::string CheckChunkAgainstHeader(const proto::RunHeader& header, const proto:
     case proto::Chunk::kAudit: return CheckAudit(header, chunk.audit());
     case proto::Chunk::kTrace: return CheckTrace(header, chunk.trace());
     case proto::Chunk::kSpans: return CheckSpans(header, chunk.spans());
+    case proto::Chunk::kInjections: return CheckInjections(header, chunk.injections());
     case proto::Chunk::kDaily:
     case proto::Chunk::ROWS_NOT_SET: break;
   }

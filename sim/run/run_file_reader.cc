@@ -138,6 +138,7 @@ void RunFileReader::Count(const proto::Chunk& chunk) {
   counts_.set_audit_records(counts_.audit_records() + chunk.audit().records_size());
   counts_.set_trace_events(counts_.trace_events() + chunk.trace().events_size());
   counts_.set_spans(counts_.spans() + chunk.spans().spans_size());
+  counts_.set_injection_emails(counts_.injection_emails() + chunk.injections().emails_size());
   if (chunk.rows_case() == proto::Chunk::ROWS_NOT_SET) ++unknown_chunks_;
 }
 
@@ -257,6 +258,9 @@ Status RunFileReader::CheckCounts() const {
     return mismatch("trace events", want.trace_events(), counts_.trace_events());
   }
   if (want.spans() != counts_.spans()) return mismatch("spans", want.spans(), counts_.spans());
+  if (want.injection_emails() != counts_.injection_emails()) {
+    return mismatch("injection emails", want.injection_emails(), counts_.injection_emails());
+  }
   return Status::Ok();
 }
 

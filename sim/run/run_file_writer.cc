@@ -16,6 +16,7 @@ struct RunFileWriter::Impl {
   proto::AuditRecords audit;
   proto::TraceEvents trace;
   proto::SpanRows spans;
+  proto::InjectionRows injections;
   proto::RecordCounts counts;  // what WriteChunk has written so far
   proto::RunHeader header;     // what WriteHeader wrote; chunks are checked against it
   std::vector<CalibrationBand> bands;  // for the footer
@@ -107,6 +108,9 @@ Status RunFileWriter::WriteChunk(const proto::Chunk& chunk) {
     case proto::Chunk::kAudit: counts.set_audit_records(counts.audit_records() + chunk.audit().records_size()); break;
     case proto::Chunk::kTrace: counts.set_trace_events(counts.trace_events() + chunk.trace().events_size()); break;
     case proto::Chunk::kSpans: counts.set_spans(counts.spans() + chunk.spans().spans_size()); break;
+    case proto::Chunk::kInjections:
+      counts.set_injection_emails(counts.injection_emails() + chunk.injections().emails_size());
+      break;
     case proto::Chunk::ROWS_NOT_SET: return Status::Error(path() + ": WriteChunk() given a chunk with no rows");
   }
   const std::string problem = CheckChunkAgainstHeader(impl_->header, chunk);
@@ -155,6 +159,11 @@ Status RunFileWriter::FlushPending(bool only_full) {
     chunk.Clear();
   }
   if (s.ok() && TakeChunk(&m.spans, m.spans.spans_size(), threshold, &proto::Chunk::mutable_spans, &chunk)) {
+    s = WriteChunk(chunk);
+    chunk.Clear();
+  }
+  if (s.ok() && TakeChunk(&m.injections, m.injections.emails_size(), threshold, &proto::Chunk::mutable_injections,
+                          &chunk)) {
     s = WriteChunk(chunk);
   }
   return s;
@@ -210,6 +219,13 @@ Status RunFileWriter::AddSpan(const Span& span) {
   proto::Span* out = impl_->spans.add_spans();
   ToProto(span, out);
   out->set_id(id);
+  return FlushPending(/*only_full=*/true);
+}
+
+Status RunFileWriter::AddInjectionEmail(const InjectionEmail& email) {
+  Status s = Check(Phase::kBody, "AddInjectionEmail()");
+  if (!s.ok() || !wants_spans()) return s;
+  ToProto(email, impl_->injections.add_emails());
   return FlushPending(/*only_full=*/true);
 }
 

@@ -74,6 +74,9 @@ class RunFileWriter {
   // be added in any order (the viewer sorts them); for a deterministic file add them in a
   // deterministic order, e.g. by (end_us, LP, LP's own sequence) at each window barrier.
   Status AddSpan(const Span& span);
+  // One injection email (run_info.h; format 1.5). Kept at TraceLevel::kAudit and above, in
+  // the order added.
+  Status AddInjectionEmail(const InjectionEmail& email);
   // A calibration band for the footer (any time before WriteFooter; kept at every level).
   Status AddCalibrationBand(const CalibrationBand& band);
 

@@ -59,6 +59,12 @@ struct RunInfo {
   // "overhead", "performative"), and the indexes are model::Trigger and model::Purpose.
   std::vector<std::string> trigger_names;
   std::vector<std::string> purpose_names;
+  // Since format 1.5. Indexed by InjectionEmail::goal ("exfiltrate", ...), Span::route
+  // ("triage", "briefing", "channel_paste", "forward", "memory") and a pipeline stage's
+  // Span::outcome ("passed", "failed").
+  std::vector<std::string> attack_goal_names;
+  std::vector<std::string> injection_route_names;
+  std::vector<std::string> stage_outcome_names;
 };
 
 // "Not set" for the optional small-integer fields of Span.
@@ -94,6 +100,23 @@ struct AuditRecord {
   uint64_t id = kAutoId;
   // What led to the action, usually the invocation (kSpan) or the work item (kItem).
   Cause cause;
+  // Since format 1.5. An asked action a person answered: {kItem, the ask's item id}, the
+  // item the approver's task span carries. Written after `cause`.
+  Cause approval;
+  // Since format 1.5. An action taken for an attacker: {kAttack, its source}. Written last.
+  Cause attack;
+};
+
+// One prompt-injection email that landed in a mailbox (proto::InjectionEmail; format 1.5).
+// Kept at TraceLevel::kAudit and above.
+struct InjectionEmail {
+  uint64_t item_id = 0;      // the mail's work item id (what Cause{kItem, id} names)
+  int64_t time_us = 0;       // when it landed
+  uint32_t employee_id = 0;  // whose mailbox
+  uint32_t source = 0;       // the campaign's index among the run's attack sources
+  uint32_t goal = 0;         // index into attack_goal_names
+  bool detected = false;     // quarantined by the injection detector
+  bool forwarded = false;    // a colleague's forward of an injection
 };
 
 // One committed engine event: the engine::Event fields that identify and order it.
@@ -129,7 +152,8 @@ struct Span {
   uint32_t name = kNoIndex;              // span_names
   uint32_t trigger = kNoIndex;           // trigger_names
   uint32_t purpose = kNoIndex;           // purpose_names
-  uint32_t outcome = kNoIndex;           // outcome_names
+  uint32_t outcome = kNoIndex;           // outcome_names (a pipeline stage: stage_outcome_names)
+  uint32_t route = kNoIndex;             // injection_route_names: an "injected" invocation (1.5)
   uint64_t item_id = kNoId;              // the model's work item id
   uint64_t deploy_id = kNoId;            // the model's deploy id
   uint64_t input_tokens = 0;

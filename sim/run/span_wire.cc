@@ -128,6 +128,11 @@ bool DecodeSpan(Cursor c, WireSpan* span, WireSpans* out) {
       std::memcpy(&span->cost_usd, &bits, 8);
       continue;
     }
+    if (field == 18 && type == kVarint) {
+      span->route = static_cast<uint32_t>(c.Varint());
+      span->present |= WireSpan::kHasRoute;
+      continue;
+    }
     if (field > 17) {
       c.Skip(type);
       continue;
@@ -213,6 +218,7 @@ std::string CheckWireSpans(const proto::RunHeader& h, const WireSpans& rows) {
       {WireSpan::kHasTrigger, &WireSpan::trigger, "trigger", h.trigger_names_size(), "triggers"},
       {WireSpan::kHasPurpose, &WireSpan::purpose, "purpose", h.purpose_names_size(), "purposes"},
       {WireSpan::kHasOutcome, &WireSpan::outcome, "outcome", h.outcome_names_size(), "outcomes"},
+      {WireSpan::kHasRoute, &WireSpan::route, "route", h.injection_route_names_size(), "injection routes"},
   };
   for (size_t i = 0; i < rows.spans.size(); ++i) {
     const WireSpan& s = rows.spans[i];

@@ -507,6 +507,56 @@ def inspect_missing_file(ctx):
     expect_refused(ctx, ["inspect", missing], "^clawsim inspect: .*" + re.escape(missing), None)
 
 
+@case
+def trace_back(ctx):
+    """`inspect --trace-back`: the harms listed with day, service and cause, paged; a harm an
+    injection made followed back to the campaign's email (the run file's injection record)."""
+    out = ctx.path("out")
+    # The small scenario's campaign starts on day 4; every injection an agent reads is followed.
+    ctx.run_ok(out, "--set", "run.days=7", "--set",
+               "threats.injection_campaigns[name=fake-invoice].success_probability=1")
+    run_path = os.path.join(out, "run.clawrun")
+    summary = json.loads(read_text(os.path.join(out, "summary.json")))
+    rc, stdout, stderr = ctx.clawsim_cmd("inspect", run_path, "--trace-back", "harms", "--json", "--page-size", "1000")
+    expect(f"--trace-back harms --json exit status (stderr: {stderr})", rc, 0)
+    harms = parse_one_json_line(stdout)
+    rows = harms["rows"]
+    expect("harms rows", len(rows), harms["harms"])
+    check(all(r["day"] < 7 and r["service"] and r["cause"] and r["description"] for r in rows),
+          f"a harm lacks day, service, cause or description: {rows}")
+    # Every mail an attack sent out is a harm whose cause is the campaign.
+    attacks = [r for r in rows if r["cause_kind"] == "injection"]
+    expect("harms caused by the injection campaign", len(attacks), summary["safety"]["data_leaked_messages"])
+    check(len(attacks) > 0 and all('"fake-invoice"' in r["cause"] for r in attacks),
+          f"injection harms do not name the campaign: {attacks}")
+    # Paged: page 2 of size 2 is rows 3 and 4 of the whole list.
+    rc, stdout, _ = ctx.clawsim_cmd("inspect", run_path, "--trace-back", "harms", "--json", "--page-size", "2",
+                                    "--page", "2")
+    expect("page 2 exit status", rc, 0)
+    expect("page 2 rows", [r["id"] for r in parse_one_json_line(stdout)["rows"]], [r["id"] for r in rows[2:4]])
+    expect_refused(ctx, ["inspect", run_path, "--trace-back", "harms", "--page", "999"],
+                   r"^clawsim inspect: --page 999: the run has \d+ harms", None)
+    # The chain from one of them reaches the injection email, its campaign and route.
+    rc, stdout, stderr = ctx.clawsim_cmd("inspect", run_path, "--trace-back", attacks[0]["id"], "--json")
+    expect(f"--trace-back ID --json exit status (stderr: {stderr})", rc, 0)
+    chain = parse_one_json_line(stdout)
+    expect("origin kind", chain["origin"]["kind"], "injection")
+    check(chain["origin"]["id"].startswith("item:"), f"origin names no injection email: {chain['origin']}")
+    texts = [step["text"] for step in chain["chain"]]
+    check(any("(injected via " in t for t in texts), f"no injected invocation on the chain: {texts}")
+    check(any(t.startswith("injection email to ") and '"fake-invoice"' in t for t in texts),
+          f"the chain does not reach the campaign's email: {texts}")
+    check(not chain["truncated"] and len(texts) < 50, f"a short chain was cut or ran long: {texts}")
+    # Text output says the same, and a missing id is refused.
+    rc, stdout, _ = ctx.clawsim_cmd("inspect", run_path, "--trace-back", attacks[0]["id"])
+    check(rc == 0 and stdout.startswith('origin: injection "fake-invoice"'), f"text trace-back: {stdout}")
+    expect_refused(ctx, ["inspect", run_path, "--trace-back", "audit:999999999999999"],
+                   r"^clawsim inspect: .*no audit record has id 999999999999999",
+                   None)
+    expect_refused(ctx, ["inspect", run_path, "--page", "2"],
+                   r"^clawsim inspect: --page and --page-size apply to --trace-back harms only", None)
+
+
 # ---- 6. trace levels ------------------------------------------------------------------------
 @case
 def trace_none(ctx):

@@ -187,7 +187,7 @@ TEST(RunFileTest, StartsWithMagicAndVersionAndFramesEveryRecord) {
   ASSERT_GT(bytes.size(), kPreambleBytes);
   EXPECT_EQ(bytes.substr(0, 8), std::string("CLAWRUN\0", 8));
   EXPECT_EQ(DecodeFixed32(bytes.data() + 8), 1u);
-  EXPECT_EQ(DecodeFixed32(bytes.data() + 12), 4u);
+  EXPECT_EQ(DecodeFixed32(bytes.data() + 12), kFormatMinor);
   const std::vector<size_t> starts = RecordStarts(bytes);
   EXPECT_EQ(starts.back(), bytes.size()) << "records must tile the file exactly";
   EXPECT_EQ(starts.size(), static_cast<size_t>(1 + testing::kSampleChunks + 1 + 1));  // + end marker
@@ -316,7 +316,10 @@ TEST(RunFileTest, FutureMajorVersionIsRefusedWithTheVersions) {
   RunFileReader reader;
   const Status s = reader.Open(path);
   ASSERT_FALSE(s.ok());
-  EXPECT_EQ(s.message().rfind("run file " + path + " has format version 3.4; this clawsim reads 1.x", 0), 0u)
+  EXPECT_EQ(s.message().rfind("run file " + path + " has format version 3." + std::to_string(kFormatMinor) +
+                                  "; this clawsim reads 1.x",
+                              0),
+            0u)
       << s.message();
 }
 
@@ -329,7 +332,8 @@ TEST(RunFileTest, PreambleMinorVersionDisagreeingWithTheHeaderIsRefused) {
   RunFileReader reader;
   const Status s = reader.Open(path);
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.message().find("the header says format version 1.4 but the preamble says 1.7 at byte 16"),
+  EXPECT_NE(s.message().find("the header says format version 1." + std::to_string(kFormatMinor) +
+                            " but the preamble says 1.7 at byte 16"),
             std::string::npos)
       << s.message();
 }

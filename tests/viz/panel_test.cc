@@ -165,6 +165,39 @@ TEST(ComparePanelTest, ListsDifferencesOfTwoRuns) {
   EXPECT_EQ(find("tokens").a, find("tokens").b);
 }
 
+TEST(ComparePanelTest, RunsOfDifferentLengthsCompareTotalsPerDay) {
+  RunData a = testing::LoadSample();
+  RunData b = testing::LoadSample();
+  b.header.set_days(a.header.days() * 2);
+  b.footer.mutable_summary()->set_incidents(2 * a.footer.summary().incidents());
+  const std::vector<ComparePanel::Measure> m = CompareMeasures(a, b);
+  auto find = [&](const char* name) {
+    return *std::find_if(m.begin(), m.end(), [&](const ComparePanel::Measure& x) { return x.name == name; });
+  };
+  // Twice the days and twice the incidents: the same rate, not a doubling.
+  EXPECT_DOUBLE_EQ(find("incidents per day").a, find("incidents per day").b);
+  EXPECT_EQ(find("incidents per day").unit, "incidents / day");
+  // Rates are compared as they are.
+  EXPECT_EQ(find("change failure rate").a, a.footer.summary().dora().change_failure_rate());
+}
+
+TEST(ViewStateTest, PanelNamesAreTheTabLabelsInAnyCase) {
+  PanelId id = PanelId::kOverview;
+  for (int p = 0; p < kPanelCount; ++p) {
+    ASSERT_TRUE(ParsePanelName(PanelTitle(static_cast<PanelId>(p)), &id)) << PanelTitle(static_cast<PanelId>(p));
+    EXPECT_EQ(id, static_cast<PanelId>(p));
+  }
+  for (const char* name : {"Time series", "time-series", "TIME SERIES", "timeseries"}) {
+    ASSERT_TRUE(ParsePanelName(name, &id)) << name;
+    EXPECT_EQ(id, PanelId::kTimeseries) << name;
+  }
+  ASSERT_TRUE(ParsePanelName("Tokens vs value", &id));
+  EXPECT_EQ(id, PanelId::kScatter);
+  ASSERT_TRUE(ParsePanelName("scatter", &id));
+  EXPECT_EQ(id, PanelId::kScatter);
+  EXPECT_FALSE(ParsePanelName("nope", &id));
+}
+
 TEST(StudyPanelTest, DrawsArmsOrSaysNoneIsLoaded) {
   testing::ImGuiHarness imgui;
   StudyPanel panel;

@@ -61,7 +61,7 @@ TEST(RunDataTest, DamagedFilesAreErrorsNamingTheProblem) {
   const std::vector<Case> cases = {
       {"truncated", bytes.substr(0, bytes.size() - 100), "truncated record"},
       {"flipped", flipped, "checksum mismatch"},
-      {"future", future, "has format version 2.4; this clawsim reads 1.x"},
+      {"future", future, "has format version 2." + std::to_string(run::kFormatMinor) + "; this clawsim reads 1.x"},
       {"empty", "", "empty file"},
       {"text", "name: \"a scenario\"\n", "not a clawsim run file"},
   };
@@ -287,8 +287,17 @@ TEST(StudyTest, ReadsAStudyResultsFileAndRefusesOthers) {
 TEST(FormatTest, TimesAndNumbers) {
   EXPECT_EQ(FormatTime(2 * 86'400'000'000LL + 13 * 3'600'000'000LL + 5 * 60'000'000LL + 7'250'000),
             "day 2 13:05:07.250");
-  EXPECT_EQ(FormatCount(1234567), "1,234,567");
+  // One formatter: grouped below 100,000, then three significant digits with k, M, G.
+  EXPECT_EQ(FormatCount(12345), "12,345");
+  EXPECT_EQ(FormatCount(1234567), "1.23 M");
+  EXPECT_EQ(FormatCount(31'630'000), "31.6 M");
+  EXPECT_EQ(FormatCount(6'165'100'000), "6.17 G");
+  EXPECT_EQ(FormatCount(999'960), "1.00 M") << "rounding never prints 1000 k";
+  EXPECT_EQ(FormatAmount(2, "incidents"), "2 incidents");
   EXPECT_EQ(FormatUsd(1234.5), "$1,234.50");
+  EXPECT_EQ(FormatUsd(10'610'000), "$10.6 M");
+  EXPECT_EQ(FormatPercent(0.05538), "5.5 %");
+  EXPECT_EQ(FormatHours(93.04), "93.0 h");
   EXPECT_EQ(FormatFingerprint(0x0123456789abcdefULL), "0123456789abcdef");
   EXPECT_EQ(FormatDuration(30 * 60'000'000LL), "30.0 min");
 }

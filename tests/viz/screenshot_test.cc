@@ -9,10 +9,12 @@
 #define STB_IMAGE_STATIC
 #include <stb/stb_image.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tests/run/sample_run.h"
@@ -82,19 +84,25 @@ class ScreenshotTest : public ::testing::Test {
   std::string sample_;
 };
 
-TEST_F(ScreenshotTest, EveryPanelRendersAStructuredImage) {
-  for (const char* panel : {"overview", "timeseries", "leaderboard", "scatter", "timeline", "inspector", "audit",
-                            "graphs", "compare", "study"}) {
-    const std::string png = dir_ + "/" + panel + ".png";
-    // Two copies of the run, so Compare has something to compare.
-    const int rc = RunView("--screenshot " + png + " --panel " + panel + " --size 960x600 --select span:999 " +
-                           sample_ + " " + sample_);
-    ASSERT_EQ(rc, 0) << panel;
-    Image img;
-    ASSERT_TRUE(Load(png, &img)) << panel;
-    EXPECT_EQ(img.width, 960);
-    EXPECT_EQ(img.height, 600);
-    ExpectStructured(img, panel);
+// Every tab, by its label as --panel takes it, at the two sizes the viewer is read at (what is
+// drawn past its column is checked on the same frames by layout_test.cc).
+TEST_F(ScreenshotTest, EveryPanelRendersAStructuredImageAtBothSizes) {
+  for (const char* panel : {"Overview", "Harms", "Time series", "Leaderboard", "Tokens vs value", "Timeline",
+                            "Inspector", "Audit log", "Graphs", "Compare", "Study"}) {
+    for (const auto& [w, h] : {std::pair{1600, 900}, std::pair{1280, 720}}) {
+      std::string file = panel;
+      std::replace(file.begin(), file.end(), ' ', '-');
+      const std::string png = dir_ + "/" + file + "-" + std::to_string(w) + ".png";
+      // Two copies of the run, so Compare has something to compare.
+      const int rc = RunView("--screenshot " + png + " --panel '" + panel + "' --size " + std::to_string(w) + "x" +
+                             std::to_string(h) + " --select audit:1998 " + sample_ + " " + sample_);
+      ASSERT_EQ(rc, 0) << panel;
+      Image img;
+      ASSERT_TRUE(Load(png, &img)) << panel;
+      EXPECT_EQ(img.width, w);
+      EXPECT_EQ(img.height, h);
+      ExpectStructured(img, panel);
+    }
   }
 }
 

@@ -1,7 +1,8 @@
-// Graphs: the org chart (teams under their parent teams, each with its people as dots
-// coloured by tokens; click a dot to select the employee) beside the service dependency graph
-// (services in layers by dependency depth, an arrow from each service to what it calls,
-// coloured by the incidents the run's spans record on it).
+// Graphs: the org chart (teams under their parent teams, wrapped into rows so every name
+// has room, each with its people as dots shaded by tokens; click a dot to select the
+// employee) beside the service dependency graph (services in layers by dependency depth, an
+// arrow from each service to what it calls, faint until a service is hovered; filled by the
+// incidents the run's spans record on it, on the scale in the legend).
 #pragma once
 
 #include <imgui.h>

@@ -41,7 +41,8 @@ void SpanFields(const RunData& run, const SpanRow& s) {
   if (s.target != kNone) Field("target", RunData::Name(h.target_names(), s.target));
   if (s.trigger != kNoSmall) Field("trigger", RunData::Name(h.trigger_names(), s.trigger));
   if (s.purpose != kNoSmall) Field("purpose", RunData::Name(h.purpose_names(), s.purpose));
-  if (s.outcome != kNoSmall) Field("outcome", RunData::Name(h.outcome_names(), s.outcome));
+  if (s.outcome != kNoSmall) Field("outcome", run.SpanOutcome(s));
+  if (s.route != kNoSmall) Field("injection reached it by", RunData::Name(h.injection_route_names(), s.route));
   if (s.kind == SpanKind::kAgentInvocation) {
     Field("input tokens", FormatCount(s.input_tokens));
     Field("output tokens", FormatCount(s.output_tokens));
@@ -66,6 +67,18 @@ void AuditFields(const RunData& run, const AuditRow& a) {
   Field("causes", CauseText(run, a.first_cause, a.cause_count));
 }
 
+void InjectionFields(const RunData& run, const InjectionRow& e) {
+  const proto::RunHeader& h = run.header;
+  Field("kind", "injection email");
+  Field("item", std::to_string(e.item_id));
+  Field("landed", FormatTime(e.time_us));
+  Field("mailbox of", RunData::Name(h.employee_names(), e.employee));
+  Field("campaign", run.SourceName(e.source));
+  Field("goal", RunData::Name(h.attack_goal_names(), e.goal));
+  Field("from", e.forwarded ? "a colleague's forward" : "the attacker");
+  Field("detector", e.detected ? "quarantined it (no agent saw it)" : "let it through");
+}
+
 // Buttons for `records`, each recording its rectangle; returns the one clicked, if any.
 const RecordRef* Buttons(const RunData& run, const std::vector<RecordRef>& records, const char* prefix,
                          std::vector<ImVec4>* rects) {
@@ -73,12 +86,14 @@ const RecordRef* Buttons(const RunData& run, const std::vector<RecordRef>& recor
   rects->clear();
   const size_t shown = std::min<size_t>(records.size(), 200);
   for (size_t i = 0; i < shown; ++i) {
+    // A small button, then the record's description wrapped to the panel's width.
     char id[32];
-    std::snprintf(id, sizeof id, "##%s%zu", prefix, i);
-    const std::string label = std::string(prefix) + " " + DescribeRecord(run, records[i]) + id;
-    if (ImGui::Button(label.c_str())) clicked = &records[i];
+    std::snprintf(id, sizeof id, "%s##%s%zu", prefix, prefix, i);
+    if (ImGui::SmallButton(id)) clicked = &records[i];
     const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
     rects->push_back(ImVec4(a.x, a.y, b.x, b.y));
+    ImGui::SameLine();
+    ImGui::TextWrapped("%s", DescribeRecord(run, records[i]).c_str());
   }
   if (records.size() > shown) ImGui::TextDisabled("... and %zu more", records.size() - shown);
   if (records.empty()) ImGui::TextDisabled("none recorded");
@@ -86,25 +101,6 @@ const RecordRef* Buttons(const RunData& run, const std::vector<RecordRef>& recor
 }
 
 }  // namespace
-
-std::string DescribeRecord(const RunData& run, RecordRef record) {
-  const proto::RunHeader& h = run.header;
-  if (record.kind == RecordRef::Kind::kSpan && record.index < run.spans.size()) {
-    const SpanRow& s = run.spans[record.index];
-    std::string out = SpanKindName(s.kind);
-    if (s.name != kNone) out += " " + RunData::Name(h.span_names(), s.name);
-    out += " on " + run.lanes[s.lane].label;
-    if (s.outcome != kNoSmall) out += " (" + RunData::Name(h.outcome_names(), s.outcome) + ")";
-    return out + ", " + FormatTime(s.start_us);
-  }
-  if (record.kind == RecordRef::Kind::kAudit && record.index < run.audit.size()) {
-    const AuditRow& a = run.audit[record.index];
-    return "audit #" + std::to_string(a.id) + " " + RunData::Name(h.action_names(), a.action) + " by " +
-           (a.agent == kNone ? RunData::Name(h.employee_names(), a.employee) : RunData::Name(h.agent_names(), a.agent)) +
-           ", " + RunData::Name(h.decision_names(), a.decision) + ", " + FormatTime(a.time_us);
-  }
-  return "nothing";
-}
 
 void InspectorPanel::Draw(const RunData& run, ViewState& state) {
   causes.clear();
@@ -116,7 +112,8 @@ void InspectorPanel::Draw(const RunData& run, ViewState& state) {
     ImGui::SameLine();
   }
   if (!state.selected.valid()) {
-    ImGui::TextDisabled("Nothing selected: click a span in the Timeline or a row in the Audit log.");
+    ImGui::TextWrapped("Nothing selected. Select a harm in the Harms tab, a span in the Timeline or a row in the "
+                       "Audit log; its causes and consequences appear here, each a button to follow.");
     return;
   }
   ImGui::TextWrapped("%s", DescribeRecord(run, state.selected).c_str());
@@ -125,10 +122,23 @@ void InspectorPanel::Draw(const RunData& run, ViewState& state) {
     ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch, 1.0f);
     if (state.selected.kind == RecordRef::Kind::kSpan) {
       SpanFields(run, run.spans[state.selected.index]);
-    } else {
+    } else if (state.selected.kind == RecordRef::Kind::kAudit) {
       AuditFields(run, run.audit[state.selected.index]);
+    } else {
+      InjectionFields(run, run.injections[state.selected.index]);
     }
     ImGui::EndTable();
+  }
+  if (!(origin_for == state.selected) || origin_run != &run) {
+    origin = FindOrigin(run, state.selected);
+    origin_for = state.selected;
+    origin_run = &run;
+  }
+  ImGui::TextColored(ImVec4(0.6f, 0.8f, 1, 1), "Origin");
+  ImGui::SameLine();
+  ImGui::TextWrapped("%s", origin.text.c_str());
+  if (origin.injection.valid() && !(origin.injection == state.selected)) {
+    if (ImGui::SmallButton("go to the injection email")) state.Select(origin.injection);
   }
   causes = run.causal.Causes(run, state.selected);
   consequences = run.causal.Consequences(run, state.selected);
@@ -146,6 +156,8 @@ void InspectorPanel::Draw(const RunData& run, ViewState& state) {
       state.selected_employee = run.spans[target.index].employee;
     } else if (target.kind == RecordRef::Kind::kAudit) {
       state.selected_employee = run.audit[target.index].employee;
+    } else if (target.kind == RecordRef::Kind::kInjection) {
+      state.selected_employee = run.injections[target.index].employee;
     }
   }
 }

@@ -1,12 +1,15 @@
-// Inspector: every field of the selected span or audit record, with names resolved, and the
-// causal chain: a button per cause ("go to cause") and per consequence, and Back. Following
-// a button selects that record everywhere and the timeline scrolls to it.
+// Inspector: every field of the selected span, audit record or injection email, with names
+// resolved, where its chain began (viz/chain.h), and the causal chain: a button per cause
+// ("go to cause") and per consequence, in time order, and Back. Following a button selects
+// that record everywhere and the timeline scrolls to it. With nothing selected it says how
+// to select and offers the run's first harms.
 #pragma once
 
 #include <imgui.h>
 
 #include <vector>
 
+#include "viz/chain.h"
 #include "viz/run_data.h"
 #include "viz/view_state.h"
 
@@ -19,11 +22,11 @@ struct InspectorPanel {
   std::vector<RecordRef> consequences;
   std::vector<ImVec4> cause_buttons;        // (x0, y0, x1, y1) per cause
   std::vector<ImVec4> consequence_buttons;  // per consequence
+  Origin origin;                            // where the selection's chain began
+  RecordRef origin_for;                     // the selection `origin` belongs to
+  const RunData* origin_run = nullptr;
 
   void Draw(const RunData& run, ViewState& state);
 };
-
-// One line naming a record: "incident sev2 on api, day 0 11:06:40" / "audit #1998 deploy.prod".
-std::string DescribeRecord(const RunData& run, RecordRef record);
 
 }  // namespace clawsim::viz

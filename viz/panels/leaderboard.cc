@@ -7,13 +7,43 @@
 #include <numeric>
 
 #include "viz/format.h"
+#include "viz/panels/cell_text.h"
 
 namespace clawsim::viz {
 namespace {
 
 uint64_t Tokens(const proto::TokenTally& t) { return t.input_tokens() + t.output_tokens(); }
 
+const ImVec4 kAhead(0.55f, 0.85f, 0.55f, 1);
+const ImVec4 kClose(0.75f, 0.75f, 0.75f, 1);
+const ImVec4 kBehind(0.95f, 0.75f, 0.4f, 1);
+const ImVec4 kFarBehind(0.95f, 0.45f, 0.4f, 1);
+
 }  // namespace
+
+void LeaderboardPanel::Sort(const RunData& run, int column, bool descending) {
+  auto key = [&](const Entry& x, const Entry& y) -> int {  // <0, 0, >0 like strcmp, ascending
+    const proto::EmployeeRow& a = run.employees[x.employee];
+    const proto::EmployeeRow& b = run.employees[y.employee];
+    auto cmp = [](auto u, auto v) { return u < v ? -1 : (v < u ? 1 : 0); };
+    switch (column) {
+      case 1: return a.name().compare(b.name());
+      case 2: return a.team().compare(b.team());
+      case 3: return a.role().compare(b.role());
+      case 4: return cmp(y.tokens, x.tokens);  // by tokens = by token rank
+      case 5: return cmp(x.cost_usd, y.cost_usd);
+      case 6: return cmp(x.value_usd, y.value_usd);
+      case 7: return cmp(x.value_rank, y.value_rank);
+      case 8: return cmp(x.performative_share, y.performative_share);
+      default: return cmp(x.token_rank, y.token_rank);
+    }
+  };
+  std::stable_sort(entries.begin(), entries.end(), [&](const Entry& x, const Entry& y) {
+    const int k = key(x, y);
+    if (k != 0) return descending ? k > 0 : k < 0;
+    return x.token_rank < y.token_rank;
+  });
+}
 
 void LeaderboardPanel::Build(const RunData& run) {
   built_for = &run;
@@ -50,16 +80,35 @@ void LeaderboardPanel::Draw(const RunData& run, ViewState& state) {
     return;
   }
   ImGui::TextDisabled("Ranked by tokens, as a token leaderboard shows them, beside the rank by value delivered. "
-                      "Click a row to select the employee everywhere.");
+                      "Click a row to select the employee everywhere; click a header to sort.");
+  // The value rank's colour: how far the rank by value is from the rank by tokens, as a share
+  // of the people ranked.
+  const int n = static_cast<int>(entries.size());
+  ImGui::TextColored(kAhead, "value rank 10%%+ better than token rank");
+  ImGui::SameLine();
+  ImGui::TextColored(kClose, "  within 10%%");
+  ImGui::SameLine();
+  ImGui::TextColored(kBehind, "  10-50%% worse");
+  ImGui::SameLine();
+  ImGui::TextColored(kFarBehind, "  50%%+ worse (tokens far above value)");
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
-                                ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp;
+                                ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_Sortable;
   if (!ImGui::BeginTable("leaderboard", 9, flags)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
-  for (const char* c : {"token rank", "employee", "team", "role", "tokens", "token cost", "value", "value rank",
-                        "performative"}) {
-    ImGui::TableSetupColumn(c);
+  const struct { const char* name; float weight; } columns[] = {
+      {"token rank", 0.6f}, {"employee", 1.3f}, {"team", 1.1f}, {"role", 0.8f}, {"tokens", 0.8f},
+      {"token cost", 0.8f}, {"value", 0.8f}, {"value rank", 0.6f}, {"performative", 0.7f}};
+  for (int c = 0; c < 9; ++c) {
+    ImGui::TableSetupColumn(columns[c].name, ImGuiTableColumnFlags_WidthStretch | (c == 0 ? ImGuiTableColumnFlags_DefaultSort : 0),
+                            columns[c].weight, static_cast<ImGuiID>(c));
   }
   ImGui::TableHeadersRow();
+  if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs != nullptr && specs->SpecsDirty) {
+    if (specs->SpecsCount > 0) Sort(run, static_cast<int>(specs->Specs[0].ColumnUserID),
+                                    specs->Specs[0].SortDirection == ImGuiSortDirection_Descending);
+    specs->SpecsDirty = false;
+    scrolled_to = kNoEmployee - 1;  // keep the selection in view after a sort
+  }
 
   // Scroll to an employee selected elsewhere (once per new selection).
   int scroll_row = -1;
@@ -87,24 +136,17 @@ void LeaderboardPanel::Draw(const RunData& run, ViewState& state) {
         state.selected_employee = e.employee_id();
         scrolled_to = state.selected_employee;
       }
+      NextCellText(e.name());
+      NextCellText(e.team());
+      NextCellText(e.role());
+      NextCellText(FormatCount(static_cast<double>(x.tokens)));
+      NextCellText(FormatUsd(x.cost_usd));
+      NextCellText(FormatUsd(x.value_usd));
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(e.name().c_str());
+      const double gap = static_cast<double>(x.value_rank - x.token_rank) / std::max(1, n);
+      ImGui::TextColored(gap <= -0.1 ? kAhead : gap < 0.1 ? kClose : gap < 0.5 ? kBehind : kFarBehind, "%d", x.value_rank);
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(e.team().c_str());
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(e.role().c_str());
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(FormatCount(static_cast<double>(x.tokens)).c_str());
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(FormatUsd(x.cost_usd).c_str());
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(FormatUsd(x.value_usd).c_str());
-      ImGui::TableNextColumn();
-      // Green: ranks higher by value than by tokens; orange: lower.
-      const ImVec4 c = x.value_rank <= x.token_rank ? ImVec4(0.55f, 0.85f, 0.55f, 1) : ImVec4(0.95f, 0.6f, 0.35f, 1);
-      ImGui::TextColored(c, "%d", x.value_rank);
-      ImGui::TableNextColumn();
-      ImGui::Text("%.0f%%", 100 * x.performative_share);
+      ImGui::Text("%.0f %%", 100 * x.performative_share);
     }
   }
   ImGui::EndTable();

@@ -1,6 +1,8 @@
 // Leaderboard vs truth: every employee ranked by tokens (what a token leaderboard shows)
 // beside their rank by value delivered and by net value (what they are worth). Clicking a
 // row selects the employee in every panel; a selection made elsewhere scrolls to its row.
+// Headers sort. The value rank is coloured by how far it lies from the token rank, as a share
+// of the people ranked (a legend above says which colour is which).
 #pragma once
 
 #include <cstdint>
@@ -29,6 +31,8 @@ struct LeaderboardPanel {
   void Draw(const RunData& run, ViewState& state);
   // Fills `entries` (ranks included) from run.employees, ordered by token rank.
   void Build(const RunData& run);
+  // Orders `entries` by a column (0 token rank ... 8 performative share); ties by token rank.
+  void Sort(const RunData& run, int column, bool descending);
 };
 
 }  // namespace clawsim::viz

@@ -26,6 +26,31 @@ double Performative(const proto::EmployeeRow& e) {
   return total > 0 ? static_cast<double>(p.input_tokens() + p.output_tokens()) / total : 0;
 }
 
+// Colours by role: the populations the fit mixes.
+ImU32 RoleColor(const std::string& role) {
+  if (role == "developer") return IM_COL32(90, 160, 230, 210);
+  if (role == "manager") return IM_COL32(200, 130, 230, 210);
+  return IM_COL32(170, 170, 150, 210);
+}
+
+// Ticks at 1, 2 and 5 times each power of ten inside [lo, hi] (log10 values); labels through
+// `format`, skipped where they would touch the previous one (`along` maps a log value to pixels).
+template <typename Format, typename Along>
+void LogTicks(double lo, double hi, Format format, Along along, float min_gap,
+              std::vector<std::pair<float, std::string>>* out) {
+  float last = -1e9f;
+  for (double decade = std::floor(lo); decade <= hi; decade += 1) {
+    for (double m : {1.0, 2.0, 5.0}) {
+      const double lv = decade + std::log10(m);
+      if (lv < lo || lv > hi) continue;
+      const float px = along(lv);
+      if (std::fabs(px - last) < min_gap) continue;
+      last = px;
+      out->push_back({px, format(std::pow(10.0, lv))});
+    }
+  }
+}
+
 }  // namespace
 
 bool ScatterPanel::PointOf(const RunData& run, int64_t employee_id, ImVec2* out) const {
@@ -48,16 +73,28 @@ void ScatterPanel::Draw(const RunData& run, ViewState& state) {
     fit = FitLogLog(x, y);
     fitted_for = &run;
   }
+  size_t drawn = 0;
+  for (size_t i = 0; i < x.size(); ++i) drawn += x[i] > 0 && y[i] > 0;
   if (fit.ok()) {
-    ImGui::Text("Elasticity %.3f: 1%% more tokens goes with %.3f%% more value (log-log least squares, r^2 %.2f, %d "
-                "employees)",
-                fit.slope, fit.slope, fit.r2, fit.points);
+    ImGui::Text("Elasticity %.3f: 1 %% more tokens goes with %.3f %% more value (log-log least squares, r^2 %.2f).",
+                fit.slope, fit.slope, fit.r2);
   } else {
     ImGui::TextDisabled("Too few employees with both tokens and value for a fit.");
   }
-  ImGui::TextDisabled("Colour: share of performative tokens (green none, orange all). Click a point to select.");
+  ImGui::TextDisabled("%zu of %zu employees drawn and fitted: the others spent no tokens or completed no valued work "
+                      "(a log scale has no zero). Click a point to select.",
+                      drawn, x.size());
+  // Legend: roles, with how many of each are drawn.
+  for (const char* role : {"developer", "manager", "other"}) {
+    size_t n = 0;
+    for (size_t i = 0; i < x.size(); ++i) n += x[i] > 0 && y[i] > 0 && run.employees[i].role() == role;
+    if (role[0] != 'd') ImGui::SameLine();
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(RoleColor(role)), "# %s (%zu)", role, n);
+  }
+  ImGui::SameLine();
+  ImGui::TextDisabled("   white line: the fit");
 
-  // Axis ranges in decades, padded.
+  // Axis ranges: the data's, padded by a tenth of a decade.
   double lx0 = 1e300, lx1 = -1e300, ly0 = 1e300, ly1 = -1e300;
   for (size_t i = 0; i < x.size(); ++i) {
     if (x[i] <= 0 || y[i] <= 0) continue;
@@ -69,7 +106,7 @@ void ScatterPanel::Draw(const RunData& run, ViewState& state) {
   if (lx0 > lx1) {
     lx0 = 0, lx1 = 1, ly0 = 0, ly1 = 1;
   }
-  lx0 = std::floor(lx0 - 0.05), lx1 = std::ceil(lx1 + 0.05), ly0 = std::floor(ly0 - 0.05), ly1 = std::ceil(ly1 + 0.05);
+  lx0 -= 0.1, lx1 += 0.1, ly0 -= 0.1, ly1 += 0.1;
 
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 origin = ImGui::GetCursorScreenPos();
@@ -77,26 +114,28 @@ void ScatterPanel::Draw(const RunData& run, ViewState& state) {
   ImGui::InvisibleButton("##scatter", ImVec2(std::max(size.x, 100.0f), std::max(size.y, 100.0f)));
   const bool hovered = ImGui::IsItemHovered();
   const bool clicked = ImGui::IsItemClicked(ImGuiMouseButton_Left);
-  const ImVec2 p0(origin.x + 60, origin.y + 8);
-  const ImVec2 p1(origin.x + std::max(size.x, 100.0f) - 10, origin.y + std::max(size.y, 100.0f) - 36);
+  const float line = ImGui::GetTextLineHeight();
+  const ImVec2 p0(origin.x + ImGui::CalcTextSize("$888,888").x + 12, origin.y + line + 6);
+  const ImVec2 p1(origin.x + std::max(size.x, 100.0f) - 10, origin.y + std::max(size.y, 100.0f) - 2 * line - 8);
   auto sx = [&](double lx) { return p0.x + static_cast<float>((lx - lx0) / (lx1 - lx0)) * (p1.x - p0.x); };
   auto sy = [&](double ly) { return p1.y - static_cast<float>((ly - ly0) / (ly1 - ly0)) * (p1.y - p0.y); };
 
   dl->AddRectFilled(p0, p1, IM_COL32(255, 255, 255, 8));
-  for (double d = lx0; d <= lx1 + 1e-9; d += 1) {
-    dl->AddLine(ImVec2(sx(d), p0.y), ImVec2(sx(d), p1.y), colors::kGrid);
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "1e%.0f", d);
-    dl->AddText(ImVec2(sx(d) - 10, p1.y + 3), colors::kAxisText, buf);
+  std::vector<std::pair<float, std::string>> ticks;
+  LogTicks(lx0, lx1, [](double v) { return FormatTick(v, false); }, sx, ImGui::CalcTextSize("888 M").x + 14, &ticks);
+  for (const auto& [px, label] : ticks) {
+    dl->AddLine(ImVec2(px, p0.y), ImVec2(px, p1.y), colors::kGrid);
+    dl->AddText(ImVec2(px - ImGui::CalcTextSize(label.c_str()).x / 2, p1.y + 3), colors::kAxisText, label.c_str());
   }
-  for (double d = ly0; d <= ly1 + 1e-9; d += 1) {
-    dl->AddLine(ImVec2(p0.x, sy(d)), ImVec2(p1.x, sy(d)), colors::kGrid);
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "$1e%.0f", d);
-    dl->AddText(ImVec2(origin.x + 2, sy(d) - 7), colors::kAxisText, buf);
+  ticks.clear();
+  LogTicks(ly0, ly1, [](double v) { return FormatTick(v, true); }, sy, line + 4, &ticks);
+  for (const auto& [py, label] : ticks) {
+    dl->AddLine(ImVec2(p0.x, py), ImVec2(p1.x, py), colors::kGrid);
+    dl->AddText(ImVec2(p0.x - 6 - ImGui::CalcTextSize(label.c_str()).x, py - line / 2), colors::kAxisText, label.c_str());
   }
-  dl->AddText(ImVec2((p0.x + p1.x) / 2 - 60, p1.y + 18), colors::kAxisText, "tokens (log scale)");
-  dl->AddText(ImVec2(p0.x + 4, p0.y + 2), colors::kAxisText, "value delivered, USD (log scale)");
+  const char* x_title = "tokens over the run, per employee (log scale)";
+  dl->AddText(ImVec2((p0.x + p1.x - ImGui::CalcTextSize(x_title).x) / 2, p1.y + line + 5), colors::kAxisText, x_title);
+  dl->AddText(ImVec2(p0.x, origin.y), colors::kAxisText, "value delivered over the run, USD (log scale)");
 
   dl->PushClipRect(p0, p1, true);
   if (fit.ok()) {
@@ -111,9 +150,7 @@ void ScatterPanel::Draw(const RunData& run, ViewState& state) {
     if (x[i] <= 0 || y[i] <= 0) continue;
     const ImVec2 p(sx(std::log10(x[i])), sy(std::log10(y[i])));
     last_positions[i] = p;
-    const float share = static_cast<float>(Performative(run.employees[i]));
-    const ImU32 c = ImGui::ColorConvertFloat4ToU32(ImVec4(0.35f + 0.55f * share, 0.75f - 0.3f * share, 0.4f - 0.2f * share, 0.85f));
-    dl->AddCircleFilled(p, 3.5f, c);
+    dl->AddCircleFilled(p, 3.5f, RoleColor(run.employees[i].role()));
     const float dx = p.x - mouse.x, dy = p.y - mouse.y;
     if (dx * dx + dy * dy < nearest_d2) {
       nearest_d2 = dx * dx + dy * dy;
@@ -121,18 +158,25 @@ void ScatterPanel::Draw(const RunData& run, ViewState& state) {
     }
   }
   ImVec2 sel;
-  if (PointOf(run, state.selected_employee, &sel)) {
-    dl->AddCircle(sel, 7.0f, colors::kSelection, 0, 2.0f);
-  }
+  const bool has_sel = PointOf(run, state.selected_employee, &sel);
+  if (has_sel) dl->AddCircle(sel, 7.0f, colors::kSelection, 0, 2.0f);
   dl->PopClipRect();
+  if (has_sel) {
+    // The selected point's name, on the side of the point with room for it.
+    const std::string& name = RunData::Name(run.header.employee_names(), static_cast<uint32_t>(state.selected_employee));
+    const float tw = ImGui::CalcTextSize(name.c_str()).x;
+    const float tx = sel.x + 10 + tw < p1.x ? sel.x + 10 : sel.x - 10 - tw;
+    dl->AddRectFilled(ImVec2(tx - 2, sel.y - line / 2 - 1), ImVec2(tx + tw + 2, sel.y + line / 2 + 1), IM_COL32(20, 20, 20, 200));
+    dl->AddText(ImVec2(tx, sel.y - line / 2), colors::kSelection, name.c_str());
+  }
 
   if (hovered && nearest >= 0) {
     const proto::EmployeeRow& e = run.employees[nearest];
     dl->AddCircle(last_positions[nearest], 5.0f, IM_COL32(255, 255, 255, 180));
     ImGui::BeginTooltip();
     ImGui::Text("%s (%s, %s)", e.name().c_str(), e.team().c_str(), e.role().c_str());
-    ImGui::Text("tokens %s, value %s", FormatCount(x[nearest]).c_str(), FormatUsd(y[nearest]).c_str());
-    ImGui::Text("performative %.0f%%", 100 * Performative(e));
+    ImGui::Text("%s, value %s", FormatAmount(x[nearest], "tokens").c_str(), FormatUsd(y[nearest]).c_str());
+    ImGui::Text("performative %s of tokens", FormatPercent(Performative(e)).c_str());
     ImGui::EndTooltip();
   }
   if (clicked && nearest >= 0) state.selected_employee = run.employees[nearest].employee_id();

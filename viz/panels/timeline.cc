@@ -17,7 +17,7 @@ constexpr float kAxisHeight = 20;
 
 bool IsError(const RunData& run, const SpanRow& s) {
   if (s.outcome == kNoSmall) return false;
-  const std::string& name = RunData::Name(run.header.outcome_names(), s.outcome);
+  const std::string name = run.SpanOutcome(s);
   return name.find("error") != std::string::npos || name.find("inject") != std::string::npos ||
          name.find("fail") != std::string::npos;
 }
@@ -95,6 +95,9 @@ void TimelinePanel::DrawLane(const RunData& run, ViewState& state, const Lane& l
   // touching rectangles of one colour are sent as one: a software rasterizer pays per
   // rectangle as well as per pixel, and the pixels come out the same.
   Run run_rect;
+  // Names go over their spans after every rectangle is drawn, so that no later span covers
+  // part of one; spans of one lane may overlap (concurrent pipelines).
+  labels_.clear();
   for (int pass = 0; pass < 2; ++pass) {
     for (const LaneMark& m : marks_) {
       const SpanRow& s = run.spans[lane.spans[m.first]];
@@ -102,20 +105,30 @@ void TimelinePanel::DrawLane(const RunData& run, ViewState& state, const Lane& l
       if (on_top != (pass == 1)) continue;
       const float a = std::max(x0, x_of(m.start_us));
       const float b = std::min(x1, std::max(a + 1.0f, x_of(m.end_us)));
-      const ImU32 fill = m.count > 1 ? colors::kFolded : SpanColor(static_cast<uint8_t>(s.kind), IsError(run, s));
+      // A fold takes the colour of its first span's kind, dimmed: the lane still says what it holds.
+      const ImU32 fill = m.count > 1 ? (SpanColor(static_cast<uint8_t>(s.kind), false) & 0x00ffffffu) | 0x90000000u
+                                     : SpanColor(static_cast<uint8_t>(s.kind), IsError(run, s));
       run_rect.Add(dl, PixelStart(a), PixelStart(b), fill, y + 2, y + h - 2);
-      if (m.count == 1 && b - a > 40 && s.name != kNone) {
-        run_rect.Flush(dl);  // the label goes over its own span
-        dl->PushClipRect(ImVec2(a, y), ImVec2(b, y + h), true);
-        dl->AddText(ImVec2(a + 2, y + 2), IM_COL32(20, 20, 20, 255),
-                    RunData::Name(run.header.span_names(), s.name).c_str());
-        dl->PopClipRect();
+      if (m.count == 1 && s.name != kNone) {
+        const std::string& name = RunData::Name(run.header.span_names(), s.name);
+        const float tw = ImGui::CalcTextSize(name.c_str()).x;
+        if (tw + 6 <= b - a) labels_.push_back({a, b, &name, tw});
       }
       if (mouse_in_lane && mouse.x >= a - 1 && mouse.x <= b + 1 && (under_mouse == nullptr || on_top)) {
         under_mouse = &m;
       }
     }
     run_rect.Flush(dl);
+  }
+  // A name is drawn where it fits whole and no other span starts under it (the tooltip has
+  // the rest).
+  std::stable_sort(labels_.begin(), labels_.end(), [](const Label& l, const Label& r) { return l.a < r.a; });
+  float label_end = -1e9f;
+  for (size_t k = 0; k < labels_.size(); ++k) {
+    const float at = labels_[k].a + 3, end = at + labels_[k].width;
+    if (at < label_end + 4 || (k + 1 < labels_.size() && labels_[k + 1].a < end + 3)) continue;
+    dl->AddText(ImVec2(at, y + 2), IM_COL32(20, 20, 20, 255), labels_[k].name->c_str());
+    label_end = end;
   }
   // The selected span, outlined wherever it is.
   if (state.selected.kind == RecordRef::Kind::kSpan && state.selected.index < run.spans.size()) {
@@ -125,6 +138,21 @@ void TimelinePanel::DrawLane(const RunData& run, ViewState& state, const Lane& l
       const float b = std::min(x1, std::max(a + 3, x_of(sel.end_us))) + 1;
       dl->AddRect(ImVec2(a, y + 1), ImVec2(b, y + h - 1), colors::kSelection, 0, 0, 2.0f);
     }
+  }
+  // A selected audit record or injection email: a white mark at its time on its lane.
+  const uint32_t lane_index = static_cast<uint32_t>(&lane - run.lanes.data());
+  const uint32_t employees = static_cast<uint32_t>(run.header.employee_names_size());
+  int64_t mark_us = -1;
+  if (state.selected.kind == RecordRef::Kind::kAudit && state.selected.index < run.audit.size()) {
+    const AuditRow& a = run.audit[state.selected.index];
+    if (lane_index == (a.agent != kNone ? employees + a.agent : a.employee)) mark_us = a.time_us;
+  } else if (state.selected.kind == RecordRef::Kind::kInjection && state.selected.index < run.injections.size()) {
+    if (lane_index == run.injections[state.selected.index].employee) mark_us = run.injections[state.selected.index].time_us;
+  }
+  if (mark_us >= t0 && mark_us <= t1) {
+    const float x = x_of(mark_us);
+    dl->AddTriangleFilled(ImVec2(x - 5, y), ImVec2(x + 5, y), ImVec2(x, y + h / 2), colors::kSelection);
+    dl->AddLine(ImVec2(x, y), ImVec2(x, y + h), colors::kSelection, 2.0f);
   }
   if (under_mouse == nullptr) return;
   const SpanRow& s = run.spans[lane.spans[under_mouse->first]];
@@ -140,7 +168,7 @@ void TimelinePanel::DrawLane(const RunData& run, ViewState& state, const Lane& l
       ImGui::Text("%s tokens, %s", FormatCount(static_cast<double>(s.input_tokens) + s.output_tokens).c_str(),
                   FormatUsd(s.cost_usd).c_str());
     }
-    if (s.outcome != kNoSmall) ImGui::Text("outcome: %s", RunData::Name(run.header.outcome_names(), s.outcome).c_str());
+    if (s.outcome != kNoSmall) ImGui::Text("outcome: %s", run.SpanOutcome(s).c_str());
   }
   ImGui::EndTooltip();
   if (ImGui::IsMouseReleased(ImGuiMouseButton_Left) && ImGui::GetIO().MouseDragMaxDistanceSqr[0] < 16) {
@@ -192,50 +220,90 @@ void TimelinePanel::Draw(const RunData& run, ViewState& state) {
     const char* name;
     ImU32 color;
   } legend[] = {{"human task", SpanColor(1, false)},     {"agent invocation", SpanColor(2, false)},
-                {"pipeline stage", SpanColor(3, false)}, {"incident / error", SpanColor(4, true)},
-                {"folded (zoom in)", colors::kFolded}};
+                {"pipeline stage", SpanColor(3, false)}, {"incident, error, injected", SpanColor(4, true)},
+                {"dim: many spans under a pixel (click to zoom)", SpanColor(2, false) & 0x90ffffffu}};
   for (const auto& l : legend) {
     if (&l != legend) ImGui::SameLine();
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(l.color), "# %s", l.name);
   }
-  ImGui::SameLine();
-  ImGui::Text("   %s to %s (%s), %zu lanes", FormatTime(state.timeline_t0_us).c_str(),
+  ImGui::Text("%s to %s (%s), %zu lanes", FormatTime(state.timeline_t0_us).c_str(),
               FormatTime(state.timeline_t1_us).c_str(),
               FormatDuration(state.timeline_t1_us - state.timeline_t0_us).c_str(), shown_lanes.size());
 
-  // Reveal a selection made elsewhere: centre it, scroll to its lane.
+  // Reveal a selection made elsewhere (a span, an audit record, an injection email, or an
+  // employee): centre its time, scroll to its lane.
   int scroll_to_lane = -1;
-  if (state.reveal_selection && state.selected.kind == RecordRef::Kind::kSpan &&
-      state.selected.index < run.spans.size()) {
-    const SpanRow& s = run.spans[state.selected.index];
-    const int64_t width = std::max<int64_t>(10 * (s.end_us - s.start_us), 600'000'000);
-    state.timeline_t0_us = (s.start_us + s.end_us) / 2 - width / 2;
+  const uint32_t employees = static_cast<uint32_t>(run.header.employee_names_size());
+  auto reveal = [&](int64_t start_us, int64_t end_us, uint32_t lane) {
+    const int64_t width = std::max<int64_t>(10 * (end_us - start_us), 600'000'000);
+    state.timeline_t0_us = (start_us + end_us) / 2 - width / 2;
     state.timeline_t1_us = state.timeline_t0_us + width;
-    const auto it = std::find(shown_lanes.begin(), shown_lanes.end(), s.lane);
+    const auto it = std::find(shown_lanes.begin(), shown_lanes.end(), lane);
     if (it != shown_lanes.end()) scroll_to_lane = static_cast<int>(it - shown_lanes.begin());
+  };
+  if (state.reveal_selection) {
+    if (state.selected.kind == RecordRef::Kind::kSpan && state.selected.index < run.spans.size()) {
+      const SpanRow& s = run.spans[state.selected.index];
+      reveal(s.start_us, s.end_us, s.lane);
+    } else if (state.selected.kind == RecordRef::Kind::kAudit && state.selected.index < run.audit.size()) {
+      const AuditRow& a = run.audit[state.selected.index];
+      reveal(a.time_us, a.time_us, a.agent != kNone ? employees + a.agent : a.employee);
+    } else if (state.selected.kind == RecordRef::Kind::kInjection && state.selected.index < run.injections.size()) {
+      const InjectionRow& e = run.injections[state.selected.index];
+      reveal(e.time_us, e.time_us, e.employee);
+    }
   }
   state.reveal_selection = false;
+  if (state.selected_employee != revealed_employee) {
+    revealed_employee = state.selected_employee;
+    if (scroll_to_lane < 0 && state.selected_employee != kNoEmployee) {
+      const auto it = std::find(shown_lanes.begin(), shown_lanes.end(), static_cast<uint32_t>(state.selected_employee));
+      if (it != shown_lanes.end()) scroll_to_lane = static_cast<int>(it - shown_lanes.begin());
+    }
+  }
 
   const ImVec2 area = ImGui::GetContentRegionAvail();
   const ImVec2 top = ImGui::GetCursorScreenPos();
-  const float x0 = top.x + kLabelWidth, x1 = top.x + std::max(area.x, kLabelWidth + 50) - 14;
+  if (label_width_for != &run) {
+    label_width_for = &run;
+    label_width = kLabelWidth;
+    for (const Lane& lane : run.lanes) label_width = std::max(label_width, ImGui::CalcTextSize(lane.label.c_str()).x + 12);
+  }
+  // The lane names' column: as wide as the widest name, up to a third of the panel (tooltips beyond).
+  const float label_w = std::min(label_width, std::max(kLabelWidth, area.x / 3));
+  const float x0 = top.x + label_w, x1 = top.x + std::max(area.x, label_w + 50) - 14;
   ImDrawList* dl = ImGui::GetWindowDrawList();
 
   // Time axis.
   const int64_t t0 = state.timeline_t0_us, t1 = state.timeline_t1_us;
   const double span_us = static_cast<double>(t1 - t0);
-  static const int64_t kSteps[] = {1'000, 10'000, 100'000, 1'000'000, 10'000'000, 60'000'000, 600'000'000,
-                                   3'600'000'000LL, 6 * 3'600'000'000LL, 86'400'000'000LL, 7 * 86'400'000'000LL};
-  int64_t step = kSteps[0];
+  // The smallest step whose labels, at their widest, leave a gap: they never overprint.
+  static const int64_t kSteps[] = {1'000,         10'000,           100'000,          1'000'000,
+                                   10'000'000,    60'000'000,       120'000'000,      300'000'000,
+                                   600'000'000,   1'800'000'000LL,  3'600'000'000LL,  2 * 3'600'000'000LL,
+                                   6 * 3'600'000'000LL, 12 * 3'600'000'000LL, 86'400'000'000LL, 2 * 86'400'000'000LL,
+                                   7 * 86'400'000'000LL, 28 * 86'400'000'000LL};
+  auto tick_label = [](int64_t t, int64_t step) {
+    const std::string full = FormatTime(t);  // "day 12 13:05:07.250"
+    if (step >= 86'400'000'000LL) return full.substr(0, full.find(' ', 4));              // "day 12"
+    if (step >= 60'000'000) return full.substr(0, full.size() - 7);                      // "day 12 13:05"
+    if (step >= 1'000'000) return full.substr(0, full.size() - 4);                       // "day 12 13:05:07"
+    return full;
+  };
+  int64_t step = kSteps[std::size(kSteps) - 1];
   for (int64_t s : kSteps) {
-    if (span_us / static_cast<double>(s) >= 3) step = s;
+    const float label_w = ImGui::CalcTextSize(tick_label(t1, s).c_str()).x + 16;
+    if (static_cast<double>(s) / span_us * (x1 - x0) >= label_w) {
+      step = s;
+      break;
+    }
   }
   for (int64_t t = (t0 / step) * step; t <= t1; t += step) {
     if (t < t0) continue;
     const float x = x0 + static_cast<float>(static_cast<double>(t - t0) / span_us) * (x1 - x0);
     dl->AddLine(ImVec2(x, top.y + kAxisHeight - 4), ImVec2(x, top.y + area.y), colors::kGrid);
-    const std::string label = FormatTime(t).substr(0, step >= 60'000'000 ? 14 : 18);
-    dl->AddText(ImVec2(x + 2, top.y + 2), colors::kAxisText, label.c_str());
+    const std::string label = tick_label(t, step);
+    if (x + 2 + ImGui::CalcTextSize(label.c_str()).x <= x1) dl->AddText(ImVec2(x + 2, top.y + 2), colors::kAxisText, label.c_str());
   }
   ImGui::Dummy(ImVec2(area.x, kAxisHeight));
 
@@ -278,11 +346,18 @@ void TimelinePanel::Draw(const RunData& run, ViewState& state) {
                          (lane.kind == Lane::Kind::kAgent && agent_owner[lane.subject] == state.selected_employee));
       ImDrawList* lane_dl = ImGui::GetWindowDrawList();
       if (mine) lane_dl->AddRectFilled(p, ImVec2(x1, p.y + kLaneHeight), IM_COL32(255, 255, 255, 22));
+      // The lane's name, clipped to its column; whole in a tooltip.
+      lane_dl->PushClipRect(p, ImVec2(x0 - 4, p.y + kLaneHeight), true);
       lane_dl->AddText(ImVec2(p.x + 2, p.y + 2),
-                                          lane.kind == Lane::Kind::kService ? IM_COL32(230, 200, 120, 255)
-                                          : lane.kind == Lane::Kind::kAgent ? IM_COL32(150, 210, 160, 255)
-                                                                            : IM_COL32(170, 200, 240, 255),
-                                          lane.label.c_str());
+                       lane.kind == Lane::Kind::kService ? IM_COL32(230, 200, 120, 255)
+                       : lane.kind == Lane::Kind::kAgent ? IM_COL32(150, 210, 160, 255)
+                                                         : IM_COL32(170, 200, 240, 255),
+                       lane.label.c_str());
+      lane_dl->PopClipRect();
+      if (child_hovered && io.MousePos.x < x0 && io.MousePos.y >= p.y && io.MousePos.y < p.y + kLaneHeight) {
+        ImGui::SetTooltip("%s (%s)", lane.label.c_str(),
+                          lane.kind == Lane::Kind::kService ? "service" : lane.kind == Lane::Kind::kAgent ? "agent" : "employee");
+      }
       DrawLane(run, state, lane, x0, x1, p.y, kLaneHeight, over_spans);
       ImGui::Dummy(ImVec2(x1 - p.x, kLaneHeight));
     }

@@ -7,11 +7,44 @@
 #include "viz/theme.h"
 
 namespace clawsim::viz {
+namespace {
+
+constexpr int64_t kDayUs = 86'400'000'000LL;
+
+void Bump(std::vector<double>* v, int64_t time_us) {
+  const int64_t day = time_us / kDayUs;
+  if (day >= 0 && day < static_cast<int64_t>(v->size())) ++(*v)[static_cast<size_t>(day)];
+}
+
+}  // namespace
+
+SafetyDaily CountSafetyDaily(const RunData& run) {
+  const size_t days = std::max<size_t>(run.daily.size(), run.header.days());
+  SafetyDaily s;
+  s.injection_emails.assign(days, 0);
+  s.injected.assign(days, 0);
+  s.leaks.assign(days, 0);
+  s.held.assign(days, 0);
+  const proto::RunHeader& h = run.header;
+  std::vector<char> harm(static_cast<size_t>(h.outcome_names_size()), 0), held(static_cast<size_t>(h.decision_names_size()), 0);
+  for (int i = 0; i < h.outcome_names_size(); ++i) harm[i] = h.outcome_names(i) == "data_leaked" || h.outcome_names(i) == "exposed";
+  for (int i = 0; i < h.decision_names_size(); ++i) held[i] = h.decision_names(i) == "held";
+  for (const InjectionRow& e : run.injections) Bump(&s.injection_emails, e.time_us);
+  for (const SpanRow& sp : run.spans) {
+    if (sp.route != kNoSmall) Bump(&s.injected, sp.start_us);
+  }
+  for (const AuditRow& a : run.audit) {
+    if (a.outcome < harm.size() && harm[a.outcome]) Bump(&s.leaks, a.time_us);
+    if (a.decision < held.size() && held[a.decision]) Bump(&s.held, a.time_us);
+  }
+  return s;
+}
 
 void TimeseriesPanel::Draw(const RunData& run, ViewState&) {
   if (shown != &run) {
     shown = &run;
     range = {};
+    safety = CountSafetyDaily(run);
   }
   if (run.daily.empty()) {
     ImGui::TextDisabled("This run file has no daily rows.");
@@ -20,9 +53,9 @@ void TimeseriesPanel::Draw(const RunData& run, ViewState&) {
   const int days = static_cast<int>(run.daily.size());
   Series useful{"useful", colors::kUseful, {}}, overhead{"overhead", colors::kOverhead, {}},
       performative{"performative", colors::kPerformative, {}};
-  Series cost{"token cost", colors::kCost, {}}, value{"value", colors::kValue, {}};
-  Series incidents{"incidents opened", colors::kIncident, {}}, failed{"failed deploys", IM_COL32(200, 170, 80, 255), {}};
-  Series asked{"approvals asked", colors::kApproval, {}}, denied{"denied + rate limited", IM_COL32(150, 150, 150, 255), {}};
+  Series cost{"token cost", colors::kCost, {}}, value{"value delivered", colors::kValue, {}};
+  Series incidents{"incidents opened", colors::kIncident, {}}, failed{"pipeline runs failed", colors::kStage, {}};
+  Series asked{"asked a person", colors::kApproval, {}}, denied{"denied or rate limited", colors::kOverhead, {}};
   for (const proto::DailyRow& d : run.daily) {
     useful.values.push_back(static_cast<double>(d.tokens_by_purpose().useful_tokens()));
     overhead.values.push_back(static_cast<double>(d.tokens_by_purpose().overhead_tokens()));
@@ -34,19 +67,38 @@ void TimeseriesPanel::Draw(const RunData& run, ViewState&) {
     asked.values.push_back(static_cast<double>(d.gate().asked_approved() + d.gate().asked_rejected() + d.gate().asked_expired()));
     denied.values.push_back(static_cast<double>(d.gate().denied() + d.gate().rate_limited()));
   }
-  ImGui::TextDisabled("Wheel: zoom   drag: pan   double-click: reset   days %.0f to %.0f of %d",
+  ImGui::TextDisabled("Wheel: zoom   drag: pan   double-click: reset   days %.0f to %.0f of %d (day 0 is the first)",
                       std::max(0.0, range.first + 0.5), std::min<double>(days - 1, range.last - 0.5), days);
-  const float h = std::max(110.0f, (ImGui::GetContentRegionAvail().y - 5 * 22) / 4);
+  const float title_h = ImGui::GetTextLineHeightWithSpacing();
+  const float h = std::max(100.0f, (ImGui::GetContentRegionAvail().y - 3 * (title_h + 8)) / 3);
   int hover = -1;
-  ImGui::TextUnformatted("Tokens per day by purpose");
-  hover = std::max(hover, DrawDayChart("##tokens", "tokens", {useful, overhead, performative},
-                                       ChartStyle::kStackedBars, h, days, &range));
-  ImGui::TextUnformatted("Token cost and value delivered per day");
-  hover = std::max(hover, DrawDayChart("##money", "USD", {cost, value}, ChartStyle::kLines, h, days, &range));
-  ImGui::TextUnformatted("Incidents and failed deploys per day");
-  hover = std::max(hover, DrawDayChart("##incidents", "count", {incidents, failed}, ChartStyle::kLines, h, days, &range));
-  ImGui::TextUnformatted("Approvals asked (agents' actions waiting for a person) and refusals per day");
-  hover = std::max(hover, DrawDayChart("##gate", "actions", {asked, denied}, ChartStyle::kLines, h, days, &range));
+  if (!ImGui::BeginTable("charts", 2, ImGuiTableFlags_SizingStretchSame)) return;
+  auto chart = [&](const char* title, const char* id, const char* unit, std::vector<Series> series, ChartStyle style,
+                   ValueKind kind) {
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(title);
+    hover = std::max(hover, DrawDayChart(id, unit, series, style, h, days, &range, kind));
+  };
+  chart("Tokens per day, by purpose", "##tokens", "tokens", {useful, overhead, performative}, ChartStyle::kStackedBars,
+        ValueKind::kCount);
+  chart("Token cost per day", "##cost", "USD", {cost}, ChartStyle::kLines, ValueKind::kUsd);
+  chart("Value delivered per day", "##value", "USD", {value}, ChartStyle::kLines, ValueKind::kUsd);
+  chart("Incidents opened, and pipeline runs that failed a stage (build to prod)", "##incidents", "count",
+        {incidents, failed}, ChartStyle::kLines, ValueKind::kCount);
+  chart("Agents' actions that asked a person, and refusals", "##gate", "actions", {asked, denied}, ChartStyle::kLines,
+        ValueKind::kCount);
+  if (run.audit.empty() && run.spans.empty()) {
+    ImGui::TableNextColumn();
+    ImGui::TextDisabled("Safety per day needs the audit log and spans (run with --trace audit).");
+  } else {
+    chart("Safety: injection emails, injected invocations, leaks and exposures, breakers", "##safety", "count",
+          {Series{"injection emails", colors::kCost, safety.injection_emails},
+           Series{"injected invocations", colors::kPerformative, safety.injected},
+           Series{"leaks + exposures", colors::kIncident, safety.leaks},
+           Series{"breakers and quarantines", colors::kApproval, safety.held}},
+          ChartStyle::kLines, ValueKind::kCount);
+  }
+  ImGui::EndTable();
   hover_day = hover;
 }
 

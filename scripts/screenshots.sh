@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Regenerates the README's viewer screenshots (docs/screenshots/*.png) from the shipped
+# scenarios, headless. Makes the runs it needs when they are missing:
+#   results/safety-14d        scenarios/safety_injection_campaign.textproto, 14 days
+#   results/safety-read-only  the same with permissions.preset=read_only (for Compare)
+# and finds the ids it selects in them (the first leak, its employee, the injection email it
+# began with) with `clawsim inspect --trace-back harms --json`, so no id is pasted here.
+#
+# usage: scripts/screenshots.sh [--build DIR] [--size WxH] [--out DIR]
+#   --build DIR  where clawsim and clawsim-view were built (default build/release; the
+#                script builds both there when missing)
+#   --size WxH   image size (default 1600x900); run again with 1280x720 to check the small size
+#   --out DIR    where the PNGs go (default docs/screenshots)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=build/release
+SIZE=1600x900
+OUT=docs/screenshots
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --build) BUILD="$2"; shift 2 ;;
+    --size) SIZE="$2"; shift 2 ;;
+    --out) OUT="$2"; shift 2 ;;
+    *) echo "usage: scripts/screenshots.sh [--build DIR] [--size WxH] [--out DIR]" >&2; exit 2 ;;
+  esac
+done
+CLAWSIM="$BUILD/sim/clawsim"
+VIEW="$BUILD/viz/clawsim-view"
+if [ ! -x "$CLAWSIM" ] || [ ! -x "$VIEW" ]; then
+  preset=$(basename "$BUILD")
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset" --target clawsim clawsim-view
+fi
+mkdir -p "$OUT"
+
+SAFETY=results/safety-14d
+OTHER=results/safety-read-only
+[ -f "$SAFETY/run.clawrun" ] ||
+  "$CLAWSIM" run scenarios/safety_injection_campaign.textproto --days 14 --threads 2 --out "$SAFETY" >/dev/null
+[ -f "$OTHER/run.clawrun" ] ||
+  "$CLAWSIM" run scenarios/safety_injection_campaign.textproto --days 14 --threads 2 --out "$OTHER" \
+    --set permissions.preset=read_only >/dev/null
+
+# The ids to select, from the run itself: the first leak (harms list leaks first), the
+# incident nearest the start, and the injection email the leak began with.
+HARMS=$("$CLAWSIM" inspect "$SAFETY/run.clawrun" --trace-back harms --json --page-size 100000)
+LEAK=$(printf '%s' "$HARMS" | python3 -c 'import json,sys; r=[h for h in json.load(sys.stdin)["rows"] if h["kind"]=="leak"]; print(r[0]["id"] if r else "")')
+INCIDENT=$(printf '%s' "$HARMS" | python3 -c 'import json,sys; r=[h for h in json.load(sys.stdin)["rows"] if h["kind"]=="incident"]; print(r[0]["id"] if r else "")')
+if [ -z "$LEAK" ]; then
+  echo "screenshots.sh: $SAFETY has no leak to select; the Harms and Inspector shots need one" >&2
+  exit 1
+fi
+EMAIL=$("$CLAWSIM" inspect "$SAFETY/run.clawrun" --trace-back "$LEAK" --json |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["origin"].get("id",""))')
+echo "selecting $LEAK (leak), $INCIDENT (incident), $EMAIL (its injection email)"
+
+shot() {  # shot FILE PANEL [ARGS...]
+  local file="$1" panel="$2"
+  shift 2
+  "$VIEW" --screenshot "$OUT/$file.png" --panel "$panel" --size "$SIZE" "$@"
+}
+shot overview Overview "$SAFETY/run.clawrun"
+shot harms Harms --select "$LEAK" "$SAFETY/run.clawrun"
+shot timeseries "Time series" "$SAFETY/run.clawrun"
+shot leaderboard Leaderboard --select "$LEAK" "$SAFETY/run.clawrun"
+shot scatter "Tokens vs value" --select "$LEAK" "$SAFETY/run.clawrun"
+shot timeline Timeline --select "$INCIDENT" "$SAFETY/run.clawrun"
+shot inspector Inspector --select "${EMAIL:-$LEAK}" "$SAFETY/run.clawrun"
+shot audit "Audit log" --select "$LEAK" "$SAFETY/run.clawrun"
+shot graphs Graphs --select "$LEAK" "$SAFETY/run.clawrun"
+shot compare Compare "$SAFETY/run.clawrun" "$OTHER/run.clawrun"
+if [ -f results/permissions/study.clawstudy ]; then
+  shot study Study results/permissions/study.clawstudy
+else
+  echo "screenshots.sh: no results/permissions/study.clawstudy (clawsim study scenarios/study_permissions.textproto); study.png left as it is" >&2
+fi
+echo "wrote $OUT/*.png at $SIZE"
