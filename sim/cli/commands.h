@@ -12,5 +12,7 @@ int BenchOrgCommand(const std::vector<std::string>& args);
 int RunCommand(const std::vector<std::string>& args);
 int InspectCommand(const std::vector<std::string>& args);
 int StudyCommand(const std::vector<std::string>& args);
+int TelemetryCommand(const std::vector<std::string>& args);
+int DetectCommand(const std::vector<std::string>& args);
 
 }  // namespace clawsim::cli

@@ -41,6 +41,7 @@ struct TraceSpan {
   uint32_t trigger = kNoSpanIndex;    // model::Trigger
   uint32_t purpose = kNoSpanIndex;    // model::Purpose
   uint32_t outcome = kNoSpanIndex;    // services::Outcome for actions; 0 ok / 1 failed for stages
+  uint32_t tier = kNoSpanIndex;       // the model tier an invocation ran on
   uint64_t item_id = kNoSpanId;
   uint64_t deploy_id = kNoSpanId;
   uint64_t input_tokens = 0;

@@ -21,8 +21,8 @@ inline constexpr std::string_view kRunFileMagic{"CLAWRUN\0", 8};
 // The format this build writes. Readers accept any minor version of kFormatMajor (newer
 // minors only add fields, which protobuf skips) and refuse every other major version.
 inline constexpr uint32_t kFormatMajor = 1;
-inline constexpr uint32_t kFormatMinor = 3;  // 1.1: spans, ids and causes; 1.2: safety measures, attack causes;
-                                             // 1.3: merged changes
+inline constexpr uint32_t kFormatMinor = 4;  // 1.1: spans, ids and causes; 1.2: safety measures, attack causes;
+                                             // 1.3: merged changes; 1.4: an invocation's model tier
 
 inline constexpr size_t kPreambleBytes = 16;      // magic + major + minor
 inline constexpr size_t kRecordHeaderBytes = 8;   // length + crc

@@ -151,6 +151,7 @@ bool DecodeSpan(Cursor c, WireSpan* span, WireSpans* out) {
       case 13: span->deploy_id = v, span->present |= WireSpan::kHasDeploy; break;
       case 14: span->input_tokens = v; break;
       case 15: span->output_tokens = v; break;
+      case 18: span->tier = v32, span->present |= WireSpan::kHasTier; break;
       default: return false;
     }
   }
@@ -213,6 +214,7 @@ std::string CheckWireSpans(const proto::RunHeader& h, const WireSpans& rows) {
       {WireSpan::kHasTrigger, &WireSpan::trigger, "trigger", h.trigger_names_size(), "triggers"},
       {WireSpan::kHasPurpose, &WireSpan::purpose, "purpose", h.purpose_names_size(), "purposes"},
       {WireSpan::kHasOutcome, &WireSpan::outcome, "outcome", h.outcome_names_size(), "outcomes"},
+      {WireSpan::kHasTier, &WireSpan::tier, "tier", h.tier_names_size(), "tiers"},
   };
   for (size_t i = 0; i < rows.spans.size(); ++i) {
     const WireSpan& s = rows.spans[i];

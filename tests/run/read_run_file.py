@@ -65,7 +65,7 @@ def main():
     expect("records between", set(kinds[1:-1]), {"chunk"})
 
     header = records[0][1].header
-    expect("header.format", (header.format_major, header.format_minor), (1, 3))
+    expect("header.format", (header.format_major, header.format_minor), (1, 4))
     expect("header.scenario_name", header.scenario_name, "sample-org")
     expect("header.scenario_path", header.scenario_path, "scenarios/sample.textproto")
     expect("header.overrides", list(header.overrides), ["run.days=3", "incentives.visibility=PUBLIC"])

@@ -329,7 +329,7 @@ TEST(RunFileTest, PreambleMinorVersionDisagreeingWithTheHeaderIsRefused) {
   RunFileReader reader;
   const Status s = reader.Open(path);
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.message().find("the header says format version 1.3 but the preamble says 1.7 at byte 16"),
+  EXPECT_NE(s.message().find("the header says format version 1.4 but the preamble says 1.7 at byte 16"),
             std::string::npos)
       << s.message();
 }
