@@ -30,13 +30,10 @@ class Names {
   std::map<std::string, uint32_t> index_;
 };
 
-// What a platform logs as the skill of a call. The model books a lengthened checklist as its
-// own call ("checklist padding") and a heartbeat that found nothing as "heartbeat"; a
-// platform sees both as heartbeat calls of the agent.
-std::string PlatformSkill(const std::string& span_name) {
-  if (span_name == "checklist padding") return "heartbeat";
-  return span_name;
-}
+// The model books the extra reading of a lengthened checklist as its own call ("checklist
+// padding"), at the same moment as the heartbeat's own call; a platform sees one heartbeat
+// call with a longer prompt, so the padding is folded into that call.
+constexpr const char* kPadding = "checklist padding";
 
 uint32_t DayOf(int64_t t_us, uint32_t days) {
   const int64_t d = t_us / kUsPerDay;
@@ -97,6 +94,7 @@ Status Extract(const std::string& path, Telemetry* out, GroundTruth* truth) {
   std::set<std::tuple<uint32_t, uint32_t, uint64_t>> touched;
   std::vector<std::vector<uint64_t>> coded(days, std::vector<uint64_t>(n_people, 0));
   std::vector<bool> owner_known(n_agents, false);
+  std::vector<Invocation> paddings;
 
   proto::Chunk chunk;
   bool got = true;
@@ -118,14 +116,15 @@ Status Extract(const std::string& path, Telemetry* out, GroundTruth* truth) {
       inv.duration_us = sp.end_us() - sp.start_us();
       inv.agent = sp.agent_id();
       inv.employee = sp.employee_id();
-      inv.skill = skills.Of(PlatformSkill(sp.has_name() ? h.span_names(static_cast<int>(sp.name())) : "unknown"));
+      const std::string span_name = sp.has_name() ? h.span_names(static_cast<int>(sp.name())) : "unknown";
+      inv.skill = skills.Of(span_name == kPadding ? "heartbeat" : span_name);
       inv.trigger = triggers.Of(sp.has_trigger() ? h.trigger_names(static_cast<int>(sp.trigger())) : "unknown");
       inv.tier = sp.has_tier() ? sp.tier() : kNone;
       inv.input_tokens = sp.input_tokens();
       inv.output_tokens = sp.output_tokens();
       inv.cost_usd = sp.cost_usd();
       inv.worked_on_item = sp.has_item_id();
-      out->invocations.push_back(inv);
+      (span_name == kPadding ? paddings : out->invocations).push_back(inv);
       if (!owner_known[inv.agent]) out->agents[inv.agent].owner = inv.employee, owner_known[inv.agent] = true;
       const uint64_t tokens = inv.input_tokens + inv.output_tokens;
       const uint32_t day = DayOf(inv.start_us, days);
@@ -179,11 +178,30 @@ Status Extract(const std::string& path, Telemetry* out, GroundTruth* truth) {
   out->header.run_fingerprint = run::FormatFingerprint(reader.footer().summary().fingerprint());
 
   // Order the logs, count each invocation's actions, and fill the per-day rows.
+  std::stable_sort(out->tool_calls.begin(), out->tool_calls.end(),
+                   [](const Action& a, const Action& b) { return a.time_us < b.time_us; });
+  // Fold each padding into the heartbeat call of its agent that started at the same moment.
+  std::map<std::pair<uint32_t, int64_t>, size_t> heartbeat_at;
+  const uint32_t heartbeat = triggers.Of("heartbeat");
+  for (size_t i = 0; i < out->invocations.size(); ++i) {
+    const Invocation& inv = out->invocations[i];
+    if (inv.trigger == heartbeat) heartbeat_at.emplace(std::make_pair(inv.agent, inv.start_us), i);
+  }
+  for (const Invocation& pad : paddings) {
+    auto it = heartbeat_at.find({pad.agent, pad.start_us});
+    if (it == heartbeat_at.end()) {
+      out->invocations.push_back(pad);  // no call of its own to join: a heartbeat call by itself
+      continue;
+    }
+    Invocation& inv = out->invocations[it->second];
+    inv.input_tokens += pad.input_tokens;
+    inv.output_tokens += pad.output_tokens;
+    inv.cost_usd += pad.cost_usd;
+    inv.duration_us = std::max(inv.duration_us, pad.duration_us);
+  }
   std::stable_sort(out->invocations.begin(), out->invocations.end(), [](const Invocation& a, const Invocation& b) {
     return std::tie(a.start_us, a.id) < std::tie(b.start_us, b.id);
   });
-  std::stable_sort(out->tool_calls.begin(), out->tool_calls.end(),
-                   [](const Action& a, const Action& b) { return a.time_us < b.time_us; });
   std::unordered_map<uint64_t, size_t> by_id;
   by_id.reserve(out->invocations.size());
   for (size_t i = 0; i < out->invocations.size(); ++i) by_id.emplace(out->invocations[i].id, i);

@@ -20,6 +20,8 @@ std::string Fixed(double v, int digits = 3) {
   return buf;
 }
 
+std::string Pct(double v) { return Fixed(100 * v, 1) + " %"; }
+
 std::string ResultJson(const DetectorResult& d) {
   std::string curve = "[";
   for (size_t i = 0; i < d.curve.size(); ++i) {
@@ -125,55 +127,82 @@ std::string FlagsCsv(const DetectReport& r, const Telemetry& t) {
 const char* const kColours[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                                 "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
 
+// A plot area at (x0, y0) with exact data ranges (no padding: precision and recall are
+// [0, 1]), ticks, axis labels right under and beside it, and a legend under the x label.
+class Plot {
+ public:
+  Plot(study::Svg* svg, double x0, double y0, double w, double h, double x_lo, double x_hi, double y_lo, double y_hi)
+      : svg_(svg), left_(x0 + 70), top_(y0 + 40), right_(x0 + w - 20), bottom_(y0 + h), x_lo_(x_lo), x_hi_(x_hi),
+        y_lo_(y_lo), y_hi_(y_hi) {}
+  double X(double v) const { return left_ + (v - x_lo_) / (x_hi_ - x_lo_) * (right_ - left_); }
+  double Y(double v) const { return bottom_ - (v - y_lo_) / (y_hi_ - y_lo_) * (bottom_ - top_); }
+  void Frame(const std::string& title, const std::string& x_label, const std::string& y_label,
+             const std::vector<double>& x_ticks, const std::vector<double>& y_ticks) {
+    svg_->Text((left_ + right_) / 2, top_ - 16, title, 14, "middle");
+    for (double t : x_ticks) {
+      svg_->Line(X(t), top_, X(t), bottom_, "#eee");
+      svg_->Line(X(t), bottom_, X(t), bottom_ + 5, "#888");
+      svg_->Text(X(t), bottom_ + 18, study::TickLabel(t), 11, "middle");
+    }
+    for (double t : y_ticks) {
+      svg_->Line(left_, Y(t), right_, Y(t), "#eee");
+      svg_->Line(left_ - 5, Y(t), left_, Y(t), "#888");
+      svg_->Text(left_ - 8, Y(t) + 4, study::TickLabel(t), 11, "end");
+    }
+    svg_->Rect(left_, top_, right_ - left_, bottom_ - top_, "none", "#888");
+    svg_->Text((left_ + right_) / 2, bottom_ + 36, x_label, 12, "middle");
+    svg_->Text(left_ - 50, (top_ + bottom_) / 2, y_label, 12, "middle", -90);
+  }
+  // Legend row k under the x label: a line of the colour, then the text.
+  void Legend(int k, const std::string& colour, const std::string& text, bool dashed = false) {
+    const double y = bottom_ + 58 + 18 * k;
+    svg_->Polyline({{left_, y - 4}, {left_ + 24, y - 4}}, colour, 3, dashed);
+    svg_->Text(left_ + 30, y, text, 12);
+  }
+  double bottom() const { return bottom_; }
+  double top() const { return top_; }
+
+ private:
+  study::Svg* svg_;
+  double left_, top_, right_, bottom_;
+  double x_lo_, x_hi_, y_lo_, y_hi_;
+};
+
 // Precision against recall, a panel per entity kind side by side, a legend under each.
 std::string PrCurvesSvg(const DetectReport& r) {
-  const double panel_w = 560, plot_h = 420, legend_row = 18;
+  const double panel_w = 560, plot_h = 440;
   size_t most = 0;
   for (Entity e : {Entity::kEmployee, Entity::kAgent}) {
     size_t k = 0;
     for (const DetectorResult& d : r.results) k += d.entity == e;
     most = std::max(most, k);
   }
-  const double bottom = 70 + legend_row * static_cast<double>(most);
-  const double height = plot_h + bottom;
-  char head[200];
-  std::snprintf(head, sizeof head,
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\">\n",
-                2 * panel_w, height, 2 * panel_w, height);
-  std::string out = head;
+  study::Svg svg(2 * panel_w, plot_h + 70 + 18.0 * static_cast<double>(most));
+  const std::vector<double> ticks = {0, 0.2, 0.4, 0.6, 0.8, 1};
   int panel = 0;
   for (Entity e : {Entity::kEmployee, Entity::kAgent}) {
-    study::Chart chart(std::string(e == Entity::kEmployee ? "People (tokenmaxxing)" : "Agents (attacker-driven)") +
-                           ": precision vs recall over thresholds",
-                       "recall", "precision", 0, 1, 0, 1, panel_w, height, bottom);
+    Plot plot(&svg, panel_w * panel, 0, panel_w, plot_h, 0, 1, 0, 1);
+    plot.Frame(std::string(e == Entity::kEmployee ? "People (tokenmaxxing)" : "Agents (attacker-driven)") +
+                   ": precision vs recall over thresholds",
+               "recall (share of positives flagged)", "precision (share of flags that are positives)", ticks, ticks);
     int k = 0;
     for (const DetectorResult& d : r.results) {
       if (d.entity != e) continue;
       const std::string colour = kColours[k % 10];
       std::vector<std::pair<double, double>> pts;
-      for (const PrPoint& p : d.curve) pts.emplace_back(chart.X(p.recall), chart.Y(p.precision));
-      if (pts.size() > 1) chart.svg().Polyline(pts, colour, 2);
+      for (const PrPoint& p : d.curve) pts.emplace_back(plot.X(p.recall), plot.Y(p.precision));
+      if (pts.size() > 1) svg.Polyline(pts, colour, 2);
       // The operating point: the detector at its own threshold.
-      chart.svg().Circle(chart.X(d.recall), chart.Y(d.precision), 5, colour, "#000");
-      const double y = chart.plot_bottom() + 48 + legend_row * k;
-      chart.svg().Line(chart.plot_left(), y - 4, chart.plot_left() + 24, y - 4, colour, 3);
-      chart.svg().Text(chart.plot_left() + 30, y,
-                       d.name + " (" + d.kind + "; at its threshold: P " + Fixed(d.precision, 2) + ", R " + Fixed(d.recall, 2) +
-                           ", F1 " + Fixed(d.f1, 2) + ")",
-                       12);
+      svg.Circle(plot.X(d.recall), plot.Y(d.precision), 5, colour, "#000");
+      plot.Legend(k, colour,
+                  d.name + " (" + d.kind + "); dot at its threshold: P " + Fixed(d.precision, 2) + ", R " +
+                      Fixed(d.recall, 2) + ", F1 " + Fixed(d.f1, 2));
       ++k;
     }
-    if (k == 0) chart.svg().Text(chart.X(0.5), chart.Y(0.5), "no detectors of this kind", 14, "middle");
-    // Nest the chart's document in a group shifted to its panel.
-    const std::string doc = chart.Finish();
-    const size_t open = doc.find('>', doc.find("<svg")) + 1;
-    const size_t close = doc.rfind("</svg>");
-    char g[80];
-    std::snprintf(g, sizeof g, "<g transform=\"translate(%.0f,0)\">", panel_w * panel);
-    out += g + doc.substr(open, close - open) + "</g>\n";
+    if (k == 0) svg.Text(plot.X(0.5), plot.Y(0.5), "no detectors of this kind", 14, "middle");
     ++panel;
   }
-  return out + "</svg>\n";
+  return svg.Finish();
 }
 
 std::string ForecastCsv(const ForecastResult& f) {
@@ -191,11 +220,20 @@ std::string ForecastSvg(const ForecastResult& f) {
   for (uint32_t d = 0; d < f.days; ++d) {
     hi = std::max({hi, f.actual[d], f.raw.tokens[d], f.cleaned.tokens[d], f.oracle.tokens[d]});
   }
-  study::Chart chart("Daily token demand: forecast from the first " + std::to_string(f.train_days) + " days", "day",
-                     "tokens per day", 0, f.days - 1, 0, hi, 820, 460, 110);
-  study::Svg& s = chart.svg();
-  s.Line(chart.X(f.train_days - 0.5), chart.plot_top(), chart.X(f.train_days - 0.5), chart.plot_bottom(), "#999", 1);
-  s.Text(chart.X(f.train_days - 0.5) + 4, chart.plot_top() + 14, "end of training", 11);
+  // The y axis ends on the first tick at or above the highest value.
+  const std::vector<double> first = study::NiceTicks(0, hi > 0 ? hi : 1, 5);
+  const double step = first.size() > 1 ? first[1] - first[0] : 1;
+  const double y_hi = std::max(step, std::ceil(hi / step) * step);
+  const std::vector<double> y_ticks = study::NiceTicks(0, y_hi, 5);
+  std::vector<double> x_ticks;
+  for (uint32_t d = 0; d < f.days; d += 7) x_ticks.push_back(d);
+  study::Svg svg(860, 460 + 70 + 18 * 4);
+  Plot plot(&svg, 0, 0, 860, 460, 0, std::max(1u, f.days - 1), 0, y_hi > 0 ? y_hi : 1);
+  plot.Frame("Daily token demand: forecast from the first " + std::to_string(f.train_days) + " days",
+             "day of the run (ticks every 7 days)", "tokens per day", x_ticks, y_ticks);
+  const double split = plot.X(f.train_days - 0.5);
+  svg.Line(split, plot.top(), split, plot.bottom(), "#999", 1);
+  svg.Text(split + 4, plot.top() + 14, "end of training", 11);
   struct Series {
     const std::vector<double>* v;
     const char* colour;
@@ -204,24 +242,19 @@ std::string ForecastSvg(const ForecastResult& f) {
   };
   const Series series[] = {
       {&f.actual, "#222222", "actual demand", false},
-      {&f.raw.tokens, "#d62728", "forecast, raw (error " + Fixed(100 * f.raw.error, 1) + " %)", true},
-      {&f.cleaned.tokens, "#1f77b4", "forecast, flagged demand removed by " + f.detector + " (error " + Fixed(100 * f.cleaned.error, 1) + " %)", true},
-      {&f.oracle.tokens, "#2ca02c", "forecast, true performative demand removed (error " + Fixed(100 * f.oracle.error, 1) + " %)", true},
+      {&f.raw.tokens, "#d62728", "forecast, raw: error " + Pct(f.raw.error), true},
+      {&f.cleaned.tokens, "#1f77b4", "forecast, demand flagged by " + f.detector + " removed: error " + Pct(f.cleaned.error), true},
+      {&f.oracle.tokens, "#2ca02c", "forecast, true performative demand removed: error " + Pct(f.oracle.error), true},
   };
   int k = 0;
   for (const Series& sr : series) {
     std::vector<std::pair<double, double>> pts;
-    for (uint32_t d = 0; d < f.days; ++d) pts.emplace_back(chart.X(d), chart.Y((*sr.v)[d]));
-    s.Polyline(pts, sr.colour, 2, sr.dashed);
-    const double y = chart.plot_bottom() + 44 + 16 * k;
-    s.Line(chart.plot_left(), y - 4, chart.plot_left() + 24, y - 4, sr.colour, 3);
-    s.Text(chart.plot_left() + 30, y, sr.label, 12);
-    ++k;
+    for (uint32_t d = 0; d < f.days; ++d) pts.emplace_back(plot.X(d), plot.Y((*sr.v)[d]));
+    svg.Polyline(pts, sr.colour, 2, sr.dashed);
+    plot.Legend(k++, sr.colour, sr.label, sr.dashed);
   }
-  return chart.Finish();
+  return svg.Finish();
 }
-
-std::string Pct(double v) { return Fixed(100 * v, 1) + " %"; }
 
 std::string ReportMd(const DetectReport& r) {
   std::string md = "# Detection report: " + r.header.scenario + ", seed " + std::to_string(r.header.seed) + "\n\n";
