@@ -3,8 +3,9 @@
 
 Runs each scenario over seeds (clawsim run), scores the detector file on every run (clawsim
 detect) and summarises, per scenario and detector, the mean of each measure over seeds with
-a 95% Student t interval, into OUT/report.md and OUT/detection_study.csv. Runs already in
-OUT are reused (delete OUT/<scenario>-s<seed>/ to redo one).
+a 95% Student t interval, into OUT/report.md and OUT/report.csv (--report names them). Runs
+already in OUT are reused (delete OUT/<scenario>-s<seed>/ to redo one), so a second detector
+file can be scored on the same runs.
 
 usage: scripts/detection_study.py [--clawsim BIN] [--detectors FILE] [--out DIR]
                                   [--seeds 1,2,3,4] [--days N] [SCENARIO ...]
@@ -71,6 +72,7 @@ def main():
     ap.add_argument("--seeds", default="1,2,3,4")
     ap.add_argument("--days", type=int, default=0, help="override the scenarios' days (0: keep)")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--report", default="report", help="names OUT/REPORT.md and OUT/REPORT.csv")
     a = ap.parse_args()
     scenarios = a.scenarios or [os.path.join(ROOT, s) for s in DEFAULT_SCENARIOS]
     seeds = [int(s) for s in a.seeds.split(",")]
@@ -100,7 +102,7 @@ def main():
             if "forecast" in det:
                 forecasts.setdefault(name, []).append(det["forecast"])
 
-    with open(os.path.join(a.out, "detection_study.csv"), "w", newline="") as f:
+    with open(os.path.join(a.out, a.report + ".csv"), "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["scenario", "detector", "entity", "runs", "measure", "mean", "ci_low", "ci_high"])
         for key in order:
@@ -157,9 +159,9 @@ def main():
                    f"{fmt([f['cleaned']['error'] for f in fs], pct=True, digits=1)}; true performative demand removed "
                    f"{fmt([f['oracle']['error'] for f in fs], pct=True, digits=1)}."]
         md.append("")
-    with open(os.path.join(a.out, "report.md"), "w") as f:
+    with open(os.path.join(a.out, a.report + ".md"), "w") as f:
         f.write("\n".join(md))
-    print(f"wrote {a.out}/report.md and detection_study.csv")
+    print(f"wrote {a.out}/{a.report}.md and {a.report}.csv")
 
 
 if __name__ == "__main__":

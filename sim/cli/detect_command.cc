@@ -126,7 +126,11 @@ int DetectCommand(const std::vector<std::string>& args) {
     if (scores[i].name == spec.proto.forecast().detector()) chosen = static_cast<int>(i);
   }
   if (chosen >= 0 && train_days < t.header.days) {
-    s = telemetry::Forecast(t, truth, scores[static_cast<size_t>(chosen)], train_days, &report.forecast);
+    telemetry::ForecastOptions options;
+    options.train_days = train_days;
+    options.fit_from_day = spec.proto.forecast().fit_from_day();
+    options.linear_trend = spec.proto.forecast().trend() == proto::ForecastSpec::LINEAR;
+    s = telemetry::Forecast(t, truth, scores[static_cast<size_t>(chosen)], options, &report.forecast);
     report.has_forecast = s.ok();
   }
 

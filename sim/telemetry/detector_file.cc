@@ -155,8 +155,13 @@ Status LoadDetectorsFromText(const std::string& text, const std::string& path, D
   }
   if (file.has_forecast()) {
     const TextFormat::ParseInfoTree* ft = Nested(&tree, file, "forecast");
-    if (file.forecast().train_days() < 8) {
-      problems.push_back(Where(path, ft, file.forecast(), "train_days") + "train_days must be at least 8 (a trend and seven weekday levels)");
+    const proto::ForecastSpec& fs = file.forecast();
+    const uint32_t need = fs.trend() == proto::ForecastSpec::NONE ? 7 : 8;
+    if (fs.train_days() < fs.fit_from_day() + need) {
+      problems.push_back(Where(path, ft, fs, "train_days") + "train_days (" + std::to_string(fs.train_days()) +
+                         ") must leave at least " + std::to_string(need) + " days after fit_from_day (" +
+                         std::to_string(fs.fit_from_day()) + ") to fit " +
+                         (need == 8 ? "a trend and seven weekday levels" : "seven weekday levels"));
     }
     if (!file.forecast().detector().empty()) {
       int found = -1;

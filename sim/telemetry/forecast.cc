@@ -9,8 +9,9 @@
 namespace clawsim::telemetry {
 namespace {
 
-// Fits the trend and weekday model on y[0, train) and returns it evaluated on every day.
-std::vector<double> FitAndProject(const std::vector<double>& y, uint32_t train, uint32_t days) {
+// Fits the model on y[from, train) and returns it evaluated on every day.
+std::vector<double> FitAndProject(const std::vector<double>& y, const ForecastOptions& o, uint32_t days) {
+  const uint32_t from = o.fit_from_day, train = o.train_days;
   // Columns: 1, d, and six weekday contrasts (weekday k for k = 0..5 is +1, weekday 6 is -1
   // in every contrast: effect coding, so the seven levels sum to zero).
   auto row = [](uint32_t d) {
@@ -21,12 +22,13 @@ std::vector<double> FitAndProject(const std::vector<double>& y, uint32_t train, 
     for (uint32_t k = 0; k < 6; ++k) x(2 + k) = w == k ? 1.0 : (w == 6 ? -1.0 : 0.0);
     return x;
   };
-  Eigen::MatrixXd X(train, 8);
-  Eigen::VectorXd Y(train);
-  for (uint32_t d = 0; d < train; ++d) {
-    X.row(d) = row(d).transpose();
-    Y(d) = y[d];
+  Eigen::MatrixXd X(train - from, 8);
+  Eigen::VectorXd Y(train - from);
+  for (uint32_t d = from; d < train; ++d) {
+    X.row(d - from) = row(d).transpose();
+    Y(d - from) = y[d];
   }
+  if (!o.linear_trend) X.col(1).setZero();  // the rank-revealing solve then leaves b at 0
   const Eigen::VectorXd beta = X.colPivHouseholderQr().solve(Y);
   std::vector<double> out(days);
   for (uint32_t d = 0; d < days; ++d) out[d] = std::max(0.0, row(d).dot(beta));
@@ -34,9 +36,10 @@ std::vector<double> FitAndProject(const std::vector<double>& y, uint32_t train, 
 }
 
 ForecastLine Line(const std::vector<double>& train_series, const std::vector<double>& observed,
-                  const std::vector<double>& actual, uint32_t train, uint32_t days) {
+                  const std::vector<double>& actual, const ForecastOptions& o, uint32_t days) {
+  const uint32_t train = o.train_days;
   ForecastLine l;
-  l.tokens = FitAndProject(train_series, train, days);
+  l.tokens = FitAndProject(train_series, o, days);
   double f = 0, a = 0, ape = 0, before = 0, after = 0;
   uint32_t n = 0;
   for (uint32_t d = train; d < days; ++d) {
@@ -44,7 +47,7 @@ ForecastLine Line(const std::vector<double>& train_series, const std::vector<dou
     a += actual[d];
     if (actual[d] > 0) ape += std::abs(l.tokens[d] - actual[d]) / actual[d], ++n;
   }
-  for (uint32_t d = 0; d < train; ++d) before += observed[d], after += train_series[d];
+  for (uint32_t d = o.fit_from_day; d < train; ++d) before += observed[d], after += train_series[d];
   l.error = a > 0 ? (f - a) / a : 0;
   l.mape = n > 0 ? ape / n : 0;
   l.removed_share = before > 0 ? (before - after) / before : 0;
@@ -69,14 +72,18 @@ std::vector<double> DailyTokens(const Telemetry& t) {
   return out;
 }
 
-Status Forecast(const Telemetry& t, const GroundTruth& truth, const DetectorScores& detector, uint32_t train_days,
+Status Forecast(const Telemetry& t, const GroundTruth& truth, const DetectorScores& detector, const ForecastOptions& options,
                 ForecastResult* out) {
   const uint32_t days = t.header.days;
-  if (train_days < 8 || train_days >= days) {
-    return Status::Error("forecast: train_days is " + std::to_string(train_days) + " but must be at least 8 and below the run's " +
-                         std::to_string(days) + " days");
+  const uint32_t train_days = options.train_days;
+  const uint32_t need = options.linear_trend ? 8 : 7;
+  if (train_days < options.fit_from_day + need || train_days >= days) {
+    return Status::Error("forecast: fitting days " + std::to_string(options.fit_from_day) + " to " +
+                         std::to_string(train_days) + " (excluded) needs at least " + std::to_string(need) +
+                         " days, and train_days below the run's " + std::to_string(days) + " days");
   }
   *out = ForecastResult();
+  out->options = options;
   out->train_days = train_days;
   out->days = days;
   out->detector = detector.name;
@@ -110,9 +117,9 @@ Status Forecast(const Telemetry& t, const GroundTruth& truth, const DetectorScor
     for (uint32_t e = 0; e < n; ++e) oracle[d] -= static_cast<double>(truth.performative_tokens_by_day[d][e]);
   }
   const std::vector<double> observed(out->actual.begin(), out->actual.begin() + train_days);
-  out->raw = Line(observed, observed, out->actual, train_days, days);
-  out->cleaned = Line(cleaned, observed, out->actual, train_days, days);
-  out->oracle = Line(oracle, observed, out->actual, train_days, days);
+  out->raw = Line(observed, observed, out->actual, options, days);
+  out->cleaned = Line(cleaned, observed, out->actual, options, days);
+  out->oracle = Line(oracle, observed, out->actual, options, days);
   return Status::Ok();
 }
 

@@ -2,8 +2,9 @@
 //
 // Model (ordinary least squares, Eigen): daily tokens y_d = a + b d + s_{d mod 7}, with the
 // seven weekday levels s summing to zero (six free parameters), fitted on days
-// [0, train_days). The forecast is the fitted line and weekday levels carried over days
-// [train_days, days). A forecast is judged against the demand that arrived on those days:
+// [fit_from_day, train_days) (the first days may be left out as a warm-up); with trend NONE,
+// b = 0. The forecast is the fitted line and weekday levels carried over days
+// [train_days, days), floored at zero. A forecast is judged against the demand that arrived on those days:
 // `error` is (forecast total - actual total) / actual total over the horizon (positive: the
 // plan over-provisions); `mape` is the mean absolute daily error over actual, both fractions.
 //
@@ -32,7 +33,14 @@ struct ForecastLine {
   double removed_share = 0;    // share of the training days' tokens removed before fitting
 };
 
+struct ForecastOptions {
+  uint32_t train_days = 14;   // the forecast is made from days [fit_from_day, train_days)
+  uint32_t fit_from_day = 0;
+  bool linear_trend = true;   // false: weekday levels only
+};
+
 struct ForecastResult {
+  ForecastOptions options;
   uint32_t train_days = 0;
   uint32_t days = 0;
   std::string detector;          // the detector that cleaned the training days
@@ -44,8 +52,9 @@ struct ForecastResult {
 // Daily tokens of `t` (by call start).
 std::vector<double> DailyTokens(const Telemetry& t);
 
-// Refuses train_days < 8 or >= the run's days. `detector` must be an EMPLOYEE detector's scores.
-Status Forecast(const Telemetry& t, const GroundTruth& truth, const DetectorScores& detector, uint32_t train_days,
+// Refuses fewer than 8 fitted days (7 without a trend) or train_days >= the run's days.
+// `detector` must be an EMPLOYEE detector's scores.
+Status Forecast(const Telemetry& t, const GroundTruth& truth, const DetectorScores& detector, const ForecastOptions& options,
                 ForecastResult* out);
 
 }  // namespace clawsim::telemetry

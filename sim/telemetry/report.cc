@@ -83,6 +83,8 @@ std::string DetectionJson(const DetectReport& r) {
     const ForecastResult& f = r.forecast;
     w.Raw("forecast", JsonWriter()
                           .Uint("train_days", f.train_days)
+                          .Uint("fit_from_day", f.options.fit_from_day)
+                          .String("trend", f.options.linear_trend ? "linear" : "none")
                           .String("detector", f.detector)
                           .Uint("flagged_people", f.flagged_people)
                           .Raw("raw", LineJson(f.raw))
@@ -206,11 +208,11 @@ std::string PrCurvesSvg(const DetectReport& r) {
 }
 
 std::string ForecastCsv(const ForecastResult& f) {
-  std::string out = "day,actual_tokens,raw_forecast_tokens,cleaned_forecast_tokens,oracle_forecast_tokens,trained\n";
+  std::string out = "day,actual_tokens,raw_forecast_tokens,cleaned_forecast_tokens,oracle_forecast_tokens,fitted\n";
   for (uint32_t d = 0; d < f.days; ++d) {
     out += std::to_string(d) + "," + run::FormatDouble(f.actual[d]) + "," + run::FormatDouble(f.raw.tokens[d]) + "," +
            run::FormatDouble(f.cleaned.tokens[d]) + "," + run::FormatDouble(f.oracle.tokens[d]) + "," +
-           (d < f.train_days ? "1" : "0") + "\n";
+           (d >= f.options.fit_from_day && d < f.train_days ? "1" : "0") + "\n";
   }
   return out;
 }
@@ -229,7 +231,8 @@ std::string ForecastSvg(const ForecastResult& f) {
   for (uint32_t d = 0; d < f.days; d += 7) x_ticks.push_back(d);
   study::Svg svg(860, 460 + 70 + 18 * 4);
   Plot plot(&svg, 0, 0, 860, 460, 0, std::max(1u, f.days - 1), 0, y_hi > 0 ? y_hi : 1);
-  plot.Frame("Daily token demand: forecast from the first " + std::to_string(f.train_days) + " days",
+  plot.Frame("Daily token demand: forecast from days " + std::to_string(f.options.fit_from_day) + "-" +
+                 std::to_string(f.train_days - 1) + (f.options.linear_trend ? " (trend + weekdays)" : " (weekday levels)"),
              "day of the run (ticks every 7 days)", "tokens per day", x_ticks, y_ticks);
   const double split = plot.X(f.train_days - 0.5);
   svg.Line(split, plot.top(), split, plot.bottom(), "#999", 1);
@@ -276,7 +279,8 @@ std::string ReportMd(const DetectReport& r) {
   }
   if (r.has_forecast) {
     const ForecastResult& f = r.forecast;
-    md += "**Capacity forecast** (trend + weekday levels fitted on days 0-" + std::to_string(f.train_days - 1) +
+    md += std::string("**Capacity forecast** (") + (f.options.linear_trend ? "trend + weekday levels" : "weekday levels") +
+          " fitted on days " + std::to_string(f.options.fit_from_day) + "-" + std::to_string(f.train_days - 1) +
           ", projected to day " + std::to_string(f.days - 1) + "): error of the horizon's total " + Pct(f.raw.error) +
           " raw; " + Pct(f.cleaned.error) + " with the demand flagged by " + f.detector + " removed (" +
           std::to_string(f.flagged_people) + " people, " + Pct(f.cleaned.removed_share) + " of training demand); " +

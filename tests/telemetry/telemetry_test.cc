@@ -202,7 +202,7 @@ TEST(DetectorFile, RefusesBadDetectorsWithFileLineColumn) {
   EXPECT_EQ(LoadError("detectors { name: \"a\" mahalanobis { features: \"tokens_per_day\" } }\n"),
             "d.textproto:1:23: detector \"a\": mahalanobis needs at least two features");
   EXPECT_EQ(LoadError("detectors { name: \"a\" robust_z { features: \"tokens_per_day\" } }\nforecast { train_days: 3 }\n"),
-            "d.textproto:2:12: train_days must be at least 8 (a trend and seven weekday levels)");
+            "d.textproto:2:12: train_days (3) must leave at least 8 days after fit_from_day (0) to fit a trend and seven weekday levels");
   EXPECT_EQ(LoadError("detectors { name: \"a\" robust_z { featurez: \"x\" } }\n"),
             "d.textproto:1:42: Message type \"clawsim.proto.RobustZ\" has no field named \"featurez\".");
 }
@@ -317,7 +317,8 @@ TEST(Forecast, TrendAndWeekdayModelIsExactOnItsOwnShapeAndOracleRemovesPerformat
   nobody.threshold = 1;
   nobody.score.assign(8 * 28, std::nan(""));
   ForecastResult f;
-  ASSERT_TRUE(Forecast(w.t, w.truth, nobody, 14, &f).ok());
+  ForecastOptions o;
+  ASSERT_TRUE(Forecast(w.t, w.truth, nobody, o, &f).ok());
   EXPECT_NEAR(f.oracle.error, 0, 1e-9);
   EXPECT_NEAR(f.oracle.mape, 0, 1e-9);
   EXPECT_GT(f.raw.error, 0.1);
@@ -326,12 +327,21 @@ TEST(Forecast, TrendAndWeekdayModelIsExactOnItsOwnShapeAndOracleRemovesPerformat
   // A detector that flags person 1 on day 0 removes their tokens above the team median.
   DetectorScores one = nobody;
   one.score[1 * 28 + 0] = 2;
-  ASSERT_TRUE(Forecast(w.t, w.truth, one, 14, &f).ok());
+  ASSERT_TRUE(Forecast(w.t, w.truth, one, o, &f).ok());
   EXPECT_EQ(f.flagged_people, 1u);
   EXPECT_NEAR(f.cleaned.error, 0, 1e-9);
   EXPECT_NEAR(f.cleaned.removed_share, f.oracle.removed_share, 1e-12);
-  EXPECT_FALSE(Forecast(w.t, w.truth, one, 28, &f).ok());
-  EXPECT_FALSE(Forecast(w.t, w.truth, one, 7, &f).ok());
+  // Without a trend, the flat weekday levels forecast the same; the warm-up may be skipped.
+  o.linear_trend = false;
+  o.fit_from_day = 7;
+  ASSERT_TRUE(Forecast(w.t, w.truth, one, o, &f).ok());
+  EXPECT_NEAR(f.oracle.error, 0, 1e-9);
+  EXPECT_NEAR(f.cleaned.error, 0, 1e-9);
+  o.fit_from_day = 8;  // 6 days left: too few for seven weekday levels
+  EXPECT_FALSE(Forecast(w.t, w.truth, one, o, &f).ok());
+  o = ForecastOptions();
+  o.train_days = 28;  // nothing left to forecast
+  EXPECT_FALSE(Forecast(w.t, w.truth, one, o, &f).ok());
 }
 
 TEST(Features, ListIsWhatFeatureTableComputes) {
