@@ -154,7 +154,8 @@ def main():
                       f"{fmt([r['ttd_median_days'] for r in rs], digits=1)} |")
         if name in forecasts:
             fs = forecasts[name]
-            md += ["", f"Capacity forecast (fitted on days 0-{fs[0]['train_days'] - 1}), error of the rest of the run's "
+            md += ["", f"Capacity forecast ({fs[0]['trend']} trend, fitted on days {fs[0]['fit_from_day']}-"
+                   f"{fs[0]['train_days'] - 1}), error of the rest of the run's "
                    f"total demand, %: raw {fmt([f['raw']['error'] for f in fs], pct=True, digits=1)}; flagged demand removed "
                    f"{fmt([f['cleaned']['error'] for f in fs], pct=True, digits=1)}; true performative demand removed "
                    f"{fmt([f['oracle']['error'] for f in fs], pct=True, digits=1)}."]
