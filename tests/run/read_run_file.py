@@ -56,7 +56,7 @@ def main():
         data = f.read()
     expect("magic", data[:8], b"CLAWRUN\0")
     major, minor = struct.unpack_from("<II", data, 8)
-    expect("format version", (major, minor), (1, 3))
+    expect("format version", (major, minor), (1, 4))
 
     records = list(read_records(data))
     kinds = [r.WhichOneof("body") for _, r in records]

@@ -187,7 +187,7 @@ TEST(RunFileTest, StartsWithMagicAndVersionAndFramesEveryRecord) {
   ASSERT_GT(bytes.size(), kPreambleBytes);
   EXPECT_EQ(bytes.substr(0, 8), std::string("CLAWRUN\0", 8));
   EXPECT_EQ(DecodeFixed32(bytes.data() + 8), 1u);
-  EXPECT_EQ(DecodeFixed32(bytes.data() + 12), 3u);
+  EXPECT_EQ(DecodeFixed32(bytes.data() + 12), 4u);
   const std::vector<size_t> starts = RecordStarts(bytes);
   EXPECT_EQ(starts.back(), bytes.size()) << "records must tile the file exactly";
   EXPECT_EQ(starts.size(), static_cast<size_t>(1 + testing::kSampleChunks + 1 + 1));  // + end marker
@@ -316,7 +316,7 @@ TEST(RunFileTest, FutureMajorVersionIsRefusedWithTheVersions) {
   RunFileReader reader;
   const Status s = reader.Open(path);
   ASSERT_FALSE(s.ok());
-  EXPECT_EQ(s.message().rfind("run file " + path + " has format version 3.3; this clawsim reads 1.x", 0), 0u)
+  EXPECT_EQ(s.message().rfind("run file " + path + " has format version 3.4; this clawsim reads 1.x", 0), 0u)
       << s.message();
 }
 

@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "sim/telemetry/detector_file.h"
@@ -205,6 +208,34 @@ TEST(DetectorFile, RefusesBadDetectorsWithFileLineColumn) {
             "d.textproto:2:12: train_days (3) must leave at least 8 days after fit_from_day (0) to fit a trend and seven weekday levels");
   EXPECT_EQ(LoadError("detectors { name: \"a\" robust_z { featurez: \"x\" } }\n"),
             "d.textproto:1:42: Message type \"clawsim.proto.RobustZ\" has no field named \"featurez\".");
+}
+
+TEST(DetectorFile, ShippedFilesLoadAndSayHowToRunThem) {
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(CLAWSIM_SOURCE_DIR) / "scenarios")) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("detectors", 0) != 0 || entry.path().extension() != ".textproto") continue;
+    SCOPED_TRACE(name);
+    ++files;
+    DetectorSpec spec;
+    const Status s = LoadDetectors(entry.path().string(), &spec);
+    EXPECT_TRUE(s.ok()) << s.message();
+    std::ifstream in(entry.path());
+    std::stringstream text;
+    text << in.rdbuf();
+    EXPECT_EQ(text.str().rfind("# ", 0), 0u);
+    EXPECT_NE(text.str().find("# Question: "), std::string::npos);
+    EXPECT_NE(text.str().find("clawsim detect "), std::string::npos);
+    // Both kinds of entity, and at least two statistical detectors.
+    int statistical = 0, agents = 0;
+    for (const proto::Detector& d : spec.proto.detectors()) {
+      statistical += d.has_robust_z() || d.has_mahalanobis();
+      agents += d.entity() == proto::Detector::AGENT;
+    }
+    EXPECT_GE(statistical, 2);
+    EXPECT_GE(agents, 1);
+  }
+  EXPECT_GE(files, 1);
 }
 
 // ---- Detectors and scores ------------------------------------------------------------------

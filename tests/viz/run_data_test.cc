@@ -60,7 +60,7 @@ TEST(RunDataTest, DamagedFilesAreErrorsNamingTheProblem) {
   const std::vector<Case> cases = {
       {"truncated", bytes.substr(0, bytes.size() - 100), "truncated record"},
       {"flipped", flipped, "checksum mismatch"},
-      {"future", future, "has format version 2.3; this clawsim reads 1.x"},
+      {"future", future, "has format version 2.4; this clawsim reads 1.x"},
       {"empty", "", "empty file"},
       {"text", "name: \"a scenario\"\n", "not a clawsim run file"},
   };
