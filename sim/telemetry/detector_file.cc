@@ -1,17 +1,15 @@
 #include "sim/telemetry/detector_file.h"
 
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include <google/protobuf/text_format.h>
 
 #include "sim/scenario/located_errors.h"
+#include "sim/telemetry/telemetry_jsonl.h"
 
 namespace clawsim::telemetry {
 namespace {
@@ -51,12 +49,9 @@ const char* EntityNoun(Entity e) { return e == Entity::kEmployee ? "employee" : 
 }  // namespace
 
 Status LoadDetectors(const std::string& path, DetectorSpec* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Error(path + ": cannot open: " + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return Status::Error(path + ": cannot read: " + std::strerror(errno));
-  return LoadDetectorsFromText(text.str(), path, out);
+  std::string text;
+  const Status s = ReadTextFile(path, &text);
+  return s.ok() ? LoadDetectorsFromText(text, path, out) : s;
 }
 
 Status LoadDetectorsFromText(const std::string& text, const std::string& path, DetectorSpec* out) {

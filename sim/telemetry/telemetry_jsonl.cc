@@ -473,13 +473,20 @@ Status ReadJsonl(const std::string& text, const std::string& path, Telemetry* ou
   return Status::Ok();
 }
 
-Status ReadJsonlFile(const std::string& path, Telemetry* out) {
+Status ReadTextFile(const std::string& path, std::string* text) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::Error(path + ": cannot open: " + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
   if (in.bad()) return Status::Error(path + ": cannot read: " + std::strerror(errno));
-  return ReadJsonl(text.str(), path, out);
+  *text = buffer.str();
+  return Status::Ok();
+}
+
+Status ReadJsonlFile(const std::string& path, Telemetry* out) {
+  std::string text;
+  const Status s = ReadTextFile(path, &text);
+  return s.ok() ? ReadJsonl(text, path, out) : s;
 }
 
 }  // namespace clawsim::telemetry

@@ -26,4 +26,7 @@ Status ReadJsonl(const std::string& text, const std::string& path, Telemetry* ou
 // Reads the file at `path` with ReadJsonl.
 Status ReadJsonlFile(const std::string& path, Telemetry* out);
 
+// The whole file at `path`, or an error naming it and the system's reason.
+Status ReadTextFile(const std::string& path, std::string* text);
+
 }  // namespace clawsim::telemetry
