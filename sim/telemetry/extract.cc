@@ -79,6 +79,7 @@ Status Extract(const std::string& path, Telemetry* out, GroundTruth* truth) {
   truth->first_performative_us.assign(n_people, kNever);
   truth->value_usd.assign(n_people, 0);
   truth->performative_tokens_by_day.assign(days, std::vector<uint64_t>(n_people, 0));
+  truth->performative_cost_usd_by_day.assign(days, std::vector<double>(n_people, 0.0));
   truth->attack_records.assign(n_agents, 0);
   truth->first_attack_us.assign(n_agents, kNever);
   truth->attack_records_by_day.assign(days, std::vector<uint64_t>(n_agents, 0));
@@ -135,6 +136,7 @@ Status Extract(const std::string& path, Telemetry* out, GroundTruth* truth) {
         truth->performative_tokens[inv.employee] += tokens;
         truth->performative_cost_usd[inv.employee] += inv.cost_usd;
         truth->performative_tokens_by_day[day][inv.employee] += tokens;
+        truth->performative_cost_usd_by_day[day][inv.employee] += inv.cost_usd;
         truth->first_performative_us[inv.employee] = std::min(truth->first_performative_us[inv.employee], inv.start_us);
       }
       if (HasAttackCause(sp.causes())) {

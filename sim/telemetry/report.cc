@@ -269,6 +269,11 @@ std::string ReportMd(const DetectReport& r) {
     const int b = BestDetector(r.results, e);
     if (b < 0) continue;
     const DetectorResult& d = r.results[static_cast<size_t>(b)];
+    if (d.positives == 0) {
+      md += std::string("**No ") + (e == Entity::kEmployee ? "tokenmaxxers" : "misbehaving agents") +
+            " in this run**: every " + EntityName(e) + " flag is a false positive (detectors.csv).\n\n";
+      continue;
+    }
     md += std::string("**Best ") + EntityName(e) + " detector: " + d.name + "** (" + d.kind + "): precision " +
           Fixed(d.precision, 3) + ", recall " + Fixed(d.recall, 3) + ", F1 " + Fixed(d.f1, 3) + "; median time to detection " +
           Fixed(d.ttd_median_days, 1) + " days over " + std::to_string(d.detected_with_time) + " detected; " +

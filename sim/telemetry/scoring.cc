@@ -43,7 +43,7 @@ DetectorResult Score(const DetectorScores& s, const Telemetry& t, const GroundTr
     double bad = 0, after = 0;
     int64_t first_bad = kNever;
     for (uint32_t d = day < 0 ? days : static_cast<uint32_t>(day) + 1; d < days; ++d) {
-      after += static_cast<double>(people ? truth.performative_tokens_by_day[d][e] : truth.attack_records_by_day[d][e]);
+      after += people ? truth.performative_cost_usd_by_day[d][e] : static_cast<double>(truth.attack_records_by_day[d][e]);
     }
     if (people) {
       bad = truth.performative_cost_usd[e];
@@ -78,9 +78,7 @@ DetectorResult Score(const DetectorScores& s, const Telemetry& t, const GroundTr
   r.recall = r.positives > 0 ? static_cast<double>(r.true_positives) / r.positives : 0;
   r.f1 = r.precision + r.recall > 0 ? 2 * r.precision * r.recall / (r.precision + r.recall) : 0;
   r.bad_caught_share = bad_total > 0 ? bad_caught / bad_total : 0;
-  double all_bad = 0;  // tokens (people) or records (agents), the unit `bad_after` is in
-  for (uint64_t v : people ? truth.performative_tokens : truth.attack_records) all_bad += static_cast<double>(v);
-  r.bad_after_flag_share = all_bad > 0 ? bad_after / all_bad : 0;
+  r.bad_after_flag_share = bad_total > 0 ? bad_after / bad_total : 0;
   for (size_t p = 0; p < fp_person.size(); ++p) {
     if (!fp_person[p]) continue;
     ++r.false_positive_people;

@@ -45,8 +45,8 @@ struct DetectorResult {
   double recall = 0;     // 0 when there are no positives
   double f1 = 0;
   // EMPLOYEE: performative cost of the flagged positives over all performative cost; and the
-  // performative tokens they spent after the day of their flag over all performative tokens
-  // (what acting on the flag could have saved). AGENT: attacker-driven records of flagged
+  // performative cost they spent after the day of their flag over all of it (what acting on
+  // the flag could have saved). AGENT: attacker-driven records of flagged
   // agents over all, and those after the flag's day.
   double bad_caught_share = 0;
   double bad_after_flag_share = 0;

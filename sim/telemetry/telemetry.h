@@ -110,8 +110,9 @@ struct GroundTruth {
   std::vector<uint64_t> total_tokens;
   std::vector<int64_t> first_performative_us;
   std::vector<double> value_usd;
-  // [day][employee]: performative tokens that day.
+  // [day][employee]: performative tokens and their cost that day.
   std::vector<std::vector<uint64_t>> performative_tokens_by_day;
+  std::vector<std::vector<double>> performative_cost_usd_by_day;
   // By agent: actions and calls an attacker drove (a compromised session, a malicious
   // skill), and the first one's time (kNever if none).
   std::vector<uint64_t> attack_records;

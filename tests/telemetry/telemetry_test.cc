@@ -51,6 +51,7 @@ World MakeWorld(uint32_t people, uint32_t days, const std::vector<uint32_t>& max
   g.first_performative_us.assign(people, kNever);
   g.value_usd.assign(people, 100);
   g.performative_tokens_by_day.assign(days, std::vector<uint64_t>(people, 0));
+  g.performative_cost_usd_by_day.assign(days, std::vector<double>(people, 0.0));
   g.attack_records.assign(people, 0);
   g.first_attack_us.assign(people, kNever);
   g.attack_records_by_day.assign(days, std::vector<uint64_t>(people, 0));
@@ -82,6 +83,7 @@ World MakeWorld(uint32_t people, uint32_t days, const std::vector<uint32_t>& max
           g.performative_tokens[p] += 1010;
           g.performative_cost_usd[p] += 0.001;
           g.performative_tokens_by_day[d][p] += 1010;
+          g.performative_cost_usd_by_day[d][p] += 0.001;
           g.first_performative_us[p] = std::min(g.first_performative_us[p], i.start_us);
         }
       }
@@ -263,9 +265,9 @@ TEST(Detectors, TeamRuleFlagsShortHeartbeatsOnTheDayTheWindowShowsThem) {
   // Time to detection: from the first performative call (day 4, 09:08) to the end of day 4.
   EXPECT_NEAR(r[0].flags[0].ttd_days, 1 - (9 * 60 + 8) / 1440.0, 1e-9);
   EXPECT_NEAR(r[0].ttd_median_days, r[0].flags[0].ttd_days, 1e-9);
-  // Only what they spent after the flag's day could have been saved.
-  EXPECT_GT(r[0].bad_after_flag_share, 0);
-  EXPECT_LT(r[0].bad_after_flag_share, 1);
+  // Only what they spent after the flag's day could have been saved: days 5-13 of their 10
+  // performative days (every day costs the same).
+  EXPECT_NEAR(r[0].bad_after_flag_share, 0.9, 1e-9);
 }
 
 TEST(Detectors, ThresholdTooStrictFlagsNobodyAndCurveStillReachesFullRecall) {
@@ -339,7 +341,7 @@ TEST(Forecast, TrendAndWeekdayModelIsExactOnItsOwnShapeAndOracleRemovesPerformat
     if (!extra) kept.push_back(i);
   }
   w.t.invocations = kept;
-  for (uint32_t d = 14; d < 28; ++d) w.truth.performative_tokens_by_day[d][1] = 0;
+  for (uint32_t d = 14; d < 28; ++d) w.truth.performative_tokens_by_day[d][1] = 0, w.truth.performative_cost_usd_by_day[d][1] = 0;
   const std::vector<DetectorResult> none;
   DetectorScores nobody;
   nobody.name = "nobody";
