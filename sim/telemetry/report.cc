@@ -188,6 +188,7 @@ std::string PrCurvesSvg(const DetectReport& r) {
                    ": precision vs recall over thresholds",
                "recall (share of positives flagged)", "precision (share of flags that are positives)", ticks, ticks);
     int k = 0;
+    uint32_t positives = 0;
     for (const DetectorResult& d : r.results) {
       if (d.entity != e) continue;
       const std::string colour = kColours[k % 10];
@@ -197,11 +198,13 @@ std::string PrCurvesSvg(const DetectReport& r) {
       // The operating point: the detector at its own threshold.
       svg.Circle(plot.X(d.recall), plot.Y(d.precision), 5, colour, "#000");
       plot.Legend(k, colour,
-                  d.name + " (" + d.kind + "); dot at its threshold: P " + Fixed(d.precision, 2) + ", R " +
-                      Fixed(d.recall, 2) + ", F1 " + Fixed(d.f1, 2));
+                  d.name + ": P " + Fixed(d.precision, 2) + ", R " + Fixed(d.recall, 2) + ", F1 " + Fixed(d.f1, 2) +
+                      " at its threshold (dot)");
+      positives = std::max(positives, d.positives);
       ++k;
     }
     if (k == 0) svg.Text(plot.X(0.5), plot.Y(0.5), "no detectors of this kind", 14, "middle");
+    if (k > 0 && positives == 0) svg.Text(plot.X(0.5), plot.Y(0.5), "no positives in this run: every flag is false", 14, "middle");
     ++panel;
   }
   return svg.Finish();
