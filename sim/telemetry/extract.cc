@@ -70,8 +70,17 @@ Status Extract(const std::string& path, Telemetry* out, GroundTruth* truth) {
   out->header.days = days;
   out->people.resize(n_people);
   for (size_t e = 0; e < n_people; ++e) out->people[e].name = h.employee_names(static_cast<int>(e));
+  // An agent's owner: the person its calls and actions name; before any, the person whose
+  // name prefixes the agent's ("alice/triage").
+  std::map<std::string, uint32_t> person_index;
+  for (size_t e = 0; e < n_people; ++e) person_index.emplace(out->people[e].name, static_cast<uint32_t>(e));
   out->agents.resize(n_agents);
-  for (size_t a = 0; a < n_agents; ++a) out->agents[a].name = h.agent_names(static_cast<int>(a));
+  for (size_t a = 0; a < n_agents; ++a) {
+    const std::string& name = h.agent_names(static_cast<int>(a));
+    out->agents[a].name = name;
+    auto it = person_index.find(name.substr(0, name.find('/')));
+    if (it != person_index.end()) out->agents[a].owner = it->second;
+  }
 
   truth->performative_tokens.assign(n_people, 0);
   truth->performative_cost_usd.assign(n_people, 0);
