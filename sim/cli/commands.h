@@ -13,5 +13,7 @@ int RunCommand(const std::vector<std::string>& args);
 int InspectCommand(const std::vector<std::string>& args);
 int StudyCommand(const std::vector<std::string>& args);
 int ValidateCommand(const std::vector<std::string>& args);
+int TelemetryCommand(const std::vector<std::string>& args);
+int DetectCommand(const std::vector<std::string>& args);
 
 }  // namespace clawsim::cli

@@ -19,6 +19,8 @@ constexpr const char* kUsage =
     "  presets          the permission presets' agent rules, as scenario text\n"
     "  study STUDY      run a study's arms x replications; writes results/<study>/\n"
     "  validate [SUITE] reproduce published experiments (scenarios/validation/), simulated vs published\n"
+    "  telemetry RUN    export a run's telemetry (what a platform logs) as JSON Lines\n"
+    "  detect RUN       score a detector file against a run's ground truth; capacity forecast\n"
     "\n"
     "Run 'clawsim <command> --help' for a command's flags.\n";
 
@@ -57,6 +59,8 @@ int main(int argc, char** argv) {
   }
   if (command == "study") return clawsim::cli::StudyCommand({args.begin() + 1, args.end()});
   if (command == "validate") return clawsim::cli::ValidateCommand({args.begin() + 1, args.end()});
+  if (command == "telemetry") return clawsim::cli::TelemetryCommand({args.begin() + 1, args.end()});
+  if (command == "detect") return clawsim::cli::DetectCommand({args.begin() + 1, args.end()});
   std::fprintf(stderr, "clawsim: unknown command '%s'\n\n%s", command.c_str(), kUsage);
   return 2;
 }

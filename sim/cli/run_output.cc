@@ -180,6 +180,7 @@ Status RunAndWrite(scenario::LoadedScenario* loaded, const RunCommandOptions& o,
       sp.input_tokens = m.input_tokens;
       sp.output_tokens = m.output_tokens;
       sp.cost_usd = m.cost_usd;
+      sp.tier = m.tier;
       for (const model::SpanCause& c : m.causes) {
         if (c.kind != model::CauseKind::kNone) sp.causes.push_back({static_cast<run::CauseKind>(c.kind), c.id});
       }

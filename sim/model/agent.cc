@@ -66,7 +66,7 @@ TokenTally OrgModel::Charge(EmployeeState& s, scenario::TierId tier, scenario::S
 
 void OrgModel::RecordInvocationSpan(EmployeeState& s, EmployeeId self, uint32_t slot, uint64_t span_id, TimeUs start_us,
                                     TimeUs duration_us, uint32_t name, Trigger trigger, scenario::Purpose purpose,
-                                    const TokenTally& tally, uint64_t item_id) {
+                                    scenario::TierId tier, const TokenTally& tally, uint64_t item_id) {
   if (!record_spans_) return;
   TraceSpan sp;
   sp.kind = SpanKind::kAgentInvocation;
@@ -78,6 +78,7 @@ void OrgModel::RecordInvocationSpan(EmployeeState& s, EmployeeId self, uint32_t 
   sp.name = name;
   sp.trigger = static_cast<uint32_t>(trigger);
   sp.purpose = static_cast<uint32_t>(purpose);
+  sp.tier = static_cast<uint32_t>(tier);
   sp.item_id = item_id;
   sp.input_tokens = tally.input_tokens;
   sp.output_tokens = tally.output_tokens;
@@ -105,7 +106,7 @@ void OrgModel::MaybeBook(EmployeeState& s, uint32_t call) {
                                                                                  : scenario::Purpose::kOverhead;
   const TokenTally tally = Charge(s, c.tier, c.skill, c.trigger, purpose, c.input_tokens, c.output_tokens);
   RecordInvocationSpan(s, static_cast<EmployeeId>(&s - employees_.data()), c.slot, c.span_id, c.start_us, c.duration_us,
-                       SpanNameOfSkill(c.skill), c.trigger, purpose, tally, c.item_id);
+                       SpanNameOfSkill(c.skill), c.trigger, purpose, c.tier, tally, c.item_id);
   if (record_spans_ && c.attack_cause.kind != CauseKind::kNone) {
     TraceSpan& sp = s.spans.back();
     sp.causes[1] = c.attack_cause;
@@ -195,7 +196,7 @@ void OrgModel::OnHeartbeat(Ctx& ctx, EmployeeState& s, uint32_t slot) {
     FeedBreakers(ctx, s, slot, scenario::CircuitBreaker::Metric::kTokensPerHour, static_cast<double>(t.total_tokens()));
     if (record_spans_) {
       RecordInvocationSpan(s, self, slot, NewSpanId(s, self), ctx.now_us(), quiet_us, kSpanNamePadding, Trigger::kHeartbeat,
-                           scenario::Purpose::kPerformative, t, kNoSpanId);
+                           scenario::Purpose::kPerformative, p.tier, t, kNoSpanId);
     }
   }
   // Read the checklist; if the heartbeat's skill finds work, run it, else it is a quiet cycle.
@@ -211,7 +212,7 @@ void OrgModel::OnHeartbeat(Ctx& ctx, EmployeeState& s, uint32_t slot) {
   FeedBreakers(ctx, s, slot, scenario::CircuitBreaker::Metric::kTokensPerHour, static_cast<double>(t.total_tokens()));
   if (record_spans_) {
     RecordInvocationSpan(s, self, slot, NewSpanId(s, self), ctx.now_us(), quiet_us, kSpanNameQuietHeartbeat,
-                         Trigger::kHeartbeat, quiet_purpose, t, kNoSpanId);
+                         Trigger::kHeartbeat, quiet_purpose, p.tier, t, kNoSpanId);
   }
   a.memory_tokens = std::min(p.memory.max_tokens, a.memory_tokens + p.memory.tokens_per_quiet_cycle);
 }
@@ -240,7 +241,7 @@ void OrgModel::OnDream(Ctx& ctx, EmployeeState& s, uint32_t slot) {
   if (record_spans_) {
     const EmployeeId self = static_cast<EmployeeId>(&s - employees_.data());
     RecordInvocationSpan(s, self, slot, NewSpanId(s, self), dream_now_us, sc().tiers[mem.consolidation_tier].CallDurationUs(kept),
-                         kSpanNameConsolidation, Trigger::kDreaming, scenario::Purpose::kOverhead, t, kNoSpanId);
+                         kSpanNameConsolidation, Trigger::kDreaming, scenario::Purpose::kOverhead, mem.consolidation_tier, t, kNoSpanId);
   }
   a.memory_tokens = std::max<int64_t>(kept, std::min(mem.min_tokens, a.memory_tokens));
 }

@@ -467,7 +467,7 @@ class OrgModel {
   // An agent invocation's span (when spans are recorded).
   void RecordInvocationSpan(EmployeeState& s, EmployeeId self, uint32_t slot, uint64_t span_id, TimeUs start_us,
                             TimeUs duration_us, uint32_t name, Trigger trigger, scenario::Purpose purpose,
-                            const TokenTally& tally, uint64_t item_id);
+                            scenario::TierId tier, const TokenTally& tally, uint64_t item_id);
   // Emits the stage spans of a finished pipeline run.
   void RecordPipelineSpans(ServiceLpState& sv, uint32_t service, const services::PipelineRun& run, uint64_t audit_id);
   // A person's own chat.post in `channel` through the gate (audited); true when admitted.

@@ -42,6 +42,7 @@ struct TraceSpan {
   uint32_t purpose = kNoSpanIndex;    // model::Purpose
   uint32_t outcome = kNoSpanIndex;    // services::Outcome for actions, kOutcomeInjected; 0 passed / 1 failed for stages
   uint32_t route = kNoSpanIndex;      // an injected invocation: how the injection reached it (InjectionRoute)
+  uint32_t tier = kNoSpanIndex;       // the model tier an invocation ran on
   uint64_t item_id = kNoSpanId;
   uint64_t deploy_id = kNoSpanId;
   uint64_t input_tokens = 0;

@@ -611,6 +611,7 @@ void ToProto(const Span& in, proto::Span* out) {
   if (in.route != kNoIndex) out->set_route(in.route);
   if (in.item_id != kNoId) out->set_item_id(in.item_id);
   if (in.deploy_id != kNoId) out->set_deploy_id(in.deploy_id);
+  if (in.tier != kNoIndex) out->set_tier(in.tier);
   out->set_input_tokens(in.input_tokens);
   out->set_output_tokens(in.output_tokens);
   out->set_cost_usd(in.cost_usd);
@@ -635,6 +636,7 @@ Span FromProto(const proto::Span& in) {
   out.route = in.has_route() ? in.route() : kNoIndex;
   out.item_id = in.has_item_id() ? in.item_id() : kNoId;
   out.deploy_id = in.has_deploy_id() ? in.deploy_id() : kNoId;
+  out.tier = in.has_tier() ? in.tier() : kNoIndex;
   out.input_tokens = in.input_tokens();
   out.output_tokens = in.output_tokens();
   out.cost_usd = in.cost_usd();

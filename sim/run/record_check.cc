@@ -52,7 +52,8 @@ std::string CheckSpans(const proto::RunHeader& h, const proto::SpanRows& rows) {
         (s.has_trigger() && OutOfRange(w, i, "trigger", s.trigger(), h.trigger_names(), "triggers", &p)) ||
         (s.has_purpose() && OutOfRange(w, i, "purpose", s.purpose(), h.purpose_names(), "purposes", &p)) ||
         (s.has_outcome() && OutOfRange(w, i, "outcome", s.outcome(), h.outcome_names(), "outcomes", &p)) ||
-        (s.has_route() && OutOfRange(w, i, "route", s.route(), h.injection_route_names(), "injection routes", &p))) {
+        (s.has_route() && OutOfRange(w, i, "route", s.route(), h.injection_route_names(), "injection routes", &p)) ||
+        (s.has_tier() && OutOfRange(w, i, "tier", s.tier(), h.tier_names(), "tiers", &p))) {
       return p;
     }
   }

@@ -23,7 +23,8 @@ inline constexpr std::string_view kRunFileMagic{"CLAWRUN\0", 8};
 inline constexpr uint32_t kFormatMajor = 1;
 inline constexpr uint32_t kFormatMinor = 5;  // 1.1: spans, ids and causes; 1.2: safety measures, attack causes;
                                              // 1.3: merged changes; 1.4: expired asks, incident origins,
-                                             // delivery, help costs; 1.5: injection emails, routes
+                                             // delivery, help costs; 1.5: injection emails, routes,
+                                             // an invocation's model tier
 
 inline constexpr size_t kPreambleBytes = 16;      // magic + major + minor
 inline constexpr size_t kRecordHeaderBytes = 8;   // length + crc

@@ -160,6 +160,7 @@ struct Span {
   uint64_t output_tokens = 0;
   double cost_usd = 0;
   std::vector<Cause> causes;             // what led to it, in any order
+  uint32_t tier = kNoIndex;              // tier_names (invocation; since format 1.4)
 };
 
 // A calibration band the run was checked against (proto::CalibrationBand; format 1.1).

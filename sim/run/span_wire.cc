@@ -133,6 +133,11 @@ bool DecodeSpan(Cursor c, WireSpan* span, WireSpans* out) {
       span->present |= WireSpan::kHasRoute;
       continue;
     }
+    if (field == 19 && type == kVarint) {
+      span->tier = static_cast<uint32_t>(c.Varint());
+      span->present |= WireSpan::kHasTier;
+      continue;
+    }
     if (field > 17) {
       c.Skip(type);
       continue;
@@ -219,6 +224,7 @@ std::string CheckWireSpans(const proto::RunHeader& h, const WireSpans& rows) {
       {WireSpan::kHasPurpose, &WireSpan::purpose, "purpose", h.purpose_names_size(), "purposes"},
       {WireSpan::kHasOutcome, &WireSpan::outcome, "outcome", h.outcome_names_size(), "outcomes"},
       {WireSpan::kHasRoute, &WireSpan::route, "route", h.injection_route_names_size(), "injection routes"},
+      {WireSpan::kHasTier, &WireSpan::tier, "tier", h.tier_names_size(), "tiers"},
   };
   for (size_t i = 0; i < rows.spans.size(); ++i) {
     const WireSpan& s = rows.spans[i];

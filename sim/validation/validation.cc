@@ -223,7 +223,8 @@ Figure Evaluate(const proto::Validation& v, const proto::StudyResults& results) 
 std::string FormatValue(const proto::Validation& v, double x) {
   char buf[64];
   if (v.unit() == "fraction") {
-    std::snprintf(buf, sizeof buf, "%+.1f %%", 100 * x);
+    // A change carries its sign; a rate (ARM_MEAN) does not.
+    std::snprintf(buf, sizeof buf, v.statistic() == proto::ARM_MEAN ? "%.1f %%" : "%+.1f %%", 100 * x);
   } else {
     std::snprintf(buf, sizeof buf, "%.3g%s%s", x, v.unit().empty() ? "" : " ", v.unit().c_str());
   }

@@ -63,7 +63,8 @@ struct Figure {
 // The figure of `v` from its study's results (StudyResults.runs and measure_names).
 Figure Evaluate(const proto::Validation& v, const proto::StudyResults& results);
 
-// A figure in the validation's unit: "+19.0 %" for a fraction, else "%.3g unit".
+// A figure in the validation's unit: "+19.0 %" for a change in a fraction, "48.0 %" for a rate,
+// else "%.3g unit".
 std::string FormatValue(const proto::Validation& v, double x);
 
 // The table of every row, Markdown: validation, source, published [interval], simulated mean

@@ -512,9 +512,11 @@ def trace_back(ctx):
     """`inspect --trace-back`: the harms listed with day, service and cause, paged; a harm an
     injection made followed back to the campaign's email (the run file's injection record)."""
     out = ctx.path("out")
-    # The small scenario's campaign starts on day 4; every injection an agent reads is followed.
+    # The small scenario's campaign starts on day 4; every injection an agent reads is followed,
+    # and without least-privilege tools any triage call may send mail out.
     ctx.run_ok(out, "--set", "run.days=7", "--set",
-               "threats.injection_campaigns[name=fake-invoice].success_probability=1")
+               "threats.injection_campaigns[name=fake-invoice].success_probability=1",
+               "--set", "defenses.least_privilege_tools=false")
     run_path = os.path.join(out, "run.clawrun")
     summary = json.loads(read_text(os.path.join(out, "summary.json")))
     rc, stdout, stderr = ctx.clawsim_cmd("inspect", run_path, "--trace-back", "harms", "--json", "--page-size", "1000")

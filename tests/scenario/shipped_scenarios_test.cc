@@ -24,6 +24,8 @@ std::vector<fs::path> ShippedScenarios() {
   for (const auto& entry : fs::directory_iterator(kScenarios)) {
     // study_*.textproto are studies (sim/proto/study.proto), checked by tests/study.
     if (entry.path().filename().string().rfind("study_", 0) == 0) continue;
+    // detectors*.textproto are detector files (sim/proto/detectors.proto), checked by tests/telemetry.
+    if (entry.path().filename().string().rfind("detectors", 0) == 0) continue;
     if (entry.path().extension() == ".textproto") out.push_back(entry.path());
   }
   std::sort(out.begin(), out.end());
