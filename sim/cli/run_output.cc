@@ -371,7 +371,7 @@ std::string SummaryTable(const model::RunResult& r) {
     const model::SafetyMeasures& sf = s.safety;
     const auto u = [](uint64_t v) { return static_cast<unsigned long long>(v); };
     if (sf.injection_emails > 0 || sf.attack_attempts > 0 || sf.agents_compromised > 0) {
-      row("attack attempts / took effect", "%llu / %llu (%.1f%% of attempts)", u(sf.attack_attempts),
+      row("attacks' goal actions tried / took effect", "%llu / %llu (%.1f%% of those tried)", u(sf.attack_attempts),
           u(sf.attack_successes), 100 * sf.attack_success_rate);
       row("injections read / took effect", "%llu / %.1f%% (per injection read, as AgentDojo counts)",
           u(sf.injections_read), 100 * sf.injection_success_per_exposure);
@@ -380,15 +380,22 @@ std::string SummaryTable(const model::RunResult& r) {
         std::snprintf(label, sizeof label, "  %s %s", src.kind.c_str(), src.name.c_str());
         row(label, "%llu / %llu (%.1f%%)", u(src.attempts), u(src.successes), 100 * src.success_rate());
       }
-      row("injections: mails, detected/read/followed", "%llu: %llu / %llu / %llu", u(sf.injection_emails),
-          u(sf.injections_detected), u(sf.injections_read), u(sf.injections_followed));
+      // A followed injection tries its goal action once, when there is something to act on
+      // (mail to send out, a change to deploy): followed and tried need not agree.
+      row("injections: mails, detected/read/followed", "%llu: %llu / %llu / %llu (a followed one tries its goal when it can)",
+          u(sf.injection_emails), u(sf.injections_detected), u(sf.injections_read), u(sf.injections_followed));
       row("mail sent out by attacks (sensitive)", "%llu (%llu)", u(sf.data_leaked_messages), u(sf.data_leaked_sensitive));
       row("phishing posts/clicks; compromised", "%llu / %llu; %llu", u(sf.phishing_posts), u(sf.phishing_clicks),
           u(sf.agents_compromised));
-      row("agent incidents: error/inj./comp./skill", "%llu / %llu / %llu / %llu", u(sf.prod_incidents_error),
+      row("incidents agents deployed: error/inj./comp./skill", "%llu / %llu / %llu / %llu", u(sf.prod_incidents_error),
           u(sf.prod_incidents_injection), u(sf.prod_incidents_compromise), u(sf.prod_incidents_malicious_skill));
-      row("time to contain (contained / not)", "%.1f h (%llu / %llu agents)", sf.time_to_contain_hours, u(sf.contained_agents),
-          u(sf.uncontained_agents));
+      if (sf.contained_agents > 0) {
+        row("time to contain", "%.1f h on average (%llu agents contained, %llu never)", sf.time_to_contain_hours,
+            u(sf.contained_agents), u(sf.uncontained_agents));
+      } else {
+        row("time to contain", "no agent was contained (%llu acted for an attacker and were never stopped)",
+            u(sf.uncontained_agents));
+      }
     }
     row("approvals: min/day, accuracy", "%.0f min, %.1f%% of %llu", sf.approval_minutes_per_day,
         100 * sf.approval_accuracy, u(sf.approvals_decided));

@@ -48,7 +48,7 @@ bool HasAttackCause(const google::protobuf::RepeatedPtrField<proto::Cause>& caus
 
 bool IsRefusal(const std::string& decision) {
   return decision == "denied" || decision == "rate_limited" || decision == "asked_rejected" || decision == "rejected" ||
-         decision == "expired";
+         decision == "expired" || decision == "asked_expired";
 }
 
 Status Extract(const std::string& path, Telemetry* out, GroundTruth* truth) {

@@ -82,14 +82,14 @@ def read_telemetry(path):
         check(t["gen_ai.operation.name"] == "execute_tool", "execute_tool")
         check(t["gen_ai.tool.name"] in ("email.read", "email.send_internal", "email.send_external", "chat.read",
                                          "chat.post", "deploy.staging", "deploy.prod", "deploy.rollback"), t["gen_ai.tool.name"])
-        check(t["clawsim.decision"] in ("allowed", "asked_approved", "asked_rejected", "denied", "rate_limited", "held",
-                                        "released"), t["clawsim.decision"])
+        check(t["clawsim.decision"] in ("allowed", "asked_approved", "asked_rejected", "asked_expired", "denied",
+                                        "rate_limited", "held", "released"), t["clawsim.decision"])
         check(":" in t["clawsim.target"], "target is kind:name")
         if "clawsim.invocation_id" in t:
             inv = t["clawsim.invocation_id"]
             check(inv in ids, "a tool call names a logged invocation")
             actions_of[inv] = actions_of.get(inv, 0) + 1
-            if t["clawsim.decision"] in ("denied", "rate_limited", "asked_rejected"):
+            if t["clawsim.decision"] in ("denied", "rate_limited", "asked_rejected", "asked_expired"):
                 refused_of[inv] = refused_of.get(inv, 0) + 1
     for i in invocations:
         check(i["clawsim.actions"] == actions_of.get(i["clawsim.invocation_id"], 0), "clawsim.actions counts the tool calls naming it")
