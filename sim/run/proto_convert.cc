@@ -288,6 +288,7 @@ void ToProto(const model::RunSummary& in, proto::RunSummary* out) {
     p->set_malicious_skill(o.malicious_skill);
     p->set_deployed_by_person(o.deployed_by_person);
     p->set_deployed_by_agent(o.deployed_by_agent);
+    p->set_agent_origin(o.agent_origin());
   }
   {
     const model::DeliveryMeasures& d = in.delivery;
