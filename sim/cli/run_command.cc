@@ -8,6 +8,7 @@
 
 #include "sim/cli/commands.h"
 #include "sim/cli/flags.h"
+#include "sim/cli/interrupt.h"
 #include "sim/cli/run_output.h"
 #include "sim/common/json_writer.h"
 #include "sim/common/process_stats.h"
@@ -27,6 +28,32 @@ void DrawProgress(uint32_t done, uint32_t total, double elapsed_s) {
                width - filled, "", done, total, left_s);
   if (done == total) std::fputc('\n', stderr);
   std::fflush(stderr);
+}
+
+// The flags' own ranges, and --days / --seed against --set run.days / run.seed: the same
+// setting twice is refused rather than one silently winning.
+Status CheckRunFlags(const Flags& flags, const RunCommandOptions& o) {
+  if (flags.Given("threads") && (o.threads < 1 || o.threads > kMaxThreads)) {
+    return Status::Error("--threads must be in [1, " + std::to_string(kMaxThreads) + "], got " +
+                         std::to_string(o.threads));
+  }
+  if (flags.Given("days") && (o.days < 1 || o.days > kMaxRunDays)) {
+    return Status::Error("--days must be in [1, " + std::to_string(kMaxRunDays) + "] (the range of run.days), got " +
+                         std::to_string(o.days));
+  }
+  if (flags.Given("out") && o.out_dir.empty()) {
+    return Status::Error("--out needs a folder name; leave it out to write under results/");
+  }
+  for (const std::string& set : o.overrides) {
+    for (const char* flag : {"days", "seed"}) {
+      const std::string path = std::string("run.") + flag + "=";
+      if (flags.Given(flag) && set.rfind(path, 0) == 0) {
+        return Status::Error(std::string("--") + flag + " and --set " + set + " both set run." + flag +
+                             "; give one of them");
+      }
+    }
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -57,12 +84,13 @@ int RunCommand(const std::vector<std::string>& args) {
   if (s.ok() && o.trace != "none" && o.trace != "audit" && o.trace != "full") {
     s = Status::Error("--trace must be none, audit or full, got '" + o.trace + "'");
   }
-  if (s.ok() && o.threads < 1) s = Status::Error("--threads must be >= 1");
+  if (s.ok()) s = CheckRunFlags(flags, o);
   if (!s.ok()) {
     std::fprintf(stderr, "clawsim run: %s\n", s.message().c_str());
     return 2;
   }
   o.scenario_path = positional[0];
+  InstallInterruptHandlers();
   scenario::LoadedScenario loaded;
   s = scenario::LoadScenario(o.scenario_path, o.overrides, &loaded);
   if (!s.ok()) {
@@ -82,6 +110,12 @@ int RunCommand(const std::vector<std::string>& args) {
   if (o.out_dir.empty()) o.out_dir = "results/" + loaded.compiled.name + "-s" + std::to_string(o.seed);
   o.show_progress = isatty(STDERR_FILENO) != 0;
   o.progress = DrawProgress;
+  o.should_stop = StopRequested;
+  o.on_staging = SetInterruptCleanup;
+  if (StopRequested()) {  // interrupted while loading: nothing was started or written
+    std::fprintf(stderr, "clawsim run: %s before the run started; nothing written\n", StopSignalName());
+    return InterruptedExitStatus();
+  }
   model::RunResult result;
   std::vector<run::CalibrationBand> bands;
   s = RunAndWrite(&loaded, o, &result, &bands);
@@ -95,6 +129,12 @@ int RunCommand(const std::vector<std::string>& args) {
                    r.rule.c_str());
     }
   }
+  if (result.summary.interrupted) {
+    std::fprintf(stderr,
+                 "clawsim run: %s: stopped after day %u of %u; wrote the run so far to %s/ (marked interrupted)\n",
+                 StopSignalName(), result.summary.days, static_cast<uint32_t>(o.days > 0 ? o.days : loaded.compiled.run.days),
+                 o.out_dir.c_str());
+  }
   if (json) {
     std::printf("%s\n", SummaryJsonLine(result).c_str());
   } else {
@@ -102,7 +142,9 @@ int RunCommand(const std::vector<std::string>& args) {
     std::fputs(CalibrationTable(bands).c_str(), stdout);
     std::printf("\nwrote %s/\n", o.out_dir.c_str());
   }
-  return 0;
+  // A signal during the last day, or while writing: the run is complete, but the user asked
+  // to stop, so say it with the status too.
+  return StopRequested() ? InterruptedExitStatus() : 0;
 }
 
 int BenchOrgCommand(const std::vector<std::string>& args) {
