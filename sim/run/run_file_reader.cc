@@ -134,7 +134,12 @@ Status RunFileReader::ParsePayload(uint64_t at, proto::Record* record) const {
   if (!record->ParseFromArray(payload_.data(), static_cast<int>(payload_.size()))) {
     return Corrupt(at, "record does not parse as clawsim.proto.Record");
   }
-  if (record->body_case() == proto::Record::BODY_NOT_SET) return Corrupt(at, "empty record");
+  // A record of only unknown fields is a newer minor version's record kind (ReadNext skips
+  // it); one with no fields at all is damage.
+  if (record->body_case() == proto::Record::BODY_NOT_SET &&
+      record->GetReflection()->GetUnknownFields(*record).empty()) {
+    return Corrupt(at, "empty record");
+  }
   return Status::Ok();
 }
 
@@ -232,7 +237,7 @@ Status RunFileReader::ReadNext(const proto::Chunk** chunk, bool* got_chunk, Wire
         if (const std::string problem = rules_->Finish(); !problem.empty()) return Corrupt(at, problem);
         return CheckCounts();
       case proto::Record::kHeader: return Corrupt(at, "a second header record");
-      case proto::Record::BODY_NOT_SET: break;
+      case proto::Record::BODY_NOT_SET: continue;  // a record kind this build does not know
     }
     return Corrupt(at, "empty record");
   }

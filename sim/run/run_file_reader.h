@@ -22,7 +22,8 @@
 // is called what it is.
 //
 // A chunk of a kind this build does not know (added by a newer minor version) is counted in
-// counts().chunks and unknown_chunks() and skipped: ReadChunk never returns it.
+// counts().chunks and unknown_chunks() and skipped: ReadChunk never returns it. A record of
+// a kind this build does not know (only unknown fields) is skipped without being counted.
 //
 // Errors are sticky: after ReadChunk or ReadFooter fails, both keep returning that error.
 // Memory: one record at a time (at most kMaxRecordBytes). Not thread-safe; one owner.
