@@ -15,6 +15,7 @@
 #include "sim/model/runner.h"
 #include "sim/scenario/load.h"
 #include "sim/scenario/pending.h"
+#include "sim/scenario/run_estimate.h"
 
 namespace clawsim::cli {
 namespace {
@@ -64,14 +65,17 @@ int RunCommand(const std::vector<std::string>& args) {
   bool json = false;
   Flags flags(
       "usage: clawsim run SCENARIO [--seed N] [--threads N] [--days N] [--out DIR] [--trace none|audit|full] "
-      "[--set path=value]... [--counterfactual] [--json]");
+      "[--set path=value]... [--counterfactual] [--json] [--ignore-memory-estimate]");
   flags.AddUint64("seed", &seed, "run seed (default: the scenario's run.seed)");
   flags.AddInt("threads", &o.threads, "worker threads (default 1); results do not depend on it");
   flags.AddInt("days", &o.days, "simulated days (default: the scenario's run.days)");
   flags.AddString("out", &o.out_dir, "output folder (default results/<scenario>-s<seed>/)");
   flags.AddString("trace", &o.trace, "what the run file keeps: none, audit (default) or full");
   flags.AddRepeated("set", &o.overrides, "override a scenario field, e.g. --set run.days=14 (repeatable)");
+  bool ignore_memory_estimate = false;
   flags.AddBool("json", &json, "print the summary as one JSON object");
+  flags.AddBool("ignore-memory-estimate", &ignore_memory_estimate,
+                "run even when the estimated memory exceeds what this machine has");
   flags.AddBool("counterfactual", &o.counterfactual,
                 "also run the same scenario and seed without agents and report the differences");
   std::vector<std::string> positional;
@@ -96,6 +100,21 @@ int RunCommand(const std::vector<std::string>& args) {
   if (!s.ok()) {
     std::fprintf(stderr, "%s\n", s.message().c_str());
     return 2;
+  }
+  // A run that cannot fit in memory is refused before it starts, not killed hours in.
+  if (!ignore_memory_estimate) {
+    const int days = o.days > 0 ? o.days : loaded.compiled.run.days;
+    const scenario::RunMemoryEstimate e = scenario::EstimateRunMemory(loaded.compiled, days, o.threads);
+    const uint64_t available = scenario::AvailableMemoryBytes();
+    if (available > 0 && e.bytes > static_cast<double>(available)) {
+      std::fprintf(stderr,
+                   "clawsim run: %s: this run needs about %s of memory by estimate (%.0f people, %.0f work items a "
+                   "day, up to %.0f held at once over %d days), more than this machine has (%s); make it smaller "
+                   "(fewer people or days, lower per_day rates) or pass --ignore-memory-estimate to run it anyway\n",
+                   o.scenario_path.c_str(), scenario::FormatBytes(e.bytes).c_str(), e.employees, e.arrivals_per_day,
+                   e.items_held, days, scenario::FormatBytes(static_cast<double>(available)).c_str());
+      return 2;
+    }
   }
   // Settings the model does not act on yet: say so rather than let them look effective.
   if (const std::vector<std::string> pending = scenario::PendingSettingsInUse(loaded.scenario); !pending.empty()) {

@@ -108,6 +108,9 @@ Status OutputDir::Open(const std::string& dir) {
                                "root directory; name a folder, e.g. --out results/mine");
   }
   std::error_code ec;
+  if (std::filesystem::exists(dir_, ec) && !std::filesystem::is_directory(dir_, ec)) {
+    return Status::Error(dir_ + ": exists and is not a directory; choose another --out");
+  }
   std::filesystem::create_directories(dir_, ec);
   if (ec) return Status::Error(dir_ + ": cannot create the output directory: " + ec.message());
   if (!std::filesystem::is_directory(dir_, ec)) {

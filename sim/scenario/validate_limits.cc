@@ -72,6 +72,9 @@ constexpr Named kNamed[] = {
     {"ModelTier", "context_window_tokens", {kMaxContextTokens, "tokens in one context window"}},
     {"ModelTier", "output_tokens_per_second", {1e9, "tokens per second"}},
     {"ModelTier", "injection_susceptibility", {kMaxFactor, "a multiplier"}},
+    {"Heartbeat", "interval_minutes", {kMaxMinutes, "minutes between heartbeats", false, false, 1}},
+    {"CronJob", "every_minutes", {kMaxMinutes, "minutes between runs of a job", false, false, 1}},
+    {"PerformativeAutomation", "every_minutes", {kMaxMinutes, "minutes between runs of a job", false, false, 1}},
     {"Skill", "max_items", {kMaxItems, "items per invocation"}},
     {"Skill", "turns_per_item", {kMaxTurns, "model turns per item"}},
     {"CodeWork", "reviewers", {100, "reviewers per change"}},
@@ -113,8 +116,8 @@ bool Contains(std::string_view s, std::string_view part) { return s.find(part) !
 
 // Rules by the unit a field's name carries, in order; the first that matches wins.
 bool LimitByUnit(std::string_view name, FieldLimit* out) {
-  auto set = [&](double max, const char* what, bool by_meaning = false) {
-    *out = FieldLimit{max, what, by_meaning};
+  auto set = [&](double max, const char* what, bool by_meaning = false, double min_nonzero = 0) {
+    *out = FieldLimit{max, what, by_meaning, false, min_nonzero};
     return true;
   };
   if (Contains(name, "probability") || EndsWith(name, "_fraction") || EndsWith(name, "_rate") ||
@@ -122,13 +125,13 @@ bool LimitByUnit(std::string_view name, FieldLimit* out) {
     return set(1, "a probability or share, in [0, 1]", /*by_meaning=*/true);
   }
   if (Contains(name, "usd")) return set(kMaxUsd, "US dollars");
-  if (EndsWith(name, "_ms")) return set(kMaxLatencyMs, "milliseconds (one day)");
+  if (EndsWith(name, "_ms")) return set(kMaxLatencyMs, "milliseconds (one day)", false, 1e-3);
   if (Contains(name, "tokens")) return set(kMaxTokens, "tokens");
   if (EndsWith(name, "per_day")) return set(kMaxPerDay, "per day");
   if (EndsWith(name, "per_hour")) return set(kMaxPerHour, "per hour");
-  if (Contains(name, "minutes")) return set(kMaxMinutes, "minutes (ten years)");
-  if (EndsWith(name, "_seconds")) return set(kMaxSeconds, "seconds (ten years)");
-  if (EndsWith(name, "_hours")) return set(kMaxHours, "hours (ten years)");
+  if (Contains(name, "minutes")) return set(kMaxMinutes, "minutes (ten years)", false, 1.0 / 60e6);
+  if (EndsWith(name, "_seconds")) return set(kMaxSeconds, "seconds (ten years)", false, 1e-6);
+  if (EndsWith(name, "_hours")) return set(kMaxHours, "hours (ten years)", false, 1.0 / 3.6e9);
   if (EndsWith(name, "_hour")) return set(24, "an hour of the day", /*by_meaning=*/true);
   if (EndsWith(name, "_days") || EndsWith(name, "_day") || name == "holidays") return set(kMaxDays, "days");
   if (Contains(name, "factor") || Contains(name, "multiplier") || name == "weight") {
@@ -222,6 +225,11 @@ class LimitWalker {
     if (sampled && parent_limit != nullptr && parent_limit->max < limit.max) limit = *parent_limit;
     // A range the meaning sets ([0, 1], an hour of the day) is checked, with a message in
     // the field's own terms, by validate.cc; here only the magnitude of the rest.
+    if (v != 0 && std::fabs(v) < limit.min_nonzero) {
+      p_->Add(m, f->name().c_str(), index,
+              path + " is " + Num(v) + "; it must be 0 or at least " + Num(limit.min_nonzero) + " (" + limit.what + ")");
+      return;
+    }
     if (std::fabs(v) > limit.max && !limit.by_meaning) {
       p_->Add(m, f->name().c_str(), index,
               path + " is " + Num(v) + "; it must be " + (v < 0 ? "at least " + Num(-limit.max) : "at most " + Num(limit.max)) +

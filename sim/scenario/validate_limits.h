@@ -40,6 +40,10 @@ struct FieldLimit {
   // An infinite value means "no bound" (a calibration band's open end) and is allowed; NaN
   // never is.
   bool infinite_ok = false;
+  // The smallest magnitude a nonzero value may have: a duration below one microsecond (the
+  // clock's resolution) would round to zero, and a heartbeat or job repeating faster than
+  // once a minute would flood the run with events.
+  double min_nonzero = 0;
 };
 
 // The limit of a numeric field of any scenario message. Returns false for a field no rule

@@ -2,6 +2,8 @@
 // exhaust memory, overflow or fail only at run time are refused at load time, located.
 #include "sim/scenario/validate_limits.h"
 
+#include "sim/scenario/run_estimate.h"
+
 #include <functional>
 #include <set>
 #include <string>
@@ -129,6 +131,31 @@ TEST(ValidateLimitsTest, DistributionParametersAreBoundedByTheirQuantity) {
       "roles { role: OTHER emails { per_day: 1 effort_minutes { kind: LOGNORMAL mean: 1e12 stddev: 1 } } }\n");
   EXPECT_THAT(errors, HasSubstr("roles[0].emails.effort_minutes.mean is 1e+12; it must be at most 5.256e+06 "
                                 "(minutes (ten years))"));
+}
+
+TEST(ValidateLimitsTest, NonzeroDurationsBelowTheClockOrAMinuteForRepeatsAreRefused) {
+  const std::string errors = Errors(
+      "agent_profiles { name: \"fast\" model_tier: \"small\" heartbeat { interval_minutes: 1e-300 } }\n"  // +1
+      "approvals { response_minutes: 1e-12 }\n");                                                                // +2
+  EXPECT_THAT(errors, HasSubstr(Line(1) + "62: agent_profiles[1].heartbeat.interval_minutes is 1e-300; it must be 0 or "
+                                           "at least 1 (minutes between heartbeats)"));
+  EXPECT_THAT(errors, HasSubstr(Line(2) + "13: approvals.response_minutes is 1e-12; it must be 0 or at least 1.66667e-08"));
+}
+
+// The estimate is an upper bound that grows with people and with work that piles up.
+TEST(RunEstimateTest, GrowsWithPeopleAndPiledUpWork) {
+  LoadedScenario base;
+  ASSERT_TRUE(LoadScenario(CLAWSIM_SOURCE_DIR "/scenarios/baseline.textproto", {}, &base).ok());
+  const RunMemoryEstimate b = EstimateRunMemory(base.compiled, 30, 1);
+  EXPECT_GT(b.bytes, 38.0 * (1 << 20));  // measured peak: 38 MiB for one day
+  EXPECT_LT(b.bytes, 512.0 * (1 << 20));
+  LoadedScenario flood;
+  ASSERT_TRUE(LoadScenario(CLAWSIM_SOURCE_DIR "/scenarios/baseline.textproto",
+                           {"roles[0].emails.per_day=100000"}, &flood).ok());
+  const RunMemoryEstimate f = EstimateRunMemory(flood.compiled, 30, 1);
+  EXPECT_GT(f.bytes, 100.0 * (1ull << 30));  // far beyond any machine: refused by clawsim run
+  EXPECT_GT(EstimateRunMemory(flood.compiled, 60, 1).bytes, f.bytes);
+  EXPECT_GT(AvailableMemoryBytes(), 0u);
 }
 
 }  // namespace
