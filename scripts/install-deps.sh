@@ -11,6 +11,7 @@ packages=(
   libsqlite3-dev sqlite3 libopenmpi-dev openmpi-bin
   libimgui-dev libglfw3-dev libstb-dev libgl-dev libegl-dev libgl1-mesa-dri libegl-mesa0
   xvfb xauth
+  clang libclang-rt-14-dev
 )
 
 missing=()
