@@ -25,6 +25,9 @@ import subprocess
 import sys
 import zlib
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from wire_format import varint  # noqa: E402
+
 TIME_LIMIT_S = 60
 PREAMBLE_BYTES = 16
 
@@ -105,17 +108,6 @@ def records(data):
 def frame(payload):
     length = struct.pack("<I", len(payload))
     return length + struct.pack("<I", zlib.crc32(length + payload)) + payload
-
-
-def varint(b, i):
-    value, shift = 0, 0
-    while True:
-        x = b[i]
-        i += 1
-        value |= (x & 0x7F) << shift
-        shift += 7
-        if x < 0x80:
-            return value, i
 
 
 def body_kind(payload):

@@ -32,6 +32,9 @@ import sys
 import time
 import zlib
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from wire_format import varint  # noqa: E402
+
 SCALARS = {"double": "d", "float": "f", "fixed64": "Q", "fixed32": "I", "sfixed64": "q", "sfixed32": "i"}
 
 
@@ -69,17 +72,6 @@ def parse_proto(path):
             if m:
                 messages[owner][int(m.group(4))] = (m.group(3), m.group(2), (m.group(1) or "").strip() == "repeated")
     return messages
-
-
-def varint(b, i):
-    value, shift = 0, 0
-    while True:
-        x = b[i]
-        i += 1
-        value |= (x & 0x7F) << shift
-        shift += 7
-        if x < 0x80:
-            return value, i
 
 
 def decode(schema, message, b):
