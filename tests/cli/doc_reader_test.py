@@ -15,7 +15,8 @@ against what the documents promise:
     footer's value (fingerprints as 16 hex digits, non-finite doubles as null), and the
     documented derived keys (tokens_total, input_tokens, ...);
   - an interrupted run: exit 130, footer `interrupted` and `simulated_until_us`, and
-    summary.days, the daily rows, daily.csv and summary.json all covering the same days.
+    summary.days, the daily rows, daily.csv and summary.json all covering the same days;
+  - a run interrupted twice: exit 130 and a complete run or nothing, never a staging folder.
 
 usage: doc_reader_test.py --clawsim BIN --source SOURCE_DIR --work DIR
 """
@@ -266,6 +267,26 @@ def main():
     check(daily_csv_rows == days, f"daily.csv has {daily_csv_rows} rows for {days} days")
     compare_summary(schema, footer["summary"], json_summary, footer)
     print(f"interrupted run: {days} of {header['days']} days, {counts['daily_rows']} daily rows, consistent")
+
+    # A second signal exits at once: whatever moment it lands, the folder holds a complete
+    # run or nothing, and no staging folder is left.
+    for attempt, gap_s in enumerate([0.0, 0.02, 0.2]):
+        out = os.path.join(args.work, f"twice{attempt}")
+        cmd = [args.clawsim, "run", os.path.join(args.source, "scenarios", "small.textproto"), "--out", out,
+               "--set", "run.days=3650"]
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        time.sleep(1.5)
+        p.send_signal(signal.SIGINT)
+        time.sleep(gap_s)
+        p.send_signal(signal.SIGINT)
+        _, stderr = p.communicate(timeout=300)
+        check(p.returncode == 130, f"twice-interrupted run exited {p.returncode}: {stderr}")
+        check(not os.path.exists(out + ".tmp"), "a second signal left the staging folder")
+        left = sorted(os.listdir(out)) if os.path.exists(out) else []
+        check(left in ([], ["daily.csv", "employees.csv", "run.clawrun", "summary.json"]), f"left behind: {left}")
+        if left:
+            check_rules(*read(os.path.join(out, "run.clawrun"), schema))
+        print(f"second signal after {gap_s} s: {'a complete interrupted run' if left else 'nothing'} left")
 
 
 if __name__ == "__main__":
