@@ -43,5 +43,5 @@ for t in "${targets[@]}"; do
   mkdir -p "$corpus" "$findings"
   echo "== $t: fuzzing for $seconds s"
   nice -n 10 "$bin" "${limits[@]}" -max_total_time="$seconds" -max_len=65536 -print_final_stats=1 \
-    -artifact_prefix="$findings/" "$corpus" "$(seeds_of "$t")" 2>&1 | grep -E "^#[0-9]+.*(DONE|pulse)|stat::number_of_executed_units|ERROR|SUMMARY|Test unit written|==[0-9]+==" | tail -n 8
+    -artifact_prefix="$findings/" "$corpus" "$(seeds_of "$t")" 2>&1 | grep -E "^#[0-9]+.*(DONE|pulse)|stat::|ERROR: |runtime error|SUMMARY|Test unit written" | tail -n 12
 done

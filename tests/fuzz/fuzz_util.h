@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <string>
 
+#include <google/protobuf/stubs/logging.h>
+
 namespace clawsim::fuzz {
 
 // The input as an anonymous in-memory file, for readers that take a path: the path is
@@ -38,5 +40,9 @@ class MemoryFile {
   int fd_ = -1;
   std::string path_;
 };
+
+// Protobuf logs every invalid UTF-8 string it parses to stderr; fuzzed inputs are full of
+// them, and the reader's own errors are what is under test.
+inline void SilenceProtobufLogs() { google::protobuf::SetLogHandler(nullptr); }
 
 }  // namespace clawsim::fuzz

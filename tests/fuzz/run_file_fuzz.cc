@@ -53,6 +53,11 @@ void ReadBothWays(const std::string& bytes) {
 
 }  // namespace
 
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  clawsim::fuzz::SilenceProtobufLogs();
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string bytes(reinterpret_cast<const char*>(data), size);
   ReadBothWays(bytes);

@@ -5,6 +5,11 @@
 #include "sim/study/results.h"
 #include "tests/fuzz/fuzz_util.h"
 
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  clawsim::fuzz::SilenceProtobufLogs();
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   clawsim::fuzz::MemoryFile file(data, size);
   if (!file.ok()) return 0;
