@@ -12,6 +12,7 @@ packages=(
   libimgui-dev libglfw3-dev libstb-dev libgl-dev libegl-dev libgl1-mesa-dri libegl-mesa0
   xvfb xauth
   librsvg2-bin
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine (apt packages), builds clawsim with warnings as errors,
 # and runs every test: optimised with asserts (preset ci), then again under AddressSanitizer
-# + UBSan (asan) and ThreadSanitizer (tsan). This is the command CI runs.
+# + UBSan (asan) and ThreadSanitizer (tsan), then every libFuzzer target briefly (preset fuzz,
+# scripts/fuzz.sh: the kept findings replayed, then CLAWSIM_FUZZ_SECONDS, default 15, of
+# fuzzing each). This is the command CI runs.
 # CLAWSIM_QUICK_TEST=1 runs the ci preset only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,3 +16,7 @@ for preset in "${presets[@]}"; do
   cmake --build --preset "$preset"
   ctest --preset "$preset" -j "$(nproc)"
 done
+if [ "${CLAWSIM_QUICK_TEST:-0}" != 1 ]; then
+  echo "== fuzz targets"
+  bash scripts/fuzz.sh "${CLAWSIM_FUZZ_SECONDS:-15}"
+fi

@@ -128,6 +128,11 @@ void PrintText(const run::RunFileReader& r, const RowCounts& rows, const model::
   Line("seed", U(h.seed()));
   Line("threads", U(h.threads()));
   Line("days", U(h.days()));
+  if (r.footer().interrupted()) {
+    Line("INTERRUPTED", "stopped by a signal after day " + U(s.days) + " (simulated time reached: " +
+                            U(static_cast<uint64_t>(r.footer().simulated_until_us())) + " us); every figure covers " +
+                            U(s.days) + " days");
+  }
   Line("trace", TraceName(h.trace_level()));
   Line("chunks", U(c.chunks()) + (r.unknown_chunks() > 0
                                        ? " (" + U(r.unknown_chunks()) + " of a kind this clawsim does not know, skipped)"
@@ -238,8 +243,9 @@ int InspectCommand(const std::vector<std::string>& args) {
     std::fprintf(stderr, "clawsim inspect: %s\n", s.message().c_str());
     return 2;
   }
-  const model::RunSummary summary =
+  model::RunSummary summary =
       run::FromProto(reader.footer().summary(), reader.header().threads(), reader.footer().wall_s());
+  summary.interrupted = reader.footer().interrupted();
   if (json) {
     PrintJson(reader, rows, summary);
   } else {

@@ -8,12 +8,14 @@
 
 #include "sim/cli/commands.h"
 #include "sim/cli/flags.h"
+#include "sim/cli/interrupt.h"
 #include "sim/cli/run_output.h"
 #include "sim/common/json_writer.h"
 #include "sim/common/process_stats.h"
 #include "sim/model/runner.h"
 #include "sim/scenario/load.h"
 #include "sim/scenario/pending.h"
+#include "sim/scenario/run_estimate.h"
 
 namespace clawsim::cli {
 namespace {
@@ -29,6 +31,32 @@ void DrawProgress(uint32_t done, uint32_t total, double elapsed_s) {
   std::fflush(stderr);
 }
 
+// The flags' own ranges, and --days / --seed against --set run.days / run.seed: the same
+// setting twice is refused rather than one silently winning.
+Status CheckRunFlags(const Flags& flags, const RunCommandOptions& o) {
+  if (flags.Given("threads") && (o.threads < 1 || o.threads > kMaxThreads)) {
+    return Status::Error("--threads must be in [1, " + std::to_string(kMaxThreads) + "], got " +
+                         std::to_string(o.threads));
+  }
+  if (flags.Given("days") && (o.days < 1 || o.days > kMaxRunDays)) {
+    return Status::Error("--days must be in [1, " + std::to_string(kMaxRunDays) + "] (the range of run.days), got " +
+                         std::to_string(o.days));
+  }
+  if (flags.Given("out") && o.out_dir.empty()) {
+    return Status::Error("--out needs a folder name; leave it out to write under results/");
+  }
+  for (const std::string& set : o.overrides) {
+    for (const char* flag : {"days", "seed"}) {
+      const std::string path = std::string("run.") + flag + "=";
+      if (flags.Given(flag) && set.rfind(path, 0) == 0) {
+        return Status::Error(std::string("--") + flag + " and --set " + set + " both set run." + flag +
+                             "; give one of them");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 int RunCommand(const std::vector<std::string>& args) {
@@ -37,14 +65,17 @@ int RunCommand(const std::vector<std::string>& args) {
   bool json = false;
   Flags flags(
       "usage: clawsim run SCENARIO [--seed N] [--threads N] [--days N] [--out DIR] [--trace none|audit|full] "
-      "[--set path=value]... [--counterfactual] [--json]");
+      "[--set path=value]... [--counterfactual] [--json] [--ignore-memory-estimate]");
   flags.AddUint64("seed", &seed, "run seed (default: the scenario's run.seed)");
   flags.AddInt("threads", &o.threads, "worker threads (default 1); results do not depend on it");
   flags.AddInt("days", &o.days, "simulated days (default: the scenario's run.days)");
   flags.AddString("out", &o.out_dir, "output folder (default results/<scenario>-s<seed>/)");
   flags.AddString("trace", &o.trace, "what the run file keeps: none, audit (default) or full");
   flags.AddRepeated("set", &o.overrides, "override a scenario field, e.g. --set run.days=14 (repeatable)");
+  bool ignore_memory_estimate = false;
   flags.AddBool("json", &json, "print the summary as one JSON object");
+  flags.AddBool("ignore-memory-estimate", &ignore_memory_estimate,
+                "run even when the estimated memory exceeds what this machine has");
   flags.AddBool("counterfactual", &o.counterfactual,
                 "also run the same scenario and seed without agents and report the differences");
   std::vector<std::string> positional;
@@ -57,17 +88,33 @@ int RunCommand(const std::vector<std::string>& args) {
   if (s.ok() && o.trace != "none" && o.trace != "audit" && o.trace != "full") {
     s = Status::Error("--trace must be none, audit or full, got '" + o.trace + "'");
   }
-  if (s.ok() && o.threads < 1) s = Status::Error("--threads must be >= 1");
+  if (s.ok()) s = CheckRunFlags(flags, o);
   if (!s.ok()) {
     std::fprintf(stderr, "clawsim run: %s\n", s.message().c_str());
     return 2;
   }
   o.scenario_path = positional[0];
+  InstallInterruptHandlers();
   scenario::LoadedScenario loaded;
   s = scenario::LoadScenario(o.scenario_path, o.overrides, &loaded);
   if (!s.ok()) {
     std::fprintf(stderr, "%s\n", s.message().c_str());
     return 2;
+  }
+  // A run that cannot fit in memory is refused before it starts, not killed hours in.
+  if (!ignore_memory_estimate) {
+    const int days = o.days > 0 ? o.days : loaded.compiled.run.days;
+    const scenario::RunMemoryEstimate e = scenario::EstimateRunMemory(loaded.compiled, days, o.threads);
+    const uint64_t available = scenario::AvailableMemoryBytes();
+    if (available > 0 && e.bytes > static_cast<double>(available)) {
+      std::fprintf(stderr,
+                   "clawsim run: %s: this run needs about %s of memory by estimate (%.0f people, %.0f work items a "
+                   "day, up to %.0f held at once over %d days), more than this machine has (%s); make it smaller "
+                   "(fewer people or days, lower per_day rates) or pass --ignore-memory-estimate to run it anyway\n",
+                   o.scenario_path.c_str(), scenario::FormatBytes(e.bytes).c_str(), e.employees, e.arrivals_per_day,
+                   e.items_held, days, scenario::FormatBytes(static_cast<double>(available)).c_str());
+      return 2;
+    }
   }
   // Settings the model does not act on yet: say so rather than let them look effective.
   if (const std::vector<std::string> pending = scenario::PendingSettingsInUse(loaded.scenario); !pending.empty()) {
@@ -82,6 +129,12 @@ int RunCommand(const std::vector<std::string>& args) {
   if (o.out_dir.empty()) o.out_dir = "results/" + loaded.compiled.name + "-s" + std::to_string(o.seed);
   o.show_progress = isatty(STDERR_FILENO) != 0;
   o.progress = DrawProgress;
+  o.should_stop = StopRequested;
+  o.on_staging = SetInterruptCleanup;
+  if (StopRequested()) {  // interrupted while loading: nothing was started or written
+    std::fprintf(stderr, "clawsim run: %s before the run started; nothing written\n", StopSignalName());
+    return InterruptedExitStatus();
+  }
   model::RunResult result;
   std::vector<run::CalibrationBand> bands;
   s = RunAndWrite(&loaded, o, &result, &bands);
@@ -95,6 +148,12 @@ int RunCommand(const std::vector<std::string>& args) {
                    r.rule.c_str());
     }
   }
+  if (result.summary.interrupted) {
+    std::fprintf(stderr,
+                 "clawsim run: %s: stopped after day %u of %u; wrote the run so far to %s/ (marked interrupted)\n",
+                 StopSignalName(), result.summary.days, static_cast<uint32_t>(o.days > 0 ? o.days : loaded.compiled.run.days),
+                 o.out_dir.c_str());
+  }
   if (json) {
     std::printf("%s\n", SummaryJsonLine(result).c_str());
   } else {
@@ -102,7 +161,9 @@ int RunCommand(const std::vector<std::string>& args) {
     std::fputs(CalibrationTable(bands).c_str(), stdout);
     std::printf("\nwrote %s/\n", o.out_dir.c_str());
   }
-  return 0;
+  // A signal during the last day, or while writing: the run is complete, but the user asked
+  // to stop, so say it with the status too.
+  return StopRequested() ? InterruptedExitStatus() : 0;
 }
 
 int BenchOrgCommand(const std::vector<std::string>& args) {

@@ -130,6 +130,7 @@ Status RunAndWrite(scenario::LoadedScenario* loaded, const RunCommandOptions& o,
   run::OutputDir out;
   s = out.Open(o.out_dir);
   if (!s.ok()) return s;
+  if (o.on_staging != nullptr) o.on_staging(out.StagingPaths());
   s = out.run_file().WriteHeader(MakeRunInfo(*loaded, o, trace, days));
   if (!s.ok()) return s;
 
@@ -206,6 +207,7 @@ Status RunAndWrite(scenario::LoadedScenario* loaded, const RunCommandOptions& o,
       o.progress(done, total, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     };
   }
+  if (o.should_stop != nullptr) sinks.should_stop = o.should_stop;
   model::RunOptions ro;
   ro.seed = o.seed;
   ro.threads = o.threads;

@@ -24,9 +24,16 @@ struct RunCommandOptions {
   bool counterfactual = false;          // also run the no-agent twin
   bool show_progress = false;
   void (*progress)(uint32_t done, uint32_t total, double elapsed_s) = nullptr;
+  // Asked after each simulated day; true stops the run there and writes it as interrupted
+  // (RunSummary::interrupted). Null: the run always finishes.
+  bool (*should_stop)() = nullptr;
+  // Told, once the output folder is open, the staging paths to remove if the process must
+  // exit without finishing (OutputDir::StagingPaths).
+  void (*on_staging)(const std::vector<std::string>& paths) = nullptr;
 };
 
-// Runs the scenario and commits every output into o.out_dir; nothing is left half-written.
+// Runs the scenario and commits every output into o.out_dir together (OutputDir); nothing
+// is left half-written. A run stopped by o.should_stop is committed as an interrupted run.
 // `bands` (optional) receives the scenario's calibration bands with this run's values.
 Status RunAndWrite(scenario::LoadedScenario* loaded, const RunCommandOptions& o, model::RunResult* result,
                    std::vector<run::CalibrationBand>* bands = nullptr);

@@ -303,7 +303,8 @@ struct RunSummary {
   int threads = 0;
   uint32_t employees = 0;
   uint32_t agents = 0;
-  uint32_t days = 0;
+  uint32_t days = 0;            // days simulated (fewer than asked when interrupted)
+  bool interrupted = false;     // stopped early at a day's end (RunSinks::should_stop)
   uint64_t events = 0;
   // Hash of the committed event stream and of the results (token ledger, summary measures,
   // per-employee rows): the same fingerprint means the same results.

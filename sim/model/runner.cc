@@ -471,7 +471,7 @@ Status RunOnce(scenario::LoadedScenario* loaded, const RunOptions& options, cons
   auto world = std::make_unique<World>();
   Status status = BuildWorld(*compiled, options.seed, world.get(), without_agents);
   if (!status.ok()) return status;
-  const uint32_t days = static_cast<uint32_t>(options.days > 0 ? options.days : compiled->run.days);
+  uint32_t days = static_cast<uint32_t>(options.days > 0 ? options.days : compiled->run.days);
 
   OrgModel model(world.get());
   model.set_record_audit(options.record_audit);
@@ -537,6 +537,11 @@ Status RunOnce(scenario::LoadedScenario* loaded, const RunOptions& options, cons
     }
     status = eng.RunUntil(day_end);
     if (!status.ok()) return status;
+    // Asked to stop: this day becomes the last, with the last day's bookkeeping.
+    if (day + 1 < days && sinks.should_stop && sinks.should_stop()) {
+      days = day + 1;
+      result->summary.interrupted = true;
+    }
     if (day + 1 == days) model.BookOpenCalls();  // calls still waiting on the gate count as they stand
     // The leaderboard refreshes at the end of each period.
     const int64_t period_days = std::max<int64_t>(1, compiled->incentives.leaderboard_period_us / engine::kUsPerDay);
@@ -620,10 +625,20 @@ Status RunOrganisation(scenario::LoadedScenario* loaded, const RunOptions& optio
   twin_options.record_audit = false;
   twin_options.record_trace = false;
   twin_options.record_spans = false;  // nothing reads the twin's timeline
+  RunSinks twin_sinks;
+  twin_sinks.should_stop = sinks.should_stop;
   RunResult twin;
-  Status status = RunOnce(&twin_scenario, twin_options, RunSinks{}, /*without_agents=*/true, &twin);
+  Status status = RunOnce(&twin_scenario, twin_options, twin_sinks, /*without_agents=*/true, &twin);
   if (!status.ok()) return Status::Error("the no-agent twin: " + status.message());
-  status = RunOnce(loaded, options, sinks, /*without_agents=*/false, result);
+  // A twin stopped early: the run with agents covers the same days, so the differences pair.
+  RunOptions main_options = options;
+  RunSinks main_sinks = sinks;
+  if (twin.summary.interrupted) {
+    main_options.days = static_cast<int32_t>(twin.summary.days);
+    main_sinks.should_stop = nullptr;
+  }
+  status = RunOnce(loaded, main_options, main_sinks, /*without_agents=*/false, result);
+  if (status.ok() && twin.summary.interrupted) result->summary.interrupted = true;
   if (!status.ok()) return status;
   const RunSummary& a = result->summary;
   const RunSummary& b = twin.summary;

@@ -49,6 +49,9 @@ struct RunSinks {
   std::function<void(std::vector<TraceSpan>&&)> on_spans;    // spans finished that day, by (end_us, id)
   std::function<void(std::vector<InjectionRecord>&&)> on_injections;  // injection emails landed that day
   std::function<void(uint32_t days_done, uint32_t days_total)> on_progress;
+  // Asked after each simulated day: true ends the run there, as if it had been that long
+  // (RunSummary::interrupted is set, RunSummary::days is the days simulated).
+  std::function<bool()> should_stop;
 };
 
 // What agents changed in the mock services, counted from the services' own state (not from

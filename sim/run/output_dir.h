@@ -13,13 +13,23 @@
 //   ... out.run_file().AddAuditRecord(r) / AddTraceEvent(e) during the run (serial phase);
 //       not AddDailyRow / AddEmployeeRow: Commit writes those
 //   s = out.Commit(summary, employees, daily, wall_s);
-// Commit writes the daily and employee rows and the footer into the run file, renders the
-// JSON and CSV files, writes and fsyncs every file under a temporary name (NAME.tmp), and
-// only then renames them into place. A failure while writing (disk full, a bad directory)
-// leaves the directory as it was, removes the temporary files, and returns a Status naming
-// the file. Renames within one directory do not fail in practice; if one does, the files
-// renamed before it stay and the rest are removed. An OutputDir destroyed before Commit()
-// (an error, an interrupted run) removes its temporary files too.
+//
+// The four files appear together or not at all. They are written into a staging folder
+// beside the output folder (`<dir>.tmp/`), fsynced, and the staging folder then takes the
+// output folder's place in one step (Linux renameat2 RENAME_EXCHANGE; where the file
+// system lacks it, two renames, between which the folder is briefly absent but never holds
+// a mix of two runs). The previous outputs, now in the staging folder, are removed. So a
+// reader sees the old four files or the new four, and a crash at any point leaves at most a
+// stale `<dir>.tmp/`, which the next Open() clears.
+//
+// Because the folder is replaced as a whole, it must hold nothing but a run's outputs: an
+// existing folder with any other entry (or an entry of the right name that is not a plain
+// file) is refused by Open() with a message naming the entry, and the current and root
+// directories cannot be output folders. A failure while writing (disk full, a bad
+// directory) leaves the output folder as it was, removes the staging folder, and returns a
+// Status naming the file. An OutputDir destroyed before Commit() (an error, an interrupted
+// run) removes the staging folder too; StagingPaths() lists what to remove from a signal
+// handler that cannot wait for destructors.
 #pragma once
 
 #include <cstdint>
@@ -37,18 +47,21 @@ inline constexpr const char* kRunFileName = "run.clawrun";
 inline constexpr const char* kSummaryJsonName = "summary.json";
 inline constexpr const char* kEmployeesCsvName = "employees.csv";
 inline constexpr const char* kDailyCsvName = "daily.csv";
+inline constexpr const char* kOutputNames[] = {kRunFileName, kSummaryJsonName, kEmployeesCsvName, kDailyCsvName};
 
 class OutputDir {
  public:
   explicit OutputDir(RunFileWriterOptions options = {});
-  ~OutputDir();
+  ~OutputDir();  // removes the staging folder unless Commit() succeeded
   OutputDir(const OutputDir&) = delete;
   OutputDir& operator=(const OutputDir&) = delete;
 
   // "results/<scenario>-s<seed>": where `clawsim run` writes without --out.
   static std::string DefaultPath(const std::string& scenario, uint64_t seed);
 
-  // Creates `dir` and its parents if needed and opens the run file's temporary file.
+  // Creates `dir` and its parents if needed (an empty `dir` stays if the run is abandoned),
+  // checks that it holds only a run's outputs, creates the staging folder and opens the run
+  // file in it.
   Status Open(const std::string& dir);
 
   // The run file being written; stream the header and records into it. Valid after Open().
@@ -62,13 +75,25 @@ class OutputDir {
                 const std::vector<model::DailyMetrics>& daily, double wall_s);
 
   const std::string& dir() const { return dir_; }
-  // dir/name.
+  // dir/name: where a file is once committed.
   std::string PathOf(const char* name) const;
+  // The staging folder (`<dir>.tmp`) and every file that may exist in it, files first: what
+  // to unlink and then rmdir, in that order, to leave no trace of an unfinished run. Valid
+  // after Open().
+  std::vector<std::string> StagingPaths() const;
+
+  // The names a run's output folder may hold (the four outputs and their temporaries).
+  static bool IsOutputName(const std::string& name);
 
  private:
-  Status Fail(const Status& error);  // abandons the run file, returns `error`
+  Status Fail(const Status& error);  // abandons the run file and the staging folder
+  std::string StagedPathOf(const char* name) const;
+  void RemoveStaging();
+  Status SwapIntoPlace();
 
   std::string dir_;
+  std::string staging_;
+  bool committed_ = false;
   RunFileWriter run_file_;
 };
 

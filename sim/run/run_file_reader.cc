@@ -2,9 +2,11 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include <google/protobuf/arena.h>
 
+#include "sim/run/file_rules.h"
 #include "sim/run/record_check.h"
 #include "sim/run/run_file_format.h"
 #include "sim/run/span_wire.h"
@@ -25,6 +27,10 @@ Status RunFileReader::Corrupt(uint64_t offset, const std::string& problem) const
 Status RunFileReader::Open(const std::string& path) {
   if (file_ != nullptr) return Status::Error(path + ": RunFileReader::Open called twice");
   path_ = path;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return Status::Error(path + ": is a directory; give a run file, e.g. " + path + "/run.clawrun");
+  }
   file_ = std::fopen(path.c_str(), "rb");
   if (file_ == nullptr) return Status::Error(path + ": cannot open: " + std::strerror(errno));
   if (std::fseek(file_, 0, SEEK_END) != 0) return Status::Error(path + ": cannot seek: " + std::strerror(errno));
@@ -81,6 +87,7 @@ Status RunFileReader::CheckHeader(uint64_t at) {
       return Corrupt(at, "the header's trace level " + std::to_string(static_cast<int>(header_.trace_level())) +
                              " is unknown");
   }
+  rules_ = std::make_unique<FileRules>(&header_, format_minor_);
   header_read_ = true;
   return Status::Ok();
 }
@@ -127,7 +134,12 @@ Status RunFileReader::ParsePayload(uint64_t at, proto::Record* record) const {
   if (!record->ParseFromArray(payload_.data(), static_cast<int>(payload_.size()))) {
     return Corrupt(at, "record does not parse as clawsim.proto.Record");
   }
-  if (record->body_case() == proto::Record::BODY_NOT_SET) return Corrupt(at, "empty record");
+  // A record of only unknown fields is a newer minor version's record kind (ReadNext skips
+  // it); one with no fields at all is damage.
+  if (record->body_case() == proto::Record::BODY_NOT_SET &&
+      record->GetReflection()->GetUnknownFields(*record).empty()) {
+    return Corrupt(at, "empty record");
+  }
   return Status::Ok();
 }
 
@@ -194,7 +206,8 @@ Status RunFileReader::ReadNext(const proto::Chunk** chunk, bool* got_chunk, Wire
     if (spans != nullptr && DecodeSpanChunk(payload_.data(), payload_.size(), spans)) {
       counts_.set_chunks(counts_.chunks() + 1);
       counts_.set_spans(counts_.spans() + spans->spans.size());
-      const std::string problem = CheckWireSpans(header_, *spans);
+      std::string problem = CheckWireSpans(header_, *spans);
+      if (problem.empty()) problem = rules_->Spans(*spans);
       if (!problem.empty()) return Corrupt(at, problem);
       *chunk = nullptr;
       *got_chunk = true;
@@ -209,7 +222,8 @@ Status RunFileReader::ReadNext(const proto::Chunk** chunk, bool* got_chunk, Wire
         Count(record.chunk());
         // A kind this build does not know (a newer minor version's): counted, then skipped.
         if (record.chunk().rows_case() == proto::Chunk::ROWS_NOT_SET) continue;
-        const std::string problem = CheckChunkAgainstHeader(header_, record.chunk());
+        std::string problem = CheckChunkAgainstHeader(header_, record.chunk());
+        if (problem.empty()) problem = rules_->Chunk(record.chunk());
         if (!problem.empty()) return Corrupt(at, problem);
         *chunk = &record.chunk();
         *got_chunk = true;
@@ -221,9 +235,10 @@ Status RunFileReader::ReadNext(const proto::Chunk** chunk, bool* got_chunk, Wire
         if (offset_ != size_) {
           return Corrupt(offset_, std::to_string(size_ - offset_) + " unexpected bytes after the footer");
         }
+        if (const std::string problem = rules_->Finish(); !problem.empty()) return Corrupt(at, problem);
         return CheckCounts();
       case proto::Record::kHeader: return Corrupt(at, "a second header record");
-      case proto::Record::BODY_NOT_SET: break;
+      case proto::Record::BODY_NOT_SET: continue;  // a record kind this build does not know
     }
     return Corrupt(at, "empty record");
   }

@@ -14,11 +14,16 @@
 // preamble's or whose trace level is unspecified or unknown, a record cut short, a checksum
 // mismatch, a record that does not parse, records out of order (header first, footer last,
 // nothing after), a row whose name-table index is out of range or a span of unknown kind or
-// negative length (record_check.h), and footer counts that disagree with the rows read. A
-// file that ends cleanly between records but before the footer is reported as truncated.
+// negative length (record_check.h), rows that break the rules across records (a chunk the
+// trace level does not keep, daily rows out of order, employee rows repeated or out of
+// order, duplicate record ids, causes of unknown kind: file_rules.h), and footer counts that
+// disagree with the rows read. A file that ends cleanly between records but before the
+// footer is reported as truncated. A directory or a file that does not start with the magic
+// is called what it is.
 //
 // A chunk of a kind this build does not know (added by a newer minor version) is counted in
-// counts().chunks and unknown_chunks() and skipped: ReadChunk never returns it.
+// counts().chunks and unknown_chunks() and skipped: ReadChunk never returns it. A record of
+// a kind this build does not know (only unknown fields) is skipped without being counted.
 //
 // Errors are sticky: after ReadChunk or ReadFooter fails, both keep returning that error.
 // Memory: one record at a time (at most kMaxRecordBytes). Not thread-safe; one owner.
@@ -39,6 +44,7 @@ class Arena;
 namespace clawsim::run {
 
 struct WireSpans;  // span_wire.h
+class FileRules;  // file_rules.h
 
 class RunFileReader {
  public:
@@ -117,6 +123,7 @@ class RunFileReader {
   Status error_;              // the first error from ReadChunk; every later call returns it
   std::string payload_;  // reused buffer for one record
   std::unique_ptr<google::protobuf::Arena> arena_;  // holds the record last read (ReadNext)
+  std::unique_ptr<FileRules> rules_;                // made once the header is read
 };
 
 }  // namespace clawsim::run

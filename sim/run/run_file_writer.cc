@@ -1,5 +1,6 @@
 #include "sim/run/run_file_writer.h"
 
+#include "sim/engine/time.h"
 #include "sim/proto/run.pb.h"
 #include "sim/run/atomic_file.h"
 #include "sim/run/proto_convert.h"
@@ -246,6 +247,8 @@ Status RunFileWriter::WriteFooter(const model::RunSummary& summary, double wall_
   proto::RunFooter footer;
   ToProto(summary, footer.mutable_summary());
   footer.set_wall_s(wall_s);
+  footer.set_interrupted(summary.interrupted);
+  footer.set_simulated_until_us(static_cast<int64_t>(summary.days) * engine::kUsPerDay);
   return WriteFooter(footer);
 }
 

@@ -219,6 +219,7 @@ std::string SummaryJson(const model::RunSummary& s) {
       .Uint("agents", s.agents)
       .String("engine_fingerprint", FormatFingerprint(s.engine_fingerprint))
       .Uint("days", s.days)
+      .Bool("interrupted", s.interrupted)
       .Uint("tokens_total", s.tokens.total_tokens())
       .Uint("input_tokens", s.tokens.input_tokens)
       .Uint("output_tokens", s.tokens.output_tokens)

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -68,13 +69,33 @@ Status LoadScenarioFromText(const std::string& text, const std::string& path,
   return problems.ToStatus();
 }
 
-Status LoadScenario(const std::string& path, const std::vector<std::string>& overrides, LoadedScenario* out) {
+Status ReadScenarioText(const std::string& path, std::string* text) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return Status::Error(path + ": is a directory; give a scenario file, e.g. scenarios/small.textproto");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::Error(path + ": cannot open: " + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
+  // Read at most one byte past the limit, so an endless device (/dev/zero) stops too.
+  text->assign(kMaxScenarioBytes + 1, '\0');
+  in.read(text->data(), static_cast<std::streamsize>(text->size()));
   if (in.bad()) return Status::Error(path + ": cannot read: " + std::strerror(errno));
-  return LoadScenarioFromText(text.str(), path, overrides, out);
+  text->resize(static_cast<size_t>(in.gcount()));
+  if (text->size() > kMaxScenarioBytes) {
+    return Status::Error(path + ": is larger than " + std::to_string(kMaxScenarioBytes >> 20) +
+                         " MiB; a scenario is a text file of a few hundred lines");
+  }
+  if (const size_t nul = text->find('\0'); nul != std::string::npos) {
+    return Status::Error(path + ": byte " + std::to_string(nul) + " is a NUL byte: this is not a text file; give a "
+                         "scenario (.textproto)");
+  }
+  return Status::Ok();
+}
+
+Status LoadScenario(const std::string& path, const std::vector<std::string>& overrides, LoadedScenario* out) {
+  std::string text;
+  if (Status s = ReadScenarioText(path, &text); !s.ok()) return s;
+  return LoadScenarioFromText(text, path, overrides, out);
 }
 
 }  // namespace clawsim::scenario

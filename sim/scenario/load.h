@@ -26,6 +26,14 @@ struct LoadedScenario {
   CompiledScenario compiled; // ready for the model
 };
 
+// The largest scenario file read, in bytes: far above any hand-written scenario, far below
+// what could exhaust memory.
+inline constexpr size_t kMaxScenarioBytes = 16u << 20;
+
+// Reads a scenario (or study) file's text: refuses a directory, a file over
+// kMaxScenarioBytes (or an endless device) and text with NUL bytes, naming the path.
+Status ReadScenarioText(const std::string& path, std::string* text);
+
 // Loads `path`, applies `overrides` ("PATH=VALUE" each, in order; see field_path.h) and
 // validates and compiles the result into `*out`. On error `*out` is unspecified.
 Status LoadScenario(const std::string& path, const std::vector<std::string>& overrides, LoadedScenario* out);

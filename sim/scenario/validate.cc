@@ -15,6 +15,7 @@
 
 #include "sim/proto/scenario.pb.h"
 #include "sim/scenario/field_path.h"
+#include "sim/scenario/validate_limits.h"
 
 namespace clawsim::scenario {
 
@@ -196,6 +197,11 @@ class Validator {
 };
 
 void Validator::Run() {
+  // Limits first: an out-of-range count (a team of ten million) would make the checks below
+  // allocate without bound.
+  const size_t problems_before = p_->messages().size();
+  ValidateLimits(s_, p_);
+  if (p_->messages().size() > problems_before) return;
   // Names first, so references can be checked in any order.
   DefineAll(s_.organization().teams(), &teams_);
   for (const pb::Team& t : s_.organization().teams()) {

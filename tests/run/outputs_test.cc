@@ -250,22 +250,58 @@ TEST(OutputDirTest, AbandonedRunLeavesNoFiles) {
     OutputDir out;
     ASSERT_TRUE(out.Open(dir).ok());
     ASSERT_TRUE(out.run_file().WriteHeader(testing::SampleRunInfo()).ok());
+    EXPECT_TRUE(std::filesystem::exists(dir + ".tmp/run.clawrun.tmp"));
   }
   EXPECT_TRUE(std::filesystem::is_empty(dir));
+  EXPECT_FALSE(std::filesystem::exists(dir + ".tmp"));
 }
 
-TEST(OutputDirTest, FailureNamesTheFileAndRemovesTemporaries) {
+// The folder is replaced as a whole: the second run's four files, never a mix, and the
+// first run's outputs are gone.
+TEST(OutputDirTest, ASecondRunReplacesTheFolderAsAWhole) {
+  const std::string dir = FreshTestDir() + "/out";
+  OutputDir first;
+  ASSERT_TRUE(WriteSampleOutputs(&first, dir).ok());
+  WriteFile(dir + "/daily.csv", "stale");
+  OutputDir second;
+  ASSERT_TRUE(second.Open(dir).ok());
+  // Until the commit, the first run's files are untouched.
+  EXPECT_EQ(ReadFile(dir + "/daily.csv"), "stale");
+  ASSERT_TRUE(second.run_file().WriteHeader(testing::SampleRunInfo()).ok());
+  ASSERT_TRUE(second.Commit(testing::SampleSummary(), testing::SampleEmployees(), testing::SampleDaily(),
+                            testing::kSampleWallS).ok());
+  EXPECT_EQ(ReadFile(dir + "/daily.csv"), DailyCsv(testing::SampleDaily()));
+  EXPECT_FALSE(std::filesystem::exists(dir + ".tmp"));
+}
+
+TEST(OutputDirTest, AFolderHoldingOtherFilesIsRefusedAndLeftAlone) {
   const std::string dir = FreshTestDir();
-  // A non-empty directory where daily.csv should go: its rename fails.
-  std::filesystem::create_directories(dir + "/daily.csv/blocker");
-  OutputDir out;
-  const Status s = WriteSampleOutputs(&out, dir);
-  ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.message().find(dir + "/daily.csv: renaming"), std::string::npos) << s.message();
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    EXPECT_NE(entry.path().extension(), ".tmp") << entry.path();
+  WriteFile(dir + "/notes.txt", "mine");
+  std::filesystem::create_directories(dir + "/daily.csv/blocker");  // an output's name, not a file
+  for (const std::string& entry : {std::string("notes.txt"), std::string("daily.csv")}) {
+    OutputDir out;
+    const Status s = out.Open(dir);
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.message().find("holds something clawsim did not write"), std::string::npos) << s.message();
+    if (entry == "notes.txt") std::filesystem::remove(dir + "/notes.txt");
   }
-  EXPECT_FALSE(std::filesystem::exists(dir + "/run.clawrun"));
+  EXPECT_TRUE(std::filesystem::exists(dir + "/daily.csv/blocker"));
+  EXPECT_FALSE(std::filesystem::exists(dir + ".tmp"));
+  OutputDir here;
+  const Status s = here.Open(".");
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("cannot be the current, parent or root directory"), std::string::npos) << s.message();
+}
+
+TEST(OutputDirTest, AStagingFolderLeftByACrashIsCleared) {
+  const std::string dir = FreshTestDir() + "/out";
+  std::filesystem::create_directories(dir + ".tmp");
+  WriteFile(dir + ".tmp/run.clawrun.tmp", "half");
+  OutputDir out;
+  ASSERT_TRUE(WriteSampleOutputs(&out, dir).ok());
+  EXPECT_FALSE(std::filesystem::exists(dir + ".tmp"));
+  RunFileReader reader;
+  ASSERT_TRUE(reader.Open(dir + "/run.clawrun").ok());
 }
 
 TEST(OutputDirTest, OutputPathThatIsAFileIsRefused) {

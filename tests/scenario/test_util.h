@@ -32,4 +32,14 @@ inline Status LoadText(const std::string& text, LoadedScenario* out, const std::
   return LoadScenarioFromText(text, "t.textproto", overrides, out);
 }
 
+// The errors of loading kMinimal with `appended` after it ("" when it loads).
+inline std::string Errors(const std::string& appended, const std::vector<std::string>& overrides = {}) {
+  LoadedScenario s;
+  const Status st = LoadText(kMinimal + appended, &s, overrides);
+  return st.ok() ? "" : st.message();
+}
+
+// "t.textproto:N:" for the line `offset` lines after kMinimal's last.
+inline std::string Line(int offset) { return "t.textproto:" + std::to_string(kMinimalLines + offset) + ":"; }
+
 }  // namespace clawsim::scenario::testing

@@ -14,16 +14,9 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 using testing::kMinimal;
-using testing::kMinimalLines;
+using testing::Errors;
+using testing::Line;
 using testing::LoadText;
-
-std::string Errors(const std::string& appended, const std::vector<std::string>& overrides = {}) {
-  LoadedScenario s;
-  const Status st = LoadText(kMinimal + appended, &s, overrides);
-  return st.ok() ? "" : st.message();
-}
-
-std::string Line(int offset) { return "t.textproto:" + std::to_string(kMinimalLines + offset) + ":"; }
 
 TEST(ValidateTest, DanglingReferencesOfEveryKind) {
   const std::string text =
