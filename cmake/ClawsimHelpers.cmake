@@ -45,3 +45,27 @@ function(clawsim_benchmark name)
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} benchmark::benchmark)
   clawsim_options(${name})
 endfunction()
+
+# clawsim_proto_library(target NAME): compiles sim/proto/NAME.proto (which imports nothing)
+# into ${PROJECT_BINARY_DIR}/sim/proto/NAME.pb.{h,cc} and NAME_pb2.py, and makes the static
+# library `target` of the C++ code and the always-built target `target_python` of the Python
+# module (PYTHONPATH=<build dir>/sim/proto). A custom command rather than CMake 3.25's
+# protobuf_generate, which flattens the output directory.
+function(clawsim_proto_library target name)
+  set(out ${PROJECT_BINARY_DIR}/sim/proto/${name})
+  add_custom_command(
+    OUTPUT ${out}.pb.h ${out}.pb.cc ${out}_pb2.py
+    COMMAND protobuf::protoc
+      --proto_path=${PROJECT_SOURCE_DIR}
+      --cpp_out=${PROJECT_BINARY_DIR}
+      --python_out=${PROJECT_BINARY_DIR}
+      sim/proto/${name}.proto
+    DEPENDS ${PROJECT_SOURCE_DIR}/sim/proto/${name}.proto protobuf::protoc
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
+    COMMENT "protoc sim/proto/${name}.proto (C++ and Python)"
+    VERBATIM)
+  add_library(${target} STATIC ${out}.pb.cc)
+  target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR})
+  target_link_libraries(${target} PUBLIC protobuf::libprotobuf)
+  add_custom_target(${target}_python ALL DEPENDS ${out}_pb2.py)
+endfunction()

@@ -1,11 +1,16 @@
 // LocatedErrors: collects Protobuf text-format parse errors as "path:line:col: message"
-// (1-based), for scenario and study files alike.
+// (1-based), for scenario, study, detector and validation files alike; ParseLocated parses
+// one such file with it.
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include <google/protobuf/io/tokenizer.h>
+#include <google/protobuf/message.h>
+#include <google/protobuf/text_format.h>
+
+#include "sim/common/status.h"
 
 namespace clawsim::scenario {
 
@@ -25,5 +30,20 @@ class LocatedErrors : public google::protobuf::io::ErrorCollector {
   const std::string& path_;
   std::vector<std::string> messages_;
 };
+
+// Parses `text` (the text-format file named `path`) into `*out`, writing where every field
+// was written to `*tree` when it is given. On a syntax error the status holds the parser's
+// "path:line:col: message" lines, or "path: cannot parse the WHAT" when it gave none.
+inline Status ParseLocated(const std::string& text, const std::string& path, const char* what,
+                           google::protobuf::Message* out, google::protobuf::TextFormat::ParseInfoTree* tree) {
+  LocatedErrors errors(path);
+  google::protobuf::TextFormat::Parser parser;
+  parser.RecordErrorsTo(&errors);
+  if (tree != nullptr) parser.WriteLocationsTo(tree);
+  if (parser.ParseFromString(text, out)) return Status::Ok();
+  std::string message;
+  for (const std::string& m : errors.messages()) message += (message.empty() ? "" : "\n") + m;
+  return Status::Error(message.empty() ? path + ": cannot parse the " + what : message);
+}
 
 }  // namespace clawsim::scenario

@@ -205,15 +205,7 @@ Status LoadStudyFromText(const std::string& text, const std::string& path, Study
 
   // 1. Parse, keeping where every field was written.
   TextFormat::ParseInfoTree tree;
-  scenario::LocatedErrors errors(path);
-  TextFormat::Parser parser;
-  parser.RecordErrorsTo(&errors);
-  parser.WriteLocationsTo(&tree);
-  if (!parser.ParseFromString(text, &out->proto)) {
-    std::string message;
-    for (const std::string& m : errors.messages()) message += (message.empty() ? "" : "\n") + m;
-    return Status::Error(message.empty() ? path + ": cannot parse the study" : message);
-  }
+  if (Status s = scenario::ParseLocated(text, path, "study", &out->proto, &tree); !s.ok()) return s;
   const proto::Study& st = out->proto;
   std::vector<std::string> problems;
   auto fail = [&]() {

@@ -58,15 +58,7 @@ Status LoadDetectorsFromText(const std::string& text, const std::string& path, D
   *out = DetectorSpec();
   out->path = path;
   TextFormat::ParseInfoTree tree;
-  scenario::LocatedErrors errors(path);
-  TextFormat::Parser parser;
-  parser.RecordErrorsTo(&errors);
-  parser.WriteLocationsTo(&tree);
-  if (!parser.ParseFromString(text, &out->proto)) {
-    std::string message;
-    for (const std::string& m : errors.messages()) message += (message.empty() ? "" : "\n") + m;
-    return Status::Error(message.empty() ? path + ": cannot parse the detector file" : message);
-  }
+  if (Status s = scenario::ParseLocated(text, path, "detector file", &out->proto, &tree); !s.ok()) return s;
   const proto::DetectorFile& file = out->proto;
   out->name = file.has_name() ? file.name() : std::filesystem::path(path).stem().string();
   std::vector<std::string> problems;

@@ -101,16 +101,8 @@ Status LoadSuite(const std::string& path, Suite* out) {
   std::string text;
   if (Status s = ReadFile(path, &text); !s.ok()) return s;
   proto::ValidationSuite suite;
-  google::protobuf::TextFormat::Parser parser;
-  scenario::LocatedErrors located(path);
-  parser.RecordErrorsTo(&located);
   google::protobuf::TextFormat::ParseInfoTree tree;
-  parser.WriteLocationsTo(&tree);
-  if (!parser.ParseFromString(text, &suite)) {
-    std::string m;
-    for (const std::string& e : located.messages()) m += (m.empty() ? "" : "\n") + e;
-    return Status::Error(m.empty() ? path + ": cannot parse" : m);
-  }
+  if (Status s = scenario::ParseLocated(text, path, "validation suite", &suite, &tree); !s.ok()) return s;
   if (suite.validations_size() == 0) return Status::Error(path + ": no validations; add validations { ... }");
   const google::protobuf::FieldDescriptor* field = proto::ValidationSuite::descriptor()->FindFieldByName("validations");
   std::vector<std::string> errors;
