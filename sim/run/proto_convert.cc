@@ -702,7 +702,7 @@ TraceEvent FromProto(const proto::TraceEvent& in) {
   return out;
 }
 
-proto::TraceLevel ToProto(TraceLevel level) {
+proto::TraceLevel TraceLevelToProto(TraceLevel level) {
   switch (level) {
     case TraceLevel::kNone: return proto::TRACE_NONE;
     case TraceLevel::kAudit: return proto::TRACE_AUDIT;
@@ -732,7 +732,7 @@ void ToProto(const RunInfo& info, proto::RunHeader* out) {
   out->set_seed(info.seed);
   out->set_threads(static_cast<uint32_t>(info.threads));
   out->set_days(info.days);
-  out->set_trace_level(ToProto(info.trace));
+  out->set_trace_level(TraceLevelToProto(info.trace));
   CopyNames(info.action_names, out->mutable_action_names());
   if (info.decision_names.empty()) {
     for (int g = 0; g < model::kNumGateOutcomes; ++g) {

@@ -37,7 +37,7 @@ AuditRecord FromProto(const proto::AuditRecord& in);
 TraceEvent FromProto(const proto::TraceEvent& in);
 Span FromProto(const proto::Span& in);
 
-proto::TraceLevel ToProto(TraceLevel level);
+proto::TraceLevel TraceLevelToProto(TraceLevel level);
 // Fails for TRACE_LEVEL_UNSPECIFIED and values this build does not know.
 Status FromProto(proto::TraceLevel in, TraceLevel* out);
 
