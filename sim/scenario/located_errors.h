@@ -3,6 +3,7 @@
 // one such file with it.
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,31 @@ inline Status ParseLocated(const std::string& text, const std::string& path, con
   std::string message;
   for (const std::string& m : errors.messages()) message += (message.empty() ? "" : "\n") + m;
   return Status::Error(message.empty() ? path + ": cannot parse the " + what : message);
+}
+
+// "file:line:col: " of `field` of `m` (element `index` of a repeated one) as recorded in
+// `tree`; the file alone when the parser recorded no location (a field left out). A list
+// written as `field: [a, b]` records one location, at its first element: the nearest earlier
+// element that has one is used.
+inline std::string Where(const std::string& file, const google::protobuf::TextFormat::ParseInfoTree* tree,
+                         const google::protobuf::Message& m, const char* field, int index = -1) {
+  const google::protobuf::FieldDescriptor* f = m.GetDescriptor()->FindFieldByName(field);
+  if (tree != nullptr && f != nullptr) {
+    for (int i = f->is_repeated() ? std::max(index, 0) : -1; i >= -1; --i) {
+      const google::protobuf::TextFormat::ParseLocation loc = tree->GetLocation(f, i);
+      if (loc.line >= 0) return file + ":" + std::to_string(loc.line + 1) + ":" + std::to_string(loc.column + 1) + ": ";
+      if (i <= 0) break;
+    }
+  }
+  return file + ": ";
+}
+
+// The locations of element `index` of the message field `field` of `m`, or null.
+inline const google::protobuf::TextFormat::ParseInfoTree* Nested(const google::protobuf::TextFormat::ParseInfoTree* tree,
+                                                                const google::protobuf::Message& m, const char* field,
+                                                                int index = -1) {
+  if (tree == nullptr) return nullptr;
+  return tree->GetTreeForNested(m.GetDescriptor()->FindFieldByName(field), index);
 }
 
 }  // namespace clawsim::scenario

@@ -30,28 +30,8 @@ namespace {
 using google::protobuf::FieldDescriptor;
 using google::protobuf::TextFormat;
 
-// "file:line:col: " for a field (element `index` of a repeated one) in `tree`; the file alone
-// when the parser recorded no location (a field left out).
-std::string Where(const std::string& file, const TextFormat::ParseInfoTree* tree, const google::protobuf::Message& m,
-                  const char* field, int index = -1) {
-  const FieldDescriptor* f = m.GetDescriptor()->FindFieldByName(field);
-  if (tree != nullptr && f != nullptr) {
-    // A list written as `field: [a, b]` records one location, the field's, at its first
-    // element: fall back to the nearest earlier element that has one.
-    for (int i = f->is_repeated() ? std::max(index, 0) : -1; i >= -1; --i) {
-      const TextFormat::ParseLocation loc = tree->GetLocation(f, i);
-      if (loc.line >= 0) return file + ":" + std::to_string(loc.line + 1) + ":" + std::to_string(loc.column + 1) + ": ";
-      if (i <= 0) break;
-    }
-  }
-  return file + ": ";
-}
-
-const TextFormat::ParseInfoTree* Nested(const TextFormat::ParseInfoTree* tree, const google::protobuf::Message& m,
-                                        const char* field, int index) {
-  if (tree == nullptr) return nullptr;
-  return tree->GetTreeForNested(m.GetDescriptor()->FindFieldByName(field), index);
-}
+using scenario::Nested;
+using scenario::Where;
 
 bool ValidArmName(const std::string& name) {
   if (name.empty()) return false;

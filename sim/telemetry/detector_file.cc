@@ -17,23 +17,8 @@ namespace {
 using google::protobuf::FieldDescriptor;
 using google::protobuf::TextFormat;
 
-// "file:line:col: " of a field (element `index` of a repeated one); the file alone when the
-// parser recorded no location (a field left out).
-std::string Where(const std::string& file, const TextFormat::ParseInfoTree* tree, const google::protobuf::Message& m,
-                  const char* field, int index = -1) {
-  const FieldDescriptor* f = m.GetDescriptor()->FindFieldByName(field);
-  if (tree != nullptr && f != nullptr) {
-    const TextFormat::ParseLocation loc = tree->GetLocation(f, f->is_repeated() ? std::max(index, 0) : -1);
-    if (loc.line >= 0) return file + ":" + std::to_string(loc.line + 1) + ":" + std::to_string(loc.column + 1) + ": ";
-  }
-  return file + ": ";
-}
-
-const TextFormat::ParseInfoTree* Nested(const TextFormat::ParseInfoTree* tree, const google::protobuf::Message& m,
-                                        const char* field, int index = -1) {
-  if (tree == nullptr) return nullptr;
-  return tree->GetTreeForNested(m.GetDescriptor()->FindFieldByName(field), index);
-}
+using scenario::Nested;
+using scenario::Where;
 
 std::string FeatureList(Entity entity) {
   std::string list;

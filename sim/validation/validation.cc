@@ -104,14 +104,12 @@ Status LoadSuite(const std::string& path, Suite* out) {
   google::protobuf::TextFormat::ParseInfoTree tree;
   if (Status s = scenario::ParseLocated(text, path, "validation suite", &suite, &tree); !s.ok()) return s;
   if (suite.validations_size() == 0) return Status::Error(path + ": no validations; add validations { ... }");
-  const google::protobuf::FieldDescriptor* field = proto::ValidationSuite::descriptor()->FindFieldByName("validations");
   std::vector<std::string> errors;
   std::set<std::string> names;
   for (int i = 0; i < suite.validations_size(); ++i) {
     LoadedValidation v;
     v.spec = suite.validations(i);
-    const google::protobuf::TextFormat::ParseLocation loc = tree.GetLocation(field, i);
-    v.where = path + ":" + std::to_string(loc.line + 1) + ":" + std::to_string(loc.column + 1) + ": ";
+    v.where = scenario::Where(path, &tree, suite, "validations", i);
     if (!NameOk(v.spec.name())) {
       errors.push_back(v.where + "validation name \"" + v.spec.name() + "\" must be letters, digits and -_. only");
       continue;
