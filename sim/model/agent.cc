@@ -309,10 +309,11 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
   engine::Rng& rng = s.agent_rng;
   const EmployeeId self = ctx.lp();
   const double err = ErrorProbability(p, k);
-  // A person who relies on their agent more runs deeper coding sessions (adoption dynamics).
-  const double depth = k.kind == SkillKind::kCodeHelp ? s.depth : 1.0;
-  const uint32_t max_items = depth > 1 ? static_cast<uint32_t>(std::lround(std::max(0, k.max_items) * depth))
-                                       : static_cast<uint32_t>(std::max(0, k.max_items));
+  const uint32_t max_items = static_cast<uint32_t>(std::max(0, k.max_items));
+  // Code help: the person hands the agent the changes they trust it with, each in part
+  // (AdoptionDynamics); the session scales with the share handed over.
+  const bool code_help = k.kind == SkillKind::kCodeHelp;
+  const double handover = code_help ? sc().adoption.HandoverShare(CodeTrust(s, self, skill_id)) : 1.0;
   using services::Action;
 
   // 1. Read the source through the gate, then see what there is to work on.
@@ -324,7 +325,9 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
     uint32_t n = 0;
     for (const Task& t : s.queues[static_cast<int>(kind)]) {
       if (n >= limit) break;
-      if (!(t.state & kTaskHelped)) ++n;
+      if (t.state & kTaskHelped) continue;
+      if (code_help && !DelegationOf(s, self, skill_id, t).delegated) continue;  // kept by the person
+      ++n;
     }
     return n;
   };
@@ -366,6 +369,7 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
       break;
   }
   if (items == 0 && trigger == Trigger::kHeartbeat) return 0;  // the caller charges a quiet cycle
+  if (items == 0 && code_help) return 0;  // nothing handed over: the person does not call it
   // Injections pasted into the channel it just read are now in its context.
   if (s.chat_read_now && !s.chat_injections.empty()) {
     s.seen_injections.insert(s.seen_injections.end(), s.chat_injections.begin(), s.chat_injections.end());
@@ -373,17 +377,24 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
   }
 
   // 2. The model call: its tokens are booked once its purpose is known.
-  // Each turn of the call re-reads its context (capped by the context window).
+  // Each turn of the call re-reads its context (capped by the context window). For code help
+  // the skill's per-item context, turns and output are at full handover: a session given
+  // part of a change holds that part of it in context and takes that share of the turns
+  // and of the output, so its tokens grow with the square of the share handed over.
   const scenario::ModelTier& tier = sc().tiers[p.tier];
+  const int64_t item_context = code_help ? std::lround(static_cast<double>(k.input_tokens_per_item) * handover)
+                                         : static_cast<int64_t>(k.input_tokens_per_item);
   const int64_t context = std::min<int64_t>(tier.context_window_tokens,
                                             extra_input_tokens + k.base_input_tokens + (k.reads_memory ? a.memory_tokens : 0) +
-                                                k.input_tokens_per_item * static_cast<int64_t>(items));
-  const int64_t turns_per_item =
-      depth > 1 ? std::lround(static_cast<double>(k.turns_per_item) * depth) : static_cast<int64_t>(k.turns_per_item);
+                                                item_context * static_cast<int64_t>(items));
+  const int64_t turns_per_item = code_help ? std::max<int64_t>(1, std::lround(static_cast<double>(k.turns_per_item) * handover))
+                                           : static_cast<int64_t>(k.turns_per_item);
+  const int64_t output_per_item =
+      code_help ? std::lround(static_cast<double>(k.output_tokens) * handover) : static_cast<int64_t>(k.output_tokens);
   const int64_t turns = std::max<int64_t>(1, turns_per_item * items);
   const int64_t input = context * turns;
   // Output per item; a call that found nothing answers as briefly as a quiet heartbeat.
-  const int64_t output = items > 0 ? k.output_tokens * items : p.heartbeat.quiet_output_tokens;
+  const int64_t output = items > 0 ? output_per_item * items : p.heartbeat.quiet_output_tokens;
   s.open_call = s.next_call++;
   s.open_call_duration_us = tier.CallDurationUs(output) + tier.latency_us * (turns - 1);
   OpenCall call;
@@ -414,15 +425,17 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
   // output exists: at once for the change the person is starting and waits for, at the
   // call's end for the others (if the person has not started them by then).
   const bool waiting = s.starting_task;
-  auto help = [&](Task& t) {
+  auto help = [&](Task& t, const Delegation& d) {
     t.state |= kTaskHelped;
     if (waiting && t.kind == TaskKind::kCode && &t == &s.queues[static_cast<int>(TaskKind::kCode)].front()) {
-      const HelpEffect h = HelpOf(self, k, depth, HumanMinutes(s, self, t), call.duration_us);
-      if (ApplyHelp(s, self, t, h)) MarkUseful(s, call.id);
+      const HelpEffect h = HelpOf(self, k, d.handover_share, d.suitability, HumanMinutes(s, self, t), call.duration_us);
+      const bool paid_off = ApplyHelp(s, self, t, h);
+      if (paid_off) MarkUseful(s, call.id);
+      if (code_help) RecordCodeOutcome(s, skill_id, paid_off);
       return;
     }
     ScheduleCallDone(ctx, s);
-    s.helps.push_back(PendingHelp{call.id, t.kind, t.ref, skill_id, depth});
+    s.helps.push_back(PendingHelp{call.id, t.kind, t.ref, skill_id, d.handover_share, d.suitability});
     if (OpenCall* c = FindCall(s, call.id)) ++c->outstanding;
   };
   auto help_queued = [&](TaskKind kind, uint32_t limit, bool introduce_defects) {
@@ -430,6 +443,12 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
     for (Task& t : s.queues[static_cast<int>(kind)]) {
       if (n >= limit) break;
       if (t.state & kTaskHelped) continue;
+      Delegation d;
+      if (code_help) {
+        d = DelegationOf(s, self, skill_id, t);
+        if (!d.delegated) continue;
+        ++s.code_trust[code_help_index_[skill_id]].delegated;
+      }
       ++n;
       if (t.flags & kMailInjection && kind == TaskKind::kEmail) {
         // The briefing read an injection email: it is in the call's context now.
@@ -448,9 +467,10 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
         if (k.error_effect == scenario::ErrorEffect::kMissedAlert) {
           Enqueue(ctx, s, Task{TaskKind::kFix, 0, k.error_cost_minutes, ctx.now_us(), 0, 0, 0, 0, 0, 0});
         }
+        if (code_help) RecordCodeOutcome(s, skill_id, false);  // the agent got the change wrong
         continue;
       }
-      help(t);
+      help(t, d);
     }
     return n;
   };
@@ -564,19 +584,67 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
   return items;
 }
 
-HelpEffect OrgModel::HelpOf(EmployeeId self, const scenario::Skill& k, double depth, double minutes,
-                            TimeUs waited_us) const {
+HelpEffect OrgModel::HelpOf(EmployeeId self, const scenario::Skill& k, double handover_share, double suitability,
+                            double minutes, TimeUs waited_us) const {
   const scenario::AgentHelpCosts& hc = sc().help_costs;
-  const double cap_fraction = depth > 1 ? 1 - std::pow(1 - k.max_saving_fraction, depth) : k.max_saving_fraction;
-  const double replaced = std::min(k.minutes_saved_per_item * depth, cap_fraction * minutes);
-  if (replaced <= 0) return {};
+  // What the agent produced (the share handed over, up to the skill's most per item), and
+  // what of it replaces the person's work: the part the task suits an agent for.
+  const double handed = std::min(k.minutes_saved_per_item, handover_share * k.max_saving_fraction * minutes);
+  if (handed <= 0) return {};
+  const double replaced = handed * std::min(1.0, suitability / handover_share);
   const double familiarity = world_->employees[self].traits.codebase_familiarity;
   HelpEffect h;
   h.saved_minutes = replaced * (1 - hc.familiarity_saving_discount * familiarity);
-  h.cost_minutes = hc.check_minutes_per_saved_minute * replaced + hc.context_switch_minutes +
+  // The person checks all they handed over, whether or not it replaced their work.
+  h.cost_minutes = hc.check_minutes_per_saved_minute * handed + hc.context_switch_minutes +
                    (k.kind == SkillKind::kCodeHelp ? hc.specify_minutes : 0) +
                    hc.wait_idle_fraction * static_cast<double>(waited_us) / static_cast<double>(engine::kUsPerMinute);
   return h;
+}
+
+OrgModel::Delegation OrgModel::DelegationOf(const EmployeeState& s, EmployeeId self, scenario::SkillId skill,
+                                            const Task& t) const {
+  const scenario::AdoptionDynamics& ad = sc().adoption;
+  engine::Rng rng = engine::Rng::ForStream(world_->seed ^ kSuitabilityStreamSalt, engine::HashCombine(self, t.ref));
+  Delegation d;
+  // Around the person's mean: beta(c x m, c x (1 - m)), the ends exact.
+  const double m = world_->employees[self].traits.work_suitability;
+  if (m <= 0 || m >= 1) {
+    d.suitability = m <= 0 ? 0 : 1;
+  } else {
+    scenario::Distribution beta;
+    beta.kind = scenario::Distribution::Kind::kBeta;
+    beta.alpha = ad.suitability_concentration * m;
+    beta.beta = ad.suitability_concentration * (1 - m);
+    beta.min = 0;
+    beta.max = 1;
+    d.suitability = std::clamp(Sample(beta, rng), 0.0, 1.0);
+  }
+  const double trust = CodeTrust(s, self, skill);
+  d.delegated = trust > 0 && d.suitability >= 1 - trust;
+  d.handover_share = ad.HandoverShare(trust);
+  return d;
+}
+
+double OrgModel::CodeTrust(const EmployeeState& s, EmployeeId self, scenario::SkillId skill) const {
+  const double prior = world_->employees[self].traits.automation_trust;
+  const scenario::AdoptionDynamics& ad = sc().adoption;
+  if (!ad.learn_from_record) return prior;
+  const SkillTrust& t = s.code_trust[code_help_index_[skill]];
+  return (ad.trust_prior_outcomes * prior + t.paid_off) / (ad.trust_prior_outcomes + t.paid_off + t.did_not);
+}
+
+void OrgModel::RecordCodeOutcome(EmployeeState& s, scenario::SkillId skill, bool paid_off) {
+  SkillTrust& t = s.code_trust[code_help_index_[skill]];
+  (paid_off ? t.paid_off : t.did_not) += 1;
+}
+
+void OrgModel::FadeTrust(EmployeeState& s) const {
+  const double keep = sc().adoption.WeeklyRetention();
+  for (SkillTrust& t : s.code_trust) {
+    t.paid_off *= keep;
+    t.did_not *= keep;
+  }
 }
 
 bool OrgModel::ApplyHelp(EmployeeState& s, EmployeeId self, Task& t, const HelpEffect& h) {

@@ -80,8 +80,12 @@ void OrgModel::OnAgentCallDone(Ctx& ctx, EmployeeState& s, uint32_t call) {
   s.helps.erase(landed, s.helps.end());
   for (const PendingHelp& h : helps) {
     if (Task* t = s.FindQueued(h.kind, h.ref); t != nullptr) {
-      const HelpEffect effect = HelpOf(self, sc().skills[h.skill], h.depth, HumanMinutes(s, self, *t), 0);
-      if (ApplyHelp(s, self, *t, effect)) MarkUseful(s, call);
+      const scenario::Skill& k = sc().skills[h.skill];
+      const HelpEffect effect = HelpOf(self, k, h.handover_share, h.suitability, HumanMinutes(s, self, *t), 0);
+      const bool paid_off = ApplyHelp(s, self, *t, effect);
+      if (paid_off) MarkUseful(s, call);
+      // Help that came too late (the person started the task) is no outcome: they never used it.
+      if (k.kind == scenario::SkillKind::kCodeHelp) RecordCodeOutcome(s, h.skill, paid_off);
     }
     ResolveAction(s, call);
   }

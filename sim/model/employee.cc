@@ -20,6 +20,11 @@ TimeUs MinutesToUs(double minutes) { return static_cast<TimeUs>(minutes * static
 OrgModel::OrgModel(const World* world) : world_(world) {
   const scenario::CompiledScenario& s = *world->scenario;
   num_rules_ = static_cast<uint32_t>(world->policy.rules().size());
+  uint32_t code_helps = 0;
+  code_help_index_.assign(s.skills.size(), UINT32_MAX);
+  for (size_t k = 0; k < s.skills.size(); ++k) {
+    if (s.skills[k].kind == scenario::SkillKind::kCodeHelp) code_help_index_[k] = code_helps++;
+  }
   employees_.resize(world->num_employees);
   for (uint32_t e = 0; e < world->num_employees; ++e) {
     EmployeeState& st = employees_[e];
@@ -49,8 +54,7 @@ OrgModel::OrgModel(const World* world) : world_(world) {
       st.agents.push_back(std::move(a));
     }
     st.m.agents = static_cast<uint32_t>(st.agents.size());
-    st.reliance = world->employees[e].traits.automation_trust;
-    st.depth = s.adoption.Depth(st.reliance);
+    st.code_trust.assign(code_helps, SkillTrust{});
   }
   channels_.resize(s.chat.channels.size());
   for (uint32_t c = 0; c < channels_.size(); ++c) {
@@ -158,22 +162,12 @@ void OrgModel::OnDayStart(Ctx& ctx, EmployeeState& s) {
   s.invoked_today = false;
   if ((day + sc().run.start_weekday) % 7 == 0) {
     s.period.week_tokens = 0;
-    // Reliance follows last week's experience of the agents: time saved, mistakes made.
-    const scenario::AdoptionDynamics& ad = sc().adoption;
-    // What the agents saved is net of what using their help cost: a person whom agents made
-    // slower relies on them less.
-    const double saved_hours = (s.m.hours.saved_hours - s.m.hours.help_cost_hours) - s.week_saved_hours_start;
-    const double week_hours = s.available_hours - s.week_available_hours_start;
-    const double errors = static_cast<double>(s.m.agent_errors - s.week_errors_start);
-    if (!s.agents.empty() && week_hours > 0 && (saved_hours != 0 || errors > 0)) {
-      const double saved_share = std::clamp(saved_hours / week_hours, -1.0, 1.0);
-      s.reliance = std::clamp(s.reliance + ad.reliance_gain_per_saved_share * saved_share - ad.reliance_loss_per_error * errors,
-                              0.0, 1.0);
-      s.depth = ad.Depth(s.reliance);
-    }
-    s.week_saved_hours_start = s.m.hours.saved_hours - s.m.hours.help_cost_hours;
-    s.week_available_hours_start = s.available_hours;
-    s.week_errors_start = s.m.agent_errors;
+    FadeTrust(s);  // trust in coding help weighs recent weeks' outcomes most
+  }
+  if (day == sc().incentives.ratios_from_day && day > 0) {
+    // The incentive ratios count from here (steady state, once adoption has settled).
+    s.ratio_start = {s.m.tokens().total_tokens(), s.m.value_usd, s.changes_completed, s.changes_merged,
+                     static_cast<double>(s.working_days)};
   }
   if (s.incentive_pending) ApplyIncentiveChoice(ctx, s);
   // Mentions the human already answered need no agent any more.

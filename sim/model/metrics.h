@@ -97,8 +97,9 @@ struct EmployeeMetrics {
   uint32_t performative_automations = 0;  // held at the end of the run
   double pressure = 0;             // felt at the last leaderboard refresh, [0, 1]
   uint32_t rank = 0;               // on the last leaderboard (1 = top; 0 = none)
-  double reliance = 0;             // on their agents at the end, [0, 1] (adoption dynamics)
-  double agent_depth = 1;          // depth of their coding sessions at the end, >= 1
+  double code_trust = 0;           // trust in their code-help agent at the end, [0, 1] (adoption)
+  double handover_share = 0;       // the share of a change they hand it at the end, [0, 1]
+  uint64_t changes_delegated = 0;  // changes handed to their code-help agents
   std::array<uint64_t, kNumGateOutcomes> gate{};
   TokenTally tokens() const {
     TokenTally t;

@@ -176,7 +176,8 @@ struct PendingHelp {
   TaskKind kind = TaskKind::kCode;
   uint32_t ref = 0;
   scenario::SkillId skill = 0;
-  double depth = 1;  // the session's depth (adoption dynamics)
+  double handover_share = 1;  // code help: the share of the change handed over (1 otherwise)
+  double suitability = 1;     // code help: the share of the change an agent does well (1 otherwise)
 };
 
 // What one piece of correct help does to a task, in the person's minutes: the work the
@@ -184,6 +185,25 @@ struct PendingHelp {
 struct HelpEffect {
   double saved_minutes = 0;
   double cost_minutes = 0;
+};
+
+// A person's trust in one code-help skill (scenario.proto AdoptionDynamics): a beta belief
+// whose prior is their automation_trust, with the recent outcomes of handing it a change,
+// each faded weekly. Trust = (prior x prior outcomes + paid_off) / (prior outcomes +
+// paid_off + did_not).
+struct SkillTrust {
+  double paid_off = 0;   // helped changes that saved more than using the help cost
+  double did_not = 0;    // helped changes that cost more than they saved, and the agent's mistakes
+  uint32_t delegated = 0;  // changes handed to it over the run
+};
+
+// Where a person's incentive ratios start counting (Incentives.ratios_from_day).
+struct RatioStart {
+  uint64_t tokens = 0;
+  double value_usd = 0;
+  uint64_t changes_completed = 0;
+  uint64_t changes_merged = 0;
+  double working_days = 0;
 };
 
 // An agent action waiting for a human's approval.
@@ -270,13 +290,10 @@ struct EmployeeState {
   bool incentive_pending = false;       // a refresh happened; decide at the next day start
   IncentiveView view;
   std::vector<HeldAutomation> held;
-  // Adoption dynamics: how much the person relies on their agents, how deep their coding
-  // sessions go, and the week's start for what agents saved and got wrong.
-  double reliance = 0;
-  double depth = 1;
-  double week_saved_hours_start = 0;
-  double week_available_hours_start = 0;
-  uint64_t week_errors_start = 0;
+  // Adoption: the person's trust in each code-help skill (OrgModel::CodeHelpIndex), and
+  // the incentive ratios' starting point (the day `ratios_from_day` begins).
+  std::vector<SkillTrust> code_trust;
+  RatioStart ratio_start;
   uint64_t automations_added = 0;
   uint64_t automations_dropped = 0;
   uint64_t budget_refusals = 0;
@@ -368,6 +385,8 @@ class OrgModel {
   using Ev = engine::Event<Payload>;
 
   explicit OrgModel(const World* world);
+  // The person's trust in code-help skill `skill` (scenario.proto AdoptionDynamics), in [0, 1].
+  double CodeTrust(const EmployeeState& s, EmployeeId self, scenario::SkillId skill) const;
 
   // Schedules each employee's first day start. Call once before running.
   template <class Engine>
@@ -518,11 +537,28 @@ class OrgModel {
   // Schedules the open call's end (once per call), when its actions and help take effect.
   void ScheduleCallDone(Ctx& ctx, EmployeeState& s);
   void OnAgentCallDone(Ctx& ctx, EmployeeState& s, uint32_t call);
-  // What correct help of `skill` at `depth` does to a task of `minutes` the person `self`
-  // still has to do; `waited_us`: how long they waited for it (asked as they started it).
-  HelpEffect HelpOf(EmployeeId self, const scenario::Skill& skill, double depth, double minutes, TimeUs waited_us) const;
+  // What correct help of `skill` does to a task of `minutes` the person `self` still has to
+  // do, when they handed over `handover_share` of it and an agent does `suitability` of it
+  // well (both 1 but for code help); `waited_us`: how long they waited for it (asked as they
+  // started it).
+  HelpEffect HelpOf(EmployeeId self, const scenario::Skill& skill, double handover_share, double suitability,
+                    double minutes, TimeUs waited_us) const;
   // Applies help to a queued task; true when it made the task shorter.
   bool ApplyHelp(EmployeeState& s, EmployeeId self, Task& t, const HelpEffect& h);
+
+  // ---- adoption (agent.cc) ----
+  // Whether `person` hands the change `t` to code-help skill `skill`, how much of it, and how
+  // suitable it is (scenario.proto AdoptionDynamics).
+  struct Delegation {
+    bool delegated = false;
+    double handover_share = 1;
+    double suitability = 1;
+  };
+  Delegation DelegationOf(const EmployeeState& s, EmployeeId self, scenario::SkillId skill, const Task& t) const;
+  // Records one outcome of handing a change to code-help skill `skill`.
+  void RecordCodeOutcome(EmployeeState& s, scenario::SkillId skill, bool paid_off);
+  // At each week's start: past outcomes fade.
+  void FadeTrust(EmployeeState& s) const;
   void ExecuteAgentAction(Ctx& ctx, EmployeeState& s, const AgentAction& act, uint32_t agent_id,
                           services::Decision decision, uint16_t rule);
   // Records a refused (denied, rate-limited, rejected, expired) agent action; the human
@@ -608,6 +644,7 @@ class OrgModel {
   // rather than a plain member.
   static thread_local std::vector<uint32_t> scratch_slots_;
   uint32_t num_rules_ = 0;  // the policy's rules (rule_verdicts rows, plus one for default deny)
+  std::vector<uint32_t> code_help_index_;  // by skill: its place in EmployeeState::code_trust, or UINT32_MAX
   std::vector<EmployeeState> employees_;
   std::vector<ChannelState> channels_;
   std::vector<ServiceLpState> services_;

@@ -177,12 +177,14 @@ void SummariseIncentives(const scenario::CompiledScenario& sc, const World& worl
   for (uint32_t e = 0; e < world.num_employees; ++e) {
     const EmployeeState& st = m.employees()[e];
     const EmployeeMetrics& em = r->employees[e];
+    // From ratios_from_day on (the whole run by default).
+    const RatioStart& from = st.ratio_start;
     PeriodStats whole;
-    whole.tokens = em.tokens().total_tokens();
-    whole.value_usd = em.value_usd;
-    whole.active_days = em.working_days;  // agents run on working days; a rough run-long figure
+    whole.tokens = em.tokens().total_tokens() - from.tokens;
+    whole.value_usd = em.value_usd - from.value_usd;
+    whole.active_days = static_cast<uint32_t>(em.working_days - from.working_days);  // a rough figure
     tokens.push_back(static_cast<double>(whole.tokens));
-    value.push_back(em.value_usd);
+    value.push_back(whole.value_usd);
     const double mv = MetricValue(sc.incentives.metric, whole);
     metric.push_back(HigherIsBetter(sc.incentives.metric) ? mv : -mv);
     im.performative_automations_held += st.held.size();
@@ -210,11 +212,11 @@ void SummariseIncentives(const scenario::CompiledScenario& sc, const World& worl
       if (i < top) {
         top_tokens += tokens[e];
         top_value += value[e];
-        top_changes += static_cast<double>(r->employees[e].changes_completed);
+        top_changes += static_cast<double>(r->employees[e].changes_completed - m.employees()[e].ratio_start.changes_completed);
       }
       dev_tokens.push_back(tokens[e]);
       dev_value.push_back(value[e]);
-      dev_changes.push_back(static_cast<double>(r->employees[e].changes_completed));
+      dev_changes.push_back(static_cast<double>(r->employees[e].changes_completed - m.employees()[e].ratio_start.changes_completed));
     }
     const double n = static_cast<double>(top);
     const double mt = Median(dev_tokens), mv = Median(dev_value), mc = Median(dev_changes);
@@ -235,11 +237,12 @@ void SummariseIncentives(const scenario::CompiledScenario& sc, const World& worl
     for (EmployeeId e : team.members) {
       if (sc.organization.employees[e].role != scenario::Role::kDeveloper) continue;
       const EmployeeMetrics& em = r->employees[e];
+      const RatioStart& from = m.employees()[e].ratio_start;
       developers += 1;
-      changes += static_cast<double>(em.changes_completed);
-      merged += static_cast<double>(em.changes_merged);
-      const double weeks = std::max(1.0, em.working_days / 5.0);
-      if (em.agents > 0 && static_cast<double>(em.tokens().total_tokens()) / weeks >=
+      changes += static_cast<double>(em.changes_completed - from.changes_completed);
+      merged += static_cast<double>(em.changes_merged - from.changes_merged);
+      const double weeks = std::max(1.0, (em.working_days - from.working_days) / 5.0);
+      if (em.agents > 0 && static_cast<double>(em.tokens().total_tokens() - from.tokens) / weeks >=
                                static_cast<double>(sc.incentives.active_user_min_tokens_per_week)) {
         active += 1;
       }
@@ -296,8 +299,17 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
     for (int g = 0; g < kNumGateOutcomes; ++g) s.gate[g] += st.m.gate[g];
     r->employees.push_back(st.m);
     r->employees.back().busy_hours = st.busy_hours;
-    r->employees.back().reliance = st.reliance;
-    r->employees.back().agent_depth = st.depth;
+    // Trust in (and share handed to) their first code-help skill, for those who have one.
+    for (uint32_t k = 0; k < sc.skills.size(); ++k) {
+      if (sc.skills[k].kind != scenario::SkillKind::kCodeHelp) continue;
+      const double trust = m.CodeTrust(st, e, k);
+      r->employees.back().code_trust = trust;
+      r->employees.back().handover_share = sc.adoption.HandoverShare(trust);
+      uint64_t delegated = 0;
+      for (const SkillTrust& t : st.code_trust) delegated += t.delegated;
+      r->employees.back().changes_delegated = delegated;
+      break;
+    }
     r->employees.back().available_hours = st.available_hours;
     r->employees.back().working_days = st.working_days;
     r->employees.back().changes_completed = st.changes_completed;

@@ -21,6 +21,8 @@ constexpr uint64_t kTraitSalt = 0x7472616974730001ULL;
 constexpr uint64_t kAdoptionSalt = 0x61646f7074000002ULL;
 constexpr uint64_t kTeamTraitSalt = 0x7465616d74000003ULL;
 constexpr uint64_t kFamiliaritySalt = 0x66616d696c000004ULL;
+constexpr uint64_t kWorkSuitabilitySalt = 0x776f726b73000005ULL;
+constexpr uint64_t kTeamSuitabilitySalt = 0x7465616d73000006ULL;
 
 // `team_trust`: the employee's team's draw of team_automation_trust (unused at weight 0).
 Traits DrawTraits(const CompiledScenario& s, const scenario::Employee& e, double team_trust, engine::Rng& rng) {
@@ -292,6 +294,11 @@ Status BuildWorld(const CompiledScenario& s, uint64_t seed, World* world, bool w
     engine::Rng rng = engine::Rng::ForStream(seed ^ kTeamTraitSalt, t);
     team_trust[t] = std::clamp(Sample(s.organization.traits.team_automation_trust, rng), 0.0, 1.0);
   }
+  std::vector<double> team_suitability(s.organization.teams.size(), 0);
+  for (size_t t = 0; t < team_suitability.size(); ++t) {
+    engine::Rng rng = engine::Rng::ForStream(seed ^ kTeamSuitabilitySalt, t);
+    team_suitability[t] = std::clamp(Sample(s.adoption.work_suitability, rng), 0.0, 1.0);
+  }
   for (uint32_t e = 0; e < n; ++e) {
     engine::Rng rng = engine::Rng::ForStream(seed ^ kTraitSalt, e);
     const scenario::TeamId team = s.organization.employees[e].team;
@@ -302,6 +309,12 @@ Status BuildWorld(const CompiledScenario& s, uint64_t seed, World* world, bool w
     const std::optional<double>& fixed = s.organization.employees[e].traits.codebase_familiarity;
     world->employees[e].traits.codebase_familiarity =
         fixed ? *fixed : std::clamp(Sample(s.organization.traits.codebase_familiarity, familiarity_rng), 0.0, 1.0);
+    // So does the suitability of their work for agents (AdoptionDynamics.work_suitability):
+    // part their team's codebase, part their own.
+    engine::Rng suitability_rng = engine::Rng::ForStream(seed ^ kWorkSuitabilitySalt, e);
+    const double own = std::clamp(Sample(s.adoption.work_suitability, suitability_rng), 0.0, 1.0);
+    const double w = team == kNoId ? 0.0 : s.adoption.work_suitability_team_weight;
+    world->employees[e].traits.work_suitability = w * (team == kNoId ? 0.0 : team_suitability[team]) + (1 - w) * own;
   }
   Status status = ReportingDepths(s, world);
   if (!status.ok()) return status;

@@ -41,6 +41,7 @@ struct Traits {
   double automation_trust = 0.5;      // [0, 1]
   double skill = 0.5;                 // [0, 1]: scales code quality and working speed
   double codebase_familiarity = 0.5;  // [0, 1]: how much of an agent's help a person forgoes
+  double work_suitability = 0.5;      // [0, 1]: how suited their changes are to an agent, on average
 };
 
 // One agent: created from a profile for an owner.
@@ -107,6 +108,9 @@ inline constexpr uint64_t kBacklogStreamSalt = 0x6261636b00000004ULL;
 inline constexpr uint64_t kAgentStreamSalt = 0x6167656e74000005ULL;
 inline constexpr uint64_t kThreatStreamSalt = 0x7468726561000006ULL;
 inline constexpr uint64_t kAttackMailStreamSalt = 0x6d61696c00000007ULL;
+// A change's suitability for an agent is drawn from its own stream, keyed by the change, so
+// it is the same whenever it is looked at and moves no other draw.
+inline constexpr uint64_t kSuitabilityStreamSalt = 0x7375697400000008ULL;
 
 // The services' gate rules for a compiled scenario policy (exposed for tests).
 std::vector<services::Rule> GateRules(const scenario::CompiledScenario& scenario, const World& world);

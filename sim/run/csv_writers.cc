@@ -81,8 +81,9 @@ std::vector<Column<model::EmployeeMetrics>> EmployeeColumns() {
       {"performative_automations", [](const E& e) { return U(e.performative_automations); }},
       {"pressure", [](const E& e) { return D(e.pressure); }},
       {"rank", [](const E& e) { return U(e.rank); }},
-      {"reliance", [](const E& e) { return D(e.reliance); }},
-      {"agent_depth", [](const E& e) { return D(e.agent_depth); }},
+      {"code_trust", [](const E& e) { return D(e.code_trust); }},
+      {"handover_share", [](const E& e) { return D(e.handover_share); }},
+      {"changes_delegated", [](const E& e) { return U(e.changes_delegated); }},
   };
   for (int p = 0; p < model::kNumPurposes; ++p) {
     AddTallyColumns<E>(model::PurposeName(static_cast<model::Purpose>(p)),

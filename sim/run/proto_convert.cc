@@ -210,8 +210,9 @@ void ToProto(const model::EmployeeMetrics& in, proto::EmployeeRow* out) {
   out->set_changes_merged(in.changes_merged);
   out->set_performative_automations(in.performative_automations);
   out->set_pressure(in.pressure);
-  out->set_reliance(in.reliance);
-  out->set_agent_depth(in.agent_depth);
+  out->set_code_trust(in.code_trust);
+  out->set_handover_share(in.handover_share);
+  out->set_changes_delegated(in.changes_delegated);
   out->set_rank(in.rank);
 }
 
@@ -237,8 +238,9 @@ model::EmployeeMetrics FromProto(const proto::EmployeeRow& in) {
   out.changes_merged = in.changes_merged();
   out.performative_automations = in.performative_automations();
   out.pressure = in.pressure();
-  out.reliance = in.reliance();
-  out.agent_depth = in.agent_depth();
+  out.code_trust = in.code_trust();
+  out.handover_share = in.handover_share();
+  out.changes_delegated = in.changes_delegated();
   out.rank = in.rank();
   return out;
 }

@@ -577,7 +577,14 @@ void Compiler::Services() {
 
 void Compiler::IncentivesThreatsDefenses() {
   const pb::AdoptionDynamics& pa = s_.adoption();
-  out_->adoption = {pa.reliance_gain_per_saved_share(), pa.reliance_loss_per_error(), pa.max_depth(), pa.depth_exponent()};
+  AdoptionDynamics& ad = out_->adoption;
+  ad.trust_prior_outcomes = pa.trust_prior_outcomes();
+  ad.trust_memory_weeks = pa.trust_memory_weeks();
+  ad.work_suitability = CompileDistribution(pa.has_work_suitability(), pa.work_suitability(), MakeBeta(2, 2));
+  ad.suitability_concentration = pa.suitability_concentration();
+  ad.work_suitability_team_weight = pa.work_suitability_team_weight();
+  ad.min_handover_share = pa.min_handover_share();
+  ad.learn_from_record = pa.learn_from_record();
   const pb::AgentHelpCosts& ph = s_.help_costs();
   out_->help_costs = {ph.specify_minutes(), ph.check_minutes_per_saved_minute(), ph.wait_idle_fraction(),
                       ph.context_switch_minutes(), ph.familiarity_saving_discount()};
@@ -595,6 +602,7 @@ void Compiler::IncentivesThreatsDefenses() {
   in.performative_pressure_weight = pi.performative_pressure_weight();
   in.max_performative_automations = pi.max_performative_automations();
   in.performative_drop_per_week = pi.performative_drop_per_week();
+  in.ratios_from_day = pi.ratios_from_day();
   const pb::VisibilityWeights& vw = pi.visibility_weights();
   in.visibility_weight[0] = vw.public_();
   in.visibility_weight[1] = vw.team();

@@ -92,8 +92,10 @@ bool DeployConfig::InFreeze(TimeUs t_us) const {
                      [t_us](const FreezeWindow& f) { return f.Contains(t_us); });
 }
 
-double AdoptionDynamics::Depth(double reliance) const {
-  return 1 + (max_depth - 1) * std::pow(std::clamp(reliance, 0.0, 1.0), depth_exponent);
+double AdoptionDynamics::HandoverShare(double trust) const {
+  return min_handover_share + (1 - min_handover_share) * std::clamp(trust, 0.0, 1.0);
 }
+
+double AdoptionDynamics::WeeklyRetention() const { return std::exp(-1 / trust_memory_weeks); }
 
 }  // namespace clawsim::scenario

@@ -478,6 +478,7 @@ struct Incentives {
   double visibility_weight[5] = {1.0, 0.7, 0.2, 0.1, 0.0};
   int64_t token_budget_per_week = 0;  // 0 = none
   BudgetAction budget_action = BudgetAction::kFlag;
+  int32_t ratios_from_day = 0;  // the heavy-user and team ratios count from this day on
 };
 
 // ---- threats and defenses ---------------------------------------------------------------
@@ -570,13 +571,21 @@ struct Intervention {
   std::string note;
 };
 
+// How people come to rely on their coding agents (scenario.proto AdoptionDynamics): a beta
+// trust per person and code-help skill, moved by that skill's record; which changes they
+// hand over (suitability at least 1 - trust) and how much of each.
 struct AdoptionDynamics {
-  double reliance_gain_per_saved_share = 0;
-  double reliance_loss_per_error = 0;
-  double max_depth = 1;
-  double depth_exponent = 2;
-  // Depth of agent use at `reliance` in [0, 1].
-  double Depth(double reliance) const;
+  double trust_prior_outcomes = 4;
+  double trust_memory_weeks = 4;
+  Distribution work_suitability;  // across people; compiled default beta(2, 2)
+  double suitability_concentration = 4;
+  double work_suitability_team_weight = 0.5;
+  double min_handover_share = 0.1;
+  bool learn_from_record = true;
+  // The share of a delegated change handed over at `trust` in [0, 1].
+  double HandoverShare(double trust) const;
+  // The weight past outcomes keep from one week to the next, in (0, 1).
+  double WeeklyRetention() const;
 };
 
 // What a correct piece of agent help costs the person using it (scenario.proto

@@ -119,6 +119,9 @@ const std::vector<DocumentationOnly>& DocumentationOnlySettings() {
       {"calibration[*].high", "a calibration band's upper end; written to the run file's footer"},
       {"calibration[*].unit", "a calibration band's unit; written to the run file's footer"},
       {"calibration[*].source", "a calibration band's citation; written to the run file's footer"},
+      // A measurement window: it moves the summary's ratios, not the run (tests/model:
+      // AdoptionTest.RatiosFromDayCountOnlyTheLaterDays checks it acts).
+      {"incentives.ratios_from_day", "the day the heavy-user and team ratios start counting; acts on the summary"},
   };
   return kList;
 }

@@ -728,6 +728,11 @@ void Validator::IncentivesSection() {
   const pb::Incentives& in = s_.incentives();
   Check(in, "leaderboard_period_days", kPositive, "incentives");
   Check(in, "adoption_target_fraction", kProbability, "incentives");
+  if (in.ratios_from_day() < 0 || in.ratios_from_day() >= s_.run().days()) {
+    p_->Add(in, "ratios_from_day", -1,
+            "incentives: ratios_from_day is " + std::to_string(in.ratios_from_day()) + "; it must be in [0, run.days " +
+                std::to_string(s_.run().days()) + ")");
+  }
   Check(in, "active_user_min_tokens_per_week", kNonNegative, "incentives");
   Check(in, "manager_pressure", kProbability, "incentives");
   Check(in, "performative_base_per_week", kProbability, "incentives");
@@ -762,10 +767,14 @@ void Validator::IncentivesSection() {
 
 void Validator::ThreatsAndDefenses() {
   const pb::AdoptionDynamics& ad = s_.adoption();
-  Check(ad, "reliance_gain_per_saved_share", kNonNegative, "adoption");
-  Check(ad, "reliance_loss_per_error", kNonNegative, "adoption");
-  Check(ad, "max_depth", Bound{1, kInf}, "adoption");
-  Check(ad, "depth_exponent", kPositive, "adoption");
+  Check(ad, "trust_prior_outcomes", kPositive, "adoption");
+  Check(ad, "trust_memory_weeks", kPositive, "adoption");
+  Check(ad, "min_handover_share", kProbability, "adoption");
+  Check(ad, "suitability_concentration", kPositive, "adoption");
+  Check(ad, "work_suitability_team_weight", kProbability, "adoption");
+  if (ad.has_work_suitability()) {
+    CheckDistribution(ad, "work_suitability", ad.work_suitability(), "adoption", kProbability, pb::Distribution::BETA);
+  }
   const pb::AgentHelpCosts& hc = s_.help_costs();
   Check(hc, "specify_minutes", kNonNegative, "help_costs");
   Check(hc, "check_minutes_per_saved_minute", kNonNegative, "help_costs");

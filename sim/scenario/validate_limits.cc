@@ -29,14 +29,14 @@ constexpr double kMaxLatencyMs = 24.0 * 3600 * 1000;
 // Why token arithmetic cannot overflow. Token figures are int64 in a call and uint64 in the
 // totals (2^63 = 9.2e18 and 2^64 = 1.8e19). With these limits, the model's largest call
 // (sim/model/agent.cc, Invoke) is bounded as follows:
-//   items     <= max_items * max_depth                         <= 1e4 * 100     = 1e6
+//   items     <= max_items                                     <= 1e4
 //   context   <= context_window_tokens                          <= 1e8
 //             (before that cap: extra + base + memory + per_item * items
-//                                                              <= 3e8 + 1e8 * 1e6 ~ 1e14)
-//   turns     <= turns_per_item * max_depth * items             <= 100 * 100 * 1e6 = 1e10
-// so input = context * turns <= 1e18 < 9.2e18, and output = output_tokens * items <= 1e14.
-// A call's tokens therefore always fit; the totals (uint64) would need more than 18
-// such maximal calls, each reading a hundred-million-token context ten billion times: a run
+//                                                              <= 3e8 + 1e8 * 1e4 ~ 1e12)
+//   turns     <= turns_per_item * items (the handover share <= 1) <= 100 * 1e4 = 1e6
+// so input = context * turns <= 1e14 < 9.2e18, and output = output_tokens * items <= 1e12.
+// A call's tokens therefore always fit; the totals (uint64) would need more than 180
+// thousand such maximal calls, each reading a hundred-million-token context a million times: a run
 // that size cannot be simulated in any time, and the memory estimate (run_estimate.h) and
 // run.days bound the rest. Per-week figures (budgets) are compared with those totals and
 // are limited to kMaxTokenTotal.
@@ -45,7 +45,6 @@ constexpr double kMaxContextTokens = 1e8;
 constexpr double kMaxTokenTotal = 1e15;
 constexpr double kMaxItems = 1e4;
 constexpr double kMaxTurns = 100;
-constexpr double kMaxDepth = 100;
 
 constexpr double kMaxUsd = 1e9;
 constexpr double kMaxPerDay = 1e5;   // arrivals per day (per person, or per campaign)
@@ -93,10 +92,12 @@ constexpr Named kNamed[] = {
     {"VisibilityWeights", "team", {1, "a weight, in [0, 1]", true}},
     {"VisibilityWeights", "managers_only", {1, "a weight, in [0, 1]", true}},
     {"VisibilityWeights", "self_only", {1, "a weight, in [0, 1]", true}},
-    {"AdoptionDynamics", "max_depth", {kMaxDepth, "a depth multiplier"}},
-    {"AdoptionDynamics", "depth_exponent", {kMaxDepth, "an exponent"}},
-    {"AdoptionDynamics", "reliance_gain_per_saved_share", {kMaxFactor, "a rate"}},
-    {"AdoptionDynamics", "reliance_loss_per_error", {kMaxFactor, "a rate"}},
+    {"AdoptionDynamics", "trust_prior_outcomes", {1e6, "a count of outcomes"}},
+    {"AdoptionDynamics", "trust_memory_weeks", {520, "weeks"}},
+    {"AdoptionDynamics", "min_handover_share", {1, "a share, in [0, 1]", true}},
+    {"AdoptionDynamics", "suitability_concentration", {1e6, "a shape parameter"}},
+    {"AdoptionDynamics", "work_suitability_team_weight", {1, "a weight, in [0, 1]", true}},
+    {"Incentives", "ratios_from_day", {kMaxDays, "a run day"}},
     {"CircuitBreaker", "threshold", {kMaxTokenTotal, "a measured quantity per window"}},
     {"Intervention", "day", {kMaxDays, "a run day"}},
     {"Intervention", "hour", {24, "an hour of the day", true}},

@@ -236,31 +236,106 @@ AdoptionRun RunAdoption(std::vector<std::string> overrides) {
   return o;
 }
 
-TEST(AdoptionTest, RelianceFollowsWhatAgentsSavedAndGotWrongAndDeepensCoding) {
-  const AdoptionRun off = RunAdoption({});
-  const AdoptionRun up = RunAdoption({"adoption.max_depth=8", "adoption.depth_exponent=1",
-                                      "adoption.reliance_gain_per_saved_share=2"});
-  const AdoptionRun down = RunAdoption({"adoption.max_depth=8", "adoption.depth_exponent=1",
-                                        "adoption.reliance_loss_per_error=1"});
-  ASSERT_EQ(off.result.employees.size(), up.result.employees.size());
-  int rose = 0, fell = 0, deeper = 0;
-  for (size_t e = 0; e < off.result.employees.size(); ++e) {
-    const EmployeeMetrics& a = off.result.employees[e];
-    if (a.agents == 0) continue;
-    EXPECT_EQ(a.agent_depth, 1);  // every default leaves agent use as configured
-    // Saved time only raises reliance; mistakes only lower it.
-    EXPECT_GE(up.result.employees[e].reliance, a.reliance);
-    EXPECT_LE(down.result.employees[e].reliance, a.reliance);
-    rose += up.result.employees[e].reliance > a.reliance;
-    fell += down.result.employees[e].reliance < a.reliance;
-    deeper += up.result.employees[e].agent_depth > down.result.employees[e].agent_depth;
+struct DeveloperAdoption {
+  double mean_trust = 0;
+  uint64_t delegated = 0;
+  int people = 0;
+};
+
+DeveloperAdoption Developers(const AdoptionRun& run) {
+  DeveloperAdoption d;
+  for (const EmployeeMetrics& e : run.result.employees) {
+    if (e.agents == 0 || e.role != "developer") continue;
+    d.mean_trust += e.code_trust;
+    d.delegated += e.changes_delegated;
+    ++d.people;
   }
-  EXPECT_GT(rose, 0);
-  EXPECT_GT(fell, 0);
-  EXPECT_GT(deeper, 0);
-  // Deeper coding sessions spend more tokens and save more of people's time.
-  EXPECT_GT(up.result.summary.tokens.total_tokens(), down.result.summary.tokens.total_tokens());
-  EXPECT_GT(up.result.summary.hours.saved_hours, down.result.summary.hours.saved_hours);
+  if (d.people > 0) d.mean_trust /= d.people;
+  return d;
+}
+
+// Trust in coding help moves with what handing changes over did for the person: help that
+// costs more than it saves lowers it (and fewer changes are handed over), help that costs
+// nothing raises it; without learning it stays at automation_trust.
+TEST(AdoptionTest, TrustFollowsTheNetOfHandingChangesOver) {
+  const AdoptionRun fixed = RunAdoption({"adoption.learn_from_record=false"});
+  const AdoptionRun costly = RunAdoption({"help_costs.check_minutes_per_saved_minute=3"});
+  const AdoptionRun free = RunAdoption({"help_costs.check_minutes_per_saved_minute=0", "help_costs.specify_minutes=0",
+                                        "help_costs.context_switch_minutes=0", "help_costs.wait_idle_fraction=0",
+                                        "help_costs.familiarity_saving_discount=0"});
+  const DeveloperAdoption f = Developers(fixed), c = Developers(costly), g = Developers(free);
+  ASSERT_GT(f.people, 3);
+  ASSERT_GT(f.delegated, 0u);
+  EXPECT_LT(c.mean_trust, f.mean_trust);
+  EXPECT_GT(g.mean_trust, f.mean_trust);
+  EXPECT_LT(c.delegated, f.delegated);
+  EXPECT_GT(g.delegated, c.delegated);
+  // Every developer's trust is a share.
+  for (const AdoptionRun* r : {&fixed, &costly, &free}) {
+    for (const EmployeeMetrics& e : r->result.employees) {
+      EXPECT_GE(e.code_trust, 0);
+      EXPECT_LE(e.code_trust, 1);
+      EXPECT_GE(e.handover_share, 0);
+      EXPECT_LE(e.handover_share, 1);
+    }
+  }
+}
+
+// Who trusts agents more hands them more changes, and more of each: more tokens. Nothing
+// about suitability or the handover share is set per person.
+TEST(AdoptionTest, HigherTrustHandsOverMoreChangesAndMoreOfEach) {
+  // Trust nearly fixed at 0.3 or 0.9 (a narrow beta), and not learned.
+  auto with = [&](const char* alpha, const char* beta) {
+    return RunAdoption({"adoption.learn_from_record=false", "organization.traits.team_automation_trust_weight=0",
+                        std::string("organization.traits.automation_trust.alpha=") + alpha,
+                        std::string("organization.traits.automation_trust.beta=") + beta});
+  };
+  const AdoptionRun low = with("30000", "70000"), high = with("90000", "10000");
+  const DeveloperAdoption l = Developers(low), h = Developers(high);
+  EXPECT_GT(h.delegated, l.delegated);
+  EXPECT_GT(high.result.summary.tokens.total_tokens(), low.result.summary.tokens.total_tokens());
+  int checked = 0;
+  for (const EmployeeMetrics& a : high.result.employees) {
+    if (a.agents == 0 || a.role != "developer") continue;
+    EXPECT_NEAR(a.handover_share, 0.1 + 0.9 * 0.9, 0.01);  // min_handover_share + (1 - min) x trust
+    ++checked;
+  }
+  EXPECT_GT(checked, 0);
+}
+
+// The delegation rule's two ends: a change no agent suits is never handed over (trust is
+// below 1), and with every change suited each one is.
+TEST(AdoptionTest, DelegationRuleEnds) {
+  const AdoptionRun none = RunAdoption({"adoption.work_suitability.kind=CONSTANT", "adoption.work_suitability.value=0"});
+  const AdoptionRun all = RunAdoption({"adoption.work_suitability.kind=CONSTANT", "adoption.work_suitability.value=1"});
+  const AdoptionRun some = RunAdoption({});
+  EXPECT_EQ(Developers(none).delegated, 0u);
+  EXPECT_EQ(none.result.summary.hours.saved_hours < some.result.summary.hours.saved_hours, true);
+  EXPECT_GT(Developers(all).delegated, Developers(some).delegated);
+}
+
+// The heavy-user and team ratios can be read from a later day on (steady state): the run is
+// the same, the ratios count only the later days' tokens, value and changes.
+TEST(AdoptionTest, RatiosFromDayCountOnlyTheLaterDays) {
+  auto run = [](const char* from) {
+    scenario::LoadedScenario loaded;
+    const std::string path = std::string(CLAWSIM_SOURCE_DIR) + "/scenarios/baseline.textproto";
+    const Status s = scenario::LoadScenario(path, {"run.days=10", std::string("incentives.ratios_from_day=") + from}, &loaded);
+    EXPECT_TRUE(s.ok()) << s.message();
+    RunOptions ro;
+    ro.seed = 1;
+    ro.threads = 2;
+    ro.record_audit = false;
+    RunResult r;
+    EXPECT_TRUE(RunOrganisation(&loaded, ro, {}, &r).ok());
+    return r;
+  };
+  const RunResult whole = run("0"), later = run("7");
+  EXPECT_EQ(whole.summary.fingerprint, later.summary.fingerprint);
+  EXPECT_GT(whole.summary.incentives.top_decile_token_ratio, 0);
+  EXPECT_GT(later.summary.incentives.top_decile_token_ratio, 0);
+  EXPECT_NE(whole.summary.incentives.top_decile_token_ratio, later.summary.incentives.top_decile_token_ratio);
+  EXPECT_NE(whole.summary.incentives.top_decile_value_ratio, later.summary.incentives.top_decile_value_ratio);
 }
 
 }  // namespace

@@ -113,7 +113,7 @@ TEST(ValidateTest, InterventionWithABadPathIsLocated) {
                               "managers_act_on_it, manager_pressure, performative_base_per_week, "
                               "performative_competitiveness_weight, performative_pressure_weight, "
                               "max_performative_automations, performative_automations, performative_drop_per_week, "
-                              "visibility_weights, token_budget_per_week, budget_action");
+                              "visibility_weights, token_budget_per_week, budget_action, ratios_from_day");
 }
 
 TEST(ValidateTest, InterventionWithABadValueIsLocated) {
