@@ -429,9 +429,8 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
     t.state |= kTaskHelped;
     if (waiting && t.kind == TaskKind::kCode && &t == &s.queues[static_cast<int>(TaskKind::kCode)].front()) {
       const HelpEffect h = HelpOf(self, k, d.handover_share, d.suitability, HumanMinutes(s, self, t), call.duration_us);
-      const bool paid_off = ApplyHelp(s, self, t, h);
-      if (paid_off) MarkUseful(s, call.id);
-      if (code_help) RecordCodeOutcome(s, skill_id, paid_off);
+      if (ApplyHelp(s, self, t, h)) MarkUseful(s, call.id);
+      if (code_help) RecordCodeOutcome(s, skill_id, h.SeenAsPayingOff(sc().adoption.idle_cost_noticed));
       return;
     }
     ScheduleCallDone(ctx, s);
@@ -596,9 +595,10 @@ HelpEffect OrgModel::HelpOf(EmployeeId self, const scenario::Skill& k, double ha
   HelpEffect h;
   h.saved_minutes = replaced * (1 - hc.familiarity_saving_discount * familiarity);
   // The person checks all they handed over, whether or not it replaced their work.
-  h.cost_minutes = hc.check_minutes_per_saved_minute * handed + hc.context_switch_minutes +
-                   (k.kind == SkillKind::kCodeHelp ? hc.specify_minutes : 0) +
+  h.idle_minutes = hc.context_switch_minutes +
                    hc.wait_idle_fraction * static_cast<double>(waited_us) / static_cast<double>(engine::kUsPerMinute);
+  h.cost_minutes = hc.check_minutes_per_saved_minute * handed + (k.kind == SkillKind::kCodeHelp ? hc.specify_minutes : 0) +
+                   h.idle_minutes;
   return h;
 }
 

@@ -82,10 +82,11 @@ void OrgModel::OnAgentCallDone(Ctx& ctx, EmployeeState& s, uint32_t call) {
     if (Task* t = s.FindQueued(h.kind, h.ref); t != nullptr) {
       const scenario::Skill& k = sc().skills[h.skill];
       const HelpEffect effect = HelpOf(self, k, h.handover_share, h.suitability, HumanMinutes(s, self, *t), 0);
-      const bool paid_off = ApplyHelp(s, self, *t, effect);
-      if (paid_off) MarkUseful(s, call);
+      if (ApplyHelp(s, self, *t, effect)) MarkUseful(s, call);
       // Help that came too late (the person started the task) is no outcome: they never used it.
-      if (k.kind == scenario::SkillKind::kCodeHelp) RecordCodeOutcome(s, h.skill, paid_off);
+      if (k.kind == scenario::SkillKind::kCodeHelp) {
+        RecordCodeOutcome(s, h.skill, effect.SeenAsPayingOff(sc().adoption.idle_cost_noticed));
+      }
     }
     ResolveAction(s, call);
   }

@@ -185,6 +185,13 @@ struct PendingHelp {
 struct HelpEffect {
   double saved_minutes = 0;
   double cost_minutes = 0;
+  double idle_minutes = 0;  // of cost_minutes: waiting for the output and switching to it
+
+  // Whether the person sees it as paying off: the saving against the effort they notice,
+  // the idle part counted by `idle_noticed` in [0, 1] (AdoptionDynamics.idle_cost_noticed).
+  bool SeenAsPayingOff(double idle_noticed) const {
+    return saved_minutes > cost_minutes - (1 - idle_noticed) * idle_minutes;
+  }
 };
 
 // A person's trust in one code-help skill (scenario.proto AdoptionDynamics): a beta belief

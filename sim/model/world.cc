@@ -297,7 +297,7 @@ Status BuildWorld(const CompiledScenario& s, uint64_t seed, World* world, bool w
   std::vector<double> team_suitability(s.organization.teams.size(), 0);
   for (size_t t = 0; t < team_suitability.size(); ++t) {
     engine::Rng rng = engine::Rng::ForStream(seed ^ kTeamSuitabilitySalt, t);
-    team_suitability[t] = std::clamp(Sample(s.adoption.work_suitability, rng), 0.0, 1.0);
+    team_suitability[t] = std::clamp(Sample(s.organization.traits.work_suitability, rng), 0.0, 1.0);
   }
   for (uint32_t e = 0; e < n; ++e) {
     engine::Rng rng = engine::Rng::ForStream(seed ^ kTraitSalt, e);
@@ -309,11 +309,11 @@ Status BuildWorld(const CompiledScenario& s, uint64_t seed, World* world, bool w
     const std::optional<double>& fixed = s.organization.employees[e].traits.codebase_familiarity;
     world->employees[e].traits.codebase_familiarity =
         fixed ? *fixed : std::clamp(Sample(s.organization.traits.codebase_familiarity, familiarity_rng), 0.0, 1.0);
-    // So does the suitability of their work for agents (AdoptionDynamics.work_suitability):
+    // So does the suitability of their work for agents (traits.work_suitability):
     // part their team's codebase, part their own.
     engine::Rng suitability_rng = engine::Rng::ForStream(seed ^ kWorkSuitabilitySalt, e);
-    const double own = std::clamp(Sample(s.adoption.work_suitability, suitability_rng), 0.0, 1.0);
-    const double w = team == kNoId ? 0.0 : s.adoption.work_suitability_team_weight;
+    const double own = std::clamp(Sample(s.organization.traits.work_suitability, suitability_rng), 0.0, 1.0);
+    const double w = team == kNoId ? 0.0 : s.organization.traits.work_suitability_team_weight;
     world->employees[e].traits.work_suitability = w * (team == kNoId ? 0.0 : team_suitability[team]) + (1 - w) * own;
   }
   Status status = ReportingDepths(s, world);

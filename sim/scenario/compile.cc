@@ -205,6 +205,8 @@ void Compiler::Organization() {
   o.traits.team_automation_trust_weight = tr.team_automation_trust_weight();
   o.traits.codebase_familiarity =
       CompileDistribution(tr.has_codebase_familiarity(), tr.codebase_familiarity(), MakeBeta(2, 2));
+  o.traits.work_suitability = CompileDistribution(tr.has_work_suitability(), tr.work_suitability(), MakeBeta(2, 2));
+  o.traits.work_suitability_team_weight = tr.work_suitability_team_weight();
   o.effort_factor_at_skill_0 = org.effort_factor_at_skill_0();
   o.effort_factor_at_skill_1 = org.effort_factor_at_skill_1();
 }
@@ -580,9 +582,8 @@ void Compiler::IncentivesThreatsDefenses() {
   AdoptionDynamics& ad = out_->adoption;
   ad.trust_prior_outcomes = pa.trust_prior_outcomes();
   ad.trust_memory_weeks = pa.trust_memory_weeks();
-  ad.work_suitability = CompileDistribution(pa.has_work_suitability(), pa.work_suitability(), MakeBeta(2, 2));
   ad.suitability_concentration = pa.suitability_concentration();
-  ad.work_suitability_team_weight = pa.work_suitability_team_weight();
+  ad.idle_cost_noticed = pa.idle_cost_noticed();
   ad.min_handover_share = pa.min_handover_share();
   ad.learn_from_record = pa.learn_from_record();
   const pb::AgentHelpCosts& ph = s_.help_costs();

@@ -115,6 +115,8 @@ struct TraitDistributions {
   Distribution team_automation_trust;  // default beta(2, 2) on [0, 1], one draw per team
   double team_automation_trust_weight = 0;  // share of a member's trust that is the team's
   Distribution codebase_familiarity;   // default beta(2, 2) on [0, 1], its own stream
+  Distribution work_suitability;       // default beta(2, 2) on [0, 1], per team and per person
+  double work_suitability_team_weight = 0.5;
 };
 
 struct Team {
@@ -577,9 +579,8 @@ struct Intervention {
 struct AdoptionDynamics {
   double trust_prior_outcomes = 4;
   double trust_memory_weeks = 4;
-  Distribution work_suitability;  // across people; compiled default beta(2, 2)
   double suitability_concentration = 4;
-  double work_suitability_team_weight = 0.5;
+  double idle_cost_noticed = 0;
   double min_handover_share = 0.1;
   bool learn_from_record = true;
   // The share of a delegated change handed over at `trust` in [0, 1].

@@ -119,11 +119,24 @@ const std::vector<DocumentationOnly>& DocumentationOnlySettings() {
       {"calibration[*].high", "a calibration band's upper end; written to the run file's footer"},
       {"calibration[*].unit", "a calibration band's unit; written to the run file's footer"},
       {"calibration[*].source", "a calibration band's citation; written to the run file's footer"},
-      // A measurement window: it moves the summary's ratios, not the run (tests/model:
-      // AdoptionTest.RatiosFromDayCountOnlyTheLaterDays checks it acts).
-      {"incentives.ratios_from_day", "the day the heavy-user and team ratios start counting; acts on the summary"},
   };
   return kList;
+}
+
+const std::vector<DocumentationOnly>& MeasurementOnlySettings() {
+  static const std::vector<DocumentationOnly> kList = {
+      // tests/model: AdoptionTest.RatiosFromDayCountOnlyTheLaterDays checks it acts.
+      {"incentives.ratios_from_day", "the day the heavy-user and team ratios start counting"},
+  };
+  return kList;
+}
+
+bool IsMeasurementOnly(const std::string& path) {
+  const std::string generic = Generic(path);
+  for (const DocumentationOnly& d : MeasurementOnlySettings()) {
+    if (generic == d.pattern) return true;
+  }
+  return false;
 }
 
 bool IsDocumentationOnly(const std::string& path) {

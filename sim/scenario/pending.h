@@ -38,4 +38,9 @@ struct DocumentationOnly {
 const std::vector<DocumentationOnly>& DocumentationOnlySettings();
 bool IsDocumentationOnly(const std::string& path);
 
+// Settings that change what a run's summary measures, not the run: the same events and
+// fingerprint, other figures. Studies may set them; the settings test checks each elsewhere.
+const std::vector<DocumentationOnly>& MeasurementOnlySettings();
+bool IsMeasurementOnly(const std::string& path);
+
 }  // namespace clawsim::scenario

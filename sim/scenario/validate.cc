@@ -369,6 +369,10 @@ void Validator::Organization() {
   if (tr.has_codebase_familiarity()) {
     CheckDistribution(tr, "codebase_familiarity", tr.codebase_familiarity(), ctx, kProbability, pb::Distribution::BETA);
   }
+  if (tr.has_work_suitability()) {
+    CheckDistribution(tr, "work_suitability", tr.work_suitability(), ctx, kProbability, pb::Distribution::BETA);
+  }
+  Check(tr, "work_suitability_team_weight", kProbability, ctx);
   Check(org, "effort_factor_at_skill_0", kPositive, "organization");
   Check(org, "effort_factor_at_skill_1", kPositive, "organization");
 }
@@ -771,10 +775,8 @@ void Validator::ThreatsAndDefenses() {
   Check(ad, "trust_memory_weeks", kPositive, "adoption");
   Check(ad, "min_handover_share", kProbability, "adoption");
   Check(ad, "suitability_concentration", kPositive, "adoption");
-  Check(ad, "work_suitability_team_weight", kProbability, "adoption");
-  if (ad.has_work_suitability()) {
-    CheckDistribution(ad, "work_suitability", ad.work_suitability(), "adoption", kProbability, pb::Distribution::BETA);
-  }
+  Check(ad, "idle_cost_noticed", kProbability, "adoption");
+
   const pb::AgentHelpCosts& hc = s_.help_costs();
   Check(hc, "specify_minutes", kNonNegative, "help_costs");
   Check(hc, "check_minutes_per_saved_minute", kNonNegative, "help_costs");

@@ -306,8 +306,8 @@ TEST(AdoptionTest, HigherTrustHandsOverMoreChangesAndMoreOfEach) {
 // The delegation rule's two ends: a change no agent suits is never handed over (trust is
 // below 1), and with every change suited each one is.
 TEST(AdoptionTest, DelegationRuleEnds) {
-  const AdoptionRun none = RunAdoption({"adoption.work_suitability.kind=CONSTANT", "adoption.work_suitability.value=0"});
-  const AdoptionRun all = RunAdoption({"adoption.work_suitability.kind=CONSTANT", "adoption.work_suitability.value=1"});
+  const AdoptionRun none = RunAdoption({"organization.traits.work_suitability.kind=CONSTANT", "organization.traits.work_suitability.value=0"});
+  const AdoptionRun all = RunAdoption({"organization.traits.work_suitability.kind=CONSTANT", "organization.traits.work_suitability.value=1"});
   const AdoptionRun some = RunAdoption({});
   EXPECT_EQ(Developers(none).delegated, 0u);
   EXPECT_EQ(none.result.summary.hours.saved_hours < some.result.summary.hours.saved_hours, true);

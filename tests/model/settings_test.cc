@@ -283,7 +283,10 @@ std::vector<std::string> InertSites(const std::string& name, std::vector<std::st
   // when roles[0].spam_minutes did): key by message type and field.
   std::map<std::string, std::vector<std::string>> inert;
   for (const Site& site : sites) {
-    if (scenario::IsPendingSetting(site.path) || scenario::IsDocumentationOnly(site.path)) continue;
+    if (scenario::IsPendingSetting(site.path) || scenario::IsDocumentationOnly(site.path) ||
+        scenario::IsMeasurementOnly(site.path)) {
+      continue;
+    }
     // An intervention that sets a pending setting is as inert as that setting.
     if (site.path.rfind("interventions[", 0) == 0) {
       const int i = std::stoi(site.path.substr(14));
