@@ -306,8 +306,9 @@ TEST(AdoptionTest, HigherTrustHandsOverMoreChangesAndMoreOfEach) {
 // The delegation rule's two ends: a change no agent suits is never handed over (trust is
 // below 1), and with every change suited each one is.
 TEST(AdoptionTest, DelegationRuleEnds) {
-  const AdoptionRun none = RunAdoption({"organization.traits.work_suitability.kind=CONSTANT", "organization.traits.work_suitability.value=0"});
-  const AdoptionRun all = RunAdoption({"organization.traits.work_suitability.kind=CONSTANT", "organization.traits.work_suitability.value=1"});
+  // A beta on [0, 0] or [1, 1]: every person's work, and so every change, at that end.
+  const AdoptionRun none = RunAdoption({"organization.traits.work_suitability.max=0"});
+  const AdoptionRun all = RunAdoption({"organization.traits.work_suitability.min=1", "organization.traits.work_suitability.max=1"});
   const AdoptionRun some = RunAdoption({});
   EXPECT_EQ(Developers(none).delegated, 0u);
   EXPECT_EQ(none.result.summary.hours.saved_hours < some.result.summary.hours.saved_hours, true);

@@ -173,6 +173,9 @@ struct Runner {
 
 // Settings that act only in rare situations, with the overrides that make those situations
 // common in the test run (the setting must still act there).
+// The small scenario's developers call their coding agent as they start a change.
+constexpr const char* kCodeStarted = "agent_profiles[name=dev-assistant].triggers[event=REVIEW_REQUEST].event=CODE_STARTED";
+
 const std::map<std::string, std::vector<std::string>>& Exercise() {
   // People who respond strongly to the scheme every period (small scenario: three periods).
   const std::vector<std::string> eager = {"incentives.performative_base_per_week=0.5",
@@ -193,6 +196,13 @@ const std::map<std::string, std::vector<std::string>>& Exercise() {
   const std::vector<std::string> busy_incidents = {"deploy.incidents.defect_incident_probability=1",
                                                    "threats.agent_error_rate_multiplier=10"};
   static const std::map<std::string, std::vector<std::string>> kMap = {
+      // Outcomes fade at a week's start: the run must cross one. Trust moves with outcomes,
+      // most of which come from changes handed over as they are started (and waited for).
+      {"clawsim.proto.AdoptionDynamics.trust_memory_weeks", {"run.days=10", kCodeStarted}},
+      {"clawsim.proto.AdoptionDynamics.trust_prior_outcomes", {"run.days=10", kCodeStarted}},
+      {"clawsim.proto.AdoptionDynamics.learn_from_record", {"run.days=10", kCodeStarted}},
+      {"clawsim.proto.AdoptionDynamics.idle_cost_noticed", {"run.days=10", kCodeStarted}},
+      {"clawsim.proto.AgentHelpCosts.wait_idle_fraction", {kCodeStarted}},
       // Threats act only when an attack runs; defenses only matter against one.
       {"clawsim.proto.InjectionCampaign.start_day", attacked({"threats.injection_campaigns[0].start_day=2"})},
       {"clawsim.proto.InjectionCampaign.duration_days", attacked({})},
