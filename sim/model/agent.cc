@@ -313,7 +313,9 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
   // Code help: the person hands the agent the changes they trust it with, each in part
   // (AdoptionDynamics); the session scales with the share handed over.
   const bool code_help = k.kind == SkillKind::kCodeHelp;
-  const double handover = code_help ? sc().adoption.HandoverShare(CodeTrust(s, self, skill_id)) : 1.0;
+  // Trust as the call starts: one decision per change for the whole call.
+  const double trust = code_help ? CodeTrust(s, self, skill_id) : 0.0;
+  const double handover = code_help ? sc().adoption.HandoverShare(trust) : 1.0;
   using services::Action;
 
   // 1. Read the source through the gate, then see what there is to work on.
@@ -326,7 +328,7 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
     for (const Task& t : s.queues[static_cast<int>(kind)]) {
       if (n >= limit) break;
       if (t.state & kTaskHelped) continue;
-      if (code_help && !DelegationOf(s, self, skill_id, t).delegated) continue;  // kept by the person
+      if (code_help && !DelegationOf(self, t, trust).delegated) continue;  // kept by the person
       ++n;
     }
     return n;
@@ -444,7 +446,7 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
       if (t.state & kTaskHelped) continue;
       Delegation d;
       if (code_help) {
-        d = DelegationOf(s, self, skill_id, t);
+        d = DelegationOf(self, t, trust);
         if (!d.delegated) continue;
         ++s.code_trust[code_help_index_[skill_id]].delegated;
       }
@@ -602,8 +604,7 @@ HelpEffect OrgModel::HelpOf(EmployeeId self, const scenario::Skill& k, double ha
   return h;
 }
 
-OrgModel::Delegation OrgModel::DelegationOf(const EmployeeState& s, EmployeeId self, scenario::SkillId skill,
-                                            const Task& t) const {
+OrgModel::Delegation OrgModel::DelegationOf(EmployeeId self, const Task& t, double trust) const {
   const scenario::AdoptionDynamics& ad = sc().adoption;
   engine::Rng rng = engine::Rng::ForStream(world_->seed ^ kSuitabilityStreamSalt, engine::HashCombine(self, t.ref));
   Delegation d;
@@ -620,7 +621,6 @@ OrgModel::Delegation OrgModel::DelegationOf(const EmployeeState& s, EmployeeId s
     beta.max = 1;
     d.suitability = std::clamp(Sample(beta, rng), 0.0, 1.0);
   }
-  const double trust = CodeTrust(s, self, skill);
   d.delegated = trust > 0 && d.suitability >= 1 - trust;
   d.handover_share = ad.HandoverShare(trust);
   return d;

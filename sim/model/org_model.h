@@ -554,14 +554,14 @@ class OrgModel {
   bool ApplyHelp(EmployeeState& s, EmployeeId self, Task& t, const HelpEffect& h);
 
   // ---- adoption (agent.cc) ----
-  // Whether `person` hands the change `t` to code-help skill `skill`, how much of it, and how
-  // suitable it is (scenario.proto AdoptionDynamics).
+  // Whether person `self`, trusting their code-help agent `trust`, hands it the change `t`,
+  // how much of it, and how suitable the change is (scenario.proto AdoptionDynamics).
   struct Delegation {
     bool delegated = false;
     double handover_share = 1;
     double suitability = 1;
   };
-  Delegation DelegationOf(const EmployeeState& s, EmployeeId self, scenario::SkillId skill, const Task& t) const;
+  Delegation DelegationOf(EmployeeId self, const Task& t, double trust) const;
   // Records one outcome of handing a change to code-help skill `skill`.
   void RecordCodeOutcome(EmployeeState& s, scenario::SkillId skill, bool paid_off);
   // At each week's start: past outcomes fade.
