@@ -401,6 +401,7 @@ std::string SummaryTable(const model::RunResult& r) {
     }
     row("approvals: min/day, accuracy", "%.0f min, %.1f%% of %llu", sf.approval_minutes_per_day,
         100 * sf.approval_accuracy, u(sf.approvals_decided));
+    row("approvals: wait for an answer", "%.0f min on average (clock time, answered asks)", sf.approval_wait_minutes_mean);
     row("breaker trips / memory quarantines", "%llu / %llu", u(sf.breaker_trips), u(sf.memory_quarantines));
     if (sf.detector_checks > 0) {
       row("detector: checks / false positives", "%llu / %llu (%.1f h releasing)", u(sf.detector_checks),

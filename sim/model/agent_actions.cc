@@ -402,6 +402,8 @@ void OrgModel::OnApprovalDecision(Ctx& ctx, EmployeeState& s, uint32_t ask_id, b
     }
   } else {
     d = approved ? services::Decision::kApproved : services::Decision::kRejected;
+    ++s.safety.asks_answered;
+    s.safety.ask_wait_minutes_sum += static_cast<double>(ctx.now_us() - ask.asked_us) / engine::kUsPerMinute;
   }
   const uint32_t agent_id = s.agents[ask.agent_slot].agent_id;
   AgentAction act = ask.act;

@@ -243,6 +243,7 @@ struct SafetyMeasures {
   double approval_minutes_per_day = 0;  // human minutes deciding agents' asks, per simulated day
   uint64_t approvals_decided = 0;
   double approval_accuracy = 0;         // share decided rightly (good approved, bad rejected)
+  double approval_wait_minutes_mean = 0;  // clock minutes from an ask to a person's answer (answered asks)
   uint64_t breaker_trips = 0;
   uint64_t memory_quarantines = 0;
   double time_to_contain_hours = 0;     // mean, first malicious action to the breaker or quarantine that stopped it

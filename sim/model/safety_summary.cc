@@ -14,6 +14,8 @@ void SummariseSafety(const scenario::CompiledScenario& sc, const OrgModel& m, ui
   const std::vector<AttackSource> sources = AttackSources(sc);
   for (const AttackSource& src : sources) s.sources.push_back({AttackKindName(src.kind), src.name, 0, 0});
   uint64_t approvals_correct = 0;
+  uint64_t asks_answered = 0;
+  double ask_wait_minutes = 0;
   double contain_hours = 0;
   for (const EmployeeState& st : m.employees()) {
     const SafetyTally& t = st.safety;
@@ -39,6 +41,8 @@ void SummariseSafety(const scenario::CompiledScenario& sc, const OrgModel& m, ui
     s.memory_quarantines += t.memory_quarantines;
     s.approvals_decided += t.approvals_decided;
     approvals_correct += t.approvals_correct;
+    asks_answered += t.asks_answered;
+    ask_wait_minutes += t.ask_wait_minutes_sum;
     contain_hours += t.contain_hours_sum;
     s.contained_agents += t.contained;
     for (const AgentState& a : st.agents) {
@@ -61,6 +65,7 @@ void SummariseSafety(const scenario::CompiledScenario& sc, const OrgModel& m, ui
       exposures == 0 ? 0 : static_cast<double>(injection_successes) / static_cast<double>(exposures);
   s.approval_accuracy = s.approvals_decided == 0 ? 0 : static_cast<double>(approvals_correct) / static_cast<double>(s.approvals_decided);
   s.approval_minutes_per_day = days == 0 ? 0 : out->hours.approval_hours * 60.0 / days;
+  s.approval_wait_minutes_mean = asks_answered == 0 ? 0 : ask_wait_minutes / static_cast<double>(asks_answered);
   s.time_to_contain_hours = s.contained_agents == 0 ? 0 : contain_hours / static_cast<double>(s.contained_agents);
 
   // Incidents agents caused, and what spread from them: by an action (an agent shipped the

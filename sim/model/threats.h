@@ -144,6 +144,10 @@ struct SafetyTally {
   uint64_t memory_quarantines = 0;
   uint64_t approvals_decided = 0;
   uint64_t approvals_correct = 0;   // a good request approved or a bad one rejected
+  // Asks of this person's agents a person answered, and the clock minutes from each ask to
+  // its answer reaching the agent.
+  uint64_t asks_answered = 0;
+  double ask_wait_minutes_sum = 0;
   double contain_hours_sum = 0;
   uint64_t contained = 0;
   void Resize(size_t sources) {

@@ -332,6 +332,7 @@ void ToProto(const model::RunSummary& in, proto::RunSummary* out) {
     p->set_approval_minutes_per_day(m.approval_minutes_per_day);
     p->set_approvals_decided(m.approvals_decided);
     p->set_approval_accuracy(m.approval_accuracy);
+    p->set_approval_wait_minutes_mean(m.approval_wait_minutes_mean);
     p->set_breaker_trips(m.breaker_trips);
     p->set_memory_quarantines(m.memory_quarantines);
     p->set_time_to_contain_hours(m.time_to_contain_hours);
@@ -504,6 +505,7 @@ model::RunSummary FromProto(const proto::RunSummary& in, uint32_t threads, doubl
     m.approval_minutes_per_day = p.approval_minutes_per_day();
     m.approvals_decided = p.approvals_decided();
     m.approval_accuracy = p.approval_accuracy();
+    m.approval_wait_minutes_mean = p.approval_wait_minutes_mean();
     m.breaker_trips = p.breaker_trips();
     m.memory_quarantines = p.memory_quarantines();
     m.time_to_contain_hours = p.time_to_contain_hours();

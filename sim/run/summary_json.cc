@@ -175,6 +175,7 @@ std::string SafetyJson(const model::SafetyMeasures& m) {
   Number(w, "approval_minutes_per_day", m.approval_minutes_per_day);
   w.Uint("approvals_decided", m.approvals_decided);
   Number(w, "approval_accuracy", m.approval_accuracy);
+  Number(w, "approval_wait_minutes_mean", m.approval_wait_minutes_mean);
   w.Uint("breaker_trips", m.breaker_trips);
   w.Uint("memory_quarantines", m.memory_quarantines);
   Number(w, "time_to_contain_hours", m.time_to_contain_hours);
