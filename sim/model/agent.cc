@@ -335,7 +335,8 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
   };
   switch (k.kind) {
     case SkillKind::kEmailTriage:
-      if (AgentRead(ctx, s, slot, skill_id, Action::kEmailRead)) {
+      mail_ok = AgentRead(ctx, s, slot, skill_id, Action::kEmailRead);
+      if (mail_ok) {
         s.mailbox.List(services::Mailbox::ListFilter::kUnread, max_items, &unread);
         items = static_cast<uint32_t>(unread.size());
       }
@@ -369,6 +370,11 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
     case SkillKind::kSummary:
       items = AgentRead(ctx, s, slot, skill_id, Action::kChatRead) ? 1 : 0;
       break;
+  }
+  // A detector screening tool outputs checks what was just read before the model sees it.
+  if (sc().defenses.injection_detector.enabled && sc().defenses.injection_detector.screens_tool_outputs &&
+      ToolOutputFlagged(ctx, s, k, items, mail_ok, s.chat_read_now, unread)) {
+    return 0;  // the call stops here
   }
   if (items == 0 && trigger == Trigger::kHeartbeat) return 0;  // the caller charges a quiet cycle
   if (items == 0 && code_help) return 0;  // nothing handed over: the person does not call it

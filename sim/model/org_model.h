@@ -589,6 +589,12 @@ class OrgModel {
   // when it quarantined an injection (the mail is gone); a quarantined legitimate mail stays,
   // held for a person to release.
   bool DetectorAdmits(Ctx& ctx, EmployeeState& s, Task* mail);
+  // A detector that screens tool outputs (InjectionDetector.screens TOOL_OUTPUTS): checks
+  // the mailbox listing (`unread`, or the first `items` queued mails) and the channel a call
+  // of `skill` just read; true when it flagged one, and then the call must stop: the work it
+  // read is left to the person, a flagged injection taken away.
+  bool ToolOutputFlagged(Ctx& ctx, EmployeeState& s, const scenario::Skill& skill, uint32_t items, bool mail_read,
+                         bool chat_read, const std::vector<uint32_t>& unread);
   // The agent in `slot` read an injection (the open call): it may follow it.
   void ConsiderInjection(Ctx& ctx, EmployeeState& s, uint32_t slot, const SeenInjection& seen);
   // What the open call does for attackers: injections it read, a malicious skill, poisoned memory.

@@ -172,21 +172,29 @@ void OrgModel::OnInjectionArrive(Ctx& ctx, EmployeeState& s, uint32_t campaign) 
   if (!s.agents.empty()) OnAgentEvent(ctx, s, scenario::Event::kNewEmail);
 }
 
+namespace {
+
+// The detector's own model call for one check: overhead, metered to nobody's leaderboard.
+void ChargeDetectorCheck(const scenario::CompiledScenario& sc, EmployeeState& s) {
+  const scenario::InjectionDetector& det = sc.defenses.injection_detector;
+  ++s.safety.detector_checks;
+  if (det.tier == kNoId || det.tokens_per_check <= 0) return;
+  const scenario::ModelTier& tier = sc.tiers[det.tier];
+  TokenTally tally;
+  tally.input_tokens = static_cast<uint64_t>(det.tokens_per_check);
+  tally.cost_usd = tier.CostUsd(det.tokens_per_check, 0);
+  tally.invocations = 1;
+  s.m.tokens_by_purpose[static_cast<int>(scenario::Purpose::kOverhead)].Add(tally);
+  s.m.tokens_by_trigger[static_cast<int>(Trigger::kEvent)].Add(tally);
+  s.tokens_by_tier[det.tier].Add(tally);
+}
+
+}  // namespace
+
 bool OrgModel::DetectorAdmits(Ctx& ctx, EmployeeState& s, Task* mail) {
   const scenario::InjectionDetector& det = sc().defenses.injection_detector;
-  if (!det.enabled || !(mail->flags & kMailExternal)) return true;
-  ++s.safety.detector_checks;
-  if (det.tier != kNoId && det.tokens_per_check > 0) {
-    // The detector's own model call: overhead, metered to nobody's leaderboard.
-    const scenario::ModelTier& tier = sc().tiers[det.tier];
-    TokenTally tally;
-    tally.input_tokens = static_cast<uint64_t>(det.tokens_per_check);
-    tally.cost_usd = tier.CostUsd(det.tokens_per_check, 0);
-    tally.invocations = 1;
-    s.m.tokens_by_purpose[static_cast<int>(scenario::Purpose::kOverhead)].Add(tally);
-    s.m.tokens_by_trigger[static_cast<int>(Trigger::kEvent)].Add(tally);
-    s.tokens_by_tier[det.tier].Add(tally);
-  }
+  if (!det.enabled || det.screens_tool_outputs || !(mail->flags & kMailExternal)) return true;
+  ChargeDetectorCheck(sc(), s);
   const bool injection = (mail->flags & kMailInjection) != 0;
   const bool flagged = s.threat_rng.Bernoulli(injection ? det.detection_rate : det.false_positive_rate);
   if (!flagged) return true;
@@ -204,6 +212,84 @@ bool OrgModel::DetectorAdmits(Ctx& ctx, EmployeeState& s, Task* mail) {
   s.safety.release_hours += det.release_minutes / 60.0;
   mail->effort_minutes += det.release_minutes;
   mail->state |= kTaskQuarantined;
+  return true;
+}
+
+bool OrgModel::ToolOutputFlagged(Ctx& ctx, EmployeeState& s, const scenario::Skill& k, uint32_t items, bool mail_read,
+                                 bool chat_read, const std::vector<uint32_t>& unread) {
+  const scenario::InjectionDetector& det = sc().defenses.injection_detector;
+  if (!mail_read && !chat_read) return false;
+  // The mails this call read: the triage's listing, or the first queued ones a briefing reads.
+  std::vector<Task*> mails;
+  if (mail_read) {
+    if (k.kind == scenario::SkillKind::kEmailTriage) {
+      for (uint32_t slot : unread) {
+        if (Task* t = s.FindQueued(TaskKind::kEmail, slot)) mails.push_back(t);
+      }
+    } else {
+      for (Task& t : s.queues[static_cast<int>(TaskKind::kEmail)]) {
+        if (mails.size() >= items) break;
+        if (!(t.state & kTaskHelped)) mails.push_back(&t);
+      }
+    }
+  }
+  bool mail_injected = false;
+  for (const Task* t : mails) mail_injected = mail_injected || (t->flags & kMailInjection);
+  const bool chat_injected = chat_read && !s.chat_injections.empty();
+  // Each tool output is checked; one flag stops the call.
+  bool flagged = false, caught = false;
+  auto check = [&](bool injected) {
+    ChargeDetectorCheck(sc(), s);
+    if (!s.threat_rng.Bernoulli(injected ? det.detection_rate : det.false_positive_rate)) return;
+    flagged = true;
+    caught = caught || injected;
+    if (injected) return;
+    // A false alarm: the owner reviews the flagged output and clears it.
+    ++s.safety.false_positives;
+    s.safety.release_hours += det.release_minutes / 60.0;
+    Enqueue(ctx, s, Task{TaskKind::kFix, 0, det.release_minutes, ctx.now_us(), 0, 0, 0, 0, 0, 0});
+  };
+  if (mail_read) check(mail_injected);
+  if (chat_read) check(chat_injected);
+  if (!flagged) return false;
+  // A flagged injection is taken away; the rest of what was read is the person's work.
+  for (Task* t : mails) {
+    if (caught && (t->flags & kMailInjection)) {
+      ++s.safety.injections_detected;
+      s.mailbox.Read(t->ref);
+      s.mailbox.Archive(t->ref);
+      t->state |= kTaskHelped;
+      if (sc().defenses.memory_quarantine) {
+        for (uint32_t slot = 0; slot < s.agents.size(); ++slot) QuarantineMemory(ctx, s, slot, kDetectorQuarantine);
+      }
+      continue;
+    }
+    if (k.kind == scenario::SkillKind::kEmailTriage) s.mailbox.Read(t->ref);  // listed: not offered to agents again
+    t->state |= kTaskHelped;
+  }
+  if (caught && chat_injected) {
+    s.safety.injections_detected += s.chat_injections.size();
+    s.chat_injections.clear();
+  }
+  if (k.kind == scenario::SkillKind::kChatAnswer) {
+    for (uint32_t i = 0; i < items && !s.chat_unanswered.empty(); ++i) s.chat_unanswered.pop_front();
+  }
+  auto leave = [&](TaskKind kind, uint32_t limit) {
+    uint32_t n = 0;
+    for (Task& t : s.queues[static_cast<int>(kind)]) {
+      if (n >= limit) break;
+      if (t.state & kTaskHelped) continue;
+      t.state |= kTaskHelped;
+      ++n;
+    }
+    return n;
+  };
+  switch (k.kind) {
+    case scenario::SkillKind::kCodeHelp: leave(TaskKind::kCode, items); break;
+    case scenario::SkillKind::kDeployMonitor: leave(TaskKind::kIncident, items - leave(TaskKind::kRework, items)); break;
+    case scenario::SkillKind::kDailyBriefing: leave(TaskKind::kChat, items > mails.size() ? items - static_cast<uint32_t>(mails.size()) : 0); break;
+    default: break;
+  }
   return true;
 }
 

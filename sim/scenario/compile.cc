@@ -670,6 +670,7 @@ void Compiler::IncentivesThreatsDefenses() {
   d.injection_detector.tier = det.model_tier().empty() ? kNoId : Find(tiers_, det.model_tier());
   d.injection_detector.tokens_per_check = det.tokens_per_check();
   d.injection_detector.release_minutes = det.release_minutes();
+  d.injection_detector.screens_tool_outputs = det.screens() == pb::InjectionDetector::TOOL_OUTPUTS;
   d.memory_quarantine = pd.memory_quarantine();
   for (const pb::CircuitBreaker& pc : pd.circuit_breakers()) {
     CircuitBreaker c;

@@ -538,6 +538,7 @@ struct InjectionDetector {
   TierId tier = kNoId;  // kNoId = free rule-based filter
   int64_t tokens_per_check = 600;
   double release_minutes = 5;
+  bool screens_tool_outputs = false;  // false: each external email as it arrives
 };
 
 struct CircuitBreaker {

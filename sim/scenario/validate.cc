@@ -821,6 +821,7 @@ void Validator::ThreatsAndDefenses() {
   Check(det, "false_positive_rate", kProbability, "injection detector");
   Check(det, "tokens_per_check", kNonNegative, "injection detector");
   Check(det, "release_minutes", kNonNegative, "injection detector");
+
   Ref(det, "model_tier", -1, det.model_tier(), tiers_, "injection detector", /*optional=*/true);
   for (const pb::CircuitBreaker& cb : d.circuit_breakers()) {
     const std::string ctx = "circuit breaker " + Q(cb.name());

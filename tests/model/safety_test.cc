@@ -257,6 +257,30 @@ TEST(SafetyTest, ABetterDetectorLowersAttackSuccessAndCostsUtility) {
   EXPECT_LT(noisy.result.summary.value_usd, strong.result.summary.value_usd);
 }
 
+// A detector that screens every tool output (AgentDojo's) also sees injections that reach
+// agents by a colleague's forward or a paste into a channel, which a detector of external mail
+// misses; its false alarms stop agents' calls, so the work agents do falls.
+TEST(SafetyTest, ADetectorOfToolOutputsCatchesEveryRouteAndCostsAgentsWork) {
+  const std::vector<std::string> open = {"permissions.preset=FULLY_AUTONOMOUS", "defenses.least_privilege_tools=false",
+                                         "defenses.injection_detector.enabled=true",
+                                         "defenses.injection_detector.detection_rate=0.9"};
+  auto with = [&](std::vector<std::string> extra) {
+    extra.insert(extra.begin(), open.begin(), open.end());
+    return extra;
+  };
+  const SafetyRun mail = RunSafety(kCampaign, with({"defenses.injection_detector.false_positive_rate=0"}));
+  const SafetyRun outputs = RunSafety(kCampaign, with({"defenses.injection_detector.false_positive_rate=0",
+                                                       "defenses.injection_detector.screens=TOOL_OUTPUTS"}));
+  EXPECT_LT(outputs.safety().attack_successes, mail.safety().attack_successes);
+  EXPECT_LT(outputs.safety().injection_success_per_exposure, mail.safety().injection_success_per_exposure);
+  EXPECT_GT(outputs.safety().injections_detected, 0u);
+  const SafetyRun noisy = RunSafety(kCampaign, with({"defenses.injection_detector.false_positive_rate=0.3",
+                                                     "defenses.injection_detector.screens=TOOL_OUTPUTS"}));
+  EXPECT_GT(noisy.safety().detector_false_positives, 0u);
+  EXPECT_GT(noisy.safety().detector_release_hours, 0);
+  EXPECT_LT(noisy.result.summary.hours.saved_hours, outputs.result.summary.hours.saved_hours);
+}
+
 TEST(SafetyTest, ATokenLeaderboardWidensTheAttackSurface) {
   const char* const file = "safety_tokenmaxxing_surface.textproto";
   // Four weeks: the leaderboard has time to add automations, the campaign to land.

@@ -221,6 +221,7 @@ const std::map<std::string, std::vector<std::string>>& Exercise() {
       {"clawsim.proto.InjectionDetector.detection_rate", attacked({"defenses.injection_detector.enabled=true"})},
       {"clawsim.proto.InjectionDetector.false_positive_rate", attacked({"defenses.injection_detector.enabled=true"})},
       {"clawsim.proto.InjectionDetector.model_tier", attacked({"defenses.injection_detector.enabled=true"})},
+      {"clawsim.proto.InjectionDetector.screens", attacked({"defenses.injection_detector.enabled=true"})},
       {"clawsim.proto.InjectionDetector.tokens_per_check", attacked({"defenses.injection_detector.enabled=true"})},
       {"clawsim.proto.InjectionDetector.release_minutes",
        attacked({"defenses.injection_detector.enabled=true", "defenses.injection_detector.false_positive_rate=0.5"})},
