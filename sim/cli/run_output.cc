@@ -76,6 +76,7 @@ run::RunInfo MakeRunInfo(const scenario::LoadedScenario& loaded, const RunComman
   info.outcome_names.emplace_back("injected");  // an invocation that followed an injection (format 1.5)
   info.attack_goal_names = model::AttackGoalNames();
   info.injection_route_names = model::InjectionRouteNames();
+  info.defect_origin_names = model::DefectOriginNames();
   info.stage_outcome_names = {"passed", "failed"};
   info.event_kind_names = model::EventKindNames();
   for (const scenario::Team& t : sc.organization.teams) info.team_names.push_back(t.name);
@@ -182,6 +183,7 @@ Status RunAndWrite(scenario::LoadedScenario* loaded, const RunCommandOptions& o,
       sp.output_tokens = m.output_tokens;
       sp.cost_usd = m.cost_usd;
       sp.tier = m.tier;
+      sp.defect_origin = m.defect_origin;
       for (const model::SpanCause& c : m.causes) {
         if (c.kind != model::CauseKind::kNone) sp.causes.push_back({static_cast<run::CauseKind>(c.kind), c.id});
       }
@@ -192,7 +194,8 @@ Status RunAndWrite(scenario::LoadedScenario* loaded, const RunCommandOptions& o,
     for (const model::InjectionRecord& m : emails) {
       if (!sink_status.ok()) return;
       sink_status = out.run_file().AddInjectionEmail(
-          run::InjectionEmail{m.item_id, m.time_us, m.employee, m.source, m.goal, m.detected, m.forwarded});
+          run::InjectionEmail{m.item_id, m.time_us, m.employee, m.source, m.goal, m.detected, m.forwarded,
+                              m.forwarded_by, m.forwarded_at_us});
     }
   };
   sinks.on_trace = [&](std::vector<model::TracedEvent>&& events) {

@@ -137,6 +137,7 @@ void InspectorPanel::Draw(const RunData& run, ViewState& state) {
   ImGui::TextColored(ImVec4(0.6f, 0.8f, 1, 1), "Origin");
   ImGui::SameLine();
   ImGui::TextWrapped("%s", origin.text.c_str());
+  if (!origin.deployed_by.empty()) ImGui::TextDisabled("deployed by %s", origin.deployed_by.c_str());
   if (origin.injection.valid() && !(origin.injection == state.selected)) {
     if (ImGui::SmallButton("go to the injection email")) state.Select(origin.injection);
   }
