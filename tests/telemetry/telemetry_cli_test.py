@@ -178,7 +178,8 @@ def detect_outputs(ctx):
     check(any(r["positives"] > 0 for r in people), "the small scenario's public leaderboard makes tokenmaxxers")
     flags = list(csv.DictReader(open(os.path.join(ctx.dir, "from_run", "flags.csv"))))
     for r in results:
-        check(sum(1 for f in flags if f["detector"] == r["name"]) == r["flagged"], "flags.csv rows per detector")
+        check(sum(1 for f in flags if f["detector"] == r["name"] and f["label"] == r["label"]) == r["flagged"],
+              "flags.csv rows per detector and label")
     svg = open(os.path.join(ctx.dir, "from_run", "pr_curves.svg")).read()
     check(svg.startswith("<svg") and svg.count("<polyline") >= 1, "pr_curves.svg draws curves")
     f = out["forecast"]

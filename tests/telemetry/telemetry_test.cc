@@ -55,6 +55,9 @@ World MakeWorld(uint32_t people, uint32_t days, const std::vector<uint32_t>& max
   g.attack_records.assign(people, 0);
   g.first_attack_us.assign(people, kNever);
   g.attack_records_by_day.assign(days, std::vector<uint64_t>(people, 0));
+  g.injected_calls.assign(people, 0);
+  g.first_injected_us.assign(people, kNever);
+  g.injected_calls_by_day.assign(days, std::vector<uint64_t>(people, 0));
   uint64_t id = 0;
   for (uint32_t p = 0; p < people; ++p) {
     t.people.push_back({"p" + std::to_string(p), p % 2 == 0 ? "even" : "odd", "developer", 5, 50});
@@ -112,7 +115,9 @@ std::vector<DetectorResult> ScoreAll(const World& w, const DetectorSpec& spec) {
   const FeatureTable people(w.t, Entity::kEmployee), agents(w.t, Entity::kAgent);
   std::vector<DetectorResult> out;
   for (const DetectorScores& s : Evaluate(spec, people, agents)) {
-    out.push_back(Score(s, w.t, w.truth, spec.proto.scoring().min_performative_share()));
+    for (Label label : LabelsFor(s.entity, w.truth)) {
+      out.push_back(Score(s, w.t, w.truth, label, spec.proto.scoring().min_performative_share()));
+    }
   }
   return out;
 }
@@ -324,6 +329,49 @@ TEST(Detectors, AgentPositivesComeFromAttackRecords) {
   EXPECT_EQ(r[0].false_positives, 0u);
   EXPECT_NEAR(r[0].ttd_median_days, 3 - (2 + 10 / 24.0), 1e-9);
   EXPECT_DOUBLE_EQ(r[0].bad_caught_share, 1);
+}
+
+// In a run an injection campaign reached, agent detectors are scored twice: on the agents an
+// attacker drove, and on the agents that followed an injected instruction, each against its
+// own positives and its own first bad record.
+TEST(Detectors, InjectionFollowedAgentsAreALabelOfTheirOwn) {
+  World w = MakeWorld(6, 4, {}, 0);
+  w.truth.injection_emails = 3;
+  // Agent 4 follows injected mail on day 1 from 12:00: twenty extra calls on items.
+  for (int k = 0; k < 20; ++k) {
+    Invocation i;
+    i.id = 1'000'000 + static_cast<uint64_t>(k);
+    i.start_us = kUsPerDay + (12 * 60 + k) * kUsPerMinute;
+    i.duration_us = 1'000'000;
+    i.agent = 4;
+    i.employee = 4;
+    i.input_tokens = 5000;
+    i.worked_on_item = true;
+    w.t.invocations.push_back(i);
+    ++w.truth.injected_calls[4];
+    ++w.truth.injected_calls_by_day[1][4];
+    w.truth.first_injected_us[4] = std::min(w.truth.first_injected_us[4], i.start_us);
+  }
+  std::stable_sort(w.t.invocations.begin(), w.t.invocations.end(),
+                   [](const Invocation& a, const Invocation& b) { return a.start_us < b.start_us; });
+  // Agent 2 was hijacked on day 2 (attacker-driven, no injection).
+  ++w.truth.attack_records[2];
+  ++w.truth.attack_records_by_day[2][2];
+  w.truth.first_attack_us[2] = 2 * kUsPerDay;
+  const std::vector<DetectorResult> r = ScoreAll(w, Spec(R"(
+    detectors { name: "busy" entity: AGENT window_days: 1 rule { all_of { feature: "agent_calls_per_day" threshold: 25 } } })"));
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].label, Label::kAttackerDriven);
+  EXPECT_EQ(r[0].positives, 1u);
+  EXPECT_EQ(r[0].true_positives, 0u) << "the busy agent is not the hijacked one";
+  EXPECT_EQ(r[1].label, Label::kInjectionFollowed);
+  EXPECT_EQ(r[1].positives, 1u);
+  EXPECT_EQ(r[1].true_positives, 1u);
+  EXPECT_EQ(r[1].false_positives, 0u);
+  EXPECT_NEAR(r[1].ttd_median_days, 2 - 1.5, 1e-9) << "from the first injected call to the end of its day";
+  // Without a campaign in the run, only the attacker-driven label is scored.
+  w.truth.injection_emails = 0;
+  EXPECT_EQ(LabelsFor(Entity::kAgent, w.truth), std::vector<Label>{Label::kAttackerDriven});
 }
 
 // ---- Forecast ---------------------------------------------------------------------------
