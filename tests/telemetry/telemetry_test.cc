@@ -435,8 +435,33 @@ TEST(Features, ListIsWhatFeatureTableComputes) {
     defined += !std::isnan(t.Value(static_cast<int>(f), 0, 0, 1));
     EXPECT_EQ(FindFeature(Features()[f].name), static_cast<int>(f));
   }
-  // Undefined without tool calls: the agent shares over actions and writes.
-  EXPECT_EQ(defined, static_cast<int>(Features().size()) - 4);
+  // Undefined without tool calls: the agent shares over actions and writes; and the rank
+  // boundary gap of person 0, who ranks first (level with person 1): no boundary above.
+  EXPECT_EQ(defined, static_cast<int>(Features().size()) - 5);
+}
+
+// The leaderboard-proximity feature: how far a person is below the nearest visible cut line
+// (rank 10, the top quarter, the median), as a share of their own tokens.
+TEST(Features, RankBoundaryGapIsTheDistanceToTheNearestCutLineAbove) {
+  World w = MakeWorld(12, 1, {}, 0);
+  // Person p gets 1000 * (p + 1) extra tokens on one call: ranks are 12 - p.
+  for (Invocation& i : w.t.invocations) {
+    if (i.start_us % kUsPerDay == 9 * 60 * kUsPerMinute) i.input_tokens += 1000 * (i.employee + 1);
+  }
+  const FeatureTable people(w.t, Entity::kEmployee);
+  const int f = FindFeature("rank_boundary_gap_share");
+  ASSERT_GE(f, 0);
+  auto tokens = [&](uint32_t p) { return people.Value(FindFeature("tokens_per_day"), p, 0, 0); };
+  // 12 people: the cut lines are ranks 10, 3 (the top quarter) and 6 (the median).
+  // Rank 4 (person 8) is below the top quarter: the gap to rank 3 (person 9).
+  EXPECT_NEAR(people.Value(f, 8, 0, 0), (tokens(9) - tokens(8)) / tokens(8), 1e-12);
+  // Rank 11 (person 1) is below rank 10 (person 2), the nearest line above.
+  EXPECT_NEAR(people.Value(f, 1, 0, 0), (tokens(2) - tokens(1)) / tokens(1), 1e-12);
+  // Rank 7 (person 5) is below the median, rank 6 (person 6).
+  EXPECT_NEAR(people.Value(f, 5, 0, 0), (tokens(6) - tokens(5)) / tokens(5), 1e-12);
+  // The top three have no line above them.
+  EXPECT_TRUE(std::isnan(people.Value(f, 11, 0, 0)));
+  EXPECT_TRUE(std::isnan(people.Value(f, 9, 0, 0)));
 }
 
 }  // namespace
