@@ -14,6 +14,8 @@
 #include "sim/run/summary_json.h"
 #include "sim/scenario/compile.h"
 #include "sim/study/measures.h"
+#include "sim/telemetry/telemetry.h"
+#include "sim/telemetry/telemetry_jsonl.h"
 
 namespace clawsim::cli {
 namespace {
@@ -120,6 +122,16 @@ uint32_t TargetIndex(const scenario::CompiledScenario& sc, const services::Audit
   }
 }
 
+// `clawsim run --telemetry`: the platform's view of the finished run, staged with the outputs.
+Status TelemetrySideFile(const std::string& run_file, std::vector<std::pair<std::string, std::string>>* files) {
+  telemetry::Telemetry t;
+  telemetry::GroundTruth truth;
+  const Status s = telemetry::Extract(run_file, &t, &truth);
+  if (!s.ok()) return s;
+  files->emplace_back(run::kTelemetryName, telemetry::WriteJsonl(t));
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status RunAndWrite(scenario::LoadedScenario* loaded, const RunCommandOptions& o, model::RunResult* result,
@@ -131,6 +143,7 @@ Status RunAndWrite(scenario::LoadedScenario* loaded, const RunCommandOptions& o,
   run::OutputDir out;
   s = out.Open(o.out_dir);
   if (!s.ok()) return s;
+  if (o.telemetry) out.set_side_files(TelemetrySideFile);
   if (o.on_staging != nullptr) o.on_staging(out.StagingPaths());
   s = out.run_file().WriteHeader(MakeRunInfo(*loaded, o, trace, days));
   if (!s.ok()) return s;

@@ -22,6 +22,7 @@ struct RunCommandOptions {
   std::string out_dir;
   std::string trace = "audit";          // none | audit | full
   bool counterfactual = false;          // also run the no-agent twin
+  bool telemetry = false;               // also write telemetry.jsonl (needs trace audit or full)
   bool show_progress = false;
   void (*progress)(uint32_t done, uint32_t total, double elapsed_s) = nullptr;
   // Asked after each simulated day; true stops the run there and writes it as interrupted
