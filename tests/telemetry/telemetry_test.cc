@@ -11,10 +11,14 @@
 #include <sstream>
 #include <string>
 
+#include <google/protobuf/util/json_util.h>
+
+#include "sim/proto/detection.pb.h"
 #include "sim/telemetry/detector_file.h"
 #include "sim/telemetry/detectors.h"
 #include "sim/telemetry/features.h"
 #include "sim/telemetry/forecast.h"
+#include "sim/telemetry/report.h"
 #include "sim/telemetry/scoring.h"
 #include "sim/telemetry/telemetry.h"
 #include "sim/telemetry/telemetry_jsonl.h"
@@ -372,6 +376,33 @@ TEST(Detectors, InjectionFollowedAgentsAreALabelOfTheirOwn) {
   // Without a campaign in the run, only the attacker-driven label is scored.
   w.truth.injection_emails = 0;
   EXPECT_EQ(LabelsFor(Entity::kAgent, w.truth), std::vector<Label>{Label::kAttackerDriven});
+}
+
+// detection.json is what sim/proto/detection.proto says: protobuf's JSON parser, refusing
+// unknown fields, reads every field the report writes (the viewer reads it this way).
+TEST(Report, DetectionJsonIsTheSchemasJson) {
+  World w = MakeWorld(6, 4, {1}, 0);
+  w.truth.injection_emails = 1;
+  DetectReport r;
+  r.header = w.t.header;
+  r.min_performative_share = 0.05;
+  r.results = ScoreAll(w, Spec(R"(
+    detectors { name: "short" window_days: 1 rule { all_of { feature: "heartbeat_interval_minutes" op: BELOW threshold: 0.6 baseline: TEAM_MEDIAN } } }
+    detectors { name: "busy" entity: AGENT window_days: 1 rule { all_of { feature: "agent_calls_per_day" threshold: 25 } } })"));
+  std::string json;
+  for (const auto& [name, contents] : RenderReport(r, w.t)) {
+    if (name == "detection.json") json = contents;
+  }
+  proto::DetectionResults parsed;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  const auto status = google::protobuf::util::JsonStringToMessage(json, &parsed, options);
+  ASSERT_TRUE(status.ok()) << status.message() << "\n" << json;
+  ASSERT_EQ(parsed.results_size(), 3);  // short (tokenmaxxer), busy (attacker_driven, injection_followed)
+  EXPECT_EQ(parsed.results(0).label(), "tokenmaxxer");
+  EXPECT_EQ(parsed.results(2).label(), "injection_followed");
+  EXPECT_EQ(parsed.results(0).pr_curve_size(), static_cast<int>(r.results[0].curve.size()));
+  EXPECT_EQ(parsed.best_employee_detector(), "short");
 }
 
 // ---- Forecast ---------------------------------------------------------------------------

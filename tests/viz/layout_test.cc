@@ -48,6 +48,7 @@ TEST(LayoutTest, NoPanelDrawsTextPastItsColumnAtEitherSize) {
     App app;
     app.Open(sample);
     app.Open(sample);  // a second run, for Compare
+    app.Open(testing::WriteSampleDetection());  // for Detection
     app.WaitForLoads();
     app.set_current(0);
     ASSERT_TRUE(app.Select("audit:1998").ok());  // a deploy.prod with an incident downstream
