@@ -123,6 +123,7 @@ int RunCommand(const std::vector<std::string>& args) {
       return 2;
     }
   }
+  for (const std::string& w : loaded.warnings) std::fprintf(stderr, "clawsim run: %s\n", w.c_str());
   // Settings the model does not act on yet: say so rather than let them look effective.
   if (const std::vector<std::string> pending = scenario::PendingSettingsInUse(loaded.scenario); !pending.empty()) {
     std::string list;
