@@ -12,8 +12,11 @@
 #include <string>
 #include <vector>
 
-#include "mock_services/deploy_service.h"
 #include "sim/scenario/compiled_scenario.h"
+
+namespace clawsim::services {
+struct ChangeSpec;  // mock_services/deploy_service.h
+}  // namespace clawsim::services
 
 namespace clawsim::model {
 
