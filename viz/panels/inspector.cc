@@ -75,7 +75,10 @@ void InjectionFields(const RunData& run, const InjectionRow& e) {
   Field("mailbox of", RunData::Name(h.employee_names(), e.employee));
   Field("campaign", run.SourceName(e.source));
   Field("goal", RunData::Name(h.attack_goal_names(), e.goal));
-  Field("from", e.forwarded ? "a colleague's forward" : "the attacker");
+  Field("from", !e.forwarded                ? std::string("the attacker")
+                : e.forwarded_by != kNone ? "a forward by " + RunData::Name(run.header.employee_names(), e.forwarded_by) +
+                                                ", " + FormatTime(e.forwarded_at_us)
+                                          : std::string("a colleague's forward"));
   Field("detector", e.detected ? "quarantined it (no agent saw it)" : "let it through");
 }
 
