@@ -1,5 +1,6 @@
 // Running a scenario and writing its outputs (run file, summary.json, employees.csv,
-// daily.csv) for `clawsim run`, and the readable summary it prints.
+// daily.csv, and with --telemetry telemetry.jsonl) for `clawsim run`, and the readable
+// summary it prints.
 #pragma once
 
 #include <cstdint>
