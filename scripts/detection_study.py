@@ -2,7 +2,7 @@
 """The detection study: which detector works under which regime.
 
 Runs each scenario over seeds (clawsim run), scores the detector file on every run (clawsim
-detect) and summarises, per scenario and detector, the mean of each measure over seeds with
+detect) and summarises, per scenario, detector and label, the mean of each measure over seeds with
 a 95% Student t interval, into OUT/report.md and OUT/report.csv (--report names them). Runs
 already in OUT are reused (delete OUT/<scenario>-s<seed>/ to redo one), so a second detector
 file can be scored on the same runs.
@@ -78,7 +78,7 @@ def main():
     seeds = [int(s) for s in a.seeds.split(",")]
     os.makedirs(a.out, exist_ok=True)
 
-    results = {}  # (scenario, detector) -> list of result dicts; scenario -> forecasts
+    results = {}  # (scenario, detector, label) -> list of result dicts; scenario -> forecasts
     forecasts = {}
     order = []
     for scenario in scenarios:
@@ -94,7 +94,7 @@ def main():
                 run(cmd)
             det = json.loads(run([a.clawsim, "detect", runfile, "--detectors", a.detectors, "--json"]))
             for r in det["results"]:
-                key = (name, r["name"])
+                key = (name, r["name"], r.get("label", "tokenmaxxer" if r["entity"] == "employee" else "attacker_driven"))
                 if key not in results:
                     results[key] = []
                     order.append(key)
@@ -104,16 +104,16 @@ def main():
 
     with open(os.path.join(a.out, a.report + ".csv"), "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["scenario", "detector", "entity", "runs", "measure", "mean", "ci_low", "ci_high"])
+        w.writerow(["scenario", "detector", "entity", "label", "runs", "measure", "mean", "ci_low", "ci_high"])
         for key in order:
             rs = results[key]
             for m in MEASURES:
                 mean, lo, hi = interval([r[m] for r in rs])
-                w.writerow([key[0], key[1], rs[0]["entity"], len(rs), m, f"{mean:.6g}", f"{lo:.6g}", f"{hi:.6g}"])
+                w.writerow([key[0], key[1], rs[0]["entity"], key[2], len(rs), m, f"{mean:.6g}", f"{lo:.6g}", f"{hi:.6g}"])
         for name, fs in forecasts.items():
             for line in FORECAST:
                 mean, lo, hi = interval([f[line]["error"] for f in fs])
-                w.writerow([name, "forecast:" + line, "", len(fs), "error", f"{mean:.6g}", f"{lo:.6g}", f"{hi:.6g}"])
+                w.writerow([name, "forecast:" + line, "", "", len(fs), "error", f"{mean:.6g}", f"{lo:.6g}", f"{hi:.6g}"])
 
     def fmt(values, pct=False, digits=2):
         mean, lo, hi = interval(values)
@@ -123,29 +123,30 @@ def main():
     md = ["# Detection study", "",
           f"Detectors `{os.path.relpath(a.detectors, ROOT)}`, seeds {a.seeds}" + (f", {a.days} days" if a.days else "") +
           "; each cell is the mean over seeds with its 95% t interval. Positives: people with at least the file's "
-          "performative share (employee detectors), agents an attacker drove (agent detectors).", ""]
+          "performative share (label tokenmaxxer), agents an attacker drove (attacker_driven), and, where a "
+          "campaign reached the run, agents that followed an injected instruction (injection_followed).", ""]
     for name in dict.fromkeys(k[0] for k in order):
         md += [f"## {name}", ""]
         keys = [k for k in order if k[0] == name]
         best = {}
         for k in keys:
             rs = results[k]
-            e = rs[0]["entity"]
+            label = k[2]
             f1 = statistics.fmean(r["f1"] for r in rs)
             if rs[0]["positives"] or any(r["positives"] for r in rs):
-                if e not in best or f1 > best[e][1]:
-                    best[e] = (k[1], f1)
-        for e, (det, _) in best.items():
-            rs = results[(name, det)]
-            md.append(f"Best {e} detector: **{det}**: precision {fmt([r['precision'] for r in rs])}, recall "
+                if label not in best or f1 > best[label][1]:
+                    best[label] = (k[1], f1)
+        for label, (det, _) in best.items():
+            rs = results[(name, det, label)]
+            md.append(f"Best detector of {label}: **{det}**: precision {fmt([r['precision'] for r in rs])}, recall "
                       f"{fmt([r['recall'] for r in rs])}, median time to detection {fmt([r['ttd_median_days'] for r in rs], digits=1)} days.")
         if not best:
             md.append("No positives in these runs: every flag is a false positive.")
-        md += ["", "| detector | entity | positives | flagged | precision | recall | F1 | bad caught % | FP people | "
+        md += ["", "| detector | label | positives | flagged | precision | recall | F1 | bad caught % | FP people | "
                "heavy useful flagged % | TTD median days |", "|---|---|---|---|---|---|---|---|---|---|---|"]
         for k in keys:
             rs = results[k]
-            md.append(f"| {k[1]} | {rs[0]['entity']} | {fmt([r['positives'] for r in rs], digits=1)} | "
+            md.append(f"| {k[1]} | {k[2]} | {fmt([r['positives'] for r in rs], digits=1)} | "
                       f"{fmt([r['flagged'] for r in rs], digits=1)} | {fmt([r['precision'] for r in rs])} | "
                       f"{fmt([r['recall'] for r in rs])} | {fmt([r['f1'] for r in rs])} | "
                       f"{fmt([r['bad_caught_share'] for r in rs], pct=True, digits=1)} | "

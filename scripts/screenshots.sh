@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Regenerates the README's viewer screenshots (docs/screenshots/*.png) from the shipped
 # scenarios, headless. Makes the runs it needs when they are missing:
-#   results/safety-14d        scenarios/safety_injection_campaign.textproto, 14 days
-#   results/safety-read-only  the same with permissions.preset=read_only (for Compare)
+#   results/safety-autonomous-21d-sN  scenarios/safety_injection_campaign.textproto, 21 days,
+#                                     permissions.preset=fully_autonomous, the first seed N
+#                                     of 1-4 with a leak
+#   results/safety-read-only-21d-sN   the same with permissions.preset=read_only (for Compare)
+#   results/detection-sN/detection.json  clawsim detect on the first (for Detection)
 # and finds the ids it selects in them (the first leak, its employee, the injection email it
 # began with) with `clawsim inspect --trace-back harms --json`, so no id is pasted here.
 #
@@ -33,23 +36,28 @@ if [ ! -x "$CLAWSIM" ] || [ ! -x "$VIEW" ]; then
 fi
 mkdir -p "$OUT"
 
-SAFETY=results/safety-14d
-OTHER=results/safety-read-only
-[ -f "$SAFETY/run.clawrun" ] ||
-  "$CLAWSIM" run scenarios/safety_injection_campaign.textproto --days 14 --threads 2 --out "$SAFETY" >/dev/null
-[ -f "$OTHER/run.clawrun" ] ||
-  "$CLAWSIM" run scenarios/safety_injection_campaign.textproto --days 14 --threads 2 --out "$OTHER" \
-    --set permissions.preset=read_only >/dev/null
-
-# The ids to select, from the run itself: the first leak (harms list leaks first), the
-# incident nearest the start, and the injection email the leak began with.
-HARMS=$("$CLAWSIM" inspect "$SAFETY/run.clawrun" --trace-back harms --json --page-size 100000)
-LEAK=$(printf '%s' "$HARMS" | python3 -c 'import json,sys; r=[h for h in json.load(sys.stdin)["rows"] if h["kind"]=="leak"]; print(r[0]["id"] if r else "")')
-INCIDENT=$(printf '%s' "$HARMS" | python3 -c 'import json,sys; r=[h for h in json.load(sys.stdin)["rows"] if h["kind"]=="incident"]; print(r[0]["id"] if r else "")')
+# The safety run: the injection campaign with fully autonomous agents (the preset that lets
+# injected agents send mail out), 21 days, at the first seed of 1-4 whose run has a leak.
+for seed in 1 2 3 4; do
+  SAFETY=results/safety-autonomous-21d-s$seed
+  OTHER=results/safety-read-only-21d-s$seed
+  [ -f "$SAFETY/run.clawrun" ] ||
+    "$CLAWSIM" run scenarios/safety_injection_campaign.textproto --days 21 --seed $seed --threads 2 --out "$SAFETY" \
+      --set permissions.preset=fully_autonomous >/dev/null
+  HARMS=$("$CLAWSIM" inspect "$SAFETY/run.clawrun" --trace-back harms --json --page-size 100000)
+  LEAK=$(printf '%s' "$HARMS" | python3 -c 'import json,sys; r=[h for h in json.load(sys.stdin)["rows"] if h["kind"]=="leak"]; print(r[0]["id"] if r else "")')
+  [ -n "$LEAK" ] && break
+done
 if [ -z "$LEAK" ]; then
-  echo "screenshots.sh: $SAFETY has no leak to select; the Harms and Inspector shots need one" >&2
+  echo "screenshots.sh: no leak in seeds 1-4 of the autonomous injection campaign; the Harms and Inspector shots need one" >&2
   exit 1
 fi
+[ -f "$OTHER/run.clawrun" ] ||
+  "$CLAWSIM" run scenarios/safety_injection_campaign.textproto --days 21 --seed $seed --threads 2 --out "$OTHER" \
+    --set permissions.preset=read_only >/dev/null
+# The ids to select, from the run itself: the first leak (harms list leaks first), the
+# incident nearest the start, and the injection email the leak began with.
+INCIDENT=$(printf '%s' "$HARMS" | python3 -c 'import json,sys; r=[h for h in json.load(sys.stdin)["rows"] if h["kind"]=="incident"]; print(r[0]["id"] if r else "")')
 EMAIL=$("$CLAWSIM" inspect "$SAFETY/run.clawrun" --trace-back "$LEAK" --json |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["origin"].get("id",""))')
 echo "selecting $LEAK (leak), $INCIDENT (incident), $EMAIL (its injection email)"
@@ -69,6 +77,10 @@ shot inspector Inspector --select "${EMAIL:-$LEAK}" "$SAFETY/run.clawrun"
 shot audit "Audit log" --select "$LEAK" "$SAFETY/run.clawrun"
 shot graphs Graphs --select "$LEAK" "$SAFETY/run.clawrun"
 shot compare Compare "$SAFETY/run.clawrun" "$OTHER/run.clawrun"
+DETECTION=results/detection-s$seed
+[ -f "$DETECTION/detection.json" ] ||
+  "$CLAWSIM" detect "$SAFETY/run.clawrun" --detectors scenarios/detectors.textproto --out "$DETECTION" >/dev/null
+shot detection Detection "$DETECTION/detection.json"
 if [ -f results/permissions/study.clawstudy ]; then
   shot study Study results/permissions/study.clawstudy
 else

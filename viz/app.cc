@@ -28,6 +28,17 @@ void App::Open(const std::string& path) {
     }
     return;
   }
+  if (IsDetectionFile(path)) {
+    auto detection = std::make_unique<DetectionData>();
+    Status s = LoadDetectionFile(path, detection.get());
+    if (s.ok()) {
+      detection_ = std::move(detection);
+      requested_panel_ = static_cast<int>(PanelId::kDetection);
+    } else {
+      study_errors_.push_back(s.message());
+    }
+    return;
+  }
   auto run = std::make_unique<OpenRun>();
   run->path = path;
   run->loading = std::make_unique<RunData>();
@@ -162,17 +173,30 @@ void App::DrawTopBar() {
     ImGui::SameLine();
     ImGui::TextDisabled("| study %s", study_->name.c_str());
   }
-  if (runs_.empty() && study_ == nullptr) {
+  if (detection_ != nullptr) {
     ImGui::SameLine();
-    ImGui::TextDisabled("Open a run file or study results: clawsim-view FILE, the Open button, or drop it on the window.");
+    ImGui::TextDisabled("| detection");
+    if (ImGui::IsItemHovered()) {
+      ImGui::SetTooltip("%s, seed %llu: %s", detection_->results.scenario().c_str(),
+                        static_cast<unsigned long long>(detection_->results.seed()), detection_->path.c_str());
+    }
+  }
+  if (runs_.empty() && study_ == nullptr && detection_ == nullptr) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("Open a run file, study results or a detection result: clawsim-view FILE, the Open button, or "
+                        "drop it on the window.");
   }
 }
 
 void App::DrawPanel(PanelId id, OpenRun* run) {
   front_panel = id;
-  if (id == PanelId::kStudy) {
+  if (id == PanelId::kStudy || id == PanelId::kDetection) {
     for (const std::string& e : study_errors_) ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", e.c_str());
-    study.Draw(study_.get());
+    if (id == PanelId::kStudy) {
+      study.Draw(study_.get());
+    } else {
+      detection.Draw(detection_.get());
+    }
     return;
   }
   if (run == nullptr) {
@@ -220,7 +244,8 @@ void App::DrawPanel(PanelId id, OpenRun* run) {
       ImGui::EndChild();
       break;
     case PanelId::kCompare:
-    case PanelId::kStudy: break;
+    case PanelId::kStudy:
+    case PanelId::kDetection: break;
   }
 }
 
@@ -263,8 +288,8 @@ void App::Draw() {
       }
       DrawTabs(&r);
     }
-  } else if (study_ != nullptr || !study_errors_.empty()) {
-    DrawTabs(nullptr);  // a study without runs
+  } else if (study_ != nullptr || detection_ != nullptr || !study_errors_.empty()) {
+    DrawTabs(nullptr);  // a study or a detection result without runs
   }
   ImGui::End();
 }

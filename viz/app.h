@@ -17,6 +17,7 @@
 #include "viz/file_dialog.h"
 #include "viz/panels/audit.h"
 #include "viz/panels/compare.h"
+#include "viz/panels/detection.h"
 #include "viz/panels/graphs.h"
 #include "viz/panels/harms.h"
 #include "viz/panels/inspector.h"
@@ -40,7 +41,8 @@ class App {
   App& operator=(const App&) = delete;
 
   // Starts loading a run file on a worker thread (it becomes the run in front), or reads
-  // study results (study.clawstudy, recognised by their magic) into the Study tab.
+  // study results (study.clawstudy, recognised by their magic) into the Study tab, or a
+  // detection result (clawsim detect's detection.json) into the Detection tab.
   void Open(const std::string& path);
   // Whether any run is still loading; WaitForLoads() blocks until none is.
   bool Loading() const;
@@ -60,6 +62,9 @@ class App {
   // The study the Study panel shows (Open sets it from a study file; tests set one directly).
   const StudyData* study_data() const { return study_.get(); }
   void SetStudy(std::unique_ptr<StudyData> study) { study_ = std::move(study); }
+  // The detection result the Detection panel shows (Open sets it from detection.json).
+  const DetectionData* detection_data() const { return detection_.get(); }
+  void SetDetection(std::unique_ptr<DetectionData> detection) { detection_ = std::move(detection); }
 
   // The runs: data (nullptr while loading or after an error), error message, state.
   int run_count() const { return static_cast<int>(runs_.size()); }
@@ -83,6 +88,7 @@ class App {
   GraphsPanel graphs;
   ComparePanel compare;
   StudyPanel study;
+  DetectionPanel detection;
   PanelId front_panel = PanelId::kOverview;  // the tab drawn in the last frame
 
  private:
@@ -109,7 +115,8 @@ class App {
   int requested_panel_ = -1;
   FileDialog dialog_;
   std::unique_ptr<StudyData> study_;
-  std::vector<std::string> study_errors_;
+  std::vector<std::string> study_errors_;  // study and detection files that could not be read
+  std::unique_ptr<DetectionData> detection_;
 };
 
 }  // namespace clawsim::viz

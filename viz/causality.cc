@@ -84,6 +84,48 @@ void CausalIndex::Finish(const RunData& run) {
   for (auto* keys : {&items_, &deploys_, &cited_by_, &injection_items_}) {
     if (!std::is_sorted(keys->begin(), keys->end())) std::sort(keys->begin(), keys->end());
   }
+  LinkForwards(run);
+}
+
+void CausalIndex::LinkForwards(const RunData& run) {
+  forward_of_.assign(run.injections.size(), UINT32_MAX);
+  forwarded_by_.clear();
+  // (person, time) of every forwarded copy; few, so a sorted vector searched per audit row.
+  std::vector<std::pair<std::pair<uint32_t, int64_t>, uint32_t>> wanted;
+  for (size_t i = 0; i < run.injections.size(); ++i) {
+    const InjectionRow& e = run.injections[i];
+    if (e.forwarded && e.forwarded_by != kNone) wanted.push_back({{e.forwarded_by, e.forwarded_at_us}, static_cast<uint32_t>(i)});
+  }
+  if (wanted.empty()) return;
+  std::sort(wanted.begin(), wanted.end());
+  uint32_t send_internal = kNone;
+  for (int i = 0; i < run.header.action_names_size(); ++i) {
+    if (run.header.action_names(i) == "email.send_internal") send_internal = static_cast<uint32_t>(i);
+  }
+  for (uint32_t row = 0; row < run.audit.size(); ++row) {
+    const AuditRow& a = run.audit[row];
+    if (a.agent != kNone || a.action != send_internal) continue;
+    auto it = std::lower_bound(wanted.begin(), wanted.end(), std::make_pair(std::make_pair(a.employee, a.time_us), 0u));
+    if (it == wanted.end() || it->first != std::make_pair(a.employee, a.time_us)) continue;
+    // The forward cites the item of the injection email it forwarded.
+    bool cites_injection = false;
+    for (uint32_t c = 0; c < a.cause_count && !cites_injection; ++c) {
+      const CauseRef& cause = run.causes[a.first_cause + c];
+      cites_injection = cause.kind == CauseKind::kItem && InjectionByItem(cause.id).valid();
+    }
+    if (!cites_injection) continue;
+    for (; it != wanted.end() && it->first == std::make_pair(a.employee, a.time_us); ++it) {
+      if (forward_of_[it->second] != UINT32_MAX) continue;  // the first such record wins
+      forward_of_[it->second] = row;
+      forwarded_by_.push_back({row, it->second, 0});
+    }
+  }
+  std::sort(forwarded_by_.begin(), forwarded_by_.end());
+}
+
+RecordRef CausalIndex::ForwardOf(uint32_t injection_row) const {
+  if (injection_row >= forward_of_.size() || forward_of_[injection_row] == UINT32_MAX) return {};
+  return RecordRef::Audit(forward_of_[injection_row]);
 }
 
 void CausalIndex::Range(const std::vector<Key>& keys, uint8_t kind, uint64_t id, std::vector<uint32_t>* rows) {
@@ -173,6 +215,9 @@ std::vector<RecordRef> CausalIndex::Causes(const RunData& run, RecordRef record)
   } else if (record.kind == RecordRef::Kind::kAudit && record.index < run.audit.size()) {
     first = run.audit[record.index].first_cause;
     count = run.audit[record.index].cause_count;
+  } else if (record.kind == RecordRef::Kind::kInjection) {
+    const RecordRef forward = ForwardOf(record.index);
+    if (forward.valid()) out.push_back(forward);
   }
   const int64_t at = run.TimeOf(record);
   for (uint32_t c = 0; c < count; ++c) {
@@ -217,6 +262,11 @@ std::vector<RecordRef> CausalIndex::Consequences(const RunData& run, RecordRef r
   };
   add(direct, false);
   add(shared, true);
+  if (record.kind == RecordRef::Kind::kAudit) {
+    std::vector<uint32_t> copies;
+    Range(forwarded_by_, 0, record.index, &copies);
+    for (uint32_t row : copies) out.push_back(RecordRef::Injection(row));
+  }
   SortByTime(run, &out);
   return out;
 }

@@ -8,6 +8,11 @@
 // inverse. Item and deploy links are shared by many records, so they are read with time: an
 // item's record is a cause of R only if it began no later than R, a consequence only if it
 // began no earlier. Results are in time order.
+//
+// One link is not a Cause but a pair of fields (format 1.6): a forwarded injection email
+// names who forwarded it and when (InjectionEmail.forwarded_by, .forwarded_at_us). Its cause
+// is that person's email.send_internal audit record at that time, the one citing an
+// injection email's item; the audit record's consequences include the forwarded copy.
 #pragma once
 
 #include <cstddef>
@@ -70,6 +75,10 @@ class CausalIndex {
   std::vector<RecordRef> Causes(const RunData& run, RecordRef record) const;
   // The injection email of item `item_id`, or an invalid ref.
   RecordRef InjectionByItem(uint64_t item_id) const;
+  // A forwarded injection email's forward: the audit record of the colleague's
+  // email.send_internal that made the copy, or an invalid ref (not forwarded, or a file
+  // before 1.6).
+  RecordRef ForwardOf(uint32_t injection_row) const;
 
   // The span or audit row with id `id`, or an invalid ref.
   RecordRef SpanById(uint64_t id) const;
@@ -84,12 +93,16 @@ class CausalIndex {
   };
   // Rows by their id (spans and audit rows), and spans by item and by deploy.
   std::vector<Key> span_ids_, audit_ids_, items_, deploys_, injection_items_;
+  std::vector<uint32_t> forward_of_;  // by injection row: the forward's audit row, or UINT32_MAX
+  std::vector<Key> forwarded_by_;     // (audit row) -> the injection rows it forwarded
   bool spans_sequential_ = false;  // span id == its index for every span (no lookup needed)
   bool audit_sequential_ = false;
   // Who cites what: (cited kind, cited id) -> citing record (row | kAuditBit for audit rows).
   std::vector<Key> cited_by_;
   static constexpr uint32_t kAuditBit = 0x80000000u;
 
+  // Fills forward_of_ and forwarded_by_ (Finish's last step).
+  void LinkForwards(const RunData& run);
   static void Range(const std::vector<Key>& keys, uint8_t kind, uint64_t id, std::vector<uint32_t>* rows);
 };
 

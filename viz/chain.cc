@@ -39,7 +39,10 @@ std::string AttackText(const RunData& run, uint64_t id) {
 std::string InjectionText(const RunData& run, const InjectionRow& e) {
   std::string out = "injection email to " + RunData::Name(run.header.employee_names(), e.employee) + " (campaign " +
                     Quoted(run.SourceName(e.source)) + ", goal " + RunData::Name(run.header.attack_goal_names(), e.goal);
-  if (e.forwarded) out += ", forwarded by a colleague";
+  if (e.forwarded) {
+    out += e.forwarded_by != kNone ? ", forwarded by " + RunData::Name(run.header.employee_names(), e.forwarded_by)
+                                   : std::string(", forwarded by a colleague");
+  }
   if (e.detected) out += ", quarantined by the detector";
   return out + ")";
 }
@@ -107,9 +110,13 @@ const char* HarmKindName(Harm::Kind kind) {
   return "harm";
 }
 
-Origin FindOrigin(const RunData& run, RecordRef record) {
+namespace {
+
+// The walk behind FindOrigin for anything but an incident with a defect origin.
+Origin WalkOrigin(const RunData& run, RecordRef record) {
   Origin injection, attack, agent, person;
-  std::string route;  // the route of the injected invocation on the way, if any
+  std::string route;     // the route of the injected invocation on the way, if any
+  std::string forwards;  // "forwarded by bob" for each forward followed back
   std::set<std::pair<int, uint32_t>> seen;
   std::deque<std::pair<RecordRef, int>> queue = {{record, 0}};
   while (!queue.empty() && seen.size() < kMaxWalk && injection.kind == Origin::Kind::kUnknown) {
@@ -120,11 +127,18 @@ Origin FindOrigin(const RunData& run, RecordRef record) {
     switch (r.kind) {
       case RecordRef::Kind::kInjection: {
         const InjectionRow& e = run.injections[r.index];
+        if (e.forwarded && run.causal.ForwardOf(r.index).valid()) {
+          // A colleague's copy: follow the forward back to the mail they forwarded.
+          forwards += ", forwarded by " + RunData::Name(run.header.employee_names(), e.forwarded_by);
+          break;
+        }
         injection.kind = Origin::Kind::kInjection;
         injection.injection = r;
         injection.text = "injection " + Quoted(run.SourceName(e.source)) + " (" +
                          RunData::Name(run.header.attack_goal_names(), e.goal) + ")";
         if (!route.empty()) injection.text += " via " + route;
+        injection.text += forwards;
+        if (e.forwarded) injection.text += ", a forwarded copy (this file does not link it to the original)";
         continue;
       }
       case RecordRef::Kind::kSpan: {
@@ -167,6 +181,72 @@ Origin FindOrigin(const RunData& run, RecordRef record) {
   Origin none;
   none.text = "no cause recorded";
   return none;
+}
+
+// An incident's defect origin (RunHeader.defect_origin_names) as an Origin kind and words.
+struct DefectWords {
+  const char* name;
+  Origin::Kind kind;
+  const char* text;
+};
+constexpr DefectWords kDefects[] = {
+    {"person_change", Origin::Kind::kPerson, "a person's change"},
+    {"agent_written_change", Origin::Kind::kAgent, "code an agent wrote"},
+    {"agent_action_error", Origin::Kind::kAgent, "an agent's wrong deploy"},
+    {"injection", Origin::Kind::kInjection, "an attacker's change (injection)"},
+    {"compromise", Origin::Kind::kAttack, "an attacker's change (compromised session)"},
+    {"malicious_skill", Origin::Kind::kAttack, "an attacker's change (malicious skill)"},
+};
+
+}  // namespace
+
+std::string DeployerOf(const RunData& run, RecordRef incident) {
+  // Breadth first through spans only (spread incidents, the deploy's stages) to the first
+  // deploy.prod audit record; a handful of records for any real chain.
+  std::set<std::pair<int, uint32_t>> seen;
+  std::deque<std::pair<RecordRef, int>> queue = {{incident, 0}};
+  while (!queue.empty() && seen.size() < kMaxWalk) {
+    const auto [r, depth] = queue.front();
+    queue.pop_front();
+    if (!seen.insert({static_cast<int>(r.kind), r.index}).second) continue;
+    if (r.kind == RecordRef::Kind::kAudit) {
+      const AuditRow& a = run.audit[r.index];
+      if (RunData::Name(run.header.action_names(), a.action) == "deploy.prod") {
+        return (a.agent != kNone ? "agent " : "person ") + Actor(run, a);
+      }
+      continue;
+    }
+    if (r.kind != RecordRef::Kind::kSpan || depth >= kMaxOriginDepth) continue;
+    for (const RecordRef& next : run.causal.Causes(run, r)) queue.push_back({next, depth + 1});
+  }
+  return "";
+}
+
+Origin FindOrigin(const RunData& run, RecordRef record) {
+  if (record.kind != RecordRef::Kind::kSpan || record.index >= run.spans.size() ||
+      run.spans[record.index].kind != SpanKind::kIncident || run.spans[record.index].defect_origin == kNoSmall) {
+    return WalkOrigin(run, record);
+  }
+  const std::string& defect = RunData::Name(run.header.defect_origin_names(), run.spans[record.index].defect_origin);
+  Origin o;
+  o.defect = defect;
+  o.text = "defect origin " + defect;
+  for (const DefectWords& d : kDefects) {
+    if (defect == d.name) {
+      o.kind = d.kind;
+      o.text = d.text;
+    }
+  }
+  if (o.kind == Origin::Kind::kInjection || o.kind == Origin::Kind::kAttack) {
+    // Name the attack itself when the chain shows it (the injection email, the session).
+    const Origin walked = WalkOrigin(run, record);
+    if (walked.kind == Origin::Kind::kInjection || walked.kind == Origin::Kind::kAttack) {
+      o.text += ": " + walked.text;
+      o.injection = walked.injection;
+    }
+  }
+  o.deployed_by = DeployerOf(run, record);
+  return o;
 }
 
 std::vector<Harm> ListHarms(const RunData& run) {

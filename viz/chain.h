@@ -24,19 +24,41 @@ namespace clawsim::viz {
 std::string DescribeRecord(const RunData& run, RecordRef record);
 
 // Where a chain of causes begins.
+//
+// An incident (format 1.6) is named by where the defect behind it came from
+// (Span.defect_origin, the classes of RunSummary.incident_origins): a person's change is kPerson
+// even when an agent deployed it; code help's defect or an agent's wrong deploy is kAgent; an
+// attacker's change is kInjection or kAttack. Who deployed the change is the second fact,
+// `deployed_by`. A leak or other harm is named by its chain: the injection email that started it
+// (followed back through forwards to the original), an attack source, else the first agent's
+// record (an agent's own error), else a person's.
 struct Origin {
   enum class Kind : uint8_t { kUnknown, kInjection, kAttack, kAgent, kPerson };
   Kind kind = Kind::kUnknown;
-  RecordRef injection;  // kInjection: the injection email
-  // "injection \"invoice-phish\" (exfiltrate) via triage", "compromise \"x\"", "agent alice/triage"
-  // (an agent's action with no attack in its chain), "person alice".
+  RecordRef injection;  // kInjection: the original injection email (not a forwarded copy)
+  // "injection \"invoice-phish\" (exfiltrate) via forward, forwarded by bob", "compromise \"x\"",
+  // "agent alice/triage" (an agent's action with no attack in its chain), "person alice";
+  // an incident: "a person's change", "code an agent wrote", "an agent's wrong deploy",
+  // "injection \"x\" ...", ...
   std::string text;
+  // An incident: the defect origin's name in the run file ("person_change", ...), empty if the
+  // file does not say (before 1.6); and who deployed the change ("agent alice/deployer",
+  // "person bob"), empty if no deploy record is in the chain.
+  std::string defect;
+  std::string deployed_by;
 };
 const char* OriginKindName(Origin::Kind kind);  // "injection", "attack", "agent", "person", "unknown"
 
-// The origin of `record`: an injection email or an attack source anywhere in its chain wins;
-// else the first agent's action or invocation (an agent's own error); else a person's.
+// The origin of `record`: for an incident with a defect origin, that origin (with the attack
+// behind an attacker's change, if its chain shows it) and who deployed; otherwise an
+// injection email (the original, past any forwards) or an attack source anywhere in its chain
+// wins; else the first agent's action or invocation (an agent's own error); else a person's.
 Origin FindOrigin(const RunData& run, RecordRef record);
+
+// Who deployed the change behind `incident` (an incident span; a spread incident's root's):
+// "agent alice/deployer" or "person bob", from the deploy.prod audit record in its chain, or
+// "" if the chain holds none.
+std::string DeployerOf(const RunData& run, RecordRef incident);
 
 struct Harm {
   // kAttack: an action taken for an attacker that took effect without a leak or exposure

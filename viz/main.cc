@@ -22,9 +22,10 @@ using namespace clawsim::viz;
 constexpr const char* kUsage =
     "usage: clawsim-view [FILE...]\n"
     "       clawsim-view --screenshot OUT.png [--panel NAME] [--size WxH] [--select ID] FILE...\n"
-    "Opens clawsim run files (.clawrun) and study results (study.clawstudy). With --screenshot, renders without a display and writes a PNG.\n"
+    "Opens clawsim run files (.clawrun), study results (study.clawstudy) and detection results (clawsim detect's\n"
+    "detection.json). With --screenshot, renders without a display and writes a PNG.\n"
     "  --panel NAME   a tab's label, any case: Overview, Harms, \"Time series\", Leaderboard, \"Tokens vs value\",\n"
-    "                 Timeline, Inspector, \"Audit log\", Graphs, Compare or Study (default Overview)\n"
+    "                 Timeline, Inspector, \"Audit log\", Graphs, Compare, Study or Detection (default Overview)\n"
     "  --size WxH     image size in pixels (default 1600x900)\n"
     "  --select ID    employee:ID, employee:NAME, span:ID, audit:ID or item:ID (an injection email);\n"
     "                 a bare ID is an employee\n";

@@ -89,6 +89,7 @@ void AddSpans(const proto::SpanRows& rows, const std::vector<uint32_t>& service_
     s.purpose = Small(p.has_purpose(), p.purpose());
     s.outcome = Small(p.has_outcome(), p.outcome());
     s.route = Small(p.has_route(), p.route());
+    s.defect_origin = Small(p.has_defect_origin(), p.defect_origin());
     s.input_tokens = Saturate32(p.input_tokens());
     s.output_tokens = Saturate32(p.output_tokens());
     s.cost_usd = static_cast<float>(p.cost_usd());
@@ -119,6 +120,7 @@ void AddWireSpans(const run::WireSpans& rows, const std::vector<uint32_t>& servi
     s.purpose = Small(has & run::WireSpan::kHasPurpose, p.purpose);
     s.outcome = Small(has & run::WireSpan::kHasOutcome, p.outcome);
     s.route = Small(has & run::WireSpan::kHasRoute, p.route);
+    s.defect_origin = Small(has & run::WireSpan::kHasDefectOrigin, p.defect_origin);
     s.input_tokens = Saturate32(p.input_tokens);
     s.output_tokens = Saturate32(p.output_tokens);
     s.cost_usd = static_cast<float>(p.cost_usd);
@@ -273,7 +275,8 @@ void Convert(const proto::Chunk& chunk, const std::vector<uint32_t>& service_lan
     case proto::Chunk::kInjections:
       for (const proto::InjectionEmail& e : chunk.injections().emails()) {
         out->injections.push_back({e.time_us(), e.item_id(), e.employee_id(), e.source(), e.goal(), e.detected(),
-                                   e.forwarded()});
+                                   e.forwarded(), e.has_forwarded_by() ? e.forwarded_by() : kNone,
+                                   e.forwarded_at_us()});
         out->end_us = std::max(out->end_us, e.time_us());
       }
       break;

@@ -48,6 +48,7 @@ struct SpanRow {
   uint8_t purpose = kNoSmall;     // purpose_names
   uint8_t outcome = kNoSmall;     // outcome_names (a pipeline stage: stage_outcome_names)
   uint8_t route = kNoSmall;       // injection_route_names (an "injected" invocation)
+  uint8_t defect_origin = kNoSmall;  // defect_origin_names (an incident rooted in a change; 1.6)
 };
 
 struct AuditRow {
@@ -72,6 +73,8 @@ struct InjectionRow {
   uint32_t goal = 0;      // attack_goal_names
   bool detected = false;  // quarantined by the detector
   bool forwarded = false; // a colleague's forward
+  uint32_t forwarded_by = kNone;  // employee_names: who forwarded it (1.6; kNone before)
+  int64_t forwarded_at_us = 0;    // when they sent the forward (1.6)
 };
 
 struct RunData {

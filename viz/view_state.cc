@@ -14,6 +14,7 @@ constexpr PanelNames kPanels[kPanelCount] = {
     {"overview", "Overview"}, {"harms", "Harms"}, {"time-series", "Time series"}, {"leaderboard", "Leaderboard"},
     {"tokens-vs-value", "Tokens vs value"}, {"timeline", "Timeline"}, {"inspector", "Inspector"},
     {"audit-log", "Audit log"}, {"graphs", "Graphs"}, {"compare", "Compare"}, {"study", "Study"},
+    {"detection", "Detection"},
 };
 
 // Lower case, spaces and underscores as dashes.

@@ -12,9 +12,10 @@ namespace clawsim::viz {
 
 // The panels, in tab order.
 enum class PanelId : uint8_t {
-  kOverview, kHarms, kTimeseries, kLeaderboard, kScatter, kTimeline, kInspector, kAudit, kGraphs, kCompare, kStudy
+  kOverview, kHarms, kTimeseries, kLeaderboard, kScatter, kTimeline, kInspector, kAudit, kGraphs, kCompare, kStudy,
+  kDetection
 };
-inline constexpr int kPanelCount = 11;
+inline constexpr int kPanelCount = 12;
 const char* PanelName(PanelId id);       // "overview", "time-series", "tokens-vs-value", ...: the title, lower case, dashes
 const char* PanelTitle(PanelId id);      // "Overview", "Time series", "Tokens vs value", ...: the tab label
 // --panel's argument: the tab label or PanelName, any case, spaces or dashes ("Time series",

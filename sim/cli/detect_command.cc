@@ -117,13 +117,19 @@ int DetectCommand(const std::vector<std::string>& args) {
   report.header = t.header;
   report.min_performative_share = spec.proto.scoring().min_performative_share();
   for (const telemetry::DetectorScores& d : scores) {
-    report.results.push_back(telemetry::Score(d, t, truth, report.min_performative_share));
+    for (telemetry::Label label : telemetry::LabelsFor(d.entity, truth)) {
+      report.results.push_back(telemetry::Score(d, t, truth, label, report.min_performative_share));
+    }
   }
 
   // 3. The forecast, cleaned by the chosen (or best) employee detector, when the run is long enough.
-  int chosen = telemetry::BestDetector(report.results, telemetry::Entity::kEmployee);
+  const int best = telemetry::BestDetector(report.results, telemetry::Label::kTokenmaxxer);
+  const std::string& wanted =
+      spec.proto.forecast().detector().empty() && best >= 0 ? report.results[static_cast<size_t>(best)].name
+                                                            : spec.proto.forecast().detector();
+  int chosen = -1;
   for (size_t i = 0; i < scores.size(); ++i) {
-    if (scores[i].name == spec.proto.forecast().detector()) chosen = static_cast<int>(i);
+    if (scores[i].name == wanted) chosen = static_cast<int>(i);
   }
   if (chosen >= 0 && train_days < t.header.days) {
     telemetry::ForecastOptions options;

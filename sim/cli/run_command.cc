@@ -65,7 +65,7 @@ int RunCommand(const std::vector<std::string>& args) {
   bool json = false;
   Flags flags(
       "usage: clawsim run SCENARIO [--seed N] [--threads N] [--days N] [--out DIR] [--trace none|audit|full] "
-      "[--set path=value]... [--counterfactual] [--json] [--ignore-memory-estimate]");
+      "[--set path=value]... [--counterfactual] [--telemetry] [--json] [--ignore-memory-estimate]");
   flags.AddUint64("seed", &seed, "run seed (default: the scenario's run.seed)");
   flags.AddInt("threads", &o.threads, "worker threads (default 1); results do not depend on it");
   flags.AddInt("days", &o.days, "simulated days (default: the scenario's run.days)");
@@ -78,6 +78,9 @@ int RunCommand(const std::vector<std::string>& args) {
                 "run even when the estimated memory exceeds what this machine has");
   flags.AddBool("counterfactual", &o.counterfactual,
                 "also run the same scenario and seed without agents and report the differences");
+  flags.AddBool("telemetry", &o.telemetry,
+                "also write telemetry.jsonl, what an agent platform would have logged (sim/telemetry/TELEMETRY.md), "
+                "with the other outputs");
   std::vector<std::string> positional;
   Status s = flags.Parse(args, &positional);
   if (flags.help_requested()) {
@@ -87,6 +90,10 @@ int RunCommand(const std::vector<std::string>& args) {
   if (s.ok() && positional.size() != 1) s = Status::Error("expected exactly one SCENARIO file\n" + flags.Help());
   if (s.ok() && o.trace != "none" && o.trace != "audit" && o.trace != "full") {
     s = Status::Error("--trace must be none, audit or full, got '" + o.trace + "'");
+  }
+  if (s.ok() && o.telemetry && o.trace == "none") {
+    s = Status::Error("--telemetry needs the model calls and the audit log, which --trace none does not keep; "
+                      "use --trace audit (the default) or full");
   }
   if (s.ok()) s = CheckRunFlags(flags, o);
   if (!s.ok()) {
@@ -116,6 +123,7 @@ int RunCommand(const std::vector<std::string>& args) {
       return 2;
     }
   }
+  for (const std::string& w : loaded.warnings) std::fprintf(stderr, "clawsim run: %s\n", w.c_str());
   // Settings the model does not act on yet: say so rather than let them look effective.
   if (const std::vector<std::string> pending = scenario::PendingSettingsInUse(loaded.scenario); !pending.empty()) {
     std::string list;

@@ -14,6 +14,8 @@
 #include "sim/run/summary_json.h"
 #include "sim/scenario/compile.h"
 #include "sim/study/measures.h"
+#include "sim/telemetry/telemetry.h"
+#include "sim/telemetry/telemetry_jsonl.h"
 
 namespace clawsim::cli {
 namespace {
@@ -76,6 +78,7 @@ run::RunInfo MakeRunInfo(const scenario::LoadedScenario& loaded, const RunComman
   info.outcome_names.emplace_back("injected");  // an invocation that followed an injection (format 1.5)
   info.attack_goal_names = model::AttackGoalNames();
   info.injection_route_names = model::InjectionRouteNames();
+  info.defect_origin_names = model::DefectOriginNames();
   info.stage_outcome_names = {"passed", "failed"};
   info.event_kind_names = model::EventKindNames();
   for (const scenario::Team& t : sc.organization.teams) info.team_names.push_back(t.name);
@@ -119,6 +122,16 @@ uint32_t TargetIndex(const scenario::CompiledScenario& sc, const services::Audit
   }
 }
 
+// `clawsim run --telemetry`: the platform's view of the finished run, staged with the outputs.
+Status TelemetrySideFile(const std::string& run_file, std::vector<std::pair<std::string, std::string>>* files) {
+  telemetry::Telemetry t;
+  telemetry::GroundTruth truth;
+  const Status s = telemetry::Extract(run_file, &t, &truth);
+  if (!s.ok()) return s;
+  files->emplace_back(run::kTelemetryName, telemetry::WriteJsonl(t));
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status RunAndWrite(scenario::LoadedScenario* loaded, const RunCommandOptions& o, model::RunResult* result,
@@ -130,6 +143,7 @@ Status RunAndWrite(scenario::LoadedScenario* loaded, const RunCommandOptions& o,
   run::OutputDir out;
   s = out.Open(o.out_dir);
   if (!s.ok()) return s;
+  if (o.telemetry) out.set_side_files(TelemetrySideFile);
   if (o.on_staging != nullptr) o.on_staging(out.StagingPaths());
   s = out.run_file().WriteHeader(MakeRunInfo(*loaded, o, trace, days));
   if (!s.ok()) return s;
@@ -182,6 +196,7 @@ Status RunAndWrite(scenario::LoadedScenario* loaded, const RunCommandOptions& o,
       sp.output_tokens = m.output_tokens;
       sp.cost_usd = m.cost_usd;
       sp.tier = m.tier;
+      sp.defect_origin = m.defect_origin;
       for (const model::SpanCause& c : m.causes) {
         if (c.kind != model::CauseKind::kNone) sp.causes.push_back({static_cast<run::CauseKind>(c.kind), c.id});
       }
@@ -192,7 +207,8 @@ Status RunAndWrite(scenario::LoadedScenario* loaded, const RunCommandOptions& o,
     for (const model::InjectionRecord& m : emails) {
       if (!sink_status.ok()) return;
       sink_status = out.run_file().AddInjectionEmail(
-          run::InjectionEmail{m.item_id, m.time_us, m.employee, m.source, m.goal, m.detected, m.forwarded});
+          run::InjectionEmail{m.item_id, m.time_us, m.employee, m.source, m.goal, m.detected, m.forwarded,
+                              m.forwarded_by, m.forwarded_at_us});
     }
   };
   sinks.on_trace = [&](std::vector<model::TracedEvent>&& events) {

@@ -1,5 +1,6 @@
 // Running a scenario and writing its outputs (run file, summary.json, employees.csv,
-// daily.csv) for `clawsim run`, and the readable summary it prints.
+// daily.csv, and with --telemetry telemetry.jsonl) for `clawsim run`, and the readable
+// summary it prints.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +23,7 @@ struct RunCommandOptions {
   std::string out_dir;
   std::string trace = "audit";          // none | audit | full
   bool counterfactual = false;          // also run the no-agent twin
+  bool telemetry = false;               // also write telemetry.jsonl (needs trace audit or full)
   bool show_progress = false;
   void (*progress)(uint32_t done, uint32_t total, double elapsed_s) = nullptr;
   // Asked after each simulated day; true stops the run there and writes it as interrupted

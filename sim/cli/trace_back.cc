@@ -62,6 +62,17 @@ std::string RecordId(const viz::RunData& run, viz::RecordRef r) {
 
 std::string Day(int64_t time_us) { return std::to_string(time_us / 86'400'000'000LL); }
 
+// The cause in words, with who deployed as a second fact (an incident's).
+std::string CauseText(const viz::Origin& o) {
+  return o.deployed_by.empty() ? o.text : o.text + "; deployed by " + o.deployed_by;
+}
+
+// The origin's optional fields.
+void OriginFields(const viz::Origin& o, JsonWriter* w) {
+  if (!o.defect.empty()) w->String("defect_origin", o.defect);
+  if (!o.deployed_by.empty()) w->String("deployed_by", o.deployed_by);
+}
+
 Status PrintHarms(const viz::RunData& run, const TraceBackOptions& o) {
   const std::vector<viz::Harm> harms = viz::ListHarms(run);
   const size_t size = o.page_size == 0 ? 50 : o.page_size;
@@ -86,6 +97,7 @@ Status PrintHarms(const viz::RunData& run, const TraceBackOptions& o) {
           .String("cause_kind", viz::OriginKindName(h.origin.kind))
           .String("cause", h.origin.text)
           .String("description", h.description);
+      OriginFields(h.origin, &w);
       rows += (i > first ? "," : "") + w.Finish();
     }
     JsonWriter w;
@@ -111,7 +123,7 @@ Status PrintHarms(const viz::RunData& run, const TraceBackOptions& o) {
   for (size_t i = first; i < last; ++i) {
     const viz::Harm& h = harms[i];
     std::printf("%-22s %-8s %4s  %-*s  %s\n%*s%s\n", RecordId(run, h.record).c_str(), viz::HarmKindName(h.kind),
-                Day(h.time_us).c_str(), service_w, h.service.c_str(), h.origin.text.c_str(), 40 + service_w, "",
+                Day(h.time_us).c_str(), service_w, h.service.c_str(), CauseText(h.origin).c_str(), 40 + service_w, "",
                 h.description.c_str());
   }
   if (last < harms.size()) std::printf("... %zu more: --page %u\n", harms.size() - last, o.page + 1);
@@ -123,7 +135,7 @@ void PrintChain(const viz::RunData& run, viz::RecordRef start) {
   const viz::TraceBackLimits limits;
   const std::vector<viz::ChainStep> steps = viz::TraceBack(run, start, limits, &truncated);
   const viz::Origin origin = viz::FindOrigin(run, start);
-  std::printf("origin: %s\n", origin.text.c_str());
+  std::printf("origin: %s\n", CauseText(origin).c_str());
   for (const viz::ChainStep& s : steps) {
     const std::string indent(static_cast<size_t>(2 * s.depth), ' ');
     const std::string id = s.record.valid() ? RecordId(run, s.record) + ": " : std::string();
@@ -153,6 +165,7 @@ void PrintChainJson(const viz::RunData& run, viz::RecordRef start) {
   JsonWriter o;
   o.String("kind", viz::OriginKindName(origin.kind)).String("text", origin.text);
   if (origin.injection.valid()) o.String("id", RecordId(run, origin.injection));
+  OriginFields(origin, &o);
   JsonWriter w;
   w.String("file", run.path)
       .String("start", RecordId(run, start))

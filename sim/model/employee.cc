@@ -315,7 +315,7 @@ void OrgModel::ReceiveMail(Ctx& ctx, EmployeeState& s, const services::EmailHead
       s.injections.push_back(InjectionRecord{ItemId(ctx.lp(), ItemKind::kMail, slot), ctx.now_us(), ctx.lp(),
                                              CampaignSource(t.other),
                                              static_cast<uint32_t>(sc().threats.injection_campaigns[t.other].goal), false,
-                                             true});
+                                             true, header.sender, header.sent_at_us});
     }
     // Not an arrival: a copy made inside the company (how many there are depends on agents).
     Enqueue(ctx, s, t);

@@ -36,17 +36,37 @@ inline constexpr int kNumGateOutcomes = 6;
 const char* GateOutcomeName(GateOutcome g);
 
 // Token use of one slice (an employee, a team, a tier, a purpose, a day...).
+//
+// Running sums are checked: a count that would pass 2^64 - 1 stops there and `overflowed`
+// names it ("input_tokens", "output_tokens", "invocations"; the first to overflow, carried
+// along by Add), so a run can refuse its result (CheckTokenTotals, runner.h) instead of
+// reporting a wrapped number. The scenario limits (sim/scenario/validate_limits.cc) keep real
+// runs far from it.
 struct TokenTally {
   uint64_t input_tokens = 0;
   uint64_t output_tokens = 0;
   double cost_usd = 0;
   uint64_t invocations = 0;
-  uint64_t total_tokens() const { return input_tokens + output_tokens; }
+  const char* overflowed = nullptr;
+  // input + output, or 2^64 - 1 when the sum would pass it.
+  uint64_t total_tokens() const {
+    uint64_t t = 0;
+    return __builtin_add_overflow(input_tokens, output_tokens, &t) ? UINT64_MAX : t;
+  }
   void Add(const TokenTally& o) {
-    input_tokens += o.input_tokens;
-    output_tokens += o.output_tokens;
+    AddChecked(&input_tokens, o.input_tokens, "input_tokens");
+    AddChecked(&output_tokens, o.output_tokens, "output_tokens");
     cost_usd += o.cost_usd;
-    invocations += o.invocations;
+    AddChecked(&invocations, o.invocations, "invocations");
+    if (overflowed == nullptr) overflowed = o.overflowed;
+  }
+
+ private:
+  void AddChecked(uint64_t* sum, uint64_t v, const char* field) {
+    if (__builtin_add_overflow(*sum, v, sum)) {
+      *sum = UINT64_MAX;
+      if (overflowed == nullptr) overflowed = field;
+    }
   }
 };
 

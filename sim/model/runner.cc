@@ -623,10 +623,29 @@ Status RunOnce(scenario::LoadedScenario* loaded, const RunOptions& options, cons
   s.incentives.refreshes = refreshes;
   s.incentives.leaderboard_churn = churn_periods > 0 ? churn_sum / churn_periods : 0;
   s.fingerprint = engine::HashCombine(s.engine_fingerprint, ResultsHash(s, result->employees));
-  return Status::Ok();
+  return CheckTokenTotals(s);
 }
 
+
 }  // namespace
+
+Status CheckTokenTotals(const RunSummary& s) {
+  auto check = [](const TokenTally& t, const std::string& where) {
+    uint64_t total = 0;
+    const char* field = t.overflowed != nullptr                                           ? t.overflowed
+                        : __builtin_add_overflow(t.input_tokens, t.output_tokens, &total) ? "total_tokens"
+                                                                                          : nullptr;
+    if (field == nullptr) return Status::Ok();
+    return Status::Error("the run's token count " + where + "." + field +
+                         " passed 2^64 - 1 (18446744073709551615) and cannot be reported; the scenario's token sizes "
+                         "or call rates are too large (base_input_tokens, context_window_tokens, per_day rates)");
+  };
+  Status st = check(s.tokens, "tokens");
+  for (int p = 0; p < kNumPurposes && st.ok(); ++p) st = check(s.tokens_by_purpose[p], "tokens_by_purpose[" + std::to_string(p) + "]");
+  for (size_t i = 0; i < s.tokens_by_tier.size() && st.ok(); ++i) st = check(s.tokens_by_tier[i].second, "tokens_by_tier[" + s.tokens_by_tier[i].first + "]");
+  for (size_t i = 0; i < s.tokens_by_team.size() && st.ok(); ++i) st = check(s.tokens_by_team[i].second, "tokens_by_team[" + s.tokens_by_team[i].first + "]");
+  return st;
+}
 
 Status RunOrganisation(scenario::LoadedScenario* loaded, const RunOptions& options, const RunSinks& sinks,
                        RunResult* result) {

@@ -73,6 +73,11 @@ struct RunResult {
   uint64_t engine_events_sent = 0;
 };
 
+// An error naming the first token total of `s` that overflowed (TokenTally::overflowed), e.g.
+// "summary tokens.input_tokens passed 2^64 - 1 ...", or Ok. RunOrganisation refuses such a
+// result rather than report it.
+Status CheckTokenTotals(const RunSummary& s);
+
 // Runs `loaded` (which it may modify: interventions are applied to its scenario).
 Status RunOrganisation(scenario::LoadedScenario* loaded, const RunOptions& options, const RunSinks& sinks,
                        RunResult* result);

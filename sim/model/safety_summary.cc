@@ -97,16 +97,13 @@ void SummariseSafety(const scenario::CompiledScenario& sc, const OrgModel& m, ui
       if (it == root_change.end()) continue;  // not rooted in a change (see the invariant test)
       const services::ChangeSpec& c = *it->second;
       uint64_t* origin = &origins.person_change;
-      switch (c.attack) {
-        case static_cast<uint8_t>(AttackKind::kInjection): origin = &origins.injection; break;
-        case static_cast<uint8_t>(AttackKind::kCompromise): origin = &origins.compromise; break;
-        case static_cast<uint8_t>(AttackKind::kMaliciousSkill): origin = &origins.malicious_skill; break;
-        default:
-          if (c.agent_action_error) {
-            origin = &origins.agent_action_error;
-          } else if (c.agent_introduced) {
-            origin = &origins.agent_written_change;
-          }
+      switch (DefectOriginOf(c)) {
+        case DefectOrigin::kPersonChange: break;
+        case DefectOrigin::kAgentWrittenChange: origin = &origins.agent_written_change; break;
+        case DefectOrigin::kAgentActionError: origin = &origins.agent_action_error; break;
+        case DefectOrigin::kInjection: origin = &origins.injection; break;
+        case DefectOrigin::kCompromise: origin = &origins.compromise; break;
+        case DefectOrigin::kMaliciousSkill: origin = &origins.malicious_skill; break;
       }
       ++*origin;
       ++(c.agent != services::kNoId ? origins.deployed_by_agent : origins.deployed_by_person);

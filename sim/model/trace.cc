@@ -17,6 +17,40 @@ std::vector<std::string> SpanNames(const scenario::CompiledScenario& sc) {
   return names;
 }
 
+std::vector<std::string> DefectOriginNames() {
+  return {"person_change", "agent_written_change", "agent_action_error", "injection", "compromise", "malicious_skill"};
+}
+
+DefectOrigin DefectOriginOf(const services::ChangeSpec& c) {
+  switch (c.attack) {
+    case static_cast<uint8_t>(AttackKind::kInjection): return DefectOrigin::kInjection;
+    case static_cast<uint8_t>(AttackKind::kCompromise): return DefectOrigin::kCompromise;
+    case static_cast<uint8_t>(AttackKind::kMaliciousSkill): return DefectOrigin::kMaliciousSkill;
+    default: break;
+  }
+  if (c.agent_action_error) return DefectOrigin::kAgentActionError;
+  if (c.agent_introduced) return DefectOrigin::kAgentWrittenChange;
+  return DefectOrigin::kPersonChange;
+}
+
+namespace {
+
+// The change behind `inc`'s root incident, or nullptr (an incident not rooted in a change).
+const services::ChangeSpec* RootChange(const std::vector<ServiceLpState>& services, const services::Incident& inc) {
+  const uint64_t service = inc.root_id >> 32;
+  const uint64_t index = (inc.root_id & 0xffffffffu);
+  if (service >= services.size() || index == 0) return nullptr;
+  const auto& incidents = services[service].service.incidents();
+  if (index > incidents.size()) return nullptr;
+  const services::Incident& root = incidents[index - 1];
+  for (const services::PipelineRun& run : services[service].service.runs()) {
+    if (run.change.change_id == root.change_id && run.caused_incident) return &run.change;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 std::vector<std::string> InjectionRouteNames() { return {"triage", "briefing", "channel_paste", "forward", "memory"}; }
 std::vector<std::string> AttackGoalNames() { return {"exfiltrate", "post_chat", "trigger_deploy", "persist"}; }
 
@@ -81,6 +115,9 @@ std::vector<TraceSpan> OrgModel::TakeSpans(TimeUs until_us, bool final) {
       sp.end_us = std::max(inc.opened_at_us, std::min(inc.restored_at_us, until_us));
       sp.service = v;
       sp.name = SpanNameOfSeverity(sc(), inc.severity);
+      if (const services::ChangeSpec* change = RootChange(services_, inc)) {
+        sp.defect_origin = static_cast<uint32_t>(DefectOriginOf(*change));
+      }
       if (inc.parent_id == 0) {
         // A root incident: the prod deploy of the change that caused it.
         for (auto run = sv.service.runs().rbegin(); run != sv.service.runs().rend(); ++run) {

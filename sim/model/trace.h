@@ -14,6 +14,10 @@
 
 #include "sim/scenario/compiled_scenario.h"
 
+namespace clawsim::services {
+struct ChangeSpec;  // mock_services/deploy_service.h
+}  // namespace clawsim::services
+
 namespace clawsim::model {
 
 enum class SpanKind : uint8_t { kHumanTask = 1, kAgentInvocation = 2, kPipelineStage = 3, kIncident = 4 };
@@ -43,6 +47,7 @@ struct TraceSpan {
   uint32_t outcome = kNoSpanIndex;    // services::Outcome for actions, kOutcomeInjected; 0 passed / 1 failed for stages
   uint32_t route = kNoSpanIndex;      // an injected invocation: how the injection reached it (InjectionRoute)
   uint32_t tier = kNoSpanIndex;       // the model tier an invocation ran on
+  uint32_t defect_origin = kNoSpanIndex;  // an incident rooted in a change: DefectOrigin of the root's change
   uint64_t item_id = kNoSpanId;
   uint64_t deploy_id = kNoSpanId;
   uint64_t input_tokens = 0;
@@ -71,7 +76,28 @@ struct InjectionRecord {
   uint32_t goal = 0;    // scenario::AttackGoal
   bool detected = false;
   bool forwarded = false;
+  // A forwarded copy: the colleague who forwarded it and when they sent it (their
+  // email.send_internal audit record at that time cites the original's item).
+  uint32_t forwarded_by = kNoSpanIndex;
+  int64_t forwarded_at_us = 0;
 };
+
+// Where the defect behind an incident came from: the change that caused its root incident
+// (for a spread incident, the root's). The same classification as IncidentOrigins
+// (metrics.h); who deployed the change is a separate fact (the deploy's audit record).
+enum class DefectOrigin : uint8_t {
+  kPersonChange = 0,        // a defect in a change a person wrote
+  kAgentWrittenChange = 1,  // a defect code help put in
+  kAgentActionError = 2,    // an agent's wrong deploy action
+  kInjection = 3,           // an attacker's change shipped by an injected agent
+  kCompromise = 4,          // ... by a compromised session
+  kMaliciousSkill = 5,      // ... by a malicious skill
+};
+// "person_change", "agent_written_change", "agent_action_error", "injection", "compromise",
+// "malicious_skill", by DefectOrigin (the run file's RunHeader.defect_origin_names).
+std::vector<std::string> DefectOriginNames();
+// The origin of a change's defect (the change caused an incident).
+DefectOrigin DefectOriginOf(const services::ChangeSpec& change);
 
 // Work item kinds in item ids.
 enum class ItemKind : uint32_t { kMail = 1, kChat = 2, kChange = 3, kBacklogTask = 4, kAsk = 5 };

@@ -193,6 +193,18 @@ Status OutputDir::Commit(const model::RunSummary& summary, const std::vector<mod
     if (s.ok()) s = WriteFileAtomically(StagedPathOf(name), text);
   }
   if (!s.ok()) return Fail(s);
+  if (side_files_ != nullptr) {
+    std::vector<std::pair<std::string, std::string>> extra;
+    s = side_files_(StagedPathOf(kRunFileName), &extra);
+    for (const auto& [name, text] : extra) {
+      const bool own = name == kRunFileName || name == kSummaryJsonName || name == kEmployeesCsvName || name == kDailyCsvName;
+      if (s.ok() && (own || !IsOutputName(name) || name.ends_with(".tmp"))) {
+        s = Status::Error(PathOf(name.c_str()) + ": not a side file a run's folder may hold");
+      }
+      if (s.ok()) s = WriteFileAtomically(StagedPathOf(name.c_str()), text);
+    }
+    if (!s.ok()) return Fail(s);
+  }
 
   // Phase 3: the staging folder takes the output folder's place, in one step.
   s = SwapIntoPlace();

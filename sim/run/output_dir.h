@@ -5,6 +5,8 @@
 //   summary.json     the totals as one JSON object (summary_json.h)
 //   employees.csv    one row per employee (csv_writers.h)
 //   daily.csv        one row per simulated day (csv_writers.h)
+// and, when the caller asks for them (set_side_files), files derived from the finished run
+// file, such as `clawsim run --telemetry`'s telemetry.jsonl (sim/telemetry/TELEMETRY.md).
 //
 // The runner's sequence:
 //   OutputDir out;
@@ -14,7 +16,7 @@
 //       not AddDailyRow / AddEmployeeRow: Commit writes those
 //   s = out.Commit(summary, employees, daily, wall_s);
 //
-// The four files appear together or not at all. They are written into a staging folder
+// The files appear together or not at all. They are written into a staging folder
 // beside the output folder (`<dir>.tmp/`), fsynced, and the staging folder then takes the
 // output folder's place in one step (Linux renameat2 RENAME_EXCHANGE; where the file
 // system lacks it, two renames, between which the folder is briefly absent but never holds
@@ -35,6 +37,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/common/status.h"
@@ -47,7 +50,14 @@ inline constexpr const char* kRunFileName = "run.clawrun";
 inline constexpr const char* kSummaryJsonName = "summary.json";
 inline constexpr const char* kEmployeesCsvName = "employees.csv";
 inline constexpr const char* kDailyCsvName = "daily.csv";
-inline constexpr const char* kOutputNames[] = {kRunFileName, kSummaryJsonName, kEmployeesCsvName, kDailyCsvName};
+inline constexpr const char* kTelemetryName = "telemetry.jsonl";  // only with `clawsim run --telemetry`
+inline constexpr const char* kOutputNames[] = {kRunFileName, kSummaryJsonName, kEmployeesCsvName, kDailyCsvName,
+                                               kTelemetryName};
+
+// Derives side files from the finished run file at `run_file` (in the staging folder):
+// appends (name, contents) pairs; each name must be one of kOutputNames that the run
+// itself does not write. An error abandons the whole commit.
+using SideFiles = Status (*)(const std::string& run_file, std::vector<std::pair<std::string, std::string>>* files);
 
 class OutputDir {
  public:
@@ -74,6 +84,9 @@ class OutputDir {
   Status Commit(const model::RunSummary& summary, const std::vector<model::EmployeeMetrics>& employees,
                 const std::vector<model::DailyMetrics>& daily, double wall_s);
 
+  // Side files to write with the outputs (before Commit); null: none.
+  void set_side_files(SideFiles side_files) { side_files_ = side_files; }
+
   const std::string& dir() const { return dir_; }
   // dir/name: where a file is once committed.
   std::string PathOf(const char* name) const;
@@ -95,6 +108,7 @@ class OutputDir {
   std::string staging_;
   bool committed_ = false;
   RunFileWriter run_file_;
+  SideFiles side_files_ = nullptr;
 };
 
 }  // namespace clawsim::run

@@ -617,6 +617,7 @@ void ToProto(const Span& in, proto::Span* out) {
   if (in.item_id != kNoId) out->set_item_id(in.item_id);
   if (in.deploy_id != kNoId) out->set_deploy_id(in.deploy_id);
   if (in.tier != kNoIndex) out->set_tier(in.tier);
+  if (in.defect_origin != kNoIndex) out->set_defect_origin(in.defect_origin);
   out->set_input_tokens(in.input_tokens);
   out->set_output_tokens(in.output_tokens);
   out->set_cost_usd(in.cost_usd);
@@ -642,6 +643,7 @@ Span FromProto(const proto::Span& in) {
   out.item_id = in.has_item_id() ? in.item_id() : kNoId;
   out.deploy_id = in.has_deploy_id() ? in.deploy_id() : kNoId;
   out.tier = in.has_tier() ? in.tier() : kNoIndex;
+  out.defect_origin = in.has_defect_origin() ? in.defect_origin() : kNoIndex;
   out.input_tokens = in.input_tokens();
   out.output_tokens = in.output_tokens();
   out.cost_usd = in.cost_usd();
@@ -686,6 +688,10 @@ void ToProto(const InjectionEmail& in, proto::InjectionEmail* out) {
   out->set_goal(in.goal);
   out->set_detected(in.detected);
   out->set_forwarded(in.forwarded);
+  if (in.forwarded_by != UINT32_MAX) {
+    out->set_forwarded_by(in.forwarded_by);
+    out->set_forwarded_at_us(in.forwarded_at_us);
+  }
 }
 
 void ToProto(const TraceEvent& in, proto::TraceEvent* out) {
@@ -770,6 +776,7 @@ void ToProto(const RunInfo& info, proto::RunHeader* out) {
   CopyNames(info.attack_goal_names, out->mutable_attack_goal_names());
   CopyNames(info.injection_route_names, out->mutable_injection_route_names());
   CopyNames(info.stage_outcome_names, out->mutable_stage_outcome_names());
+  CopyNames(info.defect_origin_names, out->mutable_defect_origin_names());
 }
 
 }  // namespace clawsim::run

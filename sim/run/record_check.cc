@@ -53,7 +53,9 @@ std::string CheckSpans(const proto::RunHeader& h, const proto::SpanRows& rows) {
         (s.has_purpose() && OutOfRange(w, i, "purpose", s.purpose(), h.purpose_names(), "purposes", &p)) ||
         (s.has_outcome() && OutOfRange(w, i, "outcome", s.outcome(), h.outcome_names(), "outcomes", &p)) ||
         (s.has_route() && OutOfRange(w, i, "route", s.route(), h.injection_route_names(), "injection routes", &p)) ||
-        (s.has_tier() && OutOfRange(w, i, "tier", s.tier(), h.tier_names(), "tiers", &p))) {
+        (s.has_tier() && OutOfRange(w, i, "tier", s.tier(), h.tier_names(), "tiers", &p)) ||
+        (s.has_defect_origin() &&
+         OutOfRange(w, i, "defect_origin", s.defect_origin(), h.defect_origin_names(), "defect origins", &p))) {
       return p;
     }
   }
@@ -80,7 +82,9 @@ std::string CheckInjections(const proto::RunHeader& h, const proto::InjectionRow
     const proto::InjectionEmail& e = rows.emails(i);
     const char* w = "injection email";
     if (OutOfRange(w, i, "employee_id", e.employee_id(), h.employee_names(), "employees", &p) ||
-        OutOfRange(w, i, "goal", e.goal(), h.attack_goal_names(), "attack goals", &p)) {
+        OutOfRange(w, i, "goal", e.goal(), h.attack_goal_names(), "attack goals", &p) ||
+        (e.has_forwarded_by() &&
+         OutOfRange(w, i, "forwarded_by", e.forwarded_by(), h.employee_names(), "employees", &p))) {
       return p;
     }
   }

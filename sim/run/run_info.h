@@ -65,6 +65,8 @@ struct RunInfo {
   std::vector<std::string> attack_goal_names;
   std::vector<std::string> injection_route_names;
   std::vector<std::string> stage_outcome_names;
+  // Since format 1.6. Indexed by an incident's Span::defect_origin ("person_change", ...).
+  std::vector<std::string> defect_origin_names;
 };
 
 // "Not set" for the optional small-integer fields of Span.
@@ -117,6 +119,10 @@ struct InjectionEmail {
   uint32_t goal = 0;         // index into attack_goal_names
   bool detected = false;     // quarantined by the injection detector
   bool forwarded = false;    // a colleague's forward of an injection
+  // Since 1.6. A forwarded copy: who forwarded it (employee_names; kNoIndex if not
+  // forwarded) and when they sent it (their email.send_internal audit record's time).
+  uint32_t forwarded_by = UINT32_MAX;
+  int64_t forwarded_at_us = 0;
 };
 
 // One committed engine event: the engine::Event fields that identify and order it.
@@ -161,6 +167,7 @@ struct Span {
   double cost_usd = 0;
   std::vector<Cause> causes;             // what led to it, in any order
   uint32_t tier = kNoIndex;              // tier_names (invocation; since format 1.4)
+  uint32_t defect_origin = kNoIndex;     // defect_origin_names (incident; since format 1.6)
 };
 
 // A calibration band the run was checked against (proto::CalibrationBand; format 1.1).

@@ -138,6 +138,11 @@ bool DecodeSpan(Cursor c, WireSpan* span, WireSpans* out) {
       span->present |= WireSpan::kHasTier;
       continue;
     }
+    if (field == 20 && type == kVarint) {
+      span->defect_origin = static_cast<uint32_t>(c.Varint());
+      span->present |= WireSpan::kHasDefectOrigin;
+      continue;
+    }
     if (field > 17) {
       c.Skip(type);
       continue;
@@ -225,6 +230,8 @@ std::string CheckWireSpans(const proto::RunHeader& h, const WireSpans& rows) {
       {WireSpan::kHasOutcome, &WireSpan::outcome, "outcome", h.outcome_names_size(), "outcomes"},
       {WireSpan::kHasRoute, &WireSpan::route, "route", h.injection_route_names_size(), "injection routes"},
       {WireSpan::kHasTier, &WireSpan::tier, "tier", h.tier_names_size(), "tiers"},
+      {WireSpan::kHasDefectOrigin, &WireSpan::defect_origin, "defect_origin", h.defect_origin_names_size(),
+       "defect origins"},
   };
   for (size_t i = 0; i < rows.spans.size(); ++i) {
     const WireSpan& s = rows.spans[i];

@@ -38,6 +38,7 @@ struct WireSpan {
     kHasDeploy = 1 << 8,
     kHasRoute = 1 << 9,  // since 1.5
     kHasTier = 1 << 10,  // since 1.5
+    kHasDefectOrigin = 1 << 11,  // since 1.6
   };
   int64_t start_us = 0;
   int64_t end_us = 0;
@@ -56,6 +57,7 @@ struct WireSpan {
   uint32_t outcome = 0;
   uint32_t route = 0;
   uint32_t tier = 0;
+  uint32_t defect_origin = 0;
   int32_t kind = 0;          // proto::Span::Kind's value, unchecked
   uint32_t first_cause = 0;  // this span's causes are WireSpans::causes[first_cause, + cause_count)
   uint32_t cause_count = 0;

@@ -10,6 +10,7 @@
 #include <google/protobuf/text_format.h>
 
 #include "sim/scenario/compile.h"
+#include "sim/scenario/end_marker.h"
 #include "sim/scenario/field_path.h"
 #include "sim/scenario/located_errors.h"
 #include "sim/scenario/source_map.h"
@@ -21,6 +22,7 @@ Status LoadScenarioFromText(const std::string& text, const std::string& path,
                             const std::vector<std::string>& overrides, LoadedScenario* out) {
   out->path = path;
   out->scenario.Clear();
+  out->warnings.clear();
 
   // 1. Parse, recording where every field was written.
   google::protobuf::TextFormat::ParseInfoTree tree;
@@ -34,6 +36,8 @@ Status LoadScenarioFromText(const std::string& text, const std::string& path,
     if (message.empty()) message = path + ": cannot parse the scenario";
     return Status::Error(std::move(message));
   }
+  // A file cut short between two fields parses: its end marker, or its last line, tells.
+  if (Status s = CheckScenarioEnd(text, path, &out->warnings); !s.ok()) return s;
 
   // 2. Overrides, in order. Where each one landed is remembered, so that a range error
   //    caused by "--set run.days=0" names the override rather than the file.

@@ -24,6 +24,9 @@ struct LoadedScenario {
   std::string path;          // the file as given
   proto::Scenario scenario;  // as parsed, with overrides applied (what a run file records)
   CompiledScenario compiled; // ready for the model
+  // "PATH:LINE:COLUMN: warning: ..." lines for the user (a file that may have been cut short,
+  // end_marker.h); the caller prints them.
+  std::vector<std::string> warnings;
 };
 
 // The largest scenario file read, in bytes: far above any hand-written scenario, far below

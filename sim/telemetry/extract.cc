@@ -92,6 +92,13 @@ Status Extract(const std::string& path, Telemetry* out, GroundTruth* truth) {
   truth->attack_records.assign(n_agents, 0);
   truth->first_attack_us.assign(n_agents, kNever);
   truth->attack_records_by_day.assign(days, std::vector<uint64_t>(n_agents, 0));
+  truth->injected_calls.assign(n_agents, 0);
+  truth->first_injected_us.assign(n_agents, kNever);
+  truth->injected_calls_by_day.assign(days, std::vector<uint64_t>(n_agents, 0));
+  int injected = -1;
+  for (int o = 0; o < h.outcome_names_size(); ++o) {
+    if (h.outcome_names(o) == "injected") injected = o;
+  }
 
   Names skills(&out->skills), triggers(&out->triggers), tiers(&out->tiers), actions(&out->actions),
       targets(&out->targets), decisions(&out->decisions);
@@ -153,7 +160,13 @@ Status Extract(const std::string& path, Telemetry* out, GroundTruth* truth) {
         ++truth->attack_records_by_day[day][inv.agent];
         truth->first_attack_us[inv.agent] = std::min(truth->first_attack_us[inv.agent], inv.start_us);
       }
+      if (sp.has_outcome() && static_cast<int>(sp.outcome()) == injected) {
+        ++truth->injected_calls[inv.agent];
+        ++truth->injected_calls_by_day[day][inv.agent];
+        truth->first_injected_us[inv.agent] = std::min(truth->first_injected_us[inv.agent], inv.start_us);
+      }
     }
+    truth->injection_emails += static_cast<uint64_t>(chunk.injections().emails_size());
     for (const proto::AuditRecord& r : chunk.audit().records()) {
       if (!r.has_agent_id()) continue;  // a person's own action: not in the agent platform's logs
       Action a;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <map>
 #include <tuple>
@@ -55,6 +56,9 @@ const std::vector<FeatureDef>& Features() {
       {"cron_calls_per_day", Entity::kEmployee, "calls/day", "cron-triggered calls"},
       {"repeated_cron_share", Entity::kEmployee, "fraction", "cron calls repeating an (agent, skill) already run that day"},
       {"offhours_token_share", Entity::kEmployee, "fraction", "tokens of calls started before 07:00 or from 20:00"},
+      {"rank_boundary_gap_share", Entity::kEmployee, "fraction",
+       "tokens the person needs to reach the nearest leaderboard boundary above them (rank 10, the top quarter or the "
+       "median of everyone with tokens in the window), over their own tokens; undefined at rank 10 or above"},
       {"agent_tokens_per_day", Entity::kAgent, "tokens/day", "the agent's input + output tokens"},
       {"agent_calls_per_day", Entity::kAgent, "calls/day", "the agent's model calls"},
       {"actions_per_day", Entity::kAgent, "tool calls/day", "tool calls the agent requested"},
@@ -160,6 +164,29 @@ double FeatureTable::Sum(uint32_t e, int agg, uint32_t first, uint32_t last) con
   return prefix_[(row + last + 1) * kAggs + agg] - prefix_[(row + first) * kAggs + agg];
 }
 
+double FeatureTable::RankBoundaryGap(uint32_t e, uint32_t first, uint32_t last) const {
+  const double own = Sum(e, kTokens, first, last);
+  if (!(own > 0)) return kNaN;
+  std::vector<double> others;  // everyone's window tokens, the person's own included
+  others.reserve(n_);
+  for (uint32_t o = 0; o < n_; ++o) {
+    const double v = Sum(o, kTokens, first, last);
+    if (v > 0) others.push_back(v);
+  }
+  const size_t m = others.size();
+  size_t rank = 1;  // 1 = the most tokens; ties share the better rank
+  for (double v : others) rank += v > own;
+  // The visible cut lines, as ranks: the top ten, the top quarter, the median.
+  size_t boundary = 0;
+  for (size_t b : {size_t{10}, (m + 3) / 4, (m + 1) / 2}) {
+    if (b >= 1 && b < rank) boundary = std::max(boundary, b);
+  }
+  if (boundary == 0) return kNaN;
+  std::nth_element(others.begin(), others.begin() + static_cast<std::ptrdiff_t>(boundary - 1), others.end(),
+                   std::greater<double>());
+  return std::max(0.0, (others[boundary - 1] - own) / own);
+}
+
 double FeatureTable::Value(int f, uint32_t e, uint32_t first, uint32_t last) const {
   const double days = static_cast<double>(last - first + 1);
   auto s = [&](int agg) { return Sum(e, agg, first, last); };
@@ -174,14 +201,15 @@ double FeatureTable::Value(int f, uint32_t e, uint32_t first, uint32_t last) con
     case 7: return s(kCronCalls) / days;
     case 8: return Ratio(s(kCronRepeats), s(kCronCalls));
     case 9: return Ratio(s(kOffHoursTokens), s(kTokens));
-    case 10: return s(kTokens) / days;
-    case 11: return s(kCalls) / days;
-    case 12: return s(kActions) / days;
-    case 13: return Ratio(s(kRefused), s(kActions));
-    case 14: return s(kExternalMail) / days;
-    case 15: return s(kProdDeploys) / days;
-    case 16: return Ratio(s(kUntraced), s(kWrites));
-    case 17: return Ratio(s(kOffHoursActions), s(kActions));
+    case 10: return RankBoundaryGap(e, first, last);
+    case 11: return s(kTokens) / days;
+    case 12: return s(kCalls) / days;
+    case 13: return s(kActions) / days;
+    case 14: return Ratio(s(kRefused), s(kActions));
+    case 15: return s(kExternalMail) / days;
+    case 16: return s(kProdDeploys) / days;
+    case 17: return Ratio(s(kUntraced), s(kWrites));
+    case 18: return Ratio(s(kOffHoursActions), s(kActions));
   }
   return kNaN;
 }

@@ -52,6 +52,8 @@ class FeatureTable {
 
  private:
   double Sum(uint32_t e, int agg, uint32_t first, uint32_t last) const;
+  // rank_boundary_gap_share: O(entities) per call.
+  double RankBoundaryGap(uint32_t e, uint32_t first, uint32_t last) const;
   Entity entity_;
   uint32_t n_ = 0;
   uint32_t days_ = 0;

@@ -13,6 +13,24 @@ namespace {
 
 const char* EntityName(Entity e) { return e == Entity::kEmployee ? "employee" : "agent"; }
 
+// What the positives of a label are, for titles and sentences.
+const char* LabelTitle(Label l) {
+  switch (l) {
+    case Label::kTokenmaxxer: return "People (tokenmaxxing)";
+    case Label::kAttackerDriven: return "Agents (attacker-driven)";
+    case Label::kInjectionFollowed: return "Agents (followed an injection)";
+  }
+  return "?";
+}
+const char* LabelPositives(Label l) {
+  switch (l) {
+    case Label::kTokenmaxxer: return "tokenmaxxers";
+    case Label::kAttackerDriven: return "attacker-driven agents";
+    case Label::kInjectionFollowed: return "agents that followed an injection";
+  }
+  return "?";
+}
+
 std::string Fixed(double v, int digits = 3) {
   if (!std::isfinite(v)) return "nan";
   char buf[64];
@@ -36,6 +54,7 @@ std::string ResultJson(const DetectorResult& d) {
       .String("name", d.name)
       .String("kind", d.kind)
       .String("entity", EntityName(d.entity))
+      .String("label", LabelName(d.label))
       .Double("threshold", d.threshold)
       .Uint("entities", d.entities)
       .Uint("positives", d.positives)
@@ -75,9 +94,11 @@ std::string DetectionJson(const DetectReport& r) {
       .Uint("days", r.header.days)
       .String("run_fingerprint", r.header.run_fingerprint)
       .Double("min_performative_share", r.min_performative_share);
-  const int be = BestDetector(r.results, Entity::kEmployee), ba = BestDetector(r.results, Entity::kAgent);
+  const int be = BestDetector(r.results, Label::kTokenmaxxer), ba = BestDetector(r.results, Label::kAttackerDriven),
+            bi = BestDetector(r.results, Label::kInjectionFollowed);
   w.String("best_employee_detector", be >= 0 ? r.results[static_cast<size_t>(be)].name : "")
       .String("best_agent_detector", ba >= 0 ? r.results[static_cast<size_t>(ba)].name : "")
+      .String("best_injection_detector", bi >= 0 ? r.results[static_cast<size_t>(bi)].name : "")
       .Raw("results", results);
   if (r.has_forecast) {
     const ForecastResult& f = r.forecast;
@@ -97,11 +118,12 @@ std::string DetectionJson(const DetectReport& r) {
 
 std::string DetectorsCsv(const DetectReport& r) {
   std::string out =
-      "detector,kind,entity,threshold,entities,positives,flagged,true_positives,false_positives,precision,recall,f1,"
+      "detector,kind,entity,label,threshold,entities,positives,flagged,true_positives,false_positives,precision,recall,f1,"
       "bad_caught_share,bad_after_flag_share,false_positive_people,false_positive_value_usd,heavy_useful_people,"
       "heavy_useful_flagged_share,detected_with_time,ttd_median_days,ttd_mean_days\n";
   for (const DetectorResult& d : r.results) {
-    out += run::CsvField(d.name) + "," + d.kind + "," + EntityName(d.entity) + "," + run::FormatDouble(d.threshold) + "," +
+    out += run::CsvField(d.name) + "," + d.kind + "," + EntityName(d.entity) + "," + LabelName(d.label) + "," +
+           run::FormatDouble(d.threshold) + "," +
            std::to_string(d.entities) + "," + std::to_string(d.positives) + "," + std::to_string(d.flagged) + "," +
            std::to_string(d.true_positives) + "," + std::to_string(d.false_positives) + "," + run::FormatDouble(d.precision) +
            "," + run::FormatDouble(d.recall) + "," + run::FormatDouble(d.f1) + "," + run::FormatDouble(d.bad_caught_share) +
@@ -114,11 +136,12 @@ std::string DetectorsCsv(const DetectReport& r) {
 }
 
 std::string FlagsCsv(const DetectReport& r, const Telemetry& t) {
-  std::string out = "detector,entity,id,name,first_day_flagged,positive,ttd_days\n";
+  std::string out = "detector,entity,label,id,name,first_day_flagged,positive,ttd_days\n";
   for (const DetectorResult& d : r.results) {
     for (const Flag& f : d.flags) {
       const std::string& name = d.entity == Entity::kEmployee ? t.people[f.entity].name : t.agents[f.entity].name;
-      out += run::CsvField(d.name) + "," + EntityName(d.entity) + "," + std::to_string(f.entity) + "," + run::CsvField(name) +
+      out += run::CsvField(d.name) + "," + EntityName(d.entity) + "," + LabelName(d.label) + "," + std::to_string(f.entity) +
+             "," + run::CsvField(name) +
              "," + std::to_string(f.day) + "," + (f.positive ? "1" : "0") + "," +
              (f.positive && f.ttd_days >= 0 ? run::FormatDouble(f.ttd_days) : "") + "\n";
     }
@@ -170,27 +193,31 @@ class Plot {
   double x_lo_, x_hi_, y_lo_, y_hi_;
 };
 
-// Precision against recall, a panel per entity kind side by side, a legend under each.
+// Precision against recall, a panel per label side by side (people; agents; agents against
+// the injection label when the run had a campaign), a legend under each.
 std::string PrCurvesSvg(const DetectReport& r) {
   const double panel_w = 560, plot_h = 440;
+  std::vector<Label> labels = {Label::kTokenmaxxer, Label::kAttackerDriven};
+  for (Label l : LabelsOf(r.results)) {
+    if (std::find(labels.begin(), labels.end(), l) == labels.end()) labels.push_back(l);
+  }
   size_t most = 0;
-  for (Entity e : {Entity::kEmployee, Entity::kAgent}) {
+  for (Label l : labels) {
     size_t k = 0;
-    for (const DetectorResult& d : r.results) k += d.entity == e;
+    for (const DetectorResult& d : r.results) k += d.label == l;
     most = std::max(most, k);
   }
-  study::Svg svg(2 * panel_w, plot_h + 70 + 18.0 * static_cast<double>(most));
+  study::Svg svg(static_cast<double>(labels.size()) * panel_w, plot_h + 70 + 18.0 * static_cast<double>(most));
   const std::vector<double> ticks = {0, 0.2, 0.4, 0.6, 0.8, 1};
   int panel = 0;
-  for (Entity e : {Entity::kEmployee, Entity::kAgent}) {
+  for (Label l : labels) {
     Plot plot(&svg, panel_w * panel, 0, panel_w, plot_h, 0, 1, 0, 1);
-    plot.Frame(std::string(e == Entity::kEmployee ? "People (tokenmaxxing)" : "Agents (attacker-driven)") +
-                   ": precision vs recall over thresholds",
-               "recall (share of positives flagged)", "precision (share of flags that are positives)", ticks, ticks);
+    plot.Frame(std::string(LabelTitle(l)) + ": precision vs recall over thresholds", "recall (share of positives flagged)",
+               "precision (share of flags that are positives)", ticks, ticks);
     int k = 0;
     uint32_t positives = 0;
     for (const DetectorResult& d : r.results) {
-      if (d.entity != e) continue;
+      if (d.label != l) continue;
       const std::string colour = kColours[k % 10];
       std::vector<std::pair<double, double>> pts;
       for (const PrPoint& p : d.curve) pts.emplace_back(plot.X(p.recall), plot.Y(p.precision));
@@ -267,20 +294,25 @@ std::string ReportMd(const DetectReport& r) {
   md += "Run `" + r.run_path + "` (fingerprint " + r.header.run_fingerprint + ", " + std::to_string(r.header.days) +
         " days), detectors `" + r.detectors_path + "`, telemetry from " + r.telemetry_source +
         ". A person counts as a tokenmaxxer when at least " + Pct(r.min_performative_share) +
-        " of their tokens were performative; an agent as misbehaving when an attacker drove any of its calls or actions.\n\n";
-  for (Entity e : {Entity::kEmployee, Entity::kAgent}) {
-    const int b = BestDetector(r.results, e);
+        " of their tokens were performative; an agent as attacker-driven when an attacker drove any of its calls or "
+        "actions (a compromised session, a malicious skill, an injection), and, in a run an injection campaign reached, "
+        "agent detectors are also scored on the agents that followed an injected instruction at least once.\n\n";
+  for (Label l : LabelsOf(r.results)) {
+    const int b = BestDetector(r.results, l);
     if (b < 0) continue;
     const DetectorResult& d = r.results[static_cast<size_t>(b)];
+    const Entity e = d.entity;
     if (d.positives == 0) {
-      md += std::string("**No ") + (e == Entity::kEmployee ? "tokenmaxxers" : "misbehaving agents") +
-            " in this run**: every " + EntityName(e) + " flag is a false positive (detectors.csv).\n\n";
+      md += std::string("**No ") + LabelPositives(l) + " in this run**: every " + EntityName(e) +
+            " flag is a false positive (detectors.csv).\n\n";
       continue;
     }
-    md += std::string("**Best ") + EntityName(e) + " detector: " + d.name + "** (" + d.kind + "): precision " +
+    md += std::string("**Best detector of ") + LabelPositives(l) + ": " + d.name + "** (" + d.kind + "): precision " +
           Fixed(d.precision, 3) + ", recall " + Fixed(d.recall, 3) + ", F1 " + Fixed(d.f1, 3) + "; median time to detection " +
           Fixed(d.ttd_median_days, 1) + " days over " + std::to_string(d.detected_with_time) + " detected; " +
-          (e == Entity::kEmployee ? "performative spend of the flagged: " : "attacker-driven records of the flagged: ") +
+          (e == Entity::kEmployee                    ? "performative spend of the flagged: "
+           : l == Label::kInjectionFollowed ? "injected calls of the flagged: "
+                                            : "attacker-driven records of the flagged: ") +
           Pct(d.bad_caught_share) + " (after the flag: " + Pct(d.bad_after_flag_share) + "); " +
           std::to_string(d.false_positive_people) + " people wrongly flagged, who delivered $" + Fixed(d.false_positive_value_usd, 0) +
           " of value.\n\n";
@@ -296,10 +328,11 @@ std::string ReportMd(const DetectReport& r) {
           "). ![forecast](forecast.svg)\n\n";
   }
   md += "![precision-recall curves](pr_curves.svg)\n\n";
-  md += "| detector | kind | entity | positives | flagged | precision | recall | F1 | bad caught | after flag | FP people | FP value USD | heavy useful flagged | TTD median d | TTD mean d |\n";
-  md += "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+  md += "| detector | kind | entity | label | positives | flagged | precision | recall | F1 | bad caught | after flag | FP people | FP value USD | heavy useful flagged | TTD median d | TTD mean d |\n";
+  md += "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
   for (const DetectorResult& d : r.results) {
-    md += "| " + d.name + " | " + d.kind + " | " + EntityName(d.entity) + " | " + std::to_string(d.positives) + " | " +
+    md += "| " + d.name + " | " + d.kind + " | " + EntityName(d.entity) + " | " + LabelName(d.label) + " | " +
+          std::to_string(d.positives) + " | " +
           std::to_string(d.flagged) + " | " + Fixed(d.precision) + " | " + Fixed(d.recall) + " | " + Fixed(d.f1) + " | " +
           Pct(d.bad_caught_share) + " | " + Pct(d.bad_after_flag_share) + " | " + std::to_string(d.false_positive_people) +
           " | " + Fixed(d.false_positive_value_usd, 0) + " | " +
@@ -311,11 +344,24 @@ std::string ReportMd(const DetectReport& r) {
 
 }  // namespace
 
-int BestDetector(const std::vector<DetectorResult>& results, Entity entity) {
+std::vector<Label> LabelsOf(const std::vector<DetectorResult>& results) {
+  std::vector<Label> out;
+  for (Label l : {Label::kTokenmaxxer, Label::kAttackerDriven, Label::kInjectionFollowed}) {
+    for (const DetectorResult& d : results) {
+      if (d.label == l) {
+        out.push_back(l);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+int BestDetector(const std::vector<DetectorResult>& results, Label label) {
   int best = -1;
   for (size_t i = 0; i < results.size(); ++i) {
     const DetectorResult& d = results[i];
-    if (d.entity != entity) continue;
+    if (d.label != label) continue;
     if (best < 0) {
       best = static_cast<int>(i);
       continue;
@@ -345,12 +391,12 @@ std::string SummaryText(const DetectReport& r) {
   std::string out = r.header.scenario + " seed " + std::to_string(r.header.seed) + ": " + std::to_string(r.results.size()) +
                     " detectors (tokenmaxxer: performative share >= " + Fixed(r.min_performative_share, 2) + ")\n";
   char buf[512];
-  std::snprintf(buf, sizeof buf, "  %-28s %-8s %5s %5s %7s %7s %7s %9s %6s %9s\n", "detector", "entity", "pos", "flag",
+  std::snprintf(buf, sizeof buf, "  %-28s %-18s %5s %5s %7s %7s %7s %9s %6s %9s\n", "detector", "label", "pos", "flag",
                 "prec", "recall", "F1", "caught", "FP", "TTD med d");
   out += buf;
   for (const DetectorResult& d : r.results) {
-    std::snprintf(buf, sizeof buf, "  %-28s %-8s %5u %5u %7.3f %7.3f %7.3f %8.1f%% %6u %9.1f\n", d.name.c_str(),
-                  EntityName(d.entity), d.positives, d.flagged, d.precision, d.recall, d.f1, 100 * d.bad_caught_share,
+    std::snprintf(buf, sizeof buf, "  %-28s %-18s %5u %5u %7.3f %7.3f %7.3f %8.1f%% %6u %9.1f\n", d.name.c_str(),
+                  LabelName(d.label), d.positives, d.flagged, d.precision, d.recall, d.f1, 100 * d.bad_caught_share,
                   d.false_positive_people, d.ttd_median_days);
     out += buf;
   }

@@ -30,8 +30,12 @@ struct DetectReport {
   ForecastResult forecast;
 };
 
-// The index of the best detector of `entity` by F1 (ties: precision, then file order), or -1.
-int BestDetector(const std::vector<DetectorResult>& results, Entity entity);
+// The index of the best result scored against `label` by F1 (ties: precision, then file
+// order), or -1.
+int BestDetector(const std::vector<DetectorResult>& results, Label label);
+
+// The labels the results were scored against, in Label order.
+std::vector<Label> LabelsOf(const std::vector<DetectorResult>& results);
 
 // (file name, contents) pairs, in the order listed above.
 std::vector<std::pair<std::string, std::string>> RenderReport(const DetectReport& r, const Telemetry& t);

@@ -21,15 +21,45 @@ std::vector<bool> AgentPositives(const GroundTruth& truth) {
   return out;
 }
 
-DetectorResult Score(const DetectorScores& s, const Telemetry& t, const GroundTruth& truth, double min_performative_share) {
+std::vector<bool> InjectionFollowedPositives(const GroundTruth& truth) {
+  std::vector<bool> out(truth.injected_calls.size());
+  for (size_t a = 0; a < out.size(); ++a) out[a] = truth.injected_calls[a] > 0;
+  return out;
+}
+
+const char* LabelName(Label label) {
+  switch (label) {
+    case Label::kTokenmaxxer: return "tokenmaxxer";
+    case Label::kAttackerDriven: return "attacker_driven";
+    case Label::kInjectionFollowed: return "injection_followed";
+  }
+  return "?";
+}
+
+std::vector<Label> LabelsFor(Entity entity, const GroundTruth& truth) {
+  if (entity == Entity::kEmployee) return {Label::kTokenmaxxer};
+  if (truth.injection_emails > 0) return {Label::kAttackerDriven, Label::kInjectionFollowed};
+  return {Label::kAttackerDriven};
+}
+
+DetectorResult Score(const DetectorScores& s, const Telemetry& t, const GroundTruth& truth, Label label,
+                     double min_performative_share) {
   DetectorResult r;
   r.name = s.name;
+  r.label = label;
   r.kind = s.kind;
   r.entity = s.entity;
   r.threshold = s.threshold;
   r.entities = s.entities;
   const bool people = s.entity == Entity::kEmployee;
-  const std::vector<bool> positive = people ? EmployeePositives(truth, min_performative_share) : AgentPositives(truth);
+  const bool injection = !people && label == Label::kInjectionFollowed;
+  const std::vector<bool> positive = people      ? EmployeePositives(truth, min_performative_share)
+                                     : injection ? InjectionFollowedPositives(truth)
+                                                 : AgentPositives(truth);
+  // An agent's bad records: the calls that followed an injection, or the attacker's records.
+  const std::vector<uint64_t>& agent_bad = injection ? truth.injected_calls : truth.attack_records;
+  const std::vector<int64_t>& agent_first = injection ? truth.first_injected_us : truth.first_attack_us;
+  const std::vector<std::vector<uint64_t>>& agent_by_day = injection ? truth.injected_calls_by_day : truth.attack_records_by_day;
   const uint32_t days = s.days;
 
   // Flags, true and false positives, time to detection.
@@ -43,14 +73,14 @@ DetectorResult Score(const DetectorScores& s, const Telemetry& t, const GroundTr
     double bad = 0, after = 0;
     int64_t first_bad = kNever;
     for (uint32_t d = day < 0 ? days : static_cast<uint32_t>(day) + 1; d < days; ++d) {
-      after += people ? truth.performative_cost_usd_by_day[d][e] : static_cast<double>(truth.attack_records_by_day[d][e]);
+      after += people ? truth.performative_cost_usd_by_day[d][e] : static_cast<double>(agent_by_day[d][e]);
     }
     if (people) {
       bad = truth.performative_cost_usd[e];
       first_bad = truth.first_performative_us[e];
     } else {
-      bad = static_cast<double>(truth.attack_records[e]);
-      first_bad = truth.first_attack_us[e];
+      bad = static_cast<double>(agent_bad[e]);
+      first_bad = agent_first[e];
     }
     bad_total += bad;
     if (day < 0) continue;

@@ -1,8 +1,11 @@
 // Scoring detectors against the ground truth.
 //
-// Positives: a person whose performative share of tokens is at least
-// Scoring.min_performative_share (EMPLOYEE detectors); an agent with any call or action an
-// attacker drove (AGENT detectors). An entity is flagged when its score reaches the
+// Positives, by label: a person whose performative share of tokens is at least
+// Scoring.min_performative_share (kTokenmaxxer, EMPLOYEE detectors); an agent with any call or
+// action an attacker drove, through a compromised session, a malicious skill or an injection
+// (kAttackerDriven, AGENT detectors); an agent that followed an injected instruction at least
+// once, whatever the gate then did with what it asked (kInjectionFollowed, AGENT detectors).
+// An entity is flagged when its score reaches the
 // detector's threshold on some day; the first such day is when it was detected (at the end
 // of that day). Time to detection: from the first performative call (or first attacker-driven
 // record) to the end of the flag's day, in days; a flag raised before the first bad record
@@ -31,8 +34,17 @@ struct Flag {
   double ttd_days = -1;  // time to detection (positives only)
 };
 
+// The ground truth a detector is scored against.
+enum class Label : uint8_t { kTokenmaxxer = 0, kAttackerDriven = 1, kInjectionFollowed = 2 };
+const char* LabelName(Label label);  // "tokenmaxxer", "attacker_driven", "injection_followed"
+// The labels an entity kind's detectors are scored against in this run: kTokenmaxxer for
+// EMPLOYEE; kAttackerDriven for AGENT, and kInjectionFollowed too when injection emails
+// landed in the run.
+std::vector<Label> LabelsFor(Entity entity, const GroundTruth& truth);
+
 struct DetectorResult {
   std::string name;
+  Label label = Label::kTokenmaxxer;
   std::string kind;
   Entity entity = Entity::kEmployee;
   double threshold = 0;
@@ -66,10 +78,12 @@ struct DetectorResult {
   std::vector<Flag> flags;     // flagged entities, by id
 };
 
-DetectorResult Score(const DetectorScores& s, const Telemetry& t, const GroundTruth& truth, double min_performative_share);
+DetectorResult Score(const DetectorScores& s, const Telemetry& t, const GroundTruth& truth, Label label,
+                     double min_performative_share);
 
 // Whether each person / agent is a positive.
 std::vector<bool> EmployeePositives(const GroundTruth& truth, double min_performative_share);
 std::vector<bool> AgentPositives(const GroundTruth& truth);
+std::vector<bool> InjectionFollowedPositives(const GroundTruth& truth);
 
 }  // namespace clawsim::telemetry

@@ -119,6 +119,14 @@ struct GroundTruth {
   std::vector<int64_t> first_attack_us;
   // [day][agent]: attacker-driven records that day.
   std::vector<std::vector<uint64_t>> attack_records_by_day;
+  // By agent: calls that followed an injected instruction (invocations with outcome
+  // "injected", run files 1.5 and later), and the first one's start (kNever if none); and
+  // [day][agent] the same per day. The injection emails that landed in the run (0: no
+  // campaign reached anyone, or a file before 1.5).
+  std::vector<uint64_t> injected_calls;
+  std::vector<int64_t> first_injected_us;
+  std::vector<std::vector<uint64_t>> injected_calls_by_day;
+  uint64_t injection_emails = 0;
 };
 
 // Reads the run file at `path` (trace level audit or full: it needs spans and the audit log)

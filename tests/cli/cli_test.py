@@ -559,6 +559,59 @@ def trace_back(ctx):
                    r"^clawsim inspect: --page and --page-size apply to --trace-back harms only", None)
 
 
+@case
+def trace_back_forward(ctx):
+    """A leak whose injection reached the agent through a colleague's forward is followed back
+    past the forwarded copy and the colleague's forward to the original injection email and
+    its campaign (format 1.6: InjectionEmail.forwarded_by and .forwarded_at_us). On the shipped
+    injection campaign, 12 days (the campaign starts on day 7), fully autonomous agents, with
+    forwards and success made likely so that such a leak exists whatever the seed."""
+    out = ctx.path("out")
+    scenario = os.path.join(os.path.dirname(ctx.scenario), "safety_injection_campaign.textproto")
+    rc, stdout, stderr = ctx.clawsim_cmd(
+        "run", scenario, "--out", out, "--days", "12", "--threads", "2",
+        "--set", "permissions.preset=fully_autonomous",
+        "--set", "threats.injection_campaigns[name=invoice-phish].forward_probability=1",
+        "--set", "threats.injection_campaigns[name=invoice-phish].success_probability=1", timeout=600)
+    check(rc == 0, f"clawsim run exited {rc}\nstderr:\n{stderr}")
+    run_path = os.path.join(out, "run.clawrun")
+    rc, stdout, stderr = ctx.clawsim_cmd("inspect", run_path, "--trace-back", "harms", "--json", "--page-size", "5000")
+    expect(f"--trace-back harms exit status (stderr: {stderr})", rc, 0)
+    rows = parse_one_json_line(stdout)["rows"]
+    # Every incident is named by its defect's origin, and those add up to the summary's
+    # incident_origins (who deployed is a second field).
+    summary = json.loads(read_text(os.path.join(out, "summary.json")))
+    origins = summary["incident_origins"]
+    incidents = [r for r in rows if r["kind"] == "incident"]
+    expect("incidents listed", len(incidents), summary["incidents"])
+    for name in ("person_change", "agent_written_change", "agent_action_error", "injection", "compromise",
+                 "malicious_skill"):
+        expect(f"incidents of origin {name}", sum(r.get("defect_origin") == name for r in incidents), origins[name])
+    expect("incidents deployed by an agent", sum(r.get("deployed_by", "").startswith("agent ") for r in incidents),
+           origins["deployed_by_agent"])
+    forwarded = [r for r in rows if r["kind"] == "leak" and "via forward, forwarded by " in r["cause"]]
+    check(forwarded, f"no leak through a forward among {len(rows)} harms: {[r['cause'] for r in rows[:20]]}")
+    check(all('"invoice-phish"' in r["cause"] for r in forwarded), f"a forwarded leak names no campaign: {forwarded}")
+    rc, stdout, stderr = ctx.clawsim_cmd("inspect", run_path, "--trace-back", forwarded[0]["id"], "--json")
+    expect(f"--trace-back ID exit status (stderr: {stderr})", rc, 0)
+    chain = parse_one_json_line(stdout)
+    expect("origin kind", chain["origin"]["kind"], "injection")
+    steps = chain["chain"]
+    texts = [s["text"] for s in steps]
+    copy = [i for i, t in enumerate(texts) if t.startswith("injection email to ") and ", forwarded by " in t]
+    original = [i for i, t in enumerate(texts) if t.startswith("injection email to ") and "forwarded" not in t]
+    check(copy and original, f"the chain lacks the forwarded copy or the original: {texts}")
+    check(steps[original[0]]["depth"] > steps[copy[0]]["depth"], f"the original is not behind the copy: {texts}")
+    check('campaign "invoice-phish"' in texts[original[0]], f"the original names no campaign: {texts[original[0]]}")
+    check(any(" email.send_internal by " in texts[i] for i in range(copy[0], original[0])),
+          f"the colleague's forward is not between the copy and the original: {texts}")
+    # The origin is the original email, not the copy, and the text trace-back says the same.
+    expect("origin id", chain["origin"]["id"], steps[original[0]]["id"])
+    rc, stdout, _ = ctx.clawsim_cmd("inspect", run_path, "--trace-back", forwarded[0]["id"])
+    check(rc == 0 and stdout.startswith('origin: injection "invoice-phish"') and "forwarded by" in stdout.splitlines()[0],
+          f"text trace-back: {stdout[:400]}")
+
+
 # ---- 6. trace levels ------------------------------------------------------------------------
 @case
 def trace_none(ctx):

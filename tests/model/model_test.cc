@@ -260,5 +260,38 @@ TEST(ModelTest, DifferentSeedsDiffer) {
   EXPECT_NE(r.summary.fingerprint, Baseline().result.summary.fingerprint);
 }
 
+// A running token total that would pass 2^64 - 1 stops there and is named, and the run
+// refuses to report it, rather than wrap to a small (or, in dollars, negative) number.
+TEST(TokenTallyTest, ATotalThatWouldOverflowIsNamedNotWrapped) {
+  TokenTally a;
+  a.input_tokens = UINT64_MAX - 5;
+  TokenTally b;
+  b.input_tokens = 10;
+  b.output_tokens = 1;
+  a.Add(b);
+  EXPECT_EQ(a.input_tokens, UINT64_MAX);
+  ASSERT_NE(a.overflowed, nullptr);
+  EXPECT_STREQ(a.overflowed, "input_tokens");
+  EXPECT_EQ(a.output_tokens, 1u);
+  EXPECT_EQ(a.total_tokens(), UINT64_MAX) << "the sum saturates too";
+  TokenTally c;
+  c.Add(a);
+  ASSERT_NE(c.overflowed, nullptr);
+  EXPECT_STREQ(c.overflowed, "input_tokens") << "carried along by Add";
+  RunSummary s;
+  EXPECT_TRUE(CheckTokenTotals(s).ok());
+  s.tokens_by_purpose[1] = c;
+  Status st = CheckTokenTotals(s);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("tokens_by_purpose[1].input_tokens"), std::string::npos) << st.message();
+  // Each count fits but their sum does not: the total is named.
+  RunSummary t;
+  t.tokens.input_tokens = UINT64_MAX - 1;
+  t.tokens.output_tokens = 2;
+  st = CheckTokenTotals(t);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("tokens.total_tokens"), std::string::npos) << st.message();
+}
+
 }  // namespace
 }  // namespace clawsim::model

@@ -1,5 +1,7 @@
 #include "sim/scenario/load.h"
 
+#include "sim/scenario/end_marker.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -24,6 +26,39 @@ TEST(LoadTest, MinimalScenarioLoads) {
   ASSERT_TRUE(st.ok()) << st.message();
   EXPECT_EQ(s.path, "t.textproto");
   EXPECT_EQ(s.compiled.organization.employees.size(), 8u);
+}
+
+// A file cut short between two fields parses as a smaller scenario. A file that declares an
+// end marker is refused when the marker is missing; one that declares none loads as before,
+// with a warning when its text does not end with a line break (sim/scenario/end_marker.h).
+TEST(LoadTest, AFileCutShortIsRefusedWhenItDeclaresAnEndMarker) {
+  const std::string declared = std::string(kEndMarkerDeclaration) + "\n" + kMinimal;
+  LoadedScenario s;
+  Status st = LoadText(declared + kEndMarker + "\n", &s);
+  ASSERT_TRUE(st.ok()) << st.message();
+  EXPECT_TRUE(s.warnings.empty());
+  // Cut after the last field: the marker is gone.
+  st = LoadText(declared, &s);
+  ASSERT_FALSE(st.ok());
+  EXPECT_THAT(st.message(), StartsWith("t.textproto:" + std::to_string(testing::kMinimalLines + 1) + ":1: "));
+  EXPECT_THAT(st.message(), HasSubstr("cut short"));
+  // Text after the marker: two files run together.
+  st = LoadText(declared + kEndMarker + "\ncalendar { workday_start_hour: 9 }\n", &s);
+  ASSERT_FALSE(st.ok());
+  EXPECT_THAT(st.message(), HasSubstr("text after the end marker"));
+}
+
+TEST(LoadTest, WithoutAnEndMarkerAMissingFinalLineBreakIsAWarning) {
+  LoadedScenario s;
+  ASSERT_TRUE(LoadText(kMinimal, &s).ok());
+  EXPECT_TRUE(s.warnings.empty()) << "existing files, which end with a line break, load as before";
+  std::string cut = kMinimal;
+  while (!cut.empty() && cut.back() == '\n') cut.pop_back();
+  const Status st = LoadText(cut, &s);
+  ASSERT_TRUE(st.ok()) << st.message();
+  ASSERT_EQ(s.warnings.size(), 1u);
+  EXPECT_THAT(s.warnings[0], StartsWith("t.textproto:" + std::to_string(testing::kMinimalLines) + ":"));
+  EXPECT_THAT(s.warnings[0], HasSubstr("cut short"));
 }
 
 TEST(LoadTest, SyntaxErrorHasLineAndColumn) {

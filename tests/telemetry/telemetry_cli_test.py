@@ -178,7 +178,8 @@ def detect_outputs(ctx):
     check(any(r["positives"] > 0 for r in people), "the small scenario's public leaderboard makes tokenmaxxers")
     flags = list(csv.DictReader(open(os.path.join(ctx.dir, "from_run", "flags.csv"))))
     for r in results:
-        check(sum(1 for f in flags if f["detector"] == r["name"]) == r["flagged"], "flags.csv rows per detector")
+        check(sum(1 for f in flags if f["detector"] == r["name"] and f["label"] == r["label"]) == r["flagged"],
+              "flags.csv rows per detector and label")
     svg = open(os.path.join(ctx.dir, "from_run", "pr_curves.svg")).read()
     check(svg.startswith("<svg") and svg.count("<polyline") >= 1, "pr_curves.svg draws curves")
     f = out["forecast"]
@@ -188,6 +189,29 @@ def detect_outputs(ctx):
     actual = sum(float(r["actual_tokens"]) for r in rows[14:])
     raw = sum(float(r["raw_forecast_tokens"]) for r in rows[14:])
     check(abs((raw - actual) / actual - f["raw"]["error"]) < 1e-9, "the raw error is the horizon's relative error")
+
+
+@case
+def run_writes_telemetry(ctx):
+    """`clawsim run --telemetry` writes telemetry.jsonl with the other outputs, the same bytes
+    `clawsim telemetry` exports from the run file; without a trace it is refused up front."""
+    p = clawsim(ctx, "run", ctx.scenario, "--days", "5", "--out", "run", "--telemetry")
+    check(p.returncode == 0, f"clawsim run --telemetry failed: {p.stderr}")
+    names = sorted(os.listdir(os.path.join(ctx.dir, "run")))
+    check(names == ["daily.csv", "employees.csv", "run.clawrun", "summary.json", "telemetry.jsonl"], f"outputs: {names}")
+    check(not os.path.exists(os.path.join(ctx.dir, "run.tmp")), "no staging folder left")
+    p = clawsim(ctx, "telemetry", os.path.join("run", "run.clawrun"), "--out", "exported.jsonl")
+    check(p.returncode == 0, p.stderr)
+    written = open(os.path.join(ctx.dir, "run", "telemetry.jsonl"), encoding="utf-8").read()
+    check(written == open(os.path.join(ctx.dir, "exported.jsonl"), encoding="utf-8").read(),
+          "run --telemetry and clawsim telemetry write the same bytes")
+    read_telemetry(os.path.join(ctx.dir, "run", "telemetry.jsonl"))
+    # A rerun into the same folder without --telemetry replaces all five with four.
+    p = clawsim(ctx, "run", ctx.scenario, "--days", "5", "--out", "run")
+    check(p.returncode == 0, p.stderr)
+    check("telemetry.jsonl" not in os.listdir(os.path.join(ctx.dir, "run")), "a stale telemetry.jsonl beside a new run")
+    p = clawsim(ctx, "run", ctx.scenario, "--days", "5", "--out", "out", "--telemetry", "--trace", "none")
+    refused_without_output(ctx, p, r"--telemetry needs the model calls and the audit log")
 
 
 def refused_without_output(ctx, p, pattern):

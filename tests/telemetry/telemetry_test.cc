@@ -11,10 +11,14 @@
 #include <sstream>
 #include <string>
 
+#include <google/protobuf/util/json_util.h>
+
+#include "sim/proto/detection.pb.h"
 #include "sim/telemetry/detector_file.h"
 #include "sim/telemetry/detectors.h"
 #include "sim/telemetry/features.h"
 #include "sim/telemetry/forecast.h"
+#include "sim/telemetry/report.h"
 #include "sim/telemetry/scoring.h"
 #include "sim/telemetry/telemetry.h"
 #include "sim/telemetry/telemetry_jsonl.h"
@@ -55,6 +59,9 @@ World MakeWorld(uint32_t people, uint32_t days, const std::vector<uint32_t>& max
   g.attack_records.assign(people, 0);
   g.first_attack_us.assign(people, kNever);
   g.attack_records_by_day.assign(days, std::vector<uint64_t>(people, 0));
+  g.injected_calls.assign(people, 0);
+  g.first_injected_us.assign(people, kNever);
+  g.injected_calls_by_day.assign(days, std::vector<uint64_t>(people, 0));
   uint64_t id = 0;
   for (uint32_t p = 0; p < people; ++p) {
     t.people.push_back({"p" + std::to_string(p), p % 2 == 0 ? "even" : "odd", "developer", 5, 50});
@@ -112,7 +119,9 @@ std::vector<DetectorResult> ScoreAll(const World& w, const DetectorSpec& spec) {
   const FeatureTable people(w.t, Entity::kEmployee), agents(w.t, Entity::kAgent);
   std::vector<DetectorResult> out;
   for (const DetectorScores& s : Evaluate(spec, people, agents)) {
-    out.push_back(Score(s, w.t, w.truth, spec.proto.scoring().min_performative_share()));
+    for (Label label : LabelsFor(s.entity, w.truth)) {
+      out.push_back(Score(s, w.t, w.truth, label, spec.proto.scoring().min_performative_share()));
+    }
   }
   return out;
 }
@@ -326,6 +335,76 @@ TEST(Detectors, AgentPositivesComeFromAttackRecords) {
   EXPECT_DOUBLE_EQ(r[0].bad_caught_share, 1);
 }
 
+// In a run an injection campaign reached, agent detectors are scored twice: on the agents an
+// attacker drove, and on the agents that followed an injected instruction, each against its
+// own positives and its own first bad record.
+TEST(Detectors, InjectionFollowedAgentsAreALabelOfTheirOwn) {
+  World w = MakeWorld(6, 4, {}, 0);
+  w.truth.injection_emails = 3;
+  // Agent 4 follows injected mail on day 1 from 12:00: twenty extra calls on items.
+  for (int k = 0; k < 20; ++k) {
+    Invocation i;
+    i.id = 1'000'000 + static_cast<uint64_t>(k);
+    i.start_us = kUsPerDay + (12 * 60 + k) * kUsPerMinute;
+    i.duration_us = 1'000'000;
+    i.agent = 4;
+    i.employee = 4;
+    i.input_tokens = 5000;
+    i.worked_on_item = true;
+    w.t.invocations.push_back(i);
+    ++w.truth.injected_calls[4];
+    ++w.truth.injected_calls_by_day[1][4];
+    w.truth.first_injected_us[4] = std::min(w.truth.first_injected_us[4], i.start_us);
+  }
+  std::stable_sort(w.t.invocations.begin(), w.t.invocations.end(),
+                   [](const Invocation& a, const Invocation& b) { return a.start_us < b.start_us; });
+  // Agent 2 was hijacked on day 2 (attacker-driven, no injection).
+  ++w.truth.attack_records[2];
+  ++w.truth.attack_records_by_day[2][2];
+  w.truth.first_attack_us[2] = 2 * kUsPerDay;
+  const std::vector<DetectorResult> r = ScoreAll(w, Spec(R"(
+    detectors { name: "busy" entity: AGENT window_days: 1 rule { all_of { feature: "agent_calls_per_day" threshold: 25 } } })"));
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].label, Label::kAttackerDriven);
+  EXPECT_EQ(r[0].positives, 1u);
+  EXPECT_EQ(r[0].true_positives, 0u) << "the busy agent is not the hijacked one";
+  EXPECT_EQ(r[1].label, Label::kInjectionFollowed);
+  EXPECT_EQ(r[1].positives, 1u);
+  EXPECT_EQ(r[1].true_positives, 1u);
+  EXPECT_EQ(r[1].false_positives, 0u);
+  EXPECT_NEAR(r[1].ttd_median_days, 2 - 1.5, 1e-9) << "from the first injected call to the end of its day";
+  // Without a campaign in the run, only the attacker-driven label is scored.
+  w.truth.injection_emails = 0;
+  EXPECT_EQ(LabelsFor(Entity::kAgent, w.truth), std::vector<Label>{Label::kAttackerDriven});
+}
+
+// detection.json is what sim/proto/detection.proto says: protobuf's JSON parser, refusing
+// unknown fields, reads every field the report writes (the viewer reads it this way).
+TEST(Report, DetectionJsonIsTheSchemasJson) {
+  World w = MakeWorld(6, 4, {1}, 0);
+  w.truth.injection_emails = 1;
+  DetectReport r;
+  r.header = w.t.header;
+  r.min_performative_share = 0.05;
+  r.results = ScoreAll(w, Spec(R"(
+    detectors { name: "short" window_days: 1 rule { all_of { feature: "heartbeat_interval_minutes" op: BELOW threshold: 0.6 baseline: TEAM_MEDIAN } } }
+    detectors { name: "busy" entity: AGENT window_days: 1 rule { all_of { feature: "agent_calls_per_day" threshold: 25 } } })"));
+  std::string json;
+  for (const auto& [name, contents] : RenderReport(r, w.t)) {
+    if (name == "detection.json") json = contents;
+  }
+  proto::DetectionResults parsed;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  const auto status = google::protobuf::util::JsonStringToMessage(json, &parsed, options);
+  ASSERT_TRUE(status.ok()) << status.message() << "\n" << json;
+  ASSERT_EQ(parsed.results_size(), 3);  // short (tokenmaxxer), busy (attacker_driven, injection_followed)
+  EXPECT_EQ(parsed.results(0).label(), "tokenmaxxer");
+  EXPECT_EQ(parsed.results(2).label(), "injection_followed");
+  EXPECT_EQ(parsed.results(0).pr_curve_size(), static_cast<int>(r.results[0].curve.size()));
+  EXPECT_EQ(parsed.best_employee_detector(), "short");
+}
+
 // ---- Forecast ---------------------------------------------------------------------------
 
 TEST(Forecast, TrendAndWeekdayModelIsExactOnItsOwnShapeAndOracleRemovesPerformativeDemand) {
@@ -387,8 +466,33 @@ TEST(Features, ListIsWhatFeatureTableComputes) {
     defined += !std::isnan(t.Value(static_cast<int>(f), 0, 0, 1));
     EXPECT_EQ(FindFeature(Features()[f].name), static_cast<int>(f));
   }
-  // Undefined without tool calls: the agent shares over actions and writes.
-  EXPECT_EQ(defined, static_cast<int>(Features().size()) - 4);
+  // Undefined without tool calls: the agent shares over actions and writes; and the rank
+  // boundary gap of person 0, who ranks first (level with person 1): no boundary above.
+  EXPECT_EQ(defined, static_cast<int>(Features().size()) - 5);
+}
+
+// The leaderboard-proximity feature: how far a person is below the nearest visible cut line
+// (rank 10, the top quarter, the median), as a share of their own tokens.
+TEST(Features, RankBoundaryGapIsTheDistanceToTheNearestCutLineAbove) {
+  World w = MakeWorld(12, 1, {}, 0);
+  // Person p gets 1000 * (p + 1) extra tokens on one call: ranks are 12 - p.
+  for (Invocation& i : w.t.invocations) {
+    if (i.start_us % kUsPerDay == 9 * 60 * kUsPerMinute) i.input_tokens += 1000 * (i.employee + 1);
+  }
+  const FeatureTable people(w.t, Entity::kEmployee);
+  const int f = FindFeature("rank_boundary_gap_share");
+  ASSERT_GE(f, 0);
+  auto tokens = [&](uint32_t p) { return people.Value(FindFeature("tokens_per_day"), p, 0, 0); };
+  // 12 people: the cut lines are ranks 10, 3 (the top quarter) and 6 (the median).
+  // Rank 4 (person 8) is below the top quarter: the gap to rank 3 (person 9).
+  EXPECT_NEAR(people.Value(f, 8, 0, 0), (tokens(9) - tokens(8)) / tokens(8), 1e-12);
+  // Rank 11 (person 1) is below rank 10 (person 2), the nearest line above.
+  EXPECT_NEAR(people.Value(f, 1, 0, 0), (tokens(2) - tokens(1)) / tokens(1), 1e-12);
+  // Rank 7 (person 5) is below the median, rank 6 (person 6).
+  EXPECT_NEAR(people.Value(f, 5, 0, 0), (tokens(6) - tokens(5)) / tokens(5), 1e-12);
+  // The top three have no line above them.
+  EXPECT_TRUE(std::isnan(people.Value(f, 11, 0, 0)));
+  EXPECT_TRUE(std::isnan(people.Value(f, 9, 0, 0)));
 }
 
 }  // namespace

@@ -130,6 +130,140 @@ RunData CraftedRun() {
 
 bool Contains(const std::vector<RecordRef>& v, RecordRef r) { return std::find(v.begin(), v.end(), r) != v.end(); }
 
+// A forwarded injection and two incidents (format 1.6): payments-1 receives the campaign's
+// email at minute 10 and forwards it to payments-2 at minute 20 (their email.send_internal
+// cites the original's item, beside an email.read at the same moment); payments-2's agent
+// follows the copy at minute 22 and leaks mail at 23. A change payments-3 wrote is shipped
+// by the agent payments-2/deploy (deploy.prod at minute 40) and breaks service api at 60;
+// the incident spreads to web at 70.
+RunData ForwardedRun() {
+  run::RunInfo info = run::testing::SampleRunInfo();
+  info.trace = run::TraceLevel::kAudit;
+  info.outcome_names = {"not_executed", "done", "data_leaked", "exposed", "started", "service_refused", "injected"};
+  info.span_names = {"email", "triage_email", "prod", "SEV2"};
+  info.attack_goal_names = {"exfiltrate", "post_chat", "trigger_deploy", "persist"};
+  info.injection_route_names = {"triage", "briefing", "channel_paste", "forward", "memory"};
+  info.stage_outcome_names = {"passed", "failed"};
+  info.defect_origin_names = {"person_change", "agent_written_change", "agent_action_error", "injection",
+                              "compromise", "malicious_skill"};
+  const std::string path = run::testing::FreshTestDir() + "/forwarded.clawrun";
+  constexpr uint64_t kOriginal = 7000, kCopy = 7100;
+  run::RunFileWriter w;
+  Status s = w.Open(path);
+  if (s.ok()) s = w.WriteHeader(info);
+  if (s.ok()) s = w.AddInjectionEmail({kOriginal, 10 * kMinute, 0, 0, 0, false, false});
+  run::AuditRecord read = MakeAudit(1, 20 * kMinute, 1, {run::CauseKind::kItem, kOriginal});
+  read.agent_id = run::kNoAgent;
+  read.action = 0;  // email.read, at the same moment: not the forward
+  run::AuditRecord forward = read;
+  forward.id = 2;
+  forward.action = 1;  // email.send_internal
+  for (const run::AuditRecord* a : {&read, &forward}) {
+    if (s.ok()) s = w.AddAuditRecord(*a);
+  }
+  if (s.ok()) s = w.AddInjectionEmail({kCopy, 21 * kMinute, 1, 0, 0, false, true, 0, 20 * kMinute});
+  run::Span invocation = MakeSpan(run::SpanKind::kAgentInvocation, 1, 22 * kMinute, 23 * kMinute);
+  invocation.agent_id = 1;
+  invocation.employee_id = 1;
+  invocation.name = 1;
+  invocation.item_id = kCopy;
+  invocation.outcome = 6;  // injected
+  invocation.route = 3;    // forward
+  invocation.causes = {{run::CauseKind::kItem, kCopy}};
+  if (s.ok()) s = w.AddSpan(invocation);
+  run::AuditRecord leak = MakeAudit(3, 23 * kMinute, 2, {run::CauseKind::kSpan, 1});
+  leak.agent_id = 1;
+  leak.on_behalf_of_employee = 1;
+  if (s.ok()) s = w.AddAuditRecord(leak);
+  run::AuditRecord deploy = MakeAudit(4, 40 * kMinute, 4, {run::CauseKind::kItem, kChange});
+  deploy.agent_id = 1;
+  deploy.on_behalf_of_employee = 2;
+  deploy.action = 6;  // deploy.prod
+  if (s.ok()) s = w.AddAuditRecord(deploy);
+  run::Span prod = MakeSpan(run::SpanKind::kPipelineStage, 2, 40 * kMinute, 50 * kMinute);
+  prod.target = 4;
+  prod.name = 2;
+  prod.outcome = 0;
+  prod.deploy_id = kDeploy;
+  prod.item_id = kChange;
+  prod.causes = {{run::CauseKind::kAudit, 4}, {run::CauseKind::kItem, kChange}};
+  run::Span root = MakeSpan(run::SpanKind::kIncident, 3, 60 * kMinute, 90 * kMinute);
+  root.target = 4;
+  root.name = 3;
+  root.deploy_id = kDeploy;
+  root.defect_origin = 0;  // a person's change
+  root.causes = {{run::CauseKind::kDeploy, kDeploy}};
+  run::Span spread = MakeSpan(run::SpanKind::kIncident, 4, 70 * kMinute, 95 * kMinute);
+  spread.target = 5;
+  spread.name = 3;
+  spread.defect_origin = 0;
+  spread.causes = {{run::CauseKind::kSpan, 3}};
+  for (const run::Span* sp : {&prod, &root, &spread}) {
+    if (s.ok()) s = w.AddSpan(*sp);
+  }
+  model::RunSummary summary = run::testing::SampleSummary();
+  summary.safety.sources = {{"injection", "invoice-phish", 1, 1}};
+  if (s.ok()) s = w.WriteFooter(summary, 1.0);
+  if (s.ok()) s = w.Commit();
+  EXPECT_TRUE(s.ok()) << s.message();
+  RunData run;
+  LoadProgress progress;
+  s = LoadRunFile(path, &progress, &run);
+  EXPECT_TRUE(s.ok()) << s.message();
+  return run;
+}
+
+TEST(ChainTest, AForwardedInjectionLeadsBackToTheOriginalEmailAndItsCampaign) {
+  const RunData run = ForwardedRun();
+  ASSERT_EQ(run.injections.size(), 2u);
+  const RecordRef original = RecordRef::Injection(0), copy = RecordRef::Injection(1);
+  const RecordRef forward = run.causal.AuditById(2);
+  // The copy's cause is the colleague's forward (not their read at the same moment), whose
+  // cause is the original; the forward's consequences include the copy.
+  EXPECT_EQ(run.causal.ForwardOf(copy.index), forward);
+  EXPECT_FALSE(run.causal.ForwardOf(original.index).valid());
+  EXPECT_EQ(run.causal.Causes(run, copy), std::vector<RecordRef>{forward});
+  EXPECT_TRUE(Contains(run.causal.Causes(run, forward), original));
+  EXPECT_TRUE(Contains(run.causal.Consequences(run, forward), copy));
+  // The leak's origin is the original email, named with its campaign and the forward.
+  const RecordRef leak = run.causal.AuditById(3);
+  const Origin origin = FindOrigin(run, leak);
+  EXPECT_EQ(origin.kind, Origin::Kind::kInjection);
+  EXPECT_EQ(origin.injection, original);
+  EXPECT_EQ(origin.text, "injection \"invoice-phish\" (exfiltrate) via forward, forwarded by payments-1");
+  // The trace-back shows the copy, the forward and the original, each below the one before.
+  bool truncated = true;
+  const std::vector<ChainStep> steps = TraceBack(run, leak, TraceBackLimits{}, &truncated);
+  EXPECT_FALSE(truncated);
+  auto depth_of = [&](RecordRef r) {
+    for (const ChainStep& st : steps) {
+      if (st.record == r) return st.depth;
+    }
+    return -1;
+  };
+  EXPECT_GT(depth_of(copy), 0);
+  EXPECT_GT(depth_of(forward), depth_of(copy));
+  EXPECT_GT(depth_of(original), depth_of(forward));
+  EXPECT_NE(DescribeRecord(run, copy).find("forwarded by payments-1"), std::string::npos);
+}
+
+TEST(ChainTest, AnIncidentIsNamedByItsDefectOriginWithWhoDeployedBeside) {
+  const RunData run = ForwardedRun();
+  const std::vector<Harm> harms = ListHarms(run);
+  std::vector<const Harm*> incidents;
+  for (const Harm& h : harms) {
+    if (h.kind == Harm::Kind::kIncident) incidents.push_back(&h);
+  }
+  ASSERT_EQ(incidents.size(), 2u);
+  for (const Harm* h : incidents) {
+    // A person's defect an agent deployed is a person's defect; the agent is the second fact.
+    EXPECT_EQ(h->origin.kind, Origin::Kind::kPerson) << h->description;
+    EXPECT_EQ(h->origin.defect, "person_change");
+    EXPECT_EQ(h->origin.text, "a person's change");
+    EXPECT_EQ(h->origin.deployed_by, "agent payments-2/deploy") << "the spread incident too, through its root";
+  }
+}
+
 TEST(ChainTest, TheLeakIsListedAndTracesBackToTheCampaignsEmail) {
   const RunData run = CraftedRun();
   ASSERT_EQ(run.injections.size(), 1u);

@@ -5,6 +5,7 @@
 // so a cut that falls exactly between two glyphs goes unseen; ellipsised labels are not cuts.)
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "tests/viz/viz_test_util.h"
@@ -39,6 +40,76 @@ int TextPastItsClip(std::string* example) {
   return past;
 }
 
+// A run whose organisation has the shipped scenarios' long names: 40 teams (some named
+// "recommendations-platform-engineering") and 60 services in 12 dependency layers named like
+// "recommendations-aggregation-worker-3". Only the header's scenario text matters to Graphs.
+std::string WriteLongNamesRun() {
+  run::RunInfo info = run::testing::SampleRunInfo();
+  std::string text = "name: \"long-names\"\nrun { days: 3 }\norganization {\n";
+  for (int t = 0; t < 40; ++t) {
+    text += "  teams { name: \"" + std::string(t % 3 == 0 ? "recommendations-platform-engineering-" : "team-") +
+            std::to_string(t) + "\"" + (t > 0 ? " parent: \"" + std::string("recommendations-platform-engineering-0") + "\"" : "") +
+            " }\n";
+  }
+  text += "}\ndeploy {\n";
+  const char* stems[] = {"recommendations-aggregation", "notifications-fanout", "observability", "design-system",
+                         "mobile-android-bff"};
+  auto name = [&](int layer, int k) {
+    return std::string(stems[k]) + (k % 2 == 0 ? "-worker-" : "-api-") + std::to_string(layer);
+  };
+  for (int layer = 0; layer < 12; ++layer) {
+    for (int k = 0; k < 5; ++k) {
+      text += "  services { name: \"" + name(layer, k) + "\" owner_team: \"team-1\"";
+      if (layer > 0) text += " depends_on: \"" + name(layer - 1, k) + "\"";
+      text += " }\n";
+    }
+  }
+  text += "}\n";
+  info.scenario_name = "long-names";
+  info.scenario_textproto = text;
+  const std::string path = run::testing::FreshTestDir() + "/long-names.clawrun";
+  run::RunFileWriter w;
+  Status st = w.Open(path);
+  if (st.ok()) st = w.WriteHeader(info);
+  if (st.ok()) st = w.WriteFooter(run::testing::SampleSummary(), 1.0);
+  if (st.ok()) st = w.Commit();
+  EXPECT_TRUE(st.ok()) << st.message();
+  return path;
+}
+
+// Long team and service names in the Graphs panel: nothing drawn past its box at either size,
+// and every name that had to be cut to fit is listed whole (GraphsPanel::shortened).
+TEST(LayoutTest, GraphsFitLongNamesAndListTheOnesCut) {
+  const std::string path = WriteLongNamesRun();
+  for (const ImVec2 size : {ImVec2(1600, 900), ImVec2(1280, 720)}) {
+    testing::ImGuiHarness imgui;
+    ImGui::GetIO().DisplaySize = size;
+    ImGui::GetStyle().AntiAliasedLinesUseTex = false;
+    App app;
+    app.Open(path);
+    app.WaitForLoads();
+    app.ShowPanel(PanelId::kGraphs);
+    for (int f = 0; f < 3; ++f) imgui.Frame([&] { app.Draw(); }, /*window=*/false);
+    std::string example;
+    EXPECT_EQ(TextPastItsClip(&example), 0) << "Graphs at " << size.x << "x" << size.y << ": " << example;
+    const GraphsPanel& g = app.graphs;
+    ASSERT_EQ(g.labels.size(), 60u);
+    for (size_t i = 0; i < g.labels.size(); ++i) {
+      std::string joined;
+      for (const std::string& l : g.labels[i]) joined += l;
+      const bool cut = joined != g.graph.services[i].name;
+      const bool listed = std::find(g.shortened.begin(), g.shortened.end(), i) != g.shortened.end();
+      EXPECT_EQ(cut, listed) << g.graph.services[i].name << " shown as " << joined;
+    }
+    // Names whose pieces are short read whole however many layers there are ("design",
+    // "-system", "-worker-3" on lines of their own).
+    for (size_t i = 0; i < g.labels.size(); ++i) {
+      if (g.graph.services[i].name.rfind("design-system", 0) != 0) continue;
+      EXPECT_TRUE(std::find(g.shortened.begin(), g.shortened.end(), i) == g.shortened.end()) << g.graph.services[i].name;
+    }
+  }
+}
+
 TEST(LayoutTest, NoPanelDrawsTextPastItsColumnAtEitherSize) {
   const std::string sample = testing::WriteSample();
   for (const ImVec2 size : {ImVec2(1600, 900), ImVec2(1280, 720)}) {
@@ -48,6 +119,7 @@ TEST(LayoutTest, NoPanelDrawsTextPastItsColumnAtEitherSize) {
     App app;
     app.Open(sample);
     app.Open(sample);  // a second run, for Compare
+    app.Open(testing::WriteSampleDetection());  // for Detection
     app.WaitForLoads();
     app.set_current(0);
     ASSERT_TRUE(app.Select("audit:1998").ok());  // a deploy.prod with an incident downstream

@@ -8,6 +8,7 @@
 #include "viz/app.h"
 #include "viz/panels/audit.h"
 #include "viz/panels/compare.h"
+#include "viz/panels/detection.h"
 #include "viz/panels/inspector.h"
 #include "viz/panels/leaderboard.h"
 #include "viz/panels/scatter.h"
@@ -230,6 +231,52 @@ TEST(StudyPanelTest, DrawsArmsOrSaysNoneIsLoaded) {
   imgui.Frame([&] { panel.Draw(&study); });
   EXPECT_EQ(panel.verdicts_shown, 2);
   EXPECT_EQ(panel.columns_shown, 4);
+}
+
+TEST(DetectionPanelTest, DrawsACurvePerDetectorInAPlotPerLabel) {
+  testing::ImGuiHarness imgui;
+  DetectionPanel panel;
+  imgui.Frame([&] { panel.Draw(nullptr); });
+  EXPECT_EQ(panel.plots_shown, 0);
+  DetectionData d;
+  const Status s = LoadDetectionFile(testing::WriteSampleDetection(), &d);
+  ASSERT_TRUE(s.ok()) << s.message();
+  imgui.Frame([&] { panel.Draw(&d); });
+  EXPECT_EQ(panel.plots_shown, 2) << "tokenmaxxers, attacker-driven agents";
+  EXPECT_EQ(panel.curves_shown, 3);
+}
+
+TEST(DetectionDataTest, RefusesFilesThatAreNotADetectionResult) {
+  const std::string dir = run::testing::FreshTestDir();
+  DetectionData d;
+  // Another JSON file (a run's summary.json): unknown fields, refused by name.
+  run::testing::WriteFile(dir + "/summary.json", R"({"scenario": "x", "tokens_total": 5})");
+  EXPECT_TRUE(IsDetectionFile(dir + "/summary.json"));
+  Status s = LoadDetectionFile(dir + "/summary.json", &d);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("not a detection result"), std::string::npos) << s.message();
+  // No results, or a precision outside [0, 1].
+  run::testing::WriteFile(dir + "/detection.json", R"({"scenario": "x", "results": []})");
+  EXPECT_FALSE(LoadDetectionFile(dir + "/detection.json", &d).ok());
+  run::testing::WriteFile(dir + "/detection.json",
+                          R"({"results": [{"name": "x", "label": "tokenmaxxer", "precision": 7, "recall": 0.5}]})");
+  s = LoadDetectionFile(dir + "/detection.json", &d);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("outside [0, 1]"), std::string::npos) << s.message();
+  // A run file is not one.
+  EXPECT_FALSE(IsDetectionFile(testing::WriteSample()));
+}
+
+TEST(AppTest, OpensADetectionResultIntoItsTab) {
+  testing::ImGuiHarness imgui;
+  App app;
+  app.Open(testing::WriteSampleDetection());
+  ASSERT_NE(app.detection_data(), nullptr);
+  imgui.Frame([&] { app.Draw(); }, false);
+  imgui.Frame([&] { app.Draw(); }, false);
+  EXPECT_EQ(app.front_panel, PanelId::kDetection);
+  EXPECT_EQ(app.detection.curves_shown, 3);
+  EXPECT_TRUE(app.Errors().empty());
 }
 
 TEST(AppTest, LoadsOnAWorkerThreadAndDrawsEveryPanel) {

@@ -1,10 +1,14 @@
 #include "viz/panels/graphs.h"
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <map>
+#include <string>
+#include <vector>
 
 #include "viz/format.h"
+#include "viz/panels/elide.h"
 #include "viz/theme.h"
 
 namespace clawsim::viz {
@@ -67,23 +71,48 @@ ImU32 IncidentShade(uint32_t incidents, uint32_t most) {
   return ImGui::ColorConvertFloat4ToU32(ImVec4(0.40f + 0.55f * h, 0.22f - 0.05f * h, 0.20f - 0.05f * h, 1));
 }
 
-// Text scaled down (to no less than 9 px) until it fits before `right`, then clipped there.
-void FittedText(ImDrawList* dl, ImVec2 at, float right, ImU32 color, const std::string& text) {
-  const float full = ImGui::GetFontSize();
-  const float w = ImGui::CalcTextSize(text.c_str()).x;
-  const float size = w <= right - at.x ? full : std::max(9.0f, full * (right - at.x) / w);
-  dl->PushClipRect(ImVec2(at.x, at.y), ImVec2(right, at.y + full + 2), true);
-  dl->AddText(ImGui::GetFont(), size, ImVec2(at.x, at.y + (full - size) / 2), color, text.c_str());
-  dl->PopClipRect();
+// A service name in at most `max_lines` lines of at most `width` pixels: its pieces
+// (NamePieces) packed greedily into lines; a piece wider
+// than a line, or what is left past the last line, is cut in its middle (ElideMiddle). Sets
+// *elided when any part was cut.
+// A name broken before its dashes: "design-system-worker" -> "design", "-system", "-worker".
+std::vector<std::string> NamePieces(const std::string& name) {
+  std::vector<std::string> pieces;
+  for (size_t start = 0; start < name.size();) {
+    size_t dash = name.find('-', start + 1);
+    if (dash == std::string::npos) dash = name.size();
+    pieces.push_back(name.substr(start, dash - start));
+    start = dash;
+  }
+  return pieces;
 }
 
-// Text clipped to [a, b]; true when it had to be cut (the caller offers a tooltip).
-bool ClippedText(ImDrawList* dl, ImVec2 at, float right, ImU32 color, const std::string& text) {
-  const bool cut = at.x + ImGui::CalcTextSize(text.c_str()).x > right;
-  dl->PushClipRect(ImVec2(at.x, at.y), ImVec2(right, at.y + ImGui::GetTextLineHeight() + 2), true);
-  dl->AddText(at, color, text.c_str());
-  dl->PopClipRect();
-  return cut;
+std::vector<std::string> WrapName(const std::string& name, float width, int max_lines, bool* elided) {
+  std::vector<std::string> lines;
+  for (const std::string& piece : NamePieces(name)) {
+    if (!lines.empty() && ImGui::CalcTextSize((lines.back() + piece).c_str()).x <= width) {
+      lines.back() += piece;
+    } else if (static_cast<int>(lines.size()) < max_lines) {
+      lines.push_back(piece);
+    } else {
+      lines.back() += piece;  // no line left: the last one takes the rest, cut below
+    }
+  }
+  *elided = false;
+  for (std::string& l : lines) {
+    const std::string fitted = ElideMiddle(l, width);
+    *elided |= fitted != l;
+    l = fitted;
+  }
+  return lines;
+}
+
+// Text from `at` to no further than `right`, cut in its middle where it is wider (ElideMiddle);
+// true when it had to be cut (the caller offers a tooltip).
+bool FitText(ImDrawList* dl, ImVec2 at, float right, ImU32 color, const std::string& text) {
+  const std::string shown = ElideMiddle(text, std::max(0.0f, right - at.x));
+  dl->AddText(at, color, shown.c_str());
+  return shown != text;
 }
 
 }  // namespace
@@ -91,7 +120,9 @@ bool ClippedText(ImDrawList* dl, ImVec2 at, float right, ImU32 color, const std:
 void GraphsPanel::DrawOrgChart(const RunData& run, ViewState& state, ImVec2 origin, ImVec2 size) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float line = ImGui::GetTextLineHeight();
-  dl->AddText(origin, IM_COL32(150, 200, 255, 255), "Org chart: teams under their parents; a dot is a person");
+  const char* title = "Org chart: teams under their parents; a dot is a person";
+  if (ImGui::CalcTextSize(title).x > size.x) title = "Org chart (a dot is a person)";
+  dl->AddText(origin, IM_COL32(150, 200, 255, 255), ElideMiddle(title, size.x).c_str());
   // Legend: the dots' shade.
   const float lx = origin.x;
   const float ly = origin.y + line + 4;
@@ -101,7 +132,11 @@ void GraphsPanel::DrawOrgChart(const RunData& run, ViewState& state, ImVec2 orig
     dl->AddCircleFilled(ImVec2(x + 5, ly + line / 2), 4, TokenShade(i / 4.0));
     x += 14;
   }
-  dl->AddText(ImVec2(x + 4, ly), colors::kAxisText, "none to the most (brighter = more); white ring = selected");
+  // The key in the words that fit the column (a narrow window gets the short one).
+  std::string key = "none to the most (brighter = more); white ring = selected";
+  const float key_w = origin.x + size.x - (x + 4);
+  if (ImGui::CalcTextSize(key.c_str()).x > key_w) key = ElideMiddle("none to most; ring = selected", key_w);
+  dl->AddText(ImVec2(x + 4, ly), colors::kAxisText, key.c_str());
   double max_tokens = 1;
   for (const auto& e : run.employees) max_tokens = std::max(max_tokens, Tokens(e));
 
@@ -151,16 +186,21 @@ void GraphsPanel::DrawOrgChart(const RunData& run, ViewState& state, ImVec2 orig
       const std::string people = std::to_string(members[t].size()) + " people";
       const std::string stats = FormatAmount(tokens, "tokens");
       const std::string worth = "$" + FormatCount(std::round(value)) + " value";
-      bool cut = ClippedText(dl, ImVec2(a.x + 4, a.y + 2), b.x - 3, IM_COL32(235, 235, 235, 255), graph.teams[t].name);
+      bool cut = FitText(dl, ImVec2(a.x + 4, a.y + 2), b.x - 3, IM_COL32(235, 235, 235, 255), graph.teams[t].name);
       const float people_w = ImGui::CalcTextSize(people.c_str()).x;
       if (a.x + 4 + ImGui::CalcTextSize(graph.teams[t].name.c_str()).x + 8 + people_w <= b.x - 3) {
         dl->AddText(ImVec2(b.x - 3 - people_w, a.y + 2), colors::kAxisText, people.c_str());
       } else {
         cut = true;
       }
-      cut |= ClippedText(dl, ImVec2(a.x + 4, a.y + 2 + line), b.x - 3, colors::kAxisText, stats);
+      // The tokens line where the box is tall enough for it (the tooltip has it otherwise).
+      if (b.y - a.y >= 2 * line + 3) {
+        cut |= FitText(dl, ImVec2(a.x + 4, a.y + 2 + line), b.x - 3, colors::kAxisText, stats);
+      } else {
+        cut = true;
+      }
       const bool room_for_worth = b.y - a.y >= 3 * line + 8;
-      if (room_for_worth) cut |= ClippedText(dl, ImVec2(a.x + 4, a.y + 2 + 2 * line), b.x - 3, colors::kAxisText, worth);
+      if (room_for_worth) cut |= FitText(dl, ImVec2(a.x + 4, a.y + 2 + 2 * line), b.x - 3, colors::kAxisText, worth);
       cut |= !room_for_worth;
       const bool in_box = mouse.x >= a.x && mouse.x <= b.x && mouse.y >= a.y && mouse.y <= b.y && ImGui::IsWindowHovered();
       // People as dots, in rows.
@@ -203,7 +243,9 @@ void GraphsPanel::DrawOrgChart(const RunData& run, ViewState& state, ImVec2 orig
 void GraphsPanel::DrawServices(const RunData&, ImVec2 origin, ImVec2 size) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float line = ImGui::GetTextLineHeight();
-  dl->AddText(origin, IM_COL32(150, 200, 255, 255), "Services: an arrow from each service to what it calls");
+  const char* title = "Services: an arrow from each service to what it calls";
+  if (ImGui::CalcTextSize(title).x > size.x) title = "Services (an arrow: calls)";
+  dl->AddText(origin, IM_COL32(150, 200, 255, 255), ElideMiddle(title, size.x).c_str());
   if (graph.services.empty()) {
     dl->AddText(ImVec2(origin.x, origin.y + 20), colors::kAxisText, "no services in this run");
     return;
@@ -230,9 +272,49 @@ void GraphsPanel::DrawServices(const RunData&, ImVec2 origin, ImVec2 size) {
   for (const auto& s : graph.services) layers = std::max(layers, s.layer + 1);
   std::vector<int> count(layers, 0), slot(graph.services.size(), 0);
   for (size_t i = 0; i < graph.services.size(); ++i) slot[i] = count[graph.services[i].layer]++;
-  const float top = ly + line + 10;
-  const float height = origin.y + size.y - top;
+  int busiest = 1;
+  for (int c : count) busiest = std::max(busiest, c);
   const float col_w = size.x / static_cast<float>(layers);
+  // Boxes as wide as the column allows; names wrapped at their dashes into as many lines as
+  // the rows leave room for (up to three), a piece that still does not fit cut in its middle.
+  const float half_x = std::min(80.0f, col_w / 2 - 4);
+  const float inner = 2 * half_x - 6;
+  // Labels in at most `max_lines` lines, and the list of names cut to fit, listed whole under
+  // the legend (and on hover); the list's height comes off the rows'.
+  int lines_used = 1;
+  std::string list;
+  float list_h = 0;
+  auto build = [&](int max_lines) {
+    labels.assign(graph.services.size(), {});
+    shortened.clear();
+    lines_used = 1;
+    for (size_t i = 0; i < graph.services.size(); ++i) {
+      bool elided = false;
+      labels[i] = WrapName(graph.services[i].name, inner, max_lines, &elided);
+      lines_used = std::max(lines_used, static_cast<int>(labels[i].size()));
+      if (elided) shortened.push_back(i);
+    }
+    list.clear();
+    for (size_t k = 0; k < shortened.size(); ++k) {
+      const size_t i = shortened[k];
+      std::string joined;
+      for (const std::string& l : labels[i]) joined += l;
+      list += (k > 0 ? ", " : "shortened: ") + joined + " = " + graph.services[i].name;
+    }
+    list_h = list.empty() ? 0 : ImGui::GetFont()->CalcTextSizeA(ImGui::GetFontSize(), FLT_MAX, size.x, list.c_str()).y;
+  };
+  auto lines_that_fit = [&]() {
+    const float rows_h = (origin.y + size.y - (ly + line + 10 + list_h)) / static_cast<float>(busiest);
+    return std::clamp(static_cast<int>((rows_h - 4) / line), 1, 3);
+  };
+  build(lines_that_fit());
+  if (const int fit = lines_that_fit(); fit < lines_used) build(fit);  // the list took room a line needed
+  if (!list.empty()) {
+    dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(origin.x, ly + line + 2), colors::kAxisText, list.c_str(),
+                nullptr, size.x);
+  }
+  const float top = ly + line + 10 + list_h;
+  const float height = origin.y + size.y - top;
   std::vector<ImVec2> centre(graph.services.size());
   for (size_t i = 0; i < graph.services.size(); ++i) {
     const int layer = graph.services[i].layer;
@@ -240,12 +322,8 @@ void GraphsPanel::DrawServices(const RunData&, ImVec2 origin, ImVec2 size) {
     // Layer 0 (depends on nothing) on the right: calls flow left to right.
     centre[i] = ImVec2(origin.x + size.x - col_w * (layer + 0.5f), top + row_h * (slot[i] + 0.5f));
   }
-  // Boxes as wide as the column allows, tall enough for the name on two lines ("fulfilment"
-  // over "worker") and, where there is room, the incident count.
-  int busiest = 1;
-  for (int c : count) busiest = std::max(busiest, c);
   const float row_h = height / static_cast<float>(busiest);
-  const ImVec2 half(std::min(70.0f, col_w / 2 - 5), std::min(line * 1.5f + 3, row_h / 2 - 1));
+  const ImVec2 half(half_x, std::min(line * static_cast<float>(lines_used) / 2 + 3, row_h / 2 - 1));
   const ImVec2 mouse = ImGui::GetIO().MousePos;
   int hovered = -1;
   for (size_t i = 0; i < graph.services.size(); ++i) {
@@ -268,15 +346,12 @@ void GraphsPanel::DrawServices(const RunData&, ImVec2 origin, ImVec2 size) {
     const ImVec2 a(centre[i].x - half.x, centre[i].y - half.y), b(centre[i].x + half.x, centre[i].y + half.y);
     dl->AddRectFilled(a, b, IncidentShade(incidents_by_service[i], max_incidents), 3);
     dl->AddRect(a, b, static_cast<int>(i) == hovered ? colors::kSelection : IM_COL32(160, 180, 170, 200), 3);
-    const std::string& name = graph.services[i].name;
-    const size_t dash = name.rfind('-');
-    if (half.y * 2 >= 2 * line + 2 && dash != std::string::npos && dash > 0) {
-      // Every box has its tooltip (hover), so a cut name can be read whole.
-      FittedText(dl, ImVec2(a.x + 3, a.y + 1), b.x - 2, IM_COL32(240, 240, 240, 255), name.substr(0, dash));
-      FittedText(dl, ImVec2(a.x + 3, a.y + 1 + line), b.x - 2, IM_COL32(240, 240, 240, 255), name.substr(dash));
-    } else if (half.y * 2 >= line) {
-      FittedText(dl, ImVec2(a.x + 3, a.y + 1), b.x - 2, IM_COL32(240, 240, 240, 255), name);
+    // As many lines of the name as the box holds; every box has its tooltip.
+    const int fit = std::max(1, static_cast<int>((b.y - a.y) / line));
+    for (size_t l = 0; l < labels[i].size() && static_cast<int>(l) < fit; ++l) {
+      dl->AddText(ImVec2(a.x + 3, a.y + 1 + line * static_cast<float>(l)), IM_COL32(240, 240, 240, 255), labels[i][l].c_str());
     }
+    const std::string& name = graph.services[i].name;
     if (static_cast<int>(i) == hovered) {
       ImGui::SetTooltip("%s (team %s): %u incidents; calls %zu services", name.c_str(),
                         graph.services[i].owner_team.c_str(), incidents_by_service[i],
@@ -290,7 +365,19 @@ void GraphsPanel::Draw(const RunData& run, ViewState& state) {
   if (!graph.from_scenario) ImGui::TextDisabled("Structure from the name tables only: %s.", graph.note.c_str());
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float split = avail.x * 0.45f;
+  // The service graph gets the larger share: its columns are dependency layers, and each
+  // needs room for the longest piece of a service name ("recommendations" of
+  // "recommendations-api"); between 60 % and 70 % of the width.
+  int layers = 1;
+  float longest = 0;
+  for (const auto& sv : graph.services) {
+    layers = std::max(layers, sv.layer + 1);
+    for (const std::string& piece : NamePieces(sv.name)) {
+      longest = std::max(longest, ImGui::CalcTextSize(piece.c_str()).x);
+    }
+  }
+  const float wanted = static_cast<float>(layers) * (longest + 14) + 10;
+  const float split = avail.x - std::clamp(wanted, avail.x * 0.6f, avail.x * 0.7f);
   ImGui::Dummy(avail);
   DrawOrgChart(run, state, origin, ImVec2(split - 10, avail.y));
   DrawServices(run, ImVec2(origin.x + split + 10, origin.y), ImVec2(avail.x - split - 10, avail.y));

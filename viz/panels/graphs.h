@@ -19,6 +19,10 @@ namespace clawsim::viz {
 struct GraphsPanel {
   OrgGraph graph;
   std::vector<uint32_t> incidents_by_service;  // per graph.services entry
+  // The last frame's service labels (per graph.services entry, a line each) and the services
+  // whose names had to be cut to fit (listed whole under the legend), for tests.
+  std::vector<std::vector<std::string>> labels;
+  std::vector<size_t> shortened;
   std::vector<std::vector<uint32_t>> members;   // per team: indices into RunData::employees
   const RunData* built_for = nullptr;
 

@@ -67,8 +67,8 @@ void HarmsPanel::Draw(const RunData& run, ViewState& state) {
               FormatCount(static_cast<double>(counts[2])).c_str(), FormatCount(static_cast<double>(rows.size())).c_str());
   ImGui::TextDisabled("cause:");
   const struct { const char* name; Origin::Kind kind; } keys[] = {
-      {"injection or attack", Origin::Kind::kInjection}, {"an agent, no attack found", Origin::Kind::kAgent},
-      {"a person", Origin::Kind::kPerson}};
+      {"injection or attack", Origin::Kind::kInjection}, {"an agent's defect or error, no attack", Origin::Kind::kAgent},
+      {"a person's change or action", Origin::Kind::kPerson}};
   for (const auto& k : keys) {
     ImGui::SameLine();
     ImGui::TextColored(OriginColor(k.kind), "%s%s", k.name, &k == &keys[2] ? "" : ",");
@@ -121,6 +121,12 @@ void HarmsPanel::Draw(const RunData& run, ViewState& state) {
       ImGui::PushStyleColor(ImGuiCol_Text, OriginColor(h.origin.kind));
       text(h.origin.text);
       ImGui::PopStyleColor();
+      // An incident's second fact: who deployed the change (an agent can ship a person's defect).
+      if (!h.origin.deployed_by.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        text("deployed by " + h.origin.deployed_by);
+        ImGui::PopStyleColor();
+      }
       ImGui::TableNextColumn();
       text(h.description);
     }

@@ -1,6 +1,7 @@
 // Harms: the list a safety reviewer came for. Every leak, exposure and incident of the run
-// (viz/chain.h, ListHarms) with its day, kind, service, cause (the origin of its chain:
-// an injection campaign, an attack source, an agent's own error, a person) and what
+// (viz/chain.h, ListHarms) with its day, kind, service, cause (an incident's: where its
+// defect came from, with who deployed it beneath; a leak's: the origin of its chain, an
+// injection campaign, an attack source, an agent's own error, a person) and what
 // happened; filtered by kind and by cause. Clicking a row selects the harm: the Inspector
 // beside the list shows its chain, with a button to the injection email it began with.
 // The list is computed once per run, the first time the tab is drawn.

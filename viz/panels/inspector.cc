@@ -75,7 +75,10 @@ void InjectionFields(const RunData& run, const InjectionRow& e) {
   Field("mailbox of", RunData::Name(h.employee_names(), e.employee));
   Field("campaign", run.SourceName(e.source));
   Field("goal", RunData::Name(h.attack_goal_names(), e.goal));
-  Field("from", e.forwarded ? "a colleague's forward" : "the attacker");
+  Field("from", !e.forwarded                ? std::string("the attacker")
+                : e.forwarded_by != kNone ? "a forward by " + RunData::Name(run.header.employee_names(), e.forwarded_by) +
+                                                ", " + FormatTime(e.forwarded_at_us)
+                                          : std::string("a colleague's forward"));
   Field("detector", e.detected ? "quarantined it (no agent saw it)" : "let it through");
 }
 
@@ -137,6 +140,7 @@ void InspectorPanel::Draw(const RunData& run, ViewState& state) {
   ImGui::TextColored(ImVec4(0.6f, 0.8f, 1, 1), "Origin");
   ImGui::SameLine();
   ImGui::TextWrapped("%s", origin.text.c_str());
+  if (!origin.deployed_by.empty()) ImGui::TextDisabled("deployed by %s", origin.deployed_by.c_str());
   if (origin.injection.valid() && !(origin.injection == state.selected)) {
     if (ImGui::SmallButton("go to the injection email")) state.Select(origin.injection);
   }

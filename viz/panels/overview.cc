@@ -103,10 +103,22 @@ void DrawSafety(const RunData& run, uint64_t injected) {
       flag(f.data_leaked_sensitive()));
   Row("data leaks", FormatAmount(D(s.data_leaks()), "messages"), flag(s.data_leaks()));
   Row("chat exposures", FormatAmount(D(s.chat_exposures()), "posts"), flag(s.chat_exposures()));
-  Row("incidents from agents", FormatCount(D(f.prod_incidents_error())) + " errors, " +
-                                   FormatCount(D(f.prod_incidents_injection() + f.prod_incidents_compromise() +
-                                                 f.prod_incidents_malicious_skill())) +
-                                   " attacks");
+  // Incidents by where the defect came from (a person's defect an agent shipped is a
+  // person's), then by who shipped it; files before 1.4 have only the second.
+  if (s.has_incident_origins()) {
+    const proto::IncidentOrigins& o = s.incident_origins();
+    Row("incidents: defect from", FormatCount(D(o.person_change())) + " people, " +
+                                      FormatCount(D(o.agent_written_change() + o.agent_action_error())) + " agents, " +
+                                      FormatCount(D(o.injection() + o.compromise() + o.malicious_skill())) + " attacks",
+        flag(o.injection() + o.compromise() + o.malicious_skill()));
+    Row("incidents: deployed by", FormatCount(D(o.deployed_by_person())) + " people, " +
+                                      FormatCount(D(o.deployed_by_agent())) + " agents");
+  } else {
+    Row("incidents agents deployed", FormatCount(D(f.prod_incidents_error())) + " errors, " +
+                                         FormatCount(D(f.prod_incidents_injection() + f.prod_incidents_compromise() +
+                                                       f.prod_incidents_malicious_skill())) +
+                                         " attacks");
+  }
   Row("agents compromised", FormatCount(D(f.agents_compromised())), flag(f.agents_compromised()));
   Row("approvals decided", FormatCount(D(f.approvals_decided())) + " (" + FormatPercent(f.approval_accuracy()) +
                                " right)");

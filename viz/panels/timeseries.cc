@@ -70,7 +70,9 @@ void TimeseriesPanel::Draw(const RunData& run, ViewState&) {
   ImGui::TextDisabled("Wheel: zoom   drag: pan   double-click: reset   days %.0f to %.0f of %d (day 0 is the first)",
                       std::max(0.0, range.first + 0.5), std::min<double>(days - 1, range.last - 0.5), days);
   const float title_h = ImGui::GetTextLineHeightWithSpacing();
-  const float h = std::max(100.0f, (ImGui::GetContentRegionAvail().y - 3 * (title_h + 8)) / 3);
+  const bool with_safety = !(run.audit.empty() && run.spans.empty());
+  const int rows = with_safety ? 4 : 3;
+  const float h = std::max(100.0f, (ImGui::GetContentRegionAvail().y - static_cast<float>(rows) * (title_h + 8)) / static_cast<float>(rows));
   int hover = -1;
   if (!ImGui::BeginTable("charts", 2, ImGuiTableFlags_SizingStretchSame)) return;
   auto chart = [&](const char* title, const char* id, const char* unit, std::vector<Series> series, ChartStyle style,
@@ -87,14 +89,18 @@ void TimeseriesPanel::Draw(const RunData& run, ViewState&) {
         {incidents, failed}, ChartStyle::kLines, ValueKind::kCount);
   chart("Agents' actions that asked a person, and refusals", "##gate", "actions", {asked, denied}, ChartStyle::kLines,
         ValueKind::kCount);
-  if (run.audit.empty() && run.spans.empty()) {
+  if (!with_safety) {
     ImGui::TableNextColumn();
     ImGui::TextDisabled("Safety per day needs the audit log and spans (run with --trace audit).");
   } else {
-    chart("Safety: injection emails, injected invocations, leaks and exposures, breakers", "##safety", "count",
+    // Attacks and harms on their own axes: a campaign's hundred emails a day would flatten a
+    // handful of leaks to the baseline.
+    chart("Injection emails, and invocations that followed one", "##injections", "count",
           {Series{"injection emails", colors::kCost, safety.injection_emails},
-           Series{"injected invocations", colors::kPerformative, safety.injected},
-           Series{"leaks + exposures", colors::kIncident, safety.leaks},
+           Series{"injected invocations", colors::kPerformative, safety.injected}},
+          ChartStyle::kLines, ValueKind::kCount);
+    chart("Harms: leaks and exposures; breakers and quarantines", "##harms", "count",
+          {Series{"leaks + exposures", colors::kIncident, safety.leaks},
            Series{"breakers and quarantines", colors::kApproval, safety.held}},
           ChartStyle::kLines, ValueKind::kCount);
   }
