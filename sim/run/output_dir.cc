@@ -34,6 +34,9 @@ bool OutputDir::IsOutputName(const std::string& name) {
   for (const char* output : kOutputNames) {
     if (name == output || name == std::string(output) + ".tmp") return true;
   }
+  for (const char* output : kOptionalOutputNames) {
+    if (name == output || name == std::string(output) + ".tmp") return true;
+  }
   return false;
 }
 
@@ -49,6 +52,10 @@ std::string OutputDir::StagedPathOf(const char* name) const { return staging_ + 
 std::vector<std::string> OutputDir::StagingPaths() const {
   std::vector<std::string> paths;
   for (const char* output : kOutputNames) {
+    paths.push_back(StagedPathOf(output));
+    paths.push_back(StagedPathOf(output) + ".tmp");
+  }
+  for (const char* output : kOptionalOutputNames) {
     paths.push_back(StagedPathOf(output));
     paths.push_back(StagedPathOf(output) + ".tmp");
   }
@@ -190,6 +197,9 @@ Status OutputDir::Commit(const model::RunSummary& summary, const std::vector<mod
       {kDailyCsvName, DailyCsv(daily)},
   }};
   for (const auto& [name, text] : contents) {
+    if (s.ok()) s = WriteFileAtomically(StagedPathOf(name), text);
+  }
+  for (const auto& [name, text] : side_files_) {
     if (s.ok()) s = WriteFileAtomically(StagedPathOf(name), text);
   }
   if (!s.ok()) return Fail(s);

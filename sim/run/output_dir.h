@@ -48,6 +48,9 @@ inline constexpr const char* kSummaryJsonName = "summary.json";
 inline constexpr const char* kEmployeesCsvName = "employees.csv";
 inline constexpr const char* kDailyCsvName = "daily.csv";
 inline constexpr const char* kOutputNames[] = {kRunFileName, kSummaryJsonName, kEmployeesCsvName, kDailyCsvName};
+// Written only by some runs (AddSideFile): the per-seat summary of `clawsim serve`.
+inline constexpr const char* kSeatsJsonName = "seats.json";
+inline constexpr const char* kOptionalOutputNames[] = {kSeatsJsonName};
 
 class OutputDir {
  public:
@@ -74,6 +77,9 @@ class OutputDir {
   Status Commit(const model::RunSummary& summary, const std::vector<model::EmployeeMetrics>& employees,
                 const std::vector<model::DailyMetrics>& daily, double wall_s);
 
+  // Adds one of kOptionalOutputNames, written and committed with the others by Commit.
+  void AddSideFile(const char* name, std::string contents) { side_files_.emplace_back(name, std::move(contents)); }
+
   const std::string& dir() const { return dir_; }
   // dir/name: where a file is once committed.
   std::string PathOf(const char* name) const;
@@ -95,6 +101,7 @@ class OutputDir {
   std::string staging_;
   bool committed_ = false;
   RunFileWriter run_file_;
+  std::vector<std::pair<const char*, std::string>> side_files_;
 };
 
 }  // namespace clawsim::run
