@@ -32,10 +32,11 @@ std::string ConfidentialRef(uint64_t item_id) {
 }
 
 std::string FormatSimTime(int64_t t_us) {
-  const int64_t minutes = t_us / 60'000'000;
+  const int64_t seconds = t_us / 1'000'000;
   char buf[48];
-  std::snprintf(buf, sizeof buf, "day %lld %02lld:%02lld", static_cast<long long>(minutes / 1440),
-                static_cast<long long>(minutes / 60 % 24), static_cast<long long>(minutes % 60));
+  std::snprintf(buf, sizeof buf, "day %lld %02lld:%02lld:%02lld", static_cast<long long>(seconds / 86400),
+                static_cast<long long>(seconds / 3600 % 24), static_cast<long long>(seconds / 60 % 60),
+                static_cast<long long>(seconds % 60));
   return buf;
 }
 

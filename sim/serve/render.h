@@ -30,7 +30,7 @@ MailText RenderMail(const scenario::CompiledScenario& sc, const services::Mailbo
 // "name@domain" for an employee; "someone@domain" for an outside sender.
 std::string SenderAddress(const scenario::CompiledScenario& sc, const services::EmailHeader& h, int32_t campaign);
 
-// "day 3 09:41" for a simulated time.
+// "day 3 09:41:05" for a simulated time.
 std::string FormatSimTime(int64_t t_us);
 
 }  // namespace clawsim::serve

@@ -76,7 +76,7 @@ class SeatTools : public ToolHandler {
   // Submits a gated call and runs the world until it is decided; fills c's record.
   const model::SeatResult& Run(Context& c, model::SeatCall call);
   ToolOutcome GateOutcome(Context& c, const model::SeatResult& r, const std::string& done_text);
-  std::string DescribeRule(uint16_t rule) const;
+  std::string DescribeRule(services::Decision decision, uint16_t rule) const;
   Status Recipient(const std::string& address, services::Recipient* out, bool* attacker) const;
   model::AttackTag FollowedInjection(uint32_t seat) const;
   int64_t NextHeartbeatUs(uint32_t seat) const;
