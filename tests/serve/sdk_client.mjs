@@ -1,0 +1,51 @@
+// Drives `clawsim serve` with the official TypeScript MCP SDK client over stdio: connects
+// (initialize), lists the tools, replays the scripted day (seat_day.jsonl: every tool, a
+// denial, an ask approved and one expired, an injection read and followed to a leak, wait)
+// and prints one JSON line per call's result, then closes (the server sees the client
+// leave). Run by sdk_client_test.sh with the SDK installed under SDK_DIR.
+//
+// usage: node sdk_client.mjs SDK_DIR CLAWSIM SCENARIO SCRIPT OUT_DIR
+import { readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import path from "node:path";
+
+const [sdkDir, clawsim, scenario, script, outDir] = process.argv.slice(2);
+const sdk = (p) => pathToFileURL(path.join(sdkDir, "node_modules/@modelcontextprotocol/sdk/dist/esm", p)).href;
+const { Client } = await import(sdk("client/index.js"));
+const { StdioClientTransport } = await import(sdk("client/stdio.js"));
+
+const transport = new StdioClientTransport({
+  command: clawsim,
+  args: ["serve", scenario, "--seat", "dana", "--days", "1", "--out", outDir],
+  stderr: "inherit",
+});
+const client = new Client({ name: "clawsim-sdk-test", version: "1.0.0" });
+await client.connect(transport);
+
+const info = client.getServerVersion();
+if (info.name !== "clawsim") throw new Error(`server name ${info.name}`);
+const { tools } = await client.listTools();
+const names = tools.map((t) => t.name).sort();
+console.error(`tools: ${names.join(" ")}`);
+for (const t of tools) {
+  if (!t.description || t.inputSchema.type !== "object") throw new Error(`tool ${t.name} lacks a description or schema`);
+}
+await client.ping();
+
+const calls = readFileSync(script, "utf8").split("\n").filter((l) => l.trim() && !l.startsWith("#")).map((l) => JSON.parse(l));
+for (const c of calls) {
+  const params = { name: c.tool, arguments: c.arguments ?? {} };
+  if (c._meta) params._meta = c._meta;
+  const r = await client.callTool(params);
+  console.log(JSON.stringify({ tool: c.tool, isError: r.isError, text: r.content[0].text }));
+}
+
+// A protocol error through the SDK: an unknown tool is refused with -32602.
+let refused = false;
+try {
+  await client.callTool({ name: "launch_missiles", arguments: {} });
+} catch (e) {
+  refused = e.code === -32602;
+}
+if (!refused) throw new Error("an unknown tool was not refused with -32602");
+await client.close();
