@@ -562,12 +562,10 @@ std::string SeatTools::SummaryJson(const model::RunResult& result, const scenari
     const model::SeatState& st = result.seats[i];
     std::map<std::string, uint64_t> by_tool, by_decision;
     Json log = Json::array();
-    uint64_t followed = 0;
     if (i < calls.size()) {
       for (const CallRecord& r : calls[i]) {
         ++by_tool[r.tool];
         if (!r.decision.empty()) ++by_decision[r.decision];
-        followed += r.followed_injection;
         Json row = {{"tool", r.tool}, {"start_us", r.start_us}, {"end_us", r.end_us}};
         if (!r.decision.empty()) row["decision"] = r.decision;
         if (!r.outcome.empty()) row["outcome"] = r.outcome;
