@@ -8,6 +8,7 @@
 #include "sim/cli/flags.h"
 #include "sim/cli/run_output.h"
 #include "sim/scenario/load.h"
+#include "sim/serve/http_driver.h"
 #include "sim/serve/serve_driver.h"
 
 namespace clawsim::cli {
@@ -17,14 +18,17 @@ int ServeCommand(const std::vector<std::string>& args) {
   uint64_t seed = 0;
   std::vector<std::string> seats, costs;
   std::string transport = "stdio", script;
+  int port = 0;
   Flags flags(
-      "usage: clawsim serve SCENARIO --seat EMPLOYEE [--seat ...] [--script calls.jsonl] [--transport stdio] [--out DIR]\n"
+      "usage: clawsim serve SCENARIO --seat EMPLOYEE [--seat ...] [--script calls.jsonl] [--transport stdio|http] [--port N]\n"
+      "         [--out DIR]\n"
       "         [--seed N] [--threads N] [--days N] [--set path=value]... [--call-seconds TOOL=S]...\n"
       "Serves the named employees' agents as Model Context Protocol tools (protocol 2025-06-18, JSON-RPC over\n"
-      "stdio) while the rest of the organisation is simulated; or replays --script without a client.");
+      "stdio or Streamable HTTP on 127.0.0.1) while the rest of the organisation is simulated; or replays --script.");
   flags.AddRepeated("seat", &seats, "an employee whose agent the client drives (repeatable; at least one)");
   flags.AddString("script", &script, "replay these tool calls (JSON Lines) instead of serving a client");
-  flags.AddString("transport", &transport, "stdio (the only transport so far)");
+  flags.AddString("transport", &transport, "stdio (default) or http (Streamable HTTP on 127.0.0.1, endpoint /mcp)");
+  flags.AddInt("port", &port, "with --transport http: the port (default 0: any free one, printed on stderr)");
   flags.AddRepeated("call-seconds", &costs, "simulated seconds a tool call costs, e.g. send_mail=45 (repeatable)");
   flags.AddUint64("seed", &seed, "run seed (default: the scenario's run.seed)");
   flags.AddInt("threads", &o.threads, "worker threads (default 1); results do not depend on it");
@@ -40,7 +44,10 @@ int ServeCommand(const std::vector<std::string>& args) {
   }
   if (s.ok() && positional.size() != 1) s = Status::Error("expected exactly one SCENARIO file\n" + flags.Help());
   if (s.ok() && seats.empty()) s = Status::Error("name at least one --seat EMPLOYEE");
-  if (s.ok() && transport != "stdio") s = Status::Error("--transport must be stdio (Streamable HTTP is not built yet), got '" + transport + "'");
+  if (s.ok() && transport != "stdio" && transport != "http") s = Status::Error("--transport must be stdio or http, got '" + transport + "'");
+  if (s.ok() && flags.Given("port") && transport != "http") s = Status::Error("--port needs --transport http");
+  if (s.ok() && (port < 0 || port > 65535)) s = Status::Error("--port must be in [0, 65535], got " + std::to_string(port));
+  if (s.ok() && !script.empty() && flags.Given("transport")) s = Status::Error("--script replays calls without a client; leave out --transport");
   if (s.ok() && o.trace != "audit" && o.trace != "full") s = Status::Error("--trace must be audit or full (a served run keeps its audit log)");
   if (s.ok() && (o.threads < 1 || o.threads > kMaxThreads)) s = Status::Error("--threads must be in [1, " + std::to_string(kMaxThreads) + "]");
   serve::CallCosts call_costs;
@@ -76,7 +83,13 @@ int ServeCommand(const std::vector<std::string>& args) {
   // A script's responses go to stdout; a client's protocol owns stdout, so people read stderr.
   serve::StdioDriver stdio(stdin, stdout, call_costs);
   serve::ScriptDriver scripted(script, stdout, call_costs);
-  serve::ServeDriverBase* driver = script.empty() ? static_cast<serve::ServeDriverBase*>(&stdio) : &scripted;
+  serve::HttpDriver http(port, call_costs, [](int bound) {
+    std::fprintf(stderr, "clawsim serve: listening on http://127.0.0.1:%d/mcp\n", bound);
+    std::fflush(stderr);
+  });
+  serve::ServeDriverBase* driver = !script.empty()     ? static_cast<serve::ServeDriverBase*>(&scripted)
+                                   : transport == "http" ? static_cast<serve::ServeDriverBase*>(&http)
+                                                         : &stdio;
   o.seat_driver = driver;
   const scenario::CompiledScenario compiled = loaded.compiled;
   o.seats_json = [&](const model::RunResult& r) {
@@ -88,7 +101,7 @@ int ServeCommand(const std::vector<std::string>& args) {
     std::fprintf(stderr, "clawsim serve: %s\n", s.message().c_str());
     return 1;
   }
-  if (script.empty() && stdio.client_left()) {
+  if (script.empty() && (stdio.client_left() || http.client_left())) {
     std::fprintf(stderr, "clawsim serve: the client left before the run's end; ended it after day %u, marked interrupted\n",
                  result.summary.days);
   }

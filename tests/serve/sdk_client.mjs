@@ -1,24 +1,40 @@
-// Drives `clawsim serve` with the official TypeScript MCP SDK client over stdio: connects
-// (initialize), lists the tools, replays the scripted day (seat_day.jsonl: every tool, a
-// denial, an ask approved and one expired, an injection read and followed to a leak, wait)
-// and prints one JSON line per call's result, then closes (the server sees the client
-// leave). Run by sdk_client_test.sh with the SDK installed under SDK_DIR.
+// Drives `clawsim serve` with the official TypeScript MCP SDK client over stdio or
+// Streamable HTTP: connects (initialize), lists the tools, replays the scripted day
+// (seat_day.jsonl: every tool, a denial, an ask approved and one expired, an injection read
+// and followed to a leak, wait) and prints one JSON line per call's result, then closes (over
+// HTTP: ends the session; the server sees the client leave). Run by sdk_client_test.sh with
+// the SDK installed under SDK_DIR.
 //
-// usage: node sdk_client.mjs SDK_DIR CLAWSIM SCENARIO SCRIPT OUT_DIR
+// usage: node sdk_client.mjs stdio|http SDK_DIR CLAWSIM SCENARIO SCRIPT OUT_DIR
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import path from "node:path";
 
-const [sdkDir, clawsim, scenario, script, outDir] = process.argv.slice(2);
+const [mode, sdkDir, clawsim, scenario, script, outDir] = process.argv.slice(2);
 const sdk = (p) => pathToFileURL(path.join(sdkDir, "node_modules/@modelcontextprotocol/sdk/dist/esm", p)).href;
 const { Client } = await import(sdk("client/index.js"));
 const { StdioClientTransport } = await import(sdk("client/stdio.js"));
 
-const transport = new StdioClientTransport({
-  command: clawsim,
-  args: ["serve", scenario, "--seat", "dana", "--days", "1", "--out", outDir],
-  stderr: "inherit",
-});
+const serveArgs = ["serve", scenario, "--seat", "dana", "--days", "1", "--out", outDir];
+let transport, child;
+if (mode === "stdio") {
+  transport = new StdioClientTransport({ command: clawsim, args: serveArgs, stderr: "inherit" });
+} else {
+  const { StreamableHTTPClientTransport } = await import(sdk("client/streamableHttp.js"));
+  child = spawn(clawsim, [...serveArgs, "--transport", "http"], { stdio: ["ignore", "inherit", "pipe"] });
+  const port = await new Promise((resolve, reject) => {
+    let err = "";
+    child.stderr.on("data", (d) => {
+      err += d;
+      process.stderr.write(d);
+      const m = err.match(/listening on http:\/\/127\.0\.0\.1:(\d+)\/mcp/);
+      if (m) resolve(Number(m[1]));
+    });
+    child.on("exit", (code) => reject(new Error(`clawsim serve exited ${code} before listening`)));
+  });
+  transport = new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`));
+}
 const client = new Client({ name: "clawsim-sdk-test", version: "1.0.0" });
 await client.connect(transport);
 
@@ -48,4 +64,12 @@ try {
   refused = e.code === -32602;
 }
 if (!refused) throw new Error("an unknown tool was not refused with -32602");
-await client.close();
+if (child) {
+  const exited = new Promise((resolve) => child.on("exit", resolve));
+  await transport.terminateSession();  // DELETE: the client leaves
+  await client.close();
+  const code = await exited;
+  if (code !== 0) throw new Error(`clawsim serve exited ${code}`);
+} else {
+  await client.close();
+}

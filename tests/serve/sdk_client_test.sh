@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The official TypeScript MCP SDK client against `clawsim serve` over stdio (sdk_client.mjs),
-# checked against the same calls replayed with --script: every result and the run's
-# fingerprint must be the same. Installs @modelcontextprotocol/sdk under SDK_DIR on first
+# The official TypeScript MCP SDK client against `clawsim serve` over stdio and over
+# Streamable HTTP (sdk_client.mjs), each checked against the same calls replayed with
+# --script: every result and the run's fingerprint must be the same. Installs @modelcontextprotocol/sdk under SDK_DIR on first
 # use; exits 77 (skipped) with a message when node or npm is missing or the install fails.
 # Environment: CLAWSIM, SERVE_DATA (tests/serve), SDK_DIR, NPM, NODE.
 set -euo pipefail
@@ -20,12 +20,13 @@ work="$SDK_DIR/work"
 rm -rf "$work" && mkdir -p "$work"
 scenario="$SERVE_DATA/seat_day.textproto"
 script="$SERVE_DATA/seat_day.jsonl"
-"$NODE" "$SERVE_DATA/sdk_client.mjs" "$SDK_DIR" "$CLAWSIM" "$scenario" "$script" "$work/sdk" > "$work/sdk.jsonl"
 "$CLAWSIM" serve "$scenario" --seat dana --days 1 --script "$script" --out "$work/script" > "$work/script.jsonl"
-python3 - "$work" <<'PY'
+for mode in stdio http; do
+"$NODE" "$SERVE_DATA/sdk_client.mjs" "$mode" "$SDK_DIR" "$CLAWSIM" "$scenario" "$script" "$work/sdk-$mode" > "$work/sdk-$mode.jsonl"
+python3 - "$work" "$mode" <<'PY'
 import json, sys
-work = sys.argv[1]
-sdk = [json.loads(l) for l in open(f"{work}/sdk.jsonl")]
+work, mode = sys.argv[1], sys.argv[2]
+sdk = [json.loads(l) for l in open(f"{work}/sdk-{mode}.jsonl")]
 script = [json.loads(l)["result"] for l in open(f"{work}/script.jsonl")]
 assert len(sdk) == len(script) == 19, (len(sdk), len(script))
 for a, b in zip(sdk, script):
@@ -35,8 +36,9 @@ assert any("data_leaked" in t for t in kinds), "the followed injection leaked"
 assert any(t.startswith("approved by a person") for t in kinds), "an ask was approved"
 assert any("expired" in t for t in kinds), "an ask expired"
 assert any('rule "no-agent-rollbacks"' in t for t in kinds), "a denial names its rule"
-fa = json.load(open(f"{work}/sdk/summary.json"))["fingerprint"]
+fa = json.load(open(f"{work}/sdk-{mode}/summary.json"))["fingerprint"]
 fb = json.load(open(f"{work}/script/summary.json"))["fingerprint"]
-assert fa == fb, f"fingerprints differ: SDK client {fa}, script {fb}"
-print(f"ok: {len(sdk)} calls through the SDK client match the script; fingerprint {fa}")
+assert fa == fb, f"fingerprints differ: SDK client over {mode} {fa}, script {fb}"
+print(f"ok: {len(sdk)} calls through the SDK client over {mode} match the script; fingerprint {fa}")
 PY
+done

@@ -197,6 +197,71 @@ def stdio_session(ctx):
 
 
 @case
+def http_session(ctx):
+    """Streamable HTTP on loopback: a session id from initialize, required afterwards; a
+    foreign Origin refused; GET 405; DELETE ends the session and the run (marked)."""
+    import re
+    import time
+    import urllib.error
+    import urllib.request
+    out = ctx.path("http")
+    cmd = [ctx.clawsim, "serve", ctx.scenario, "--seat", SEAT, "--transport", "http", "--out", out]
+    print("$ " + " ".join(cmd), flush=True)
+    proc = subprocess.Popen(cmd, cwd=ctx.work, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stderr.readline()
+        m = re.search(r"listening on (http://127\.0\.0\.1:\d+/mcp)", line)
+        check(m is not None, f"no listening line: {line!r}")
+        url = m.group(1)
+
+        def post(body, session=None, origin=None):
+            req = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                         headers={"Content-Type": "application/json",
+                                                  "Accept": "application/json, text/event-stream"})
+            if session:
+                req.add_header("Mcp-Session-Id", session)
+            if origin:
+                req.add_header("Origin", origin)
+            try:
+                with urllib.request.urlopen(req, timeout=30) as r:
+                    text = r.read().decode()
+                    return r.status, dict(r.headers), json.loads(text) if text else None
+            except urllib.error.HTTPError as e:
+                return e.code, dict(e.headers), None
+
+        status, headers, body = post({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                                      "params": {"protocolVersion": "2025-06-18", "capabilities": {},
+                                                 "clientInfo": {"name": "t", "version": "1"}}})
+        check(status == 200 and body["result"]["protocolVersion"] == "2025-06-18", f"{status} {body}")
+        session = headers.get("Mcp-Session-Id")
+        check(session, f"no Mcp-Session-Id in {headers}")
+        check(post({"jsonrpc": "2.0", "id": 2, "method": "tools/list"})[0] == 400, "a request without the session id")
+        check(post({"jsonrpc": "2.0", "id": 2, "method": "tools/list"}, session="other")[0] == 404, "another session id")
+        check(post({"jsonrpc": "2.0", "method": "notifications/initialized"}, session)[0] == 202, "a notification")
+        check(post({"jsonrpc": "2.0", "id": 3, "method": "ping"}, session, origin="http://evil.example")[0] == 403,
+              "a foreign origin")
+        status, _, body = post({"jsonrpc": "2.0", "id": 4, "method": "tools/call",
+                                "params": {"name": "list_mail", "arguments": {}}}, session)
+        check(status == 200 and body["result"]["isError"] is False, f"{status} {body}")
+        try:
+            urllib.request.urlopen(url, timeout=30)
+            check(False, "GET should be refused")
+        except urllib.error.HTTPError as e:
+            check(e.code == 405, f"GET: {e.code}")
+        req = urllib.request.Request(url, method="DELETE", headers={"Mcp-Session-Id": session})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            check(r.status == 200, f"DELETE: {r.status}")
+        rc = proc.wait(timeout=60)
+        err = proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    check(rc == 0, f"exit {rc}: {err}")
+    summary = json.load(open(os.path.join(out, "summary.json")))
+    check(summary.get("interrupted") is True and summary["days"] == 1, summary)
+
+
+@case
 def seat_silences_surrogate(ctx):
     """The seat's surrogate agent does not run: with a client that does nothing, the seat's
     employee spends no agent tokens, while in the same run without the seat they do."""
