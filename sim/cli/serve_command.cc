@@ -6,6 +6,7 @@
 
 #include "sim/cli/commands.h"
 #include "sim/cli/flags.h"
+#include "sim/cli/interrupt.h"
 #include "sim/cli/run_output.h"
 #include "sim/scenario/load.h"
 #include "sim/serve/http_driver.h"
@@ -81,12 +82,15 @@ int ServeCommand(const std::vector<std::string>& args) {
   o.seed = flags.Given("seed") ? seed : loaded.compiled.run.seed;
   if (o.out_dir.empty()) o.out_dir = "results/" + loaded.compiled.name + "-s" + std::to_string(o.seed) + "-serve";
   // A script's responses go to stdout; a client's protocol owns stdout, so people read stderr.
-  serve::StdioDriver stdio(stdin, stdout, call_costs);
+  InstallInterruptHandlers();
+  o.should_stop = StopRequested;
+  o.on_staging = SetInterruptCleanup;
+  serve::StdioDriver stdio(0, stdout, call_costs, StopRequested);
   serve::ScriptDriver scripted(script, stdout, call_costs);
   serve::HttpDriver http(port, call_costs, [](int bound) {
     std::fprintf(stderr, "clawsim serve: listening on http://127.0.0.1:%d/mcp\n", bound);
     std::fflush(stderr);
-  });
+  }, StopRequested);
   serve::ServeDriverBase* driver = !script.empty()     ? static_cast<serve::ServeDriverBase*>(&scripted)
                                    : transport == "http" ? static_cast<serve::ServeDriverBase*>(&http)
                                                          : &stdio;
@@ -107,7 +111,7 @@ int ServeCommand(const std::vector<std::string>& args) {
   }
   std::fprintf(stderr, "clawsim serve: fingerprint %016llx; wrote %s/\n",
                static_cast<unsigned long long>(result.summary.fingerprint), o.out_dir.c_str());
-  return 0;
+  return StopRequested() ? InterruptedExitStatus() : 0;
 }
 
 }  // namespace clawsim::cli

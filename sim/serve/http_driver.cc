@@ -2,7 +2,10 @@
 
 #include <httplib.h>
 
+#include <atomic>
+#include <chrono>
 #include <mutex>
+#include <thread>
 
 namespace clawsim::serve {
 namespace {
@@ -87,7 +90,19 @@ Status HttpDriver::Drive(model::SeatHost& host) {
     return Status::Error("cannot listen on 127.0.0.1:" + std::to_string(port) + " (in use?)");
   }
   if (on_listening_) on_listening_(port);
+  std::atomic<bool> done{false};
+  std::thread watcher([&] {
+    while (!done.load()) {
+      if (should_stop_ && should_stop_()) {
+        http.stop();
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
   http.listen_after_bind();
+  done.store(true);
+  watcher.join();
   Keep(tools);
   if (host.now_us() < host.end_us()) {
     client_left_ = true;

@@ -24,14 +24,17 @@ namespace clawsim::serve {
 class HttpDriver : public ServeDriverBase {
  public:
   // `port` 0 picks a free one. `on_listening(port)` is called once the socket is bound.
-  HttpDriver(int port, CallCosts costs, std::function<void(int)> on_listening)
-      : ServeDriverBase(std::move(costs)), port_(port), on_listening_(std::move(on_listening)) {}
+  // `should_stop` (polled) turning true ends the session as a DELETE would (a signal).
+  HttpDriver(int port, CallCosts costs, std::function<void(int)> on_listening, std::function<bool()> should_stop = nullptr)
+      : ServeDriverBase(std::move(costs)), port_(port), on_listening_(std::move(on_listening)),
+        should_stop_(std::move(should_stop)) {}
   Status Drive(model::SeatHost& host) override;
   bool client_left() const { return client_left_; }
 
  private:
   int port_;
   std::function<void(int)> on_listening_;
+  std::function<bool()> should_stop_;
   bool client_left_ = false;
 };
 

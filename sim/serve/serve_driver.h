@@ -1,8 +1,9 @@
 // Seat drivers for `clawsim serve`: what paces a run with external seats.
 //
 // StdioDriver speaks MCP over stdio: one JSON-RPC message per line in, one per line out
-// (stdout carries nothing else). When the client closes its end before the run is over,
-// the run ends with the day in progress and is marked interrupted (client_left()).
+// (stdout carries nothing else). When the client closes its end before the run is over, or
+// `should_stop` turns true (a signal), the run ends with the day in progress and is marked
+// interrupted (client_left()).
 //
 // ScriptDriver replays tool calls from a JSON Lines file, for tests and for users without
 // a model. Each line is one call:
@@ -15,6 +16,7 @@
 #pragma once
 
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -41,13 +43,19 @@ class ServeDriverBase : public model::SeatDriver {
 
 class StdioDriver : public ServeDriverBase {
  public:
-  StdioDriver(std::FILE* in, std::FILE* out, CallCosts costs) : ServeDriverBase(std::move(costs)), in_(in), out_(out) {}
+  // Reads the file descriptor `in_fd` (unbuffered: it polls it, to notice should_stop).
+  StdioDriver(int in_fd, std::FILE* out, CallCosts costs, std::function<bool()> should_stop = nullptr)
+      : ServeDriverBase(std::move(costs)), in_fd_(in_fd), out_(out), should_stop_(std::move(should_stop)) {}
   Status Drive(model::SeatHost& host) override;
   bool client_left() const { return client_left_; }
 
  private:
-  std::FILE* in_;
+  // The next line without its newline; false at the end of input or when asked to stop.
+  bool ReadLine(std::string* line);
+  int in_fd_;
   std::FILE* out_;
+  std::function<bool()> should_stop_;
+  std::string buffer_;
   bool client_left_ = false;
 };
 

@@ -9,10 +9,12 @@ if [ -z "${NODE:-}" ] || [ -z "${NPM:-}" ] || [ ! -x "$NODE" ] || [ ! -x "$NPM" 
   echo "SKIPPED: node and npm are needed for the MCP SDK client test (apt-get install nodejs npm)"
   exit 77
 fi
-if [ ! -f "$SDK_DIR/node_modules/@modelcontextprotocol/sdk/package.json" ]; then
+if [ ! -f "$SDK_DIR/node_modules/@modelcontextprotocol/sdk/package.json" ] ||
+   [ ! -x "$SDK_DIR/node_modules/.bin/mcp-inspector" ]; then
   mkdir -p "$SDK_DIR"
-  if ! (cd "$SDK_DIR" && "$NPM" install --no-audit --no-fund --loglevel=error @modelcontextprotocol/sdk@^1 >&2); then
-    echo "SKIPPED: npm could not install @modelcontextprotocol/sdk (no registry?)"
+  if ! (cd "$SDK_DIR" && "$NPM" install --no-audit --no-fund --loglevel=error @modelcontextprotocol/sdk@^1 \
+        @modelcontextprotocol/inspector >&2); then
+    echo "SKIPPED: npm could not install @modelcontextprotocol/sdk and inspector (no registry?)"
     exit 77
   fi
 fi
@@ -42,3 +44,18 @@ assert fa == fb, f"fingerprints differ: SDK client over {mode} {fa}, script {fb}
 print(f"ok: {len(sdk)} calls through the SDK client over {mode} match the script; fingerprint {fa}")
 PY
 done
+# The MCP Inspector's CLI mode, launching the server over stdio.
+inspector="$SDK_DIR/node_modules/.bin/mcp-inspector"
+"$inspector" --cli "$CLAWSIM" serve "$scenario" --seat dana --days 1 --out "$work/inspector-list" \
+  --method tools/list > "$work/inspector-list.json"
+"$inspector" --cli "$CLAWSIM" serve "$scenario" --seat dana --days 1 --out "$work/inspector-call" \
+  --method tools/call --tool-name wait > "$work/inspector-call.json"
+python3 - "$work" <<'PY'
+import json, sys
+work = sys.argv[1]
+tools = json.load(open(f"{work}/inspector-list.json"))["tools"]
+assert len(tools) == 12 and all(t["inputSchema"]["type"] == "object" for t in tools), tools
+call = json.load(open(f"{work}/inspector-call.json"))
+assert call["isError"] is False and "new_mail" in call["content"][0]["text"], call
+print("ok: the MCP Inspector's CLI mode lists 12 tools and calls wait")
+PY

@@ -161,6 +161,29 @@ def script_bad_input(ctx):
 
 
 @case
+def two_seats(ctx):
+    """Two seats in one run: every call names its seat; each acts as its own agent."""
+    script = ctx.path("two.jsonl")
+    open(script, "w").write('{"tool": "list_mail"}\n')
+    out = ctx.path("two")
+    rc, _, stderr = ctx.run("serve", ctx.scenario, "--seat", SEAT, "--seat", "platform-1", "--script", script, "--out", out)
+    check(rc == 1 and "several seats are served" in stderr, f"a call without a seat: {rc} {stderr}")
+    open(script, "w").write('{"tool": "wait", "arguments": {"seat": "dana"}}\n'
+                            '{"tool": "list_mail", "arguments": {"seat": "dana"}}\n'
+                            '{"tool": "list_mail", "arguments": {"seat": "platform-1"}}\n')
+    rc, stdout, stderr = ctx.run("serve", ctx.scenario, "--seat", SEAT, "--seat", "platform-1", "--script", script,
+                                 "--out", out)
+    check(rc == 0, stderr)
+    seats = json.load(open(os.path.join(out, "seats.json")))["seats"]
+    check([s["employee"] for s in seats] == [SEAT, "platform-1"], seats)
+    check(seats[0]["calls"] == {"wait": 1, "list_mail": 1} and seats[1]["calls"] == {"list_mail": 1},
+          [s["calls"] for s in seats])
+    external = [r for r in ctx.run_file(out).rows("audit") if r.external]
+    check(len({(r.on_behalf_of_employee, r.agent_id) for r in external}) == 2,
+          "each seat's records name its own employee and agent")
+
+
+@case
 def stdio_session(ctx):
     out = ctx.path("stdio")
     msgs = [
