@@ -512,8 +512,9 @@ class OrgRun final : public SeatHost {
   TimeUs now_us() const override { return now_us_; }
   TimeUs end_us() const override { return static_cast<TimeUs>(days_) * engine::kUsPerDay; }
   Status AdvanceTo(TimeUs t_us) override {
-    t_us = std::min(t_us, end_us());
-    while (now_us_ < t_us) {
+    // The end may move closer while running (a stop request, EndRun), so it is read each day.
+    while (now_us_ < std::min(t_us, end_us())) {
+      t_us = std::min(t_us, end_us());
       const TimeUs day_end = static_cast<TimeUs>(day_ + 1) * engine::kUsPerDay;
       const TimeUs target = std::min(t_us, day_end);
       // Interventions before the target: run up to each, change the scenario, carry on.

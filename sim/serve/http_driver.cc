@@ -22,7 +22,7 @@ bool LoopbackOrigin(const std::string& origin) {
 
 Status HttpDriver::Drive(model::SeatHost& host) {
   SeatTools tools(&host, costs_);
-  McpServer server(&tools, "clawsim", "0.1.0", ServerInstructions(host));
+  McpServer server(&tools, "clawsim", "0.1.0", ServerInstructions(host), &tools);
   const std::string session = "clawsim-session-1";
   bool session_open = false;
   std::mutex mu;  // the world and the server are touched by one request at a time
@@ -56,6 +56,7 @@ Status HttpDriver::Drive(model::SeatHost& host) {
       }
     }
     const std::optional<std::string> reply = server.HandleMessage(req.body);
+    const std::vector<std::string> notifications = server.TakeNotifications();
     if (is_initialize) {
       session_open = true;
       res.set_header("Mcp-Session-Id", session);
@@ -65,6 +66,15 @@ Status HttpDriver::Drive(model::SeatHost& host) {
       return;
     }
     res.status = 200;
+    // Notifications the request caused (a subscribed resource updated) ride before the
+    // response on a short SSE stream, when the client accepts one.
+    if (!notifications.empty() && req.get_header_value("Accept").find("text/event-stream") != std::string::npos) {
+      std::string sse;
+      for (const std::string& n : notifications) sse += "event: message\ndata: " + n + "\n\n";
+      sse += "event: message\ndata: " + *reply + "\n\n";
+      res.set_content(sse, "text/event-stream");
+      return;
+    }
     res.set_content(*reply, "application/json");
   });
   http.Get("/mcp", [&](const httplib::Request& req, httplib::Response& res) {

@@ -1,5 +1,6 @@
 #include "sim/serve/mcp_server.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace clawsim::serve {
@@ -55,8 +56,9 @@ std::optional<std::string> CheckArguments(const Json& schema, const Json& argume
   return std::nullopt;
 }
 
-McpServer::McpServer(ToolHandler* tools, std::string name, std::string version, std::string instructions)
-    : tools_(tools), specs_(tools->Tools()), name_(std::move(name)), version_(std::move(version)),
+McpServer::McpServer(ToolHandler* tools, std::string name, std::string version, std::string instructions,
+                     ResourceHandler* resources)
+    : tools_(tools), resources_(resources), specs_(tools->Tools()), name_(std::move(name)), version_(std::move(version)),
       instructions_(std::move(instructions)) {}
 
 Json McpServer::Initialize(const Json& params) {
@@ -65,8 +67,10 @@ Json McpServer::Initialize(const Json& params) {
     client_name_ = params["clientInfo"]["name"].get<std::string>();
   }
   // One revision is spoken; a client asking for another gets ours and decides.
+  Json capabilities = {{"tools", {{"listChanged", false}}}};
+  if (resources_ != nullptr) capabilities["resources"] = {{"subscribe", true}, {"listChanged", false}};
   return {{"protocolVersion", kProtocolVersion},
-          {"capabilities", {{"tools", {{"listChanged", false}}}}},
+          {"capabilities", capabilities},
           {"serverInfo", {{"name", name_}, {"version", version_}}},
           {"instructions", instructions_}};
 }
@@ -111,8 +115,69 @@ std::optional<std::string> McpServer::HandleMessage(std::string_view text) {
     }
     return Respond(id, {{"tools", tools}});
   }
-  if (method == "tools/call") return CallTool(id, params);
+  if (method == "tools/call") {
+    std::optional<std::string> reply = CallTool(id, params);
+    NotifyChanged();
+    return reply;
+  }
+  if (resources_ != nullptr && method.rfind("resources/", 0) == 0) {
+    if (std::optional<std::string> reply = ResourceRequest(method, id, params)) return reply;
+  }
   return ErrorResponse(id, kMethodNotFound, "method not found: \"" + method + "\" (this server offers tools only)");
+}
+
+std::optional<std::string> McpServer::ResourceRequest(const std::string& method, const Json& id, const Json& params) {
+  if (method == "resources/list") {
+    Json list = Json::array();
+    for (const ResourceSpec& r : resources_->Resources()) {
+      list.push_back({{"uri", r.uri}, {"name", r.name}, {"description", r.description}, {"mimeType", r.mime_type}});
+    }
+    return Respond(id, {{"resources", list}});
+  }
+  if (method != "resources/read" && method != "resources/subscribe" && method != "resources/unsubscribe") {
+    return std::nullopt;  // method not found, below
+  }
+  if (!params.contains("uri") || !params["uri"].is_string()) {
+    return ErrorResponse(id, kInvalidParams, method + " needs \"uri\", a string");
+  }
+  const std::string uri = params["uri"].get<std::string>();
+  bool known = false;
+  for (const ResourceSpec& r : resources_->Resources()) known |= r.uri == uri;
+  if (!known) {
+    Json e = {{"jsonrpc", "2.0"}, {"id", id},
+              {"error", {{"code", kResourceNotFound}, {"message", "resource not found"}, {"data", {{"uri", uri}}}}}};
+    return e.dump();
+  }
+  if (method == "resources/subscribe") {
+    if (std::find(subscribed_.begin(), subscribed_.end(), uri) == subscribed_.end()) {
+      subscribed_.push_back(uri);
+      resources_->Changed({uri});  // note its state now: only later changes are news
+    }
+    return Respond(id, Json::object());
+  }
+  if (method == "resources/unsubscribe") {
+    std::erase(subscribed_, uri);
+    return Respond(id, Json::object());
+  }
+  const ResourceContent c = resources_->Read(uri);
+  resources_->Changed({uri});  // what the read showed is no news
+  NotifyChanged();
+  if (c.refused) return ErrorResponse(id, kReadRefused, *c.refused);
+  const std::string mime = [&] {
+    for (const ResourceSpec& r : resources_->Resources()) {
+      if (r.uri == uri) return r.mime_type;
+    }
+    return std::string("text/plain");
+  }();
+  return Respond(id, {{"contents", Json::array({{{"uri", uri}, {"mimeType", mime}, {"text", c.text}}})}});
+}
+
+void McpServer::NotifyChanged() {
+  if (resources_ == nullptr || subscribed_.empty()) return;
+  for (const std::string& uri : resources_->Changed(subscribed_)) {
+    Json n = {{"jsonrpc", "2.0"}, {"method", "notifications/resources/updated"}, {"params", {{"uri", uri}}}};
+    notifications_.push_back(n.dump());
+  }
 }
 
 std::optional<std::string> McpServer::CallTool(const Json& id, const Json& params) {

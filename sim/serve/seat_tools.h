@@ -57,12 +57,19 @@ struct CallRecord {
   bool tokens_reported = false;
 };
 
-class SeatTools : public ToolHandler {
+// Resources: each seat's inbox, clawsim://seat/NAME/inbox, and each channel the employee
+// belongs to, clawsim://seat/NAME/channel/CHANNEL. Reading one is the list_mail or
+// read_channel tool (the same gate, audit record and cost); a subscribed one is reported
+// updated when new mail arrives or mail leaves the inbox, or a message is posted.
+class SeatTools : public ToolHandler, public ResourceHandler {
  public:
   SeatTools(model::SeatHost* host, CallCosts costs);
 
   std::vector<ToolSpec> Tools() const override;
   ToolOutcome Call(const std::string& name, const Json& arguments, const Json& meta) override;
+  std::vector<ResourceSpec> Resources() const override;
+  ResourceContent Read(const std::string& uri) override;
+  std::vector<std::string> Changed(const std::vector<std::string>& uris) override;
 
   // The per-seat summary (seats.json), from the seats' state at the end of the run.
   static std::string SummaryJson(const model::RunResult& result, const scenario::CompiledScenario& sc,
@@ -89,6 +96,10 @@ class SeatTools : public ToolHandler {
   std::vector<size_t> last_result_chars_;            // by seat: for token estimates
   std::vector<std::vector<CallRecord>> calls_;       // by seat
   std::map<std::string, uint32_t> employee_by_name_;
+  std::map<std::string, uint64_t> resource_state_;   // by URI: a signature of what it shows
+  // The seat, tool and arguments a resource URI reads; false for an unknown URI.
+  bool ResourceCall(const std::string& uri, uint32_t* seat, std::string* tool, Json* args) const;
+  uint64_t ResourceSignature(const std::string& uri) const;
   bool tokens_estimated_ = false;
 };
 

@@ -62,11 +62,12 @@ bool StdioDriver::ReadLine(std::string* line) {
 
 Status StdioDriver::Drive(model::SeatHost& host) {
   SeatTools tools(&host, costs_);
-  McpServer server(&tools, "clawsim", kVersion, ServerInstructions(host));
+  McpServer server(&tools, "clawsim", kVersion, ServerInstructions(host), &tools);
   std::string line;
   while (ReadLine(&line)) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     if (std::optional<std::string> reply = server.HandleMessage(line)) WriteLine(out_, *reply);
+    for (const std::string& n : server.TakeNotifications()) WriteLine(out_, n);
   }
   Keep(tools);
   if (host.now_us() < host.end_us()) {

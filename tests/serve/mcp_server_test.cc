@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 namespace clawsim::serve {
 namespace {
 
@@ -73,7 +75,7 @@ TEST(McpServer, MalformedMessagesGetJsonRpcErrors) {
   EXPECT_EQ(Send(s, R"([{"jsonrpc":"2.0","id":1,"method":"ping"}])")["error"]["code"], kInvalidRequest);  // batch
   EXPECT_EQ(Send(s, R"({"jsonrpc":"2.0","id":1,"method":7})")["error"]["code"], kInvalidRequest);
   EXPECT_EQ(Send(s, R"({"jsonrpc":"2.0","id":{"x":1},"method":"ping"})")["error"]["code"], kInvalidRequest);
-  EXPECT_EQ(Send(s, R"({"jsonrpc":"2.0","id":1,"method":"resources/list"})")["error"]["code"], kMethodNotFound);
+  EXPECT_EQ(Send(s, R"({"jsonrpc":"2.0","id":1,"method":"prompts/list"})")["error"]["code"], kMethodNotFound);
   EXPECT_EQ(Send(s, R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":[1]})")["error"]["code"], kInvalidParams);
   // Unknown notifications are ignored; nothing is answered.
   EXPECT_FALSE(s.HandleMessage(R"({"jsonrpc":"2.0","method":"notifications/whatever"})").has_value());
@@ -111,6 +113,69 @@ TEST(McpServer, ToolCallsCheckTheSchemaBeforeRunning) {
   const Json failed = call(R"({"name":"echo","arguments":{"text":"denied","fail":true}})");
   EXPECT_EQ(failed["result"]["isError"], true);
   EXPECT_FALSE(failed.contains("error"));
+}
+
+// A resource whose content a test changes; Changed reports it once per change.
+class Board : public ResourceHandler {
+ public:
+  std::vector<ResourceSpec> Resources() const override { return {{"test://board", "board", "a board", "text/plain"}}; }
+  ResourceContent Read(const std::string&) override {
+    ResourceContent c;
+    if (refuse) c.refused = "denied by rule \"no\"";
+    c.text = "version " + std::to_string(version);
+    return c;
+  }
+  std::vector<std::string> Changed(const std::vector<std::string>& uris) override {
+    std::vector<std::string> out;
+    for (const std::string& u : uris) {
+      if (seen.contains(u) && seen[u] != version) out.push_back(u);
+      seen[u] = version;
+    }
+    return out;
+  }
+  int version = 1;
+  bool refuse = false;
+  std::map<std::string, int> seen;
+};
+
+TEST(McpServer, ResourcesListReadAndSubscriptionNotifications) {
+  EchoTools tools;
+  Board board;
+  McpServer s(&tools, "clawsim", "1", "", &board);
+  const Json init = Send(s, R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{}}})");
+  EXPECT_EQ(init["result"]["capabilities"]["resources"]["subscribe"], true);
+  EXPECT_EQ(Send(s, R"({"jsonrpc":"2.0","id":2,"method":"resources/list"})")["result"]["resources"][0]["uri"], "test://board");
+  EXPECT_EQ(Send(s, R"({"jsonrpc":"2.0","id":3,"method":"resources/read","params":{"uri":"test://board"}})")["result"]["contents"][0]["text"],
+            "version 1");
+  EXPECT_EQ(Send(s, R"({"jsonrpc":"2.0","id":4,"method":"resources/read","params":{"uri":"test://nope"}})")["error"]["code"],
+            kResourceNotFound);
+  board.refuse = true;
+  EXPECT_EQ(Send(s, R"({"jsonrpc":"2.0","id":5,"method":"resources/read","params":{"uri":"test://board"}})")["error"]["code"],
+            kReadRefused);
+  board.refuse = false;
+  EXPECT_TRUE(Send(s, R"({"jsonrpc":"2.0","id":6,"method":"resources/subscribe","params":{"uri":"test://board"}})")["result"].is_object());
+  const std::string call = R"({"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"echo","arguments":{"text":"x"}}})";
+  Send(s, call);
+  EXPECT_TRUE(s.TakeNotifications().empty());  // nothing changed
+  board.version = 2;
+  Send(s, call);
+  const std::vector<std::string> n = s.TakeNotifications();
+  ASSERT_EQ(n.size(), 1u);
+  const Json note = Json::parse(n[0]);
+  EXPECT_EQ(note["method"], "notifications/resources/updated");
+  EXPECT_EQ(note["params"]["uri"], "test://board");
+  EXPECT_FALSE(note.contains("id"));
+  Send(s, R"({"jsonrpc":"2.0","id":8,"method":"resources/unsubscribe","params":{"uri":"test://board"}})");
+  board.version = 3;
+  Send(s, call);
+  EXPECT_TRUE(s.TakeNotifications().empty());  // unsubscribed
+}
+
+TEST(McpServer, WithoutResourcesTheirMethodsAreUnknown) {
+  EchoTools tools;
+  McpServer s(&tools, "clawsim", "1", "");
+  Initialize(s);
+  EXPECT_EQ(Send(s, R"({"jsonrpc":"2.0","id":2,"method":"resources/list"})")["error"]["code"], kMethodNotFound);
 }
 
 }  // namespace

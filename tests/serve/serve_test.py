@@ -64,6 +64,10 @@ class Context:
         return run_file.read(os.path.join(out, "run.clawrun"), run_file.import_run_pb2(self.pb2_dir))
 
 
+def by_id_of(replies, i):
+    return [r for r in replies if r.get("id") == i][0]
+
+
 def result_texts(responses):
     return [(r["result"]["isError"], r["result"]["content"][0]["text"]) for r in responses]
 
@@ -195,15 +199,28 @@ def stdio_session(ctx):
         '{"jsonrpc":"2.0","id":4,"method":"tools/list"}',
         '{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"nope","arguments":{}}}',
         '{"jsonrpc":"2.0","id":6,"method":"tools/call","params":{"name":"wait","arguments":{"max_minutes":"soon"}}}',
+        '{"jsonrpc":"2.0","id":9,"method":"resources/list"}',
+        '{"jsonrpc":"2.0","id":10,"method":"resources/subscribe","params":{"uri":"clawsim://seat/dana/inbox"}}',
         '{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"wait","arguments":{}}}',
         '{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"list_mail","arguments":{}}}',
+        '{"jsonrpc":"2.0","id":11,"method":"resources/read","params":{"uri":"clawsim://seat/dana/inbox"}}',
     ]
     rc, stdout, stderr = ctx.run("serve", ctx.scenario, "--seat", SEAT, "--out", out, stdin="\n".join(msgs) + "\n")
     check(rc == 0, f"exit {rc}: {stderr}")
-    replies = [json.loads(l) for l in stdout.splitlines()]
-    check(len(replies) == 9, f"one reply per request (the notification gets none): {len(replies)}")
+    lines = [json.loads(l) for l in stdout.splitlines()]
+    replies = [m for m in lines if "id" in m]
+    notes = [m for m in lines if "id" not in m]
+    check(len(replies) == 12, f"one reply per request (the notification gets none): {len(replies)}")
+    # The inbox resource: listed, and its subscription notified when the injection arrived
+    # during the wait (the notification follows the wait's response).
+    uris = [r["uri"] for r in by_id_of(replies, 9)["result"]["resources"]]
+    check("clawsim://seat/dana/inbox" in uris and "clawsim://seat/dana/channel/team-platform" in uris, uris)
+    check([n["method"] for n in notes] == ["notifications/resources/updated"] and
+          notes[0]["params"]["uri"] == "clawsim://seat/dana/inbox", notes)
+    check(lines.index(notes[0]) == lines.index(by_id_of(replies, 7)) + 1, "the notification follows the wait")
+    check("Mailbox compliance audit" in by_id_of(replies, 11)["result"]["contents"][0]["text"], by_id_of(replies, 11))
     by_id = {json.dumps(r.get("id")): r for r in replies}
-    check(by_id["1"]["error"]["code"] == -32002, "tools/list before initialize")
+    check(by_id["1"]["error"]["code"] == -32000, "tools/list before initialize")
     check(by_id["2"]["result"]["protocolVersion"] == "2025-06-18", by_id["2"])
     check(by_id["null"]["error"]["code"] == -32700, "not JSON")
     tools = {t["name"] for t in by_id["4"]["result"]["tools"]}
