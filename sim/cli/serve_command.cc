@@ -51,10 +51,6 @@ int ServeCommand(const std::vector<std::string>& args) {
   if (s.ok() && !script.empty() && flags.Given("transport")) s = Status::Error("--script replays calls without a client; leave out --transport");
   if (s.ok() && o.trace != "audit" && o.trace != "full") s = Status::Error("--trace must be audit or full (a served run keeps its audit log)");
   if (s.ok() && (o.threads < 1 || o.threads > kMaxThreads)) s = Status::Error("--threads must be in [1, " + std::to_string(kMaxThreads) + "]");
-  serve::CallCosts call_costs;
-  for (const std::string& c : costs) {
-    if (s.ok()) s = call_costs.Set(c);
-  }
   if (!s.ok()) {
     std::fprintf(stderr, "clawsim serve: %s\n", s.message().c_str());
     return 2;
@@ -64,6 +60,16 @@ int ServeCommand(const std::vector<std::string>& args) {
   s = scenario::LoadScenario(o.scenario_path, o.overrides, &loaded);
   if (!s.ok()) {
     std::fprintf(stderr, "%s\n", s.message().c_str());
+    return 2;
+  }
+  // Tool costs: the documented defaults, then the scenario's, then --call-seconds.
+  serve::CallCosts call_costs;
+  call_costs.FromScenario(loaded.scenario.serve());
+  for (const std::string& c : costs) {
+    if (s.ok()) s = call_costs.Set(c);
+  }
+  if (!s.ok()) {
+    std::fprintf(stderr, "clawsim serve: %s\n", s.message().c_str());
     return 2;
   }
   for (const std::string& name : seats) {

@@ -57,6 +57,15 @@ Status CallCosts::Set(const std::string& assignment) {
   return Status::Ok();
 }
 
+void CallCosts::FromScenario(const proto::ServeSettings& settings) {
+  for (const proto::ServeSettings::ToolCost& c : settings.tool_costs()) {
+    std::string name = proto::ServeSettings::Tool_Name(c.tool());
+    for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (duration_us.contains(name)) duration_us[name] = static_cast<int64_t>(c.duration_seconds() * 1e6);
+  }
+  thinking_us_per_output_token = settings.thinking_seconds_per_1k_output_tokens() * 1e6 / 1000.0;
+}
+
 struct SeatTools::Context {
   uint32_t seat = 0;
   CallRecord record;
@@ -295,6 +304,15 @@ ToolOutcome SeatTools::Call(const std::string& name, const Json& arguments, cons
     c.input_tokens = TokensOf(last_result_chars_[c.seat]);
     c.output_tokens = TokensOf(arguments.dump().size());
     tokens_estimated_ = true;
+  }
+  // Thinking before the call, when the scenario prices it: the world runs meanwhile.
+  if (costs_.thinking_us_per_output_token > 0 && c.output_tokens > 0) {
+    const int64_t think_us = static_cast<int64_t>(costs_.thinking_us_per_output_token * static_cast<double>(c.output_tokens));
+    Status s = host_->AdvanceTo(host_->now_us() + think_us);
+    if (!s.ok()) return {std::nullopt, true, "the simulation failed: " + s.message(), nullptr};
+    if (host_->now_us() >= host_->end_us()) {
+      return {std::nullopt, true, "the simulated run is over (" + FormatSimTime(host_->end_us()) + "); no more actions", nullptr};
+    }
   }
   c.record.tool = name;
   c.record.start_us = host_->now_us();

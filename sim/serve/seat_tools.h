@@ -29,6 +29,7 @@
 
 #include "sim/common/status.h"
 #include "sim/model/runner.h"
+#include "sim/proto/scenario.pb.h"
 #include "sim/serve/mcp_server.h"
 
 namespace clawsim::serve {
@@ -41,8 +42,12 @@ struct CallCosts {
       {"deploy_staging", 10'000'000}, {"promote_to_prod", 10'000'000}, {"rollback", 10'000'000},
       {"read_memory", 2'000'000},     {"write_memory", 5'000'000},    {"wait", 0},
   };
+  // Simulated time the client's thinking costs per output token (0: free).
+  double thinking_us_per_output_token = 0;
   // Parses "TOOL=SECONDS" (a --call-seconds flag) into duration_us.
   Status Set(const std::string& assignment);
+  // The scenario's `serve` settings (validated by the loader).
+  void FromScenario(const proto::ServeSettings& settings);
 };
 
 // One call as the per-seat summary keeps it.

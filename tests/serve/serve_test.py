@@ -104,6 +104,12 @@ def script_day(ctx):
     check(s["decisions"].get("approved") == 1 and s["decisions"].get("expired") == 1 and s["decisions"].get("denied") == 1,
           s["decisions"])
     check(s["input_tokens"] >= 1200, "the reported tokens are metered")
+    # The scenario's tool cost: a send takes 45 simulated seconds, a read the default 10.
+    log = s["call_log"]
+    sends = [c for c in log if c["tool"] == "send_mail"]
+    check(all(c["end_us"] - c["start_us"] == 45_000_000 for c in sends), f"send durations: {sends}")
+    reads = [c for c in log if c["tool"] == "read_mail"]
+    check(all(c["end_us"] - c["start_us"] == 10_000_000 for c in reads), f"read durations: {reads}")
     # Every gated call is an audit record marked external; nobody else's is.
     rf = ctx.run_file(out)
     check((rf.major, rf.minor) == (1, 6), f"format {rf.major}.{rf.minor}")
@@ -162,6 +168,18 @@ def script_bad_input(ctx):
     check(rc == 2 and "--seat" in stderr, stderr)
     rc, _, stderr = ctx.run("serve", ctx.scenario, "--seat", SEAT, "--call-seconds", "send_mail=abc")
     check(rc == 2 and "SECONDS" in stderr, stderr)
+    # Bad serve settings in the scenario: refused at load with their place.
+    bad = ctx.path("bad.textproto")
+    text = open(ctx.scenario).read()
+    open(bad, "w").write(text.replace("tool: SEND_MAIL  duration_seconds: 45", "tool: SEND_MAIL  duration_seconds: -1"))
+    rc, _, stderr = ctx.run("serve", bad, "--seat", SEAT, "--script", ctx.script, "--out", ctx.path("bad-settings"))
+    check(rc == 2 and "bad.textproto:" in stderr and "duration_seconds is -1" in stderr, stderr)
+    open(bad, "w").write(text.replace("tool: SEND_MAIL", "tool: SEND_MALE"))
+    rc, _, stderr = ctx.run("serve", bad, "--seat", SEAT, "--script", ctx.script, "--out", ctx.path("bad-settings"))
+    check(rc == 2 and "bad.textproto:" in stderr and "SEND_MALE" in stderr, stderr)
+    # clawsim run says it does not use them.
+    rc, _, stderr = ctx.run("run", ctx.scenario, "--out", ctx.path("plain"))
+    check(rc == 0 and "serve settings, which only clawsim serve uses" in stderr, stderr)
 
 
 @case
