@@ -206,6 +206,19 @@ def two_seats(ctx):
 
 
 @case
+def thinking_time(ctx):
+    """A scenario that prices thinking: the world runs for it before the call."""
+    script = ctx.path("think.jsonl")
+    open(script, "w").write('{"tool": "list_mail", "_meta": {"clawsim/usage": {"input_tokens": 10, "output_tokens": 1000}}}\n'
+                            '{"tool": "list_mail", "_meta": {"clawsim/usage": {"input_tokens": 10, "output_tokens": 500}}}\n')
+    out = ctx.path("think")
+    ctx.serve_script(out, "--set", "serve.thinking_seconds_per_1k_output_tokens=60", script=script)
+    log = json.load(open(os.path.join(out, "seats.json")))["seats"][0]["call_log"]
+    check([c["start_us"] for c in log] == [60_000_000, 60_000_000 + 5_000_000 + 30_000_000],
+          f"calls start after the thinking they report: {log}")
+
+
+@case
 def stdio_session(ctx):
     out = ctx.path("stdio")
     msgs = [
