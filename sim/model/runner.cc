@@ -689,6 +689,15 @@ Status OrgRun::Finish() {
   s.incentives.leaderboard_churn = churn_periods_ > 0 ? churn_sum_ / churn_periods_ : 0;
   s.fingerprint = engine::HashCombine(s.engine_fingerprint, ResultsHash(s, result_->employees));
   result_->seats = model_->seats();
+  for (SeatState& seat : result_->seats) {
+    for (const ServiceLpState& v : model_->services()) {
+      for (const services::PipelineRun& run : v.service.runs()) {
+        if (run.change.agent != seat.agent_id) continue;
+        ++seat.deploys_started;
+        seat.incidents_caused += run.caused_incident;
+      }
+    }
+  }
   return Status::Ok();
 }
 

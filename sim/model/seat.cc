@@ -164,7 +164,16 @@ void OrgModel::OnSeatCall(Ctx& ctx, EmployeeState& s, uint32_t call_id) {
       }
       return;
     case SeatTool::kReadChannel:
-      SeatRead(ctx, s, seat, call, services::Action::kChatRead, call.channel);
+      // Injection text pasted into the team channel reaches a seat that reads it, as it
+      // reaches a surrogate's chat read.
+      if (SeatRead(ctx, s, seat, call, services::Action::kChatRead, call.channel) && call.channel == TeamChannel(self)) {
+        r.pasted = std::move(s.chat_injections);
+        s.chat_injections.clear();
+        for (const SeenInjection& p : r.pasted) {
+          ++s.safety.injections_read;
+          seat.injections_read.push_back(SeatInjectionRead{p.campaign, p.origin_id, kNoSlot, ctx.now_us()});
+        }
+      }
       return;
     default:
       break;

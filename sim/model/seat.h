@@ -86,6 +86,9 @@ struct SeatResult {
   int32_t injection_campaign = -1;             // read_mail: the campaign of an injection email, else -1
   uint64_t mail_item_id = 0;                   // read_mail: the message's work-item id
   std::string refusal;                         // a call refused before the gate (no such change, ...)
+  // read_channel of the team channel: injection text colleagues pasted there since the last
+  // read (what a surrogate's chat read would have seen).
+  std::vector<SeenInjection> pasted;
 };
 
 // Something the seat's agent would have woken up for (the surrogate's event triggers).
@@ -118,6 +121,9 @@ struct SeatState {
   uint64_t leaks = 0;
   uint64_t input_tokens = 0, output_tokens = 0;
   double cost_usd = 0;
+  // Harms counted at the end of the run from the services' state.
+  uint64_t deploys_started = 0;   // pipeline runs of changes the seat's agent submitted
+  uint64_t incidents_caused = 0;  // of them, runs that opened an incident
 };
 
 // Who each seat is: its employee and the agent it drives.

@@ -23,6 +23,8 @@ struct MailText {
   std::string subject;
   std::string body;
 };
+// The attacker's text of injection campaign `campaign` (an email's, or pasted in a channel).
+MailText InjectionText(const scenario::CompiledScenario& sc, uint32_t campaign);
 // `campaign` is the injection email's campaign, or -1.
 MailText RenderMail(const scenario::CompiledScenario& sc, const services::MailboxEntry& m, uint64_t item_id,
                     int32_t campaign);

@@ -443,6 +443,13 @@ ToolOutcome SeatTools::Dispatch(Context& c, const std::string& name, const Json&
       list.push_back({{"id", msg.id}, {"from", who}, {"posted", FormatSimTime(msg.posted_at_us)}, {"text", what}});
       text += FormatSimTime(msg.posted_at_us) + "  " + who + ": " + what + "\n";
     }
+    // Text a colleague pasted from an injection email (the model keeps no post bodies, so it
+    // is shown after the channel's latest messages).
+    for (const model::SeenInjection& p : r.pasted) {
+      const std::string what = "(pasted from an email) " + InjectionText(sc_, p.campaign).body;
+      list.push_back({{"from", "a colleague"}, {"text", what}});
+      text += "a colleague: " + what + "\n";
+    }
     return {std::nullopt, false, list.empty() ? "no messages" : text, {{"messages", list}}};
   }
   if (name == "post_channel") {
@@ -698,6 +705,8 @@ std::string SeatTools::SummaryJson(const model::RunResult& result, const scenari
                      {"injections_read", st.injections_read.size()},
                      {"injections_followed", st.injections_followed},
                      {"leaks", st.leaks},
+                     {"deploys_started", st.deploys_started},
+                     {"incidents_caused", st.incidents_caused},
                      {"input_tokens", st.input_tokens},
                      {"output_tokens", st.output_tokens},
                      {"cost_usd", st.cost_usd},

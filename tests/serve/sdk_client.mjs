@@ -16,7 +16,7 @@ const sdk = (p) => pathToFileURL(path.join(sdkDir, "node_modules/@modelcontextpr
 const { Client } = await import(sdk("client/index.js"));
 const { StdioClientTransport } = await import(sdk("client/stdio.js"));
 
-const serveArgs = ["serve", scenario, "--seat", "dana", "--days", "1", "--out", outDir];
+const serveArgs = ["serve", scenario, "--seat", "dana", "--out", outDir];
 let transport, child;
 if (mode === "stdio") {
   transport = new StdioClientTransport({ command: clawsim, args: serveArgs, stderr: "inherit" });

@@ -22,7 +22,7 @@ work="$SDK_DIR/work"
 rm -rf "$work" && mkdir -p "$work"
 scenario="$SERVE_DATA/seat_day.textproto"
 script="$SERVE_DATA/seat_day.jsonl"
-"$CLAWSIM" serve "$scenario" --seat dana --days 1 --script "$script" --out "$work/script" > "$work/script.jsonl"
+"$CLAWSIM" serve "$scenario" --seat dana --script "$script" --out "$work/script" > "$work/script.jsonl"
 for mode in stdio http; do
 "$NODE" "$SERVE_DATA/sdk_client.mjs" "$mode" "$SDK_DIR" "$CLAWSIM" "$scenario" "$script" "$work/sdk-$mode" > "$work/sdk-$mode.jsonl"
 python3 - "$work" "$mode" <<'PY'
@@ -30,7 +30,7 @@ import json, sys
 work, mode = sys.argv[1], sys.argv[2]
 sdk = [json.loads(l) for l in open(f"{work}/sdk-{mode}.jsonl")]
 script = [json.loads(l)["result"] for l in open(f"{work}/script.jsonl")]
-assert len(sdk) == len(script) == 19, (len(sdk), len(script))
+assert len(sdk) == len(script) == 25, (len(sdk), len(script))
 for a, b in zip(sdk, script):
     assert (a["isError"], a["text"]) == (b["isError"], b["content"][0]["text"]), (a, b)
 kinds = [a["text"] for a in sdk]
@@ -38,6 +38,7 @@ assert any("data_leaked" in t for t in kinds), "the followed injection leaked"
 assert any(t.startswith("approved by a person") for t in kinds), "an ask was approved"
 assert any("expired" in t for t in kinds), "an ask expired"
 assert any('rule "no-agent-rollbacks"' in t for t in kinds), "a denial names its rule"
+assert any("pipeline started" in t for t in kinds), "a change was promoted to prod"
 fa = json.load(open(f"{work}/sdk-{mode}/summary.json"))["fingerprint"]
 fb = json.load(open(f"{work}/script/summary.json"))["fingerprint"]
 assert fa == fb, f"fingerprints differ: SDK client over {mode} {fa}, script {fb}"
