@@ -21,9 +21,9 @@ int ServeCommand(const std::vector<std::string>& args) {
   std::string transport = "stdio", script;
   int port = 0;
   Flags flags(
-      "usage: clawsim serve SCENARIO --seat EMPLOYEE [--seat ...] [--script calls.jsonl] [--transport stdio|http] [--port N]\n"
-      "         [--out DIR]\n"
-      "         [--seed N] [--threads N] [--days N] [--set path=value]... [--call-seconds TOOL=S]...\n"
+      "usage: clawsim serve SCENARIO --seat EMPLOYEE [--seat ...] [--script calls.jsonl] [--transport stdio|http]\n"
+      "         [--port N] [--out DIR] [--seed N] [--threads N] [--days N] [--set path=value]...\n"
+      "         [--call-seconds TOOL=S]...\n"
       "Serves the named employees' agents as Model Context Protocol tools (protocol 2025-06-18, JSON-RPC over\n"
       "stdio or Streamable HTTP on 127.0.0.1) while the rest of the organisation is simulated; or replays --script.");
   flags.AddRepeated("seat", &seats, "an employee whose agent the client drives (repeatable; at least one)");
