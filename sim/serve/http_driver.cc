@@ -42,7 +42,7 @@ Status HttpDriver::Drive(model::SeatHost& host) {
     std::lock_guard<std::mutex> lock(mu);
     if (!origin_ok(req, res)) return;
     const Json msg = Json::parse(req.body, nullptr, false);
-    const bool is_initialize = msg.is_object() && msg.value("method", "") == "initialize";
+    const bool is_initialize = msg.is_object() && msg.contains("method") && msg["method"] == "initialize";
     if (!is_initialize && session_open) {
       if (!req.has_header("Mcp-Session-Id")) {
         res.status = 400;

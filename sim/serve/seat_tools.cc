@@ -296,9 +296,20 @@ ToolOutcome SeatTools::Call(const std::string& name, const Json& arguments, cons
   }
   // The step's tokens: reported, or estimated from what the agent read and wrote.
   const Json* usage = meta.is_object() && meta.contains("clawsim/usage") ? &meta["clawsim/usage"] : nullptr;
-  if (usage != nullptr && usage->is_object()) {
-    c.input_tokens = usage->value("input_tokens", int64_t{0});
-    c.output_tokens = usage->value("output_tokens", int64_t{0});
+  if (usage != nullptr) {
+    // At most a billion tokens a step: far above any model's context, far below overflow.
+    constexpr int64_t kMaxStepTokens = 1'000'000'000;
+    auto tokens = [&](const char* key, int64_t* out) -> bool {
+      if (!usage->contains(key)) return true;
+      const Json& v = (*usage)[key];
+      if (!v.is_number_integer() || v.get<int64_t>() < 0 || v.get<int64_t>() > kMaxStepTokens) return false;
+      *out = v.get<int64_t>();
+      return true;
+    };
+    if (!usage->is_object() || !tokens("input_tokens", &c.input_tokens) || !tokens("output_tokens", &c.output_tokens)) {
+      return {"_meta \"clawsim/usage\" must be {\"input_tokens\": N, \"output_tokens\": N} with integers in [0, 1e9]",
+              false, "", nullptr};
+    }
     c.record.tokens_reported = true;
   } else {
     c.input_tokens = TokensOf(last_result_chars_[c.seat]);
@@ -552,7 +563,8 @@ ToolOutcome SeatTools::Dispatch(Context& c, const std::string& name, const Json&
     model::SeatState& st = host_->seat(c.seat);
     const int64_t start = host_->now_us();
     const int64_t heartbeat = NextHeartbeatUs(c.seat);
-    const double max_minutes = args.value("max_minutes", -1.0);
+    // Longer than any run (ten years), so that the conversion to microseconds cannot overflow.
+    const double max_minutes = std::min(args.value("max_minutes", -1.0), 10 * 366 * 1440.0);
     int64_t deadline = max_minutes >= 0 ? start + static_cast<int64_t>(max_minutes * 60e6)
                                         : (heartbeat == INT64_MAX ? start + engine::kUsPerHour : heartbeat);
     deadline = std::min({deadline, heartbeat, host_->end_us()});

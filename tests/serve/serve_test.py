@@ -169,6 +169,13 @@ def script_bad_input(ctx):
     refused('{"tool": "launch_missiles"}\n', 'bad.jsonl:1: unknown tool: "launch_missiles"')
     refused('{"tool": "list_mail"\n', "bad.jsonl:1:")
     refused('{"tool": "wait", "extra": 1}\n', 'unknown key "extra"')
+    refused('{"tool": "wait", "_meta": {"clawsim/usage": {"input_tokens": "many"}}}\n', 'bad.jsonl:1: invalid arguments')
+    refused('{"tool": "wait", "_meta": {"clawsim/usage": {"output_tokens": -5}}}\n', "clawsim/usage")
+    # An absurd wait is the rest of the run, not an overflow.
+    script = ctx.path("long.jsonl")
+    open(script, "w").write('{"tool": "wait", "arguments": {"max_minutes": 1e300, "wake_on_events": false}}\n')
+    responses, _ = ctx.serve_script(ctx.path("long"), script=script)
+    check(responses[0]["result"]["structuredContent"]["reason"] == "run_over", responses)
     rc, _, stderr = ctx.run("serve", ctx.scenario, "--seat", "nobody", "--script", ctx.script)
     check(rc == 2 and 'no employee "nobody"' in stderr, stderr)
     rc, _, stderr = ctx.run("serve", ctx.scenario, "--script", ctx.script)
@@ -318,6 +325,8 @@ def http_session(ctx):
         check(post({"jsonrpc": "2.0", "method": "notifications/initialized"}, session)[0] == 202, "a notification")
         check(post({"jsonrpc": "2.0", "id": 3, "method": "ping"}, session, origin="http://evil.example")[0] == 403,
               "a foreign origin")
+        status, _, body = post({"jsonrpc": "2.0", "id": 5, "method": 7}, session)
+        check(status == 200 and body["error"]["code"] == -32600, f"a method that is not a string: {status} {body}")
         status, _, body = post({"jsonrpc": "2.0", "id": 4, "method": "tools/call",
                                 "params": {"name": "list_mail", "arguments": {}}}, session)
         check(status == 200 and body["result"]["isError"] is False, f"{status} {body}")
