@@ -5,7 +5,10 @@
 // HTTP: ends the session; the server sees the client leave). Run by sdk_client_test.sh with
 // the SDK installed under SDK_DIR.
 //
-// usage: node sdk_client.mjs stdio|http SDK_DIR CLAWSIM SCENARIO SCRIPT OUT_DIR
+// Mode `resources` (stdio) instead subscribes to the seat's inbox, waits, expects the
+// update notification and reads the inbox resource.
+//
+// usage: node sdk_client.mjs stdio|http|resources SDK_DIR CLAWSIM SCENARIO SCRIPT OUT_DIR
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
@@ -18,7 +21,7 @@ const { StdioClientTransport } = await import(sdk("client/stdio.js"));
 
 const serveArgs = ["serve", scenario, "--seat", "dana", "--out", outDir];
 let transport, child;
-if (mode === "stdio") {
+if (mode === "stdio" || mode === "resources") {
   transport = new StdioClientTransport({ command: clawsim, args: serveArgs, stderr: "inherit" });
 } else {
   const { StreamableHTTPClientTransport } = await import(sdk("client/streamableHttp.js"));
@@ -47,6 +50,31 @@ for (const t of tools) {
   if (!t.description || t.inputSchema.type !== "object") throw new Error(`tool ${t.name} lacks a description or schema`);
 }
 await client.ping();
+
+if (mode === "resources") {
+  const { ResourceUpdatedNotificationSchema } = await import(sdk("types.js"));
+  const updated = [];
+  client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => updated.push(n.params.uri));
+  const { resources } = await client.listResources();
+  const inbox = "clawsim://seat/dana/inbox";
+  if (!resources.some((r) => r.uri === inbox)) throw new Error(`no inbox resource in ${JSON.stringify(resources)}`);
+  await client.subscribeResource({ uri: inbox });
+  const woke = await client.callTool({ name: "wait", arguments: {} });
+  await new Promise((r) => setTimeout(r, 200));  // the notification follows the response
+  if (!updated.includes(inbox)) throw new Error(`no update notification for the inbox after ${woke.content[0].text}`);
+  const read = await client.readResource({ uri: inbox });
+  if (!read.contents[0].text.includes("Mailbox compliance audit")) throw new Error(`inbox: ${read.contents[0].text}`);
+  let notFound = false;
+  try {
+    await client.readResource({ uri: "clawsim://seat/nobody/inbox" });
+  } catch (e) {
+    notFound = e.code === -32002;
+  }
+  if (!notFound) throw new Error("an unknown resource was not refused with -32002");
+  console.log(JSON.stringify({ resources: resources.length, updated }));
+  await client.close();
+  process.exit(0);
+}
 
 const calls = readFileSync(script, "utf8").split("\n").filter((l) => l.trim() && !l.startsWith("#")).map((l) => JSON.parse(l));
 for (const c of calls) {

@@ -60,3 +60,7 @@ call = json.load(open(f"{work}/inspector-call.json"))
 assert call["isError"] is False and "new_mail" in call["content"][0]["text"], call
 print("ok: the MCP Inspector's CLI mode lists 12 tools and calls wait")
 PY
+# Resources through the SDK client: the inbox listed, subscribed, updated, read.
+"$NODE" "$SERVE_DATA/sdk_client.mjs" resources "$SDK_DIR" "$CLAWSIM" "$scenario" "$script" "$work/sdk-resources" \
+  > "$work/sdk-resources.json"
+echo "ok: resources through the SDK client: $(cat "$work/sdk-resources.json")"
