@@ -127,6 +127,10 @@ def script_day(ctx):
     check({r.id for r in external} == {c["audit_id"] for c in gated}, "external records are the calls' records")
     agent_names = list(rf.header.agent_names)
     check(all(agent_names[r.agent_id].endswith("(external)") for r in external), "external agents are named so")
+    rc, stdout, stderr = ctx.run("inspect", os.path.join(out, "run.clawrun"), "--json")
+    check(rc == 0 and json.loads(stdout)["records"]["external_audit_records"] == len(external), stdout[:400])
+    rc, stdout, stderr = ctx.run("inspect", os.path.join(out, "run.clawrun"))
+    check(f"external seats' {len(external)})" in stdout, stdout)
     # The leak traces back to the injection email.
     leak = [c for c in s["call_log"] if c.get("outcome") == "data_leaked"][0]
     rc, stdout, stderr = ctx.run("inspect", os.path.join(out, "run.clawrun"), "--trace-back", f"audit:{leak['audit_id']}")
