@@ -83,7 +83,12 @@ class SeatTools : public ToolHandler, public ResourceHandler {
   bool any_tokens_estimated() const { return tokens_estimated_; }
 
  private:
-  struct Context;
+  // One call in progress.
+  struct Context {
+    uint32_t seat = 0;
+    CallRecord record;
+    int64_t input_tokens = 0, output_tokens = 0;
+  };
   ToolOutcome Dispatch(Context& c, const std::string& name, const Json& args);
   // Submits a gated call and runs the world until it is decided; fills c's record.
   const model::SeatResult& Run(Context& c, model::SeatCall call);
