@@ -86,6 +86,9 @@ struct AuditRecord {
   // An action taken for an attacker (the model's attack goal): its attack source + 1, else 0.
   // Not part of the record's hash.
   uint32_t attack_source_plus_one = 0;
+  // The actor is an agent driven from outside the simulation (an external seat's client).
+  // Not part of the record's hash.
+  bool external = false;
 
   // A run-wide unique id: (writing LP << 32) | its record counter.
   uint64_t id() const { return (uint64_t{lp} << 32) | seq; }

@@ -8,6 +8,7 @@ packages=(
   libtbb-dev libboost-graph-dev libeigen3-dev
   libprotobuf-dev protobuf-compiler python3-protobuf python3
   libgtest-dev libgmock-dev libbenchmark-dev
+  nlohmann-json3-dev libcpp-httplib-dev
   libsqlite3-dev sqlite3 libopenmpi-dev openmpi-bin
   libimgui-dev libglfw3-dev libstb-dev libgl-dev libegl-dev libgl1-mesa-dri libegl-mesa0
   xvfb xauth

@@ -15,5 +15,6 @@ int StudyCommand(const std::vector<std::string>& args);
 int ValidateCommand(const std::vector<std::string>& args);
 int TelemetryCommand(const std::vector<std::string>& args);
 int DetectCommand(const std::vector<std::string>& args);
+int ServeCommand(const std::vector<std::string>& args);
 
 }  // namespace clawsim::cli

@@ -27,6 +27,7 @@ const char* TraceName(proto::TraceLevel level) {
 struct RowCounts {
   uint64_t agent_audit_records = 0;  // audit records with an agent_id
   uint64_t human_audit_records = 0;  // a person's own actions (no agent_id)
+  uint64_t external_audit_records = 0;  // of the agents', an external seat's (clawsim serve)
   uint64_t spans_by_kind[5] = {};    // indexed by proto::Span::Kind (0 unused)
 };
 
@@ -38,6 +39,7 @@ Status ReadAll(run::RunFileReader* reader, RowCounts* rows) {
     if (!s.ok() || !got) return s;
     for (const proto::AuditRecord& a : chunk.audit().records()) {
       ++(a.has_agent_id() ? rows->agent_audit_records : rows->human_audit_records);
+      rows->external_audit_records += a.external();
     }
     for (const proto::Span& span : chunk.spans().spans()) ++rows->spans_by_kind[span.kind()];
   }
@@ -73,6 +75,7 @@ void PrintJson(const run::RunFileReader& r, const RowCounts& rows, const model::
       .Uint("audit_records", c.audit_records())
       .Uint("agent_audit_records", rows.agent_audit_records)
       .Uint("human_audit_records", rows.human_audit_records)
+      .Uint("external_audit_records", rows.external_audit_records)
       .Uint("spans", c.spans())
       .Raw("spans_by_kind", spans.Finish())
       .Uint("trace_events", c.trace_events());
@@ -141,7 +144,11 @@ void PrintText(const run::RunFileReader& r, const RowCounts& rows, const model::
   Line("employee rows", U(c.employee_rows()));
   // The gate counts below cover agents' actions only; the log also holds people's own.
   Line("audit records", U(c.audit_records()) + " (agents " + U(rows.agent_audit_records) + ", people " +
-                            U(rows.human_audit_records) + ")");
+                            U(rows.human_audit_records) +
+                            (rows.external_audit_records > 0
+                                 ? "; of the agents', external seats' " + U(rows.external_audit_records)
+                                 : std::string()) +
+                            ")");
   std::string by_kind;
   for (int k = 1; k <= 4; ++k) {
     by_kind += std::string(k > 1 ? ", " : "") + kSpanKindNames[k] + " " + U(rows.spans_by_kind[k]);

@@ -21,6 +21,7 @@ constexpr const char* kUsage =
     "  validate [SUITE] reproduce published experiments (scenarios/validation/), simulated vs published\n"
     "  telemetry RUN    export a run's telemetry (what a platform logs) as JSON Lines\n"
     "  detect RUN       score a detector file against a run's ground truth; capacity forecast\n"
+    "  serve SCENARIO   seat a real agent (an MCP client) in an employee's chair; or replay --script\n"
     "\n"
     "Run 'clawsim <command> --help' for a command's flags.\n";
 
@@ -61,6 +62,7 @@ int main(int argc, char** argv) {
   if (command == "validate") return clawsim::cli::ValidateCommand({args.begin() + 1, args.end()});
   if (command == "telemetry") return clawsim::cli::TelemetryCommand({args.begin() + 1, args.end()});
   if (command == "detect") return clawsim::cli::DetectCommand({args.begin() + 1, args.end()});
+  if (command == "serve") return clawsim::cli::ServeCommand({args.begin() + 1, args.end()});
   std::fprintf(stderr, "clawsim: unknown command '%s'\n\n%s", command.c_str(), kUsage);
   return 2;
 }

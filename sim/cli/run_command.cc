@@ -133,6 +133,10 @@ int RunCommand(const std::vector<std::string>& args) {
                  "on them (see scenarios/README.md): %s\n",
                  o.scenario_path.c_str(), pending.size(), list.c_str());
   }
+  if (loaded.scenario.has_serve()) {
+    std::fprintf(stderr, "clawsim run: warning: %s has serve settings, which only clawsim serve uses\n",
+                 o.scenario_path.c_str());
+  }
   o.seed = flags.Given("seed") ? seed : loaded.compiled.run.seed;
   if (o.out_dir.empty()) o.out_dir = "results/" + loaded.compiled.name + "-s" + std::to_string(o.seed);
   o.show_progress = isatty(STDERR_FILENO) != 0;

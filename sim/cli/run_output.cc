@@ -100,9 +100,11 @@ run::RunInfo MakeRunInfo(const scenario::LoadedScenario& loaded, const RunComman
   info.span_names = model::SpanNames(sc);
   // Agents are drawn from the seed: the same world the run builds.
   model::World world;
-  if (model::BuildWorld(sc, o.seed, &world).ok()) {
+  if (model::BuildWorld(sc, o.seed, &world).ok() && model::AddSeats(o.seats, 0, &world).ok()) {
     for (const model::AgentInfo& a : world.agents) {
-      info.agent_names.push_back(sc.organization.employees[a.owner].name + "/" + sc.profiles[a.profile].name);
+      // An external seat's agent is named so: its actions are a real client's.
+      info.agent_names.push_back(sc.organization.employees[a.owner].name + "/" + sc.profiles[a.profile].name +
+                                 (a.external ? " (external)" : ""));
     }
   }
   return info;
@@ -169,6 +171,7 @@ Status RunAndWrite(scenario::LoadedScenario* loaded, const RunCommandOptions& o,
       if (r.attack_source_plus_one != 0 && r.cause_kind != static_cast<uint8_t>(run::CauseKind::kAttack)) {
         a.attack = {run::CauseKind::kAttack, r.attack_source_plus_one - 1u};
       }
+      a.external = r.external;
       sink_status = out.run_file().AddAuditRecord(a);
     }
   };
@@ -232,6 +235,8 @@ Status RunAndWrite(scenario::LoadedScenario* loaded, const RunCommandOptions& o,
   ro.record_trace = trace == run::TraceLevel::kFull;
   ro.record_spans = out.run_file().wants_spans();
   ro.counterfactual = o.counterfactual;
+  ro.seats = o.seats;
+  ro.seat_driver = o.seat_driver;
   s = model::RunOrganisation(loaded, ro, sinks, result);
   if (!s.ok()) return s;
   if (!sink_status.ok()) return sink_status;
@@ -241,6 +246,7 @@ Status RunAndWrite(scenario::LoadedScenario* loaded, const RunCommandOptions& o,
     if (!s.ok()) return s;
   }
   if (bands != nullptr) *bands = calibration;
+  if (o.seats_json) out.AddSideFile(run::kSeatsJsonName, o.seats_json(*result));
   return out.Commit(result->summary, result->employees, result->daily, result->summary.wall_s);
 }
 

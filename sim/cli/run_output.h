@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,11 @@ struct RunCommandOptions {
   // Told, once the output folder is open, the staging paths to remove if the process must
   // exit without finishing (OutputDir::StagingPaths).
   void (*on_staging)(const std::vector<std::string>& paths) = nullptr;
+  // External seats (clawsim serve; sim/model/seat.h): who, the driver that paces the run,
+  // and the per-seat summary written as seats.json (null: none).
+  std::vector<scenario::EmployeeId> seats;
+  model::SeatDriver* seat_driver = nullptr;
+  std::function<std::string(const model::RunResult&)> seats_json;
 };
 
 // Runs the scenario and commits every output into o.out_dir together (OutputDir); nothing

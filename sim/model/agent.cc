@@ -143,6 +143,7 @@ static TimeUs HeartbeatInterval(const scenario::Heartbeat& hb, const AgentState&
 }
 
 void OrgModel::PlanAgentDay(Ctx& ctx, EmployeeState& s, bool working_day) {
+  if (IsSeat(s)) return;  // an external seat's client runs its agent
   for (uint32_t slot = 0; slot < s.agents.size(); ++slot) {
     AgentState& a = s.agents[slot];
     const scenario::AgentProfile& p = sc().profiles[a.profile];
@@ -247,6 +248,10 @@ void OrgModel::OnDream(Ctx& ctx, EmployeeState& s, uint32_t slot) {
 }
 
 void OrgModel::OnAgentEvent(Ctx& ctx, EmployeeState& s, scenario::Event event) {
+  if (IsSeat(s)) {  // the seat's client wakes up for it instead (a `wait` returns)
+    seats_[s.seat].triggers.push_back(SeatTrigger{ctx.now_us(), static_cast<uint32_t>(event)});
+    return;
+  }
   for (uint32_t slot = 0; slot < s.agents.size(); ++slot) {
     AgentState& a = s.agents[slot];
     const scenario::AgentProfile& p = sc().profiles[a.profile];

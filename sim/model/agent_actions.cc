@@ -33,6 +33,16 @@ void OrgModel::CountGate(EmployeeState& s, services::Decision d) {
 }
 
 void OrgModel::SetAgentCause(EmployeeState& s, const AgentAction& act, services::AuditRecord* rec) {
+  if (act.seat_call != kNoCall) {
+    // A seat's call has no invocation span: it names the injection email it followed, if any.
+    if (act.attack.active()) {
+      rec->attack_source_plus_one = act.attack.source + 1;
+      rec->cause_kind = static_cast<uint8_t>(CauseKind::kItem);
+      rec->cause_id = act.attack.origin_id;
+    }
+    rec->ask_item_id = act.ask_item == kNoSpanId ? 0 : act.ask_item;
+    return;
+  }
   // An action names the invocation that decided it; a read, the invocation being decided.
   const OpenCall* call = FindCall(s, act.call);
   const uint64_t span = act.action == services::Action::kEmailRead || act.action == services::Action::kChatRead
@@ -212,10 +222,16 @@ void OrgModel::Refuse(Ctx& ctx, EmployeeState& s, uint32_t agent_id, const Agent
   rec.outcome = services::Outcome::kNotExecuted;
   if (rule == services::kDefenseRule) rec.object_id = kHeldObject;
   SetAgentCause(s, act, &rec);
+  rec.external = act.seat_call != kNoCall;
+  const uint64_t audit_id = s.audit.next_id();
   Audit(s.audit, rec);
   CountGate(s, decision);
   if (decision == services::Decision::kDenied && rule != services::kDefenseRule) {
     FeedBreakers(ctx, s, SlotOfAgent(s, agent_id), scenario::CircuitBreaker::Metric::kDeniedActions, 1);
+  }
+  if (act.seat_call != kNoCall) {  // a seat's call: its client learns the decision, nothing else follows
+    SeatResolved(s, act, rec, audit_id);
+    return;
   }
   switch (act.attack.active() ? services::Action::kCount : act.action) {  // an attack refused leaves nothing to do
     case services::Action::kEmailSendInternal:
@@ -272,6 +288,15 @@ void OrgModel::ExecuteAgentAction(Ctx& ctx, EmployeeState& s, const AgentAction&
   rec.decision = decision;
   rec.outcome = services::Outcome::kDone;
   SetAgentCause(s, act, &rec);
+  if (act.seat_call != kNoCall) {
+    rec.external = true;
+    ExecuteSeatAction(ctx, s, act, &rec);
+    CountGate(s, rec.decision);
+    const uint64_t audit_id = s.audit.next_id();
+    Audit(s.audit, rec);
+    SeatResolved(s, act, rec, audit_id);
+    return;
+  }
   if (act.attack.active()) {
     ExecuteAttack(ctx, s, act, agent_id, &rec);
     CountGate(s, rec.decision);

@@ -77,7 +77,7 @@ void OrgModel::OnReviewsComplete(Ctx& ctx, EmployeeState& s, Task change) {
     ++s.changes_merged;
   }
   // An agent with a deploy-trigger skill ships it; otherwise the author does, by hand.
-  for (uint32_t slot = 0; slot < s.agents.size(); ++slot) {
+  for (uint32_t slot = 0; !IsSeat(s) && slot < s.agents.size(); ++slot) {
     const scenario::AgentProfile& prof = sc().profiles[s.agents[slot].profile];
     for (scenario::SkillId k : prof.skills) {
       if (sc().skills[k].kind != scenario::SkillKind::kDeployTrigger) continue;

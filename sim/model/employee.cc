@@ -56,6 +56,16 @@ OrgModel::OrgModel(const World* world) : world_(world) {
     st.m.agents = static_cast<uint32_t>(st.agents.size());
     st.code_trust.assign(code_helps, SkillTrust{});
   }
+  for (uint32_t i = 0; i < world->seats.size(); ++i) {
+    const SeatInfo& info = world->seats[i];
+    EmployeeState& st = employees_[info.employee];
+    st.seat = i;
+    SeatState seat;
+    seat.employee = info.employee;
+    seat.agent_id = info.agent_id;
+    seat.agent_slot = SlotOfAgent(st, info.agent_id);
+    seats_.push_back(std::move(seat));
+  }
   channels_.resize(s.chat.channels.size());
   for (uint32_t c = 0; c < channels_.size(); ++c) {
     const scenario::Channel& ch = s.chat.channels[c];
@@ -124,6 +134,7 @@ void OrgModel::Handle(Ctx& ctx, const Ev& ev) {
       break;
     }
     case kApprovalRequest: OnApprovalRequest(ctx, s, ev); break;
+    case kSeatCall: OnSeatCall(ctx, s, ev.payload.b); break;
     case kApprovalDecision: OnApprovalDecision(ctx, s, ev.payload.b, ev.payload.c == 1, false); break;
     case kApprovalTimeout: OnApprovalDecision(ctx, s, ev.payload.b, false, true); break;
     case kApprovalCancel: {
@@ -316,6 +327,10 @@ void OrgModel::ReceiveMail(Ctx& ctx, EmployeeState& s, const services::EmailHead
                                              CampaignSource(t.other),
                                              static_cast<uint32_t>(sc().threats.injection_campaigns[t.other].goal), false,
                                              true, header.sender, header.sent_at_us});
+    }
+    if (IsSeat(s)) {
+      seats_[s.seat].injection_campaign_of_slot[slot] = t.other;
+      ++seats_[s.seat].injections_received;
     }
     // Not an arrival: a copy made inside the company (how many there are depends on agents).
     Enqueue(ctx, s, t);

@@ -39,7 +39,7 @@ std::vector<IncentiveView> OrgModel::RefreshLeaderboard(std::vector<PeriodStats>
 
 void OrgModel::ApplyIncentiveChoice(Ctx& ctx, EmployeeState& s) {
   s.incentive_pending = false;
-  if (s.agents.empty()) return;  // nothing to automate with
+  if (s.agents.empty() || IsSeat(s)) return;  // nothing to automate with (a seat's client runs its agent)
   const scenario::Incentives& in = sc().incentives;
   engine::Rng& rng = s.agent_rng;
   const double u = rng.Uniform01();

@@ -81,6 +81,7 @@ enum EventKind : uint32_t {
   kChatInjection,     // channel -> member: a = campaign, c = post flags (injection text or phishing link), u = origin id, v = attack source
   kBreakerRestore,    // self: a = agent slot, b = breaker index; its cooldown ended
   kBreakerGroupTrip,  // employee -> teammate: a = breaker index; a TEAM-scoped breaker tripped on a teammate's agent
+  kSeatCall,          // self (scheduled by a seat's driver): a = seat, b = call id (seat.h)
 };
 
 enum class WorkStream : uint32_t { kExternalEmail, kInternalEmail, kChatRequest, kCodeChange };
@@ -131,6 +132,7 @@ struct AgentAction {
   uint32_t call = 0;        // the model call that decided it (its tokens' purpose depends on the outcome)
   AttackTag attack;         // active: a malicious action (for an attacker, not the owner)
   uint64_t ask_item = kNoSpanId;  // answered by a person: the ask's item id (the approver's task)
+  uint32_t seat_call = kNoCall;   // an external seat's tool call (seat.h), else kNoCall
 };
 
 // A model call whose tokens are not booked yet: its purpose is known once its actions have
@@ -351,6 +353,7 @@ struct EmployeeState {
   uint64_t changes_blocked = 0;  // changes nobody was allowed to deploy
   uint64_t external_serial = 0;  // inbound mail from outside, for unique message ids
   services::AuditLog audit;
+  uint32_t seat = kNoSeat;  // an external seat's index (seat.h): the surrogate does not run its agents
 };
 
 struct ChannelState {
@@ -436,6 +439,9 @@ class OrgModel {
   // saw (they act on it at their next day start) and starts a new period. Serial only.
   // Returns the views, for the run's incentive measures.
   std::vector<IncentiveView> RefreshLeaderboard(std::vector<PeriodStats>* period_out);
+  // External seats (seat.h), by seat index. Serial only (between RunUntil calls).
+  SeatState& seat(uint32_t i) { return seats_[i]; }
+  const std::vector<SeatState>& seats() const { return seats_; }
 
  private:
   const scenario::CompiledScenario& sc() const { return *world_->scenario; }
@@ -637,6 +643,18 @@ class OrgModel {
   // The malicious-action bookkeeping when a goal is attempted.
   void CountAttempt(Ctx& ctx, EmployeeState& s, uint32_t slot, const AttackTag& tag);
 
+  // External seats (seat.cc).
+  bool IsSeat(const EmployeeState& s) const { return s.seat != kNoSeat; }
+  void OnSeatCall(Ctx& ctx, EmployeeState& s, uint32_t call_id);
+  // Runs an admitted seat action and fills its audit record's outcome.
+  void ExecuteSeatAction(Ctx& ctx, EmployeeState& s, const AgentAction& act, services::AuditRecord* rec);
+  // A seat action's gate decision is final: its result for the driver.
+  void SeatResolved(EmployeeState& s, const AgentAction& act, const services::AuditRecord& rec, uint64_t audit_id);
+  // A seat's read (email.read, chat.read): decided at once, an ask counts as a denial as for
+  // a surrogate's read. True when admitted.
+  bool SeatRead(Ctx& ctx, EmployeeState& s, SeatState& seat, const SeatCall& call, services::Action action,
+                uint32_t target);
+
   // Channel and service LPs (services_lp.cc).
   void HandleChannel(Ctx& ctx, uint32_t channel, const Ev& ev);
   void HandleService(Ctx& ctx, uint32_t service, const Ev& ev);
@@ -661,6 +679,7 @@ class OrgModel {
   std::vector<EmployeeState> employees_;
   std::vector<ChannelState> channels_;
   std::vector<ServiceLpState> services_;
+  std::vector<SeatState> seats_;            // external seats, by seat index
   std::vector<uint32_t> campaign_targets_;  // employees each injection campaign targets
   void CountCampaignTargets();
 };

@@ -470,162 +470,260 @@ std::vector<std::string> EventKindNames() {
           "review_request", "review_done",  "deploy_request",   "stage_done",       "pipeline_result",
           "incident_spread", "incident_restored", "incident_page", "approval_request", "approval_decision",
           "approval_timeout", "agent_call_done", "approval_cancel", "deploy_retry", "performative_job",
-          "injection_arrive", "session_attack", "chat_injection", "breaker_restore", "breaker_group_trip"};
+          "injection_arrive", "session_attack", "chat_injection", "breaker_restore", "breaker_group_trip",
+          "seat_call"};
 }
 
 namespace {
 
-// One run of `loaded` (with or without agents); RunOrganisation adds the twin.
-Status RunOnce(scenario::LoadedScenario* loaded, const RunOptions& options, const RunSinks& sinks, bool without_agents,
-               RunResult* result) {
-  *result = RunResult{};
-  auto compiled = std::make_unique<scenario::CompiledScenario>(loaded->compiled);
-  auto world = std::make_unique<World>();
-  Status status = BuildWorld(*compiled, options.seed, world.get(), without_agents);
-  if (!status.ok()) return status;
-  uint32_t days = static_cast<uint32_t>(options.days > 0 ? options.days : compiled->run.days);
+// One run of `loaded` (with or without agents), advanced in steps: AdvanceTo runs the
+// engine to a time and does each day's bookkeeping (interventions, leaderboards, daily rows,
+// sinks) as the run passes it. Splitting a run into steps does not change its results.
+// RunOrganisation adds the twin; a seat driver (seat.h) paces the run itself.
+class OrgRun final : public SeatHost {
+ public:
+  OrgRun(scenario::LoadedScenario* loaded, const RunOptions& options, const RunSinks& sinks, bool without_agents,
+         RunResult* result)
+      : loaded_(loaded), options_(options), sinks_(sinks), without_agents_(without_agents), result_(result) {}
 
-  OrgModel model(world.get());
-  model.set_record_audit(options.record_audit);
-  model.set_record_spans(options.record_spans);
-  engine::EngineOptions eo;
-  eo.num_lps = world->num_lps;
-  eo.lookahead_us = world->lookahead_us;
-  eo.seed = options.seed;
-  eo.threads = options.threads;
-  if (options.threads > 1) {
-    eo.lp_partition = PartitionLps(*world, static_cast<uint32_t>(options.threads));
-    eo.partitions = static_cast<uint32_t>(options.threads);
-  }
-  // The ring covers a little over a day: a day's arrivals, heartbeats and the next day start
-  // go straight into buckets instead of through the overflow heap.
-  eo.ring_windows = static_cast<uint32_t>(std::min<TimeUs>(1 << 20, engine::kUsPerDay / world->lookahead_us + 2));
-  engine::Engine<OrgModel> eng(eo, &model);
-  status = eng.Init();
-  if (!status.ok()) return status;
-  model.ScheduleStart(eng);
-  TraceCollector trace(eng.num_partitions());
-  if (options.record_trace) eng.SetObserver(&trace);
-
-  const auto wall_start = std::chrono::steady_clock::now();
-  std::vector<scenario::Intervention> pending = compiled->interventions;
-  size_t next_intervention = 0;
-  DailyMetrics before;
-  uint64_t audit_fingerprint = 0;
-  std::vector<uint32_t> previous_ranks;  // on the last leaderboard, for churn
-  double churn_sum = 0;
-  uint32_t churn_periods = 0;
-  for (uint32_t day = 0; day < days; ++day) {
-    const TimeUs day_end = static_cast<TimeUs>(day + 1) * engine::kUsPerDay;
-    // Interventions inside this day: run up to each, change the scenario, carry on.
-    while (next_intervention < pending.size() && pending[next_intervention].at_us < day_end) {
-      const scenario::Intervention& iv = pending[next_intervention++];
-      status = eng.RunUntil(iv.at_us);
-      if (!status.ok()) return status;
-      status = scenario::ApplyIntervention(&loaded->scenario, iv.path, iv.value);
-      if (status.ok()) {
-        auto next = std::make_unique<scenario::CompiledScenario>();
-        status = scenario::CompileScenario(loaded->scenario, next.get());
-        if (status.ok()) {
-          next->interventions = compiled->interventions;
-          auto next_world = std::make_unique<World>();
-          status = BuildWorld(*next, options.seed, next_world.get(), without_agents);
-          if (status.ok() && (next_world->num_lps != world->num_lps || next_world->agents.size() != world->agents.size())) {
-            status = Status::Error("it changes the organisation's structure (employees, channels, services or agents), "
-                                   "which an intervention cannot do mid-run");
-          }
-          if (status.ok()) {
-            model.set_world(next_world.get());
-            model.ResetRateStates();
-            compiled = std::move(next);
-            world = std::move(next_world);
-          }
-        }
-      }
-      if (!status.ok()) {
-        return Status::Error("intervention at day " + std::to_string(engine::UsToDays(iv.at_us)) + " (" + iv.path + "=" +
-                             iv.value + "): " + status.message());
-      }
-    }
-    status = eng.RunUntil(day_end);
+  Status Init() {
+    *result_ = RunResult{};
+    compiled_ = std::make_unique<scenario::CompiledScenario>(loaded_->compiled);
+    world_ = std::make_unique<World>();
+    Status status = BuildWorld(*compiled_, options_.seed, world_.get(), without_agents_);
+    if (status.ok()) status = AddSeats(options_.seats, options_.seat_profile, world_.get());
     if (!status.ok()) return status;
-    // Asked to stop: this day becomes the last, with the last day's bookkeeping.
-    if (day + 1 < days && sinks.should_stop && sinks.should_stop()) {
-      days = day + 1;
-      result->summary.interrupted = true;
+    days_ = static_cast<uint32_t>(options_.days > 0 ? options_.days : compiled_->run.days);
+    model_ = std::make_unique<OrgModel>(world_.get());
+    model_->set_record_audit(options_.record_audit);
+    model_->set_record_spans(options_.record_spans);
+    engine::EngineOptions eo;
+    eo.num_lps = world_->num_lps;
+    eo.lookahead_us = world_->lookahead_us;
+    eo.seed = options_.seed;
+    eo.threads = options_.threads;
+    if (options_.threads > 1) {
+      eo.lp_partition = PartitionLps(*world_, static_cast<uint32_t>(options_.threads));
+      eo.partitions = static_cast<uint32_t>(options_.threads);
     }
-    if (day + 1 == days) model.BookOpenCalls();  // calls still waiting on the gate count as they stand
-    // The leaderboard refreshes at the end of each period.
-    const int64_t period_days = std::max<int64_t>(1, compiled->incentives.leaderboard_period_us / engine::kUsPerDay);
-    if (IncentivesActive(compiled->incentives) && (day + 1) % period_days == 0) {
-      std::vector<PeriodStats> period;
-      const std::vector<IncentiveView> views = model.RefreshLeaderboard(&period);
-      IncentiveMeasures& im = result->summary.incentives;
-      if (compiled->incentives.metric != scenario::IncentiveMetric::kNotTracked) {
-        std::vector<double> metric, value;
-        double churn = 0;
-        uint32_t ranked = 0;
-        for (size_t e = 0; e < views.size(); ++e) {
-          metric.push_back(HigherIsBetter(compiled->incentives.metric) ? views[e].metric : -views[e].metric);
-          value.push_back(period[e].value_usd);
-          if (!previous_ranks.empty() && views[e].ranked > 0 && previous_ranks[e] > 0) {
-            churn += std::abs(static_cast<double>(views[e].rank) - previous_ranks[e]) / views[e].ranked;
-            ++ranked;
-          }
-        }
-        im.period_metric_value_rank_correlation.push_back(SpearmanCorrelation(metric, value));
-        if (ranked > 0) churn_sum += churn / ranked, ++churn_periods;
-      }
-      previous_ranks.assign(views.size(), 0);
-      for (size_t e = 0; e < views.size(); ++e) {
-        previous_ranks[e] = views[e].rank;
-        im.budget_flags += views[e].over_budget;
-      }
-      ++im.refreshes;
-    }
-    const DailyMetrics now = SumSoFar(model);
-    result->daily.push_back(Difference(day, now, before));
-    before = now;
-    if (sinks.on_day) sinks.on_day(result->daily.back());
-    if (options.record_audit) {
-      std::vector<services::AuditRecord> records = model.TakeAuditRecords();
-      result->audit_records += records.size();
-      audit_fingerprint = engine::HashCombine(audit_fingerprint, services::AuditFingerprint(records));
-      if (sinks.on_audit) sinks.on_audit(std::move(records));
-    }
-    if (options.record_trace && sinks.on_trace) sinks.on_trace(trace.Take());
-    if (options.record_spans) {
-      std::vector<TraceSpan> spans = model.TakeSpans(day_end, day + 1 == days);
-      if (sinks.on_spans) sinks.on_spans(std::move(spans));
-      std::vector<InjectionRecord> injections = model.TakeInjections();
-      if (sinks.on_injections) sinks.on_injections(std::move(injections));
-    }
-    if (sinks.on_progress) sinks.on_progress(day + 1, days);
+    // The ring covers a little over a day: a day's arrivals, heartbeats and the next day start
+    // go straight into buckets instead of through the overflow heap.
+    eo.ring_windows = static_cast<uint32_t>(std::min<TimeUs>(1 << 20, engine::kUsPerDay / world_->lookahead_us + 2));
+    eng_ = std::make_unique<engine::Engine<OrgModel>>(eo, model_.get());
+    status = eng_->Init();
+    if (!status.ok()) return status;
+    model_->ScheduleStart(*eng_);
+    trace_ = std::make_unique<TraceCollector>(eng_->num_partitions());
+    if (options_.record_trace) eng_->SetObserver(trace_.get());
+    pending_ = compiled_->interventions;
+    wall_start_ = std::chrono::steady_clock::now();
+    return Status::Ok();
   }
-  const engine::EngineStats es = eng.stats();
-  RunSummary& s = result->summary;
-  s.scenario = compiled->name;
-  s.seed = options.seed;
-  s.threads = options.threads;
-  s.days = days;
+
+  // SeatHost.
+  TimeUs now_us() const override { return now_us_; }
+  TimeUs end_us() const override { return static_cast<TimeUs>(days_) * engine::kUsPerDay; }
+  Status AdvanceTo(TimeUs t_us) override {
+    // The end may move closer while running (a stop request, EndRun), so it is read each day.
+    while (now_us_ < std::min(t_us, end_us())) {
+      t_us = std::min(t_us, end_us());
+      const TimeUs day_end = static_cast<TimeUs>(day_ + 1) * engine::kUsPerDay;
+      const TimeUs target = std::min(t_us, day_end);
+      // Interventions before the target: run up to each, change the scenario, carry on.
+      while (next_intervention_ < pending_.size() && pending_[next_intervention_].at_us < target) {
+        Status status = ApplyIntervention(pending_[next_intervention_++]);
+        if (!status.ok()) return status;
+      }
+      Status status = eng_->RunUntil(target);
+      if (!status.ok()) return status;
+      now_us_ = target;
+      if (target == day_end) CloseDay();
+    }
+    return Status::Ok();
+  }
+  void Submit(uint32_t seat, SeatCall call) override {
+    SeatState& st = model_->seat(seat);
+    Payload p;
+    p.a = seat;
+    p.b = call.id;
+    st.queued.push_back(std::move(call));
+    eng_->Schedule(st.employee, now_us_, kSeatCall, p);
+  }
+  SeatState& seat(uint32_t seat) override { return model_->seat(seat); }
+  const World& world() const override { return *world_; }
+  const OrgModel& model() const override { return *model_; }
+  void EndRun() override {
+    if (day_ + 1 < days_) {
+      days_ = day_ + 1;
+      result_->summary.interrupted = true;
+    }
+  }
+
+  Status Finish();
+
+ private:
+  Status ApplyIntervention(const scenario::Intervention& iv);
+  void CloseDay();
+
+  scenario::LoadedScenario* loaded_;
+  const RunOptions& options_;
+  const RunSinks& sinks_;
+  bool without_agents_;
+  RunResult* result_;
+  std::unique_ptr<scenario::CompiledScenario> compiled_;
+  std::unique_ptr<World> world_;
+  std::unique_ptr<OrgModel> model_;
+  std::unique_ptr<engine::Engine<OrgModel>> eng_;
+  std::unique_ptr<TraceCollector> trace_;
+  std::chrono::steady_clock::time_point wall_start_;
+  std::vector<scenario::Intervention> pending_;
+  size_t next_intervention_ = 0;
+  uint32_t days_ = 0;
+  uint32_t day_ = 0;       // the day in progress (days closed so far)
+  TimeUs now_us_ = 0;
+  DailyMetrics before_;
+  uint64_t audit_fingerprint_ = 0;
+  std::vector<uint32_t> previous_ranks_;  // on the last leaderboard, for churn
+  double churn_sum_ = 0;
+  uint32_t churn_periods_ = 0;
+};
+
+Status OrgRun::ApplyIntervention(const scenario::Intervention& iv) {
+  Status status = eng_->RunUntil(iv.at_us);
+  if (!status.ok()) return status;
+  status = scenario::ApplyIntervention(&loaded_->scenario, iv.path, iv.value);
+  if (status.ok()) {
+    auto next = std::make_unique<scenario::CompiledScenario>();
+    status = scenario::CompileScenario(loaded_->scenario, next.get());
+    if (status.ok()) {
+      next->interventions = compiled_->interventions;
+      auto next_world = std::make_unique<World>();
+      status = BuildWorld(*next, options_.seed, next_world.get(), without_agents_);
+      if (status.ok()) status = AddSeats(options_.seats, options_.seat_profile, next_world.get());
+      if (status.ok() && (next_world->num_lps != world_->num_lps || next_world->agents.size() != world_->agents.size())) {
+        status = Status::Error("it changes the organisation's structure (employees, channels, services or agents), "
+                               "which an intervention cannot do mid-run");
+      }
+      if (status.ok()) {
+        model_->set_world(next_world.get());
+        model_->ResetRateStates();
+        compiled_ = std::move(next);
+        world_ = std::move(next_world);
+      }
+    }
+  }
+  if (!status.ok()) {
+    return Status::Error("intervention at day " + std::to_string(engine::UsToDays(iv.at_us)) + " (" + iv.path + "=" +
+                         iv.value + "): " + status.message());
+  }
+  return Status::Ok();
+}
+
+void OrgRun::CloseDay() {
+  const uint32_t day = day_++;
+  const TimeUs day_end = static_cast<TimeUs>(day + 1) * engine::kUsPerDay;
+  // Asked to stop: this day becomes the last, with the last day's bookkeeping.
+  if (day + 1 < days_ && sinks_.should_stop && sinks_.should_stop()) {
+    days_ = day + 1;
+    result_->summary.interrupted = true;
+  }
+  if (day + 1 == days_) model_->BookOpenCalls();  // calls still waiting on the gate count as they stand
+  // The leaderboard refreshes at the end of each period.
+  const int64_t period_days = std::max<int64_t>(1, compiled_->incentives.leaderboard_period_us / engine::kUsPerDay);
+  if (IncentivesActive(compiled_->incentives) && (day + 1) % period_days == 0) {
+    std::vector<PeriodStats> period;
+    const std::vector<IncentiveView> views = model_->RefreshLeaderboard(&period);
+    IncentiveMeasures& im = result_->summary.incentives;
+    if (compiled_->incentives.metric != scenario::IncentiveMetric::kNotTracked) {
+      std::vector<double> metric, value;
+      double churn = 0;
+      uint32_t ranked = 0;
+      for (size_t e = 0; e < views.size(); ++e) {
+        metric.push_back(HigherIsBetter(compiled_->incentives.metric) ? views[e].metric : -views[e].metric);
+        value.push_back(period[e].value_usd);
+        if (!previous_ranks_.empty() && views[e].ranked > 0 && previous_ranks_[e] > 0) {
+          churn += std::abs(static_cast<double>(views[e].rank) - previous_ranks_[e]) / views[e].ranked;
+          ++ranked;
+        }
+      }
+      im.period_metric_value_rank_correlation.push_back(SpearmanCorrelation(metric, value));
+      if (ranked > 0) churn_sum_ += churn / ranked, ++churn_periods_;
+    }
+    previous_ranks_.assign(views.size(), 0);
+    for (size_t e = 0; e < views.size(); ++e) {
+      previous_ranks_[e] = views[e].rank;
+      im.budget_flags += views[e].over_budget;
+    }
+    ++im.refreshes;
+  }
+  const DailyMetrics now = SumSoFar(*model_);
+  result_->daily.push_back(Difference(day, now, before_));
+  before_ = now;
+  if (sinks_.on_day) sinks_.on_day(result_->daily.back());
+  if (options_.record_audit) {
+    std::vector<services::AuditRecord> records = model_->TakeAuditRecords();
+    result_->audit_records += records.size();
+    audit_fingerprint_ = engine::HashCombine(audit_fingerprint_, services::AuditFingerprint(records));
+    if (sinks_.on_audit) sinks_.on_audit(std::move(records));
+  }
+  if (options_.record_trace && sinks_.on_trace) sinks_.on_trace(trace_->Take());
+  if (options_.record_spans) {
+    std::vector<TraceSpan> spans = model_->TakeSpans(day_end, day + 1 == days_);
+    if (sinks_.on_spans) sinks_.on_spans(std::move(spans));
+    std::vector<InjectionRecord> injections = model_->TakeInjections();
+    if (sinks_.on_injections) sinks_.on_injections(std::move(injections));
+  }
+  if (sinks_.on_progress) sinks_.on_progress(day + 1, days_);
+}
+
+Status OrgRun::Finish() {
+  Status status = AdvanceTo(end_us());
+  if (!status.ok()) return status;
+  const engine::EngineStats es = eng_->stats();
+  RunSummary& s = result_->summary;
+  s.scenario = compiled_->name;
+  s.seed = options_.seed;
+  s.threads = options_.threads;
+  s.days = days_;
   s.events = es.events_committed;
   s.engine_fingerprint = es.fingerprint;  // the trace level does not change it
-  result->audit_fingerprint = audit_fingerprint;
-  s.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-  result->engine_events_pending = es.events_pending;
-  result->engine_events_sent = es.events_sent;
+  result_->audit_fingerprint = audit_fingerprint_;
+  s.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start_).count();
+  result_->engine_events_pending = es.events_pending;
+  result_->engine_events_sent = es.events_sent;
   const std::vector<double> period_correlations = s.incentives.period_metric_value_rank_correlation;
   const uint64_t budget_flags = s.incentives.budget_flags;
   const uint32_t refreshes = s.incentives.refreshes;
-  Summarise(*compiled, *world, model, result);
+  Summarise(*compiled_, *world_, *model_, result_);
   s.incentives.period_metric_value_rank_correlation = period_correlations;
   s.incentives.budget_flags = budget_flags;
   s.incentives.refreshes = refreshes;
-  s.incentives.leaderboard_churn = churn_periods > 0 ? churn_sum / churn_periods : 0;
-  s.fingerprint = engine::HashCombine(s.engine_fingerprint, ResultsHash(s, result->employees));
+  s.incentives.leaderboard_churn = churn_periods_ > 0 ? churn_sum_ / churn_periods_ : 0;
+  s.fingerprint = engine::HashCombine(s.engine_fingerprint, ResultsHash(s, result_->employees));
+  result_->seats = model_->seats();
+  for (SeatState& seat : result_->seats) {
+    for (const ServiceLpState& v : model_->services()) {
+      for (const services::PipelineRun& run : v.service.runs()) {
+        if (run.change.agent != seat.agent_id) continue;
+        ++seat.deploys_started;
+        seat.incidents_caused += run.caused_incident;
+      }
+    }
+  }
   return CheckTokenTotals(s);
 }
 
+Status RunOnce(scenario::LoadedScenario* loaded, const RunOptions& options, const RunSinks& sinks, bool without_agents,
+               RunResult* result) {
+  OrgRun run(loaded, options, sinks, without_agents, result);
+  Status status = run.Init();
+  if (!status.ok()) return status;
+  if (options.seat_driver != nullptr) {
+    status = options.seat_driver->Drive(run);
+    if (!status.ok()) return status;
+  }
+  return run.Finish();
+}
 
 }  // namespace
 

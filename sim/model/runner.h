@@ -12,6 +12,7 @@
 #include "mock_services/audit_log.h"
 #include "sim/common/status.h"
 #include "sim/model/metrics.h"
+#include "sim/model/seat.h"
 #include "sim/model/trace.h"
 #include "sim/scenario/load.h"
 
@@ -27,6 +28,11 @@ struct RunOptions {
   // Also run the same scenario and seed with no agents (the same work arrives) and report
   // the paired differences in RunSummary::counterfactual. Costs one more run.
   bool counterfactual = false;
+  // External seats (seat.h): these employees' agents are driven by `seat_driver` instead of
+  // the surrogate; an employee without an agent gets one of `seat_profile`. Empty: none.
+  std::vector<scenario::EmployeeId> seats;
+  scenario::ProfileId seat_profile = 0;
+  class SeatDriver* seat_driver = nullptr;
 };
 
 // One committed engine event, for the full trace.
@@ -71,6 +77,38 @@ struct RunResult {
   uint64_t audit_fingerprint = 0;  // order-sensitive hash of the merged audit log (0 if not recorded)
   uint64_t engine_events_pending = 0;
   uint64_t engine_events_sent = 0;
+  std::vector<SeatState> seats;  // the external seats at the end of the run
+};
+
+struct World;
+class OrgModel;
+
+// The run as a seat driver sees it: a world stopped between two engine steps. Serial only.
+class SeatHost {
+ public:
+  virtual ~SeatHost() = default;
+  // Every event before now_us() has run; nothing at or after it has.
+  virtual TimeUs now_us() const = 0;
+  // Where the run ends (its days x 24 h; earlier once EndRun was called).
+  virtual TimeUs end_us() const = 0;
+  // Runs the world to min(t_us, end_us()), with each day's bookkeeping as it passes.
+  virtual Status AdvanceTo(TimeUs t_us) = 0;
+  // Queues `call` (its id must be the seat's next) to run at now_us() on the seat's LP;
+  // the next AdvanceTo past now_us() runs it, and its result is seat(seat).results[id].
+  virtual void Submit(uint32_t seat, SeatCall call) = 0;
+  virtual SeatState& seat(uint32_t seat) = 0;
+  virtual const World& world() const = 0;
+  virtual const OrgModel& model() const = 0;
+  // Ends the run at the end of the day in progress, marked interrupted (the client left).
+  virtual void EndRun() = 0;
+};
+
+// Paces a run with external seats (clawsim serve). Drive is called once the run is set up,
+// with the world at time 0; the run goes on to its end after Drive returns.
+class SeatDriver {
+ public:
+  virtual ~SeatDriver() = default;
+  virtual Status Drive(SeatHost& host) = 0;
 };
 
 // An error naming the first token total of `s` that overflowed (TokenTally::overflowed), e.g.

@@ -167,6 +167,10 @@ void OrgModel::OnInjectionArrive(Ctx& ctx, EmployeeState& s, uint32_t campaign) 
                                            !admitted, false});
   }
   if (!admitted) return;
+  if (IsSeat(s)) {
+    seats_[s.seat].injection_campaign_of_slot[t.ref] = campaign;
+    ++seats_[s.seat].injections_received;
+  }
   ++s.items_arrived;
   Enqueue(ctx, s, t);
   if (!s.agents.empty()) OnAgentEvent(ctx, s, scenario::Event::kNewEmail);

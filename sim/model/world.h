@@ -22,6 +22,7 @@
 #include "sim/common/status.h"
 #include "sim/engine/event.h"
 #include "sim/engine/rng.h"
+#include "sim/model/seat.h"
 #include "sim/scenario/compiled_scenario.h"
 
 namespace clawsim::model {
@@ -49,6 +50,7 @@ struct AgentInfo {
   uint32_t agent_id = 0;  // dense over the run
   EmployeeId owner = 0;
   scenario::ProfileId profile = 0;
+  bool external = false;  // driven by a seat's client, not the surrogate (seat.h)
 };
 
 struct EmployeeInfo {
@@ -84,6 +86,9 @@ struct World {
   services::FatigueCurve fatigue;     // approvers' accuracy against approvals decided today
   uint32_t max_reporting_depth = 0;
   bool without_agents = false;
+  // External seats (seat.h), in the order given; empty for an ordinary run.
+  std::vector<SeatInfo> seats;
+  std::vector<uint32_t> seat_of_employee;  // by employee: its seat, or kNoSeat (empty without seats)
 
   LpId ChannelLp(uint32_t channel) const { return first_channel_lp + channel; }
   LpId ServiceLp(uint32_t service) const { return first_service_lp + service; }
@@ -96,6 +101,11 @@ struct World {
 // `without_agents` nobody adopts an agent (the counterfactual twin): every other draw is
 // the same.
 Status BuildWorld(const scenario::CompiledScenario& scenario, uint64_t seed, World* world, bool without_agents = false);
+
+// Makes `employees` external seats (seat.h): each drives its first agent, or an agent of
+// `profile` added at the end of the agent list when it has none (no other draw moves). An
+// employee named twice is refused. Call after BuildWorld.
+Status AddSeats(const std::vector<EmployeeId>& employees, scenario::ProfileId profile, World* world);
 
 // Whether a GROUP circuit breaker's named group holds an agent of `profile` owned by `owner`.
 bool InBreakerGroup(const scenario::CompiledScenario& scenario, const scenario::CircuitBreaker& breaker,

@@ -34,6 +34,9 @@ bool OutputDir::IsOutputName(const std::string& name) {
   for (const char* output : kOutputNames) {
     if (name == output || name == std::string(output) + ".tmp") return true;
   }
+  for (const char* output : kOptionalOutputNames) {
+    if (name == output || name == std::string(output) + ".tmp") return true;
+  }
   return false;
 }
 
@@ -49,6 +52,10 @@ std::string OutputDir::StagedPathOf(const char* name) const { return staging_ + 
 std::vector<std::string> OutputDir::StagingPaths() const {
   std::vector<std::string> paths;
   for (const char* output : kOutputNames) {
+    paths.push_back(StagedPathOf(output));
+    paths.push_back(StagedPathOf(output) + ".tmp");
+  }
+  for (const char* output : kOptionalOutputNames) {
     paths.push_back(StagedPathOf(output));
     paths.push_back(StagedPathOf(output) + ".tmp");
   }
@@ -192,10 +199,13 @@ Status OutputDir::Commit(const model::RunSummary& summary, const std::vector<mod
   for (const auto& [name, text] : contents) {
     if (s.ok()) s = WriteFileAtomically(StagedPathOf(name), text);
   }
+  for (const auto& [name, text] : side_files_) {
+    if (s.ok()) s = WriteFileAtomically(StagedPathOf(name), text);
+  }
   if (!s.ok()) return Fail(s);
-  if (side_files_ != nullptr) {
+  if (derive_side_files_ != nullptr) {
     std::vector<std::pair<std::string, std::string>> extra;
-    s = side_files_(StagedPathOf(kRunFileName), &extra);
+    s = derive_side_files_(StagedPathOf(kRunFileName), &extra);
     for (const auto& [name, text] : extra) {
       const bool own = name == kRunFileName || name == kSummaryJsonName || name == kEmployeesCsvName || name == kDailyCsvName;
       if (s.ok() && (own || !IsOutputName(name) || name.ends_with(".tmp"))) {

@@ -50,13 +50,16 @@ inline constexpr const char* kRunFileName = "run.clawrun";
 inline constexpr const char* kSummaryJsonName = "summary.json";
 inline constexpr const char* kEmployeesCsvName = "employees.csv";
 inline constexpr const char* kDailyCsvName = "daily.csv";
-inline constexpr const char* kTelemetryName = "telemetry.jsonl";  // only with `clawsim run --telemetry`
-inline constexpr const char* kOutputNames[] = {kRunFileName, kSummaryJsonName, kEmployeesCsvName, kDailyCsvName,
-                                               kTelemetryName};
+inline constexpr const char* kOutputNames[] = {kRunFileName, kSummaryJsonName, kEmployeesCsvName, kDailyCsvName};
+// Written only by some runs: the telemetry export (`clawsim run --telemetry`, derived from
+// the run file: set_side_files) and the per-seat summary of `clawsim serve` (AddSideFile).
+inline constexpr const char* kTelemetryName = "telemetry.jsonl";
+inline constexpr const char* kSeatsJsonName = "seats.json";
+inline constexpr const char* kOptionalOutputNames[] = {kTelemetryName, kSeatsJsonName};
 
 // Derives side files from the finished run file at `run_file` (in the staging folder):
-// appends (name, contents) pairs; each name must be one of kOutputNames that the run
-// itself does not write. An error abandons the whole commit.
+// appends (name, contents) pairs; each name must be one of kOptionalOutputNames. An error
+// abandons the whole commit.
 using SideFiles = Status (*)(const std::string& run_file, std::vector<std::pair<std::string, std::string>>* files);
 
 class OutputDir {
@@ -84,8 +87,10 @@ class OutputDir {
   Status Commit(const model::RunSummary& summary, const std::vector<model::EmployeeMetrics>& employees,
                 const std::vector<model::DailyMetrics>& daily, double wall_s);
 
-  // Side files to write with the outputs (before Commit); null: none.
-  void set_side_files(SideFiles side_files) { side_files_ = side_files; }
+  // Side files derived from the finished run file (before Commit); null: none.
+  void set_side_files(SideFiles derive) { derive_side_files_ = derive; }
+  // Adds one of kOptionalOutputNames, written and committed with the others by Commit.
+  void AddSideFile(const char* name, std::string contents) { side_files_.emplace_back(name, std::move(contents)); }
 
   const std::string& dir() const { return dir_; }
   // dir/name: where a file is once committed.
@@ -108,7 +113,8 @@ class OutputDir {
   std::string staging_;
   bool committed_ = false;
   RunFileWriter run_file_;
-  SideFiles side_files_ = nullptr;
+  SideFiles derive_side_files_ = nullptr;
+  std::vector<std::pair<const char*, std::string>> side_files_;
 };
 
 }  // namespace clawsim::run

@@ -663,6 +663,7 @@ void ToProto(const AuditRecord& in, proto::AuditRecord* out) {
   if (in.cause.kind != CauseKind::kNone) ToProto(in.cause, out->add_causes());
   if (in.approval.kind != CauseKind::kNone) ToProto(in.approval, out->add_causes());
   if (in.attack.kind != CauseKind::kNone) ToProto(in.attack, out->add_causes());
+  if (in.external) out->set_external(true);
 }
 
 AuditRecord FromProto(const proto::AuditRecord& in) {
@@ -677,6 +678,7 @@ AuditRecord FromProto(const proto::AuditRecord& in) {
   out.id = in.has_id() ? in.id() : kAutoId;
   if (in.causes_size() > 0) out.cause = FromProto(in.causes(0));
   if (in.causes_size() > 1) out.approval = FromProto(in.causes(1));
+  out.external = in.external();
   return out;
 }
 

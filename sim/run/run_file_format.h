@@ -26,7 +26,8 @@ inline constexpr uint32_t kFormatMinor = 6;  // 1.1: spans, ids and causes; 1.2:
                                              // delivery, help costs; 1.5: injection emails, routes,
                                              // an invocation's model tier; 1.6: code trust,
                                              // handover share, changes delegated, approval
-                                             // wait, incidents' defect origins, forwarders
+                                             // wait, incidents' defect origins, forwarders,
+                                             // external actors
 
 inline constexpr size_t kPreambleBytes = 16;      // magic + major + minor
 inline constexpr size_t kRecordHeaderBytes = 8;   // length + crc

@@ -107,6 +107,8 @@ struct AuditRecord {
   Cause approval;
   // Since format 1.5. An action taken for an attacker: {kAttack, its source}. Written last.
   Cause attack;
+  // Since format 1.6. The actor is an external seat's agent (clawsim serve).
+  bool external = false;
 };
 
 // One prompt-injection email that landed in a mailbox (proto::InjectionEmail; format 1.5).

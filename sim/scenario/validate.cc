@@ -183,6 +183,7 @@ class Validator {
   void IncentivesSection();
   void ThreatsAndDefenses();
   void Interventions();
+  void ServeSection();
   void CheckDay(const Message& m, const char* field, int32_t day, const std::string& ctx);
 
   const pb::Scenario& s_;
@@ -235,6 +236,24 @@ void Validator::Run() {
   IncentivesSection();
   ThreatsAndDefenses();
   Interventions();
+  ServeSection();
+}
+
+void Validator::ServeSection() {
+  const pb::ServeSettings& sv = s_.serve();
+  Check(sv, "thinking_seconds_per_1k_output_tokens", Bound{0, 3600}, "serve");
+  std::map<int, int> first;
+  int i = 0;
+  for (const pb::ServeSettings::ToolCost& c : sv.tool_costs()) {
+    const std::string ctx = "serve.tool_costs #" + std::to_string(i + 1);
+    if (c.tool() == pb::ServeSettings::TOOL_UNSPECIFIED) p_->Add(c, "tool", -1, ctx + " has no tool; name one, e.g. tool: SEND_MAIL");
+    if (auto [it, inserted] = first.emplace(c.tool(), i); !inserted && c.tool() != pb::ServeSettings::TOOL_UNSPECIFIED) {
+      p_->Add(c, "tool", -1, ctx + ": " + pb::ServeSettings::Tool_Name(c.tool()) + " is listed twice (also #" +
+                                 std::to_string(it->second + 1) + "); give each tool once");
+    }
+    Check(c, "duration_seconds", Bound{0, 86400}, ctx);
+    ++i;
+  }
 }
 
 // Days past the end of the run are allowed: they never come, which is what a study that
