@@ -463,6 +463,11 @@ std::vector<std::string> EventKindNames() {
 
 namespace {
 
+void KeepLargest(MemoryCensus census, uint32_t day, MemoryCensus* largest) {
+  census.day = day;
+  if (census.total_bytes() > largest->total_bytes()) *largest = census;
+}
+
 // One run of `loaded` (with or without agents); RunOrganisation adds the twin.
 Status RunOnce(scenario::LoadedScenario* loaded, const RunOptions& options, const RunSinks& sinks, bool without_agents,
                RunResult* result) {
@@ -535,8 +540,18 @@ Status RunOnce(scenario::LoadedScenario* loaded, const RunOptions& options, cons
                              iv.value + "): " + status.message());
       }
     }
+    if (options.memory_census) {
+      // A census when the day's plans are made (every arrival scheduled), and one at its end.
+      const TimeUs morning_us = static_cast<TimeUs>(day) * engine::kUsPerDay + 6 * engine::kUsPerHour;
+      status = eng.RunUntil(std::max(eng.now_us(), morning_us));
+      if (!status.ok()) return status;
+      KeepLargest(TakeMemoryCensus(*world, model, eng.event_bytes_reserved()), day, &result->memory);
+    }
     status = eng.RunUntil(day_end);
     if (!status.ok()) return status;
+    if (options.memory_census) {
+      KeepLargest(TakeMemoryCensus(*world, model, eng.event_bytes_reserved()), day, &result->memory);
+    }
     // Asked to stop: this day becomes the last, with the last day's bookkeeping.
     if (day + 1 < days && sinks.should_stop && sinks.should_stop()) {
       days = day + 1;

@@ -11,6 +11,7 @@
 
 #include "mock_services/audit_log.h"
 #include "sim/common/status.h"
+#include "sim/model/memory_census.h"
 #include "sim/model/metrics.h"
 #include "sim/model/trace.h"
 #include "sim/scenario/load.h"
@@ -27,6 +28,10 @@ struct RunOptions {
   // Also run the same scenario and seed with no agents (the same work arrives) and report
   // the paired differences in RunSummary::counterfactual. Costs one more run.
   bool counterfactual = false;
+  // Count where memory goes (RunResult::memory): a census of the model's containers twice a
+  // simulated day (06:00, when the day's arrivals are all scheduled, and at its end), keeping
+  // the largest. Serial work between windows; it changes no result.
+  bool memory_census = false;
 };
 
 // One committed engine event, for the full trace.
@@ -71,6 +76,7 @@ struct RunResult {
   uint64_t audit_fingerprint = 0;  // order-sensitive hash of the merged audit log (0 if not recorded)
   uint64_t engine_events_pending = 0;
   uint64_t engine_events_sent = 0;
+  MemoryCensus memory;  // with RunOptions::memory_census: the census with the largest total
 };
 
 // Runs `loaded` (which it may modify: interventions are applied to its scenario).

@@ -76,6 +76,8 @@ class SlidingWindow {
     events_.clear();
     sum_ = 0;
   }
+  // The amounts in the window, oldest first (for memory reports).
+  const std::deque<std::pair<TimeUs, double>>& entries() const { return events_; }
 
  private:
   void Expire(TimeUs now_us, TimeUs window_us) {
