@@ -176,7 +176,12 @@ int BenchOrgCommand(const std::vector<std::string>& args) {
   std::string base = "scenarios/baseline.textproto";
   bool json = false;
   Flags flags("usage: clawsim bench org [--employees N] [--days D] [--threads K] [--seed S] [--scenario FILE] [--json]\n"
-              "Runs FILE (default the baseline) with every team scaled so the organisation has about N employees.");
+              "Runs FILE (default the baseline) grown to about N employees the way organisations grow: by divisions.\n"
+              "Root teams (no parent) stay one; every other team, with its services, its channels and the agent\n"
+              "assignments and permission rules that name it, is copied into k = round(N / FILE's headcount)\n"
+              "divisions (\"<name>-d<i>\"); then every team's size is scaled so the total is about N. Team sizes and\n"
+              "changes per service stay FILE's; COMPANY channels stay one. Prints peak memory per employee and a\n"
+              "census of what holds it.");
   flags.AddUint32("employees", &employees, "employees (default 10000)");
   flags.AddInt("days", &days, "simulated days (default 30)");
   flags.AddInt("threads", &threads, "worker threads (default 1)");
