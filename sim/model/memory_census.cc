@@ -44,11 +44,10 @@ MemoryCensus TakeMemoryCensus(const World& world, const OrgModel& model, uint64_
   MemoryCensus c;
   for (const EmployeeState& s : model.employees()) CountEmployee(s, &c);
   // The world's per-employee facts.
-  c.employee_state_bytes += Bytes(world.employees) + Bytes(world.team_of_employee);
-  for (const EmployeeInfo& e : world.employees) {
-    c.employee_state_bytes += Bytes(e.teammates) + Bytes(e.services);
-    c.agent_state_bytes += Bytes(e.agents);
-  }
+  c.employee_state_bytes += Bytes(world.employees) + Bytes(world.team_of_employee) + Bytes(world.team_services);
+  for (const std::vector<scenario::ServiceId>& t : world.team_services) c.employee_state_bytes += Bytes(t);
+  for (const EmployeeInfo& e : world.employees) c.agent_state_bytes += Bytes(e.agents);
+  for (const scenario::Team& t : world.scenario->organization.teams) c.employee_state_bytes += Bytes(t.members);
   c.agent_state_bytes += Bytes(world.agents);
   c.chat_bytes += Bytes(world.channel_members);
   for (const std::vector<EmployeeId>& m : world.channel_members) c.chat_bytes += Bytes(m);
