@@ -22,9 +22,9 @@ void CountEmployee(const EmployeeState& s, MemoryCensus* c) {
                              sizeof(s.mailbox) - sizeof(s.audit);
   c->employee_state_bytes += Bytes(s.chat_injections) + Bytes(s.seen_injections) + Bytes(s.held) +
                              RateBytes(s.human_rates);
-  c->task_bytes += sizeof(s.queues) + sizeof(s.chat_unanswered) + DequeBytes(s.chat_unanswered) +
+  c->task_bytes += sizeof(s.queues) + sizeof(s.chat_unanswered) + s.chat_unanswered.bytes_reserved() +
                    Bytes(s.changes_in_flight);
-  for (const auto& q : s.queues) c->task_bytes += DequeBytes(q);
+  for (const auto& q : s.queues) c->task_bytes += q.bytes_reserved();
   c->mailbox_bytes += sizeof(s.mailbox) + s.mailbox.BytesReserved();
   c->metrics_bytes += sizeof(s.m) + Bytes(s.rule_verdicts) + Bytes(s.tokens_by_tier) + Bytes(s.tokens_by_skill) +
                       Bytes(s.safety.attempts) + Bytes(s.safety.successes) + Bytes(s.done_mail) +
@@ -34,7 +34,7 @@ void CountEmployee(const EmployeeState& s, MemoryCensus* c) {
   for (const AgentState& a : s.agents) {
     c->agent_state_bytes += Bytes(a.jobs) + RateBytes(a.rates) + Bytes(a.threat.breakers) +
                             Bytes(a.threat.breaker_until_us);
-    for (const SlidingWindow& w : a.threat.breakers) c->agent_state_bytes += DequeBytes(w.entries());
+    for (const SlidingWindow& w : a.threat.breakers) c->agent_state_bytes += w.entries().bytes_reserved();
   }
 }
 

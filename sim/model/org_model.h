@@ -30,6 +30,7 @@
 #include "sim/model/metrics.h"
 #include "sim/model/threats.h"
 #include "sim/model/trace.h"
+#include "sim/model/vector_queue.h"
 #include "sim/model/world.h"
 
 namespace clawsim::model {
@@ -216,7 +217,7 @@ struct HeldAutomation {
 };
 
 struct EmployeeState {
-  std::array<std::deque<Task>, kNumTaskKinds> queues;  // by priority (TaskKind order)
+  std::array<VectorQueue<Task>, kNumTaskKinds> queues;  // by priority (TaskKind order)
   // The queued (not yet started) task of `kind` with id `ref`, or null.
   Task* FindQueued(TaskKind kind, uint32_t ref) {
     auto& q = queues[static_cast<int>(kind)];
@@ -234,7 +235,7 @@ struct EmployeeState {
     return true;
   }
   services::Mailbox mailbox;                           // a mail task's ref is its mailbox slot
-  std::deque<Task> chat_unanswered;                    // mentions the agents have not read yet
+  VectorQueue<Task> chat_unanswered;                   // mentions the agents have not read yet
   Task current;
   bool busy = false;
   TimeUs work_end_us = 0;

@@ -10,12 +10,13 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/engine/time.h"
 #include "sim/model/trace.h"
+#include "sim/model/vector_queue.h"
 #include "sim/scenario/compiled_scenario.h"
 
 namespace clawsim::model {
@@ -77,7 +78,7 @@ class SlidingWindow {
     sum_ = 0;
   }
   // The amounts in the window, oldest first (for memory reports).
-  const std::deque<std::pair<TimeUs, double>>& entries() const { return events_; }
+  const VectorQueue<std::pair<TimeUs, double>>& entries() const { return events_; }
 
  private:
   void Expire(TimeUs now_us, TimeUs window_us) {
@@ -87,7 +88,7 @@ class SlidingWindow {
     }
     if (events_.empty()) sum_ = 0;  // no drift from repeated additions and removals
   }
-  std::deque<std::pair<TimeUs, double>> events_;
+  VectorQueue<std::pair<TimeUs, double>> events_;
   double sum_ = 0;
 };
 
