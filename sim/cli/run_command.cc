@@ -63,13 +63,16 @@ Status CheckRunFlags(const Flags& flags, const RunCommandOptions& o) {
 
 int RunCommand(const std::vector<std::string>& args) {
   RunCommandOptions o;
+  o.threads = DefaultThreads();
   uint64_t seed = 0;
   bool json = false;
   Flags flags(
       "usage: clawsim run SCENARIO [--seed N] [--threads N] [--days N] [--out DIR] [--trace none|audit|full] "
       "[--set path=value]... [--counterfactual] [--json] [--ignore-memory-estimate]");
   flags.AddUint64("seed", &seed, "run seed (default: the scenario's run.seed)");
-  flags.AddInt("threads", &o.threads, "worker threads (default 1); results do not depend on it");
+  flags.AddInt("threads", &o.threads,
+               "worker threads (default: every core, " + std::to_string(DefaultThreads()) +
+                   " here); results do not depend on it; 1 runs on the calling thread alone");
   flags.AddInt("days", &o.days, "simulated days (default: the scenario's run.days)");
   flags.AddString("out", &o.out_dir, "output folder (default results/<scenario>-s<seed>/)");
   flags.AddString("trace", &o.trace, "what the run file keeps: none, audit (default) or full");
@@ -171,7 +174,7 @@ int RunCommand(const std::vector<std::string>& args) {
 int BenchOrgCommand(const std::vector<std::string>& args) {
   uint32_t employees = 10000;
   int days = 30;
-  int threads = 1;
+  int threads = DefaultThreads();
   uint64_t seed = 1;
   std::string base = "scenarios/baseline.textproto";
   bool json = false;
@@ -184,7 +187,7 @@ int BenchOrgCommand(const std::vector<std::string>& args) {
               "census of what holds it.");
   flags.AddUint32("employees", &employees, "employees (default 10000)");
   flags.AddInt("days", &days, "simulated days (default 30)");
-  flags.AddInt("threads", &threads, "worker threads (default 1)");
+  flags.AddInt("threads", &threads, "worker threads (default: every core, " + std::to_string(DefaultThreads()) + " here)");
   flags.AddUint64("seed", &seed, "run seed (default 1)");
   flags.AddString("scenario", &base, "scenario to scale (default scenarios/baseline.textproto)");
   flags.AddBool("json", &json, "print one JSON object");
@@ -196,6 +199,7 @@ int BenchOrgCommand(const std::vector<std::string>& args) {
   }
   if (s.ok() && !positional.empty()) s = Status::Error("unexpected argument '" + positional[0] + "'");
   if (s.ok() && (employees == 0 || days < 1 || threads < 1)) s = Status::Error("--employees, --days and --threads must be positive");
+  if (s.ok() && threads > kMaxThreads) s = Status::Error("--threads must be at most " + std::to_string(kMaxThreads));
   scenario::LoadedScenario loaded;
   if (s.ok()) s = LoadScaledScenario(base, employees, &loaded);
   if (!s.ok()) {

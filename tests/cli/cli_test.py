@@ -133,6 +133,9 @@ def tally_total(t):
     return t.input_tokens + t.output_tokens
 
 
+# What `clawsim run` uses without --threads: every core, at most 256.
+DEFAULT_THREADS = max(1, min(os.cpu_count() or 1, 256))
+
 # ---- 1. run --json and the output folder ---------------------------------------------------
 @case
 def run_json(ctx):
@@ -238,7 +241,8 @@ def run_file_python_readback(ctx):
     expect("header.overrides", list(f.header.overrides), [f"run.days={DAYS}"])
     expect("header.days", f.header.days, DAYS)
     expect("header.seed", f.header.seed, 7)  # small.textproto's run.seed
-    expect("header.threads", f.header.threads, 1)
+    # Without --threads a run uses every core (results do not depend on it).
+    expect("header.threads", f.header.threads, DEFAULT_THREADS)
     expect("header.trace_level", f.header.trace_level, pb2.TRACE_AUDIT)
     expect("header.employee_names", len(f.header.employee_names), SMALL_EMPLOYEES)
     expect("header.decision_names", list(f.header.decision_names),
@@ -309,7 +313,7 @@ def inspect(ctx):
     j = parse_one_json_line(stdout)
     expect("inspect --json scenario", j.get("scenario"), "small")
     expect("inspect --json days", j.get("days"), DAYS)
-    expect("inspect --json threads", j.get("threads"), 1)
+    expect("inspect --json threads", j.get("threads"), DEFAULT_THREADS)
     expect("inspect --json summary.fingerprint", j.get("summary", {}).get("fingerprint"), summary["fingerprint"])
     expect("inspect --json summary (compared with summary.json)", j.get("summary"), summary)
     check('"summary":' + summary_line.rstrip("\n") + "}" in stdout,
