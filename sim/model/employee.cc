@@ -33,7 +33,6 @@ OrgModel::OrgModel(const World* world) : world_(world) {
     st.attack_mail_rng = engine::Rng::ForStream(world->seed ^ kAttackMailStreamSalt, e);
     st.safety.Resize(AttackSources(s).size());
     st.tokens_by_tier.assign(s.tiers.size(), TokenTally{});
-    st.tokens_by_skill.assign(s.skills.size(), TokenTally{});
     const scenario::Employee& emp = s.organization.employees[e];
     st.m.employee_id = e;
     st.m.name = emp.name;

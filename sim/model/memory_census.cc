@@ -26,7 +26,7 @@ void CountEmployee(const EmployeeState& s, MemoryCensus* c) {
                    Bytes(s.changes_in_flight);
   for (const auto& q : s.queues) c->task_bytes += q.bytes_reserved();
   c->mailbox_bytes += sizeof(s.mailbox) + s.mailbox.BytesReserved();
-  c->metrics_bytes += sizeof(s.m) + Bytes(s.rule_verdicts) + Bytes(s.tokens_by_tier) + Bytes(s.tokens_by_skill) +
+  c->metrics_bytes += sizeof(s.m) + Bytes(s.rule_verdicts) + Bytes(s.tokens_by_tier) +
                       Bytes(s.safety.attempts) + Bytes(s.safety.successes) + Bytes(s.done_mail) +
                       Bytes(s.done_chat) + Bytes(s.done_code);
   c->audit_trace_bytes += sizeof(s.audit) + s.audit.BytesReserved() + Bytes(s.spans) + Bytes(s.injections);

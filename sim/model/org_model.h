@@ -321,7 +321,6 @@ struct EmployeeState {
   // Measurements (cumulative over the run).
   EmployeeMetrics m;
   std::vector<TokenTally> tokens_by_tier;
-  std::vector<TokenTally> tokens_by_skill;
   uint64_t items_arrived = 0;
   double lead_time_hours_sum = 0;
   uint64_t deploys_requested = 0;
