@@ -22,6 +22,7 @@ void CountEmployee(const EmployeeState& s, MemoryCensus* c) {
                              sizeof(s.mailbox) - sizeof(s.audit);
   c->employee_state_bytes += Bytes(s.chat_injections) + Bytes(s.seen_injections) + Bytes(s.held) +
                              RateBytes(s.human_rates);
+  c->pending_event_bytes += Bytes(s.arrivals);
   c->task_bytes += sizeof(s.queues) + sizeof(s.chat_unanswered) + s.chat_unanswered.bytes_reserved() +
                    Bytes(s.changes_in_flight);
   for (const auto& q : s.queues) c->task_bytes += q.bytes_reserved();
