@@ -616,6 +616,33 @@ def bench_phold(ctx):
     expect("bench phold events, --threads 2 vs 1", results[2]["events"], results[1]["events"])
 
 
+# ---- 7b. bench org ---------------------------------------------------------------------------
+@case
+def bench_org(ctx):
+    """The organisation grows by divisions (more teams and services, not larger ones), the
+    memory census is printed, and the run does not depend on --threads."""
+    results = {}
+    for employees, threads in ((SMALL_EMPLOYEES, 1), (3 * SMALL_EMPLOYEES, 1), (3 * SMALL_EMPLOYEES, 2)):
+        rc, stdout, stderr = ctx.clawsim_cmd("bench", "org", "--scenario", ctx.scenario, "--employees", str(employees),
+                                             "--days", "2", "--threads", str(threads), "--json")
+        expect(f"bench org --employees {employees} exit status (stderr: {stderr})", rc, 0)
+        j = parse_one_json_line(stdout)
+        for k in ("employees", "teams", "services", "channels", "events", "peak_rss_bytes_per_employee", "memory"):
+            check(k in j, f"bench org --json lacks {k}: {stdout}")
+        m = j["memory"]
+        holders = [k for k in m if k.endswith("_bytes") and k != "counted_bytes"]
+        expect("census holders", len(holders), 9)
+        expect("census total", m["counted_bytes"], sum(m[k] for k in holders))
+        check(m["mailboxes_bytes"] > 0 and m["pending_events_bytes"] > 0, f"an empty census: {m}")
+        results[(employees, threads)] = j
+    small, big = results[(SMALL_EMPLOYEES, 1)], results[(3 * SMALL_EMPLOYEES, 1)]
+    check(abs(big["employees"] - 3 * SMALL_EMPLOYEES) <= 0.1 * 3 * SMALL_EMPLOYEES, f"employees: {big['employees']}")
+    check(big["teams"] > 2 * small["teams"], f"teams {small['teams']} -> {big['teams']}: not grown by divisions")
+    check(big["services"] > 2 * small["services"], f"services {small['services']} -> {big['services']}")
+    expect("bench org fingerprint, --threads 2 vs 1", results[(3 * SMALL_EMPLOYEES, 2)]["fingerprint"],
+           big["fingerprint"])
+
+
 # ---- 8. validate -----------------------------------------------------------------------------
 @case
 def validate_quick(ctx):
