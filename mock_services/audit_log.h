@@ -110,6 +110,8 @@ class AuditLog {
   uint64_t next_id() const { return (uint64_t{lp_} << 32) | next_seq_; }
   // Hands over the records so far; the counter goes on, so ids stay unique over a run.
   std::vector<AuditRecord> Take() { return std::exchange(records_, {}); }
+  // Heap bytes held (by capacity), for memory reports.
+  size_t BytesReserved() const { return records_.capacity() * sizeof(AuditRecord); }
 
  private:
   engine::LpId lp_;

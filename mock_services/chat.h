@@ -123,6 +123,12 @@ class Channel {
     uint64_t tokens_posted = 0;
   };
   const Stats& stats() const { return stats_; }
+  // Heap bytes this channel holds (by capacity), for memory reports.
+  size_t BytesReserved() const {
+    return members_.capacity() * sizeof(EmployeeId) + member_team_.capacity() * sizeof(TeamId) +
+           post_rate_.capacity() * sizeof(FixedWindowCounter) + read_cursor_.capacity() * sizeof(uint32_t) +
+           messages_.capacity() * sizeof(ChatMessage) + exposures_.capacity() * sizeof(ExposureRecord);
+  }
 
  private:
   int MemberIndex(EmployeeId e) const;  // -1 if not a member

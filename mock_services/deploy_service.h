@@ -194,6 +194,11 @@ class ServiceState {
     uint64_t incidents_root = 0, incidents_spread = 0, duplicate_signals = 0;
   };
   const Stats& stats() const { return stats_; }
+  // Heap bytes this service holds (by capacity), for memory reports.
+  size_t BytesReserved() const {
+    return active_.capacity() * sizeof(Active) + versions_.capacity() * sizeof(Version) +
+           runs_.capacity() * sizeof(PipelineRun) + incidents_.capacity() * sizeof(Incident);
+  }
 
  private:
   static constexpr uint32_t kRollbackOp = UINT32_MAX;

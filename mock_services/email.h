@@ -178,6 +178,10 @@ class Mailbox {
     uint64_t tokens_sent = 0, tokens_received = 0;
   };
   const Stats& stats() const { return stats_; }
+  // Heap bytes this mailbox holds (by capacity), for memory reports.
+  size_t BytesReserved() const {
+    return entries_.capacity() * sizeof(MailboxEntry) + leaks_.capacity() * sizeof(LeakRecord);
+  }
 
  private:
   // Moves the cursors past the leading run of archived (and read) messages.

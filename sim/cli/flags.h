@@ -5,9 +5,11 @@
 // Both "--name value" and "--name=value" are accepted.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "sim/common/status.h"
@@ -56,6 +58,12 @@ class Flags {
 // ring and buffers, so threads beyond the cores only cost memory (100,000 threads once grew
 // to 16 GB for a 0.1 s run); no machine clawsim targets has more cores than this.
 inline constexpr int kMaxThreads = 256;
+// The default engine thread count of `clawsim run` and `bench org`: every core this machine
+// reports (std::thread::hardware_concurrency), at most kMaxThreads, at least 1. Results do
+// not depend on it, so using them all loses nothing.
+inline int DefaultThreads() {
+  return std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, kMaxThreads);
+}
 // The longest run, in days: the range of the scenario's run.days.
 inline constexpr int kMaxRunDays = 3650;
 

@@ -2,9 +2,11 @@
 // clawsim bench org: the organisation model at a chosen size, for throughput and memory.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <utility>
 
 #include "sim/cli/commands.h"
 #include "sim/cli/flags.h"
@@ -61,13 +63,16 @@ Status CheckRunFlags(const Flags& flags, const RunCommandOptions& o) {
 
 int RunCommand(const std::vector<std::string>& args) {
   RunCommandOptions o;
+  o.threads = DefaultThreads();
   uint64_t seed = 0;
   bool json = false;
   Flags flags(
       "usage: clawsim run SCENARIO [--seed N] [--threads N] [--days N] [--out DIR] [--trace none|audit|full] "
       "[--set path=value]... [--counterfactual] [--telemetry] [--json] [--ignore-memory-estimate]");
   flags.AddUint64("seed", &seed, "run seed (default: the scenario's run.seed)");
-  flags.AddInt("threads", &o.threads, "worker threads (default 1); results do not depend on it");
+  flags.AddInt("threads", &o.threads,
+               "worker threads (default: every core, " + std::to_string(DefaultThreads()) +
+                   " here); results do not depend on it; 1 runs on the calling thread alone");
   flags.AddInt("days", &o.days, "simulated days (default: the scenario's run.days)");
   flags.AddString("out", &o.out_dir, "output folder (default results/<scenario>-s<seed>/)");
   flags.AddString("trace", &o.trace, "what the run file keeps: none, audit (default) or full");
@@ -181,15 +186,20 @@ int RunCommand(const std::vector<std::string>& args) {
 int BenchOrgCommand(const std::vector<std::string>& args) {
   uint32_t employees = 10000;
   int days = 30;
-  int threads = 1;
+  int threads = DefaultThreads();
   uint64_t seed = 1;
   std::string base = "scenarios/baseline.textproto";
   bool json = false;
   Flags flags("usage: clawsim bench org [--employees N] [--days D] [--threads K] [--seed S] [--scenario FILE] [--json]\n"
-              "Runs FILE (default the baseline) with every team scaled so the organisation has about N employees.");
+              "Runs FILE (default the baseline) grown to about N employees the way organisations grow: by divisions.\n"
+              "Root teams (no parent) stay one; every other team, with its services, its channels and the agent\n"
+              "assignments and permission rules that name it, is copied into k = round(N / FILE's headcount)\n"
+              "divisions (\"<name>-d<i>\"); then every team's size is scaled so the total is about N. Team sizes and\n"
+              "changes per service stay FILE's; COMPANY channels stay one. Prints peak memory per employee and a\n"
+              "census of what holds it.");
   flags.AddUint32("employees", &employees, "employees (default 10000)");
   flags.AddInt("days", &days, "simulated days (default 30)");
-  flags.AddInt("threads", &threads, "worker threads (default 1)");
+  flags.AddInt("threads", &threads, "worker threads (default: every core, " + std::to_string(DefaultThreads()) + " here)");
   flags.AddUint64("seed", &seed, "run seed (default 1)");
   flags.AddString("scenario", &base, "scenario to scale (default scenarios/baseline.textproto)");
   flags.AddBool("json", &json, "print one JSON object");
@@ -201,6 +211,7 @@ int BenchOrgCommand(const std::vector<std::string>& args) {
   }
   if (s.ok() && !positional.empty()) s = Status::Error("unexpected argument '" + positional[0] + "'");
   if (s.ok() && (employees == 0 || days < 1 || threads < 1)) s = Status::Error("--employees, --days and --threads must be positive");
+  if (s.ok() && threads > kMaxThreads) s = Status::Error("--threads must be at most " + std::to_string(kMaxThreads));
   scenario::LoadedScenario loaded;
   if (s.ok()) s = LoadScaledScenario(base, employees, &loaded);
   if (!s.ok()) {
@@ -212,6 +223,7 @@ int BenchOrgCommand(const std::vector<std::string>& args) {
   ro.threads = threads;
   ro.days = days;
   ro.record_audit = false;
+  ro.memory_census = true;
   model::RunResult r;
   s = model::RunOrganisation(&loaded, ro, {}, &r);
   if (!s.ok()) {
@@ -221,19 +233,50 @@ int BenchOrgCommand(const std::vector<std::string>& args) {
   const double rate = r.summary.wall_s > 0 ? static_cast<double>(r.summary.events) / r.summary.wall_s : 0;
   char fp[24];
   std::snprintf(fp, sizeof fp, "%016llx", static_cast<unsigned long long>(r.summary.fingerprint));
+  const double peak_rss_bytes = PeakRssMib() * 1024 * 1024;
+  const double per_employee = peak_rss_bytes / std::max<uint32_t>(1, r.summary.employees);
+  const model::MemoryCensus& m = r.memory;
+  const double agent_bytes_per_agent =
+      r.summary.agents > 0 ? static_cast<double>(m.agent_state_bytes) / r.summary.agents : 0;
+  const std::pair<const char*, uint64_t> holders[] = {
+      {"employee_state", m.employee_state_bytes}, {"agent_state", m.agent_state_bytes},
+      {"mailboxes", m.mailbox_bytes},             {"chat", m.chat_bytes},
+      {"tasks", m.task_bytes},                    {"pending_events", m.pending_event_bytes},
+      {"services", m.service_bytes},              {"audit_trace", m.audit_trace_bytes},
+      {"metrics", m.metrics_bytes}};
   if (json) {
+    JsonWriter census;
+    census.Uint("day", m.day);
+    for (const auto& [name, bytes] : holders) census.Uint(std::string(name) + "_bytes", bytes);
+    census.Uint("counted_bytes", m.total_bytes());
     JsonWriter w;
     w.String("benchmark", "org").Uint("employees", r.summary.employees).Uint("agents", r.summary.agents)
+        .Uint("teams", loaded.compiled.organization.teams.size()).Uint("channels", loaded.compiled.chat.channels.size())
+        .Uint("services", loaded.compiled.deploy.services.size())
         .Int("days", days).Int("threads", threads).Uint("events", r.summary.events).Double("wall_s", r.summary.wall_s)
-        .Double("events_per_s", rate).Double("peak_rss_mib", PeakRssMib()).String("fingerprint", fp);
+        .Double("events_per_s", rate).Double("peak_rss_mib", PeakRssMib())
+        .Double("peak_rss_bytes_per_employee", per_employee).Double("agent_state_bytes_per_agent", agent_bytes_per_agent)
+        .Raw("memory", census.Finish()).String("fingerprint", fp);
     std::printf("%s\n", w.Finish().c_str());
   } else {
-    std::printf("org  employees=%u agents=%u days=%d threads=%d\n", r.summary.employees, r.summary.agents, days, threads);
+    std::printf("org  employees=%u agents=%u teams=%zu channels=%zu services=%zu days=%d threads=%d\n",
+                r.summary.employees, r.summary.agents, loaded.compiled.organization.teams.size(),
+                loaded.compiled.chat.channels.size(), loaded.compiled.deploy.services.size(), days, threads);
     std::printf("  events            %llu\n", static_cast<unsigned long long>(r.summary.events));
     std::printf("  wall time         %.2f s\n", r.summary.wall_s);
     std::printf("  events per second %.3f M\n", rate / 1e6);
-    std::printf("  peak memory       %.0f MiB\n", PeakRssMib());
+    std::printf("  peak memory       %.0f MiB (%.0f B per employee)\n", PeakRssMib(), per_employee);
+    std::printf("  agent state       %.0f B per agent\n", agent_bytes_per_agent);
     std::printf("  fingerprint       %s\n", fp);
+    std::printf("  where it goes (model's containers by capacity, largest census: end of day %u or its 06:00)\n",
+                m.day + 1);
+    const double total = static_cast<double>(std::max<uint64_t>(1, m.total_bytes()));
+    for (const auto& [name, bytes] : holders) {
+      std::printf("    %-16s %9.1f MiB %8.0f B/employee %5.1f%%\n", name, static_cast<double>(bytes) / (1 << 20),
+                  static_cast<double>(bytes) / std::max<uint32_t>(1, r.summary.employees), 100.0 * bytes / total);
+    }
+    std::printf("    %-16s %9.1f MiB %8.0f B/employee (of peak RSS %.0f MiB; the rest: allocator, program, scenario)\n",
+                "counted", total / (1 << 20), total / std::max<uint32_t>(1, r.summary.employees), PeakRssMib());
   }
   return 0;
 }

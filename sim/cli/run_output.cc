@@ -13,6 +13,7 @@
 #include "sim/run/run_info.h"
 #include "sim/run/summary_json.h"
 #include "sim/scenario/compile.h"
+#include "sim/scenario/scale_organisation.h"
 #include "sim/study/measures.h"
 #include "sim/telemetry/telemetry.h"
 #include "sim/telemetry/telemetry_jsonl.h"
@@ -453,17 +454,8 @@ std::string SummaryTable(const model::RunResult& r) {
 Status LoadScaledScenario(const std::string& path, uint32_t employees, scenario::LoadedScenario* out) {
   Status s = scenario::LoadScenario(path, {}, out);
   if (!s.ok()) return s;
-  auto* org = out->scenario.mutable_organization();
-  double total = 0;
-  for (const auto& t : org->teams()) total += t.size();
-  if (total <= 0) return Status::Error(path + ": has no generated teams to scale");
-  const double factor = employees / total;
-  for (auto& t : *org->mutable_teams()) {
-    const int size = std::max(1, static_cast<int>(std::lround(t.size() * factor)));
-    t.set_size(size);
-    t.set_managers(std::min(t.managers(), size));
-  }
-  out->scenario.clear_interventions();
+  s = scenario::ScaleOrganisation(employees, &out->scenario);
+  if (!s.ok()) return Status::Error(path + ": " + s.message());
   return scenario::CompileScenario(out->scenario, &out->compiled);
 }
 

@@ -61,8 +61,8 @@ std::string SummaryJsonLine(const model::RunResult& result);
 // figures of a run file).
 std::string SummaryTable(const model::RunResult& result);
 
-// Loads `path` with every generated team's size scaled so the organisation has about
-// `employees` people (for `clawsim bench org`).
+// Loads `path` with its organisation grown to about `employees` people by adding divisions
+// (sim/scenario/scale_organisation.h), for `clawsim bench org`.
 Status LoadScaledScenario(const std::string& path, uint32_t employees, scenario::LoadedScenario* out);
 
 }  // namespace clawsim::cli

@@ -4,7 +4,8 @@
 // is the engine's lookahead. A ring of `ring_windows` buckets covers the near future; events
 // further out wait in an overflow heap and move into the ring as it advances. Each bucket is
 // a chain of fixed-size blocks from a shared pool, so memory follows the number of pending
-// events rather than the largest window ever seen. Order inside a bucket is arbitrary: the
+// events rather than the largest window ever seen. The pool grows by chunks of blocks that
+// never move (no doubling vector: at most one chunk is unused at the peak). Order inside a bucket is arbitrary: the
 // engine sorts a window's events before processing them.
 //
 // Single-threaded: each partition owns one Calendar.
@@ -14,6 +15,7 @@
 #include <bit>
 #include <cassert>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "sim/engine/event.h"
@@ -35,7 +37,8 @@ class Calendar {
     occupied_.assign(n / 64, 0);
     base_ = 0;
     size_ = 0;
-    blocks_.clear();
+    chunks_.clear();
+    num_blocks_ = 0;
     free_blocks_.clear();
     overflow_.clear();
   }
@@ -88,7 +91,7 @@ class Calendar {
     Slot& slot = slots_[slot_index];
     uint32_t b = slot.head;
     while (b != kNil) {
-      Block& block = blocks_[b];
+      Block& block = BlockAt(b);
       out->insert(out->end(), block.events, block.events + block.count);
       size_ -= block.count;
       const uint32_t next = block.next;
@@ -101,13 +104,15 @@ class Calendar {
 
   // Bytes held, for memory reports.
   size_t bytes_reserved() const {
-    return blocks_.capacity() * sizeof(Block) + overflow_.capacity() * sizeof(Ev) +
-           slots_.capacity() * sizeof(Slot);
+    return chunks_.size() * kChunkBlocks * sizeof(Block) + chunks_.capacity() * sizeof(chunks_[0]) +
+           free_blocks_.capacity() * sizeof(uint32_t) + overflow_.capacity() * sizeof(Ev) +
+           slots_.capacity() * sizeof(Slot) + occupied_.capacity() * sizeof(uint64_t);
   }
 
  private:
   static constexpr uint32_t kNil = UINT32_MAX;
-  static constexpr uint32_t kBlockEvents = 128;
+  static constexpr uint32_t kBlockEvents = 64;
+  static constexpr uint32_t kChunkBlocks = 16;
   struct Block {
     uint32_t next;
     uint32_t count;
@@ -122,17 +127,17 @@ class Calendar {
 
   void PushToSlot(uint32_t slot_index, const Ev& ev) {
     Slot& slot = slots_[slot_index];
-    if (slot.tail == kNil || blocks_[slot.tail].count == kBlockEvents) {
+    if (slot.tail == kNil || BlockAt(slot.tail).count == kBlockEvents) {
       const uint32_t b = NewBlock();
       if (slot.tail == kNil) {
         slot.head = b;
         occupied_[slot_index / 64] |= uint64_t{1} << (slot_index % 64);
       } else {
-        blocks_[slot.tail].next = b;
+        BlockAt(slot.tail).next = b;
       }
       slot.tail = b;
     }
-    Block& block = blocks_[slot.tail];
+    Block& block = BlockAt(slot.tail);
     block.events[block.count++] = ev;
   }
 
@@ -142,13 +147,14 @@ class Calendar {
       b = free_blocks_.back();
       free_blocks_.pop_back();
     } else {
-      b = static_cast<uint32_t>(blocks_.size());
-      blocks_.emplace_back();
+      b = num_blocks_++;
+      if (b % kChunkBlocks == 0) chunks_.emplace_back(new Block[kChunkBlocks]);
     }
-    blocks_[b].next = kNil;
-    blocks_[b].count = 0;
+    BlockAt(b).next = kNil;
+    BlockAt(b).count = 0;
     return b;
   }
+  Block& BlockAt(uint32_t b) { return chunks_[b / kChunkBlocks][b % kChunkBlocks]; }
 
   // First occupied slot at or after `start`, wrapping around; the ring must not be empty.
   uint32_t FindOccupiedFrom(uint32_t start) const {
@@ -170,7 +176,8 @@ class Calendar {
   uint64_t size_ = 0;
   std::vector<Slot> slots_;
   std::vector<uint64_t> occupied_;
-  std::vector<Block> blocks_;
+  std::vector<std::unique_ptr<Block[]>> chunks_;  // blocks [i * kChunkBlocks, (i + 1) * kChunkBlocks)
+  uint32_t num_blocks_ = 0;
   std::vector<uint32_t> free_blocks_;
   std::vector<Ev> overflow_;  // min-heap on time
 };

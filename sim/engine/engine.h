@@ -237,12 +237,7 @@ class Context {
         Fail("sent itself an event " + std::to_string(-delay_us) + " us in the past");
         return;
       }
-      if (ev.time_us < limit_us_) {
-        part_->local.push_back(ev);
-        std::push_heap(part_->local.begin(), part_->local.end(), LaterDelivered);
-      } else {
-        part_->calendar.Push(ev);
-      }
+      PushSelf(ev);
       return;
     }
     if (delay_us < lookahead_us_ || dst >= lp_partition_->size()) {
@@ -263,6 +258,33 @@ class Context {
     Send(lp_, delay_us, kind, payload);
   }
 
+  // Reserves `n` of this LP's sequence numbers, as if it sent n events now; returns the
+  // first. With SendSelfReserved a model can keep events it would send now in a compact
+  // form of its own and send them one at a time later, each with the delivery order it would
+  // have had: the committed events, and so the run, are the same.
+  uint32_t ReserveSeqs(uint32_t n) {
+    const uint32_t first = *next_seq_;
+    *next_seq_ += n;
+    return first;
+  }
+  // Sends this LP an event at absolute time t_us >= now with a sequence number from
+  // ReserveSeqs (each used once).
+  void SendSelfReserved(TimeUs t_us, uint32_t seq, uint32_t kind, const Payload& payload = {}) {
+    Ev ev;
+    ev.time_us = t_us;
+    ev.dst_lp = lp_;
+    ev.src_lp = lp_;
+    ev.src_seq = seq;
+    ev.kind = kind;
+    ev.payload = payload;
+    ++part_->sent;
+    if (t_us < now_us_) {
+      Fail("sent itself a reserved event " + std::to_string(now_us_ - t_us) + " us in the past");
+      return;
+    }
+    PushSelf(ev);
+  }
+
   // Folds a model value into the run fingerprint (order-insensitive across LPs).
   void FoldFingerprint(uint64_t value) {
     part_->fingerprint += HashCombine(HashCombine(now_us_, lp_), value);
@@ -280,6 +302,16 @@ class Context {
   friend class Engine;
 
   static bool LaterDelivered(const Ev& a, const Ev& b) { return DeliveredBefore(b, a); }
+
+  // A self event: into this window's local heap, or the calendar.
+  void PushSelf(const Ev& ev) {
+    if (ev.time_us < limit_us_) {
+      part_->local.push_back(ev);
+      std::push_heap(part_->local.begin(), part_->local.end(), LaterDelivered);
+    } else {
+      part_->calendar.Push(ev);
+    }
+  }
 
   void ReportBadSend(const Ev& ev, TimeUs delay_us) {
     if (ev.dst_lp >= lp_partition_->size()) {

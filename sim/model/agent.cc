@@ -60,7 +60,6 @@ TokenTally OrgModel::Charge(EmployeeState& s, scenario::TierId tier, scenario::S
   s.m.tokens_by_purpose[static_cast<int>(purpose)].Add(tally);
   s.m.tokens_by_trigger[static_cast<int>(trigger)].Add(tally);
   s.tokens_by_tier[tier].Add(tally);
-  if (skill != kNoId) s.tokens_by_skill[skill].Add(tally);
   return tally;
 }
 

@@ -12,7 +12,7 @@ using scenario::Role;
 void OrgModel::SendForReview(Ctx& ctx, EmployeeState& s, Task change) {
   const EmployeeId self = ctx.lp();
   const scenario::CodeWork& code = sc().role(Role::kDeveloper).code;
-  const std::vector<EmployeeId>& mates = world_->employees[self].teammates;
+  const Teammates& mates = world_->employees[self].teammates;
   const uint32_t reviewers = static_cast<uint32_t>(std::min<size_t>(mates.size(), static_cast<size_t>(std::max(0, code.reviewers))));
   change.kind = TaskKind::kCode;
   change.state &= ~(kTaskStarted | kTaskCaught | kTaskHelped);

@@ -2,6 +2,7 @@
 // change's way through review and deploy is in code_changes.cc.
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include "sim/model/org_model.h"
 
@@ -38,7 +39,6 @@ OrgModel::OrgModel(const World* world) : world_(world) {
     st.attack_mail_rng = engine::Rng::ForStream(world->seed ^ kAttackMailStreamSalt, e);
     st.safety.Resize(AttackSources(s).size());
     st.tokens_by_tier.assign(s.tiers.size(), TokenTally{});
-    st.tokens_by_skill.assign(s.skills.size(), TokenTally{});
     const scenario::Employee& emp = s.organization.employees[e];
     st.m.employee_id = e;
     st.m.name = emp.name;
@@ -99,7 +99,10 @@ void OrgModel::Handle(Ctx& ctx, const Ev& ev) {
       s.at_work = true;
       TryStartTask(ctx, s);
       break;
-    case kWorkArrive: OnWorkArrive(ctx, s, ev); break;
+    case kWorkArrive:
+      SendNextArrival(ctx, s);
+      OnWorkArrive(ctx, s, ev);
+      break;
     case kHumanDone: OnHumanDone(ctx, s); break;
     case kHumanPause: OnHumanPause(ctx, s); break;
     case kHeartbeat: OnHeartbeat(ctx, s, ev.payload.a); break;
@@ -205,13 +208,15 @@ void OrgModel::OnDayStart(Ctx& ctx, EmployeeState& s) {
   // Arrivals of the day, spread over working hours (Poisson processes per stream).
   const scenario::RoleProfile& role = sc().role(sc().organization.employees[ctx.lp()].role);
   const double span_us = static_cast<double>(end - start);
+  // They are kept as 16-byte plans and sent one at a time (SendNextArrival), each with the
+  // sequence number it would have had if sent now, so the run is as if all were sent now.
+  s.arrivals.clear();
+  s.next_arrival = 0;
   auto plan = [&](double per_day, WorkStream stream) {
     if (per_day <= 0) return;
     double t = rng.Exponential(span_us / per_day);
     while (t < span_us) {
-      Payload p;
-      p.a = static_cast<uint32_t>(stream);
-      ctx.SendSelf(start + static_cast<TimeUs>(t), kWorkArrive, p);
+      s.arrivals.push_back(PlannedArrival{now + start + static_cast<TimeUs>(t), 0, stream});
       t += rng.Exponential(span_us / per_day);
     }
   };
@@ -220,6 +225,20 @@ void OrgModel::OnDayStart(Ctx& ctx, EmployeeState& s) {
   plan(role.emails.per_day * (1 - external), WorkStream::kInternalEmail);
   plan(role.chat_requests.per_day, WorkStream::kChatRequest);
   plan(role.code.changes.per_day, WorkStream::kCodeChange);
+  const uint32_t first_seq = ctx.ReserveSeqs(static_cast<uint32_t>(s.arrivals.size()));
+  for (uint32_t i = 0; i < s.arrivals.size(); ++i) s.arrivals[i].seq = first_seq + i;
+  std::sort(s.arrivals.begin(), s.arrivals.end(), [](const PlannedArrival& a, const PlannedArrival& b) {
+    return std::tie(a.time_us, a.seq) < std::tie(b.time_us, b.seq);
+  });
+  SendNextArrival(ctx, s);
+}
+
+void OrgModel::SendNextArrival(Ctx& ctx, EmployeeState& s) {
+  if (s.next_arrival >= s.arrivals.size()) return;
+  const PlannedArrival& a = s.arrivals[s.next_arrival++];
+  Payload p;
+  p.a = static_cast<uint32_t>(a.stream);
+  ctx.SendSelfReserved(a.time_us, a.seq, kWorkArrive, p);
 }
 
 void OrgModel::OnWorkArrive(Ctx& ctx, EmployeeState& s, const Ev& ev) {

@@ -30,6 +30,7 @@
 #include "sim/model/metrics.h"
 #include "sim/model/threats.h"
 #include "sim/model/trace.h"
+#include "sim/model/vector_queue.h"
 #include "sim/model/world.h"
 
 namespace clawsim::model {
@@ -244,8 +245,16 @@ struct HeldAutomation {
   uint32_t agent_slot = 0;
 };
 
+// A work item planned at the day start, held until the arrival before it (the engine event
+// of each is sent one at a time, with the sequence number reserved for it at the day start).
+struct PlannedArrival {
+  TimeUs time_us = 0;
+  uint32_t seq = 0;
+  WorkStream stream = WorkStream::kExternalEmail;
+};
+
 struct EmployeeState {
-  std::array<std::deque<Task>, kNumTaskKinds> queues;  // by priority (TaskKind order)
+  std::array<VectorQueue<Task>, kNumTaskKinds> queues;  // by priority (TaskKind order)
   // The queued (not yet started) task of `kind` with id `ref`, or null.
   Task* FindQueued(TaskKind kind, uint32_t ref) {
     auto& q = queues[static_cast<int>(kind)];
@@ -263,7 +272,7 @@ struct EmployeeState {
     return true;
   }
   services::Mailbox mailbox;                           // a mail task's ref is its mailbox slot
-  std::deque<Task> chat_unanswered;                    // mentions the agents have not read yet
+  VectorQueue<Task> chat_unanswered;                   // mentions the agents have not read yet
   Task current;
   bool busy = false;
   TimeUs work_end_us = 0;
@@ -271,6 +280,8 @@ struct EmployeeState {
   TimeUs busy_today_us = 0;             // human time worked today
   TimeUs workday_us = 0;                // today's scheduled working time
   bool at_work = false;
+  std::vector<PlannedArrival> arrivals;  // today's, by (time, seq); those from next_arrival on are not sent yet
+  uint32_t next_arrival = 0;
   engine::Rng work_rng;     // arrivals and their draws: the same with or without agents
   engine::Rng backlog_rng;  // backlog items in pull order
   engine::Rng agent_rng;    // everything agents decide (and approvals of their asks), so that
@@ -346,7 +357,6 @@ struct EmployeeState {
   // Measurements (cumulative over the run).
   EmployeeMetrics m;
   std::vector<TokenTally> tokens_by_tier;
-  std::vector<TokenTally> tokens_by_skill;
   uint64_t items_arrived = 0;
   double lead_time_hours_sum = 0;
   uint64_t deploys_requested = 0;
@@ -449,6 +459,8 @@ class OrgModel {
   // Employee LP.
   void OnDayStart(Ctx& ctx, EmployeeState& s);
   void OnWorkArrive(Ctx& ctx, EmployeeState& s, const Ev& ev);
+  // Sends today's next planned arrival (the one after the arrival being handled).
+  void SendNextArrival(Ctx& ctx, EmployeeState& s);
   void OnEmail(Ctx& ctx, EmployeeState& s, const Ev& ev);
   // Stores a delivered message and makes it a task (and news for the agents).
   // `campaign_plus_one`: an injection email a colleague forwarded (its campaign + 1), or 0.

@@ -36,6 +36,7 @@ void OrgModel::Prefetch(engine::LpId lp, engine::PrefetchStage stage) const {
   // The record is cached now: follow its pointers to the data the next events will use.
   if (!s.busy) PrefetchBytes(&s.queues, sizeof(s.queues));
   if (!s.mailbox.entries().empty()) PrefetchObject(s.mailbox.entries().back());
+  if (s.next_arrival < s.arrivals.size()) PrefetchObject(s.arrivals[s.next_arrival]);  // the arrival sent next
   if (!s.rule_verdicts.empty()) PrefetchBytes(s.rule_verdicts.data(), s.rule_verdicts.size() * sizeof(uint32_t));
   if (!s.agents.empty()) PrefetchBytes(s.agents.data(), s.agents.size() * sizeof(AgentState));
 }

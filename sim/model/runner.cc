@@ -476,6 +476,11 @@ std::vector<std::string> EventKindNames() {
 
 namespace {
 
+void KeepLargest(MemoryCensus census, uint32_t day, MemoryCensus* largest) {
+  census.day = day;
+  if (census.total_bytes() > largest->total_bytes()) *largest = census;
+}
+
 // One run of `loaded` (with or without agents), advanced in steps: AdvanceTo runs the
 // engine to a time and does each day's bookkeeping (interventions, leaderboards, daily rows,
 // sinks) as the run passes it. Splitting a run into steps does not change its results.
@@ -534,10 +539,24 @@ class OrgRun final : public SeatHost {
         Status status = ApplyIntervention(pending_[next_intervention_++]);
         if (!status.ok()) return status;
       }
+      if (options_.memory_census) {
+        // A census when the day's plans are made (every arrival scheduled), and one at its end.
+        const TimeUs morning_us = static_cast<TimeUs>(day_) * engine::kUsPerDay + 6 * engine::kUsPerHour;
+        if (morning_us >= now_us_ && morning_us < target) {
+          Status status = eng_->RunUntil(morning_us);
+          if (!status.ok()) return status;
+          KeepLargest(TakeMemoryCensus(*world_, *model_, eng_->event_bytes_reserved()), day_, &result_->memory);
+        }
+      }
       Status status = eng_->RunUntil(target);
       if (!status.ok()) return status;
       now_us_ = target;
-      if (target == day_end) CloseDay();
+      if (target == day_end) {
+        if (options_.memory_census) {
+          KeepLargest(TakeMemoryCensus(*world_, *model_, eng_->event_bytes_reserved()), day_, &result_->memory);
+        }
+        CloseDay();
+      }
     }
     return Status::Ok();
   }

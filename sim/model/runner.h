@@ -11,6 +11,7 @@
 
 #include "mock_services/audit_log.h"
 #include "sim/common/status.h"
+#include "sim/model/memory_census.h"
 #include "sim/model/metrics.h"
 #include "sim/model/seat.h"
 #include "sim/model/trace.h"
@@ -33,6 +34,10 @@ struct RunOptions {
   std::vector<scenario::EmployeeId> seats;
   scenario::ProfileId seat_profile = 0;
   class SeatDriver* seat_driver = nullptr;
+  // Count where memory goes (RunResult::memory): a census of the model's containers twice a
+  // simulated day (06:00, when the day's arrivals are all scheduled, and at its end), keeping
+  // the largest. Serial work between windows; it changes no result.
+  bool memory_census = false;
 };
 
 // One committed engine event, for the full trace.
@@ -78,6 +83,7 @@ struct RunResult {
   uint64_t engine_events_pending = 0;
   uint64_t engine_events_sent = 0;
   std::vector<SeatState> seats;  // the external seats at the end of the run
+  MemoryCensus memory;  // with RunOptions::memory_census: the census with the largest total
 };
 
 struct World;

@@ -468,7 +468,7 @@ void OrgModel::ExecuteAttack(Ctx& ctx, EmployeeState& s, const AgentAction& act,
 void OrgModel::MaybeShareInjection(Ctx& ctx, EmployeeState& s, const Task& mail) {
   const scenario::InjectionCampaign& camp = sc().threats.injection_campaigns[mail.other];
   const EmployeeId self = ctx.lp();
-  const std::vector<EmployeeId>& teammates = world_->employees[self].teammates;
+  const Teammates& teammates = world_->employees[self].teammates;
   if (s.threat_rng.Bernoulli(camp.forward_probability) && !teammates.empty()) {
     // Forwarded to a teammate ("is this real?"): the person's own email.send_internal.
     services::SendSpec spec;
@@ -578,8 +578,9 @@ void OrgModel::FeedBreakers(Ctx& ctx, EmployeeState& s, uint32_t slot, Metric me
     }
     for (uint32_t other = 0; other < s.agents.size(); ++other) HoldAgent(ctx, s, other, b);
     if (cb.scope == scenario::CircuitBreaker::Scope::kTeam) {
-      for (EmployeeId mate : world_->employees[ctx.lp()].teammates) {
-        ctx.Send(mate, Net(0), kBreakerGroupTrip, Payload{b, 0, 0, 0, 0, 0, 0, 0, 0});
+      const Teammates& mates = world_->employees[ctx.lp()].teammates;
+      for (size_t i = 0; i < mates.size(); ++i) {
+        ctx.Send(mates[i], Net(0), kBreakerGroupTrip, Payload{b, 0, 0, 0, 0, 0, 0, 0, 0});
       }
     }
   }

@@ -10,12 +10,13 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/engine/time.h"
 #include "sim/model/trace.h"
+#include "sim/model/vector_queue.h"
 #include "sim/scenario/compiled_scenario.h"
 
 namespace clawsim::model {
@@ -76,6 +77,8 @@ class SlidingWindow {
     events_.clear();
     sum_ = 0;
   }
+  // The amounts in the window, oldest first (for memory reports).
+  const VectorQueue<std::pair<TimeUs, double>>& entries() const { return events_; }
 
  private:
   void Expire(TimeUs now_us, TimeUs window_us) {
@@ -85,7 +88,7 @@ class SlidingWindow {
     }
     if (events_.empty()) sum_ = 0;  // no drift from repeated additions and removals
   }
-  std::deque<std::pair<TimeUs, double>> events_;
+  VectorQueue<std::pair<TimeUs, double>> events_;
   double sum_ = 0;
 };
 

@@ -1,6 +1,7 @@
 #include "sim/model/world.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <string>
 
@@ -319,8 +320,9 @@ Status BuildWorld(const CompiledScenario& s, uint64_t seed, World* world, bool w
   Status status = ReportingDepths(s, world);
   if (!status.ok()) return status;
 
-  // Teams: teammates, owned services.
-  std::vector<std::vector<scenario::ServiceId>> services_of_team(s.organization.teams.size());
+  // Teams: teammates, owned services (views of the team's lists, not copies).
+  std::vector<std::vector<scenario::ServiceId>>& services_of_team = world->team_services;
+  services_of_team.assign(s.organization.teams.size(), {});
   for (uint32_t sv = 0; sv < s.deploy.services.size(); ++sv) {
     const scenario::TeamId t = s.deploy.services[sv].owner_team;
     if (t != kNoId) services_of_team[t].push_back(sv);
@@ -329,9 +331,10 @@ Status BuildWorld(const CompiledScenario& s, uint64_t seed, World* world, bool w
     const scenario::TeamId t = s.organization.employees[e].team;
     EmployeeInfo& info = world->employees[e];
     if (t != kNoId) {
-      for (EmployeeId m : s.organization.teams[t].members) {
-        if (m != e) info.teammates.push_back(m);
-      }
+      const std::vector<EmployeeId>& members = s.organization.teams[t].members;  // ascending, e among them
+      const auto self = std::lower_bound(members.begin(), members.end(), e);
+      assert(self != members.end() && *self == e);
+      info.teammates = Teammates(members, static_cast<uint32_t>(self - members.begin()));
       info.services = services_of_team[t];
     }
     info.approver = ApproverFor(s, e);

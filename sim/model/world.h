@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -53,11 +54,29 @@ struct AgentInfo {
   bool external = false;  // driven by a seat's client, not the surrogate (seat.h)
 };
 
+// A person's teammates: their team's members without them, ascending. A view of the team's
+// one member list (the compiled scenario's), so nobody holds a copy of their team.
+class Teammates {
+ public:
+  Teammates() = default;
+  // `members` ascending; `self` the person's index among them.
+  Teammates(const std::vector<EmployeeId>& members, uint32_t self)
+      : members_(members.data()), count_(static_cast<uint32_t>(members.size())), self_(self) {}
+  size_t size() const { return count_ == 0 ? 0 : count_ - 1; }
+  bool empty() const { return size() == 0; }
+  EmployeeId operator[](size_t i) const { return members_[i < self_ ? i : i + 1]; }
+
+ private:
+  const EmployeeId* members_ = nullptr;
+  uint32_t count_ = 0;
+  uint32_t self_ = 0;
+};
+
 struct EmployeeInfo {
   Traits traits;
   std::vector<uint32_t> agents;        // agent ids owned
-  std::vector<EmployeeId> teammates;   // same team, excluding self, ascending
-  std::vector<scenario::ServiceId> services;  // owned by the team (where code changes deploy)
+  Teammates teammates;                 // same team, excluding self, ascending
+  std::span<const scenario::ServiceId> services;  // owned by the team (where code changes deploy): World::team_services
   EmployeeId approver = kNoId;         // who decides this employee's agents' asks
   uint32_t reporting_depth = 0;        // edges up to the top of the reporting graph
 };
@@ -74,6 +93,7 @@ struct World {
   std::vector<AgentInfo> agents;
   std::vector<std::vector<EmployeeId>> channel_members;  // by channel, ascending
   std::vector<services::TeamId> team_of_employee;  // by employee (kAnyId: none)
+  std::vector<std::vector<scenario::ServiceId>> team_services;  // by team: the services it owns
   // By circuit breaker: the owners of the agents a GROUP breaker holds, ascending (empty for
   // the other scopes).
   std::vector<std::vector<EmployeeId>> breaker_group_owners;

@@ -133,6 +133,9 @@ def tally_total(t):
     return t.input_tokens + t.output_tokens
 
 
+# What `clawsim run` uses without --threads: every core, at most 256.
+DEFAULT_THREADS = max(1, min(os.cpu_count() or 1, 256))
+
 # ---- 1. run --json and the output folder ---------------------------------------------------
 @case
 def run_json(ctx):
@@ -238,7 +241,8 @@ def run_file_python_readback(ctx):
     expect("header.overrides", list(f.header.overrides), [f"run.days={DAYS}"])
     expect("header.days", f.header.days, DAYS)
     expect("header.seed", f.header.seed, 7)  # small.textproto's run.seed
-    expect("header.threads", f.header.threads, 1)
+    # Without --threads a run uses every core (results do not depend on it).
+    expect("header.threads", f.header.threads, DEFAULT_THREADS)
     expect("header.trace_level", f.header.trace_level, pb2.TRACE_AUDIT)
     expect("header.employee_names", len(f.header.employee_names), SMALL_EMPLOYEES)
     expect("header.decision_names", list(f.header.decision_names),
@@ -309,7 +313,7 @@ def inspect(ctx):
     j = parse_one_json_line(stdout)
     expect("inspect --json scenario", j.get("scenario"), "small")
     expect("inspect --json days", j.get("days"), DAYS)
-    expect("inspect --json threads", j.get("threads"), 1)
+    expect("inspect --json threads", j.get("threads"), DEFAULT_THREADS)
     expect("inspect --json summary.fingerprint", j.get("summary", {}).get("fingerprint"), summary["fingerprint"])
     expect("inspect --json summary (compared with summary.json)", j.get("summary"), summary)
     check('"summary":' + summary_line.rstrip("\n") + "}" in stdout,
@@ -663,6 +667,33 @@ def bench_phold(ctx):
         results[threads] = j
     expect("bench phold fingerprint, --threads 2 vs 1", results[2]["fingerprint"], results[1]["fingerprint"])
     expect("bench phold events, --threads 2 vs 1", results[2]["events"], results[1]["events"])
+
+
+# ---- 7b. bench org ---------------------------------------------------------------------------
+@case
+def bench_org(ctx):
+    """The organisation grows by divisions (more teams and services, not larger ones), the
+    memory census is printed, and the run does not depend on --threads."""
+    results = {}
+    for employees, threads in ((SMALL_EMPLOYEES, 1), (3 * SMALL_EMPLOYEES, 1), (3 * SMALL_EMPLOYEES, 2)):
+        rc, stdout, stderr = ctx.clawsim_cmd("bench", "org", "--scenario", ctx.scenario, "--employees", str(employees),
+                                             "--days", "2", "--threads", str(threads), "--json")
+        expect(f"bench org --employees {employees} exit status (stderr: {stderr})", rc, 0)
+        j = parse_one_json_line(stdout)
+        for k in ("employees", "teams", "services", "channels", "events", "peak_rss_bytes_per_employee", "memory"):
+            check(k in j, f"bench org --json lacks {k}: {stdout}")
+        m = j["memory"]
+        holders = [k for k in m if k.endswith("_bytes") and k != "counted_bytes"]
+        expect("census holders", len(holders), 9)
+        expect("census total", m["counted_bytes"], sum(m[k] for k in holders))
+        check(m["mailboxes_bytes"] > 0 and m["pending_events_bytes"] > 0, f"an empty census: {m}")
+        results[(employees, threads)] = j
+    small, big = results[(SMALL_EMPLOYEES, 1)], results[(3 * SMALL_EMPLOYEES, 1)]
+    check(abs(big["employees"] - 3 * SMALL_EMPLOYEES) <= 0.1 * 3 * SMALL_EMPLOYEES, f"employees: {big['employees']}")
+    check(big["teams"] > 2 * small["teams"], f"teams {small['teams']} -> {big['teams']}: not grown by divisions")
+    check(big["services"] > 2 * small["services"], f"services {small['services']} -> {big['services']}")
+    expect("bench org fingerprint, --threads 2 vs 1", results[(3 * SMALL_EMPLOYEES, 2)]["fingerprint"],
+           big["fingerprint"])
 
 
 # ---- 8. validate -----------------------------------------------------------------------------
