@@ -160,7 +160,7 @@ ToolOutcome SeatTools::Dispatch(Context& c, const std::string& name, const Json&
   };
   if (name == "deploy_status") {
     c.record.decision = "";
-    std::vector<uint32_t> services = w.employees[self].services;
+    std::vector<uint32_t> services(w.employees[self].services.begin(), w.employees[self].services.end());
     if (args.contains("service")) {
       const int64_t v = service_by_name(args["service"].get<std::string>());
       if (v < 0) return {std::nullopt, true, "no service \"" + args["service"].get<std::string>() + "\"", nullptr};
