@@ -206,7 +206,7 @@ struct AdoptionRun {
   scenario::LoadedScenario loaded;
 };
 
-// The small scenario, 15 days (two weekly reliance updates), its developers' agents
+// The small scenario, 15 days (two weekly fades of trust), its developers' agents
 // helping every change as it is started.
 AdoptionRun RunAdoption(std::vector<std::string> overrides) {
   AdoptionRun o;
