@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine (apt packages), builds clawsim with warnings as errors,
 # and runs every test: optimised with asserts (preset ci), then again under AddressSanitizer
-# + UBSan (asan) and ThreadSanitizer (tsan), then every libFuzzer target briefly (preset fuzz,
+# + UBSan (asan) and ThreadSanitizer (tsan; without the viewer, which runs on one thread and
+# which asan covers), then every libFuzzer target briefly (preset fuzz,
 # scripts/fuzz.sh: the kept findings replayed, then CLAWSIM_FUZZ_SECONDS, default 15, of
 # fuzzing each). This is the command CI runs.
 # CLAWSIM_QUICK_TEST=1 runs the ci preset only.
