@@ -50,7 +50,14 @@ QueueRun RunQueue(const std::string& emails_per_day, const std::string& days) {
 }
 
 TEST(ApprovalQueueTest, MeanWaitIsPollaczekKhinchineForAnMD1Queue) {
-  for (const auto& [per_day, days] : std::vector<std::pair<std::string, std::string>>{{"2", "30"}, {"4", "30"}, {"5", "60"}}) {
+#ifdef CLAWSIM_SANITIZED
+  // Under the sanitizers one load is enough to check the code; the closed form is checked
+  // at three loads in the plain build.
+  const std::vector<std::pair<std::string, std::string>> loads = {{"4", "30"}};
+#else
+  const std::vector<std::pair<std::string, std::string>> loads = {{"2", "30"}, {"4", "30"}, {"5", "60"}};
+#endif
+  for (const auto& [per_day, days] : loads) {
     const QueueRun q = RunQueue(per_day, days);
     EXPECT_GT(q.rho, 0.2);
     EXPECT_LT(q.rho, 0.8);
