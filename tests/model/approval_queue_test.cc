@@ -16,6 +16,10 @@
 #include "sim/model/world.h"
 #include "sim/scenario/load.h"
 
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define CLAWSIM_SANITIZED 1
+#endif
+
 namespace clawsim::model {
 namespace {
 
