@@ -6,7 +6,7 @@
 //   RunCommandOptions o;
 //   Flags flags(usage);
 //   ...the command's own flags...
-//   RunFlags run_flags(style, &flags, &o);   // declares the seven, in --help's order
+//   RunFlags run_flags(style, &flags, &o);   // declares the six flags, in --help's order
 //   Status s = flags.Parse(args, &positional);
 //   if (s.ok()) s = run_flags.Check(positional);   // sets o.scenario_path
 //   ...load o.scenario_path with o.overrides...
