@@ -93,7 +93,7 @@ def script_day(ctx):
     check(all(c["end_us"] - c["start_us"] == 10_000_000 for c in reads), f"read durations: {reads}")
     # Every gated call is an audit record marked external; nobody else's is.
     rf = ctx.run_file(out)
-    check((rf.major, rf.minor) == (1, 6), f"format {rf.major}.{rf.minor}")
+    check((rf.major, rf.minor) == (1, 7), f"format {rf.major}.{rf.minor}")
     records = list(rf.rows("audit"))
     external = [r for r in records if r.external]
     gated = [c for c in s["call_log"] if c.get("audit_id")]
