@@ -672,7 +672,7 @@ bool OrgModel::ApplyHelp(EmployeeState& s, EmployeeId self, Task& t, const HelpE
   // The agent wrote the part handed to it, in its own (longer) way, and it stays in the change
   // (the person fixes what it got wrong, but does not rewrite it shorter): reviewers read more.
   if (t.kind == TaskKind::kCode) {
-    t.relative_size += static_cast<float>((sc().help_costs.agent_code_size_ratio - 1) * h.written_share);
+    t.SetAgentWrittenShare(t.AgentWrittenShare() + h.written_share);
   }
   return h.saved_minutes > h.cost_minutes;
 }

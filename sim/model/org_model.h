@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <deque>
 #include <vector>
@@ -62,7 +63,7 @@ enum EventKind : uint32_t {
   kEmailDeliver,      // employee -> employee: a = sender, b = labels | forwarded injection's campaign + 1 << 8, c = size, d = agent + 1 or 0, x = value, t = sent, u = id, v = thread
   kChatPost,          // employee -> channel: a = poster, b = mentioned employee or kNoId, c = post flags, d = agent + 1 or 0, x = value
   kChatMention,       // channel -> employee: a = asker, x = value, t = created
-  kReviewRequest,     // author -> reviewer: a = author, b = change, c = defective, x = relative size, t = created
+  kReviewRequest,     // author -> reviewer: a = author, b = change, c = defective, x = agent-written share, t = created
   kReviewDone,        // reviewer -> author: a = reviewer, b = change, c = 1 if sent back
   kDeployRequest,     // employee -> service: a = author, b = change, x = quality, t = created, c = agent + 1 or 0, d = 1 rollback
   kStageDone,         // service self: the running operation's next step
@@ -120,9 +121,14 @@ struct Task {
   uint32_t flags = 0;      // mail flags; for approvals, 1 if the request is bad
   uint32_t state = 0;      // kTask* bits
   uint8_t reviews_pending = 0;  // code in review: reviews not yet back
-  // Code and its reviews: the change's size relative to the author's own version of it (1);
-  // agent-written code makes it larger (AgentHelpCosts.agent_code_size_ratio).
-  float relative_size = 1;
+  // Code and its reviews: the share of the change a coding agent wrote, in 65535ths, which
+  // makes it larger than its author's own version (OrgModel::RelativeSize).
+  uint16_t agent_written_q16 = 0;
+
+  double AgentWrittenShare() const { return agent_written_q16 / 65535.0; }
+  void SetAgentWrittenShare(double share) {
+    agent_written_q16 = static_cast<uint16_t>(std::lround(std::clamp(share, 0.0, 1.0) * 65535.0));
+  }
 };
 
 // Something an agent wants to do on a service: it passes the gate, maybe waits for approval,
@@ -323,7 +329,7 @@ struct EmployeeState {
   uint64_t budget_refusals = 0;
   uint64_t changes_completed = 0;
   uint64_t changes_merged = 0;  // changes that passed review, each counted once
-  double merged_size_sum = 0;   // their relative sizes (Task::relative_size), summed
+  double merged_size_sum = 0;   // their relative sizes (OrgModel::RelativeSize), summed
   // Trace spans finished since the last TakeSpans, and the span id of the invocation being
   // decided (its reads and actions name it as their cause).
   std::vector<TraceSpan> spans;
@@ -575,6 +581,11 @@ class OrgModel {
                     double minutes, TimeUs waited_us) const;
   // Applies help to a queued task; true when it made the task shorter.
   bool ApplyHelp(EmployeeState& s, EmployeeId self, Task& t, const HelpEffect& h);
+  // A code change's size relative to its author's own version of it: 1 + (agent_code_size_ratio
+  // - 1) x the share an agent wrote (scenario.proto AgentHelpCosts).
+  double RelativeSize(const Task& change) const {
+    return 1 + (sc().help_costs.agent_code_size_ratio - 1) * change.AgentWrittenShare();
+  }
 
   // ---- adoption (agent.cc) ----
   // Whether person `self`, trusting their code-help agent `trust`, hands it the change `t`,
