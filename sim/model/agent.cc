@@ -671,10 +671,26 @@ bool OrgModel::ApplyHelp(EmployeeState& s, EmployeeId self, Task& t, const HelpE
   s.m.hours.help_cost_hours += h.cost_minutes / 60.0;
   // The agent wrote the part handed to it, in its own (longer) way, and it stays in the change
   // (the person fixes what it got wrong, but does not rewrite it shorter): reviewers read more.
-  if (t.kind == TaskKind::kCode) {
+  // More code carries more defects: the lines added beyond the person's version carry the
+  // author's defect chance per person-change of code, times the agents' density ratio.
+  if (t.kind == TaskKind::kCode && h.written_share > 0) {
+    const double before = RelativeSize(t);
     t.SetAgentWrittenShare(t.AgentWrittenShare() + h.written_share);
+    const double added = RelativeSize(t) - before;
+    if (added > 0 && !(t.state & kTaskDefective)) {
+      const double clean = 1 - AuthorDefectProbability(self);
+      const double exponent = added * sc().help_costs.agent_code_defect_density_ratio;
+      if (exponent > 0 && s.agent_rng.Bernoulli(1 - std::pow(clean, exponent))) t.state |= kTaskDefective | kTaskAgentDefect;
+    }
   }
   return h.saved_minutes > h.cost_minutes;
+}
+
+double OrgModel::AuthorDefectProbability(EmployeeId self) const {
+  const scenario::CodeWork& code = sc().role(sc().organization.employees[self].role).code;
+  const scenario::Distribution& q = code.quality;  // BETA, scaled to [min, max]
+  const double mean = q.min + (q.max - q.min) * q.alpha / (q.alpha + q.beta);
+  return 1 - std::clamp(mean * code.QualityFactor(world_->employees[self].traits.skill), 0.0, 1.0);
 }
 
 thread_local std::vector<uint32_t> OrgModel::scratch_slots_;

@@ -583,6 +583,9 @@ class OrgModel {
   bool ApplyHelp(EmployeeState& s, EmployeeId self, Task& t, const HelpEffect& h);
   // A code change's size relative to its author's own version of it: 1 + (agent_code_size_ratio
   // - 1) x the share an agent wrote (scenario.proto AgentHelpCosts).
+  // The chance that a person-change of this author's code carries a defect: 1 - their role's
+  // mean change quality x their skill's quality factor.
+  double AuthorDefectProbability(EmployeeId self) const;
   double RelativeSize(const Task& change) const {
     return 1 + (sc().help_costs.agent_code_size_ratio - 1) * change.AgentWrittenShare();
   }

@@ -602,6 +602,7 @@ struct AgentHelpCosts {
   double context_switch_minutes = 2;
   double familiarity_saving_discount = 0.7;
   double agent_code_size_ratio = 5.8;  // an agent's lines per person's line for the part it replaces
+  double agent_code_defect_density_ratio = 1;  // defects per line of agent code per defect per line of the author's
 };
 
 struct CompiledScenario {

@@ -804,6 +804,7 @@ void Validator::ThreatsAndDefenses() {
   Check(hc, "context_switch_minutes", kNonNegative, "help_costs");
   Check(hc, "familiarity_saving_discount", kProbability, "help_costs");
   Check(hc, "agent_code_size_ratio", kPositive, "help_costs");
+  Check(hc, "agent_code_defect_density_ratio", kNonNegative, "help_costs");
   const pb::Threats& t = s_.threats();
   Check(t, "agent_error_rate_multiplier", kNonNegative, "threats");
   Check(t, "phishing_click_probability", kProbability, "threats");

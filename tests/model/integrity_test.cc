@@ -177,6 +177,21 @@ TEST(IntegrityTest, CodeAnAgentWroteIsLargerAndTakesLongerToReview) {
   EXPECT_DOUBLE_EQ(none.result.summary.delivery.merged_change_size_mean, 1.0);
 }
 
+TEST(IntegrityTest, MoreCodeFromAgentsCarriesMoreDefects) {
+  // The same run (agents making no outright mistakes) with the agents' added lines free of
+  // defects, and at twenty times people's density: the added code brings defects of its own,
+  // attributed to the agents' code. (The small scenario deploys a few hundred changes, so
+  // the contrast is large to stand out of the noise.)
+  const Outcome clean = RunSmall({"help_costs.agent_code_defect_density_ratio=0", "threats.agent_error_rate_multiplier=0"});
+  const Outcome dense = RunSmall({"help_costs.agent_code_defect_density_ratio=20", "threats.agent_error_rate_multiplier=0"});
+  const RunSummary& c = clean.result.summary;
+  const RunSummary& d = dense.result.summary;
+  ASSERT_GT(d.delivery.merged_change_size_mean, 1.0);
+  EXPECT_GT(d.dora.change_failure_rate, c.dora.change_failure_rate);
+  EXPECT_EQ(c.incident_origins.agent_written_change, 0u);
+  EXPECT_GE(d.incident_origins.agent_written_change, c.incident_origins.agent_written_change);
+}
+
 TEST(IntegrityTest, AReviewPastItsReviewersAttentionCatchesLess) {
   // Every defect is caught when a reviewer can read the whole change ...
   const std::vector<std::string> thorough = {"roles[role=DEVELOPER].code.review_catch_probability=1",
