@@ -373,6 +373,10 @@ def stdio_session(ctx):
     want = {"list_mail", "read_mail", "send_mail", "read_channel", "post_channel", "deploy_status", "deploy_staging",
             "promote_to_prod", "rollback", "read_memory", "write_memory", "wait"}
     check(tools == want, f"tools: {sorted(tools)}")
+    # The MCP fuzz target checks arguments against these schemas: its copy must be the same.
+    fuzz_tools = json.load(open(os.path.join(os.path.dirname(ctx.scenario), "..", "fuzz", "mcp_tools.json")))["tools"]
+    served = [{"name": t["name"], "inputSchema": t["inputSchema"]} for t in by_id["4"]["result"]["tools"]]
+    check(fuzz_tools == served, "tests/fuzz/mcp_tools.json differs from tools/list: regenerate it from a server's tools/list")
     check(by_id["5"]["error"]["code"] == -32602 and by_id["6"]["error"]["code"] == -32602, "unknown tool, bad type")
     check(not by_id["8"]["result"]["isError"], by_id["8"])
     # The client left on day 0 of 2: the run ends that day, complete and marked.
