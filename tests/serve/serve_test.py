@@ -389,9 +389,12 @@ def stdio_session(ctx):
 @case
 def http_session(ctx):
     """Streamable HTTP on loopback: a session id from initialize, required afterwards; a
-    foreign Origin refused; GET 405; DELETE ends the session and the run (marked)."""
+    foreign Origin refused; a GET without text/event-stream 405; the standing GET stream
+    carries the resource updates of requests that took no SSE stream; DELETE ends the
+    session, the stream and the run (marked)."""
+    import http.client
     import re
-    import time
+    import threading
     import urllib.error
     import urllib.request
     out = ctx.path("http")
@@ -404,10 +407,9 @@ def http_session(ctx):
         check(m is not None, f"no listening line: {line!r}")
         url = m.group(1)
 
-        def post(body, session=None, origin=None):
+        def post(body, session=None, origin=None, accept="application/json, text/event-stream"):
             req = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                         headers={"Content-Type": "application/json",
-                                                  "Accept": "application/json, text/event-stream"})
+                                         headers={"Content-Type": "application/json", "Accept": accept})
             if session:
                 req.add_header("Mcp-Session-Id", session)
             if origin:
@@ -437,12 +439,44 @@ def http_session(ctx):
         check(status == 200 and body["result"]["isError"] is False, f"{status} {body}")
         try:
             urllib.request.urlopen(url, timeout=30)
-            check(False, "GET should be refused")
+            check(False, "a GET that does not accept text/event-stream should be refused")
         except urllib.error.HTTPError as e:
             check(e.code == 405, f"GET: {e.code}")
+        # The standing stream: open it, subscribe to the inbox, then run the world with a
+        # wait whose POST takes only JSON: the inbox's update arrives on the stream.
+        port = int(url.split(":")[2].split("/")[0])
+        sse = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        sse.request("GET", "/mcp", headers={"Accept": "text/event-stream", "Mcp-Session-Id": session})
+        stream = sse.getresponse()
+        check(stream.status == 200 and stream.getheader("Content-Type") == "text/event-stream",
+              f"GET stream: {stream.status} {stream.getheaders()}")
+        events = []
+        def read_stream():
+            for raw in stream:
+                line = raw.decode().strip()
+                if line.startswith("data: "):
+                    events.append(json.loads(line[6:]))
+        reader = threading.Thread(target=read_stream, daemon=True)
+        reader.start()
+        req = urllib.request.Request(url, method="GET", headers={"Accept": "text/event-stream", "Mcp-Session-Id": session})
+        try:
+            urllib.request.urlopen(req, timeout=30)
+            check(False, "a second stream should be refused")
+        except urllib.error.HTTPError as e:
+            check(e.code == 409, f"a second GET stream: {e.code}")
+        status, _, body = post({"jsonrpc": "2.0", "id": 6, "method": "resources/subscribe",
+                                "params": {"uri": "clawsim://seat/dana/inbox"}}, session)
+        check(status == 200 and "result" in body, f"subscribe: {status} {body}")
+        status, _, body = post({"jsonrpc": "2.0", "id": 7, "method": "tools/call",
+                                "params": {"name": "wait", "arguments": {}}}, session, accept="application/json")
+        check(status == 200 and "new_mail" in body["result"]["content"][0]["text"], f"wait: {status} {body}")
         req = urllib.request.Request(url, method="DELETE", headers={"Mcp-Session-Id": session})
         with urllib.request.urlopen(req, timeout=30) as r:
             check(r.status == 200, f"DELETE: {r.status}")
+        reader.join(timeout=30)
+        check(not reader.is_alive(), "the stream ends with the session")
+        check([e.get("method") for e in events] == ["notifications/resources/updated"] and
+              events[0]["params"]["uri"] == "clawsim://seat/dana/inbox", f"on the stream: {events}")
         rc = proc.wait(timeout=60)
         err = proc.stderr.read()
     finally:
