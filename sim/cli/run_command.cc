@@ -11,6 +11,7 @@
 #include "sim/cli/commands.h"
 #include "sim/cli/flags.h"
 #include "sim/cli/interrupt.h"
+#include "sim/cli/run_flags.h"
 #include "sim/cli/run_output.h"
 #include "sim/common/json_writer.h"
 #include "sim/common/process_stats.h"
@@ -33,50 +34,19 @@ void DrawProgress(uint32_t done, uint32_t total, double elapsed_s) {
   std::fflush(stderr);
 }
 
-// The flags' own ranges, and --days / --seed against --set run.days / run.seed: the same
-// setting twice is refused rather than one silently winning.
-Status CheckRunFlags(const Flags& flags, const RunCommandOptions& o) {
-  if (flags.Given("threads") && (o.threads < 1 || o.threads > kMaxThreads)) {
-    return Status::Error("--threads must be in [1, " + std::to_string(kMaxThreads) + "], got " +
-                         std::to_string(o.threads));
-  }
-  if (flags.Given("days") && (o.days < 1 || o.days > kMaxRunDays)) {
-    return Status::Error("--days must be in [1, " + std::to_string(kMaxRunDays) + "] (the range of run.days), got " +
-                         std::to_string(o.days));
-  }
-  if (flags.Given("out") && o.out_dir.empty()) {
-    return Status::Error("--out needs a folder name; leave it out to write under results/");
-  }
-  for (const std::string& set : o.overrides) {
-    for (const char* flag : {"days", "seed"}) {
-      const std::string path = std::string("run.") + flag + "=";
-      if (flags.Given(flag) && set.rfind(path, 0) == 0) {
-        return Status::Error(std::string("--") + flag + " and --set " + set + " both set run." + flag +
-                             "; give one of them");
-      }
-    }
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 int RunCommand(const std::vector<std::string>& args) {
   RunCommandOptions o;
-  o.threads = DefaultThreads();
-  uint64_t seed = 0;
   bool json = false;
   Flags flags(
       "usage: clawsim run SCENARIO [--seed N] [--threads N] [--days N] [--out DIR] [--trace none|audit|full] "
       "[--set path=value]... [--counterfactual] [--telemetry] [--json] [--ignore-memory-estimate]");
-  flags.AddUint64("seed", &seed, "run seed (default: the scenario's run.seed)");
-  flags.AddInt("threads", &o.threads,
-               "worker threads (default: every core, " + std::to_string(DefaultThreads()) +
-                   " here); results do not depend on it; 1 runs on the calling thread alone");
-  flags.AddInt("days", &o.days, "simulated days (default: the scenario's run.days)");
-  flags.AddString("out", &o.out_dir, "output folder (default results/<scenario>-s<seed>/)");
-  flags.AddString("trace", &o.trace, "what the run file keeps: none, audit (default) or full");
-  flags.AddRepeated("set", &o.overrides, "override a scenario field, e.g. --set run.days=14 (repeatable)");
+  RunFlagsStyle style;
+  style.default_threads = DefaultThreads();
+  style.threads_help = "worker threads (default: every core, " + std::to_string(DefaultThreads()) +
+                       " here); results do not depend on it; 1 runs on the calling thread alone";
+  RunFlags run_flags(style, &flags, &o);
   bool ignore_memory_estimate = false;
   flags.AddBool("json", &json, "print the summary as one JSON object");
   flags.AddBool("ignore-memory-estimate", &ignore_memory_estimate,
@@ -92,20 +62,15 @@ int RunCommand(const std::vector<std::string>& args) {
     std::fputs(flags.Help().c_str(), stdout);
     return 0;
   }
-  if (s.ok() && positional.size() != 1) s = Status::Error("expected exactly one SCENARIO file\n" + flags.Help());
-  if (s.ok() && o.trace != "none" && o.trace != "audit" && o.trace != "full") {
-    s = Status::Error("--trace must be none, audit or full, got '" + o.trace + "'");
-  }
+  if (s.ok()) s = run_flags.Check(positional);
   if (s.ok() && o.telemetry && o.trace == "none") {
     s = Status::Error("--telemetry needs the model calls and the audit log, which --trace none does not keep; "
                       "use --trace audit (the default) or full");
   }
-  if (s.ok()) s = CheckRunFlags(flags, o);
   if (!s.ok()) {
     std::fprintf(stderr, "clawsim run: %s\n", s.message().c_str());
     return 2;
   }
-  o.scenario_path = positional[0];
   InstallInterruptHandlers();
   scenario::LoadedScenario loaded;
   s = scenario::LoadScenario(o.scenario_path, o.overrides, &loaded);
@@ -142,8 +107,7 @@ int RunCommand(const std::vector<std::string>& args) {
     std::fprintf(stderr, "clawsim run: warning: %s has serve settings, which only clawsim serve uses\n",
                  o.scenario_path.c_str());
   }
-  o.seed = flags.Given("seed") ? seed : loaded.compiled.run.seed;
-  if (o.out_dir.empty()) o.out_dir = "results/" + loaded.compiled.name + "-s" + std::to_string(o.seed);
+  run_flags.ApplyDefaults(loaded.compiled);
   o.show_progress = isatty(STDERR_FILENO) != 0;
   o.progress = DrawProgress;
   o.should_stop = StopRequested;

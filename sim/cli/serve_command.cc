@@ -7,6 +7,7 @@
 #include "sim/cli/commands.h"
 #include "sim/cli/flags.h"
 #include "sim/cli/interrupt.h"
+#include "sim/cli/run_flags.h"
 #include "sim/cli/run_output.h"
 #include "sim/scenario/load.h"
 #include "sim/serve/http_driver.h"
@@ -16,7 +17,6 @@ namespace clawsim::cli {
 
 int ServeCommand(const std::vector<std::string>& args) {
   RunCommandOptions o;
-  uint64_t seed = 0;
   std::vector<std::string> seats, costs;
   std::string transport = "stdio", script;
   int port = 0;
@@ -31,31 +31,27 @@ int ServeCommand(const std::vector<std::string>& args) {
   flags.AddString("transport", &transport, "stdio (default) or http (Streamable HTTP on 127.0.0.1, endpoint /mcp)");
   flags.AddInt("port", &port, "with --transport http: the port (default 0: any free one, printed on stderr)");
   flags.AddRepeated("call-seconds", &costs, "simulated seconds a tool call costs, e.g. send_mail=45 (repeatable)");
-  flags.AddUint64("seed", &seed, "run seed (default: the scenario's run.seed)");
-  flags.AddInt("threads", &o.threads, "worker threads (default 1); results do not depend on it");
-  flags.AddInt("days", &o.days, "simulated days (default: the scenario's run.days)");
-  flags.AddString("out", &o.out_dir, "output folder (default results/<scenario>-s<seed>-serve/)");
-  flags.AddString("trace", &o.trace, "what the run file keeps: audit (default) or full");
-  flags.AddRepeated("set", &o.overrides, "override a scenario field (repeatable)");
+  RunFlagsStyle style;
+  style.threads_help = "worker threads (default 1); results do not depend on it";
+  style.trace_none_allowed = false;
+  style.out_suffix = "-serve";
+  RunFlags run_flags(style, &flags, &o);
   std::vector<std::string> positional;
   Status s = flags.Parse(args, &positional);
   if (flags.help_requested()) {
     std::fputs(flags.Help().c_str(), stdout);
     return 0;
   }
-  if (s.ok() && positional.size() != 1) s = Status::Error("expected exactly one SCENARIO file\n" + flags.Help());
+  if (s.ok()) s = run_flags.Check(positional);
   if (s.ok() && seats.empty()) s = Status::Error("name at least one --seat EMPLOYEE");
   if (s.ok() && transport != "stdio" && transport != "http") s = Status::Error("--transport must be stdio or http, got '" + transport + "'");
   if (s.ok() && flags.Given("port") && transport != "http") s = Status::Error("--port needs --transport http");
   if (s.ok() && (port < 0 || port > 65535)) s = Status::Error("--port must be in [0, 65535], got " + std::to_string(port));
   if (s.ok() && !script.empty() && flags.Given("transport")) s = Status::Error("--script replays calls without a client; leave out --transport");
-  if (s.ok() && o.trace != "audit" && o.trace != "full") s = Status::Error("--trace must be audit or full (a served run keeps its audit log)");
-  if (s.ok() && (o.threads < 1 || o.threads > kMaxThreads)) s = Status::Error("--threads must be in [1, " + std::to_string(kMaxThreads) + "]");
   if (!s.ok()) {
     std::fprintf(stderr, "clawsim serve: %s\n", s.message().c_str());
     return 2;
   }
-  o.scenario_path = positional[0];
   scenario::LoadedScenario loaded;
   s = scenario::LoadScenario(o.scenario_path, o.overrides, &loaded);
   if (!s.ok()) {
@@ -85,8 +81,7 @@ int ServeCommand(const std::vector<std::string>& args) {
     }
     o.seats.push_back(found);
   }
-  o.seed = flags.Given("seed") ? seed : loaded.compiled.run.seed;
-  if (o.out_dir.empty()) o.out_dir = "results/" + loaded.compiled.name + "-s" + std::to_string(o.seed) + "-serve";
+  run_flags.ApplyDefaults(loaded.compiled);
   // A script's responses go to stdout; a client's protocol owns stdout, so people read stderr.
   InstallInterruptHandlers();
   o.should_stop = StopRequested;

@@ -601,10 +601,11 @@ HelpEffect OrgModel::HelpOf(EmployeeId self, const scenario::Skill& k, double ha
   // What the agent produced (the share handed over, up to the skill's most per item), and
   // what of it replaces the person's work: the part the task suits an agent for.
   const double handed = std::min(k.minutes_saved_per_item, handover_share * k.max_saving_fraction * minutes);
+  HelpEffect h;
   if (handed <= 0) return {};
+  if (k.kind == SkillKind::kCodeHelp) h.written_share = std::min(1.0, handed / minutes);  // code it wrote
   const double replaced = handed * std::min(1.0, suitability / handover_share);
   const double familiarity = world_->employees[self].traits.codebase_familiarity;
-  HelpEffect h;
   h.saved_minutes = replaced * (1 - hc.familiarity_saving_discount * familiarity);
   // The person checks all they handed over, whether or not it replaced their work.
   h.idle_minutes = hc.context_switch_minutes +
@@ -668,6 +669,11 @@ bool OrgModel::ApplyHelp(EmployeeState& s, EmployeeId self, Task& t, const HelpE
   }
   CreditSaving(s, h.saved_minutes);
   s.m.hours.help_cost_hours += h.cost_minutes / 60.0;
+  // The agent wrote the part handed to it, in its own (longer) way, and it stays in the change
+  // (the person fixes what it got wrong, but does not rewrite it shorter): reviewers read more.
+  if (t.kind == TaskKind::kCode) {
+    t.relative_size += static_cast<float>((sc().help_costs.agent_code_size_ratio - 1) * h.written_share);
+  }
   return h.saved_minutes > h.cost_minutes;
 }
 

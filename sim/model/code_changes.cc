@@ -29,6 +29,7 @@ void OrgModel::SendForReview(Ctx& ctx, EmployeeState& s, Task change) {
     p.b = change.ref;
     p.c = (change.state & kTaskDefective) ? 1 : 0;
     p.t = change.arrived_us;
+    p.x = change.relative_size;
     const TimeUs wait = static_cast<TimeUs>(rng.Exponential(static_cast<double>(code.review_wait_us)));
     ctx.Send(mates[(first + r) % mates.size()], Net(wait), kReviewRequest, p);
   }
@@ -75,6 +76,7 @@ void OrgModel::OnReviewsComplete(Ctx& ctx, EmployeeState& s, Task change) {
   if (!(change.state & (kTaskMerged | kTaskAttack))) {
     change.state |= kTaskMerged;
     ++s.changes_merged;
+    s.merged_size_sum += change.relative_size;
   }
   // An agent with a deploy-trigger skill ships it; otherwise the author does, by hand.
   for (uint32_t slot = 0; !IsSeat(s) && slot < s.agents.size(); ++slot) {

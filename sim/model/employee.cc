@@ -113,8 +113,11 @@ void OrgModel::Handle(Ctx& ctx, const Ev& ev) {
     case kChatMention: OnChatMention(ctx, s, ev); break;
     case kReviewRequest: {
       Task t;
+      // A review reads the whole change, up to the reviewer's attention for one change.
+      const scenario::CodeWork& code = sc().role(Role::kDeveloper).code;
       t.kind = TaskKind::kReview;
-      t.effort_minutes = sc().role(Role::kDeveloper).code.review_minutes;
+      t.relative_size = static_cast<float>(ev.payload.x);
+      t.effort_minutes = std::min(code.review_minutes * ev.payload.x, code.review_attention_minutes);
       t.arrived_us = ev.payload.t;
       t.ref = ev.payload.b;
       t.other = ev.payload.a;
@@ -648,9 +651,12 @@ void OrgModel::FinishTask(Ctx& ctx, EmployeeState& s, const Task& task) {
       break;
     }
     case TaskKind::kReview: {
-      // The reviewer catches the change's defect, if it has one, with the catch probability.
-      const bool caught = (task.state & kTaskDefective) &&
-                          rng.Bernoulli(sc().role(Role::kDeveloper).code.review_catch_probability);
+      // The reviewer catches the change's defect, if it has one, with the catch probability,
+      // less for a change larger than their attention covers.
+      const scenario::CodeWork& code = sc().role(Role::kDeveloper).code;
+      const double needed_minutes = code.review_minutes * task.relative_size;
+      const double covered = needed_minutes > code.review_attention_minutes ? code.review_attention_minutes / needed_minutes : 1.0;
+      const bool caught = (task.state & kTaskDefective) && rng.Bernoulli(code.review_catch_probability * covered);
       Payload p;
       p.a = self;
       p.b = task.ref;

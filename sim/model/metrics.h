@@ -317,6 +317,9 @@ struct DeliveryMeasures {
   double merged_changes_per_developer_week = 0;  // per five working days
   double review_hours_per_merged_change = 0;     // developers' review hours / changes merged
   double incidents_per_100_merged_changes = 0;   // every incident of the run / changes merged x 100
+  // Mean size of a merged change relative to its author's own version of it (1 = written by
+  // the person; agents' code is larger: AgentHelpCosts.agent_code_size_ratio).
+  double merged_change_size_mean = 0;
 };
 
 struct RunSummary {

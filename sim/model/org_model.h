@@ -62,7 +62,7 @@ enum EventKind : uint32_t {
   kEmailDeliver,      // employee -> employee: a = sender, b = labels | forwarded injection's campaign + 1 << 8, c = size, d = agent + 1 or 0, x = value, t = sent, u = id, v = thread
   kChatPost,          // employee -> channel: a = poster, b = mentioned employee or kNoId, c = post flags, d = agent + 1 or 0, x = value
   kChatMention,       // channel -> employee: a = asker, x = value, t = created
-  kReviewRequest,     // author -> reviewer: a = author, b = change, x = quality, t = created
+  kReviewRequest,     // author -> reviewer: a = author, b = change, c = defective, x = relative size, t = created
   kReviewDone,        // reviewer -> author: a = reviewer, b = change, c = 1 if sent back
   kDeployRequest,     // employee -> service: a = author, b = change, x = quality, t = created, c = agent + 1 or 0, d = 1 rollback
   kStageDone,         // service self: the running operation's next step
@@ -120,6 +120,9 @@ struct Task {
   uint32_t flags = 0;      // mail flags; for approvals, 1 if the request is bad
   uint32_t state = 0;      // kTask* bits
   uint8_t reviews_pending = 0;  // code in review: reviews not yet back
+  // Code and its reviews: the change's size relative to the author's own version of it (1);
+  // agent-written code makes it larger (AgentHelpCosts.agent_code_size_ratio).
+  float relative_size = 1;
 };
 
 // Something an agent wants to do on a service: it passes the gate, maybe waits for approval,
@@ -189,6 +192,7 @@ struct HelpEffect {
   double saved_minutes = 0;
   double cost_minutes = 0;
   double idle_minutes = 0;  // of cost_minutes: waiting for the output and switching to it
+  double written_share = 0;  // code help: of the task's remaining work, the part the agent wrote (handed over), [0, 1]
 
   // Whether the person sees it as paying off: the saving against the effort they notice,
   // the idle part counted by `idle_noticed` in [0, 1] (AdoptionDynamics.idle_cost_noticed).
@@ -319,6 +323,7 @@ struct EmployeeState {
   uint64_t budget_refusals = 0;
   uint64_t changes_completed = 0;
   uint64_t changes_merged = 0;  // changes that passed review, each counted once
+  double merged_size_sum = 0;   // their relative sizes (Task::relative_size), summed
   // Trace spans finished since the last TakeSpans, and the span id of the invocation being
   // decided (its reads and actions name it as their cause).
   std::vector<TraceSpan> spans;

@@ -417,12 +417,13 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
   s.net_value_usd = s.value_usd - s.incident_cost_usd - s.tokens.cost_usd;
   {
     DeliveryMeasures& d = s.delivery;
-    double working_days = 0, review_hours = 0;
+    double working_days = 0, review_hours = 0, merged_size = 0;
     for (uint32_t e = 0; e < world.num_employees; ++e) {
       if (sc.organization.employees[e].role != scenario::Role::kDeveloper) continue;
       const EmployeeMetrics& em = r->employees[e];
       ++d.developers;
       d.changes_merged += em.changes_merged;
+      merged_size += m.employees()[e].merged_size_sum;
       d.changes_in_prod += em.changes_completed;
       d.developer_busy_hours += em.busy_hours;
       review_hours += em.hours.review_hours;
@@ -432,6 +433,7 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
     d.developer_hours_per_merged_change = merged > 0 ? d.developer_busy_hours / merged : 0;
     d.merged_changes_per_developer_week = working_days > 0 ? merged * 5.0 / working_days : 0;
     d.review_hours_per_merged_change = merged > 0 ? review_hours / merged : 0;
+    d.merged_change_size_mean = merged > 0 ? merged_size / merged : 0;
     d.incidents_per_100_merged_changes = merged > 0 ? 100.0 * static_cast<double>(s.incidents) / merged : 0;
   }
   SummariseIncentives(sc, world, m, r);

@@ -282,6 +282,7 @@ void Compiler::Roles() {
     r.code.review_minutes = c.review_minutes();
     r.code.review_wait_us = HoursToUs(c.review_wait_hours());
     r.code.review_catch_probability = c.review_catch_probability();
+    r.code.review_attention_minutes = c.review_attention_minutes();
     r.code.quality_factor_at_skill_0 = c.quality_factor_at_skill_0();
     r.code.quality_factor_at_skill_1 = c.quality_factor_at_skill_1();
     r.code.rework_fraction = c.rework_fraction();
@@ -588,7 +589,7 @@ void Compiler::IncentivesThreatsDefenses() {
   ad.learn_from_record = pa.learn_from_record();
   const pb::AgentHelpCosts& ph = s_.help_costs();
   out_->help_costs = {ph.specify_minutes(), ph.check_minutes_per_saved_minute(), ph.wait_idle_fraction(),
-                      ph.context_switch_minutes(), ph.familiarity_saving_discount()};
+                      ph.context_switch_minutes(), ph.familiarity_saving_discount(), ph.agent_code_size_ratio()};
   const pb::Incentives& pi = s_.incentives();
   Incentives& in = out_->incentives;
   in.metric = Enum<IncentiveMetric>(pi.metric());

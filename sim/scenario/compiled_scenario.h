@@ -175,6 +175,7 @@ struct CodeWork {
   double quality_factor_at_skill_1 = 1.2;
   double rework_fraction = 0.3;
   double rework_fix_probability = 0.9;
+  double review_attention_minutes = 60;  // a reviewer's most minutes on one change
 
   double QualityFactor(double skill) const {
     return quality_factor_at_skill_0 + (quality_factor_at_skill_1 - quality_factor_at_skill_0) * skill;
@@ -600,6 +601,7 @@ struct AgentHelpCosts {
   double wait_idle_fraction = 0.25;
   double context_switch_minutes = 2;
   double familiarity_saving_discount = 0.7;
+  double agent_code_size_ratio = 5.8;  // an agent's lines per person's line for the part it replaces
 };
 
 struct CompiledScenario {

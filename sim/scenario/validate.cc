@@ -417,6 +417,7 @@ void Validator::Roles() {
     Check(code, "quality_factor_at_skill_1", kNonNegative, ctx + " code");
     Check(code, "rework_fraction", kProbability, ctx + " code");
     Check(code, "rework_fix_probability", kProbability, ctx + " code");
+    Check(code, "review_attention_minutes", kPositive, ctx + " code");
     const pb::Backlog& b = r.backlog();
     Check(b, "max_utilisation", Bound{0, 1, true, false}, ctx + " backlog");
     if (b.kind() != pb::Backlog::TASKS && (b.has_value_usd() || b.has_effort_minutes())) {
@@ -802,6 +803,7 @@ void Validator::ThreatsAndDefenses() {
   Check(hc, "wait_idle_fraction", kProbability, "help_costs");
   Check(hc, "context_switch_minutes", kNonNegative, "help_costs");
   Check(hc, "familiarity_saving_discount", kProbability, "help_costs");
+  Check(hc, "agent_code_size_ratio", kPositive, "help_costs");
   const pb::Threats& t = s_.threats();
   Check(t, "agent_error_rate_multiplier", kNonNegative, "threats");
   Check(t, "phishing_click_probability", kProbability, "threats");

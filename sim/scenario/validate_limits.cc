@@ -70,6 +70,7 @@ constexpr Named kNamed[] = {
     {"Employee", "skill", {1, "a trait, in [0, 1]", true}},
     {"Employee", "codebase_familiarity", {1, "a trait, in [0, 1]", true}},
     {"AgentHelpCosts", "familiarity_saving_discount", {1, "a share, in [0, 1]", true}},
+    {"AgentHelpCosts", "agent_code_size_ratio", {kMaxFactor, "a multiplier"}},
     {"ModelTier", "context_window_tokens", {kMaxContextTokens, "tokens in one context window"}},
     {"ModelTier", "output_tokens_per_second", {1e9, "tokens per second"}},
     {"ModelTier", "injection_susceptibility", {kMaxFactor, "a multiplier"}},

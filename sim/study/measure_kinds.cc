@@ -86,6 +86,7 @@ std::string UndefinedWhenZero(const std::string& measure) {
       {"priced.harm_usd_per_1000_usd_value", "value_usd"},
       {"delivery.developer_hours_per_merged_change", "delivery.changes_merged"},
       {"delivery.review_hours_per_merged_change", "delivery.changes_merged"},
+      {"delivery.merged_change_size_mean", "delivery.changes_merged"},
       {"delivery.incidents_per_100_merged_changes", "delivery.changes_merged"},
       {"delivery.merged_changes_per_developer_week", "delivery.developers"},
   };

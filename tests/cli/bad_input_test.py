@@ -25,7 +25,9 @@ import subprocess
 import sys
 import zlib
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)), "..", "testlib"))
+from clawsim_test_harness import fresh_folder  # noqa: E402
 from wire_format import varint  # noqa: E402
 
 TIME_LIMIT_S = 60
@@ -208,9 +210,7 @@ def listing(folder):
 
 
 def run_case(args, bases, case, good_run):
-    work = os.path.join(args.work, case.name)
-    shutil.rmtree(work, ignore_errors=True)
-    os.makedirs(work)
+    work = fresh_folder(os.path.join(args.work, case.name))
     for name, base, ops in case.files:
         text = bases[base] if base else ""
         for op in ops:

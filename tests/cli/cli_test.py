@@ -4,70 +4,36 @@ status, stdout, stderr and the files it writes.
 
 usage: cli_test.py CASE --clawsim BIN --scenario SMALL_TEXTPROTO --work DIR --pb2 DIR_WITH_RUN_PB2
 
-Every case starts by deleting and recreating WORK/CASE (under the build tree) and writes
-only there; clawsim runs with that folder as its working directory. tests/cli/CMakeLists.txt
-registers one ctest test per case. A failed check prints what was expected and what came
-back, and the case exits 1.
+tests/cli/CMakeLists.txt registers one ctest test per case. Cases run under
+tests/testlib/clawsim_test_harness.py: each writes only in its own emptied folder WORK/CASE,
+where clawsim runs; a failed check prints what was expected and what came back, and the
+case exits 1. Run files are read back with tests/testlib/run_file.py.
 """
-import argparse
 import csv
 import io
 import json
 import os
 import re
-import shutil
-import subprocess
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)), "..", "testlib"))
+import clawsim_test_harness as harness  # noqa: E402
 import run_file  # noqa: E402
+from clawsim_test_harness import Failure, case, check, expect  # noqa: E402
 
 OUTPUT_FILES = ["daily.csv", "employees.csv", "run.clawrun", "summary.json"]
 SUMMARY_KEYS = ["fingerprint", "events", "employees", "days", "tokens_total", "token_cost_usd", "value_usd",
                 "performative_token_share", "incidents", "actions_allowed", "actions_asked", "actions_denied"]
 SMALL_EMPLOYEES = 51
 DAYS = 2
-CASES = {}
 
 
-class Failure(Exception):
-    pass
-
-
-def case(fn):
-    CASES[fn.__name__] = fn
-    return fn
-
-
-def check(condition, message):
-    if not condition:
-        raise Failure(message)
-
-
-def expect(what, got, want):
-    if got != want:
-        raise Failure(f"{what}: got {got!r}, expected {want!r}")
-
-
-class Context:
-    def __init__(self, args, name):
-        self.clawsim = os.path.abspath(args.clawsim)
+class Context(harness.Context):
+    def __init__(self, args):
+        super().__init__(args)
         self.scenario = os.path.abspath(args.scenario)
         self.pb2_dir = os.path.abspath(args.pb2)
-        self.work = os.path.join(os.path.abspath(args.work), name)
-        shutil.rmtree(self.work, ignore_errors=True)
-        os.makedirs(self.work)
         self._run_pb2 = None
-
-    def path(self, *parts):
-        return os.path.join(self.work, *parts)
-
-    def clawsim_cmd(self, *args, timeout=120):
-        """Runs clawsim ARGS in the case's folder; returns (rc, stdout, stderr)."""
-        cmd = [self.clawsim, *args]
-        print("$ " + " ".join(cmd), flush=True)
-        p = subprocess.run(cmd, cwd=self.work, capture_output=True, text=True, timeout=timeout)
-        return p.returncode, p.stdout, p.stderr
 
     def run_ok(self, out, *extra):
         """`clawsim run SMALL --out OUT --json --set run.days=2 EXTRA`; must exit 0. Returns stdout."""
@@ -737,23 +703,10 @@ def validate_refuses_mechanism_overrides(ctx):
     check(not os.path.exists(os.path.join(ctx.work, "out")), "an output folder was written")
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("case", choices=sorted(CASES))
-    parser.add_argument("--clawsim", required=True)
+def add_arguments(parser):
     parser.add_argument("--scenario", required=True)
-    parser.add_argument("--work", required=True)
     parser.add_argument("--pb2", required=True)
-    args = parser.parse_args()
-    ctx = Context(args, args.case)
-    try:
-        CASES[args.case](ctx)
-    except (Failure, run_file.Error) as e:
-        print(f"cli_test {args.case}: FAIL: {e}", file=sys.stderr)
-        return 1
-    print(f"cli_test {args.case}: OK")
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(harness.main("cli_test", add_arguments, Context, failures=(run_file.Error,)))

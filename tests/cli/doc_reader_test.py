@@ -25,7 +25,6 @@ import json
 import math
 import os
 import re
-import shutil
 import signal
 import struct
 import subprocess
@@ -33,19 +32,12 @@ import sys
 import time
 import zlib
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)), "..", "testlib"))
+from clawsim_test_harness import Failure, check, fresh_folder  # noqa: E402
 from wire_format import varint  # noqa: E402
 
 SCALARS = {"double": "d", "float": "f", "fixed64": "Q", "fixed32": "I", "sfixed64": "q", "sfixed32": "i"}
-
-
-class Failure(Exception):
-    pass
-
-
-def check(condition, message):
-    if not condition:
-        raise Failure(message)
 
 
 # ---- run.proto, as text ------------------------------------------------------------------
@@ -234,8 +226,7 @@ def main():
     parser.add_argument("--source", required=True)
     parser.add_argument("--work", required=True)
     args = parser.parse_args()
-    shutil.rmtree(args.work, ignore_errors=True)
-    os.makedirs(args.work)
+    fresh_folder(args.work)
     schema = parse_proto(os.path.join(args.source, "sim", "proto", "run.proto"))
 
     # A complete run.

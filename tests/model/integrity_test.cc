@@ -161,6 +161,38 @@ TEST(IntegrityTest, MoreReviewersCatchMore) {
   EXPECT_LE(three.result.summary.dora.change_failure_rate, one.result.summary.dora.change_failure_rate);
 }
 
+TEST(IntegrityTest, CodeAnAgentWroteIsLargerAndTakesLongerToReview) {
+  // At a size ratio of 1 an agent writes as a person would: every merged change is size 1.
+  const Outcome same = RunSmall({"help_costs.agent_code_size_ratio=1"});
+  const DeliveryMeasures& d1 = same.result.summary.delivery;
+  ASSERT_GT(d1.changes_merged, 0u);
+  EXPECT_DOUBLE_EQ(d1.merged_change_size_mean, 1.0);
+  // Verbose agents make the changes they wrote larger, and reviewers read all of it.
+  const Outcome verbose = RunSmall({"help_costs.agent_code_size_ratio=6"});
+  const DeliveryMeasures& d6 = verbose.result.summary.delivery;
+  EXPECT_GT(d6.merged_change_size_mean, 1.0);
+  EXPECT_GT(d6.review_hours_per_merged_change, d1.review_hours_per_merged_change);
+  // Without agents nothing is larger, whatever the ratio.
+  const Outcome none = RunSmall({"help_costs.agent_code_size_ratio=6", "agent_assignments[profile=dev-assistant].fraction=0"});
+  EXPECT_DOUBLE_EQ(none.result.summary.delivery.merged_change_size_mean, 1.0);
+}
+
+TEST(IntegrityTest, AReviewPastItsReviewersAttentionCatchesLess) {
+  // Every defect is caught when a reviewer can read the whole change ...
+  const std::vector<std::string> thorough = {"roles[role=DEVELOPER].code.review_catch_probability=1",
+                                             "roles[role=DEVELOPER].code.rework_fix_probability=1",
+                                             "threats.agent_error_rate_multiplier=0"};
+  const Outcome full = RunSmall(thorough);
+  EXPECT_EQ(full.result.summary.incidents, 0u);
+  // ... but with attention for a fifth of a 20-minute review, most defects get through, and
+  // no review takes longer than the attention it gets.
+  std::vector<std::string> hurried = thorough;
+  hurried.push_back("roles[role=DEVELOPER].code.review_attention_minutes=4");
+  const Outcome rushed = RunSmall(hurried);
+  EXPECT_GT(rushed.result.summary.dora.change_failure_rate, 0);
+  EXPECT_LT(rushed.result.summary.hours.review_hours, full.result.summary.hours.review_hours);
+}
+
 TEST(IntegrityTest, AnAskNobodyLooksAtBeforeItExpiresCostsItsApproverNothing) {
   // Approvers would look only long after the timeout: every ask expires unseen.
   const Outcome unseen = RunSmall({"approvals.response_minutes=100000"});

@@ -327,13 +327,13 @@ TEST(RunFileTest, PreambleMinorVersionDisagreeingWithTheHeaderIsRefused) {
   const std::string path = FreshTestDir() + "/run.clawrun";
   ASSERT_TRUE(testing::WriteSampleRunFile(path).ok());
   std::string bytes = ReadFile(path);
-  EncodeFixed32(7, bytes.data() + 12);
+  EncodeFixed32(kFormatMinor + 1, bytes.data() + 12);
   WriteFile(path, bytes);
   RunFileReader reader;
   const Status s = reader.Open(path);
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("the header says format version 1." + std::to_string(kFormatMinor) +
-                            " but the preamble says 1.7 at byte 16"),
+                            " but the preamble says 1." + std::to_string(kFormatMinor + 1) + " at byte 16"),
             std::string::npos)
       << s.message();
 }

@@ -5,58 +5,32 @@ client over stdio, and that the seat hooks leave a run without seats unchanged.
 usage: serve_test.py CASE --clawsim BIN --data DIR --work DIR --pb2 DIR_WITH_RUN_PB2
 
 DIR holds seat_day.textproto (the small organisation with an injection campaign at the
-seat's team) and seat_day.jsonl (the scripted day). Each case writes only under WORK/CASE.
+seat's team) and seat_day.jsonl (the scripted day). Cases run under
+tests/testlib/clawsim_test_harness.py: each writes only in its own emptied folder WORK/CASE.
 """
-import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cli"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)), "..", "testlib"))
+import clawsim_test_harness as harness  # noqa: E402
 import run_file  # noqa: E402
+from clawsim_test_harness import case, check  # noqa: E402
 
-CASES = {}
 SEAT = "dana"
 
 
-class Failure(Exception):
-    pass
-
-
-def case(fn):
-    CASES[fn.__name__] = fn
-    return fn
-
-
-def check(condition, message):
-    if not condition:
-        raise Failure(message)
-
-
-class Context:
-    def __init__(self, args, name):
-        self.clawsim = os.path.abspath(args.clawsim)
+class Context(harness.Context):
+    def __init__(self, args):
+        super().__init__(args)
         self.scenario = os.path.join(os.path.abspath(args.data), "seat_day.textproto")
         self.script = os.path.join(os.path.abspath(args.data), "seat_day.jsonl")
         self.pb2_dir = os.path.abspath(args.pb2)
-        self.work = os.path.join(os.path.abspath(args.work), name)
-        shutil.rmtree(self.work, ignore_errors=True)
-        os.makedirs(self.work)
-
-    def path(self, *parts):
-        return os.path.join(self.work, *parts)
-
-    def run(self, *args, stdin=None, timeout=120):
-        cmd = [self.clawsim, *args]
-        print("$ " + " ".join(cmd), flush=True)
-        p = subprocess.run(cmd, cwd=self.work, input=stdin, capture_output=True, text=True, timeout=timeout)
-        return p.returncode, p.stdout, p.stderr
 
     def serve_script(self, out, *extra, script=None):
-        rc, stdout, stderr = self.run("serve", self.scenario, "--seat", SEAT, "--script", script or self.script,
-                                      "--out", out, *extra)
+        rc, stdout, stderr = self.clawsim_cmd("serve", self.scenario, "--seat", SEAT, "--script",
+                                              script or self.script, "--out", out, *extra)
         check(rc == 0, f"clawsim serve exited {rc}\nstdout:\n{stdout}\nstderr:\n{stderr}")
         return [json.loads(line) for line in stdout.splitlines() if line.strip()], stderr
 
@@ -120,7 +94,7 @@ def script_day(ctx):
     # Every call of the script is one audit record marked external; nobody else's is. The
     # calls that pass no gate (deploy status, memory, wait) say so.
     rf = ctx.run_file(out)
-    check((rf.major, rf.minor) == (1, 6), f"format {rf.major}.{rf.minor}")
+    check((rf.major, rf.minor) == (1, 7), f"format {rf.major}.{rf.minor}")
     records = list(rf.rows("audit"))
     external = [r for r in records if r.external]
     check(len(log) == len(calls), f"{len(log)} calls logged for {len(calls)} in the script")
@@ -139,13 +113,13 @@ def script_day(ctx):
         else:
             check(decisions[r.decision] != "ungated", f"{call['tool']} is gated: {decisions[r.decision]}")
     check(s["decisions"].get("ungated") == sum(1 for c in calls if c["tool"] in ungated_actions), s["decisions"])
-    rc, stdout, stderr = ctx.run("inspect", os.path.join(out, "run.clawrun"), "--json")
+    rc, stdout, stderr = ctx.clawsim_cmd("inspect", os.path.join(out, "run.clawrun"), "--json")
     check(rc == 0 and json.loads(stdout)["records"]["external_audit_records"] == len(external), stdout[:400])
-    rc, stdout, stderr = ctx.run("inspect", os.path.join(out, "run.clawrun"))
+    rc, stdout, stderr = ctx.clawsim_cmd("inspect", os.path.join(out, "run.clawrun"))
     check(f"external seats' {len(external)})" in stdout, stdout)
     # The leak traces back to the injection email.
     leak = [c for c in s["call_log"] if c.get("outcome") == "data_leaked"][0]
-    rc, stdout, stderr = ctx.run("inspect", os.path.join(out, "run.clawrun"), "--trace-back", f"audit:{leak['audit_id']}")
+    rc, stdout, stderr = ctx.clawsim_cmd("inspect", os.path.join(out, "run.clawrun"), "--trace-back", f"audit:{leak['audit_id']}")
     check(rc == 0, stderr)
     check("injection email to dana" in stdout and 'injection "fake-invoice"' in stdout, stdout)
 
@@ -154,7 +128,7 @@ def script_day(ctx):
 def no_seat_tables(ctx):
     """A run without seats keeps the name tables of before seats: no ungated action or decision."""
     out = ctx.path("plain")
-    rc, _, stderr = ctx.run("run", ctx.scenario, "--out", out)
+    rc, _, stderr = ctx.clawsim_cmd("run", ctx.scenario, "--out", out)
     check(rc == 0, stderr)
     h = ctx.run_file(out).header
     check("ungated" not in h.decision_names and "wait" not in h.action_names,
@@ -191,7 +165,7 @@ def deploy_injection_followed(ctx):
     record = [r for r in rf.rows("audit") if r.id == promote["audit_id"]][0]
     check(record.external and list(rf.header.action_names)[record.action] == "deploy.prod", record)
     check(any(c.kind == c.ATTACK for c in record.causes), f"the promote names the campaign: {record}")
-    rc, stdout, stderr = ctx.run("inspect", os.path.join(out, "run.clawrun"), "--trace-back", f"audit:{promote['audit_id']}")
+    rc, stdout, stderr = ctx.clawsim_cmd("inspect", os.path.join(out, "run.clawrun"), "--trace-back", f"audit:{promote['audit_id']}")
     check(rc == 0, stderr)
     check("injection email to dana" in stdout and 'injection "fake-invoice"' in stdout, stdout)
 
@@ -201,7 +175,7 @@ def group_breaker(ctx):
     """A GROUP breaker over the platform team: a seat's denials trip it, and the trip holds a
     second seat whose agent was added for it (a member of the group like any agent of the team)."""
     import csv
-    rc, _, stderr = ctx.run("run", ctx.scenario, "--out", ctx.path("plain"))
+    rc, _, stderr = ctx.clawsim_cmd("run", ctx.scenario, "--out", ctx.path("plain"))
     check(rc == 0, stderr)
     rows = list(csv.DictReader(open(os.path.join(ctx.path("plain"), "employees.csv"))))
     other = [r["name"] for r in rows if r["team"] == "platform" and r["agents"] == "0" and r["name"] != SEAT][0]
@@ -219,7 +193,7 @@ def group_breaker(ctx):
                             '{"tool": "wait", "arguments": {"seat": "%s", "max_minutes": 2, "wake_on_events": false}}\n'
                             '{"tool": "list_mail", "arguments": {"seat": "%s"}}\n' % (other, other))
     out = ctx.path("group")
-    rc, stdout, stderr = ctx.run("serve", scenario, "--seat", SEAT, "--seat", other, "--script", script, "--out", out)
+    rc, stdout, stderr = ctx.clawsim_cmd("serve", scenario, "--seat", SEAT, "--seat", other, "--script", script, "--out", out)
     check(rc == 0, stderr)
     results = [json.loads(l)["result"] for l in stdout.splitlines() if l.strip()]
     texts = [r["content"][0]["text"] for r in results]
@@ -261,7 +235,7 @@ def script_bad_input(ctx):
         script = ctx.path("bad.jsonl")
         open(script, "w").write(lines)
         out = ctx.path("bad-out")
-        rc, stdout, stderr = ctx.run("serve", ctx.scenario, "--seat", SEAT, "--script", script, "--out", out)
+        rc, stdout, stderr = ctx.clawsim_cmd("serve", ctx.scenario, "--seat", SEAT, "--script", script, "--out", out)
         check(rc == rc_want, f"exit {rc}, expected {rc_want}: {stderr}")
         check(want in stderr, f"stderr should say {want!r}: {stderr}")
         check(not os.path.exists(os.path.join(out, "run.clawrun")), "nothing is written")
@@ -277,23 +251,23 @@ def script_bad_input(ctx):
     open(script, "w").write('{"tool": "wait", "arguments": {"max_minutes": 1e300, "wake_on_events": false}}\n')
     responses, _ = ctx.serve_script(ctx.path("long"), script=script)
     check(responses[0]["result"]["structuredContent"]["reason"] == "run_over", responses)
-    rc, _, stderr = ctx.run("serve", ctx.scenario, "--seat", "nobody", "--script", ctx.script)
+    rc, _, stderr = ctx.clawsim_cmd("serve", ctx.scenario, "--seat", "nobody", "--script", ctx.script)
     check(rc == 2 and 'no employee "nobody"' in stderr, stderr)
-    rc, _, stderr = ctx.run("serve", ctx.scenario, "--script", ctx.script)
+    rc, _, stderr = ctx.clawsim_cmd("serve", ctx.scenario, "--script", ctx.script)
     check(rc == 2 and "--seat" in stderr, stderr)
-    rc, _, stderr = ctx.run("serve", ctx.scenario, "--seat", SEAT, "--call-seconds", "send_mail=abc")
+    rc, _, stderr = ctx.clawsim_cmd("serve", ctx.scenario, "--seat", SEAT, "--call-seconds", "send_mail=abc")
     check(rc == 2 and "SECONDS" in stderr, stderr)
     # Bad serve settings in the scenario: refused at load with their place.
     bad = ctx.path("bad.textproto")
     text = open(ctx.scenario).read()
     open(bad, "w").write(text.replace("tool: SEND_MAIL  duration_seconds: 45", "tool: SEND_MAIL  duration_seconds: -1"))
-    rc, _, stderr = ctx.run("serve", bad, "--seat", SEAT, "--script", ctx.script, "--out", ctx.path("bad-settings"))
+    rc, _, stderr = ctx.clawsim_cmd("serve", bad, "--seat", SEAT, "--script", ctx.script, "--out", ctx.path("bad-settings"))
     check(rc == 2 and "bad.textproto:" in stderr and "duration_seconds is -1" in stderr, stderr)
     open(bad, "w").write(text.replace("tool: SEND_MAIL", "tool: SEND_MALE"))
-    rc, _, stderr = ctx.run("serve", bad, "--seat", SEAT, "--script", ctx.script, "--out", ctx.path("bad-settings"))
+    rc, _, stderr = ctx.clawsim_cmd("serve", bad, "--seat", SEAT, "--script", ctx.script, "--out", ctx.path("bad-settings"))
     check(rc == 2 and "bad.textproto:" in stderr and "SEND_MALE" in stderr, stderr)
     # clawsim run says it does not use them.
-    rc, _, stderr = ctx.run("run", ctx.scenario, "--out", ctx.path("plain"))
+    rc, _, stderr = ctx.clawsim_cmd("run", ctx.scenario, "--out", ctx.path("plain"))
     check(rc == 0 and "serve settings, which only clawsim serve uses" in stderr, stderr)
 
 
@@ -303,13 +277,13 @@ def two_seats(ctx):
     script = ctx.path("two.jsonl")
     open(script, "w").write('{"tool": "list_mail"}\n')
     out = ctx.path("two")
-    rc, _, stderr = ctx.run("serve", ctx.scenario, "--seat", SEAT, "--seat", "platform-1", "--script", script, "--out", out)
+    rc, _, stderr = ctx.clawsim_cmd("serve", ctx.scenario, "--seat", SEAT, "--seat", "platform-1", "--script", script, "--out", out)
     check(rc == 1 and "several seats are served" in stderr, f"a call without a seat: {rc} {stderr}")
     open(script, "w").write('{"tool": "wait", "arguments": {"seat": "dana"}}\n'
                             '{"tool": "list_mail", "arguments": {"seat": "dana"}}\n'
                             '{"tool": "list_mail", "arguments": {"seat": "platform-1"}}\n')
-    rc, stdout, stderr = ctx.run("serve", ctx.scenario, "--seat", SEAT, "--seat", "platform-1", "--script", script,
-                                 "--out", out)
+    rc, stdout, stderr = ctx.clawsim_cmd("serve", ctx.scenario, "--seat", SEAT, "--seat", "platform-1", "--script", script,
+                                         "--out", out)
     check(rc == 0, stderr)
     seats = json.load(open(os.path.join(out, "seats.json")))["seats"]
     check([s["employee"] for s in seats] == [SEAT, "platform-1"], seats)
@@ -351,7 +325,7 @@ def stdio_session(ctx):
         '{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"list_mail","arguments":{}}}',
         '{"jsonrpc":"2.0","id":11,"method":"resources/read","params":{"uri":"clawsim://seat/dana/inbox"}}',
     ]
-    rc, stdout, stderr = ctx.run("serve", ctx.scenario, "--seat", SEAT, "--out", out, stdin="\n".join(msgs) + "\n")
+    rc, stdout, stderr = ctx.clawsim_cmd("serve", ctx.scenario, "--seat", SEAT, "--out", out, stdin="\n".join(msgs) + "\n")
     check(rc == 0, f"exit {rc}: {stderr}")
     lines = [json.loads(l) for l in stdout.splitlines()]
     replies = [m for m in lines if "id" in m]
@@ -491,7 +465,7 @@ def http_session(ctx):
 def seat_silences_surrogate(ctx):
     """The seat's surrogate agent does not run: with a client that does nothing, the seat's
     employee spends no agent tokens, while in the same run without the seat they do."""
-    rc, stdout, stderr = ctx.run("run", ctx.scenario, "--out", ctx.path("plain"))
+    rc, stdout, stderr = ctx.clawsim_cmd("run", ctx.scenario, "--out", ctx.path("plain"))
     check(rc == 0, stderr)
     empty = ctx.path("empty.jsonl")
     open(empty, "w").write("")
@@ -505,22 +479,10 @@ def seat_silences_surrogate(ctx):
     check(tokens_of(ctx.path("idle")) == 0, "an idle seat's agent spends nothing")
 
 
-def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("case", choices=sorted(CASES))
-    p.add_argument("--clawsim", required=True)
-    p.add_argument("--data", required=True)
-    p.add_argument("--work", required=True)
-    p.add_argument("--pb2", required=True)
-    args = p.parse_args()
-    try:
-        CASES[args.case](Context(args, args.case))
-    except Failure as e:
-        print(f"FAIL {args.case}: {e}", file=sys.stderr)
-        return 1
-    print(f"ok {args.case}")
-    return 0
+def add_arguments(parser):
+    parser.add_argument("--data", required=True)
+    parser.add_argument("--pb2", required=True)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(harness.main("serve_test", add_arguments, Context, failures=(run_file.Error,)))

@@ -4,10 +4,10 @@ files and the study database.
 
 usage: study_cli_test.py CASE --clawsim BIN --scenarios DIR --work DIR --pb2 DIR [--mpirun BIN]
 
-Each case deletes and recreates WORK/CASE and writes only there. A failed check raises and
-the case exits 1. tests/study/CMakeLists.txt registers one ctest test per case.
+tests/study/CMakeLists.txt registers one ctest test per case. Cases run under
+tests/testlib/clawsim_test_harness.py: each writes only in its own emptied folder WORK/CASE;
+a failed check raises and the case exits 1.
 """
-import argparse
 import os
 import re
 import shutil
@@ -17,23 +17,23 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)), "..", "testlib"))
+import clawsim_test_harness as harness  # noqa: E402
+from clawsim_test_harness import Failure, case, check  # noqa: E402
+
 SVGS = ["decision.svg", "cost_value.svg", "pareto.svg", "incidents.svg"]
 OUTPUTS = ["arms.csv", "runs.csv", "report.md"] + SVGS + ["study.clawstudy"]
-CASES = {}
 
 
-class Failure(Exception):
-    pass
+class Context(harness.Context):
+    timeout_s = 280
 
-
-def case(fn):
-    CASES[fn.__name__] = fn
-    return fn
-
-
-def check(cond, message):
-    if not cond:
-        raise Failure(message)
+    def __init__(self, args):
+        super().__init__(args)
+        self.scenarios = os.path.abspath(args.scenarios)
+        self.pb2 = os.path.abspath(args.pb2)
+        self.mpirun = args.mpirun
+        self.base = "small.textproto"  # the scenario write_study() bases a study on
 
 
 def write_study(ctx, name, days, replications, arms=None, extra=""):
@@ -46,14 +46,14 @@ def write_study(ctx, name, days, replications, arms=None, extra=""):
         lines.append("arms { name: \"%s\" %s }" % (arm, " ".join(f'set: "{s}"' for s in sets)))
     lines.append('baseline: "today"')
     lines.append(extra)
-    path = os.path.join(ctx.dir, name + ".textproto")
+    path = os.path.join(ctx.work, name + ".textproto")
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")
     return path
 
 
 def run(ctx, args, expect_rc=0, env=None):
-    p = subprocess.run([ctx.clawsim] + args, cwd=ctx.dir, capture_output=True, text=True, timeout=280, env=env)
+    p = ctx.clawsim_cmd(*args, env=env)
     check(p.returncode == expect_rc,
           f"clawsim {' '.join(args)}: exit {p.returncode}, expected {expect_rc}\nstdout:\n{p.stdout}\nstderr:\n{p.stderr}")
     return p
@@ -104,22 +104,22 @@ def jobs_identical(ctx):
     check("Choose " in p.stdout, f"the answer under the table: {p.stdout}")
     run(ctx, ["study", study, "--jobs", "2", "--out", "j2"])
     run(ctx, ["study", study, "--jobs", "2", "--threads", "2", "--out", "j2t2"])
-    same_outputs(os.path.join(ctx.dir, "j1"), os.path.join(ctx.dir, "j2"))
-    same_outputs(os.path.join(ctx.dir, "j1"), os.path.join(ctx.dir, "j2t2"))
-    check_db_complete(os.path.join(ctx.dir, "j1", "study.sqlite"), 12)
+    same_outputs(os.path.join(ctx.work, "j1"), os.path.join(ctx.work, "j2"))
+    same_outputs(os.path.join(ctx.work, "j1"), os.path.join(ctx.work, "j2t2"))
+    check_db_complete(os.path.join(ctx.work, "j1", "study.sqlite"), 12)
     # The results file parses with the generated Python module.
     sys.path.insert(0, ctx.pb2)
     import study_pb2  # noqa: E402
     r = study_pb2.StudyResults()
-    r.ParseFromString(read(os.path.join(ctx.dir, "j1", "study.clawstudy")))
+    r.ParseFromString(read(os.path.join(ctx.work, "j1", "study.clawstudy")))
     check(r.magic == "clawsim-study" and r.format_major == 1, "results file header")
     check(r.decision.answer.startswith("Choose "), f"the decision is in the results file: {r.decision.answer}")
-    check_block_crcs(read(os.path.join(ctx.dir, "j1", "study.clawstudy")))
+    check_block_crcs(read(os.path.join(ctx.work, "j1", "study.clawstudy")))
     check(len(r.runs) == 12 and len(r.arms) == 3, "results file: 12 runs in 3 arms")
     # A re-run does nothing and rewrites identical outputs.
     p = run(ctx, ["study", study, "--jobs", "2", "--out", "j1", "--json"])
     check('"skipped":12' in p.stdout and '"ran":0' in p.stdout, f"re-run should skip all 12: {p.stdout}")
-    same_outputs(os.path.join(ctx.dir, "j1"), os.path.join(ctx.dir, "j2"))
+    same_outputs(os.path.join(ctx.work, "j1"), os.path.join(ctx.work, "j2"))
 
 
 @case
@@ -131,17 +131,17 @@ def mpi_identical(ctx):
            "btl_tcp_if_include", "lo", "--mca", "oob_tcp_if_include", "lo", "-np", "2", ctx.clawsim, "study", study,
            "--out", "mpi2", "--json"]
     env = dict(os.environ, OMPI_MCA_rmaps_base_oversubscribe="1")
-    p = subprocess.run(cmd, cwd=ctx.dir, capture_output=True, text=True, timeout=280, env=env)
+    p = subprocess.run(cmd, cwd=ctx.work, capture_output=True, text=True, timeout=280, env=env)
     check(p.returncode == 0, f"mpirun: exit {p.returncode}\nstdout:\n{p.stdout}\nstderr:\n{p.stderr}")
     check('"ranks":2' in p.stdout, f"rank 0 should report 2 ranks: {p.stdout}")
     check(p.stdout.count('"study"') == 1, f"only rank 0 prints: {p.stdout}")
-    same_outputs(os.path.join(ctx.dir, "single"), os.path.join(ctx.dir, "mpi2"))
-    check_db_complete(os.path.join(ctx.dir, "mpi2", "study.sqlite"), 12)
+    same_outputs(os.path.join(ctx.work, "single"), os.path.join(ctx.work, "mpi2"))
+    check_db_complete(os.path.join(ctx.work, "mpi2", "study.sqlite"), 12)
     # Rank 0 cannot write (the output folder is a file): every rank ends, none waits forever.
-    with open(os.path.join(ctx.dir, "not-a-folder"), "w") as f:
+    with open(os.path.join(ctx.work, "not-a-folder"), "w") as f:
         f.write("x")
     cmd[cmd.index("mpi2")] = "not-a-folder"
-    p = subprocess.run(cmd, cwd=ctx.dir, capture_output=True, text=True, timeout=120, env=env)
+    p = subprocess.run(cmd, cwd=ctx.work, capture_output=True, text=True, timeout=120, env=env)
     check(p.returncode != 0, "mpirun should fail when rank 0 cannot write")
     check("not-a-folder" in p.stderr, f"rank 0 should say why: {p.stderr}")
 
@@ -201,12 +201,12 @@ def charts_render(ctx):
             ("metric=OUTCOMES,visibility=MANAGERS_ONLY", ["permissions.rules[name=agents-send-ext].mode=DENY"]),
             ("today", ["permissions.rules[name=agents-chat-post].mode=ASK"])]
     text = open(write_study(ctx, "c", days=2, replications=3, arms=arms)).read().replace('baseline: "today"', "")
-    study = os.path.join(ctx.dir, "c.textproto")
+    study = os.path.join(ctx.work, "c.textproto")
     with open(study, "w") as f:
         f.write(text)
     run(ctx, ["study", study, "--out", "c"])
     for svg in SVGS:
-        path = os.path.join(ctx.dir, "c", svg)
+        path = os.path.join(ctx.work, "c", svg)
         text_inside(path)
         png = path[:-4] + ".png"
         p = subprocess.run([rsvg, "-o", png, path], capture_output=True, text=True, timeout=60)
@@ -217,9 +217,9 @@ def charts_render(ctx):
 
 
 def start_and_wait_for_runs(ctx, study, out, at_least):
-    p = subprocess.Popen([ctx.clawsim, "study", study, "--jobs", "2", "--out", out], cwd=ctx.dir,
+    p = subprocess.Popen([ctx.clawsim, "study", study, "--jobs", "2", "--out", out], cwd=ctx.work,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    db = os.path.join(ctx.dir, out, "study.sqlite")
+    db = os.path.join(ctx.work, out, "study.sqlite")
     deadline = time.time() + 240
     while time.time() < deadline:
         if p.poll() is not None:
@@ -242,16 +242,16 @@ def resume_after_kill(ctx):
     p = start_and_wait_for_runs(ctx, study, "killed", 2)
     p.kill()  # SIGKILL: no chance to clean up
     p.communicate()
-    db = os.path.join(ctx.dir, "killed", "study.sqlite")
+    db = os.path.join(ctx.work, "killed", "study.sqlite")
     check(db_rows(db, "PRAGMA integrity_check") == [("ok",)], "integrity_check after SIGKILL")
     done = db_rows(db, "SELECT COUNT(*) FROM runs")[0][0]
     check(2 <= done < 10, f"{done} runs committed before the kill; the test needs some but not all")
-    check(not os.path.exists(os.path.join(ctx.dir, "killed", "arms.csv")), "no outputs from a killed study")
+    check(not os.path.exists(os.path.join(ctx.work, "killed", "arms.csv")), "no outputs from a killed study")
     r = run(ctx, ["study", study, "--out", "killed", "--json"])
     check(f'"skipped":{done}' in r.stdout and f'"ran":{10 - done}' in r.stdout, f"resume: {r.stdout}")
     check_db_complete(db, 10)
     run(ctx, ["study", study, "--out", "clean"])
-    same_outputs(os.path.join(ctx.dir, "killed"), os.path.join(ctx.dir, "clean"))
+    same_outputs(os.path.join(ctx.work, "killed"), os.path.join(ctx.work, "clean"))
 
 
 def stopped_study(ctx, name, sig, rc, said):
@@ -263,12 +263,12 @@ def stopped_study(ctx, name, sig, rc, said):
     p = start_and_wait_for_runs(ctx, study, "out", 1)
     p.send_signal(sig)
     out, err = p.communicate(timeout=240)
-    db = os.path.join(ctx.dir, "out", "study.sqlite")
+    db = os.path.join(ctx.work, "out", "study.sqlite")
     done = db_rows(db, "SELECT COUNT(*) FROM runs")[0][0]
     check(done < 10, f"all {done} runs finished before {sig.name} took effect; the test needs a stopped study")
     check(p.returncode == rc, f"stopped study: exit {p.returncode}, expected {rc}\n{err}")
     check(said in err and "resume" in err, f"stderr should say how to resume: {err}")
-    check(not os.path.exists(os.path.join(ctx.dir, "out", "arms.csv")), "no outputs from a stopped study")
+    check(not os.path.exists(os.path.join(ctx.work, "out", "arms.csv")), "no outputs from a stopped study")
     check(db_rows(db, "PRAGMA integrity_check") == [("ok",)], f"integrity_check after {sig.name}")
     return study, db, done
 
@@ -297,7 +297,7 @@ def sigterm(ctx):
     run(ctx, ["study", study, "--out", "out"])
     check_db_complete(db, 10)
     run(ctx, ["study", study, "--out", "clean"])
-    same_outputs(os.path.join(ctx.dir, "out"), os.path.join(ctx.dir, "clean"))
+    same_outputs(os.path.join(ctx.work, "out"), os.path.join(ctx.work, "clean"))
 
 
 @case
@@ -307,15 +307,15 @@ def other_study_refused(ctx):
     a = write_study(ctx, "a", days=1, replications=2)
     b = write_study(ctx, "b", days=1, replications=2)
     run(ctx, ["study", a, "--out", "shared"])
-    before = {f: read(os.path.join(ctx.dir, "shared", f)) for f in OUTPUTS}
+    before = {f: read(os.path.join(ctx.work, "shared", f)) for f in OUTPUTS}
     p = run(ctx, ["study", b, "--out", "shared"], expect_rc=2)
     check('holds the runs of study "a"' in p.stderr and 'not of study "b"' in p.stderr and "--force" in p.stderr,
           f"the refusal names both studies and the way out: {p.stderr}")
     for f in OUTPUTS:
-        check(read(os.path.join(ctx.dir, "shared", f)) == before[f], f"{f} changed although the study was refused")
+        check(read(os.path.join(ctx.work, "shared", f)) == before[f], f"{f} changed although the study was refused")
     p = run(ctx, ["study", b, "--out", "shared", "--force", "--json"])
     check('"skipped":0' in p.stdout and '"ran":6' in p.stdout, f"--force starts afresh: {p.stdout}")
-    check(db_rows(os.path.join(ctx.dir, "shared", "study.sqlite"), "SELECT COUNT(*) FROM runs")[0][0] == 6,
+    check(db_rows(os.path.join(ctx.work, "shared", "study.sqlite"), "SELECT COUNT(*) FROM runs")[0][0] == 6,
           "only the new study's runs remain")
     # The same study with one more replication: its runs are kept.
     edited = write_study(ctx, "b", days=1, replications=3)
@@ -325,7 +325,7 @@ def other_study_refused(ctx):
 
 @case
 def bad_study(ctx):
-    path = os.path.join(ctx.dir, "bad.textproto")
+    path = os.path.join(ctx.work, "bad.textproto")
     with open(path, "w") as f:
         f.write(f'base_scenario: "{os.path.join(ctx.scenarios, "small.textproto")}"\n'
                 'arms { name: "a" }\n'
@@ -334,16 +334,16 @@ def bad_study(ctx):
     p = run(ctx, ["study", path, "--out", "never"], expect_rc=2)
     check(p.stderr.startswith(path + ":4:8: arm \"b\": override \"permissions.rules[name=agents-chat-post].mode="
                               "SOMETIMES\": "), f"located error naming arm and path, got: {p.stderr}")
-    check(not os.path.exists(os.path.join(ctx.dir, "never")), "no output folder for a bad study")
+    check(not os.path.exists(os.path.join(ctx.work, "never")), "no output folder for a bad study")
     p = run(ctx, ["study", path, "--jobs", "x"], expect_rc=2)
     check("--jobs" in p.stderr, f"bad flag: {p.stderr}")
-    p = run(ctx, ["study", os.path.join(ctx.dir, "missing.textproto")], expect_rc=2)
+    p = run(ctx, ["study", os.path.join(ctx.work, "missing.textproto")], expect_rc=2)
     check("missing.textproto" in p.stderr, f"missing file: {p.stderr}")
     for flag, value in [("--jobs", "0"), ("--threads", "0"), ("--jobs", "5000")]:
         p = run(ctx, ["study", path, flag, value, "--out", "never"], expect_rc=2)
         check(f"{flag} {value}: must be from 1" in p.stderr, f"{flag} {value}: {p.stderr}")
-    check(not os.path.exists(os.path.join(ctx.dir, "never")), "no output folder for bad flags")
-    big = os.path.join(ctx.dir, "big.textproto")
+    check(not os.path.exists(os.path.join(ctx.work, "never")), "no output folder for bad flags")
+    big = os.path.join(ctx.work, "big.textproto")
     with open(big, "w") as f:
         f.write(f'base_scenario: "{os.path.join(ctx.scenarios, "small.textproto")}"\nreplications: 4294967295\n'
                 'arms { name: "a" }\n')
@@ -355,7 +355,7 @@ def bad_study(ctx):
                 "}\n")
     p = run(ctx, ["study", big, "--out", "never"], expect_rc=2)
     check("more than 4096 arms" in p.stderr, f"a 4^16-arm grid: {p.stderr}")
-    check(not os.path.exists(os.path.join(ctx.dir, "never")), "no output folder for a bad study")
+    check(not os.path.exists(os.path.join(ctx.work, "never")), "no output folder for a bad study")
 
 
 @case
@@ -367,37 +367,21 @@ def shipped_study_smoke(ctx):
                                         f'base_scenario: "{os.path.join(ctx.scenarios, "baseline.textproto")}"')
         text = re.sub(r"replications: \d+", "replications: 2", text)
         text += '\nset: "run.days=1"\n'
-        path = os.path.join(ctx.dir, name + ".textproto")
+        path = os.path.join(ctx.work, name + ".textproto")
         with open(path, "w") as f:
             f.write(text)
         run(ctx, ["study", path, "--out", name])
-        report = open(os.path.join(ctx.dir, name, "report.md")).read()
+        report = open(os.path.join(ctx.work, name, "report.md")).read()
         check("## Pareto front" in report and "on the front" in report.lower(), f"{name}: report")
         check(report.index("## Decision") < report.index("## Arms") and "Choose " in report,
               f"{name}: the report opens with the decision")
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("case", choices=sorted(CASES))
-    ap.add_argument("--clawsim", required=True)
-    ap.add_argument("--scenarios", required=True)
-    ap.add_argument("--work", required=True)
-    ap.add_argument("--pb2", required=True)
-    ap.add_argument("--mpirun", default="")
-    ctx = ap.parse_args()
-    ctx.dir = os.path.join(ctx.work, ctx.case)
-    ctx.base = "small.textproto"
-    shutil.rmtree(ctx.dir, ignore_errors=True)
-    os.makedirs(ctx.dir)
-    try:
-        CASES[ctx.case](ctx)
-    except Failure as e:
-        print(f"FAIL {ctx.case}: {e}", file=sys.stderr)
-        return 1
-    print(f"ok {ctx.case}")
-    return 0
+def add_arguments(parser):
+    parser.add_argument("--scenarios", required=True)
+    parser.add_argument("--pb2", required=True)
+    parser.add_argument("--mpirun", default="")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(harness.main("study_cli_test", add_arguments, Context))

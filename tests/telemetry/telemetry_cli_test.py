@@ -5,33 +5,29 @@ usage: telemetry_cli_test.py CASE --clawsim BIN --scenario SMALL --detectors FIL
 
 read_telemetry() is written from sim/telemetry/TELEMETRY.md alone (the standard library's
 json, nothing of clawsim's): it is the check that the page is enough to read the format.
-Each case deletes and recreates WORK/CASE and writes only there.
+Cases run under tests/testlib/clawsim_test_harness.py: each writes only in its own emptied
+folder WORK/CASE, where clawsim runs.
 """
-import argparse
 import csv
 import json
 import os
 import re
-import shutil
-import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)), "..", "testlib"))
+import clawsim_test_harness as harness  # noqa: E402
+from clawsim_test_harness import case, check  # noqa: E402
+
 DAYS_PER_US = 86_400_000_000
-CASES = {}
 
 
-class Failure(Exception):
-    pass
+class Context(harness.Context):
+    timeout_s = 100
 
-
-def case(fn):
-    CASES[fn.__name__] = fn
-    return fn
-
-
-def check(condition, message):
-    if not condition:
-        raise Failure(message)
+    def __init__(self, args):
+        super().__init__(args)
+        self.scenario = os.path.abspath(args.scenario)
+        self.detectors = os.path.abspath(args.detectors)
 
 
 def read_telemetry(path):
@@ -109,25 +105,21 @@ def read_telemetry(path):
     return header, people, agents, invocations, tool_calls, employee_days
 
 
-def clawsim(ctx, *args):
-    return subprocess.run([ctx.clawsim, *args], cwd=ctx.dir, capture_output=True, text=True, timeout=100)
-
-
 def small_run(ctx, name="run", days=21, seed=None):
     extra = ["--seed", str(seed)] if seed is not None else []
-    p = clawsim(ctx, "run", ctx.scenario, "--days", str(days), "--out", name, *extra)
+    p = ctx.clawsim_cmd("run", ctx.scenario, "--days", str(days), "--out", name, *extra)
     check(p.returncode == 0, f"clawsim run failed: {p.stderr}")
-    return os.path.join(ctx.dir, name, "run.clawrun")
+    return os.path.join(ctx.work, name, "run.clawrun")
 
 
 @case
 def export_read_from_docs(ctx):
     run = small_run(ctx, days=7)
-    p = clawsim(ctx, "telemetry", run)
+    p = ctx.clawsim_cmd("telemetry", run)
     check(p.returncode == 0, p.stderr)
-    path = os.path.join(ctx.dir, "run", "telemetry.jsonl")
+    path = os.path.join(ctx.work, "run", "telemetry.jsonl")
     header, people, agents, invocations, tool_calls, days = read_telemetry(path)
-    summary = json.load(open(os.path.join(ctx.dir, "run", "summary.json")))
+    summary = json.load(open(os.path.join(ctx.work, "run", "summary.json")))
     check(header["clawsim.run_fingerprint"] == summary["fingerprint"], "the header names the run's fingerprint")
     check(len(people) == summary["employees"] and len(agents) == summary["agents"], "people and agents")
     # A lengthened checklist's extra reading is folded into its heartbeat call (TELEMETRY.md).
@@ -144,26 +136,26 @@ def export_read_from_docs(ctx):
     for hidden in ("purpose", "performative", "useful", "overhead", "attack", "injected", "checklist padding"):
         check(hidden not in text, f"the telemetry must not name {hidden!r}")
     # Exporting again gives the same bytes.
-    p = clawsim(ctx, "telemetry", run, "--out", "again.jsonl")
-    check(p.returncode == 0 and open(os.path.join(ctx.dir, "again.jsonl")).read() == text, "deterministic export")
+    p = ctx.clawsim_cmd("telemetry", run, "--out", "again.jsonl")
+    check(p.returncode == 0 and open(os.path.join(ctx.work, "again.jsonl")).read() == text, "deterministic export")
 
 
 @case
 def detect_outputs(ctx):
     run = small_run(ctx)
-    p = clawsim(ctx, "telemetry", run)
+    p = ctx.clawsim_cmd("telemetry", run)
     check(p.returncode == 0, p.stderr)
     # Reading the exported telemetry gives the same results as deriving it from the run.
-    a = clawsim(ctx, "detect", run, "--detectors", ctx.detectors, "--out", "from_run", "--json")
-    b = clawsim(ctx, "detect", run, "--detectors", ctx.detectors, "--out", "from_file",
-                "--telemetry", os.path.join("run", "telemetry.jsonl"))
+    a = ctx.clawsim_cmd("detect", run, "--detectors", ctx.detectors, "--out", "from_run", "--json")
+    b = ctx.clawsim_cmd("detect", run, "--detectors", ctx.detectors, "--out", "from_file",
+                        "--telemetry", os.path.join("run", "telemetry.jsonl"))
     check(a.returncode == 0 and b.returncode == 0, a.stderr + b.stderr)
     for name in ("detectors.csv", "flags.csv", "pr_curves.svg", "forecast.csv", "forecast.svg"):
-        x = open(os.path.join(ctx.dir, "from_run", name)).read()
-        y = open(os.path.join(ctx.dir, "from_file", name)).read()
+        x = open(os.path.join(ctx.work, "from_run", name)).read()
+        y = open(os.path.join(ctx.work, "from_file", name)).read()
         check(x == y, f"{name} differs between run-derived and file telemetry")
     out = json.loads(a.stdout)
-    check(out == json.load(open(os.path.join(ctx.dir, "from_run", "detection.json"))), "--json prints detection.json")
+    check(out == json.load(open(os.path.join(ctx.work, "from_run", "detection.json"))), "--json prints detection.json")
     results = out["results"]
     check(len(results) > 0, "results")
     for r in results:
@@ -176,15 +168,15 @@ def detect_outputs(ctx):
         check(recalls == sorted(recalls), "the curve's recall grows as the threshold falls")
     people = [r for r in results if r["entity"] == "employee"]
     check(any(r["positives"] > 0 for r in people), "the small scenario's public leaderboard makes tokenmaxxers")
-    flags = list(csv.DictReader(open(os.path.join(ctx.dir, "from_run", "flags.csv"))))
+    flags = list(csv.DictReader(open(os.path.join(ctx.work, "from_run", "flags.csv"))))
     for r in results:
         check(sum(1 for f in flags if f["detector"] == r["name"] and f["label"] == r["label"]) == r["flagged"],
               "flags.csv rows per detector and label")
-    svg = open(os.path.join(ctx.dir, "from_run", "pr_curves.svg")).read()
+    svg = open(os.path.join(ctx.work, "from_run", "pr_curves.svg")).read()
     check(svg.startswith("<svg") and svg.count("<polyline") >= 1, "pr_curves.svg draws curves")
     f = out["forecast"]
     check(f["train_days"] == 14 and f["detector"] == out["best_employee_detector"], "forecast cleaned by the best detector")
-    rows = list(csv.DictReader(open(os.path.join(ctx.dir, "from_run", "forecast.csv"))))
+    rows = list(csv.DictReader(open(os.path.join(ctx.work, "from_run", "forecast.csv"))))
     check(len(rows) == 21, "forecast.csv: a row per day")
     actual = sum(float(r["actual_tokens"]) for r in rows[14:])
     raw = sum(float(r["raw_forecast_tokens"]) for r in rows[14:])
@@ -195,44 +187,44 @@ def detect_outputs(ctx):
 def run_writes_telemetry(ctx):
     """`clawsim run --telemetry` writes telemetry.jsonl with the other outputs, the same bytes
     `clawsim telemetry` exports from the run file; without a trace it is refused up front."""
-    p = clawsim(ctx, "run", ctx.scenario, "--days", "5", "--out", "run", "--telemetry")
+    p = ctx.clawsim_cmd("run", ctx.scenario, "--days", "5", "--out", "run", "--telemetry")
     check(p.returncode == 0, f"clawsim run --telemetry failed: {p.stderr}")
-    names = sorted(os.listdir(os.path.join(ctx.dir, "run")))
+    names = sorted(os.listdir(os.path.join(ctx.work, "run")))
     check(names == ["daily.csv", "employees.csv", "run.clawrun", "summary.json", "telemetry.jsonl"], f"outputs: {names}")
-    check(not os.path.exists(os.path.join(ctx.dir, "run.tmp")), "no staging folder left")
-    p = clawsim(ctx, "telemetry", os.path.join("run", "run.clawrun"), "--out", "exported.jsonl")
+    check(not os.path.exists(os.path.join(ctx.work, "run.tmp")), "no staging folder left")
+    p = ctx.clawsim_cmd("telemetry", os.path.join("run", "run.clawrun"), "--out", "exported.jsonl")
     check(p.returncode == 0, p.stderr)
-    written = open(os.path.join(ctx.dir, "run", "telemetry.jsonl"), encoding="utf-8").read()
-    check(written == open(os.path.join(ctx.dir, "exported.jsonl"), encoding="utf-8").read(),
+    written = open(os.path.join(ctx.work, "run", "telemetry.jsonl"), encoding="utf-8").read()
+    check(written == open(os.path.join(ctx.work, "exported.jsonl"), encoding="utf-8").read(),
           "run --telemetry and clawsim telemetry write the same bytes")
-    read_telemetry(os.path.join(ctx.dir, "run", "telemetry.jsonl"))
+    read_telemetry(os.path.join(ctx.work, "run", "telemetry.jsonl"))
     # A rerun into the same folder without --telemetry replaces all five with four.
-    p = clawsim(ctx, "run", ctx.scenario, "--days", "5", "--out", "run")
+    p = ctx.clawsim_cmd("run", ctx.scenario, "--days", "5", "--out", "run")
     check(p.returncode == 0, p.stderr)
-    check("telemetry.jsonl" not in os.listdir(os.path.join(ctx.dir, "run")), "a stale telemetry.jsonl beside a new run")
-    p = clawsim(ctx, "run", ctx.scenario, "--days", "5", "--out", "out", "--telemetry", "--trace", "none")
+    check("telemetry.jsonl" not in os.listdir(os.path.join(ctx.work, "run")), "a stale telemetry.jsonl beside a new run")
+    p = ctx.clawsim_cmd("run", ctx.scenario, "--days", "5", "--out", "out", "--telemetry", "--trace", "none")
     refused_without_output(ctx, p, r"--telemetry needs the model calls and the audit log")
 
 
 def refused_without_output(ctx, p, pattern):
     check(p.returncode == 2, f"exit {p.returncode}, expected 2; stderr {p.stderr}")
     check(re.search(pattern, p.stderr) is not None, f"stderr {p.stderr!r} does not match {pattern!r}")
-    check(not os.path.exists(os.path.join(ctx.dir, "out")), "nothing written")
+    check(not os.path.exists(os.path.join(ctx.work, "out")), "nothing written")
 
 
 @case
 def bad_detector_file(ctx):
     run = small_run(ctx, days=3)
-    with open(os.path.join(ctx.dir, "bad.textproto"), "w") as f:
+    with open(os.path.join(ctx.work, "bad.textproto"), "w") as f:
         f.write('detectors {\n  name: "x"\n  rule { all_of { feature: "tokens_per_dya"  threshold: 2 } }\n}\n')
-    refused_without_output(ctx, clawsim(ctx, "detect", run, "--detectors", "bad.textproto", "--out", "out"),
+    refused_without_output(ctx, ctx.clawsim_cmd("detect", run, "--detectors", "bad.textproto", "--out", "out"),
                            r'^bad\.textproto:3:19: detector "x": unknown feature "tokens_per_dya"')
-    with open(os.path.join(ctx.dir, "bad2.textproto"), "w") as f:
+    with open(os.path.join(ctx.work, "bad2.textproto"), "w") as f:
         f.write('detectors {\n  name: "x"\n  robust_z { features: "tokens_per_day"  threshold: 0 }\n}\n')
-    refused_without_output(ctx, clawsim(ctx, "detect", run, "--detectors", "bad2.textproto", "--out", "out"),
+    refused_without_output(ctx, ctx.clawsim_cmd("detect", run, "--detectors", "bad2.textproto", "--out", "out"),
                            r'^bad2\.textproto:3:42: detector "x": threshold must be a finite number > 0')
     # The shipped file asks for a 14-day forecast: a 3-day run is refused, not half-scored.
-    refused_without_output(ctx, clawsim(ctx, "detect", run, "--detectors", ctx.detectors, "--out", "out"),
+    refused_without_output(ctx, ctx.clawsim_cmd("detect", run, "--detectors", ctx.detectors, "--out", "out"),
                            r"forecast.train_days is 14 but the run has only 3 days")
 
 
@@ -240,43 +232,27 @@ def bad_detector_file(ctx):
 def telemetry_from_another_run(ctx):
     run1 = small_run(ctx, "one", days=3)
     run2 = small_run(ctx, "two", days=3, seed=99)
-    p = clawsim(ctx, "telemetry", run2, "--out", "two.jsonl")
+    p = ctx.clawsim_cmd("telemetry", run2, "--out", "two.jsonl")
     check(p.returncode == 0, p.stderr)
-    with open(os.path.join(ctx.dir, "d.textproto"), "w") as f:
+    with open(os.path.join(ctx.work, "d.textproto"), "w") as f:
         f.write('detectors { name: "z"  robust_z { features: "tokens_per_day" } }\n')
-    refused_without_output(ctx, clawsim(ctx, "detect", run1, "--detectors", "d.textproto", "--telemetry", "two.jsonl",
-                                        "--out", "out"),
+    refused_without_output(ctx, ctx.clawsim_cmd("detect", run1, "--detectors", "d.textproto", "--telemetry", "two.jsonl",
+                                                "--out", "out"),
                            r"^two\.jsonl:1:\d+: this telemetry is from run [0-9a-f]{16} \(small, seed 99\), but .* is run")
     # A damaged line is refused with its line and column.
-    lines = open(os.path.join(ctx.dir, "two.jsonl")).read().split("\n")
+    lines = open(os.path.join(ctx.work, "two.jsonl")).read().split("\n")
     lines[5] = lines[5].replace('"user.id":', '"user.id":-', 1)
-    open(os.path.join(ctx.dir, "bad.jsonl"), "w").write("\n".join(lines))
-    run2_path = os.path.join(ctx.dir, "two", "run.clawrun")
-    refused_without_output(ctx, clawsim(ctx, "detect", run2_path, "--detectors", "d.textproto", "--telemetry", "bad.jsonl",
-                                        "--out", "out"),
+    open(os.path.join(ctx.work, "bad.jsonl"), "w").write("\n".join(lines))
+    run2_path = os.path.join(ctx.work, "two", "run.clawrun")
+    refused_without_output(ctx, ctx.clawsim_cmd("detect", run2_path, "--detectors", "d.textproto", "--telemetry", "bad.jsonl",
+                                                "--out", "out"),
                            r'^bad\.jsonl:6:\d+: "user\.id" must be a whole number >= 0')
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("case", choices=sorted(CASES))
-    ap.add_argument("--clawsim", required=True)
-    ap.add_argument("--scenario", required=True)
-    ap.add_argument("--detectors", required=True)
-    ap.add_argument("--work", required=True)
-    a = ap.parse_args()
-    a.dir = os.path.join(a.work, a.case)
-    shutil.rmtree(a.dir, ignore_errors=True)
-    os.makedirs(a.dir)
-    a.clawsim = os.path.abspath(a.clawsim)
-    try:
-        CASES[a.case](a)
-    except Failure as e:
-        print(f"{a.case}: FAILED: {e}")
-        return 1
-    print(f"{a.case}: ok")
-    return 0
+def add_arguments(parser):
+    parser.add_argument("--scenario", required=True)
+    parser.add_argument("--detectors", required=True)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(harness.main("telemetry_cli_test", add_arguments, Context))

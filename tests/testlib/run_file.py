@@ -1,4 +1,5 @@
-"""A small run file reader for the CLI tests, written from sim/run/RUN_FILE.md alone.
+"""A small run file reader for the end-to-end tests (cli, serve), written from
+sim/run/RUN_FILE.md alone.
 
     import run_file
     pb2 = run_file.import_run_pb2(DIR)           # DIR holds the generated run_pb2.py
