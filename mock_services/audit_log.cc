@@ -19,6 +19,7 @@ const char* DecisionName(Decision d) {
     case Decision::kOpenAtEnd: return "open_at_end";
     case Decision::kHeld: return "held";
     case Decision::kReleased: return "released";
+    case Decision::kUngated: return "ungated";
   }
   return "?";
 }

@@ -42,8 +42,12 @@ enum class Decision : uint8_t {
   // Not gate decisions: a defense acting on an agent (rule kDefenseRule).
   kHeld,          // a circuit breaker paused the agent or made it read-only, or its memory was quarantined
   kReleased,      // the breaker's cooldown ended
+  // Not a gate decision: an external seat's tool call that acts on no service (its deploy
+  // status, its memory, a wait) and so passes no gate; recorded so that every call of a
+  // seat is in the log.
+  kUngated,
 };
-inline constexpr int kNumDecisions = 10;
+inline constexpr int kNumDecisions = 11;
 const char* DecisionName(Decision d);
 // Whether the decision lets the action proceed to the service.
 inline bool Admits(Decision d) {
@@ -89,6 +93,10 @@ struct AuditRecord {
   // The actor is an agent driven from outside the simulation (an external seat's client).
   // Not part of the record's hash.
   bool external = false;
+  // A record of decision kUngated: which of the seat's ungated tools it was, as an index
+  // into the names the model gives them (model::SeatUngatedActionNames); `action` is then
+  // unused. Not part of the record's hash.
+  uint8_t ungated_action = 0;
 
   // A run-wide unique id: (writing LP << 32) | its record counter.
   uint64_t id() const { return (uint64_t{lp} << 32) | seq; }

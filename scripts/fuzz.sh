@@ -8,13 +8,13 @@
 # finding too. A finding is written to build/fuzz/findings/TARGET/ and the script exits 1:
 # fix it, then copy the file into tests/fuzz/regressions/TARGET/.
 #
-#   scripts/fuzz.sh [SECONDS] [TARGET...]     targets: scenario set_path study run_file study_results
+#   scripts/fuzz.sh [SECONDS] [TARGET...]     targets: scenario set_path study run_file study_results mcp
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-600}"
 shift || true
 targets=("$@")
-if [ ${#targets[@]} -eq 0 ]; then targets=(scenario set_path study run_file study_results); fi
+if [ ${#targets[@]} -eq 0 ]; then targets=(scenario set_path study run_file study_results mcp); fi
 
 cmake --preset fuzz >/dev/null
 build_targets=()
@@ -27,6 +27,7 @@ seeds_of() {
     set_path) echo tests/fuzz/seeds/set_path ;;
     run_file) echo tests/fuzz/seeds/run_file ;;
     study_results) echo tests/fuzz/seeds/study_results ;;
+    mcp) echo tests/fuzz/seeds/mcp ;;
   esac
 }
 

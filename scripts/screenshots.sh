@@ -6,6 +6,8 @@
 #                                     of 1-4 with a leak
 #   results/safety-read-only-21d-sN   the same with permissions.preset=read_only (for Compare)
 #   results/detection-sN/detection.json  clawsim detect on the first (for Detection)
+#   results/serve-seat-day            clawsim serve tests/serve/seat_day.textproto, seat dana,
+#                                     the scripted day (for the seat's timeline lane)
 # and finds the ids it selects in them (the first leak, its employee, the injection email it
 # began with) with `clawsim inspect --trace-back harms --json`, so no id is pasted here.
 #
@@ -86,4 +88,11 @@ if [ -f results/permissions/study.clawstudy ]; then
 else
   echo "screenshots.sh: no results/permissions/study.clawstudy (clawsim study scenarios/study_permissions.textproto); study.png left as it is" >&2
 fi
+# A served run: tests/serve/seat_day.jsonl replayed in dana's seat (clawsim serve). The
+# timeline selects the leak its client caused, on the seat's own lane under dana's.
+SEATRUN=results/serve-seat-day
+[ -f "$SEATRUN/run.clawrun" ] ||
+  "$CLAWSIM" serve tests/serve/seat_day.textproto --seat dana --script tests/serve/seat_day.jsonl --out "$SEATRUN" >/dev/null
+SEAT_LEAK=$(python3 -c 'import json,sys; l=json.load(open(sys.argv[1]))["seats"][0]["call_log"]; print([c["audit_id"] for c in l if c.get("outcome")=="data_leaked"][0])' "$SEATRUN/seats.json")
+shot timeline-seat Timeline --select "audit:$SEAT_LEAK" "$SEATRUN/run.clawrun"
 echo "wrote $OUT/*.png at $SIZE"

@@ -14,9 +14,8 @@ namespace {
 constexpr size_t kMaxWalk = 2000;
 constexpr int kMaxOriginDepth = 24;
 
-const std::string& Actor(const RunData& run, const AuditRow& a) {
-  return a.agent == kNone ? RunData::Name(run.header.employee_names(), a.employee)
-                          : RunData::Name(run.header.agent_names(), a.agent);
+std::string Actor(const RunData& run, const AuditRow& a) {
+  return a.agent == kNone ? RunData::Name(run.header.employee_names(), a.employee) : run.AgentLabel(a.agent);
 }
 
 std::string Quoted(const std::string& s) { return "\"" + s + "\""; }

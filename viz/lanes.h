@@ -1,6 +1,7 @@
 // Timeline lanes: one per employee, agent and service, each holding its spans sorted by start
 // so that the spans visible in a time window are found by binary search, and spans narrower
-// than a pixel are folded into one mark (as Tracy folds zones).
+// than a pixel are folded into one mark (as Tracy folds zones). An external seat's agent
+// (`clawsim serve`) has no invocation spans: its lane holds its calls' audit rows instead.
 #pragma once
 
 #include <cstddef>
@@ -17,6 +18,11 @@ struct Lane {
   Kind kind = Kind::kEmployee;
   uint32_t subject = 0;          // employee id, agent id, or target index ("service:NAME")
   std::string label;
+  // An agent lane of an external seat (its audit records are marked external): labelled
+  // "seat: OWNER (external)", with its calls' audit rows (indices into RunData::audit, in
+  // time order) drawn as marks.
+  bool external = false;
+  std::vector<uint32_t> audit;
   std::vector<uint32_t> spans;   // indices into RunData::spans, by (start_us, index)
   std::vector<int64_t> starts;   // starts[i] = start_us of spans[i]
   std::vector<int64_t> ends;     // ends[i] = end_us of spans[i]

@@ -149,8 +149,19 @@ void AddAudit(const proto::AuditRecords& rows, RunData* run) {
     a.target = p.target();
     a.decision = Small(true, p.decision());
     a.outcome = Small(true, p.outcome());
+    a.external = p.external();
     std::tie(a.first_cause, a.cause_count) = AddCauses(p.causes(), run);
     if (a.agent != kNone) ++run->agent_audit_records;
+    if (a.external && a.agent != kNone && a.agent < run->external_agents.size()) {
+      // An external seat's call: on its agent's lane, which says whose seat it is.
+      run->external_agents[a.agent] = 1;
+      Lane& lane = run->lanes[run->header.employee_names_size() + a.agent];
+      if (!lane.external) {
+        lane.external = true;
+        lane.label = "seat: " + RunData::Name(run->header.employee_names(), a.employee) + " (external)";
+      }
+      lane.audit.push_back(static_cast<uint32_t>(run->audit.size()));
+    }
     run->causal.AddAudit(static_cast<uint32_t>(run->audit.size()), a, run->causes.data() + a.first_cause);
     run->end_us = std::max(run->end_us, a.time_us);
     run->audit.push_back(a);
@@ -167,6 +178,18 @@ const char* SpanKindName(SpanKind kind) {
     case SpanKind::kIncident: return "incident";
   }
   return "span";
+}
+
+std::string RunData::AgentLabel(uint32_t agent) const {
+  const size_t lane = static_cast<size_t>(header.employee_names_size()) + agent;
+  if (agent < external_agents.size() && external_agents[agent] != 0 && lane < lanes.size()) {
+    return lanes[lane].label;
+  }
+  return Name(header.agent_names(), agent);
+}
+
+uint32_t RunData::LaneOfAudit(const AuditRow& a) const {
+  return a.agent != kNone ? static_cast<uint32_t>(header.employee_names_size()) + a.agent : a.employee;
 }
 
 std::string RunData::SpanOutcome(const SpanRow& span) const {
@@ -301,6 +324,7 @@ Status LoadRunFile(const std::string& path, LoadProgress* progress, RunData* out
   out->causal.Reserve(reader.size() / 48, reader.size() / 48);
   std::vector<uint32_t> service_lane;
   MakeLanes(out, &service_lane);
+  out->external_agents.assign(static_cast<size_t>(out->header.agent_names_size()), 0);
 
   // Two stages: this thread converts rows while a second one reads, checks and parses the
   // next records (each chunk in its own arena, handed over through the queue).

@@ -62,6 +62,7 @@ struct AuditRow {
   uint16_t cause_count = 0;
   uint8_t decision = 0;
   uint8_t outcome = 0;
+  bool external = false;          // AuditRecord.external: an external seat's agent acted (1.6)
 };
 
 // One injection email (proto::InjectionEmail, format 1.5).
@@ -92,6 +93,7 @@ struct RunData {
   uint64_t trace_events = 0;                   // counted, not kept
   uint64_t unknown_chunks = 0;
   uint64_t agent_audit_records = 0;            // audit rows with an agent
+  std::vector<uint8_t> external_agents;        // by agent id: 1 for an external seat's (its records say so)
   std::vector<Lane> lanes;                     // employees, then agents, then services
   CausalIndex causal;                          // built from spans, audit and causes
   int64_t end_us = 0;                          // the latest time of any span or audit row
@@ -103,6 +105,11 @@ struct RunData {
   // A span's outcome: a pipeline stage's from stage_outcome_names ("passed", "failed"; the
   // same for files before 1.5, which lack the table), any other's from outcome_names; "" if none.
   std::string SpanOutcome(const SpanRow& span) const;
+  // An agent as the panels name it: its header name, or "seat: OWNER (external)" for an
+  // external seat's agent.
+  std::string AgentLabel(uint32_t agent) const;
+  // Where an audit row is drawn on the timeline: its agent's lane, else its employee's.
+  uint32_t LaneOfAudit(const AuditRow& a) const;
   // The campaign (attack source) name of an injection row, e.g. "invoice-phish".
   std::string SourceName(uint32_t source) const;
   // When a record happened: a span's start, an audit row's or injection row's time.

@@ -41,6 +41,7 @@ inline ImVec4 DecisionColor(const char* name) {
   const char c = name[0];
   if (c == 'a' && name[1] == 'l') return ImVec4(0.55f, 0.85f, 0.55f, 1);  // allowed
   if (c == 'a') return ImVec4(0.80f, 0.65f, 0.95f, 1);                    // asked_*
+  if (c == 'u') return ImVec4(0.62f, 0.70f, 0.80f, 1);                    // ungated: an external seat's call with no gate
   return ImVec4(0.95f, 0.50f, 0.45f, 1);                                   // denied, rate_limited
 }
 

@@ -46,16 +46,19 @@ GateOutcome ToGateOutcome(services::Decision d) {
     case services::Decision::kDenied: return GateOutcome::kDenied;
     case services::Decision::kRateLimited: return GateOutcome::kRateLimited;
     case services::Decision::kHeld:
-    case services::Decision::kReleased: break;  // not gate decisions: see AuditDecisionIndex
+    case services::Decision::kReleased:
+    case services::Decision::kUngated: break;  // not gate decisions: see AuditDecisionIndex
   }
   return GateOutcome::kDenied;
 }
 
 // The record's index into the run file's decision names: the gate outcomes, then "held"
-// and "released" (a defense acting on an agent).
+// and "released" (a defense acting on an agent), then, in a run with seats, "ungated" (an
+// external seat's call that passes no gate).
 uint32_t AuditDecisionIndex(services::Decision d) {
   if (d == services::Decision::kHeld) return model::kNumGateOutcomes;
   if (d == services::Decision::kReleased) return model::kNumGateOutcomes + 1;
+  if (d == services::Decision::kUngated) return model::kNumGateOutcomes + 2;
   return static_cast<uint32_t>(ToGateOutcome(d));
 }
 
@@ -74,6 +77,16 @@ run::RunInfo MakeRunInfo(const scenario::LoadedScenario& loaded, const RunComman
   info.days = days;
   info.trace = trace;
   for (const services::ActionInfo& a : services::kActionTable) info.action_names.emplace_back(a.name);
+  if (!o.seats.empty()) {
+    // A run with seats (format 1.6): their ungated tools' actions after the services', and
+    // the decision "ungated" after the defense's. A run without seats keeps the tables as
+    // they were, byte for byte.
+    for (const std::string& n : model::SeatUngatedActionNames()) info.action_names.push_back(n);
+    for (int g = 0; g < model::kNumGateOutcomes; ++g) info.decision_names.emplace_back(model::GateOutcomeName(static_cast<GateOutcome>(g)));
+    info.decision_names.emplace_back("held");
+    info.decision_names.emplace_back("released");
+    info.decision_names.emplace_back(services::DecisionName(services::Decision::kUngated));
+  }
   for (int i = 0; i < services::kNumOutcomes; ++i) info.outcome_names.emplace_back(services::OutcomeName(static_cast<services::Outcome>(i)));
   static_assert(model::kOutcomeInjected == services::kNumOutcomes, "\"injected\" follows the services' outcomes");
   info.outcome_names.emplace_back("injected");  // an invocation that followed an injection (format 1.5)
@@ -115,6 +128,7 @@ uint32_t TargetIndex(const scenario::CompiledScenario& sc, const services::Audit
   const uint32_t employees = static_cast<uint32_t>(sc.organization.employees.size());
   const uint32_t channels = static_cast<uint32_t>(sc.chat.channels.size());
   const uint32_t external = employees + channels + static_cast<uint32_t>(sc.deploy.services.size());
+  if (r.decision == services::Decision::kUngated) return r.target;  // a seat's own ungated call: its mailbox
   switch (r.action) {
     case services::Action::kChatRead:
     case services::Action::kChatPost: return r.target < channels ? employees + r.target : external;
@@ -161,7 +175,8 @@ Status RunAndWrite(scenario::LoadedScenario* loaded, const RunCommandOptions& o,
       a.time_us = r.time_us;
       a.agent_id = r.agent == services::kNoId ? run::kNoAgent : r.agent;
       a.on_behalf_of_employee = r.on_behalf_of;
-      a.action = static_cast<uint32_t>(r.action);
+      a.action = r.decision == services::Decision::kUngated ? static_cast<uint32_t>(services::kNumActions + r.ungated_action)
+                                                            : static_cast<uint32_t>(r.action);
       a.target = TargetIndex(compiled_at_start, r);
       a.decision = AuditDecisionIndex(r.decision);
       a.outcome = static_cast<uint32_t>(r.outcome);

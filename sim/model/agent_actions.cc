@@ -27,7 +27,8 @@ void OrgModel::CountGate(EmployeeState& s, services::Decision d) {
     case services::Decision::kDenied: g = GateOutcome::kDenied; break;
     case services::Decision::kRateLimited: g = GateOutcome::kRateLimited; break;
     case services::Decision::kHeld:
-    case services::Decision::kReleased: return;  // a defense's record, not a gate decision
+    case services::Decision::kReleased:
+    case services::Decision::kUngated: return;  // a defense's or a seat's record, not a gate decision
   }
   ++s.m.gate[static_cast<int>(g)];
 }

@@ -29,7 +29,9 @@
 namespace clawsim::model {
 
 // The actions a seat's client may take. Reads of state the gate has no action for (deploy
-// status, the agent's memory) and `wait` are served by the driver without an event.
+// status, the agent's memory) and `wait` are served by the driver; their call still runs as
+// an event, which meters the step's tokens and writes an audit record of decision
+// services::Decision::kUngated (every call of a seat is in the audit log).
 enum class SeatTool : uint8_t {
   kListMail,      // email.read on the owner's mailbox
   kReadMail,      // email.read; marks the message read
@@ -40,9 +42,17 @@ enum class SeatTool : uint8_t {
   kDeployProd,    // deploy.prod of a staged change: starts its pipeline
   kRollback,      // deploy.rollback of a service
   kWriteMemory,   // the agent's memory (no gate action; its size is the memory's tokens)
-  kTokensOnly,    // nothing but the client's reported tokens (reads served by the driver)
+  kDeployStatus,  // no gate action: the driver reads the deploy state
+  kReadMemory,    // no gate action: the driver keeps the memory's text
+  kWait,          // no gate action: the driver runs the world until a trigger
 };
 const char* SeatToolAction(SeatTool tool);  // the gate action's name, or "" for none
+// The ungated tools' action names, in the order of AuditRecord::ungated_action: appended to
+// the run file's action names in a run with seats ("deploy.status", "memory.read",
+// "memory.write", "wait").
+const std::vector<std::string>& SeatUngatedActionNames();
+// A tool's index into SeatUngatedActionNames, or -1 for a gated tool.
+int SeatUngatedAction(SeatTool tool);
 
 inline constexpr uint32_t kNoSeat = UINT32_MAX;
 inline constexpr uint32_t kNoSlot = UINT32_MAX;
@@ -73,7 +83,7 @@ struct SeatCall {
 struct SeatResult {
   bool done = false;
   TimeUs decided_us = 0;
-  bool gated = false;                          // false: the tool has no gate action
+  bool gated = false;                          // false: the tool has no gate action (decision kUngated)
   services::Decision decision = services::Decision::kAllowed;
   services::Outcome outcome = services::Outcome::kDone;
   uint16_t rule = 0;                           // the deciding rule (services::kNoRule, kServiceRule, kDefenseRule)

@@ -2,12 +2,17 @@
 // for `clawsim serve --transport http --port N`. cpp-httplib stays in http_driver.cc.
 //
 // One endpoint, /mcp:
-//   POST  one JSON-RPC message. A request gets 200 with one application/json response (the
-//         server never opens an SSE stream: every answer is a single response, which the
-//         transport allows); a notification or response gets 202 and no body. The
-//         `initialize` response carries an Mcp-Session-Id header; later requests must send
-//         it back (400 without, 404 with another).
-//   GET   405: this server sends no messages of its own.
+//   POST  one JSON-RPC message. A request gets 200 with one application/json response, or,
+//         when it caused notifications (a subscribed resource updated) and the client
+//         accepts text/event-stream, a short SSE stream of those notifications then the
+//         response; a notification or response gets 202 and no body. The `initialize`
+//         response carries an Mcp-Session-Id header; later requests must send it back (400
+//         without, 404 with another).
+//   GET   with Accept: text/event-stream and the session id: the standing SSE stream, one
+//         at a time (409 for a second). It carries the notifications of requests whose
+//         POST took no SSE stream (or of notifications the client posted), until the client
+//         closes it or the session ends. Without text/event-stream in Accept: 405. No event
+//         ids: a stream cannot be resumed (Last-Event-ID is ignored).
 //   DELETE with the session id: the client leaves; the run ends with the day in progress
 //         (marked interrupted if days remain), is written, and the server stops.
 // Requests whose Origin header names anything but localhost / 127.0.0.1 get 403 (the

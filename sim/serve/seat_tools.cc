@@ -49,6 +49,7 @@ SeatTools::SeatTools(model::SeatHost* host, CallCosts costs)
   memory_.assign(seats, "");
   last_result_chars_.assign(seats, 0);
   calls_.assign(seats, {});
+  deploy_followed_.assign(seats, {});
   for (uint32_t e = 0; e < sc_.organization.employees.size(); ++e) employee_by_name_[sc_.organization.employees[e].name] = e;
 }
 
@@ -83,6 +84,19 @@ model::AttackTag SeatTools::FollowedInjection(uint32_t seat) const {
   if (read.empty()) return {};
   const model::SeatInjectionRead& last = read.back();
   return model::AttackTag{model::AttackKind::kInjection, model::CampaignSource(last.campaign), last.origin_id};
+}
+
+model::AttackTag SeatTools::FollowedDeployInjection(uint32_t seat) const {
+  const std::vector<model::SeatInjectionRead>& read = host_->seat(seat).injections_read;
+  if (read.empty()) return {};
+  const model::SeatInjectionRead& last = read.back();
+  if (last.campaign >= sc_.threats.injection_campaigns.size() ||
+      sc_.threats.injection_campaigns[last.campaign].goal != scenario::AttackGoal::kTriggerDeploy) {
+    return {};
+  }
+  const std::vector<uint64_t>& followed = deploy_followed_[seat];
+  if (std::find(followed.begin(), followed.end(), last.origin_id) != followed.end()) return {};
+  return FollowedInjection(seat);
 }
 
 int64_t SeatTools::NextHeartbeatUs(uint32_t seat) const {
@@ -132,11 +146,19 @@ const model::SeatResult& SeatTools::Run(Context& c, model::SeatCall call) {
   return r;
 }
 
+void SeatTools::Ungated(Context& c, const model::SeatResult& r) {
+  c.record.decision = services::DecisionName(services::Decision::kUngated);
+  c.record.outcome = services::OutcomeName(services::Outcome::kDone);
+  c.record.audit_id = r.audit_id;
+  c.record.audited = true;
+}
+
 ToolOutcome SeatTools::GateOutcome(Context& c, const model::SeatResult& r, const std::string& done_text) {
   ToolOutcome out;
   c.record.audit_id = r.audit_id;
   if (!r.refusal.empty()) {
-    c.record.decision = "error";
+    c.record.decision = "error";  // refused by the service before the gate; its record says denied
+    c.record.audited = r.gated;
     out.is_error = true;
     out.text = r.refusal;
     return out;
@@ -149,6 +171,7 @@ ToolOutcome SeatTools::GateOutcome(Context& c, const model::SeatResult& r, const
   }
   c.record.decision = services::DecisionName(r.decision);
   c.record.outcome = services::OutcomeName(r.outcome);
+  c.record.audited = true;
   out.structured = {{"decision", c.record.decision}, {"outcome", c.record.outcome}, {"audit_id", r.audit_id},
                     {"asked", r.asked}, {"decided_at", FormatSimTime(r.decided_us)}};
   if (!services::Admits(r.decision)) {

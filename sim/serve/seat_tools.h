@@ -55,9 +55,10 @@ struct CallRecord {
   std::string tool;
   int64_t start_us = 0;
   int64_t end_us = 0;
-  std::string decision;  // the gate's decision, "" for an ungated tool, "error" for a refusal before the gate
+  std::string decision;  // the gate's decision, "ungated" for a tool with no gate action, "error" for a refusal before the gate
   std::string outcome;
   uint64_t audit_id = 0;
+  bool audited = false;  // the call has an audit record (audit_id); a call refused before the gate has none
   bool followed_injection = false;
   bool tokens_reported = false;
 };
@@ -93,9 +94,14 @@ class SeatTools : public ToolHandler, public ResourceHandler {
   // Submits a gated call and runs the world until it is decided; fills c's record.
   const model::SeatResult& Run(Context& c, model::SeatCall call);
   ToolOutcome GateOutcome(Context& c, const model::SeatResult& r, const std::string& done_text);
+  // Fills c's record for a call that passes no gate (its audit record says "ungated").
+  static void Ungated(Context& c, const model::SeatResult& r);
   std::string DescribeRule(services::Decision decision, uint16_t rule) const;
   Status Recipient(const std::string& address, services::Recipient* out, bool* attacker) const;
   model::AttackTag FollowedInjection(uint32_t seat) const;
+  // A promote_to_prod: the deploy injection it follows, if the last injection the seat read
+  // asked for a deploy and no promote has followed it yet (else inactive).
+  model::AttackTag FollowedDeployInjection(uint32_t seat) const;
   int64_t NextHeartbeatUs(uint32_t seat) const;
 
   model::SeatHost* host_;
@@ -105,6 +111,7 @@ class SeatTools : public ToolHandler, public ResourceHandler {
   std::vector<std::string> memory_;                  // by seat: the agent's memory text
   std::vector<size_t> last_result_chars_;            // by seat: for token estimates
   std::vector<std::vector<CallRecord>> calls_;       // by seat
+  std::vector<std::vector<uint64_t>> deploy_followed_;  // by seat: deploy injections a promote followed
   std::map<std::string, uint32_t> employee_by_name_;
   std::map<std::string, uint64_t> resource_state_;   // by URI: a signature of what it shows
   // The seat, tool and arguments a resource URI reads; false for an unknown URI.

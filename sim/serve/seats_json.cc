@@ -32,7 +32,7 @@ std::string SeatTools::SummaryJson(const model::RunResult& result, const scenari
         Json row = {{"tool", r.tool}, {"start_us", r.start_us}, {"end_us", r.end_us}};
         if (!r.decision.empty()) row["decision"] = r.decision;
         if (!r.outcome.empty()) row["outcome"] = r.outcome;
-        if (r.audit_id != 0) row["audit_id"] = r.audit_id;
+        if (r.audited) row["audit_id"] = r.audit_id;
         if (r.followed_injection) row["followed_injection"] = true;
         log.push_back(row);
       }

@@ -131,7 +131,8 @@ TEST(ModelTest, EveryGateDecisionHasOneAuditRecordAndRefusedActionsNeverRun) {
       case services::Decision::kExpired:
       case services::Decision::kOpenAtEnd: ++counted[5]; break;
       case services::Decision::kHeld:
-      case services::Decision::kReleased: break;
+      case services::Decision::kReleased:
+      case services::Decision::kUngated: break;
     }
   }
   uint64_t gate_total = 0;

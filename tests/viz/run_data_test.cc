@@ -45,6 +45,56 @@ TEST(RunDataTest, LoadsEveryRowAndCountsAgentsAndPeople) {
   EXPECT_EQ(run.lanes[run.spans[999].lane].label, "web");
 }
 
+// A served run (clawsim serve): an external seat's agent has audit records and no spans. It
+// gets its own lane, labelled as the seat, holding its calls; other agents keep their names.
+TEST(RunDataTest, AnExternalSeatIsItsOwnLaneWithItsCalls) {
+  const std::string path = run::testing::FreshTestDir() + "/served.clawrun";
+  run::RunInfo info = run::testing::SampleRunInfo();
+  info.agent_names.push_back("payments-3/triage (external)");  // agent 4, added for the seat
+  run::RunFileWriter w;
+  ASSERT_TRUE(w.Open(path).ok());
+  ASSERT_TRUE(w.WriteHeader(info).ok());
+  for (int i = 0; i < 40; ++i) ASSERT_TRUE(w.AddAuditRecord(run::testing::SampleAuditRecord(i)).ok());
+  std::vector<uint64_t> seat_ids;
+  for (int i = 0; i < 3; ++i) {
+    run::AuditRecord r;
+    r.time_us = 1'000'000'000LL + 60'000'000LL * i;
+    r.agent_id = 4;
+    r.on_behalf_of_employee = 2;  // payments-3
+    r.action = static_cast<uint32_t>(i);
+    r.external = true;
+    seat_ids.push_back(40 + i);  // the writer numbers records the model left unnumbered
+    ASSERT_TRUE(w.AddAuditRecord(r).ok());
+  }
+  ASSERT_TRUE(w.WriteFooter(run::testing::SampleSummary(), 1).ok());
+  ASSERT_TRUE(w.Commit().ok());
+
+  RunData run;
+  LoadProgress progress;
+  const Status s = LoadRunFile(path, &progress, &run);
+  ASSERT_TRUE(s.ok()) << s.message();
+  const uint32_t employees = static_cast<uint32_t>(run.header.employee_names_size());
+  const Lane& seat = run.lanes[employees + 4];
+  EXPECT_EQ(seat.kind, Lane::Kind::kAgent);
+  EXPECT_TRUE(seat.external);
+  EXPECT_EQ(seat.label, "seat: payments-3 (external)");
+  EXPECT_TRUE(seat.spans.empty());
+  ASSERT_EQ(seat.audit.size(), 3u);
+  for (size_t k = 0; k < seat.audit.size(); ++k) {
+    const AuditRow& a = run.audit[seat.audit[k]];
+    EXPECT_TRUE(a.external);
+    EXPECT_EQ(a.id, seat_ids[k]);
+    EXPECT_EQ(run.LaneOfAudit(a), employees + 4);
+  }
+  EXPECT_EQ(run.AgentLabel(4), "seat: payments-3 (external)");
+  // The surrogate agents are as before: named by the header, no calls on their lanes.
+  EXPECT_EQ(run.AgentLabel(0), "payments-1/triage");
+  for (uint32_t a = 0; a < 4; ++a) {
+    EXPECT_FALSE(run.lanes[employees + a].external) << a;
+    EXPECT_TRUE(run.lanes[employees + a].audit.empty()) << a;
+  }
+}
+
 TEST(RunDataTest, DamagedFilesAreErrorsNamingTheProblem) {
   const std::string dir = run::testing::FreshTestDir();
   const std::string good = testing::WriteSample();

@@ -154,7 +154,7 @@ void AuditPanel::Draw(const RunData& run, ViewState& state) {
       // An agent's name holds its owner's ("alice/triage"): one column says who acted for whom;
       // a person acting by hand is dimmed.
       if (a.agent == kNone) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-      NextCellText(a.agent == kNone ? RunData::Name(h.employee_names(), a.employee) : RunData::Name(h.agent_names(), a.agent));
+      NextCellText(a.agent == kNone ? RunData::Name(h.employee_names(), a.employee) : run.AgentLabel(a.agent));
       if (a.agent == kNone) ImGui::PopStyleColor();
       NextCellText(RunData::Name(h.action_names(), a.action));
       NextCellText(RunData::Name(h.target_names(), a.target));

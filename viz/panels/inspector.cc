@@ -37,7 +37,7 @@ void SpanFields(const RunData& run, const SpanRow& s) {
   Field("lane", run.lanes[s.lane].label);
   if (s.name != kNone) Field("name", RunData::Name(h.span_names(), s.name));
   if (s.employee != kNone) Field("employee", RunData::Name(h.employee_names(), s.employee));
-  if (s.agent != kNone) Field("agent", RunData::Name(h.agent_names(), s.agent));
+  if (s.agent != kNone) Field("agent", run.AgentLabel(s.agent));
   if (s.target != kNone) Field("target", RunData::Name(h.target_names(), s.target));
   if (s.trigger != kNoSmall) Field("trigger", RunData::Name(h.trigger_names(), s.trigger));
   if (s.purpose != kNoSmall) Field("purpose", RunData::Name(h.purpose_names(), s.purpose));
@@ -58,7 +58,9 @@ void AuditFields(const RunData& run, const AuditRow& a) {
   Field("kind", "audit record");
   Field("id", std::to_string(a.id));
   Field("time", FormatTime(a.time_us));
-  Field("actor", a.agent == kNone ? "the employee, directly" : "agent " + RunData::Name(h.agent_names(), a.agent));
+  Field("actor", a.agent == kNone ? "the employee, directly"
+                 : a.external ? run.AgentLabel(a.agent) + ", agent " + RunData::Name(h.agent_names(), a.agent)
+                              : "agent " + RunData::Name(h.agent_names(), a.agent));
   Field("on behalf of", RunData::Name(h.employee_names(), a.employee));
   Field("action", RunData::Name(h.action_names(), a.action));
   Field("target", RunData::Name(h.target_names(), a.target));

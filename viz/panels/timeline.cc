@@ -54,14 +54,18 @@ void TimelinePanel::RebuildLanes(const RunData& run, const ViewState& state) {
     built_for = &run;
     agent_owner.assign(static_cast<size_t>(run.header.agent_names_size()), kNone);
     for (const Lane& lane : run.lanes) {
-      if (lane.kind != Lane::Kind::kAgent || lane.spans.empty()) continue;
-      agent_owner[lane.subject] = run.spans[lane.spans.front()].employee;
+      if (lane.kind != Lane::Kind::kAgent) continue;
+      if (!lane.spans.empty()) {
+        agent_owner[lane.subject] = run.spans[lane.spans.front()].employee;
+      } else if (!lane.audit.empty()) {
+        agent_owner[lane.subject] = run.audit[lane.audit.front()].employee;  // an external seat
+      }
     }
   }
   shown_lanes.clear();
   for (uint32_t i = 0; i < run.lanes.size(); ++i) {
     const Lane& lane = run.lanes[i];
-    if (only_with_spans && lane.spans.empty()) continue;
+    if (only_with_spans && lane.spans.empty() && lane.audit.empty()) continue;
     if (lane.kind == Lane::Kind::kEmployee && !show_employees) continue;
     if (lane.kind == Lane::Kind::kAgent && !show_agents) continue;
     if (lane.kind == Lane::Kind::kService && !show_services) continue;
@@ -73,6 +77,17 @@ void TimelinePanel::RebuildLanes(const RunData& run, const ViewState& state) {
       if (who != state.selected_employee) continue;
     }
     shown_lanes.push_back(i);
+  }
+  // An external seat's lane goes right under its employee's, when that is shown: the person
+  // and the agent in their chair side by side.
+  for (size_t k = 0; k < shown_lanes.size(); ++k) {
+    const Lane& lane = run.lanes[shown_lanes[k]];
+    if (!lane.external || agent_owner[lane.subject] == kNone) continue;
+    const auto owner = std::find(shown_lanes.begin(), shown_lanes.end(), agent_owner[lane.subject]);
+    if (owner == shown_lanes.end() || owner > shown_lanes.begin() + static_cast<std::ptrdiff_t>(k)) continue;
+    const uint32_t moved = shown_lanes[k];
+    shown_lanes.erase(shown_lanes.begin() + static_cast<std::ptrdiff_t>(k));
+    shown_lanes.insert(std::find(shown_lanes.begin(), shown_lanes.end(), agent_owner[lane.subject]) + 1, moved);
   }
 }
 
@@ -139,13 +154,33 @@ void TimelinePanel::DrawLane(const RunData& run, ViewState& state, const Lane& l
       dl->AddRect(ImVec2(a, y + 1), ImVec2(b, y + h - 1), colors::kSelection, 0, 0, 2.0f);
     }
   }
+  // An external seat's calls: one tick per audit record, coloured by its decision, one per
+  // pixel column (the first record there).
+  const AuditRow* call_under_mouse = nullptr;
+  uint32_t call_index = 0;
+  if (!lane.audit.empty()) {
+    auto first = std::lower_bound(lane.audit.begin(), lane.audit.end(), t0,
+                                  [&](uint32_t i, int64_t t) { return run.audit[i].time_us < t; });
+    float last_x = -1e9f;
+    for (auto it = first; it != lane.audit.end() && run.audit[*it].time_us <= t1; ++it) {
+      const AuditRow& a = run.audit[*it];
+      const float x = PixelStart(x_of(a.time_us));
+      if (x < last_x + 3) continue;
+      last_x = x;
+      const ImU32 fill = ImGui::ColorConvertFloat4ToU32(DecisionColor(RunData::Name(run.header.decision_names(), a.decision).c_str()));
+      dl->AddRectFilled(ImVec2(x - 1, y + 2), ImVec2(x + 2, y + h - 2), fill);
+      if (mouse_in_lane && under_mouse == nullptr && std::fabs(mouse.x - x) <= 3) {
+        call_under_mouse = &a;
+        call_index = *it;
+      }
+    }
+  }
   // A selected audit record or injection email: a white mark at its time on its lane.
   const uint32_t lane_index = static_cast<uint32_t>(&lane - run.lanes.data());
-  const uint32_t employees = static_cast<uint32_t>(run.header.employee_names_size());
   int64_t mark_us = -1;
   if (state.selected.kind == RecordRef::Kind::kAudit && state.selected.index < run.audit.size()) {
     const AuditRow& a = run.audit[state.selected.index];
-    if (lane_index == (a.agent != kNone ? employees + a.agent : a.employee)) mark_us = a.time_us;
+    if (lane_index == run.LaneOfAudit(a)) mark_us = a.time_us;
   } else if (state.selected.kind == RecordRef::Kind::kInjection && state.selected.index < run.injections.size()) {
     if (lane_index == run.injections[state.selected.index].employee) mark_us = run.injections[state.selected.index].time_us;
   }
@@ -153,6 +188,20 @@ void TimelinePanel::DrawLane(const RunData& run, ViewState& state, const Lane& l
     const float x = x_of(mark_us);
     dl->AddTriangleFilled(ImVec2(x - 5, y), ImVec2(x + 5, y), ImVec2(x, y + h / 2), colors::kSelection);
     dl->AddLine(ImVec2(x, y), ImVec2(x, y + h), colors::kSelection, 2.0f);
+  }
+  if (call_under_mouse != nullptr) {
+    const AuditRow& a = *call_under_mouse;
+    ImGui::BeginTooltip();
+    ImGui::Text("%s: %s", lane.label.c_str(), RunData::Name(run.header.action_names(), a.action).c_str());
+    ImGui::Text("%s, %s, %s", FormatTime(a.time_us).c_str(), RunData::Name(run.header.decision_names(), a.decision).c_str(),
+                RunData::Name(run.header.outcome_names(), a.outcome).c_str());
+    ImGui::EndTooltip();
+    if (ImGui::IsMouseReleased(ImGuiMouseButton_Left) && ImGui::GetIO().MouseDragMaxDistanceSqr[0] < 16) {
+      state.Select(RecordRef::Audit(call_index));
+      state.reveal_selection = false;
+      state.selected_employee = a.employee;
+    }
+    return;
   }
   if (under_mouse == nullptr) return;
   const SpanRow& s = run.spans[lane.spans[under_mouse->first]];
@@ -229,11 +278,14 @@ void TimelinePanel::Draw(const RunData& run, ViewState& state) {
   ImGui::Text("%s to %s (%s), %zu lanes", FormatTime(state.timeline_t0_us).c_str(),
               FormatTime(state.timeline_t1_us).c_str(),
               FormatDuration(state.timeline_t1_us - state.timeline_t0_us).c_str(), shown_lanes.size());
+  if (std::find(run.external_agents.begin(), run.external_agents.end(), 1) != run.external_agents.end()) {
+    ImGui::SameLine();
+    ImGui::TextColored(ImVec4(0.84f, 0.67f, 0.94f, 1), "  seat: an agent driven from outside (clawsim serve); a tick per call, by decision");
+  }
 
   // Reveal a selection made elsewhere (a span, an audit record, an injection email, or an
   // employee): centre its time, scroll to its lane.
   int scroll_to_lane = -1;
-  const uint32_t employees = static_cast<uint32_t>(run.header.employee_names_size());
   auto reveal = [&](int64_t start_us, int64_t end_us, uint32_t lane) {
     const int64_t width = std::max<int64_t>(10 * (end_us - start_us), 600'000'000);
     state.timeline_t0_us = (start_us + end_us) / 2 - width / 2;
@@ -247,7 +299,7 @@ void TimelinePanel::Draw(const RunData& run, ViewState& state) {
       reveal(s.start_us, s.end_us, s.lane);
     } else if (state.selected.kind == RecordRef::Kind::kAudit && state.selected.index < run.audit.size()) {
       const AuditRow& a = run.audit[state.selected.index];
-      reveal(a.time_us, a.time_us, a.agent != kNone ? employees + a.agent : a.employee);
+      reveal(a.time_us, a.time_us, run.LaneOfAudit(a));
     } else if (state.selected.kind == RecordRef::Kind::kInjection && state.selected.index < run.injections.size()) {
       const InjectionRow& e = run.injections[state.selected.index];
       reveal(e.time_us, e.time_us, e.employee);
@@ -350,13 +402,16 @@ void TimelinePanel::Draw(const RunData& run, ViewState& state) {
       lane_dl->PushClipRect(p, ImVec2(x0 - 4, p.y + kLaneHeight), true);
       lane_dl->AddText(ImVec2(p.x + 2, p.y + 2),
                        lane.kind == Lane::Kind::kService ? IM_COL32(230, 200, 120, 255)
+                       : lane.external                 ? IM_COL32(215, 170, 240, 255)
                        : lane.kind == Lane::Kind::kAgent ? IM_COL32(150, 210, 160, 255)
                                                          : IM_COL32(170, 200, 240, 255),
                        lane.label.c_str());
       lane_dl->PopClipRect();
       if (child_hovered && io.MousePos.x < x0 && io.MousePos.y >= p.y && io.MousePos.y < p.y + kLaneHeight) {
         ImGui::SetTooltip("%s (%s)", lane.label.c_str(),
-                          lane.kind == Lane::Kind::kService ? "service" : lane.kind == Lane::Kind::kAgent ? "agent" : "employee");
+                          lane.kind == Lane::Kind::kService ? "service"
+                          : lane.external ? "an agent driven from outside by an MCP client (clawsim serve)"
+                          : lane.kind == Lane::Kind::kAgent ? "agent" : "employee");
       }
       DrawLane(run, state, lane, x0, x1, p.y, kLaneHeight, over_spans);
       ImGui::Dummy(ImVec2(x1 - p.x, kLaneHeight));
