@@ -91,6 +91,9 @@ inline constexpr uint32_t kPostByAgent = 1, kPostNoise = 2, kPostSensitive = 4; 
 inline constexpr uint32_t kPostInjection = 8, kPostPhishing = 16;  // chat post flags: attacker text, a phishing link
 inline constexpr uint32_t kNoCall = UINT32_MAX;  // an agent action no model call decided (a compromised session)
 enum class PipelineResult : uint32_t { kInProd, kFailed, kRefused };
+// An exfiltrating agent forwards the newest sensitive message among its owner's last this
+// many mailbox slots (else the newest message).
+inline constexpr uint32_t kExfiltrateScanSlots = 64;
 
 // Human task kinds in priority order; kBacklog (discretionary work) comes last.
 enum class TaskKind : uint8_t { kApproval, kIncident, kReview, kFix, kChat, kEmail, kCode, kRework, kDeploy, kBacklog };
@@ -272,6 +275,7 @@ struct EmployeeState {
     return true;
   }
   services::Mailbox mailbox;                           // a mail task's ref is its mailbox slot
+  uint32_t mail_compact_at = 0;                        // compact the mailbox when it holds this many
   VectorQueue<Task> chat_unanswered;                   // mentions the agents have not read yet
   Task current;
   bool busy = false;
@@ -458,6 +462,12 @@ class OrgModel {
 
   // Employee LP.
   void OnDayStart(Ctx& ctx, EmployeeState& s);
+  // Frees the archived mail nothing can address again (employee.cc): what no queued task,
+  // pending ask, deferred action or help names, outside what an exfiltration reads.
+  void CompactMailbox(EmployeeState& s) const;
+  // Delivers mail to `s`'s mailbox, compacting it first every kMailCompactEvery messages.
+  void DeliverMail(EmployeeState& s, const services::EmailHeader& header, TimeUs now_us) const;
+  static constexpr uint32_t kMailCompactEvery = 16;
   void OnWorkArrive(Ctx& ctx, EmployeeState& s, const Ev& ev);
   // Sends today's next planned arrival (the one after the arrival being handled).
   void SendNextArrival(Ctx& ctx, EmployeeState& s);
