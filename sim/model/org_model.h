@@ -112,18 +112,29 @@ inline constexpr uint32_t kTaskQuarantined = 256; // mail: held by the injection
 inline constexpr uint32_t kTaskMerged = 512;      // code: passed review once (counted as merged; rework keeps it)
 inline constexpr uint32_t kTaskAgentDeployError = 1024;  // code: the agent defect is a wrong deploy, not code it wrote
 
+// (48 bytes: queues, pending asks and deferred actions hold many.)
 struct Task {
-  TaskKind kind = TaskKind::kEmail;
   double value_usd = 0;
   double effort_minutes = 0;      // sampled effort; once started, the human minutes left
   TimeUs arrived_us = 0;   // when the underlying item arrived (for lead times)
+  double base_effort_minutes = 0;  // code: the change's original sampled effort (rework is a share of it)
   uint32_t ref = 0;        // change id, ask id, asker...
   uint32_t other = 0;      // author, requester...
-  double base_effort_minutes = 0;  // code: the change's original sampled effort (rework is a share of it)
-  uint32_t flags = 0;      // mail flags; for approvals, 1 if the request is bad
-  uint32_t state = 0;      // kTask* bits
+  uint16_t flags = 0;      // mail flags, chat post flags; for approvals, 1 if the request is bad
+  uint16_t state = 0;      // kTask* bits
+  TaskKind kind = TaskKind::kEmail;
   uint8_t reviews_pending = 0;  // code in review: reviews not yet back
 };
+static_assert(sizeof(Task) == 48);
+
+// A person's clean-up of `minutes` after something went wrong, arriving now.
+inline Task FixTask(double minutes, TimeUs now_us) {
+  Task t;
+  t.kind = TaskKind::kFix;
+  t.effort_minutes = minutes;
+  t.arrived_us = now_us;
+  return t;
+}
 
 // Something an agent wants to do on a service: it passes the gate, maybe waits for approval,
 // and then runs (or never does).

@@ -251,7 +251,7 @@ bool OrgModel::ToolOutputFlagged(Ctx& ctx, EmployeeState& s, const scenario::Ski
     // A false alarm: the owner reviews the flagged output and clears it.
     ++s.safety.false_positives;
     s.safety.release_hours += det.release_minutes / 60.0;
-    Enqueue(ctx, s, Task{TaskKind::kFix, 0, det.release_minutes, ctx.now_us(), 0, 0, 0, 0, 0, 0});
+    Enqueue(ctx, s, FixTask(det.release_minutes, ctx.now_us()));
   };
   if (mail_read) check(mail_injected);
   if (chat_read) check(chat_injected);
