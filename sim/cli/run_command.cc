@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -189,8 +190,8 @@ int BenchOrgCommand(const std::vector<std::string>& args) {
   int threads = DefaultThreads();
   uint64_t seed = 1;
   std::string base = "scenarios/baseline.textproto";
-  bool json = false;
-  Flags flags("usage: clawsim bench org [--employees N] [--days D] [--threads K] [--seed S] [--scenario FILE] [--json]\n"
+  bool json = false, progress = false;
+  Flags flags("usage: clawsim bench org [--employees N] [--days D] [--threads K] [--seed S] [--scenario FILE] [--json] [--progress]\n"
               "Runs FILE (default the baseline) grown to about N employees the way organisations grow: by divisions.\n"
               "Root teams (no parent) stay one; every other team, with its services, its channels and the agent\n"
               "assignments and permission rules that name it, is copied into k = round(N / FILE's headcount)\n"
@@ -203,6 +204,7 @@ int BenchOrgCommand(const std::vector<std::string>& args) {
   flags.AddUint64("seed", &seed, "run seed (default 1)");
   flags.AddString("scenario", &base, "scenario to scale (default scenarios/baseline.textproto)");
   flags.AddBool("json", &json, "print one JSON object");
+  flags.AddBool("progress", &progress, "print a line to stderr as each simulated day ends (days, seconds, peak memory)");
   std::vector<std::string> positional;
   Status s = flags.Parse(args, &positional);
   if (flags.help_requested()) {
@@ -225,7 +227,15 @@ int BenchOrgCommand(const std::vector<std::string>& args) {
   ro.record_audit = false;
   ro.memory_census = true;
   model::RunResult r;
-  s = model::RunOrganisation(&loaded, ro, {}, &r);
+  model::RunSinks sinks;
+  if (progress) {
+    const auto start = std::chrono::steady_clock::now();
+    sinks.on_progress = [start](uint32_t done, uint32_t total) {
+      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::fprintf(stderr, "bench org: day %u of %u done, %.0f s, peak memory %.0f MiB\n", done, total, s, PeakRssMib());
+    };
+  }
+  s = model::RunOrganisation(&loaded, ro, sinks, &r);
   if (!s.ok()) {
     std::fprintf(stderr, "clawsim bench org: %s\n", s.message().c_str());
     return 1;
