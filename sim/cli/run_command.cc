@@ -185,7 +185,7 @@ int RunCommand(const std::vector<std::string>& args) {
 }
 
 int BenchOrgCommand(const std::vector<std::string>& args) {
-  uint32_t employees = 10000;
+  uint32_t employees = 0;  // unset
   int days = 30;
   int threads = DefaultThreads();
   uint64_t seed = 1;
@@ -196,9 +196,10 @@ int BenchOrgCommand(const std::vector<std::string>& args) {
               "Root teams (no parent) stay one; every other team, with its services, its channels and the agent\n"
               "assignments and permission rules that name it, is copied into k = round(N / FILE's headcount)\n"
               "divisions (\"<name>-d<i>\"); then every team's size is scaled so the total is about N. Team sizes and\n"
-              "changes per service stay FILE's; COMPANY channels stay one. Prints peak memory per employee and a\n"
-              "census of what holds it.");
-  flags.AddUint32("employees", &employees, "employees (default 10000)");
+              "changes per service stay FILE's; COMPANY channels stay one. A FILE that sets organization.divisions\n"
+              "runs at its own size (without --employees). Prints peak memory per employee and a census of what\n"
+              "holds it.");
+  flags.AddUint32("employees", &employees, "employees (default 10000, or FILE's own size when it sets organization.divisions)");
   flags.AddInt("days", &days, "simulated days (default 30)");
   flags.AddInt("threads", &threads, "worker threads (default: every core, " + std::to_string(DefaultThreads()) + " here)");
   flags.AddUint64("seed", &seed, "run seed (default 1)");
@@ -212,7 +213,8 @@ int BenchOrgCommand(const std::vector<std::string>& args) {
     return 0;
   }
   if (s.ok() && !positional.empty()) s = Status::Error("unexpected argument '" + positional[0] + "'");
-  if (s.ok() && (employees == 0 || days < 1 || threads < 1)) s = Status::Error("--employees, --days and --threads must be positive");
+  if (s.ok() && flags.Given("employees") && employees == 0) s = Status::Error("--employees must be positive");
+  if (s.ok() && (days < 1 || threads < 1)) s = Status::Error("--days and --threads must be positive");
   if (s.ok() && threads > kMaxThreads) s = Status::Error("--threads must be at most " + std::to_string(kMaxThreads));
   scenario::LoadedScenario loaded;
   if (s.ok()) s = LoadScaledScenario(base, employees, &loaded);
