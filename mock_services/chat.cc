@@ -95,6 +95,10 @@ Channel::PostResult Channel::Post(const ChatPost& post, engine::TimeUs now_us, c
     }
   }
   r.message_id = msg.id;
+  if (!options.hold_messages) {
+    ++first_message_;  // posted and gone: the next message gets the next id
+    return r;
+  }
   messages_.push_back(msg);
   // Keep the newest messages only: drop the older half once the limit is passed.
   if (options.retained_messages > 0 && messages_.size() > options.retained_messages) {

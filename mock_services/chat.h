@@ -41,6 +41,10 @@ struct ChatOptions {
   // Messages a channel keeps (0: all). Past it, the older half is dropped; ids stay unique
   // and replies or reactions to dropped messages are refused as kNoSuchMessage.
   uint32_t retained_messages = 0;
+  // False: a channel holds no messages at all, only what posting needs (members, rate limits,
+  // ids, exposures, counters). For callers that never read a channel back, reply or react
+  // (replies and reactions are then refused as kNoSuchMessage; Read counts nothing).
+  bool hold_messages = true;
 
   Status Validate() const;
 };

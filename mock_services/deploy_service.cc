@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <string>
+#include <utility>
 
 namespace clawsim::services {
 
@@ -88,6 +89,7 @@ Health ServiceState::health() const {
 ServiceState::RequestStatus ServiceState::Request(const DeployRequest& request, const ServiceCatalog& catalog,
                                                   const DeployOptions& options, TimeUs now_us, engine::Rng& rng,
                                                   DeployEffects* effects) {
+  DropFinishedRuns();
   max_concurrent_ = std::max<size_t>(1, options.max_concurrent_operations);
   if (busy()) return RequestStatus::kBusy;
   if (request.kind == DeployKind::kRollback) {
@@ -99,18 +101,21 @@ ServiceState::RequestStatus ServiceState::Request(const DeployRequest& request, 
   if (request.kind == DeployKind::kToProd && catalog.InFreeze(id_, now_us)) return RequestStatus::kFrozen;
   PipelineRun run;
   run.request_id = request.request_id;
+  run.sequence = next_sequence_++;
   run.change = request.change;
   run.kind = request.kind;
   run.defective = request.change.known_bad || rng.Bernoulli(1.0 - request.change.quality);
   run.requested_at_us = now_us;
   runs_.push_back(run);
-  active_.push_back({static_cast<uint32_t>(runs_.size() - 1), now_us + options.stages[0].duration_us});
+  run_tally_.by_agents += run.change.agent != kNoId;
+  active_.push_back({run.sequence, now_us + options.stages[0].duration_us});
   effects->step_at_us = active_.back().step_us;
   return RequestStatus::kStarted;
 }
 
 void ServiceState::OnStep(TimeUs now_us, const ServiceCatalog& catalog, const DeployOptions& options, engine::Rng& rng,
                           DeployEffects* effects) {
+  DropFinishedRuns();
   // The operation whose step is due now (the earliest started, when several are).
   auto op = std::find_if(active_.begin(), active_.end(), [&](const Active& a) { return a.step_us == now_us; });
   assert(op != active_.end());
@@ -132,7 +137,7 @@ void ServiceState::OnStep(TimeUs now_us, const ServiceCatalog& catalog, const De
     return;
   }
   const uint32_t index = op->run;
-  PipelineRun& run = runs_[index];
+  PipelineRun& run = *FindRun(index);
   const StageOptions& st = options.stages[static_cast<size_t>(run.stage)];
   const double p_fail = run.defective
                             ? 1.0 - (1.0 - st.flaky_failure_probability) * (1.0 - st.defect_detection_probability)
@@ -160,6 +165,7 @@ void ServiceState::OnStep(TimeUs now_us, const ServiceCatalog& catalog, const De
   run.version_deployed = next_version_++;
   versions_.push_back({run.version_deployed, run.change.change_id, run.defective});
   ++stats_.deploys_to_prod;
+  run_tally_.defective_in_prod += run.defective;
   if (!run.defective || !rng.Bernoulli(options.defect_incident_probability)) return;
   run.caused_incident = true;
   // Severity of a root incident: categorical draw over root_severity_probability.
@@ -174,6 +180,19 @@ void ServiceState::OnStep(TimeUs now_us, const ServiceCatalog& catalog, const De
   }
   OpenIncident(IncidentSignal{0, 0, sev}, run.change.change_id, now_us, catalog, options, rng, effects);
   ++stats_.incidents_root;
+}
+
+const PipelineRun* ServiceState::run(uint32_t sequence) const {
+  auto it = std::lower_bound(runs_.begin(), runs_.end(), sequence,
+                             [](const PipelineRun& r, uint32_t s) { return r.sequence < s; });
+  return it != runs_.end() && it->sequence == sequence ? &*it : nullptr;
+}
+
+PipelineRun* ServiceState::FindRun(uint32_t sequence) { return const_cast<PipelineRun*>(std::as_const(*this).run(sequence)); }
+
+void ServiceState::DropFinishedRuns() {
+  if (keep_finished_runs_) return;
+  std::erase_if(runs_, [](const PipelineRun& r) { return r.result != RunResult::kRunning && !r.caused_incident; });
 }
 
 void ServiceState::OnRestore(uint32_t incident_index, TimeUs now_us) {

@@ -105,6 +105,7 @@ enum class RunResult : uint8_t { kRunning, kSucceeded, kFailed };
 
 struct PipelineRun {
   uint64_t request_id = 0;
+  uint32_t sequence = 0;         // its place among the service's pipelines, in start order, from 0
   ChangeSpec change;
   DeployKind kind = DeployKind::kToStaging;
   bool defective = false;
@@ -148,7 +149,7 @@ struct DeployEffects {
   engine::TimeUs step_at_us = -1;  // >= 0: schedule a step (OnStep) at this time
   std::vector<Restore> restores;   // schedule OnRestore(incident_index) at at_us
   std::vector<Spread> spreads;     // send OnUpstreamIncident(signal) to `to`'s LP at at_us
-  int64_t finished_run = -1;       // >= 0: this step ended runs()[finished_run] (passed or failed)
+  int64_t finished_run = -1;       // >= 0: this step ended run(finished_run) (passed or failed)
   bool rollback_finished = false;  // this step ended a rollback
   void Clear() {
     step_at_us = -1;
@@ -166,7 +167,12 @@ class ServiceState {
  public:
   enum class RequestStatus : uint8_t { kStarted, kBusy, kFrozen, kNothingToRollBack };
 
-  explicit ServiceState(ServiceId id = 0) : id_(id) {}
+  // With `keep_finished_runs` false, a pipeline run that has finished without causing an
+  // incident is dropped before the next request or step (its result is still in run_tally());
+  // runs() then holds the running pipelines and those that caused an incident, which is all
+  // that a long run's reports read back.
+  explicit ServiceState(ServiceId id = 0, bool keep_finished_runs = true)
+      : id_(id), keep_finished_runs_(keep_finished_runs) {}
 
   // A deploy or rollback request admitted by the gate. Only kStarted changes state.
   RequestStatus Request(const DeployRequest& request, const ServiceCatalog& catalog, const DeployOptions& options,
@@ -187,7 +193,19 @@ class ServiceState {
   bool busy() const { return active_.size() >= max_concurrent_; }
   // Operations running now.
   size_t active_operations() const { return active_.size(); }
+  // The pipelines held, in the order they started: every one, or (keep_finished_runs false)
+  // those running, the one that finished at the last step, and those that caused an incident.
   const std::vector<PipelineRun>& runs() const { return runs_; }
+  // The held run with this sequence number, or null.
+  const PipelineRun* run(uint32_t sequence) const;
+  // Pipelines started so far (the next one's sequence number).
+  uint32_t runs_started() const { return next_sequence_; }
+  // Counts over every pipeline started, held or dropped.
+  struct RunTally {
+    uint64_t by_agents = 0;          // started for a change an agent deployed (change.agent set)
+    uint64_t defective_in_prod = 0;  // prod pipelines that succeeded with a defective change
+  };
+  const RunTally& run_tally() const { return run_tally_; }
   const std::vector<Incident>& incidents() const { return incidents_; }
   struct Stats {
     uint64_t deploys_to_prod = 0, failed_runs = 0, rollbacks = 0;
@@ -203,7 +221,7 @@ class ServiceState {
  private:
   static constexpr uint32_t kRollbackOp = UINT32_MAX;
   struct Active {
-    uint32_t run;             // index into runs_, or kRollbackOp
+    uint32_t run;             // the run's sequence number, or kRollbackOp
     engine::TimeUs step_us;   // when its next step is due
   };
   struct Version {
@@ -216,12 +234,19 @@ class ServiceState {
                         const ServiceCatalog& catalog, const DeployOptions& options, engine::Rng& rng,
                         DeployEffects* effects);
 
+  PipelineRun* FindRun(uint32_t sequence);
+  // Drops finished runs that caused no incident (keep_finished_runs false).
+  void DropFinishedRuns();
+
   ServiceId id_;
+  bool keep_finished_runs_ = true;
+  uint32_t next_sequence_ = 0;
+  RunTally run_tally_;
   std::vector<Active> active_;      // running operations, in the order they started
   size_t max_concurrent_ = 1;       // from the options of the last request
   std::vector<Version> versions_;   // deployed prod versions; back() is live
   uint32_t next_version_ = 1;
-  std::vector<PipelineRun> runs_;   // every pipeline, in the order they started
+  std::vector<PipelineRun> runs_;   // the pipelines held (see runs()), by sequence
   std::vector<Incident> incidents_;
   Stats stats_;
 };

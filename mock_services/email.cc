@@ -1,5 +1,6 @@
 #include "mock_services/email.h"
 
+#include <algorithm>
 #include <string>
 
 namespace clawsim::services {
@@ -51,6 +52,7 @@ void Mailbox::Deliver(const EmailHeader& header, TimeUs now_us) {
   MailboxEntry e;
   e.header = header;
   e.delivered_at_us = now_us;
+  e.slot = next_slot_++;
   entries_.push_back(e);
   ++stats_.delivered;
   stats_.tokens_received += header.size_tokens;
@@ -61,23 +63,34 @@ size_t Mailbox::List(ListFilter filter, size_t limit, std::vector<uint32_t>* slo
   // an agent polling a month-old mailbox does not rescan the whole month.
   const uint32_t begin = filter == ListFilter::kAll ? first_slot_ : filter == ListFilter::kInbox ? inbox_begin_ : unread_begin_;
   size_t n = 0;
-  for (uint32_t i = begin; i < slot_count() && n < limit; ++i) {
-    const MailboxEntry& e = entries_[i - first_slot_];
+  for (size_t i = IndexFrom(begin); i < entries_.size() && n < limit; ++i) {
+    const MailboxEntry& e = entries_[i];
     if (filter != ListFilter::kAll && e.archived) continue;
     if (filter == ListFilter::kUnread && e.read) continue;
-    slots->push_back(i);
+    slots->push_back(e.slot);
     ++n;
   }
   return n;
 }
 
-const MailboxEntry* Mailbox::Peek(uint32_t slot) const {
-  return slot >= first_slot_ && slot < slot_count() ? &entries_[slot - first_slot_] : nullptr;
+size_t Mailbox::IndexFrom(uint32_t slot) const {
+  // Held messages are in slot order; until DropArchived frees one in the middle, entries_[i]
+  // holds slot first_slot_ + i.
+  if (slot <= first_slot_) return 0;
+  const size_t guess = slot - first_slot_;
+  if (guess < entries_.size() && entries_[guess].slot == slot) return guess;
+  return static_cast<size_t>(std::lower_bound(entries_.begin(), entries_.end(), slot,
+                                              [](const MailboxEntry& e, uint32_t s) { return e.slot < s; }) -
+                             entries_.begin());
 }
 
-MailboxEntry* Mailbox::At(uint32_t slot) {
-  return slot >= first_slot_ && slot < slot_count() ? &entries_[slot - first_slot_] : nullptr;
+const MailboxEntry* Mailbox::Peek(uint32_t slot) const {
+  if (slot < first_slot_ || slot >= next_slot_) return nullptr;
+  const size_t i = IndexFrom(slot);
+  return i < entries_.size() && entries_[i].slot == slot ? &entries_[i] : nullptr;
 }
+
+MailboxEntry* Mailbox::At(uint32_t slot) { return const_cast<MailboxEntry*>(Peek(slot)); }
 
 const MailboxEntry* Mailbox::Read(uint32_t slot) {
   MailboxEntry* e = At(slot);
@@ -88,19 +101,22 @@ const MailboxEntry* Mailbox::Read(uint32_t slot) {
 }
 
 void Mailbox::AdvanceCursors() {
-  while (inbox_begin_ < slot_count() && entries_[inbox_begin_ - first_slot_].archived) ++inbox_begin_;
+  // A freed slot was archived: the cursors pass it.
+  size_t i = IndexFrom(inbox_begin_);
+  while (i < entries_.size() && entries_[i].archived) ++i;
+  inbox_begin_ = i < entries_.size() ? entries_[i].slot : next_slot_;
   if (unread_begin_ < inbox_begin_) unread_begin_ = inbox_begin_;
-  while (unread_begin_ < slot_count() &&
-         (entries_[unread_begin_ - first_slot_].archived || entries_[unread_begin_ - first_slot_].read)) {
-    ++unread_begin_;
-  }
+  i = IndexFrom(unread_begin_);
+  while (i < entries_.size() && (entries_[i].archived || entries_[i].read)) ++i;
+  unread_begin_ = i < entries_.size() ? entries_[i].slot : next_slot_;
 }
 
 void Mailbox::DropArchivedPrefix() {
-  const uint32_t drop = inbox_begin_ - first_slot_;
-  if (drop == 0) return;
-  entries_.erase(entries_.begin(), entries_.begin() + drop);
+  const size_t drop = IndexFrom(inbox_begin_);
   first_slot_ = inbox_begin_;
+  if (drop == 0) return;
+  entries_.erase(entries_.begin(), entries_.begin() + static_cast<std::ptrdiff_t>(drop));
+  Shrink();
 }
 
 bool Mailbox::Label(uint32_t slot, uint8_t applied_labels) {

@@ -17,9 +17,11 @@
 //   5. the recipient's LP calls Mailbox::Deliver.
 //
 // List, Read, Label and Archive act on the mailbox's own messages, addressed by slot (the
-// index in arrival order, stable for the mailbox's life).
+// index in arrival order, stable for the mailbox's life). Long runs free archived messages
+// (DropArchivedPrefix, DropArchived); a dropped slot then acts as a bad one.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <span>
@@ -85,6 +87,7 @@ struct MailboxEntry {
   uint8_t applied_labels = 0;  // what the owner or their agent labelled it (triage)
   bool read = false;
   bool archived = false;
+  uint32_t slot = 0;  // its slot (arrival order, from 0)
 };
 
 struct SendSpec {
@@ -155,6 +158,13 @@ class Mailbox {
   // operations on them fail as on a bad slot). Long runs call it so that memory follows the
   // open mail, not everything ever received.
   void DropArchivedPrefix();
+  // Frees every archived message, wherever it is, for which `keep(entry)` is false: for a
+  // caller that knows which archived messages it may still address by slot.
+  template <class Keep>
+  void DropArchived(Keep keep) {
+    std::erase_if(entries_, [&](const MailboxEntry& e) { return e.archived && !keep(e); });
+    Shrink();
+  }
 
   // --- sending side; gate: email.send_internal / email.send_external ------------------
   // A reply to the message in `slot` (to its sender, same thread). False for a bad slot.
@@ -166,11 +176,13 @@ class Mailbox {
                   SendOutput* out);
 
   // --- state and counters --------------------------------------------------------------
-  // The messages still held, from slot first_slot() on (all of them until DropArchivedPrefix).
+  // The messages still held, in slot order: those from slot first_slot() on, less any that
+  // DropArchived freed (all of them until DropArchivedPrefix or DropArchived).
   const std::vector<MailboxEntry>& entries() const { return entries_; }
+  // Every slot before it was freed by DropArchivedPrefix.
   uint32_t first_slot() const { return first_slot_; }
-  // One past the newest slot: the slot the next delivered message gets, minus one.
-  uint32_t slot_count() const { return first_slot_ + static_cast<uint32_t>(entries_.size()); }
+  // One past the newest slot: the slot the next delivered message gets.
+  uint32_t slot_count() const { return next_slot_; }
   const std::vector<LeakRecord>& leaks() const { return leaks_; }
   struct Stats {
     uint64_t sent = 0, delivered = 0, sent_external = 0, rate_limited = 0;
@@ -184,13 +196,20 @@ class Mailbox {
   }
 
  private:
+  // Gives back most of the room freed messages left, so that memory follows what is held.
+  void Shrink() {
+    if (entries_.capacity() > 2 * entries_.size() + 8) entries_.shrink_to_fit();
+  }
   // Moves the cursors past the leading run of archived (and read) messages.
   void AdvanceCursors();
   MailboxEntry* At(uint32_t slot);
+  // The index in entries_ of the first held message at or after `slot`.
+  size_t IndexFrom(uint32_t slot) const;
 
   EmployeeId owner_;
   uint32_t next_message_ = 1;
-  uint32_t first_slot_ = 0;    // the slot of entries_[0]
+  uint32_t next_slot_ = 0;     // the slot of the next delivered message
+  uint32_t first_slot_ = 0;    // every slot before it is freed
   uint32_t inbox_begin_ = 0;   // every slot before it is archived
   uint32_t unread_begin_ = 0;  // every slot before it is archived or read
   FixedWindowCounter send_rate_;

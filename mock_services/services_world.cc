@@ -404,7 +404,7 @@ void ServicesWorld::OnDeploy(Ctx& ctx, ServiceLp& svc, const DeployCmd& cmd) {
       svc.state.Request(cmd.request, catalog_, options_.deploy, ctx.now_us(), ctx.rng(), &svc.effects);
   const bool started = s == ServiceState::RequestStatus::kStarted;
   const uint64_t object =
-      started && action != Action::kDeployRollback ? RunObjectId(svc.state.id(), svc.state.runs().size() - 1) : 0;
+      started && action != Action::kDeployRollback ? RunObjectId(svc.state.id(), svc.state.runs_started() - 1) : 0;
   Record(ctx, svc.audit, cmd.request.request_id, actor, action, svc.state.id(), cmd.decision,
          started ? Outcome::kStarted : Outcome::kServiceRefused, cmd.rule, object);
   ApplyEffects(ctx, svc);
@@ -466,7 +466,7 @@ WorldSummary ServicesWorld::Summary() const {
     s.bot_noise += c.channel.stats().bot_noise;
   }
   for (const ServiceLp& v : services_) {
-    s.pipeline_runs += v.state.runs().size();
+    s.pipeline_runs += v.state.runs_started();
     s.prod_deploys += v.state.stats().deploys_to_prod;
     s.rollbacks += v.state.stats().rollbacks;
     s.incidents_root += v.state.stats().incidents_root;

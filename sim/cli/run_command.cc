@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -148,25 +149,27 @@ int RunCommand(const std::vector<std::string>& args) {
 }
 
 int BenchOrgCommand(const std::vector<std::string>& args) {
-  uint32_t employees = 10000;
+  uint32_t employees = 0;  // unset
   int days = 30;
   int threads = DefaultThreads();
   uint64_t seed = 1;
   std::string base = "scenarios/baseline.textproto";
-  bool json = false;
-  Flags flags("usage: clawsim bench org [--employees N] [--days D] [--threads K] [--seed S] [--scenario FILE] [--json]\n"
+  bool json = false, progress = false;
+  Flags flags("usage: clawsim bench org [--employees N] [--days D] [--threads K] [--seed S] [--scenario FILE] [--json] [--progress]\n"
               "Runs FILE (default the baseline) grown to about N employees the way organisations grow: by divisions.\n"
               "Root teams (no parent) stay one; every other team, with its services, its channels and the agent\n"
               "assignments and permission rules that name it, is copied into k = round(N / FILE's headcount)\n"
               "divisions (\"<name>-d<i>\"); then every team's size is scaled so the total is about N. Team sizes and\n"
-              "changes per service stay FILE's; COMPANY channels stay one. Prints peak memory per employee and a\n"
-              "census of what holds it.");
-  flags.AddUint32("employees", &employees, "employees (default 10000)");
+              "changes per service stay FILE's; COMPANY channels stay one. A FILE that sets organization.divisions\n"
+              "runs at its own size (without --employees). Prints peak memory per employee and a census of what\n"
+              "holds it.");
+  flags.AddUint32("employees", &employees, "employees (default 10000, or FILE's own size when it sets organization.divisions)");
   flags.AddInt("days", &days, "simulated days (default 30)");
   flags.AddInt("threads", &threads, "worker threads (default: every core, " + std::to_string(DefaultThreads()) + " here)");
   flags.AddUint64("seed", &seed, "run seed (default 1)");
   flags.AddString("scenario", &base, "scenario to scale (default scenarios/baseline.textproto)");
   flags.AddBool("json", &json, "print one JSON object");
+  flags.AddBool("progress", &progress, "print a line to stderr as each simulated day ends (days, seconds, peak memory)");
   std::vector<std::string> positional;
   Status s = flags.Parse(args, &positional);
   if (flags.help_requested()) {
@@ -174,7 +177,8 @@ int BenchOrgCommand(const std::vector<std::string>& args) {
     return 0;
   }
   if (s.ok() && !positional.empty()) s = Status::Error("unexpected argument '" + positional[0] + "'");
-  if (s.ok() && (employees == 0 || days < 1 || threads < 1)) s = Status::Error("--employees, --days and --threads must be positive");
+  if (s.ok() && flags.Given("employees") && employees == 0) s = Status::Error("--employees must be positive");
+  if (s.ok() && (days < 1 || threads < 1)) s = Status::Error("--days and --threads must be positive");
   if (s.ok() && threads > kMaxThreads) s = Status::Error("--threads must be at most " + std::to_string(kMaxThreads));
   scenario::LoadedScenario loaded;
   if (s.ok()) s = LoadScaledScenario(base, employees, &loaded);
@@ -189,7 +193,15 @@ int BenchOrgCommand(const std::vector<std::string>& args) {
   ro.record_audit = false;
   ro.memory_census = true;
   model::RunResult r;
-  s = model::RunOrganisation(&loaded, ro, {}, &r);
+  model::RunSinks sinks;
+  if (progress) {
+    const auto start = std::chrono::steady_clock::now();
+    sinks.on_progress = [start](uint32_t done, uint32_t total) {
+      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::fprintf(stderr, "bench org: day %u of %u done, %.0f s, peak memory %.0f MiB\n", done, total, s, PeakRssMib());
+    };
+  }
+  s = model::RunOrganisation(&loaded, ro, sinks, &r);
   if (!s.ok()) {
     std::fprintf(stderr, "clawsim bench org: %s\n", s.message().c_str());
     return 1;

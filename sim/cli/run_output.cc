@@ -469,6 +469,10 @@ std::string SummaryTable(const model::RunResult& r) {
 Status LoadScaledScenario(const std::string& path, uint32_t employees, scenario::LoadedScenario* out) {
   Status s = scenario::LoadScenario(path, {}, out);
   if (!s.ok()) return s;
+  if (employees == 0) {
+    if (out->scenario.organization().divisions() > 1) return Status::Ok();  // its size as written
+    employees = kDefaultBenchEmployees;
+  }
   s = scenario::ScaleOrganisation(employees, &out->scenario);
   if (!s.ok()) return Status::Error(path + ": " + s.message());
   return scenario::CompileScenario(out->scenario, &out->compiled);

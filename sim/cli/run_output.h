@@ -62,7 +62,10 @@ std::string SummaryJsonLine(const model::RunResult& result);
 std::string SummaryTable(const model::RunResult& result);
 
 // Loads `path` with its organisation grown to about `employees` people by adding divisions
-// (sim/scenario/scale_organisation.h), for `clawsim bench org`.
+// (sim/scenario/scale_organisation.h), for `clawsim bench org`. With `employees` 0: as
+// written when the scenario sets organization.divisions (its size is its own), else
+// kDefaultBenchEmployees.
+inline constexpr uint32_t kDefaultBenchEmployees = 10000;
 Status LoadScaledScenario(const std::string& path, uint32_t employees, scenario::LoadedScenario* out);
 
 }  // namespace clawsim::cli

@@ -476,7 +476,7 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
         // Plausible-looking but wrong code; a change already defective stays the author's defect.
         if (introduce_defects && !(t.state & kTaskDefective)) t.state |= kTaskDefective | kTaskAgentDefect;
         if (k.error_effect == scenario::ErrorEffect::kMissedAlert) {
-          Enqueue(ctx, s, Task{TaskKind::kFix, 0, k.error_cost_minutes, ctx.now_us(), 0, 0, 0, 0, 0, 0});
+          Enqueue(ctx, s, FixTask(k.error_cost_minutes, ctx.now_us()));
         }
         if (code_help) RecordCodeOutcome(s, skill_id, false);  // the agent got the change wrong
         continue;

@@ -329,7 +329,7 @@ void OrgModel::ExecuteAgentAction(Ctx& ctx, EmployeeState& s, const AgentAction&
       }
       if (act.bad) {
         // A wrong message went out: someone has to apologise and fix it.
-        Enqueue(ctx, s, Task{TaskKind::kFix, 0, act.fix_minutes, ctx.now_us(), 0, 0, 0, 0, 0, 0});
+        Enqueue(ctx, s, FixTask(act.fix_minutes, ctx.now_us()));
         break;
       }
       Task task;
@@ -350,7 +350,7 @@ void OrgModel::ExecuteAgentAction(Ctx& ctx, EmployeeState& s, const AgentAction&
       ctx.Send(world_->ChannelLp(act.target), Net(sc().chat.delivery_latency_us), kChatPost, p);
       if (item.ref == kNoTarget) break;  // a post that answers nobody
       if (act.bad) {
-        Enqueue(ctx, s, Task{TaskKind::kFix, 0, act.fix_minutes, ctx.now_us(), 0, 0, 0, 0, 0, 0});
+        Enqueue(ctx, s, FixTask(act.fix_minutes, ctx.now_us()));
         break;
       }
       Task task;
@@ -375,7 +375,7 @@ void OrgModel::ExecuteAgentAction(Ctx& ctx, EmployeeState& s, const AgentAction&
       rec.outcome = services::Outcome::kStarted;
       if (act.bad) {
         // A missed alert: the agent rolled back nothing useful; the responder still has to.
-        Enqueue(ctx, s, Task{TaskKind::kFix, 0, act.fix_minutes, ctx.now_us(), 0, 0, 0, 0, 0, 0});
+        Enqueue(ctx, s, FixTask(act.fix_minutes, ctx.now_us()));
         rec.outcome = services::Outcome::kDone;
         break;
       }

@@ -76,7 +76,7 @@ OrgModel::OrgModel(const World* world) : world_(world) {
   }
   services_.resize(s.deploy.services.size());
   for (uint32_t v = 0; v < services_.size(); ++v) {
-    services_[v].service = services::ServiceState(v);
+    services_[v].service = services::ServiceState(v, /*keep_finished_runs=*/!world->seats.empty());  // seats list recent runs
     services_[v].audit = services::AuditLog(world->ServiceLp(v));
   }
   CountCampaignTargets();
@@ -164,6 +164,48 @@ void OrgModel::Handle(Ctx& ctx, const Ev& ev) {
     case kBreakerGroupTrip: HoldGroup(ctx, s, ev.payload.a, UINT32_MAX); break;
     default: ctx.Fail("employee LP got an event of kind " + std::to_string(ev.kind));
   }
+}
+
+void OrgModel::CompactMailbox(EmployeeState& s) const {
+  // An external seat lists and addresses its mail by slot at will: its mailbox stays whole.
+  if (s.seat != kNoSeat) return;
+  // The slots something still names: mail tasks (queued or being worked on), and the mail
+  // items of agents' pending asks, deferred actions and help on their way.
+  static thread_local std::vector<uint32_t> named;
+  named.clear();
+  auto name = [](const Task& t) {
+    if (t.kind == TaskKind::kEmail) named.push_back(t.ref);
+  };
+  for (const VectorQueue<Task>& q : s.queues) {
+    for (const Task& t : q) name(t);
+  }
+  name(s.current);
+  for (const PendingAsk& a : s.asks) name(a.act.item);
+  for (const DeferredAction& d : s.deferred) name(d.act.item);
+  for (const PendingHelp& h : s.helps) {
+    if (h.kind == TaskKind::kEmail) named.push_back(h.ref);
+  }
+  std::sort(named.begin(), named.end());
+  const uint32_t newest = s.mailbox.slot_count() - 1;
+  s.mailbox.DropArchived([&](const services::MailboxEntry& e) {
+    // What an exfiltration reads (threats.cc): the newest slot, and the sensitive messages
+    // among the last kExfiltrateScanSlots (the scan only moves forward).
+    if (e.slot == newest) return true;
+    if ((e.header.labels & services::kLabelSensitive) && e.slot + kExfiltrateScanSlots >= s.mailbox.slot_count()) {
+      return true;
+    }
+    return std::binary_search(named.begin(), named.end(), e.slot);
+  });
+}
+
+void OrgModel::DeliverMail(EmployeeState& s, const services::EmailHeader& header, TimeUs now_us) const {
+  // Most mail is filed as it lands (replies that ask nothing, spam): every few messages, free
+  // what was filed, so that a mailbox holds its open mail, not a day's worth.
+  if (s.mailbox.entries().size() >= s.mail_compact_at) {
+    CompactMailbox(s);
+    s.mail_compact_at = static_cast<uint32_t>(s.mailbox.entries().size()) + kMailCompactEvery;
+  }
+  s.mailbox.Deliver(header, now_us);
 }
 
 void OrgModel::OnDayStart(Ctx& ctx, EmployeeState& s) {
@@ -333,7 +375,7 @@ void OrgModel::OnEmail(Ctx& ctx, EmployeeState& s, const Ev& ev) {
 
 void OrgModel::ReceiveMail(Ctx& ctx, EmployeeState& s, const services::EmailHeader& header, double value_usd,
                            double effort_minutes, uint32_t campaign_plus_one) {
-  s.mailbox.Deliver(header, ctx.now_us());
+  DeliverMail(s, header, ctx.now_us());
   const uint32_t slot = s.mailbox.slot_count() - 1;
   if (campaign_plus_one > 0 && campaign_plus_one <= sc().threats.injection_campaigns.size()) {
     // An injection a colleague forwarded: junk to its reader, a hazard to their agents.

@@ -70,7 +70,8 @@ void OrgModel::ApplyIncentiveChoice(Ctx& ctx, EmployeeState& s) {
     s.view.add_probability_when_added = s.view.add_probability;
     // Setting it up takes the owner's time.
     if (pa.setup_minutes > 0) {
-      Task setup{TaskKind::kFix, 0, pa.setup_minutes, ctx.now_us(), 0, 0, 0, 0, kTaskSetup, 0};
+      Task setup = FixTask(pa.setup_minutes, ctx.now_us());
+      setup.state = kTaskSetup;
       Enqueue(ctx, s, setup);
     }
     return;

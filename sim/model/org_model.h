@@ -92,6 +92,9 @@ inline constexpr uint32_t kPostByAgent = 1, kPostNoise = 2, kPostSensitive = 4; 
 inline constexpr uint32_t kPostInjection = 8, kPostPhishing = 16;  // chat post flags: attacker text, a phishing link
 inline constexpr uint32_t kNoCall = UINT32_MAX;  // an agent action no model call decided (a compromised session)
 enum class PipelineResult : uint32_t { kInProd, kFailed, kRefused };
+// An exfiltrating agent forwards the newest sensitive message among its owner's last this
+// many mailbox slots (else the newest message).
+inline constexpr uint32_t kExfiltrateScanSlots = 64;
 
 // Human task kinds in priority order; kBacklog (discretionary work) comes last.
 enum class TaskKind : uint8_t { kApproval, kIncident, kReview, kFix, kChat, kEmail, kCode, kRework, kDeploy, kBacklog };
@@ -110,16 +113,17 @@ inline constexpr uint32_t kTaskQuarantined = 256; // mail: held by the injection
 inline constexpr uint32_t kTaskMerged = 512;      // code: passed review once (counted as merged; rework keeps it)
 inline constexpr uint32_t kTaskAgentDeployError = 1024;  // code: the agent defect is a wrong deploy, not code it wrote
 
+// (48 bytes: queues, pending asks and deferred actions hold many.)
 struct Task {
-  TaskKind kind = TaskKind::kEmail;
   double value_usd = 0;
   double effort_minutes = 0;      // sampled effort; once started, the human minutes left
   TimeUs arrived_us = 0;   // when the underlying item arrived (for lead times)
+  double base_effort_minutes = 0;  // code: the change's original sampled effort (rework is a share of it)
   uint32_t ref = 0;        // change id, ask id, asker...
   uint32_t other = 0;      // author, requester...
-  double base_effort_minutes = 0;  // code: the change's original sampled effort (rework is a share of it)
-  uint32_t flags = 0;      // mail flags; for approvals, 1 if the request is bad
-  uint32_t state = 0;      // kTask* bits
+  uint16_t flags = 0;      // mail flags, chat post flags; for approvals, 1 if the request is bad
+  uint16_t state = 0;      // kTask* bits
+  TaskKind kind = TaskKind::kEmail;
   uint8_t reviews_pending = 0;  // code in review: reviews not yet back
   // Code and its reviews: the share of the change a coding agent wrote, in 65535ths, which
   // makes it larger than its author's own version (OrgModel::RelativeSize).
@@ -130,6 +134,16 @@ struct Task {
     agent_written_q16 = static_cast<uint16_t>(std::lround(std::clamp(share, 0.0, 1.0) * 65535.0));
   }
 };
+static_assert(sizeof(Task) == 48);
+
+// A person's clean-up of `minutes` after something went wrong, arriving now.
+inline Task FixTask(double minutes, TimeUs now_us) {
+  Task t;
+  t.kind = TaskKind::kFix;
+  t.effort_minutes = minutes;
+  t.arrived_us = now_us;
+  return t;
+}
 
 // Something an agent wants to do on a service: it passes the gate, maybe waits for approval,
 // and then runs (or never does).
@@ -282,6 +296,7 @@ struct EmployeeState {
     return true;
   }
   services::Mailbox mailbox;                           // a mail task's ref is its mailbox slot
+  uint32_t mail_compact_at = 0;                        // compact the mailbox when it holds this many
   VectorQueue<Task> chat_unanswered;                   // mentions the agents have not read yet
   Task current;
   bool busy = false;
@@ -469,6 +484,12 @@ class OrgModel {
 
   // Employee LP.
   void OnDayStart(Ctx& ctx, EmployeeState& s);
+  // Frees the archived mail nothing can address again (employee.cc): what no queued task,
+  // pending ask, deferred action or help names, outside what an exfiltration reads.
+  void CompactMailbox(EmployeeState& s) const;
+  // Delivers mail to `s`'s mailbox, compacting it first every kMailCompactEvery messages.
+  void DeliverMail(EmployeeState& s, const services::EmailHeader& header, TimeUs now_us) const;
+  static constexpr uint32_t kMailCompactEvery = 16;
   void OnWorkArrive(Ctx& ctx, EmployeeState& s, const Ev& ev);
   // Sends today's next planned arrival (the one after the arrival being handled).
   void SendNextArrival(Ctx& ctx, EmployeeState& s);

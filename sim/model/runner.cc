@@ -388,9 +388,7 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
     lead += v.lead_time_hours_sum;
     // A failed change: a defective one that reached prod (it needs an incident response, a
     // rollback or a hotfix, whether or not it opened an incident).
-    for (const services::PipelineRun& run : v.service.runs()) {
-      failed += run.kind == services::DeployKind::kToProd && run.result == services::RunResult::kSucceeded && run.defective;
-    }
+    failed += v.service.run_tally().defective_in_prod;
     const double cost_per_minute = sc.deploy.services[v.service.id()].downtime_cost_usd_per_minute;
     for (const services::Incident& inc : v.service.incidents()) {
       ++s.incidents;
@@ -407,9 +405,7 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
     r->agent_effects.chat_posts += c.channel.stats().bot_posts;
   }
   for (const EmployeeState& st : m.employees()) r->agent_effects.mails_sent += st.mailbox.stats().sent_by_agents;
-  for (const ServiceLpState& v : m.services()) {
-    for (const services::PipelineRun& run : v.service.runs()) r->agent_effects.deploys += run.change.agent != services::kNoId;
-  }
+  for (const ServiceLpState& v : m.services()) r->agent_effects.deploys += v.service.run_tally().by_agents;
   s.dora.deployment_frequency_per_day = s.days == 0 ? 0 : static_cast<double>(prod) / s.days;
   s.dora.lead_time_for_changes_hours = prod == 0 ? 0 : lead / static_cast<double>(prod);
   s.dora.change_failure_rate = prod == 0 ? 0 : static_cast<double>(failed) / static_cast<double>(prod);

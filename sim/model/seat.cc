@@ -54,6 +54,7 @@ Status AddSeats(const std::vector<EmployeeId>& employees, scenario::ProfileId pr
     return Status::Error("seats: the scenario has no agent profile to give a seat whose employee has no agent");
   }
   world->seat_of_employee.assign(world->num_employees, kNoSeat);
+  world->chat.hold_messages = true;  // a seat lists channels' recent messages
   for (EmployeeId e : employees) {
     if (e >= world->num_employees) return Status::Error("seats: employee " + std::to_string(e) + " does not exist");
     if (world->seat_of_employee[e] != kNoSeat) {

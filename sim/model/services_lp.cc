@@ -109,7 +109,7 @@ void OrgModel::StartNextDeploy(Ctx& ctx, uint32_t service) {
     const auto status = sv.service.Request(q.request, world_->catalog, world_->deploy, ctx.now_us(), ctx.rng(), &effects);
     if (status == services::ServiceState::RequestStatus::kStarted) {
       const bool rollback = q.request.kind == services::DeployKind::kRollback;
-      sv.running.emplace_back(rollback ? kRollbackRun : static_cast<uint32_t>(sv.service.runs().size() - 1), q);
+      sv.running.emplace_back(rollback ? kRollbackRun : sv.service.runs_started() - 1, q);
       ApplyDeployEffects(ctx, service, effects, incidents_before);
       continue;
     }
@@ -172,7 +172,7 @@ void OrgModel::ApplyDeployEffects(Ctx& ctx, uint32_t service, const services::De
   const QueuedDeploy done = it->second;
   sv.running.erase(it);
   if (done.request.kind != services::DeployKind::kRollback) {
-    const services::PipelineRun& run = sv.service.runs()[finished];
+    const services::PipelineRun& run = *sv.service.run(finished);
     RecordPipelineSpans(sv, service, run, done.audit_id);
     Payload p;
     p.a = service;

@@ -151,7 +151,7 @@ void OrgModel::OnInjectionArrive(Ctx& ctx, EmployeeState& s, uint32_t campaign) 
       services::ExternalMessage(attacker, (uint64_t{1} << 40) | (uint64_t{self} << 24) | s.external_serial++, kAttackMailTokens,
                                 services::kLabelPromptInjection, ctx.now_us());
   ++s.safety.injection_emails;
-  s.mailbox.Deliver(header, ctx.now_us());
+  DeliverMail(s, header, ctx.now_us());
   Task t;
   t.kind = TaskKind::kEmail;
   t.ref = s.mailbox.slot_count() - 1;
@@ -251,7 +251,7 @@ bool OrgModel::ToolOutputFlagged(Ctx& ctx, EmployeeState& s, const scenario::Ski
     // A false alarm: the owner reviews the flagged output and clears it.
     ++s.safety.false_positives;
     s.safety.release_hours += det.release_minutes / 60.0;
-    Enqueue(ctx, s, Task{TaskKind::kFix, 0, det.release_minutes, ctx.now_us(), 0, 0, 0, 0, 0, 0});
+    Enqueue(ctx, s, FixTask(det.release_minutes, ctx.now_us()));
   };
   if (mail_read) check(mail_injected);
   if (chat_read) check(chat_injected);
@@ -365,19 +365,21 @@ void OrgModel::AttemptGoal(Ctx& ctx, EmployeeState& s, uint32_t slot, AttackGoal
   act.call = deferred ? s.open_call : kNoCall;
   switch (goal) {
     case AttackGoal::kExfiltrate: {
-      // Forward the newest sensitive message still held (else the newest one) outside.
-      const std::vector<services::MailboxEntry>& entries = s.mailbox.entries();
-      if (entries.empty()) return;
-      size_t pick = entries.size() - 1;
-      for (size_t i = entries.size(), seen = 0; i-- > 0 && seen < 64; ++seen) {
+      // Forward the newest sensitive message of the last kExfiltrateScanSlots slots still held
+      // (else the newest one) outside. (CompactMailbox keeps what this reads.)
+      const services::Mailbox& box = s.mailbox;
+      if (box.slot_count() == box.first_slot()) return;
+      const std::vector<services::MailboxEntry>& entries = box.entries();
+      uint32_t pick = box.slot_count() - 1;
+      for (size_t i = entries.size(); i-- > 0 && entries[i].slot + kExfiltrateScanSlots >= box.slot_count();) {
         if (entries[i].header.labels & services::kLabelSensitive) {
-          pick = i;
+          pick = entries[i].slot;
           break;
         }
       }
       act.action = services::Action::kEmailSendExternal;
       act.item.kind = TaskKind::kEmail;
-      act.item.ref = s.mailbox.first_slot() + static_cast<uint32_t>(pick);
+      act.item.ref = pick;
       act.target = self;
       break;
     }

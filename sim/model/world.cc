@@ -426,6 +426,9 @@ Status BuildWorld(const CompiledScenario& s, uint64_t seed, World* world, bool w
   world->chat.max_posts_per_window = s.chat.post_limit_per_hour > 0 ? static_cast<uint32_t>(std::ceil(s.chat.post_limit_per_hour)) : 0;
   world->chat.post_window_us = engine::kUsPerHour;
   world->chat.retained_messages = 2000;  // nobody scrolls back further; keeps memory flat
+  // The model posts but never reads a channel back (nor replies or reacts): only an external
+  // seat lists a channel's recent messages, so only a run with seats holds them (AddSeats).
+  world->chat.hold_messages = false;
   return world->chat.Validate();
 }
 

@@ -8,6 +8,7 @@
 
 #include "sim/proto/scenario.pb.h"
 #include "sim/scenario/presets.h"
+#include "sim/scenario/scale_organisation.h"
 #include "sim/scenario/validate.h"
 
 namespace clawsim::scenario {
@@ -705,7 +706,20 @@ void Compiler::Interventions() {
 }  // namespace
 
 void CompileValidatedScenario(const proto::Scenario& scenario, Problems* problems, CompiledScenario* out) {
-  Compiler(scenario, problems, out).Run();
+  if (scenario.organization().divisions() <= 1) {
+    Compiler(scenario, problems, out).Run();
+    return;
+  }
+  // organization.divisions: the organisation the rule grows (scale_organisation.h), compiled
+  // from a copy; the scenario as written (what a run file records) keeps the setting.
+  proto::Scenario grown = scenario;
+  const Status s = AddDivisions(static_cast<uint32_t>(scenario.organization().divisions()), &grown);
+  if (!s.ok()) {
+    problems->Add(scenario.organization(), "divisions", -1, "organization.divisions: " + s.message());
+    return;
+  }
+  grown.mutable_organization()->clear_divisions();
+  Compiler(grown, problems, out).Run();
 }
 
 Status CompileScenario(const proto::Scenario& scenario, CompiledScenario* out) {

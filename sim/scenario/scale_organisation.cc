@@ -19,24 +19,28 @@ Status Clash(const char* what, const std::string& name) {
                        "\" is taken; rename the scenario's " + what);
 }
 
-}  // namespace
-
-Status ScaleOrganisation(uint32_t employees, proto::Scenario* sc) {
-  proto::Organization* org = sc->mutable_organization();
-  std::set<std::string> division_teams;  // non-root teams: copied into every division
-  double root_total = 0, division_total = 0;
-  for (const proto::Team& t : org->teams()) {
+// The non-root teams (copied into every division), and the headcounts of root and non-root
+// generated teams.
+void DivisionTeams(const proto::Organization& org, std::set<std::string>* division_teams, double* root_total,
+                   double* division_total) {
+  *root_total = *division_total = 0;
+  for (const proto::Team& t : org.teams()) {
     if (t.parent().empty()) {
-      root_total += t.size();
+      *root_total += t.size();
     } else {
-      division_teams.insert(t.name());
-      division_total += t.size();
+      division_teams->insert(t.name());
+      *division_total += t.size();
     }
   }
-  if (root_total + division_total <= 0) return Status::Error("it has no generated teams to scale");
-  const uint32_t divisions =
-      division_total > 0 ? static_cast<uint32_t>(std::max<long>(1, std::lround(employees / (root_total + division_total))))
-                         : 1;
+}
+
+}  // namespace
+
+Status AddDivisions(uint32_t divisions, proto::Scenario* sc) {
+  proto::Organization* org = sc->mutable_organization();
+  std::set<std::string> division_teams;
+  double root_total = 0, division_total = 0;
+  DivisionTeams(*org, &division_teams, &root_total, &division_total);
   // In the i-th division, a team's name (root teams and names that are not teams stay).
   auto in_division = [&](const std::string& team, uint32_t i) {
     return division_teams.count(team) > 0 ? CopyName(team, i) : team;
@@ -56,15 +60,6 @@ Status ScaleOrganisation(uint32_t employees, proto::Scenario* sc) {
       if (!Claim(copy.name(), &team_names)) return Clash("team", copy.name());
       *org->add_teams() = std::move(copy);
     }
-  }
-  // Sizes: about `employees` in all, teams about the scenario's size.
-  const double factor = employees / (root_total + divisions * division_total);
-  for (proto::Team& t : *org->mutable_teams()) {
-    if (t.size() <= 0) continue;
-    const int size = std::max(1, static_cast<int>(std::lround(t.size() * factor)));
-    const int managers = t.managers() > 0 ? std::max(1, static_cast<int>(std::lround(t.managers() * factor))) : 0;
-    t.set_size(size);
-    t.set_managers(std::min(managers, size));
   }
   // (Sections are touched only when present: an empty one may compile differently from none.)
   if (sc->has_defenses()) {
@@ -149,6 +144,30 @@ Status ScaleOrganisation(uint32_t employees, proto::Scenario* sc) {
       if (!Claim(copy.name(), &service_names)) return Clash("service", copy.name());
       *deploy->add_services() = std::move(copy);
     }
+  }
+  return Status::Ok();
+}
+
+Status ScaleOrganisation(uint32_t employees, proto::Scenario* sc) {
+  if (sc->organization().divisions() > 1) {
+    return Status::Error("it sets organization.divisions already; scale a scenario whose divisions is 1");
+  }
+  std::set<std::string> division_teams;
+  double root_total = 0, division_total = 0;
+  DivisionTeams(sc->organization(), &division_teams, &root_total, &division_total);
+  if (root_total + division_total <= 0) return Status::Error("it has no generated teams to scale");
+  const uint32_t divisions =
+      division_total > 0 ? static_cast<uint32_t>(std::max<long>(1, std::lround(employees / (root_total + division_total))))
+                         : 1;
+  if (Status s = AddDivisions(divisions, sc); !s.ok()) return s;
+  // Sizes: about `employees` in all, teams about the scenario's size.
+  const double factor = employees / (root_total + divisions * division_total);
+  for (proto::Team& t : *sc->mutable_organization()->mutable_teams()) {
+    if (t.size() <= 0) continue;
+    const int size = std::max(1, static_cast<int>(std::lround(t.size() * factor)));
+    const int managers = t.managers() > 0 ? std::max(1, static_cast<int>(std::lround(t.managers() * factor))) : 0;
+    t.set_size(size);
+    t.set_managers(std::min(managers, size));
   }
   sc->clear_interventions();
   return Status::Ok();

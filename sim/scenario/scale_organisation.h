@@ -18,6 +18,7 @@
 //     copied (the scenario's own division stays the target). COMPANY channels stay one,
 //     with everyone in them. Explicitly listed employees stay where they are.
 //   - Interventions are dropped (they name things by index).
+// AddDivisions is the copying part alone (sizes stay): what organization.divisions does.
 // Per-person work is the scenario's; what grows with divisions is the number of LPs, and
 // the count of assignments and team rules (checked once per person when the world is built,
 // never per event).
@@ -32,6 +33,11 @@ namespace clawsim::scenario {
 
 // Grows `scenario`'s organisation to about `employees` people by the rule above. Fails when
 // the scenario has no generated teams or a copy's name clashes with an existing one.
+// Refuses a scenario that sets organization.divisions.
 Status ScaleOrganisation(uint32_t employees, proto::Scenario* scenario);
+
+// Makes `scenario`'s organisation `divisions` divisions by the rule above, team sizes
+// unchanged: k = divisions. Fails when a copy's name clashes with an existing one.
+Status AddDivisions(uint32_t divisions, proto::Scenario* scenario);
 
 }  // namespace clawsim::scenario

@@ -338,6 +338,16 @@ void Validator::Organization() {
   const pb::Organization& org = s_.organization();
   if (org.domain().empty()) p_->Add(org, "domain", -1, "organization: domain is empty; set the company email domain");
   if (org.teams_size() == 0) p_->Add(org, nullptr, -1, "organization has no teams; add teams {}");
+  if (org.divisions() < 1) {
+    p_->Add(org, "divisions", -1,
+            "organization: divisions is " + std::to_string(org.divisions()) + "; it must be at least 1 (1: the teams as written)");
+  } else if (org.divisions() > 1 &&
+             std::none_of(org.teams().begin(), org.teams().end(), [](const pb::Team& t) { return !t.parent().empty(); })) {
+    p_->Add(org, "divisions", -1,
+            "organization: divisions is " + std::to_string(org.divisions()) +
+                ", but no team has a parent: a division is a copy of the teams under the root team; give teams a parent "
+                "or set divisions to 1");
+  }
   for (const pb::Team& t : org.teams()) {
     const std::string ctx = "team " + Q(t.name());
     Check(t, "size", kNonNegative, ctx);

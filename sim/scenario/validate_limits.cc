@@ -63,6 +63,7 @@ constexpr Named kNamed[] = {
     {"RunSettings", "days", {kMaxRunDays, "days in a run"}},
     {"RunSettings", "seed", {1.9e19, "any 64-bit seed"}},
     {"Team", "size", {100'000, "people in one team"}},
+    {"Organization", "divisions", {10'000, "divisions"}},
     {"Team", "managers", {100'000, "people in one team"}},
     {"Employee", "competitiveness", {1, "a trait, in [0, 1]", true}},
     {"Employee", "pressure_sensitivity", {1, "a trait, in [0, 1]", true}},
@@ -263,8 +264,12 @@ bool LimitOf(const FieldDescriptor* field, FieldLimit* out) {
 
 void ValidateLimits(const proto::Scenario& scenario, Problems* problems) {
   LimitWalker(problems).Walk(scenario, "", nullptr);
+  // Listed employees and root teams once; every other team once per division.
+  const double divisions = std::max(1, scenario.organization().divisions());
   double people = scenario.organization().employees_size();
-  for (const proto::Team& t : scenario.organization().teams()) people += std::max(0, t.size());
+  for (const proto::Team& t : scenario.organization().teams()) {
+    people += std::max(0, t.size()) * (t.parent().empty() ? 1 : divisions);
+  }
   if (people > kMaxEmployees) {
     problems->Add(scenario.organization(), nullptr, -1,
                   "organization: the teams and employees add up to " + Num(people) + " people; at most " +

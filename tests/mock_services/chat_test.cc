@@ -65,6 +65,18 @@ TEST(ChatTest, RetentionDropsTheOlderHalfAndKeepsIdsUnique) {
   EXPECT_EQ(ch.Post(PostBy(0), 11, o).message_id, 5u);
 }
 
+TEST(ChatTest, WithoutHeldMessagesIdsExposuresAndCountsStay) {
+  Channel ch(0, ChannelKind::kTeam, 0, {0, 1}, kTeams);
+  ChatOptions o;
+  o.max_posts_per_window = 0;
+  o.hold_messages = false;
+  for (uint32_t i = 0; i < 3; ++i) EXPECT_EQ(ch.Post(PostBy(0), i, o).message_id, i);
+  EXPECT_TRUE(ch.messages().empty());
+  EXPECT_EQ(ch.message_count(), 3u);
+  EXPECT_EQ(ch.stats().posts, 3u);
+  EXPECT_EQ(ch.React(1, 2), ChatStatus::kNoSuchMessage);
+}
+
 TEST(ChatTest, RefusedPostsChangeNothing) {
   Channel ch(0, ChannelKind::kTeam, 0, {0, 1}, kTeams);
   ChatOptions o;

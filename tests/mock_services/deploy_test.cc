@@ -260,6 +260,43 @@ TEST(DeployServiceTest, BadChangeInProdOpensAnIncidentThatSpreadsAndRollbackRest
   EXPECT_EQ(s.Request(staging, c, o, 1500 * kUsPerMinute, rng, &fx), ServiceState::RequestStatus::kStarted);
 }
 
+TEST(DeployServiceTest, WithoutFinishedRunsTheTallyAndTheIncidentsRunsStay) {
+  const ServiceCatalog c = Diamond({{1000 * kUsPerMinute, 2000 * kUsPerMinute, kNoId}});
+  const DeployOptions o = Certain();
+  ServiceState s(0, /*keep_finished_runs=*/false);
+  engine::Rng rng;
+  DeployEffects fx;
+  DeployRequest good;
+  good.kind = DeployKind::kToProd;
+  good.change.agent = 7;
+  engine::TimeUs now = 0;
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(s.Request(good, c, o, now, rng, &fx), ServiceState::RequestStatus::kStarted);
+    RunToEnd(s, c, o, rng, &fx, &now);
+    ASSERT_NE(s.run(static_cast<uint32_t>(i)), nullptr);  // the run that just finished is still there
+  }
+  DeployRequest bad = good;
+  bad.change.agent = kNoId;
+  bad.change.known_bad = true;
+  bad.change.change_id = 99;
+  ASSERT_EQ(s.Request(bad, c, o, now, rng, &fx), ServiceState::RequestStatus::kStarted);
+  RunToEnd(s, c, o, rng, &fx, &now);
+  ASSERT_EQ(s.Request(good, c, o, now, rng, &fx), ServiceState::RequestStatus::kStarted);
+  RunToEnd(s, c, o, rng, &fx, &now);
+  ASSERT_EQ(s.Request(good, c, o, now, rng, &fx), ServiceState::RequestStatus::kStarted);
+  // Held: the run that caused the incident and the one running (the next request dropped
+  // the one that had finished).
+  EXPECT_EQ(s.runs_started(), 6u);
+  ASSERT_EQ(s.runs().size(), 2u);
+  EXPECT_EQ(s.runs()[0].sequence, 3u);
+  EXPECT_TRUE(s.runs()[0].caused_incident);
+  EXPECT_EQ(s.runs()[0].change.change_id, 99u);
+  EXPECT_EQ(s.run(1), nullptr);
+  EXPECT_EQ(s.run(5)->result, RunResult::kRunning);
+  EXPECT_EQ(s.run_tally().by_agents, 5u);
+  EXPECT_EQ(s.run_tally().defective_in_prod, 1u);
+}
+
 TEST(DeployServiceTest, UpstreamIncidentOpensOncePerRootAndRestores) {
   const ServiceCatalog c = Diamond();
   const DeployOptions o = Certain();

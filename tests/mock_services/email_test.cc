@@ -142,6 +142,42 @@ TEST(EmailTest, DroppingTheArchivedPrefixKeepsSlotsStable) {
   ASSERT_NE(m.Read(5), nullptr);
 }
 
+TEST(EmailTest, DroppingArchivedMailInTheMiddleKeepsSlotsAndCursors) {
+  Mailbox m(1);
+  for (uint64_t i = 0; i < 6; ++i) m.Deliver(ExternalMessage(3, i, 50, kLabelLegitimate, 0), 0);
+  EXPECT_TRUE(m.Archive(1));
+  EXPECT_TRUE(m.Archive(2));
+  EXPECT_TRUE(m.Archive(4));
+  ASSERT_NE(m.Read(3), nullptr);
+  m.DropArchived([](const MailboxEntry& e) { return e.slot == 2; });  // the caller still names slot 2
+  EXPECT_EQ(m.entries().size(), 4u);
+  EXPECT_EQ(m.slot_count(), 6u);
+  EXPECT_EQ(m.Peek(1), nullptr);  // freed: like a bad slot
+  EXPECT_EQ(m.Peek(4), nullptr);
+  EXPECT_FALSE(m.Archive(4));
+  ASSERT_NE(m.Peek(2), nullptr);
+  EXPECT_EQ(m.Peek(2)->header.id, ExternalMessage(3, 2, 50, kLabelLegitimate, 0).id);
+  ASSERT_NE(m.Peek(5), nullptr);
+  EXPECT_EQ(m.Peek(5)->header.id, ExternalMessage(3, 5, 50, kLabelLegitimate, 0).id);
+  std::vector<uint32_t> slots;
+  EXPECT_EQ(m.List(Mailbox::ListFilter::kInbox, 10, &slots), 3u);
+  EXPECT_EQ(slots, (std::vector<uint32_t>{0, 3, 5}));
+  slots.clear();
+  EXPECT_EQ(m.List(Mailbox::ListFilter::kUnread, 10, &slots), 2u);
+  EXPECT_EQ(slots, (std::vector<uint32_t>{0, 5}));
+  // The cursors pass freed slots: archiving the first open message moves the inbox to slot 3.
+  EXPECT_TRUE(m.Archive(0));
+  slots.clear();
+  EXPECT_EQ(m.List(Mailbox::ListFilter::kInbox, 1, &slots), 1u);
+  EXPECT_EQ(slots, (std::vector<uint32_t>{3}));
+  m.DropArchivedPrefix();
+  EXPECT_EQ(m.first_slot(), 3u);
+  EXPECT_EQ(m.entries().size(), 2u);
+  m.Deliver(ExternalMessage(3, 9, 50, kLabelLegitimate, 0), 0);
+  EXPECT_EQ(m.slot_count(), 7u);  // never a reused slot
+  ASSERT_NE(m.Read(6), nullptr);
+}
+
 TEST(EmailTest, ReplyGoesToTheSenderInTheSameThreadAndForwardCarriesTheData) {
   Mailbox alice(1), bob(2);
   engine::Rng rng;

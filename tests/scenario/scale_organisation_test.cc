@@ -56,5 +56,37 @@ TEST(ScaleOrganisationTest, BetweenMultiplesTeamsStayNearTheirSize) {
   EXPECT_LE(LargestTeam(mid), 1.4 * LargestTeam(base));
 }
 
+TEST(ScaleOrganisationTest, TheDivisionsSettingCopiesTeamsAtTheirSize) {
+  LoadedScenario base, three;
+  ASSERT_TRUE(LoadScenario(kBaseline, {}, &base).ok());
+  const Status s = LoadScenario(kBaseline, {"organization.divisions=3"}, &three);
+  ASSERT_TRUE(s.ok()) << s.message();
+  const Organization& b = base.compiled.organization;
+  const Organization& t = three.compiled.organization;
+  // The executive team (6) and the two listed people once; the other 979 three times.
+  EXPECT_EQ(b.employees.size(), 987u);
+  EXPECT_EQ(t.employees.size(), 6u + 3 * 979 + 2);
+  EXPECT_EQ(t.teams.size(), 1 + 3 * (b.teams.size() - 1));
+  EXPECT_EQ(three.compiled.deploy.services.size(), 3 * base.compiled.deploy.services.size());
+  EXPECT_EQ(LargestTeam(three.compiled), LargestTeam(base.compiled));
+  // The scenario as written keeps the setting (a run file records it), and bench org's
+  // scaling refuses to scale it again.
+  EXPECT_EQ(three.scenario.organization().divisions(), 3);
+  proto::Scenario copy = three.scenario;
+  EXPECT_FALSE(ScaleOrganisation(10000, &copy).ok());
+}
+
+TEST(ScaleOrganisationTest, TheDivisionsSettingIsRefusedWhereItCannotAct) {
+  LoadedScenario out;
+  Status s = LoadScenario(kBaseline, {"organization.divisions=0"}, &out);
+  EXPECT_NE(s.message().find("divisions is 0; it must be at least 1"), std::string::npos) << s.message();
+  const std::string flat = "name: \"flat\"\norganization { divisions: 2  teams { name: \"all\"  size: 3 } }\n";
+  s = LoadScenarioFromText(flat, "flat.textproto", {}, &out);
+  EXPECT_NE(s.message().find("no team has a parent"), std::string::npos) << s.message();
+  // More people than the organisation's limit, counted with the divisions.
+  s = LoadScenario(kBaseline, {"organization.divisions=2000"}, &out);
+  EXPECT_NE(s.message().find("people; at most"), std::string::npos) << s.message();
+}
+
 }  // namespace
 }  // namespace clawsim::scenario

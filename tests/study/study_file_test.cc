@@ -197,7 +197,7 @@ static_assert(!HasCounterfactualOption<WithoutTwin>);
 
 TEST(StudyFile, ShippedStudiesLoad) {
   for (const char* name : {"study_price_shock.textproto", "study_permissions.textproto", "study_incentives.textproto",
-                           "study_bench.textproto"}) {
+                           "study_bench.textproto", "study_enterprise_visibility.textproto"}) {
     StudySpec spec;
     Status s = LoadStudy(std::string(CLAWSIM_SOURCE_DIR) + "/scenarios/" + name, &spec);
     EXPECT_TRUE(s.ok()) << name << ": " << s.message();
