@@ -3,7 +3,7 @@
 # and runs every test: optimised with asserts (preset ci), then again under AddressSanitizer
 # + UBSan (asan) and ThreadSanitizer (tsan; without the viewer, which runs on one thread and
 # which asan covers), then every libFuzzer target briefly (preset fuzz,
-# scripts/fuzz.sh: the kept findings replayed, then CLAWSIM_FUZZ_SECONDS, default 15, of
+# scripts/fuzz.sh: the kept findings replayed, then CLAWSIM_FUZZ_SECONDS, default 10, of
 # fuzzing each). This is the command CI runs.
 # CLAWSIM_QUICK_TEST=1 runs the ci preset only.
 set -euo pipefail
@@ -19,5 +19,5 @@ for preset in "${presets[@]}"; do
 done
 if [ "${CLAWSIM_QUICK_TEST:-0}" != 1 ]; then
   echo "== fuzz targets"
-  bash scripts/fuzz.sh "${CLAWSIM_FUZZ_SECONDS:-15}"
+  bash scripts/fuzz.sh "${CLAWSIM_FUZZ_SECONDS:-10}"
 fi

@@ -380,6 +380,10 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
       ToolOutputFlagged(ctx, s, k, items, mail_ok, s.chat_read_now, unread)) {
     return 0;  // the call stops here
   }
+  // Room left in a coding session: the person may hand it work nobody assigned.
+  if (code_help && s.chat_read_now && items < max_items && sc().adoption.unassigned_changes_max > 0) {
+    items += HandUnassigned(ctx, s, trust, max_items - items);
+  }
   if (items == 0 && trigger == Trigger::kHeartbeat) return 0;  // the caller charges a quiet cycle
   if (items == 0 && code_help) return 0;  // nothing handed over: the person does not call it
   // Injections pasted into the channel it just read are now in its context.
@@ -473,6 +477,7 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
         ++s.m.agent_errors;
         FeedBreakers(ctx, s, slot, scenario::CircuitBreaker::Metric::kErrors, 1);
         t.state |= kTaskHelped;
+        t.state &= ~kTaskAwaitingAgent;  // nothing of use comes back: the person takes it on
         // Plausible-looking but wrong code; a change already defective stays the author's defect.
         if (introduce_defects && !(t.state & kTaskDefective)) t.state |= kTaskDefective | kTaskAgentDefect;
         if (k.error_effect == scenario::ErrorEffect::kMissedAlert) {

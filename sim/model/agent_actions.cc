@@ -89,8 +89,13 @@ void OrgModel::OnAgentCallDone(Ctx& ctx, EmployeeState& s, uint32_t call) {
   auto landed = std::stable_partition(s.helps.begin(), s.helps.end(), [call](const PendingHelp& h) { return h.call != call; });
   std::vector<PendingHelp> helps(landed, s.helps.end());
   s.helps.erase(landed, s.helps.end());
+  bool released = false;
   for (const PendingHelp& h : helps) {
     if (Task* t = s.FindQueued(h.kind, h.ref); t != nullptr) {
+      if (t->state & kTaskAwaitingAgent) {
+        t->state &= ~kTaskAwaitingAgent;  // the person can take the change up now
+        released = true;
+      }
       const scenario::Skill& k = sc().skills[h.skill];
       const HelpEffect effect = HelpOf(self, k, h.handover_share, h.suitability, HumanMinutes(s, self, *t), 0);
       if (ApplyHelp(s, self, *t, effect)) MarkUseful(s, call);
@@ -108,6 +113,7 @@ void OrgModel::OnAgentCallDone(Ctx& ctx, EmployeeState& s, uint32_t call) {
   ready.assign(done, s.deferred.end());
   s.deferred.erase(done, s.deferred.end());
   for (const DeferredAction& d : ready) AgentAct(ctx, s, d.agent_slot, d.act);
+  if (released) TryStartTask(ctx, s);
 }
 
 services::GateRequest OrgModel::AgentRequest(Ctx& ctx, const EmployeeState& s, uint32_t slot,

@@ -489,14 +489,7 @@ bool OrgModel::PullBacklog(Ctx& ctx, EmployeeState& s, Task* out) {
   t.arrived_us = ctx.now_us();
   t.state = kTaskBacklog;
   if (b.kind == scenario::Backlog::Kind::kCodeChanges) {
-    const scenario::CodeWork& code = role.code;
-    t.kind = TaskKind::kCode;
-    t.value_usd = Sample(code.changes.value_usd, rng);
-    t.effort_minutes = Sample(code.changes.effort_minutes, rng);
-    t.base_effort_minutes = t.effort_minutes;
-    const double quality =
-        std::clamp(Sample(code.quality, rng) * code.QualityFactor(world_->employees[self].traits.skill), 0.0, 1.0);
-    if (rng.Bernoulli(1 - quality)) t.state |= kTaskDefective;
+    DrawCodeChange(self, rng, &t);
     t.ref = s.next_change++;
   } else {
     t.kind = TaskKind::kBacklog;
@@ -507,6 +500,42 @@ bool OrgModel::PullBacklog(Ctx& ctx, EmployeeState& s, Task* out) {
   ++s.backlog_pulled;
   *out = t;
   return true;
+}
+
+void OrgModel::DrawCodeChange(EmployeeId self, engine::Rng& rng, Task* t) const {
+  const scenario::CodeWork& code = sc().role(sc().organization.employees[self].role).code;
+  t->kind = TaskKind::kCode;
+  t->value_usd = Sample(code.changes.value_usd, rng);
+  t->effort_minutes = Sample(code.changes.effort_minutes, rng);
+  t->base_effort_minutes = t->effort_minutes;
+  const double quality =
+      std::clamp(Sample(code.quality, rng) * code.QualityFactor(world_->employees[self].traits.skill), 0.0, 1.0);
+  if (rng.Bernoulli(1 - quality)) t->state |= kTaskDefective;
+}
+
+uint32_t OrgModel::HandUnassigned(Ctx& ctx, EmployeeState& s, double trust, uint32_t room) {
+  const EmployeeId self = ctx.lp();
+  if (sc().role(sc().organization.employees[self].role).backlog.kind != scenario::Backlog::Kind::kCodeChanges) return 0;
+  const int most = sc().adoption.unassigned_changes_max;
+  uint32_t n = 0;
+  while (n < room && s.agent_led_open < most) {
+    // The backlog's next change: one the person would not delegate stays there (the same
+    // change, the same suitability) until their trust reaches it.
+    Task t;
+    t.ref = s.next_change;
+    if (!DelegationOf(self, t, trust).delegated) break;
+    engine::Rng rng = engine::Rng::ForStream(world_->seed ^ kUnassignedStreamSalt, engine::HashCombine(self, t.ref));
+    DrawCodeChange(self, rng, &t);
+    t.arrived_us = ctx.now_us();
+    t.state |= kTaskAgentLed | kTaskAwaitingAgent;
+    ++s.next_change;
+    ++s.backlog_pulled;
+    ++s.agent_led_open;
+    ++s.agent_led_handed;
+    s.queues[static_cast<int>(TaskKind::kCode)].push_back(t);
+    ++n;
+  }
+  return n;
 }
 
 void OrgModel::TryStartTask(Ctx& ctx, EmployeeState& s) {
@@ -520,14 +549,21 @@ void OrgModel::TryStartTask(Ctx& ctx, EmployeeState& s) {
   const scenario::Backlog& backlog = sc().role(sc().organization.employees[ctx.lp()].role).backlog;
   const TimeUs budget_us =
       static_cast<TimeUs>(backlog.max_utilisation * static_cast<double>(s.workday_us)) - s.busy_today_us;
+  // Assigned work first; then the output of changes the person handed to agents unassigned
+  // (each once it has landed); then their own backlog.
   bool found = false;
-  for (auto& q : s.queues) {
-    auto it = std::find_if(q.begin(), q.end(), [&](const Task& t) { return !(t.state & kTaskBacklog) || budget_us > 0; });
-    if (it == q.end()) continue;
-    s.current = *it;
-    q.erase(it);
-    found = true;
-    break;
+  for (int pass = 0; pass < 2 && !found; ++pass) {
+    for (auto& q : s.queues) {
+      auto it = std::find_if(q.begin(), q.end(), [&](const Task& t) {
+        const bool led = t.kind == TaskKind::kCode && (t.state & kTaskAgentLed);
+        return led == (pass == 1) && !(t.state & kTaskAwaitingAgent) && (!(t.state & kTaskBacklog) || budget_us > 0);
+      });
+      if (it == q.end()) continue;
+      s.current = *it;
+      q.erase(it);
+      found = true;
+      break;
+    }
   }
   if (!found && !PullBacklog(ctx, s, &s.current)) return;
   if (s.current.kind == TaskKind::kCode && !(s.current.state & (kTaskStarted | kTaskHelped)) && !s.agents.empty() &&
@@ -680,6 +716,7 @@ void OrgModel::FinishTask(Ctx& ctx, EmployeeState& s, const Task& task) {
       CompleteItem(ctx, s, task);
       break;
     case TaskKind::kCode:
+      if ((task.state & kTaskAgentLed) && s.agent_led_open > 0) --s.agent_led_open;
       SendForReview(ctx, s, task);
       break;
     case TaskKind::kRework: {

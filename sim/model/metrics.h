@@ -320,6 +320,9 @@ struct DeliveryMeasures {
   // Mean size of a merged change relative to its author's own version of it (1 = written by
   // the person; agents' code is larger: AgentHelpCosts.agent_code_size_ratio).
   double merged_change_size_mean = 0;
+  // Changes from their backlog that developers handed to coding agents unassigned
+  // (AdoptionDynamics.unassigned_changes_max), over the run.
+  uint64_t unassigned_changes_handed = 0;
 };
 
 struct RunSummary {

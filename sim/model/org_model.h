@@ -112,6 +112,8 @@ inline constexpr uint32_t kTaskAttack = 128;      // code: an attacker's change 
 inline constexpr uint32_t kTaskQuarantined = 256; // mail: held by the injection detector until a person releases it
 inline constexpr uint32_t kTaskMerged = 512;      // code: passed review once (counted as merged; rework keeps it)
 inline constexpr uint32_t kTaskAgentDeployError = 1024;  // code: the agent defect is a wrong deploy, not code it wrote
+inline constexpr uint32_t kTaskAgentLed = 2048;       // code: a backlog change the person handed an agent unassigned
+inline constexpr uint32_t kTaskAwaitingAgent = 4096;  // code: queued, but the agent's output has not landed yet
 
 // (48 bytes: queues, pending asks and deferred actions hold many.)
 struct Task {
@@ -305,6 +307,8 @@ struct EmployeeState {
   TimeUs busy_today_us = 0;             // human time worked today
   TimeUs workday_us = 0;                // today's scheduled working time
   bool at_work = false;
+  uint16_t agent_led_open = 0;    // changes handed to agents unassigned, not yet finished by the person
+  uint32_t agent_led_handed = 0;  // changes handed to agents unassigned over the run
   std::vector<PlannedArrival> arrivals;  // today's, by (time, seq); those from next_arrival on are not sent yet
   uint32_t next_arrival = 0;
   engine::Rng work_rng;     // arrivals and their draws: the same with or without agents
@@ -509,6 +513,12 @@ class OrgModel {
   void AccountWork(Ctx& ctx, EmployeeState& s);
   // A discretionary item when the person may still take one today; false otherwise.
   bool PullBacklog(Ctx& ctx, EmployeeState& s, Task* out);
+  // Draws a developer's code change (value, effort, a defect by their quality) into *t.
+  void DrawCodeChange(EmployeeId self, engine::Rng& rng, Task* t) const;
+  // Work nobody assigned (AdoptionDynamics.unassigned_changes_max): queues up to `room`
+  // backlog changes the person hands the code-help call being decided, each waiting for the
+  // agent's output; returns how many.
+  uint32_t HandUnassigned(Ctx& ctx, EmployeeState& s, double trust, uint32_t room);
   // Human minutes a queued task would still take this employee.
   double HumanMinutes(const EmployeeState& s, EmployeeId self, const Task& t) const;
   // Records that an agent removed (whole) or shortened a human task by `minutes`.

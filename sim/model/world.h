@@ -141,6 +141,9 @@ inline constexpr uint64_t kAttackMailStreamSalt = 0x6d61696c00000007ULL;
 // A change's suitability for an agent is drawn from its own stream, keyed by the change, so
 // it is the same whenever it is looked at and moves no other draw.
 inline constexpr uint64_t kSuitabilityStreamSalt = 0x7375697400000008ULL;
+// A backlog change a person hands their agent unassigned is drawn from its own stream, keyed
+// by the change: the person's own backlog pulls keep their draws.
+inline constexpr uint64_t kUnassignedStreamSalt = 0x756e617300000009ULL;
 
 // The services' gate rules for a compiled scenario policy (exposed for tests).
 std::vector<services::Rule> GateRules(const scenario::CompiledScenario& scenario, const World& world);

@@ -303,6 +303,7 @@ void ToProto(const model::RunSummary& in, proto::RunSummary* out) {
     p->set_merged_changes_per_developer_week(d.merged_changes_per_developer_week);
     p->set_review_hours_per_merged_change(d.review_hours_per_merged_change);
     p->set_merged_change_size_mean(d.merged_change_size_mean);
+    p->set_unassigned_changes_handed(d.unassigned_changes_handed);
     p->set_incidents_per_100_merged_changes(d.incidents_per_100_merged_changes);
   }
   {
@@ -477,6 +478,7 @@ model::RunSummary FromProto(const proto::RunSummary& in, uint32_t threads, doubl
     d.merged_changes_per_developer_week = p.merged_changes_per_developer_week();
     d.review_hours_per_merged_change = p.review_hours_per_merged_change();
     d.merged_change_size_mean = p.merged_change_size_mean();
+    d.unassigned_changes_handed = p.unassigned_changes_handed();
     d.incidents_per_100_merged_changes = p.incidents_per_100_merged_changes();
   }
   {

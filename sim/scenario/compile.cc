@@ -588,6 +588,7 @@ void Compiler::IncentivesThreatsDefenses() {
   ad.idle_cost_noticed = pa.idle_cost_noticed();
   ad.min_handover_share = pa.min_handover_share();
   ad.learn_from_record = pa.learn_from_record();
+  ad.unassigned_changes_max = pa.unassigned_changes_max();
   const pb::AgentHelpCosts& ph = s_.help_costs();
   out_->help_costs = {ph.specify_minutes(), ph.check_minutes_per_saved_minute(), ph.wait_idle_fraction(),
                       ph.context_switch_minutes(), ph.familiarity_saving_discount(), ph.agent_code_size_ratio(),

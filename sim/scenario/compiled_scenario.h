@@ -585,6 +585,7 @@ struct AdoptionDynamics {
   double idle_cost_noticed = 0;
   double min_handover_share = 0.1;
   bool learn_from_record = true;
+  int unassigned_changes_max = 0;  // backlog changes a person keeps handed to agents at once
   // The share of a delegated change handed over at `trust` in [0, 1].
   double HandoverShare(double trust) const;
   // The weight past outcomes keep from one week to the next, in (0, 1).

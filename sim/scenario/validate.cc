@@ -806,6 +806,7 @@ void Validator::ThreatsAndDefenses() {
   Check(ad, "min_handover_share", kProbability, "adoption");
   Check(ad, "suitability_concentration", kPositive, "adoption");
   Check(ad, "idle_cost_noticed", kProbability, "adoption");
+  Check(ad, "unassigned_changes_max", kNonNegative, "adoption");
 
   const pb::AgentHelpCosts& hc = s_.help_costs();
   Check(hc, "specify_minutes", kNonNegative, "help_costs");

@@ -101,6 +101,7 @@ constexpr Named kNamed[] = {
     {"AdoptionDynamics", "suitability_concentration", {1e6, "a shape parameter"}},
     {"TraitDistributions", "work_suitability_team_weight", {1, "a weight, in [0, 1]", true}},
     {"AdoptionDynamics", "idle_cost_noticed", {1, "a share, in [0, 1]", true}},
+    {"AdoptionDynamics", "unassigned_changes_max", {1000, "changes open at once"}},
     {"Incentives", "ratios_from_day", {kMaxDays, "a run day"}},
     {"CircuitBreaker", "threshold", {kMaxTokenTotal, "a measured quantity per window"}},
     {"Intervention", "day", {kMaxDays, "a run day"}},

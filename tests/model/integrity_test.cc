@@ -328,6 +328,40 @@ TEST(IntegrityTest, FamiliarityShrinksWhatAgentsSave) {
   EXPECT_GT(RunSmall(fresh).result.summary.hours.saved_hours, RunSmall(expert).result.summary.hours.saved_hours);
 }
 
+// Work nobody assigned (AdoptionDynamics.unassigned_changes_max): developers with a code
+// backlog hand their coding agents backlog changes they would delegate, finish what comes
+// back, and so merge more changes for more tokens. Nobody who trusts agents not at all, and
+// nobody without agents, hands anything over; at 0 the mechanism is off.
+TEST(IntegrityTest, AgentsHandedWorkNobodyAssignedMergeMoreForMoreTokens) {
+  const std::vector<std::string> backlog = {"roles[role=DEVELOPER].backlog.kind=CODE_CHANGES",
+                                            "roles[role=DEVELOPER].backlog.max_utilisation=0.6"};
+  auto with = [&](std::vector<std::string> extra) {
+    extra.insert(extra.begin(), backlog.begin(), backlog.end());
+    return RunSmall(extra).result.summary;
+  };
+  const RunSummary off = with({"adoption.unassigned_changes_max=0"});
+  const RunSummary on = with({"adoption.unassigned_changes_max=3"});
+  EXPECT_EQ(off.delivery.unassigned_changes_handed, 0u);
+  ASSERT_GT(on.delivery.unassigned_changes_handed, 0u);
+  EXPECT_GT(on.tokens.total_tokens(), off.tokens.total_tokens());
+  EXPECT_GT(on.delivery.changes_merged, off.delivery.changes_merged);
+  // Handed-over changes are pulls from the backlog, not arrivals: the arriving work is the
+  // same either way.
+  EXPECT_EQ(on.items_arrived, off.items_arrived);
+  const RunSummary sceptics = with({"adoption.unassigned_changes_max=3", "adoption.learn_from_record=false",
+                                    "organization.traits.automation_trust.min=0",
+                                    "organization.traits.automation_trust.max=0",
+                                    "organization.traits.team_automation_trust_weight=0",
+                                    "organization.employees[name=dana].automation_trust=0",
+                                    "agent_assignments[profile=dev-assistant].weight_by_trust=false",
+                                    "agent_assignments[profile=dev-assistant].fraction=1"});
+  ASSERT_GT(sceptics.agents, 0u);
+  EXPECT_EQ(sceptics.delivery.unassigned_changes_handed, 0u);
+  std::vector<std::string> none = NoAgents();
+  none.push_back("adoption.unassigned_changes_max=3");
+  EXPECT_EQ(with(none).delivery.unassigned_changes_handed, 0u);
+}
+
 // Every incident is attributed once by where its defect came from and once by who deployed it;
 // without agents nothing is agents'.
 TEST(IntegrityTest, IncidentOriginsAndDeployersEachAddUpToEveryIncident) {

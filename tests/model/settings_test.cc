@@ -203,6 +203,8 @@ const std::map<std::string, std::vector<std::string>>& Exercise() {
       {"clawsim.proto.AdoptionDynamics.learn_from_record", {"run.days=10", kCodeStarted}},
       {"clawsim.proto.AdoptionDynamics.idle_cost_noticed", {"run.days=10", kCodeStarted}},
       {"clawsim.proto.AgentHelpCosts.wait_idle_fraction", {kCodeStarted}},
+      // Background agents take changes from a code backlog (the small scenario's developers have none).
+      {"clawsim.proto.AdoptionDynamics.unassigned_changes_max", {"roles[role=DEVELOPER].backlog.kind=CODE_CHANGES"}},
       // Threats act only when an attack runs; defenses only matter against one.
       {"clawsim.proto.InjectionCampaign.start_day", attacked({"threats.injection_campaigns[0].start_day=2"})},
       {"clawsim.proto.InjectionCampaign.duration_days", attacked({})},
