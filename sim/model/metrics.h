@@ -120,6 +120,7 @@ struct EmployeeMetrics {
   double code_trust = 0;           // trust in their code-help agent at the end, [0, 1] (adoption)
   double handover_share = 0;       // the share of a change they hand it at the end, [0, 1]
   uint64_t changes_delegated = 0;  // changes handed to their code-help agents
+  uint64_t unassigned_changes_handed = 0;  // backlog changes handed to them unassigned (AdoptionDynamics)
   std::array<uint64_t, kNumGateOutcomes> gate{};
   TokenTally tokens() const {
     TokenTally t;

@@ -310,6 +310,7 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
       r->employees.back().changes_delegated = delegated;
       break;
     }
+    r->employees.back().unassigned_changes_handed = st.agent_led_handed;
     r->employees.back().available_hours = st.available_hours;
     r->employees.back().working_days = st.working_days;
     r->employees.back().changes_completed = st.changes_completed;

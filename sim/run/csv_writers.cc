@@ -84,6 +84,7 @@ std::vector<Column<model::EmployeeMetrics>> EmployeeColumns() {
       {"code_trust", [](const E& e) { return D(e.code_trust); }},
       {"handover_share", [](const E& e) { return D(e.handover_share); }},
       {"changes_delegated", [](const E& e) { return U(e.changes_delegated); }},
+      {"unassigned_changes_handed", [](const E& e) { return U(e.unassigned_changes_handed); }},
   };
   for (int p = 0; p < model::kNumPurposes; ++p) {
     AddTallyColumns<E>(model::PurposeName(static_cast<model::Purpose>(p)),

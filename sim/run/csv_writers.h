@@ -8,6 +8,8 @@
 // employees.csv columns:
 //   employee_id, name, team, role, agents, items_completed, value_usd, hourly_cost_usd,
 //   net_value_usd, tokens_total, input_tokens, output_tokens, token_cost_usd, invocations,
+//   busy_hours, available_hours, changes_completed, changes_merged, performative_automations,
+//   pressure, rank, code_trust, handover_share, changes_delegated, unassigned_changes_handed,
 //   then for each purpose P in useful, overhead, performative and each trigger T in
 //   heartbeat, cron, event, dreaming (what woke the agent, not engine events):
 //     P_tokens, P_input_tokens, P_output_tokens, P_cost_usd, P_invocations (same for T),

@@ -213,6 +213,7 @@ void ToProto(const model::EmployeeMetrics& in, proto::EmployeeRow* out) {
   out->set_code_trust(in.code_trust);
   out->set_handover_share(in.handover_share);
   out->set_changes_delegated(in.changes_delegated);
+  out->set_unassigned_changes_handed(in.unassigned_changes_handed);
   out->set_rank(in.rank);
 }
 
@@ -241,6 +242,7 @@ model::EmployeeMetrics FromProto(const proto::EmployeeRow& in) {
   out.code_trust = in.code_trust();
   out.handover_share = in.handover_share();
   out.changes_delegated = in.changes_delegated();
+  out.unassigned_changes_handed = in.unassigned_changes_handed();
   out.rank = in.rank();
   return out;
 }

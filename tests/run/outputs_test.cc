@@ -127,7 +127,8 @@ TEST(CsvTest, EmployeesHasEveryColumnAndOneRowPerEmployee) {
                                        "value_usd", "hourly_cost_usd", "net_value_usd", "tokens_total",
                                        "input_tokens", "output_tokens", "token_cost_usd", "invocations",
                                        "busy_hours", "available_hours", "changes_completed", "changes_merged",
-                                       "performative_automations", "pressure", "rank", "code_trust", "handover_share", "changes_delegated"};
+                                       "performative_automations", "pressure", "rank", "code_trust", "handover_share", "changes_delegated",
+                                       "unassigned_changes_handed"};
   for (const char* slice : {"useful", "overhead", "performative", "heartbeat", "cron", "event", "dreaming"}) {
     for (const char* field : {"_tokens", "_input_tokens", "_output_tokens", "_cost_usd", "_invocations"}) {
       expected.push_back(std::string(slice) + field);
