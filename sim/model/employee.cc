@@ -516,9 +516,10 @@ void OrgModel::DrawCodeChange(EmployeeId self, engine::Rng& rng, Task* t) const 
 uint32_t OrgModel::HandUnassigned(Ctx& ctx, EmployeeState& s, double trust, uint32_t room) {
   const EmployeeId self = ctx.lp();
   if (sc().role(sc().organization.employees[self].role).backlog.kind != scenario::Backlog::Kind::kCodeChanges) return 0;
-  const int most = sc().adoption.unassigned_changes_max;
+  const uint32_t most = static_cast<uint32_t>(sc().adoption.unassigned_changes_max);
+  uint32_t open = OpenUnassigned(s);
   uint32_t n = 0;
-  while (n < room && s.agent_led_open < most) {
+  while (n < room && open < most) {
     // The backlog's next change: one the person would not delegate stays there (the same
     // change, the same suitability) until their trust reaches it.
     Task t;
@@ -530,12 +531,18 @@ uint32_t OrgModel::HandUnassigned(Ctx& ctx, EmployeeState& s, double trust, uint
     t.state |= kTaskAgentLed | kTaskAwaitingAgent;
     ++s.next_change;
     ++s.backlog_pulled;
-    ++s.agent_led_open;
+    ++open;
     ++s.agent_led_handed;
     s.queues[static_cast<int>(TaskKind::kCode)].push_back(t);
     ++n;
   }
   return n;
+}
+
+uint32_t OrgModel::OpenUnassigned(const EmployeeState& s) {
+  auto led = [](const Task& t) { return t.kind == TaskKind::kCode && (t.state & kTaskAgentLed); };
+  const auto& q = s.queues[static_cast<int>(TaskKind::kCode)];
+  return static_cast<uint32_t>(std::count_if(q.begin(), q.end(), led)) + (s.busy && led(s.current) ? 1 : 0);
 }
 
 void OrgModel::TryStartTask(Ctx& ctx, EmployeeState& s) {
@@ -716,7 +723,6 @@ void OrgModel::FinishTask(Ctx& ctx, EmployeeState& s, const Task& task) {
       CompleteItem(ctx, s, task);
       break;
     case TaskKind::kCode:
-      if ((task.state & kTaskAgentLed) && s.agent_led_open > 0) --s.agent_led_open;
       SendForReview(ctx, s, task);
       break;
     case TaskKind::kRework: {

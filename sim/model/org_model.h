@@ -307,7 +307,6 @@ struct EmployeeState {
   TimeUs busy_today_us = 0;             // human time worked today
   TimeUs workday_us = 0;                // today's scheduled working time
   bool at_work = false;
-  uint16_t agent_led_open = 0;    // changes handed to agents unassigned, not yet finished by the person
   uint32_t agent_led_handed = 0;  // changes handed to agents unassigned over the run
   std::vector<PlannedArrival> arrivals;  // today's, by (time, seq); those from next_arrival on are not sent yet
   uint32_t next_arrival = 0;
@@ -519,6 +518,9 @@ class OrgModel {
   // backlog changes the person hands the code-help call being decided, each waiting for the
   // agent's output; returns how many.
   uint32_t HandUnassigned(Ctx& ctx, EmployeeState& s, double trust, uint32_t room);
+  // Changes the person handed to agents unassigned and has not finished coding: queued
+  // (waiting for the agent or for the person) or in hand.
+  static uint32_t OpenUnassigned(const EmployeeState& s);
   // Human minutes a queued task would still take this employee.
   double HumanMinutes(const EmployeeState& s, EmployeeId self, const Task& t) const;
   // Records that an agent removed (whole) or shortened a human task by `minutes`.

@@ -421,7 +421,7 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
       ++d.developers;
       d.changes_merged += em.changes_merged;
       merged_size += m.employees()[e].merged_size_sum;
-      d.unassigned_changes_handed += m.employees()[e].agent_led_handed;
+      d.unassigned_changes_handed += em.unassigned_changes_handed;
       d.changes_in_prod += em.changes_completed;
       d.developer_busy_hours += em.busy_hours;
       review_hours += em.hours.review_hours;
