@@ -279,6 +279,9 @@ struct PlannedArrival {
   WorkStream stream = WorkStream::kExternalEmail;
 };
 
+// Field order matters for speed, not for results: prefetch.cc hints the cache about the
+// fields from `mailbox` up to `available_hours` before a person's events run, so the ones
+// nearly every event reads belong there; the colder tallies follow.
 struct EmployeeState {
   std::array<VectorQueue<Task>, kNumTaskKinds> queues;  // by priority (TaskKind order)
   // The queued (not yet started) task of `kind` with id `ref`, or null.
@@ -325,6 +328,7 @@ struct EmployeeState {
   bool in_invoke = false;                      // an invocation is being decided (no nested one may start)
   std::vector<OpenCall> calls;
   std::vector<uint32_t> rule_verdicts;  // (policy rule + 1 for default deny) x 4 verdicts
+  // The cache hint stops here (prefetch.cc).
   double available_hours = 0;           // scheduled working time over the run
   uint32_t working_days = 0;
   double busy_hours = 0;                // worked (all task kinds)
