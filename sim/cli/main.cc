@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "sim/cli/commands.h"
+#include "sim/cli/huge_pages.h"
 #include "sim/scenario/presets.h"
 
 namespace {
@@ -28,6 +29,7 @@ constexpr const char* kUsage =
 }  // namespace
 
 int main(int argc, char** argv) {
+  clawsim::cli::RestartWithHugePages(argv);
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     std::fputs(kUsage, args.empty() ? stderr : stdout);

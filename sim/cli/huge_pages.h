@@ -1,0 +1,24 @@
+// Transparent huge pages for the simulation's heap.
+//
+// A large organisation's state is touched at random: each event lands on a person whose
+// record, queues and mailbox are cold, and with 4 KiB pages most of those loads also miss
+// the processor's address-translation cache. Where the kernel hands out huge pages only on
+// request (transparent_hugepage "madvise"), glibc's allocator asks for them only when its
+// glibc.malloc.hugetlb tunable is set when the process starts. RestartWithHugePages sets it
+// and starts the same program again, once, with the same arguments, environment and open
+// files (and the same process id).
+//
+// Results do not depend on it (no result reads an address). It does nothing when the
+// tunable is already given, when the kernel backs every mapping with huge pages already or
+// never does, under a sanitizer (its allocator is not glibc's), with another C library, or
+// when CLAWSIM_HUGE_PAGES=0. If the restart fails, the program carries on as it started.
+#ifndef CLAWSIM_SIM_CLI_HUGE_PAGES_H_
+#define CLAWSIM_SIM_CLI_HUGE_PAGES_H_
+
+namespace clawsim::cli {
+
+void RestartWithHugePages(char** argv);
+
+}  // namespace clawsim::cli
+
+#endif  // CLAWSIM_SIM_CLI_HUGE_PAGES_H_
