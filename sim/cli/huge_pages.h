@@ -12,13 +12,10 @@
 // tunable is already given, when the kernel backs every mapping with huge pages already or
 // never does, under a sanitizer (its allocator is not glibc's), with another C library, or
 // when CLAWSIM_HUGE_PAGES=0. If the restart fails, the program carries on as it started.
-#ifndef CLAWSIM_SIM_CLI_HUGE_PAGES_H_
-#define CLAWSIM_SIM_CLI_HUGE_PAGES_H_
+#pragma once
 
 namespace clawsim::cli {
 
 void RestartWithHugePages(char** argv);
 
 }  // namespace clawsim::cli
-
-#endif  // CLAWSIM_SIM_CLI_HUGE_PAGES_H_
