@@ -88,6 +88,8 @@ enum EventKind : uint32_t {
 
 enum class WorkStream : uint32_t { kExternalEmail, kInternalEmail, kChatRequest, kCodeChange };
 inline constexpr uint32_t kMailExternal = 1, kMailSpam = 2, kMailSensitive = 4, kMailInjection = 8;  // mail flags
+// Size of one mail in tokens (what the mailbox stores; agents pay their skill's per-item input).
+inline constexpr uint32_t kMailTokens = 400;
 inline constexpr uint32_t kPostByAgent = 1, kPostNoise = 2, kPostSensitive = 4;   // chat post flags
 inline constexpr uint32_t kPostInjection = 8, kPostPhishing = 16;  // chat post flags: attacker text, a phishing link
 inline constexpr uint32_t kNoCall = UINT32_MAX;  // an agent action no model call decided (a compromised session)
