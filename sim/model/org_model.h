@@ -330,6 +330,7 @@ struct EmployeeState {
   bool in_invoke = false;                      // an invocation is being decided (no nested one may start)
   std::vector<OpenCall> calls;
   std::vector<uint32_t> rule_verdicts;  // (policy rule + 1 for default deny) x 4 verdicts
+  std::vector<AgentState> agents;       // the hint's second stage follows its pointer
   // The cache hint stops here (prefetch.cc).
   double available_hours = 0;           // scheduled working time over the run
   uint32_t working_days = 0;
@@ -360,7 +361,6 @@ struct EmployeeState {
   std::vector<InjectionRecord> injections;  // injection emails landed since the last TakeInjections
   uint64_t next_span = 0;
   uint64_t open_span = kNoSpanId;
-  std::vector<AgentState> agents;
   services::RateState human_rates;
   std::vector<PendingAsk> asks;
   std::vector<DeferredAction> deferred;  // actions of model calls still running
