@@ -193,6 +193,29 @@ def run_threads_deterministic(ctx):
         expect(f"inspect --json of the --threads {k} run vs --threads 1", inspected[k], inspected[1])
 
 
+@case
+def huge_pages_change_nothing(ctx):
+    """clawsim restarts itself with glibc's huge-page tunable where the kernel gives huge pages
+    on request (sim/cli/huge_pages.h); CLAWSIM_HUGE_PAGES=0 leaves it as started. Either way
+    the run's outputs are the same, and a tunable the user gave is kept."""
+    outs = {}
+    for name, extra_env in (("default", {}), ("off", {"CLAWSIM_HUGE_PAGES": "0"}),
+                            ("given", {"GLIBC_TUNABLES": "glibc.malloc.hugetlb=0"})):
+        env = dict(os.environ)
+        env.pop("GLIBC_TUNABLES", None)
+        env.update(extra_env)
+        out = outs[name] = ctx.path(name)
+        rc, stdout, stderr = ctx.clawsim_cmd("run", ctx.scenario, "--out", out, "--json", "--set", f"run.days={DAYS}",
+                                             env=env)
+        expect(f"{name}: exit status (stderr: {stderr})", rc, 0)
+        parse_one_json_line(stdout)
+        expect(f"{name}: files", sorted(os.listdir(out)), OUTPUT_FILES)
+    for name in ("summary.json", "employees.csv", "daily.csv"):
+        want = read_bytes(os.path.join(outs["off"], name))
+        for k in ("default", "given"):
+            check(read_bytes(os.path.join(outs[k], name)) == want, f"{name} differs between {k} and CLAWSIM_HUGE_PAGES=0")
+
+
 # ---- 3. Python read-back of a real run file -------------------------------------------------
 @case
 def run_file_python_readback(ctx):
