@@ -426,11 +426,11 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
   call.duration_us = s.open_call_duration_us;
   call.span_id = s.open_span;
   if (k.kind == SkillKind::kEmailTriage && !unread.empty()) call.item_id = ItemId(self, ItemKind::kMail, unread[0]);
+  // A tool filter sees whom each listed mail is from, not whether it is spam or an injection:
+  // any mail from outside makes answering outside part of the task.
   for (uint32_t mail_slot : unread) {
     const Task* mail = s.FindQueued(TaskKind::kEmail, mail_slot);
-    if (mail != nullptr && (mail->flags & kMailExternal) && !(mail->flags & (kMailSpam | kMailInjection))) {
-      call.replies_outside = true;
-    }
+    if (mail != nullptr && (mail->flags & kMailExternal)) call.replies_outside = true;
   }
   s.calls.push_back(call);
   FeedBreakers(ctx, s, slot, scenario::CircuitBreaker::Metric::kTokensPerHour, static_cast<double>(input + output));

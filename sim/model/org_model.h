@@ -184,8 +184,9 @@ struct OpenCall {
   TimeUs duration_us = 0;
   uint64_t span_id = kNoSpanId;
   uint64_t item_id = kNoSpanId;  // the first item it worked on, if any
-  // Its task includes answering mail from outside. Least-privilege tools offer email.send_external
-  // to a call only then: the tools the task needs, as AgentDojo's tool filter selects them.
+  // Its listing holds mail from outside (by sender: spam and injections included). Least-privilege
+  // tools offer email.send_external to a call only then: the tools the task needs, as AgentDojo's
+  // tool filter selects them.
   bool replies_outside = false;
   SpanCause attack_cause;        // what set it on a malicious action (an injection email, a malicious skill)
   InjectionRoute injection_route = InjectionRoute::kTriage;  // with an injection email as attack_cause
