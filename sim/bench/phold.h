@@ -40,8 +40,19 @@ struct PholdResult {
 // Checks the options (mean > lookahead > 0, 0 <= remote <= 1, ...).
 Status ValidatePholdOptions(const PholdOptions& options);
 
-// Runs PHOLD; options must be valid.
+// Runs PHOLD on the engine; options must be valid.
 Status RunPhold(const PholdOptions& options, PholdResult* result);
+
+// Runs the same PHOLD as a tight loop, for reference: one thread, no engine, no windows;
+// a 4-ary heap of pending events ordered by (time, source LP, source's send counter), the
+// earliest replaced by the event it causes. Each LP draws from the engine's stream for it
+// (Rng::ForStream(seed, LP)) and sees its events in the engine's delivery order, so the
+// committed events, the counts and the fingerprint are RunPhold's at any thread count
+// (PHOLD's would be with any order of an LP's events at one time too: what an event causes
+// does not depend on which event it is). `threads` and `partitions` are ignored, and the
+// cross-partition and window counts are 0. What RunPhold's rate lacks against this one's
+// is the engine's own cost. Options must be valid.
+Status RunPholdSequential(const PholdOptions& options, PholdResult* result);
 
 // The expected number of committed events: each of the N*E chains is a renewal process
 // whose steps are lookahead + Exp(mean - lookahead); the renewal function gives the mean

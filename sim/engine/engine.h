@@ -93,6 +93,19 @@ struct EngineStats {
   uint64_t fingerprint = 0;              // fold of committed events and model folds
 };
 
+// How the fingerprint folds: each committed event adds CommittedEventHash(ev) to a sum
+// (model folds add theirs), so the order of commits does not matter, and stats() reports
+// FinishFingerprint(sum, events_committed). Exposed so that a reference implementation
+// outside the engine (bench::RunPholdSequential) can fold the same way.
+template <typename Payload>
+inline uint64_t CommittedEventHash(const Event<Payload>& ev) {
+  return HashCombine(HashCombine(static_cast<uint64_t>(ev.time_us), (uint64_t{ev.dst_lp} << 32) | ev.src_lp),
+                     (uint64_t{ev.src_seq} << 32) | ev.kind);
+}
+inline uint64_t FinishFingerprint(uint64_t sum, uint64_t events_committed) {
+  return Mix64(sum ^ Mix64(events_committed));
+}
+
 template <typename Payload>
 class Context;
 
@@ -528,8 +541,7 @@ void Engine<Model>::RunWindow(Part& part, uint64_t window, TimeUs limit_us) {
   auto commit = [&](const Ev& ev) {
     ctx.now_us_ = ev.time_us;
     ++part.committed;
-    part.fingerprint += HashCombine(HashCombine(static_cast<uint64_t>(ev.time_us), (uint64_t{ev.dst_lp} << 32) | ev.src_lp),
-                                    (uint64_t{ev.src_seq} << 32) | ev.kind);
+    part.fingerprint += CommittedEventHash(ev);
     if constexpr (kObserve) observer_->OnCommit(part.index, ev);
     model_->Handle(ctx, ev);
   };
@@ -587,7 +599,7 @@ EngineStats Engine<Model>::stats() const {
       for (const auto& box : parity) s.events_pending += box.size();
     }
   }
-  s.fingerprint = Mix64(s.fingerprint ^ Mix64(s.events_committed));
+  s.fingerprint = FinishFingerprint(s.fingerprint, s.events_committed);
   return s;
 }
 

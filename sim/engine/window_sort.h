@@ -8,12 +8,15 @@
 // (dst_lp, time) into one integer: the LP's offset from the window's lowest LP above the
 // time's offset in the window, in just the bits this window needs (every time must lie in
 // [window_start_us, window_start_us + 2^32): the engine's windows are one lookahead long,
-// below 2^32 us). Large windows are sorted by that integer with a least-significant-digit
-// radix sort (11 bits a pass, passes whose digit is the same for every key skipped): a
-// window of a million-person organisation holds a few hundred thousand events, where a
-// comparison sort's log n factor was most of the sorting time. The radix sort is stable, so
-// events that tie on (dst_lp, time) keep their arrival order; each such run is then put in
-// source order. Small windows use a comparison sort on the same order.
+// below 2^32 us). Windows of 32 events or more are sorted by that integer with a
+// least-significant-digit radix sort (7 bits a pass below 1,024 events, 11 from there;
+// passes whose digit is the same for every key skipped). A window of a million-person
+// organisation holds a few hundred thousand events, where a comparison sort's log n factor
+// was most of the sorting time; a window of PHOLD at 1,024 LPs holds about 100, where the
+// comparison sort's mispredicted branches were (about 20 ns an event, the radix sort about
+// 6). The radix sort is stable, so events that tie on (dst_lp, time) keep their arrival
+// order; each such run is then put in source order. Smaller windows use a comparison sort
+// on the same order.
 //
 // Single-threaded: each partition owns one.
 #pragma once
@@ -63,7 +66,11 @@ class WindowSorter {
         return a.lp_time != b.lp_time ? a.lp_time < b.lp_time : source_before(a, b);
       });
     } else {
-      RadixSort(key_bits);
+      if (n < kWideDigitMinEvents) {
+        RadixSort<7>(key_bits);
+      } else {
+        RadixSort<11>(key_bits);
+      }
       // Runs that tie on (dst_lp, time) are in arrival order: put each in source order.
       for (size_t i = 0; i + 1 < n;) {
         size_t j = i + 1;
@@ -82,11 +89,11 @@ class WindowSorter {
   }
 
  private:
-  static constexpr int kDigitBits = 11;
-  static constexpr size_t kBuckets = size_t{1} << kDigitBits;
-  // Below it the comparison sort stays: its log n is small there (PHOLD at 1,024 LPs, whose
-  // windows are smaller, runs as fast as before the radix sort).
-  static constexpr size_t kRadixMinEvents = 4096;
+  // Below it the comparison sort stays: at 10 to 20 events a window both take the same time.
+  static constexpr size_t kRadixMinEvents = 32;
+  // From it a pass takes 11 bits, below it 7, so that clearing and summing a pass's counts
+  // costs no more than moving the keys.
+  static constexpr size_t kWideDigitMinEvents = 1024;
 
   struct Key {
     uint64_t lp_time;  // (dst_lp - the window's lowest) above the time's offset in the window
@@ -94,29 +101,32 @@ class WindowSorter {
   };
 
   // Stable sort of keys_ by lp_time, whose set bits are all below key_bits.
+  template <int kDigitBits>
   void RadixSort(int key_bits) {
+    constexpr size_t kBuckets = size_t{1} << kDigitBits;
+    const auto digit = [](uint64_t key, int pass) {
+      return static_cast<size_t>(key >> (pass * kDigitBits)) & (kBuckets - 1);
+    };
     const size_t n = keys_.size();
     const int passes = (key_bits + kDigitBits - 1) / kDigitBits;
     counts_.assign(static_cast<size_t>(passes) * kBuckets, 0);
     for (const Key& k : keys_) {
-      for (int p = 0; p < passes; ++p) ++counts_[static_cast<size_t>(p) * kBuckets + Digit(k.lp_time, p)];
+      for (int p = 0; p < passes; ++p) ++counts_[static_cast<size_t>(p) * kBuckets + digit(k.lp_time, p)];
     }
     scratch_.resize(n);
     for (int p = 0; p < passes; ++p) {
       uint32_t* count = &counts_[static_cast<size_t>(p) * kBuckets];
-      if (count[Digit(keys_[0].lp_time, p)] == n) continue;  // every key has this digit
+      if (count[digit(keys_[0].lp_time, p)] == n) continue;  // every key has this digit
       uint32_t sum = 0;
       for (size_t b = 0; b < kBuckets; ++b) {
         const uint32_t c = count[b];
         count[b] = sum;
         sum += c;
       }
-      for (const Key& k : keys_) scratch_[count[Digit(k.lp_time, p)]++] = k;
+      for (const Key& k : keys_) scratch_[count[digit(k.lp_time, p)]++] = k;
       keys_.swap(scratch_);
     }
   }
-
-  static size_t Digit(uint64_t key, int pass) { return static_cast<size_t>(key >> (pass * kDigitBits)) & (kBuckets - 1); }
 
   std::vector<Key> keys_;
   std::vector<Key> scratch_;

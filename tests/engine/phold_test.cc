@@ -1,11 +1,14 @@
 #include "sim/bench/phold.h"
 
 #include <cmath>
+#include <string>
 
 #include <gtest/gtest.h>
 
 namespace clawsim::bench {
 namespace {
+
+using engine::TimeUs;
 
 PholdOptions Small() {
   PholdOptions o;
@@ -70,6 +73,57 @@ TEST(PholdTest, RemoteEventsCrossPartitionsInProportion) {
   // A remote event picks one of 4 equal partitions: 3/4 of remote events cross.
   const double expected = 0.25 * 0.75 * static_cast<double>(r.events_committed);
   EXPECT_NEAR(static_cast<double>(r.events_cross_partition), expected, 0.03 * expected);
+}
+
+// The tight loop shares nothing with the engine but the model's draws and the fingerprint's
+// fold: agreeing on every committed event (the fingerprint hashes each one's time, LP, source
+// and sequence number) checks that the engine's windows, sort and hand-off between
+// partitions give each LP its events in time order, which the same-fingerprint-across-
+// threads test cannot see (a sort that put an LP's events in reverse time order passes it).
+TEST(PholdTest, TightLoopCommitsTheEngineEvents) {
+  struct Case {
+    uint32_t lps;
+    uint32_t events_per_lp;
+    double remote;
+    TimeUs mean_us;
+    TimeUs lookahead_us;
+    TimeUs end_us;
+    uint64_t seed;
+  };
+  const Case cases[] = {
+      {1, 1, 0.25, 1'000'000, 100'000, 100'000'000, 1},
+      {1024, 1, 0.25, 1'000'000, 100'000, 50'000'000, 1},
+      {1024, 1, 0.25, 1'000'000, 100'000, 50'000'000, 7},
+      {512, 2, 1.0, 1'000'000, 100'000, 50'000'000, 3},
+      {300, 4, 0.5, 2'000, 1'000, 2'000'000, 5},       // many ties in time: steps of 1-20 ms in us
+      {2000, 1, 0.25, 10, 1, 300, 9},                  // lookahead 1 us: one time per window
+      {70'000, 1, 0.25, 1'000'000, 100'000, 4'000'000, 1},  // radix-sorted windows
+  };
+  for (const Case& c : cases) {
+    PholdOptions o;
+    o.lps = c.lps;
+    o.events_per_lp = c.events_per_lp;
+    o.remote = c.remote;
+    o.mean_us = c.mean_us;
+    o.lookahead_us = c.lookahead_us;
+    o.end_us = c.end_us;
+    o.seed = c.seed;
+    ASSERT_TRUE(ValidatePholdOptions(o).ok());
+    PholdResult tight;
+    ASSERT_TRUE(RunPholdSequential(o, &tight).ok());
+    ASSERT_GT(tight.events_committed, 0u);
+    for (int threads : {1, 2, 3}) {
+      o.threads = threads;
+      PholdResult eng;
+      ASSERT_TRUE(RunPhold(o, &eng).ok());
+      const std::string where = std::to_string(c.lps) + " LPs, seed " + std::to_string(c.seed) + ", " +
+                                std::to_string(threads) + " threads";
+      EXPECT_EQ(eng.events_committed, tight.events_committed) << where;
+      EXPECT_EQ(eng.events_sent, tight.events_sent) << where;
+      EXPECT_EQ(eng.events_pending, tight.events_pending) << where;
+      EXPECT_EQ(eng.fingerprint, tight.fingerprint) << where;
+    }
+  }
 }
 
 TEST(PholdTest, InvalidOptionsAreRefused) {

@@ -35,7 +35,8 @@ std::vector<Ev> Window(uint32_t n, LpId first_lp, uint32_t lps, uint32_t times, 
 }
 
 TEST(WindowSorterTest, SameOrderAsTheFullComparison) {
-  // A small window (the comparison sort), with many ties that the source decides.
+  // A window of 1,000 events (the radix sort, 7 bits a pass), with many ties that the
+  // source decides.
   const TimeUs window_start_us = 7 * (TimeUs{1} << 32) + 123;
   std::vector<Ev> events = Window(1000, 0, 50, 4, window_start_us, 5);
   std::vector<Ev> expected = events;
@@ -48,6 +49,26 @@ TEST(WindowSorterTest, SameOrderAsTheFullComparison) {
   std::vector<Ev> empty;
   sorter.Sort(&empty, window_start_us);
   EXPECT_TRUE(empty.empty());
+}
+
+TEST(WindowSorterTest, WindowsOfEverySizeWithWideKeysSortTheSameWay) {
+  // LPs spread over the whole id range and times over 2^32 us, so (LP, time) takes 64 bits:
+  // the comparison sort below 32 events, and radix sorts of 7 bits a pass (many passes)
+  // and of 11, each with a tie on (LP, time) that the source decides.
+  const TimeUs window_start_us = 5 * (TimeUs{1} << 32) + 9;
+  WindowSorter<Ev> sorter;
+  for (uint32_t n : {1u, 2u, 30u, 31u, 100u, 1022u, 1023u, 5000u}) {  // one event more below
+    std::vector<Ev> events = Window(n, 0, UINT32_MAX, 5, window_start_us, n);
+    Ev tie = events.front();  // arrives first, delivered second
+    tie.src_lp += 1;
+    tie.kind = n;
+    events.insert(events.begin(), tie);
+    std::vector<Ev> expected = events;
+    std::sort(expected.begin(), expected.end(), ProcessedBefore);
+    sorter.Sort(&events, window_start_us);
+    ASSERT_EQ(events.size(), expected.size());
+    for (size_t i = 0; i < events.size(); ++i) ASSERT_EQ(events[i].kind, expected[i].kind) << n << " at " << i;
+  }
 }
 
 TEST(WindowSorterTest, LargeWindowsSortTheSameWay) {
