@@ -6,8 +6,10 @@
 // future; an LP may send itself an event with any delay >= 0.
 //
 // Execution. Time is cut into windows [w*L, (w+1)*L) with L the lookahead. LPs are grouped
-// into partitions; in each window all partitions run in parallel (TBB), and events that
-// cross partitions wait in outboxes until the window barrier. Windows with no events are
+// into partitions; in each window all partitions run in parallel (TBB: each partition is a
+// task, and a thread that finishes its task takes the next, so more partitions than threads
+// even out the threads' work), and events that cross partitions wait in outboxes until the
+// window barrier. Windows with no events are
 // skipped. Because cross-LP events land at least one window ahead, no event processed in a
 // window can affect another LP in the same window, so each partition processes its window
 // LP by LP (events sorted by LP, then delivery order) to keep LP state in cache.
@@ -469,7 +471,7 @@ Status Engine<Model>::RunUntil(TimeUs end_us) {
                           [&](const tbb::blocked_range<size_t>& r) {
                             for (size_t i = r.begin(); i != r.end(); ++i) run_part(*parts_[i]);
                           },
-                          tbb::static_partitioner());
+                          tbb::simple_partitioner());
       });
     }
     window_parity_ ^= 1;

@@ -140,8 +140,12 @@ class OrgRun final : public SeatHost {
     eo.seed = options_.seed;
     eo.threads = options_.threads;
     if (options_.threads > 1) {
-      eo.lp_partition = PartitionLps(*world_, static_cast<uint32_t>(options_.threads));
-      eo.partitions = static_cast<uint32_t>(options_.threads);
+      // Several partitions a thread, taken by whichever thread is free: a window's work
+      // shifts between parts of the organisation (roles, teams, who is at work), and with
+      // one partition a thread the other thread waits at each barrier for the slower one.
+      const uint32_t partitions = static_cast<uint32_t>(options_.threads) * kPartitionsPerThread;
+      eo.lp_partition = PartitionLps(*world_, partitions);
+      eo.partitions = partitions;
     }
     // The ring covers a little over a day: a day's arrivals, heartbeats and the next day start
     // go straight into buckets instead of through the overflow heap.
