@@ -18,6 +18,13 @@ double ExpectedEventsPerDay(const scenario::RoleProfile& role) {
 
 }  // namespace
 
+uint32_t PartitionsFor(const World& world, uint32_t threads) {
+  constexpr uint32_t kEmployeesPerExtraPartition = 12'500;
+  constexpr uint32_t kMaxPartitionsPerThread = 8;
+  const uint32_t per_thread = std::clamp<uint32_t>(world.num_employees / kEmployeesPerExtraPartition, 1, kMaxPartitionsPerThread);
+  return std::max<uint32_t>(1, threads) * per_thread;
+}
+
 std::vector<uint32_t> PartitionLps(const World& world, uint32_t partitions) {
   const uint32_t n = world.num_employees;
   partitions = std::max<uint32_t>(1, std::min(partitions, world.num_lps));

@@ -140,10 +140,10 @@ class OrgRun final : public SeatHost {
     eo.seed = options_.seed;
     eo.threads = options_.threads;
     if (options_.threads > 1) {
-      // Several partitions a thread, taken by whichever thread is free: a window's work
-      // shifts between parts of the organisation (roles, teams, who is at work), and with
-      // one partition a thread the other thread waits at each barrier for the slower one.
-      const uint32_t partitions = static_cast<uint32_t>(options_.threads) * kPartitionsPerThread;
+      // In a large organisation, several partitions a thread, taken by whichever thread is
+      // free: a window's work shifts between parts of the organisation (roles, teams, who is
+      // at work), and with one partition a thread the other waits at each barrier.
+      const uint32_t partitions = PartitionsFor(*world_, static_cast<uint32_t>(options_.threads));
       eo.lp_partition = PartitionLps(*world_, partitions);
       eo.partitions = partitions;
     }
