@@ -42,5 +42,22 @@ TEST(PartitionTest, EveryPartitionGetsEmployeesAndChannelsFollowTheirMembers) {
   }
 }
 
+TEST(PartitionTest, LargeOrganisationsGetSeveralPartitionsAThreadSmallOnesOne) {
+  World world;
+  auto partitions = [&world](uint32_t employees, uint32_t threads) {
+    world.num_employees = employees;
+    return PartitionsFor(world, threads);
+  };
+  EXPECT_EQ(partitions(987, 2), 2u) << "the baseline: more partitions only cost it time";
+  EXPECT_EQ(partitions(24'999, 2), 2u);
+  EXPECT_EQ(partitions(25'000, 2), 4u);
+  EXPECT_EQ(partitions(100'000, 2), 16u);
+  EXPECT_EQ(partitions(1'000'000, 2), 16u) << "at most 8 a thread";
+  EXPECT_EQ(partitions(1'000'000, 16), 128u);
+  for (uint32_t employees : {1u, 10'000u, 60'000u, 400'000u}) {
+    for (uint32_t threads : {2u, 3u, 16u}) EXPECT_EQ(partitions(employees, threads) % threads, 0u) << employees << " " << threads;
+  }
+}
+
 }  // namespace
 }  // namespace clawsim::model
