@@ -9,10 +9,10 @@
 // into partitions; in each window all partitions run in parallel (TBB: each partition is a
 // task, and a thread that finishes its task takes the next, so more partitions than threads
 // even out the threads' work), and events that cross partitions wait in outboxes until the
-// window barrier. Windows with no events are
-// skipped. Because cross-LP events land at least one window ahead, no event processed in a
-// window can affect another LP in the same window, so each partition processes its window
-// LP by LP (events sorted by LP, then delivery order) to keep LP state in cache.
+// window barrier. Windows with no events are skipped. Because cross-LP events land at least
+// one window ahead, no event processed in a window can affect another LP in the same window,
+// so each partition processes its window LP by LP (events sorted by LP, then delivery
+// order) to keep LP state in cache.
 //
 // Determinism. Each LP processes its events in (time, source LP, source send counter) order
 // and draws random numbers from its own stream (seed, LP id). The model therefore sees the
