@@ -70,6 +70,7 @@ OrgModel::OrgModel(const World* world) : world_(world) {
     channels_[c].channel = services::Channel(c, static_cast<services::ChannelKind>(ch.kind), team, world->channel_members[c],
                                              world->team_of_employee);
     channels_[c].audit = services::AuditLog(world->ChannelLp(c));
+    channel_targets_.push_back(channels_[c].channel.AsTarget());
   }
   services_.resize(s.deploy.services.size());
   for (uint32_t v = 0; v < services_.size(); ++v) {

@@ -45,13 +45,15 @@ MemoryCensus TakeMemoryCensus(const World& world, const OrgModel& model, uint64_
   MemoryCensus c;
   for (const EmployeeState& s : model.employees()) CountEmployee(s, &c);
   // The world's per-employee facts.
-  c.employee_state_bytes += Bytes(world.employees) + Bytes(world.team_of_employee) + Bytes(world.team_services);
+  c.employee_state_bytes += Bytes(world.employees) + Bytes(world.team_of_employee) + Bytes(world.role_of_employee) +
+                            Bytes(world.team_services);
   for (const std::vector<scenario::ServiceId>& t : world.team_services) c.employee_state_bytes += Bytes(t);
   for (const EmployeeInfo& e : world.employees) c.agent_state_bytes += Bytes(e.agents);
   for (const scenario::Team& t : world.scenario->organization.teams) c.employee_state_bytes += Bytes(t.members);
   c.agent_state_bytes += Bytes(world.agents);
   c.chat_bytes += Bytes(world.channel_members);
   for (const std::vector<EmployeeId>& m : world.channel_members) c.chat_bytes += Bytes(m);
+  c.chat_bytes += model.channels().size() * sizeof(services::Target);  // the channels' gate targets
   for (const ChannelState& ch : model.channels()) {
     c.chat_bytes += sizeof(ChannelState) - sizeof(ch.audit) + ch.channel.BytesReserved();
     c.audit_trace_bytes += sizeof(ch.audit) + ch.audit.BytesReserved();

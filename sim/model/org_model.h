@@ -653,7 +653,9 @@ class OrgModel {
   void DeployByHand(Ctx& ctx, EmployeeState& s, const Task& change);
   // The author's manual deploy: deploy.staging then deploy.prod through the gate.
   void HumanDeploy(Ctx& ctx, EmployeeState& s, const Task& change);
-  services::Target ChannelTargetOf(uint32_t channel) const { return channels_[channel].channel.AsTarget(); }
+  // A channel as a gate target, from a copy kept beside the other channels' (employees' events
+  // read it; the channel's own record is another LP's and usually cold).
+  services::Target ChannelTargetOf(uint32_t channel) const { return channel_targets_[channel]; }
   double ErrorProbability(const scenario::AgentProfile& p, const scenario::Skill& k) const;
   void CountGate(EmployeeState& s, services::Decision d);
 
@@ -749,6 +751,7 @@ class OrgModel {
   std::vector<uint32_t> code_help_index_;  // by skill: its place in EmployeeState::code_trust, or UINT32_MAX
   std::vector<EmployeeState> employees_;
   std::vector<ChannelState> channels_;
+  std::vector<services::Target> channel_targets_;  // by channel: channels_[c].channel.AsTarget()
   std::vector<ServiceLpState> services_;
   std::vector<SeatState> seats_;            // external seats, by seat index
   std::vector<uint32_t> campaign_targets_;  // employees each injection campaign targets

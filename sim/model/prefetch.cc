@@ -2,6 +2,7 @@
 // few events, so its state is usually cold: hinting it a few LPs ahead lets those memory
 // loads overlap with the work on the LPs before it. Only the parts nearly every employee
 // event touches are hinted; a wrong guess costs a little bandwidth, never a result.
+#include <algorithm>
 #include <cstddef>
 
 #include "sim/model/org_model.h"
@@ -23,6 +24,18 @@ void PrefetchObject(const T& x) {
 }  // namespace
 
 void OrgModel::Prefetch(engine::LpId lp, engine::PrefetchStage stage) const {
+  if (world_->IsChannelLp(lp)) {
+    // A post or a read: the channel's record, then its member list (a post looks the poster
+    // up in it) and the newest messages.
+    const services::Channel& ch = channels_[lp - world_->first_channel_lp].channel;
+    if (stage == engine::PrefetchStage::kState) {
+      PrefetchObject(ch);
+      return;
+    }
+    if (!ch.members().empty()) PrefetchBytes(ch.members().data(), std::min<size_t>(256, ch.members().size() * sizeof(EmployeeId)));
+    if (!ch.messages().empty()) PrefetchObject(ch.messages().back());
+    return;
+  }
   if (!world_->IsEmployeeLp(lp)) return;
   const EmployeeState& s = employees_[lp];
   if (stage == engine::PrefetchStage::kState) {

@@ -120,7 +120,7 @@ void OrgModel::OnWorkArrive(Ctx& ctx, EmployeeState& s, const Ev& ev) {
       spec.Add(services::Recipient::Employee(to));
       spec.size_tokens = kMailTokens;
       spec.labels = services::kLabelLegitimate | (rng.Bernoulli(sc().email.sensitive_fraction) ? services::kLabelSensitive : 0);
-      const scenario::RoleProfile& to_role = sc().role(sc().organization.employees[to].role);
+      const scenario::RoleProfile& to_role = sc().role(world_->role_of_employee[to]);
       const double value = Sample(to_role.emails.value_usd, rng);
       const double effort = Sample(to_role.emails.effort_minutes, rng);
       services::Target target = services::SendTarget(self, spec, world_->team_of_employee);
@@ -140,7 +140,7 @@ void OrgModel::OnWorkArrive(Ctx& ctx, EmployeeState& s, const Ev& ev) {
       p.a = self;
       p.b = info.teammates[rng.UniformInt(info.teammates.size())];
       p.x = Sample(role.chat_requests.value_usd, rng);
-      p.y = Sample(sc().role(sc().organization.employees[p.b].role).chat_requests.effort_minutes, rng);
+      p.y = Sample(sc().role(world_->role_of_employee[p.b]).chat_requests.effort_minutes, rng);
       // Asking in the channel is the asker's own chat.post.
       if (HumanPost(ctx, s, channel)) ctx.Send(world_->ChannelLp(channel), Net(sc().chat.delivery_latency_us), kChatPost, p);
       break;

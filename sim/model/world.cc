@@ -402,9 +402,11 @@ Status BuildWorld(const CompiledScenario& s, uint64_t seed, World* world, bool w
 
   // The mock services' settings.
   world->team_of_employee.resize(n);
+  world->role_of_employee.resize(n);
   for (uint32_t e = 0; e < n; ++e) {
     const scenario::TeamId t = s.organization.employees[e].team;
     world->team_of_employee[e] = t == kNoId ? services::kAnyId : t;
+    world->role_of_employee[e] = s.organization.employees[e].role;
   }
   status = BuildCatalog(s, &world->catalog);
   if (!status.ok()) return Status::Error("deploy services: " + status.message());

@@ -93,6 +93,9 @@ struct World {
   std::vector<AgentInfo> agents;
   std::vector<std::vector<EmployeeId>> channel_members;  // by channel, ascending
   std::vector<services::TeamId> team_of_employee;  // by employee (kAnyId: none)
+  // By employee: their role, one byte each, so that picking a colleague at random reads a
+  // byte that stays in cache instead of the colleague's whole scenario record.
+  std::vector<scenario::Role> role_of_employee;
   std::vector<std::vector<scenario::ServiceId>> team_services;  // by team: the services it owns
   // By circuit breaker: the owners of the agents a GROUP breaker holds, ascending (empty for
   // the other scopes).
