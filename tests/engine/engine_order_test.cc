@@ -144,6 +144,16 @@ TEST(EngineOrderTest, BadOptionsAreRefused) {
   const Status s = eng.Init();
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("lookahead_us"), std::string::npos);
+
+  // The LP-to-partition map holds two bytes an LP: a map naming more partitions is refused.
+  EngineOptions many;
+  many.num_lps = 2;
+  many.lookahead_us = 10;
+  many.lp_partition = {0, 70'000};
+  Engine<ScriptedModel> too_many(many, &model);
+  const Status m = too_many.Init();
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.message().find("at most 65536 partitions"), std::string::npos) << m.message();
 }
 
 // A random walk: every event draws from the LP's stream, logs it, and sends one event on
