@@ -77,9 +77,17 @@ size_t Mailbox::IndexFrom(uint32_t slot) const {
   // Held messages are in slot order; until DropArchived frees one in the middle, entries_[i]
   // holds slot first_slot_ + i.
   if (slot <= first_slot_) return 0;
-  const size_t guess = slot - first_slot_;
-  if (guess < entries_.size() && entries_[guess].slot == slot) return guess;
-  return static_cast<size_t>(std::lower_bound(entries_.begin(), entries_.end(), slot,
+  const size_t size = entries_.size();
+  if (slot >= next_slot_ || size == 0) return size;
+  const size_t hi = std::min<size_t>(size, slot - first_slot_);  // at most that many held slots lie before it
+  if (hi < size && entries_[hi].slot == slot) return hi;
+  // DropArchived frees old filed mail, so the newest messages are usually all held: counted
+  // from the end, a recent slot is where it would be with nothing after it freed.
+  const size_t after = next_slot_ - slot;  // slots from `slot` on; at most that many held
+  const size_t lo = after < size ? size - after : 0;
+  if (entries_[lo].slot >= slot) return lo;
+  return static_cast<size_t>(std::lower_bound(entries_.begin() + static_cast<std::ptrdiff_t>(lo),
+                                              entries_.begin() + static_cast<std::ptrdiff_t>(hi), slot,
                                               [](const MailboxEntry& e, uint32_t s) { return e.slot < s; }) -
                              entries_.begin());
 }
@@ -96,7 +104,9 @@ const MailboxEntry* Mailbox::Read(uint32_t slot) {
   MailboxEntry* e = At(slot);
   if (e == nullptr) return nullptr;
   e->read = true;
-  AdvanceCursors();
+  // The cursors stand on the first message not archived and the first neither archived nor
+  // read, so reading any other message cannot move them.
+  if (slot == unread_begin_) AdvanceCursors();
   return e;
 }
 
@@ -130,7 +140,7 @@ bool Mailbox::Archive(uint32_t slot) {
   MailboxEntry* e = At(slot);
   if (e == nullptr) return false;
   e->archived = true;
-  AdvanceCursors();
+  if (slot == inbox_begin_ || slot == unread_begin_) AdvanceCursors();
   return true;
 }
 

@@ -8,10 +8,17 @@
 
 #include "sim/model/org_model.h"
 
+#ifndef CLAWSIM_MODEL_CHECKS
+#define CLAWSIM_MODEL_CHECKS 1
+#endif
+
 namespace clawsim::model {
 namespace {
 
 using scenario::Role;
+
+// Hot-path invariant checks (top-level CMakeLists.txt): off only in the release preset.
+constexpr bool kModelChecks = CLAWSIM_MODEL_CHECKS != 0;
 
 }  // namespace
 
@@ -555,20 +562,22 @@ services::AuditRecord OrgModel::HumanGate(Ctx& ctx, EmployeeState& s, services::
 }
 
 void OrgModel::CompleteItem(Ctx& ctx, EmployeeState& s, const Task& item) {
-  std::vector<bool>* done = nullptr;
-  switch (item.kind) {
-    case TaskKind::kEmail: done = &s.done_mail; break;
-    case TaskKind::kChat:
-    case TaskKind::kBacklog: done = &s.done_chat; break;
-    default: done = &s.done_code; break;
+  if constexpr (kModelChecks) {
+    std::vector<bool>* done = nullptr;
+    switch (item.kind) {
+      case TaskKind::kEmail: done = &s.done_mail; break;
+      case TaskKind::kChat:
+      case TaskKind::kBacklog: done = &s.done_chat; break;
+      default: done = &s.done_code; break;
+    }
+    if (done->size() <= item.ref) done->resize(std::max<size_t>(item.ref + 1, 2 * done->size() + 64), false);
+    if ((*done)[item.ref]) {
+      ctx.Fail("work item " + std::to_string(item.ref) + " (task kind " + std::to_string(static_cast<int>(item.kind)) +
+               ") completed twice");
+      return;
+    }
+    (*done)[item.ref] = true;
   }
-  if (done->size() <= item.ref) done->resize(std::max<size_t>(item.ref + 1, 2 * done->size() + 64), false);
-  if ((*done)[item.ref]) {
-    ctx.Fail("work item " + std::to_string(item.ref) + " (task kind " + std::to_string(static_cast<int>(item.kind)) +
-             ") completed twice");
-    return;
-  }
-  (*done)[item.ref] = true;
   if (item.kind == TaskKind::kCode || item.kind == TaskKind::kRework || item.kind == TaskKind::kDeploy) ++s.changes_completed;
   s.m.value_usd += item.value_usd;
   ++s.m.items_completed;

@@ -39,12 +39,13 @@ void OrgModel::Prefetch(engine::LpId lp, engine::PrefetchStage stage) const {
   if (!world_->IsEmployeeLp(lp)) return;
   const EmployeeState& s = employees_[lp];
   if (stage == engine::PrefetchStage::kState) {
-    // From the mailbox to the rule verdicts, the fields nearly every event reads or counts;
-    // the work queues before them only matter to an idle person (next stage). The colder
-    // tail (tallies, metrics, the audit log) is left to demand: hinting all of it (34 lines
-    // a person) filled the processor's queue of outstanding loads and stalled the window
-    // (about 6 % slower at 10,000 employees on one thread, `clawsim bench org`).
-    PrefetchBytes(&s.mailbox, offsetof(EmployeeState, available_hours) - offsetof(EmployeeState, mailbox));
+    // From `busy` to the open calls, the fields nearly every event reads or counts, those the
+    // next stage follows first; the work queues before them only matter to an idle person
+    // (next stage). The colder tail (tallies, metrics, the audit log) is left to demand:
+    // hinting all of it (34 lines a person) filled the processor's queue of outstanding loads
+    // and stalled the window (about 6 % slower at 10,000 employees on one thread, `clawsim
+    // bench org`).
+    PrefetchBytes(&s.busy, offsetof(EmployeeState, available_hours) - offsetof(EmployeeState, busy));
     PrefetchObject(world_->employees[lp]);
     PrefetchObject(sc().organization.employees[lp]);
     return;

@@ -1,6 +1,8 @@
 // Mailbox operations, sending, rate limits, leaks, reply and forward.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <random>
 #include <vector>
 
 #include "mock_services/email.h"
@@ -176,6 +178,59 @@ TEST(EmailTest, DroppingArchivedMailInTheMiddleKeepsSlotsAndCursors) {
   m.Deliver(ExternalMessage(3, 9, 50, kLabelLegitimate, 0), 0);
   EXPECT_EQ(m.slot_count(), 7u);  // never a reused slot
   ASSERT_NE(m.Read(6), nullptr);
+}
+
+// Reads and archives move the cursors only when they touch the message a cursor stands on,
+// and lookups start from guesses: every listing and lookup must still match a plain record
+// of the same operations, whatever was freed in the middle or at the front.
+TEST(EmailTest, CursorsAndLookupsMatchAPlainRecordOverRandomOperations) {
+  struct Plain {
+    bool read = false, archived = false, held = true;
+  };
+  std::mt19937 gen(7);
+  Mailbox m(1);
+  std::map<uint32_t, Plain> plain;  // by slot
+  uint32_t next = 0;
+  for (int step = 0; step < 5000; ++step) {
+    const uint32_t op = gen() % 100;
+    const uint32_t slot = next == 0 ? 0 : static_cast<uint32_t>(gen() % (next + 2));  // a bad slot now and then
+    auto it = plain.find(slot);
+    const bool held = it != plain.end() && it->second.held;
+    if (op < 30) {
+      m.Deliver(ExternalMessage(3, next, 50, kLabelLegitimate, 0), 0);
+      plain[next++] = Plain{};
+    } else if (op < 55) {
+      EXPECT_EQ(m.Read(slot) != nullptr, held) << "step " << step;
+      if (held) it->second.read = true;
+    } else if (op < 80) {
+      EXPECT_EQ(m.Archive(slot), held) << "step " << step;
+      if (held) it->second.archived = true;
+    } else if (op < 83) {
+      m.DropArchived([&](const MailboxEntry& e) { return e.slot % 3 == 0; });
+      for (auto& [s, p] : plain) p.held = p.held && !(p.archived && s % 3 != 0);
+    } else if (op < 85) {
+      m.DropArchivedPrefix();
+      for (auto& [s, p] : plain) {
+        if (!p.held) continue;
+        if (!p.archived) break;
+        p.held = false;
+      }
+    } else {
+      EXPECT_EQ(m.Peek(slot) != nullptr, held) << "step " << step;
+      if (held) {
+        EXPECT_EQ(m.Peek(slot)->slot, slot);
+      }
+    }
+    for (Mailbox::ListFilter f : {Mailbox::ListFilter::kInbox, Mailbox::ListFilter::kUnread}) {
+      std::vector<uint32_t> want;
+      for (const auto& [s, p] : plain) {
+        if (p.held && !p.archived && (f == Mailbox::ListFilter::kInbox || !p.read)) want.push_back(s);
+      }
+      std::vector<uint32_t> got;
+      m.List(f, 1000000, &got);
+      ASSERT_EQ(got, want) << "step " << step << " filter " << static_cast<int>(f);
+    }
+  }
 }
 
 TEST(EmailTest, ReplyGoesToTheSenderInTheSameThreadAndForwardCarriesTheData) {
