@@ -32,7 +32,8 @@ void OrgModel::Prefetch(engine::LpId lp, engine::PrefetchStage stage) const {
       PrefetchObject(ch);
       return;
     }
-    if (!ch.members().empty()) PrefetchBytes(ch.members().data(), std::min<size_t>(256, ch.members().size() * sizeof(EmployeeId)));
+    const size_t member_bytes = std::min<size_t>(256, ch.members().size() * sizeof(EmployeeId));  // a few lines of it
+    if (member_bytes > 0) PrefetchBytes(ch.members().data(), member_bytes);
     if (!ch.messages().empty()) PrefetchObject(ch.messages().back());
     return;
   }
