@@ -23,6 +23,9 @@ inline constexpr uint32_t kNone = UINT32_MAX;      // an index field that is not
 inline constexpr uint64_t kNoId = UINT64_MAX;      // an item or deploy id that is not set
 inline constexpr uint8_t kNoSmall = UINT8_MAX;     // a trigger/purpose/outcome that is not set
 
+// A tally's input plus output tokens.
+inline uint64_t TotalTokens(const proto::TokenTally& t) { return t.input_tokens() + t.output_tokens(); }
+
 // proto::Span::Kind, as stored here.
 enum class SpanKind : uint8_t { kHumanTask = 1, kAgentInvocation = 2, kPipelineStage = 3, kIncident = 4 };
 const char* SpanKindName(SpanKind kind);  // "human task", "agent invocation", ...

@@ -5,11 +5,8 @@
 namespace clawsim::run {
 namespace {
 
-// The helpers below overload the public conversions; bring those into this scope so that
-// unqualified calls see both.
-using run::FromProto;
-using run::ToProto;
-
+// The helpers below overload the public conversions (proto_convert.h); they call those by
+// their qualified name (run::ToProto), which names the public ones alone.
 using model::GateOutcome;
 using model::Purpose;
 using model::Trigger;
@@ -68,32 +65,32 @@ model::HumanHours FromProto(const proto::HumanHours& in) {
 }
 
 void ToProto(const std::array<model::TokenTally, model::kNumPurposes>& in, proto::TokensByPurpose* out) {
-  ToProto(At(in, Purpose::kUseful), out->mutable_useful());
-  ToProto(At(in, Purpose::kOverhead), out->mutable_overhead());
-  ToProto(At(in, Purpose::kPerformative), out->mutable_performative());
+  run::ToProto(At(in, Purpose::kUseful), out->mutable_useful());
+  run::ToProto(At(in, Purpose::kOverhead), out->mutable_overhead());
+  run::ToProto(At(in, Purpose::kPerformative), out->mutable_performative());
 }
 
 std::array<model::TokenTally, model::kNumPurposes> FromProto(const proto::TokensByPurpose& in) {
   std::array<model::TokenTally, model::kNumPurposes> out{};
-  At(out, Purpose::kUseful) = FromProto(in.useful());
-  At(out, Purpose::kOverhead) = FromProto(in.overhead());
-  At(out, Purpose::kPerformative) = FromProto(in.performative());
+  At(out, Purpose::kUseful) = run::FromProto(in.useful());
+  At(out, Purpose::kOverhead) = run::FromProto(in.overhead());
+  At(out, Purpose::kPerformative) = run::FromProto(in.performative());
   return out;
 }
 
 void ToProto(const std::array<model::TokenTally, model::kNumTriggers>& in, proto::TokensByTrigger* out) {
-  ToProto(At(in, Trigger::kHeartbeat), out->mutable_heartbeat());
-  ToProto(At(in, Trigger::kCron), out->mutable_cron());
-  ToProto(At(in, Trigger::kEvent), out->mutable_event());
-  ToProto(At(in, Trigger::kDreaming), out->mutable_dreaming());
+  run::ToProto(At(in, Trigger::kHeartbeat), out->mutable_heartbeat());
+  run::ToProto(At(in, Trigger::kCron), out->mutable_cron());
+  run::ToProto(At(in, Trigger::kEvent), out->mutable_event());
+  run::ToProto(At(in, Trigger::kDreaming), out->mutable_dreaming());
 }
 
 std::array<model::TokenTally, model::kNumTriggers> FromProto(const proto::TokensByTrigger& in) {
   std::array<model::TokenTally, model::kNumTriggers> out{};
-  At(out, Trigger::kHeartbeat) = FromProto(in.heartbeat());
-  At(out, Trigger::kCron) = FromProto(in.cron());
-  At(out, Trigger::kEvent) = FromProto(in.event());
-  At(out, Trigger::kDreaming) = FromProto(in.dreaming());
+  At(out, Trigger::kHeartbeat) = run::FromProto(in.heartbeat());
+  At(out, Trigger::kCron) = run::FromProto(in.cron());
+  At(out, Trigger::kEvent) = run::FromProto(in.event());
+  At(out, Trigger::kDreaming) = run::FromProto(in.dreaming());
   return out;
 }
 
@@ -118,7 +115,7 @@ void ToProto(const std::vector<std::pair<std::string, model::TokenTally>>& in,
   for (const auto& [name, tally] : in) {
     proto::NamedTokenTally* named = out->Add();
     named->set_name(name);
-    ToProto(tally, named->mutable_tokens());
+    run::ToProto(tally, named->mutable_tokens());
   }
 }
 
@@ -126,7 +123,7 @@ std::vector<std::pair<std::string, model::TokenTally>> FromProto(
     const google::protobuf::RepeatedPtrField<proto::NamedTokenTally>& in) {
   std::vector<std::pair<std::string, model::TokenTally>> out;
   out.reserve(in.size());
-  for (const proto::NamedTokenTally& named : in) out.emplace_back(named.name(), FromProto(named.tokens()));
+  for (const proto::NamedTokenTally& named : in) out.emplace_back(named.name(), run::FromProto(named.tokens()));
   return out;
 }
 

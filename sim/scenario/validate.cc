@@ -39,6 +39,12 @@ Status Problems::ToStatus(size_t max_shown) const {
   return Status::Error(std::move(out));
 }
 
+std::string Num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
 namespace {
 
 using google::protobuf::FieldDescriptor;
@@ -46,12 +52,6 @@ using google::protobuf::Message;
 namespace pb = ::clawsim::proto;
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
-
-std::string Num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
 
 std::string Q(const std::string& s) { return "\"" + s + "\""; }
 

@@ -51,4 +51,7 @@ void ValidateScenario(const proto::Scenario& scenario, Problems* problems);
 // run summary has (sim/run/summary_measures.h) and has low <= high.
 void ValidateCalibration(const proto::Scenario& scenario, Problems* problems);
 
+// A number as a problem message prints it ("%g": 0.25, 1e+06).
+std::string Num(double v);
+
 }  // namespace clawsim::scenario

@@ -7,15 +7,6 @@
 #include "sim/scenario/validate.h"
 
 namespace clawsim::scenario {
-namespace {
-
-std::string Num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
-
-}  // namespace
 
 void ValidateCalibration(const proto::Scenario& scenario, Problems* problems) {
   for (int i = 0; i < scenario.calibration_size(); ++i) {

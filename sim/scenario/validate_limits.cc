@@ -177,12 +177,6 @@ double NumberAt(const Message& m, const FieldDescriptor* f, int index) {
   }
 }
 
-std::string Num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
-
 class LimitWalker {
  public:
   explicit LimitWalker(Problems* p) : p_(p) {}

@@ -8,17 +8,7 @@
 namespace clawsim::telemetry {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kCap = 1e6;  // a ratio over a zero baseline
-
-double Median(std::vector<double> v) {
-  if (v.empty()) return kNaN;
-  const size_t mid = v.size() / 2;
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid), v.end());
-  const double hi = v[mid];
-  if (v.size() % 2 == 1) return hi;
-  return (*std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid)) + hi) / 2;
-}
 
 double SafeRatio(double value, double base) {
   if (std::isnan(value) || std::isnan(base)) return kNaN;

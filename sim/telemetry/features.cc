@@ -33,8 +33,6 @@ enum Agg : int {
   kAggs
 };
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
 double Ratio(double a, double b) { return b > 0 ? a / b : kNaN; }
 
 bool OffHours(int64_t t_us) {
@@ -43,6 +41,15 @@ bool OffHours(int64_t t_us) {
 }
 
 }  // namespace
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return kNaN;
+  const size_t mid = v.size() / 2;
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid), v.end());
+  const double hi = v[mid];
+  if (v.size() % 2 == 1) return hi;
+  return (*std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid)) + hi) / 2;
+}
 
 const std::vector<FeatureDef>& Features() {
   static const std::vector<FeatureDef> kAll = {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,12 @@ struct FeatureDef {
   const char* unit;
   const char* description;
 };
+
+// A feature's value where it is undefined.
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// The median of `v` (the mean of the middle two when their count is even); NaN when empty.
+double Median(std::vector<double> v);
 
 // Every feature, employees' first.
 const std::vector<FeatureDef>& Features();

@@ -54,13 +54,6 @@ ForecastLine Line(const std::vector<double>& train_series, const std::vector<dou
   return l;
 }
 
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const size_t m = v.size() / 2;
-  return v.size() % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
-
 }  // namespace
 
 std::vector<double> DailyTokens(const Telemetry& t) {

@@ -12,12 +12,12 @@
 namespace clawsim::engine {
 namespace {
 
-struct Record {
+struct Delivered {
   TimeUs time_us;
   LpId src;
   uint32_t seq;
   uint32_t kind;
-  bool operator==(const Record&) const = default;
+  bool operator==(const Delivered&) const = default;
 };
 
 // At t=0 every LP plans self events (kind 1) at the `plan` offsets, sends one other self
@@ -27,7 +27,7 @@ struct PlanningModel {
   using Payload = uint64_t;
   bool lazy = false;
   std::vector<TimeUs> plan;  // offsets, with ties and out of order
-  std::vector<std::vector<Record>> log;
+  std::vector<std::vector<Delivered>> log;
   struct Held {
     TimeUs time_us;
     uint32_t seq;
@@ -68,7 +68,7 @@ struct PlanningModel {
   }
 };
 
-std::vector<std::vector<Record>> RunPlanning(bool lazy, int threads) {
+std::vector<std::vector<Delivered>> RunPlanning(bool lazy, int threads) {
   PlanningModel model(6, lazy, {50, 10, 35, 10, 500, 100, 35, 0, 2000});
   EngineOptions o;
   o.num_lps = 6;

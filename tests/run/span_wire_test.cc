@@ -51,13 +51,13 @@ proto::Span ToSpan(const WireSpan& w, const WireSpans& rows) {
 }
 
 // Every span of the file (serialized, in order) and how reading ended, by either path.
-struct Read {
+struct ReadBack {
   std::vector<std::string> spans;
   std::string status;  // "" when the whole file read cleanly
 };
 
-Read ReadAll(const std::string& path, bool wire) {
-  Read out;
+ReadBack ReadAll(const std::string& path, bool wire) {
+  ReadBack out;
   RunFileReader reader;
   Status s = reader.Open(path);
   bool got = s.ok();
@@ -87,8 +87,8 @@ Read ReadAll(const std::string& path, bool wire) {
 TEST(SpanWireTest, DecodesTheSampleSpansAsProtobufDoes) {
   const std::string path = FreshTestDir() + "/sample.clawrun";
   ASSERT_TRUE(testing::WriteSampleRunFile(path).ok());
-  const Read proto = ReadAll(path, false);
-  const Read wire = ReadAll(path, true);
+  const ReadBack proto = ReadAll(path, false);
+  const ReadBack wire = ReadAll(path, true);
   ASSERT_EQ(proto.status, "");
   ASSERT_EQ(wire.status, "");
   ASSERT_EQ(proto.spans.size(), static_cast<size_t>(testing::kSampleSpans));
@@ -116,8 +116,8 @@ TEST(SpanWireTest, EveryByteFlipIsReadTheSameWayByBothPaths) {
       std::string damaged = bytes;
       damaged[i] = static_cast<char>(damaged[i] ^ mask);
       WriteFile(damaged_path, damaged);
-      const Read proto = ReadAll(damaged_path, false);
-      const Read wire = ReadAll(damaged_path, true);
+      const ReadBack proto = ReadAll(damaged_path, false);
+      const ReadBack wire = ReadAll(damaged_path, true);
       ASSERT_NE(proto.status, "") << "byte " << i;
       ASSERT_EQ(wire.status, proto.status) << "byte " << i << " mask " << int{mask};
     }

@@ -23,11 +23,11 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-const std::string kPath = std::string(CLAWSIM_SOURCE_DIR) + "/scenarios/decision_study.textproto";
+const std::string kDecisionPath = std::string(CLAWSIM_SOURCE_DIR) + "/scenarios/decision_study.textproto";
 
 // Three arms of the shipped small scenario (the overrides make their scenarios differ):
 // "leaky" delivers more value but leaks, "safe" leaks nothing, "twin" repeats safe's runs.
-const char* kStudy = R"(
+const char* kDecisionStudy = R"(
   name: "decide"
   base_scenario: "small.textproto"
   replications: 4
@@ -39,9 +39,9 @@ const char* kStudy = R"(
   pareto { measure: "safety.data_leaked_messages" direction: MINIMIZE }
 )";
 
-StudySpec LoadSpec(const std::string& text = kStudy) {
+StudySpec LoadSpec(const std::string& text = kDecisionStudy) {
   StudySpec spec;
-  Status s = LoadStudyFromText(text, kPath, &spec);
+  Status s = LoadStudyFromText(text, kDecisionPath, &spec);
   EXPECT_TRUE(s.ok()) << s.message();
   return spec;
 }
@@ -82,7 +82,7 @@ TEST(Decision, PricesHarmsAndNamesTheChoiceWithItsRunnerUpAndSensitivity) {
   const StudySpec spec = LoadSpec();
   const std::vector<PlannedRun> plan = MakePlan(spec);
   proto::StudyResults r;
-  Analyse(spec, kStudy, plan, Runs(plan, Row), &r);
+  Analyse(spec, kDecisionStudy, plan, Runs(plan, Row), &r);
   // Priced measures of a leaky run: 90 x 17.3 + 10 x 173.
   const proto::StudyArmMeasure* leak = Measure(r.arms(0), "priced.leak_cost_usd");
   ASSERT_NE(leak, nullptr);
@@ -132,7 +132,7 @@ TEST(Decision, DominanceNeedsAClearWinAndNoClearLoss) {
     return v;
   };
   proto::StudyResults r;
-  Analyse(spec, kStudy, plan, Runs(plan, row), &r);
+  Analyse(spec, kDecisionStudy, plan, Runs(plan, row), &r);
   ASSERT_EQ(r.arms(0).dominated_by_size(), 2);  // by safe and by twin
   EXPECT_EQ(r.arms(0).dominated_by(0).arm_index(), 1u);
   EXPECT_THAT(std::vector<std::string>(r.arms(0).dominated_by(0).better_in().begin(),
@@ -145,7 +145,7 @@ TEST(Decision, DominanceNeedsAClearWinAndNoClearLoss) {
 }
 
 TEST(Decision, ADominatedArmIsNeverTheChoiceEvenWithTheBestObjective) {
-  const std::string text = std::string(kStudy) + "decision { objective: \"net_value_usd\" }\n";
+  const std::string text = std::string(kDecisionStudy) + "decision { objective: \"net_value_usd\" }\n";
   const StudySpec spec = LoadSpec(text);
   const std::vector<PlannedRun> plan = MakePlan(spec);
   // leaky: the highest mean net value, by a difference that is noise (+40,000 in one
@@ -175,7 +175,7 @@ TEST(Decision, ADominatedArmIsNeverTheChoiceEvenWithTheBestObjective) {
 }
 
 TEST(Decision, AConstraintRulesArmsOut) {
-  const std::string text = std::string(kStudy) +
+  const std::string text = std::string(kDecisionStudy) +
                            "decision { constraints { measure: \"safety.data_leaked_messages\" at_most: 5 } }\n";
   const StudySpec spec = LoadSpec(text);
   const std::vector<PlannedRun> plan = MakePlan(spec);
@@ -197,7 +197,7 @@ TEST(Decision, CountIntervalsStayAtOrAboveZero) {
     return v;
   };
   proto::StudyResults r;
-  Analyse(spec, kStudy, plan, Runs(plan, row), &r);
+  Analyse(spec, kDecisionStudy, plan, Runs(plan, row), &r);
   const proto::StudyInterval& leaks = Measure(r.arms(0), "safety.data_leaked_messages")->value();
   EXPECT_DOUBLE_EQ(leaks.mean(), 2.75);
   EXPECT_EQ(leaks.ci_low(), 0);
@@ -327,29 +327,29 @@ TEST(Charts, AxesOfNonNegativeMeasuresStartAtZeroNotBelow) {
   EXPECT_LE(lo, 4.5e6);
 }
 
-std::string LoadError(const std::string& text) {
+std::string DecisionLoadError(const std::string& text) {
   StudySpec spec;
-  Status s = LoadStudyFromText(text, kPath, &spec);
+  Status s = LoadStudyFromText(text, kDecisionPath, &spec);
   EXPECT_FALSE(s.ok()) << text;
   return s.message();
 }
 
 TEST(StudyLimits, AbsurdSizesAndBadPricesAreRefusedWithTheirPlace) {
-  EXPECT_THAT(LoadError("base_scenario: \"small.textproto\"\nreplications: 4294967295\narms { name: \"a\" }\n"),
+  EXPECT_THAT(DecisionLoadError("base_scenario: \"small.textproto\"\nreplications: 4294967295\narms { name: \"a\" }\n"),
               HasSubstr("decision_study.textproto:2:1: replications 4294967295 is more than 10000"));
   std::string grid = "base_scenario: \"small.textproto\"\ngrids {\n";
   for (int a = 0; a < 16; ++a) {
     grid += "  axes { name: \"a" + std::to_string(a) + "\" path: \"run.days\" values: [\"1\", \"2\", \"3\", \"4\"] }\n";
   }
   grid += "}\n";
-  EXPECT_THAT(LoadError(grid), HasSubstr("decision_study.textproto:2:1: the study has more than 4096 arms"));
-  EXPECT_THAT(LoadError(std::string(kStudy) + "prices { leaked_message_usd: -1 }\n"),
+  EXPECT_THAT(DecisionLoadError(grid), HasSubstr("decision_study.textproto:2:1: the study has more than 4096 arms"));
+  EXPECT_THAT(DecisionLoadError(std::string(kDecisionStudy) + "prices { leaked_message_usd: -1 }\n"),
               HasSubstr("prices.leaked_message_usd must be a finite price"));
-  EXPECT_THAT(LoadError(std::string(kStudy) + "prices { leaked_sensitive_message_usd: inf }\n"),
+  EXPECT_THAT(DecisionLoadError(std::string(kDecisionStudy) + "prices { leaked_sensitive_message_usd: inf }\n"),
               HasSubstr("prices.leaked_sensitive_message_usd must be a finite price"));
-  EXPECT_THAT(LoadError(std::string(kStudy) + "decision { objective: \"priced.nett\" }\n"),
+  EXPECT_THAT(DecisionLoadError(std::string(kDecisionStudy) + "decision { objective: \"priced.nett\" }\n"),
               HasSubstr("no such priced measure"));
-  EXPECT_THAT(LoadError(std::string(kStudy) + "decision { constraints { measure: \"incidents\" } }\n"),
+  EXPECT_THAT(DecisionLoadError(std::string(kDecisionStudy) + "decision { constraints { measure: \"incidents\" } }\n"),
               HasSubstr("a constraint needs at_most or at_least"));
 }
 
@@ -361,10 +361,12 @@ TEST(StudyStoreTest, AFolderOfAnotherStudyIsRefused) {
   ASSERT_TRUE(store.Open(dir + "/study.sqlite").ok());
   StudySpec spec = LoadSpec();
   EXPECT_TRUE(store.CheckSameStudy(spec).ok());  // empty
-  ASSERT_TRUE(store.WriteStudy(spec, kStudy).ok());
+  ASSERT_TRUE(store.WriteStudy(spec, kDecisionStudy).ok());
   spec.arms.pop_back();  // the same study, edited: still the same
   EXPECT_TRUE(store.CheckSameStudy(spec).ok());
-  StudySpec other = LoadSpec(std::string(kStudy).replace(std::string(kStudy).find("decide"), 6, "other"));
+  std::string renamed = kDecisionStudy;
+  renamed.replace(renamed.find("decide"), 6, "other");
+  StudySpec other = LoadSpec(renamed);
   const Status s = store.CheckSameStudy(other);
   ASSERT_FALSE(s.ok());
   EXPECT_THAT(s.message(), HasSubstr("holds the runs of study \"decide\""));

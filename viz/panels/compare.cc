@@ -13,8 +13,6 @@
 namespace clawsim::viz {
 namespace {
 
-double Tokens(const proto::TokenTally& t) { return static_cast<double>(t.input_tokens() + t.output_tokens()); }
-
 std::string Value(double v, const std::string& unit) {
   if (unit.rfind("USD", 0) == 0) return FormatUsd(v) + (unit.size() > 3 ? unit.substr(3) : "");
   if (unit == "fraction") return FormatPercent(v);
@@ -37,7 +35,7 @@ std::vector<ComparePanel::Measure> CompareMeasures(const RunData& ra, const RunD
   };
   auto d = [](uint64_t v) { return static_cast<double>(v); };
   std::vector<ComparePanel::Measure> m = {
-      {"tokens", "tokens", Tokens(a.tokens()), Tokens(b.tokens()), true},
+      {"tokens", "tokens", d(TotalTokens(a.tokens())), d(TotalTokens(b.tokens())), true},
       {"token cost", "USD", a.tokens().cost_usd(), b.tokens().cost_usd(), true},
       {"performative share", "fraction", a.performative_token_share(), b.performative_token_share()},
       {"value delivered", "USD", a.value_usd(), b.value_usd(), true},
@@ -151,7 +149,8 @@ void ComparePanel::Draw(const std::vector<const RunData*>& runs, int current, Vi
     };
     const float h = std::max(100.0f, (ImGui::GetContentRegionAvail().y - 4 * 22) / 4);
     ImGui::TextUnformatted("Tokens per day");
-    DrawDayChart("##ctok", "tokens", series("tokens", [](const proto::DailyRow& d) { return Tokens(d.tokens()); }),
+    DrawDayChart("##ctok", "tokens",
+                 series("tokens", [](const proto::DailyRow& d) { return static_cast<double>(TotalTokens(d.tokens())); }),
                  ChartStyle::kLines, h, days, &range);
     ImGui::TextUnformatted("Token cost per day");
     DrawDayChart("##ccost", "USD", series("cost", [](const proto::DailyRow& d) { return d.tokens().cost_usd(); }),

@@ -12,8 +12,6 @@
 namespace clawsim::viz {
 namespace {
 
-uint64_t Tokens(const proto::TokenTally& t) { return t.input_tokens() + t.output_tokens(); }
-
 const ImVec4 kAhead(0.55f, 0.85f, 0.55f, 1);
 const ImVec4 kClose(0.75f, 0.75f, 0.75f, 1);
 const ImVec4 kBehind(0.95f, 0.75f, 0.4f, 1);
@@ -53,11 +51,11 @@ void LeaderboardPanel::Build(const RunData& run) {
     const proto::TokensByPurpose& p = e.tokens_by_purpose();
     Entry x;
     x.employee = i;
-    x.tokens = Tokens(p.useful()) + Tokens(p.overhead()) + Tokens(p.performative());
+    x.tokens = TotalTokens(p.useful()) + TotalTokens(p.overhead()) + TotalTokens(p.performative());
     x.cost_usd = p.useful().cost_usd() + p.overhead().cost_usd() + p.performative().cost_usd();
     x.value_usd = e.value_usd();
     x.net_value_usd = e.net_value_usd();
-    x.performative_share = x.tokens > 0 ? static_cast<double>(Tokens(p.performative())) / x.tokens : 0;
+    x.performative_share = x.tokens > 0 ? static_cast<double>(TotalTokens(p.performative())) / x.tokens : 0;
     entries.push_back(x);
   }
   // Ties break by employee id, so ranks are deterministic.

@@ -31,7 +31,6 @@ void Row(const char* label, const std::string& value, const ImVec4* color = null
   Cell(value, color);
 }
 
-uint64_t Tokens(const proto::TokenTally& t) { return t.input_tokens() + t.output_tokens(); }
 double D(uint64_t v) { return static_cast<double>(v); }
 
 bool BeginColumn(const char* id, const char* title, float label_weight = 0.9f) {
@@ -47,13 +46,13 @@ bool BeginColumn(const char* id, const char* title, float label_weight = 0.9f) {
 void DrawMeasures(const RunData& run) {
   const proto::RunSummary& s = run.footer.summary();
   if (!BeginColumn("measures", "Tokens, value and delivery")) return;
-  Row("tokens", FormatAmount(D(Tokens(s.tokens())), "tokens"));
+  Row("tokens", FormatAmount(D(TotalTokens(s.tokens())), "tokens"));
   Row("token cost", FormatUsd(s.tokens().cost_usd()));
   Row("invocations", FormatAmount(D(s.tokens().invocations()), "model calls"));
   Row("performative share", FormatPercent(s.performative_token_share()) + " of tokens");
-  Row("useful / overhead", FormatCount(D(Tokens(s.tokens_by_purpose().useful()))) + " / " +
-                               FormatAmount(D(Tokens(s.tokens_by_purpose().overhead())), "tokens"));
-  Row("performative tokens", FormatAmount(D(Tokens(s.tokens_by_purpose().performative())), "tokens"));
+  Row("useful / overhead", FormatCount(D(TotalTokens(s.tokens_by_purpose().useful()))) + " / " +
+                               FormatAmount(D(TotalTokens(s.tokens_by_purpose().overhead())), "tokens"));
+  Row("performative tokens", FormatAmount(D(TotalTokens(s.tokens_by_purpose().performative())), "tokens"));
   Row("value delivered", FormatUsd(s.value_usd()));
   Row("net value", FormatUsd(s.net_value_usd()) + " (less incidents, tokens)");
   char ratio[32];
