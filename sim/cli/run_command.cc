@@ -195,10 +195,24 @@ int BenchOrgCommand(const std::vector<std::string>& args) {
   model::RunResult r;
   model::RunSinks sinks;
   if (progress) {
+    // Each day's own events and time beside the totals, so that a rise from one week to the
+    // next reads as more work (events) or dearer work (nanoseconds an event).
+    struct Mark {
+      std::chrono::steady_clock::time_point at;
+      uint64_t events = 0;
+    };
     const auto start = std::chrono::steady_clock::now();
-    sinks.on_progress = [start](uint32_t done, uint32_t total) {
-      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      std::fprintf(stderr, "bench org: day %u of %u done, %.0f s, peak memory %.0f MiB\n", done, total, s, PeakRssMib());
+    sinks.on_progress = [start, last = Mark{start, 0}](uint32_t done, uint32_t total, uint64_t events) mutable {
+      const auto now = std::chrono::steady_clock::now();
+      const double s = std::chrono::duration<double>(now - start).count();
+      const double day_s = std::chrono::duration<double>(now - last.at).count();
+      const uint64_t day_events = events - last.events;
+      const double ns_per_event = day_events > 0 ? day_s * 1e9 / static_cast<double>(day_events) : 0;
+      std::fprintf(stderr,
+                   "bench org: day %u of %u done, %.0f s (this day %.1f s, %.1f M events, %.0f ns an event), "
+                   "peak memory %.0f MiB\n",
+                   done, total, s, day_s, static_cast<double>(day_events) / 1e6, ns_per_event, PeakRssMib());
+      last = Mark{now, events};
     };
   }
   s = model::RunOrganisation(&loaded, ro, sinks, &r);

@@ -238,7 +238,7 @@ Status RunAndWrite(scenario::LoadedScenario* loaded, const RunCommandOptions& o,
   };
   const auto start = std::chrono::steady_clock::now();
   if (o.show_progress && o.progress != nullptr) {
-    sinks.on_progress = [&](uint32_t done, uint32_t total) {
+    sinks.on_progress = [&](uint32_t done, uint32_t total, uint64_t /*events_committed*/) {
       o.progress(done, total, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     };
   }

@@ -328,7 +328,7 @@ void OrgRun::CloseDay() {
     std::vector<InjectionRecord> injections = model_->TakeInjections();
     if (sinks_.on_injections) sinks_.on_injections(std::move(injections));
   }
-  if (sinks_.on_progress) sinks_.on_progress(day + 1, days_);
+  if (sinks_.on_progress) sinks_.on_progress(day + 1, days_, eng_->stats().events_committed);
 }
 
 Status OrgRun::Finish() {
