@@ -1,5 +1,6 @@
 #include "sim/cli/huge_pages.h"
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -34,7 +35,13 @@ void RestartWithHugePages(char** argv) {
   const char* opt = std::getenv("CLAWSIM_HUGE_PAGES");
   if (opt != nullptr && std::strcmp(opt, "0") == 0) return;
   const char* tunables = std::getenv("GLIBC_TUNABLES");
-  if (tunables != nullptr && std::strstr(tunables, kTunable) != nullptr) return;  // given, or restarted already
+  if (tunables != nullptr && std::strstr(tunables, kTunable) != nullptr) {  // given, or restarted already
+    // glibc hints huge pages only for its main arena; the arenas it makes for other threads
+    // are mapped without the hint. One arena for every thread keeps the whole heap on them
+    // (with 2 engine threads at 100,000 employees, 30 % of the heap sat on 4 KiB pages).
+    if (std::strstr(tunables, "glibc.malloc.arena_max") == nullptr) mallopt(M_ARENA_MAX, 1);
+    return;
+  }
   if (!KernelHugePagesOnRequest()) return;
   std::string value = std::string(kTunable) + "=1";
   if (tunables != nullptr && tunables[0] != '\0') value = std::string(tunables) + ":" + value;
