@@ -10,7 +10,8 @@
 // allocations in glibc's main arena (M_ARENA_MAX 1, unless glibc.malloc.arena_max is given):
 // glibc hints huge pages only there, and the arenas it made for the engine's other threads
 // left about 30 % of a two-thread run's heap on 4 KiB pages (`clawsim bench org --employees
-// 100000 --days 3 --threads 2`: 0.76x and 0.85x the wall time in two paired runs).
+// 100000 --days 3 --threads 2`: 0.76x to 0.86x the wall time in four paired runs; at a
+// million employees the host's drift hid any change, see README).
 //
 // Results do not depend on it (no result reads an address). It does nothing when the
 // tunable is already given, when the kernel backs every mapping with huge pages already or
