@@ -54,10 +54,10 @@ void SummariseSafety(const scenario::CompiledScenario& sc, const OrgModel& m, ui
     s.attack_successes += src.successes;
   }
   s.attack_success_rate = s.attack_attempts == 0 ? 0 : static_cast<double>(s.attack_successes) / static_cast<double>(s.attack_attempts);
+  // Only injections' own goal actions: not what a poisoned memory or a session handed over by
+  // a phishing link did later (those count for their campaign in `sources`).
   uint64_t injection_successes = 0;
-  for (size_t i = 0; i < sources.size(); ++i) {
-    if (sources[i].kind == AttackKind::kInjection) injection_successes += s.sources[i].successes;
-  }
+  for (const EmployeeState& st : m.employees()) injection_successes += st.safety.injections_succeeded;
   // An injection the detector held counts as an exposure that failed, as AgentDojo counts an
   // injection its detector stopped.
   const uint64_t exposures = s.injections_read + s.injections_detected;

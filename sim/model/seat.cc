@@ -173,6 +173,7 @@ void OrgModel::OnSeatCall(Ctx& ctx, EmployeeState& s, uint32_t call_id) {
       if (call.follows.active()) {
         ++s.safety.memory_poisonings;
         ++s.safety.successes[call.follows.source];
+        s.safety.injections_succeeded += call.follows.read_now;
       }
     }
     services::AuditRecord rec;
@@ -412,7 +413,10 @@ void OrgModel::ExecuteSeatAction(Ctx& ctx, EmployeeState& s, const AgentAction& 
       rec->outcome = services::Outcome::kServiceRefused;
       break;
   }
-  if (took_effect && act.attack.active()) ++s.safety.successes[act.attack.source];
+  if (took_effect && act.attack.active()) {
+    ++s.safety.successes[act.attack.source];
+    s.safety.injections_succeeded += act.attack.read_now;
+  }
 }
 
 void OrgModel::SeatResolved(EmployeeState& s, const AgentAction& act, const services::AuditRecord& rec,

@@ -89,7 +89,7 @@ void OrgModel::PlanThreatDay(Ctx& ctx, EmployeeState& s, bool working_day) {
       }
       if (!chosen) continue;
       const uint32_t source = CompromiseSource(sc(), c);
-      Compromise(s, slot, AttackTag{AttackKind::kCompromise, source, SessionId(a.agent_id, source)}, comp.actions_per_hour, comp.goal);
+      Compromise(s, slot, AttackTag{AttackKind::kCompromise, source, SessionId(a.agent_id, source), /*read_now=*/false}, comp.actions_per_hour, comp.goal);
     }
   }
   // Today's malicious actions of the compromised sessions (on their agents' active days).
@@ -306,7 +306,7 @@ void OrgModel::ConsiderInjection(Ctx& ctx, EmployeeState& s, uint32_t slot, cons
   const double p = std::clamp(camp.success_probability * sc().tiers[sc().profiles[a.profile].tier].injection_susceptibility, 0.0, 1.0);
   if (!s.threat_rng.Bernoulli(p)) return;
   ++s.safety.injections_followed;
-  const AttackTag tag{AttackKind::kInjection, CampaignSource(seen.campaign), seen.origin_id};
+  const AttackTag tag{AttackKind::kInjection, CampaignSource(seen.campaign), seen.origin_id, /*read_now=*/true};
   if (OpenCall* call = FindCall(s, s.open_call)) {
     call->attack_cause = {CauseKind::kItem, seen.origin_id};
     call->injection_route = seen.route;
@@ -316,6 +316,7 @@ void OrgModel::ConsiderInjection(Ctx& ctx, EmployeeState& s, uint32_t slot, cons
     ++s.safety.memory_poisonings;
     CountAttempt(ctx, s, slot, tag);
     ++s.safety.successes[tag.source];
+    ++s.safety.injections_succeeded;
     a.threat.poison_campaign = static_cast<int32_t>(seen.campaign);
     a.threat.poison_active = false;
     a.threat.poison_origin = seen.origin_id;
@@ -338,7 +339,7 @@ void OrgModel::MaliciousWork(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario
       call->injection_route = InjectionRoute::kMemory;
     }
     AttemptGoal(ctx, s, slot, sc().threats.injection_campaigns[campaign].persisted_goal,
-                AttackTag{AttackKind::kInjection, CampaignSource(campaign), a.threat.poison_origin}, /*deferred=*/true);
+                AttackTag{AttackKind::kInjection, CampaignSource(campaign), a.threat.poison_origin, /*read_now=*/false}, /*deferred=*/true);
   }
   // A skill turned malicious: some of its runs attempt the goal.
   const std::vector<scenario::MaliciousSkill>& bad = sc().threats.malicious_skills;
@@ -347,7 +348,7 @@ void OrgModel::MaliciousWork(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario
     if (!s.threat_rng.Bernoulli(bad[i].attack_probability)) continue;
     const uint32_t source = MaliciousSkillSource(sc(), i);
     if (OpenCall* call = FindCall(s, s.open_call)) call->attack_cause = {CauseKind::kAttack, source};
-    AttemptGoal(ctx, s, slot, bad[i].goal, AttackTag{AttackKind::kMaliciousSkill, source, s.open_span}, /*deferred=*/true);
+    AttemptGoal(ctx, s, slot, bad[i].goal, AttackTag{AttackKind::kMaliciousSkill, source, s.open_span, /*read_now=*/false}, /*deferred=*/true);
   }
 }
 
@@ -462,7 +463,10 @@ void OrgModel::ExecuteAttack(Ctx& ctx, EmployeeState& s, const AgentAction& act,
       rec->outcome = services::Outcome::kServiceRefused;
       break;
   }
-  if (took_effect) ++s.safety.successes[act.attack.source];
+  if (took_effect) {
+    ++s.safety.successes[act.attack.source];
+    s.safety.injections_succeeded += act.attack.read_now;
+  }
 }
 
 // ---- chat: pasted injections and phishing links ---------------------------------------------
@@ -510,7 +514,7 @@ void OrgModel::OnChatInjection(Ctx& ctx, EmployeeState& s, const Ev& ev) {
     ++s.safety.phishing_clicks;
     for (uint32_t slot = 0; slot < s.agents.size(); ++slot) {
       if (s.agents[slot].threat.compromised.active()) continue;
-      Compromise(s, slot, AttackTag{AttackKind::kCompromise, source, SessionId(s.agents[slot].agent_id, source)},
+      Compromise(s, slot, AttackTag{AttackKind::kCompromise, source, SessionId(s.agents[slot].agent_id, source), /*read_now=*/false},
                  sc().threats.phished_actions_per_hour, AttackGoal::kExfiltrate);
       PlanAttacks(ctx, s, slot, ctx.now_us());
     }

@@ -33,6 +33,10 @@ struct AttackTag {
   AttackKind kind = AttackKind::kNone;
   uint32_t source = 0;             // index in the run's attack-source table
   uint64_t origin_id = kNoSpanId;  // the injection email's item id, the compromised session's id, or the skill run's span
+  // An injection acted on as it was read (by the agent that read it), not later through a
+  // poisoned memory or a session a phishing link handed over: AgentDojo's per-exposure
+  // success counts only these.
+  bool read_now = false;
   bool active() const { return kind != AttackKind::kNone; }
 };
 
@@ -136,6 +140,7 @@ struct SafetyTally {
   double release_hours = 0;         // human time releasing them
   uint64_t injections_read = 0;     // injections an agent read (mail or chat)
   uint64_t injections_followed = 0;
+  uint64_t injections_succeeded = 0;  // of them, those whose own goal action then took effect
   uint64_t injections_shared = 0;   // pasted into a channel by a person
   uint64_t memory_poisonings = 0;   // PERSIST injections written into memory
   uint64_t exfiltrated_messages = 0;     // mail forwarded outside by malicious actions

@@ -43,6 +43,19 @@ bool NameOk(const std::string& name) {
 
 bool Compared(proto::ValidationStatistic s) { return s != proto::ARM_MEAN; }
 
+// One side of a figure (the measured arm, or the reference with `reference`): each arm's
+// share, a single arm's 1.
+std::map<std::string, double> Side(const proto::Validation& v, bool reference) {
+  const std::string& single = reference ? v.reference_arm() : v.arm();
+  const auto& mix = reference ? v.reference_mix() : v.arm_mix();
+  if (mix.empty()) return {{single, 1.0}};
+  double total = 0;
+  for (const proto::WeightedArm& w : mix) total += w.weight();
+  std::map<std::string, double> side;
+  for (const proto::WeightedArm& w : mix) side[w.arm()] += w.weight() / total;
+  return side;
+}
+
 // Checks one validation against its loaded study; problems go to `errors`, each prefixed.
 void CheckValidation(const LoadedValidation& v, const study::StudySpec& spec, std::vector<std::string>* errors) {
   const proto::Validation& p = v.spec;
@@ -50,13 +63,30 @@ void CheckValidation(const LoadedValidation& v, const study::StudySpec& spec, st
   if (Status s = run::CheckSummaryMeasureName(p.measure()); !s.ok()) fail("measure: " + s.message());
   std::set<std::string> arms;
   for (const study::Arm& a : spec.arms) arms.insert(a.name);
-  if (arms.count(p.arm()) == 0) fail("arm \"" + p.arm() + "\" is not an arm of " + v.study_path);
+  // One side of the figure: a single arm or a mix, each arm of the study, weights > 0.
+  auto check_side = [&](const char* single, const char* mix, bool has_single, const std::string& arm,
+                        const google::protobuf::RepeatedPtrField<proto::WeightedArm>& arm_mix) {
+    if (has_single && !arm_mix.empty()) return fail(std::string("give ") + single + " or " + mix + ", not both");
+    if (!has_single && arm_mix.empty()) return fail(std::string("needs ") + single + " (or " + mix + ")");
+    if (has_single) {
+      if (arms.count(arm) == 0) fail(std::string(single) + " \"" + arm + "\" is not an arm of " + v.study_path);
+      return;
+    }
+    std::set<std::string> seen;
+    for (const proto::WeightedArm& w : arm_mix) {
+      if (arms.count(w.arm()) == 0) fail(std::string(mix) + ": \"" + w.arm() + "\" is not an arm of " + v.study_path);
+      if (!seen.insert(w.arm()).second) fail(std::string(mix) + ": \"" + w.arm() + "\" is listed twice");
+      if (!(std::isfinite(w.weight()) && w.weight() > 0)) {
+        fail(std::string(mix) + ": \"" + w.arm() + "\" needs a finite weight > 0");
+      }
+    }
+  };
+  check_side("arm", "arm_mix", p.has_arm(), p.arm(), p.arm_mix());
   if (Compared(p.statistic())) {
-    if (!p.has_reference_arm()) fail(proto::ValidationStatistic_Name(p.statistic()) + " needs reference_arm");
-    else if (arms.count(p.reference_arm()) == 0) fail("reference_arm \"" + p.reference_arm() + "\" is not an arm of " + v.study_path);
-    else if (p.reference_arm() == p.arm()) fail("reference_arm is the arm itself");
-  } else if (p.has_reference_arm()) {
-    fail("ARM_MEAN takes no reference_arm; remove it or choose RELATIVE_CHANGE, RATIO or DIFFERENCE");
+    check_side("reference_arm", "reference_mix", p.has_reference_arm(), p.reference_arm(), p.reference_mix());
+    if (Side(p, false) == Side(p, true)) fail("the reference is the measured arm itself");
+  } else if (p.has_reference_arm() || !p.reference_mix().empty()) {
+    fail("ARM_MEAN takes no reference_arm or reference_mix; remove it or choose RELATIVE_CHANGE, RATIO or DIFFERENCE");
   }
   if (!p.has_published() || !p.has_published_low() || !p.has_published_high()) {
     fail("published, published_low and published_high are required");
@@ -164,21 +194,31 @@ Figure Evaluate(const proto::Validation& v, const proto::StudyResults& results) 
   for (int i = 0; i < results.measure_names_size(); ++i) {
     if (results.measure_names(i) == v.measure()) measure = i;
   }
-  int arm = -1, reference = -1;
-  for (int i = 0; i < results.arms_size(); ++i) {
-    if (results.arms(i).name() == v.arm()) arm = i;
-    if (results.arms(i).name() == v.reference_arm()) reference = i;
-  }
-  if (measure < 0 || arm < 0 || (Compared(v.statistic()) && reference < 0)) {
-    f.error = measure < 0 ? "no run has measure " + v.measure() : "the study's results lack the arm";
-    return f;
-  }
-  // Each arm's value by replication, over successful runs with a finite value.
+  // Each side's value by replication, over successful runs with a finite value: a mix's
+  // weighted mean where every arm of it gave one.
+  auto side_values = [&](bool reference, std::map<uint32_t, double>* out) {
+    const std::map<std::string, double> side = Side(v, reference);
+    std::map<int, double> share;  // arm index -> share
+    for (int i = 0; i < results.arms_size(); ++i) {
+      if (auto it = side.find(results.arms(i).name()); it != side.end()) share[i] = it->second;
+    }
+    if (share.size() != side.size()) return false;
+    std::map<uint32_t, std::pair<double, size_t>> sum;  // replication -> (weighted sum, arms seen)
+    for (const proto::StudyRunRecord& r : results.runs()) {
+      auto it = share.find(static_cast<int>(r.arm_index()));
+      if (it == share.end() || !r.ok() || measure >= r.values_size() || !std::isfinite(r.values(measure))) continue;
+      sum[r.replication()].first += it->second * r.values(measure);
+      ++sum[r.replication()].second;
+    }
+    for (const auto& [replication, s] : sum) {
+      if (s.second == share.size()) (*out)[replication] = s.first;
+    }
+    return true;
+  };
   std::map<uint32_t, double> arm_value, reference_value;
-  for (const proto::StudyRunRecord& r : results.runs()) {
-    if (!r.ok() || measure >= r.values_size() || !std::isfinite(r.values(measure))) continue;
-    if (static_cast<int>(r.arm_index()) == arm) arm_value[r.replication()] = r.values(measure);
-    if (static_cast<int>(r.arm_index()) == reference) reference_value[r.replication()] = r.values(measure);
+  if (measure < 0 || !side_values(false, &arm_value) || (Compared(v.statistic()) && !side_values(true, &reference_value))) {
+    f.error = measure < 0 ? "no run has measure " + v.measure() : "the study's results lack an arm";
+    return f;
   }
   std::vector<double> x;
   for (const auto& [replication, a] : arm_value) {

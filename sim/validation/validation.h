@@ -7,9 +7,10 @@
 //      validation sets only the situation, never the model's mechanism settings;
 //   2. the caller runs each study (sim/study/study_runner.h) into its own folder;
 //   3. Evaluate turns a study's results into the validation's figure: per replication (common
-//      random numbers: replication r has the same seed in every arm) the arm's value, or its
-//      change against the reference arm, then the mean with its Student t 95 % interval, and
-//      whether that mean lies inside the published interval.
+//      random numbers: replication r has the same seed in every arm) the arm's value (or a
+//      mix's: the weighted mean of its arms' values), or its change against the reference arm
+//      (or mix), then the mean with its Student t 95 % interval, and whether that mean lies
+//      inside the published interval.
 // Errors name the suite file, line and column. Pure functions but for the file reads in
 // LoadSuite; safe from any thread.
 #pragma once

@@ -299,6 +299,27 @@ TEST(SafetyTest, TheToolFilterCannotTellTheAttackersMailFromOtherMailFromOutside
   EXPECT_LE(filtered.safety().data_leaked_messages, open.safety().data_leaked_messages);
 }
 
+// AgentDojo's success is per injection: did its goal take effect. A phishing post the injection
+// made hands the sessions of whoever clicks it to the attacker, and what those sessions do
+// counts for the campaign (its source's successes), never as the injection's own success; the
+// rate is at most the share of exposures followed.
+TEST(SafetyTest, PerExposureSuccessCountsTheInjectionsOwnGoalOnly) {
+  const SafetyRun o = RunSafety(kCampaign, {"permissions.preset=FULLY_AUTONOMOUS", "defenses.least_privilege_tools=false",
+                                            "threats.injection_campaigns[0].goal=POST_CHAT",
+                                            "threats.phishing_click_probability=0.5"});
+  const SafetyMeasures& sf = o.safety();
+  ASSERT_GT(sf.phishing_posts, 0u);
+  ASSERT_GT(sf.phishing_clicks, 0u);
+  const double exposures = static_cast<double>(sf.injections_read + sf.injections_detected);
+  ASSERT_GT(exposures, 0);
+  // Every injection success here is a phishing post (the sessions handed over exfiltrate).
+  EXPECT_NEAR(sf.injection_success_per_exposure * exposures, static_cast<double>(sf.phishing_posts), 1e-6);
+  EXPECT_LE(sf.injection_success_per_exposure * exposures, static_cast<double>(sf.injections_followed) + 1e-6);
+  // The campaign's own tally keeps the harm that came after: more than its posts.
+  EXPECT_GT(sf.sources[0].successes, sf.phishing_posts);
+  EXPECT_GT(sf.data_leaked_messages, 0u);
+}
+
 TEST(SafetyTest, ATokenLeaderboardWidensTheAttackSurface) {
   const char* const file = "safety_tokenmaxxing_surface.textproto";
   // Four weeks: the leaderboard has time to add automations, the campaign to land.

@@ -1,0 +1,128 @@
+// Validations (sim/validation/validation.h): a row's figure from a study's runs, for one arm
+// and for a weighted mix of arms (a published mean over situations the study runs apart),
+// replication by replication; and the suite's checks of a mix, located in the suite file.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <google/protobuf/text_format.h>
+
+#include "sim/validation/validation.h"
+
+namespace clawsim::validation {
+namespace {
+
+using ::testing::HasSubstr;
+
+// Results of arms a, b and c, measure "m", replications 0..2: a = 1 + r, b = 10 + r, c = 4.
+proto::StudyResults ThreeArms() {
+  proto::StudyResults r;
+  r.add_measure_names("m");
+  for (const char* name : {"a", "b", "c"}) r.add_arms()->set_name(name);
+  for (uint32_t arm = 0; arm < 3; ++arm) {
+    for (uint32_t rep = 0; rep < 3; ++rep) {
+      proto::StudyRunRecord* run = r.add_runs();
+      run->set_arm_index(arm);
+      run->set_replication(rep);
+      run->set_ok(true);
+      run->add_values(arm == 0 ? 1.0 + rep : arm == 1 ? 10.0 + rep : 4.0);
+    }
+  }
+  return r;
+}
+
+proto::Validation Row(const std::string& text) {
+  proto::Validation v;
+  v.set_name("row");
+  v.set_measure("m");
+  v.set_published(0);
+  v.set_published_low(-100);
+  v.set_published_high(100);
+  EXPECT_TRUE(google::protobuf::TextFormat::MergeFromString(text, &v)) << text;
+  return v;
+}
+
+TEST(ValidationMix, ArmMeanOfAMixIsTheWeightedMeanOfItsArmsEachReplication) {
+  // Weights 1 : 3 (not normalised in the file): per replication 0.25 a + 0.75 b.
+  const Figure f = Evaluate(Row(R"(arm_mix { arm: "a" weight: 1 } arm_mix { arm: "b" weight: 3 })"), ThreeArms());
+  ASSERT_EQ(f.n, 3u) << f.error;
+  EXPECT_DOUBLE_EQ(f.mean, 0.25 * 2 + 0.75 * 11);  // the replications' means: a 2, b 11
+  EXPECT_LT(f.ci_low, f.mean);
+  EXPECT_GT(f.ci_high, f.mean);
+  // One arm is the mix of that arm alone.
+  const Figure single = Evaluate(Row(R"(arm: "a")"), ThreeArms());
+  const Figure alone = Evaluate(Row(R"(arm_mix { arm: "a" weight: 7 })"), ThreeArms());
+  EXPECT_DOUBLE_EQ(single.mean, alone.mean);
+  EXPECT_DOUBLE_EQ(single.ci_low, alone.ci_low);
+}
+
+TEST(ValidationMix, ComparedMixesAreComparedReplicationByReplication) {
+  // (0.5 a + 0.5 b) / c - 1 each replication: (5.5 + r) / 4 - 1.
+  const Figure f = Evaluate(Row(R"(statistic: RELATIVE_CHANGE
+                                   arm_mix { arm: "a" weight: 220 } arm_mix { arm: "b" weight: 220 }
+                                   reference_mix { arm: "c" weight: 1 })"),
+                            ThreeArms());
+  ASSERT_EQ(f.n, 3u) << f.error;
+  EXPECT_DOUBLE_EQ(f.mean, 6.5 / 4 - 1);
+  // A single reference arm reads the same as a mix of it alone.
+  const Figure g = Evaluate(Row(R"(statistic: RELATIVE_CHANGE
+                                   arm_mix { arm: "a" weight: 220 } arm_mix { arm: "b" weight: 220 }
+                                   reference_arm: "c")"),
+                            ThreeArms());
+  EXPECT_DOUBLE_EQ(f.mean, g.mean);
+}
+
+TEST(ValidationMix, AReplicationCountsOnlyWhenEveryArmOfTheMixGaveAValue) {
+  proto::StudyResults r = ThreeArms();
+  r.mutable_runs(4)->set_ok(false);  // arm b, replication 1
+  const Figure f = Evaluate(Row(R"(arm_mix { arm: "a" weight: 1 } arm_mix { arm: "b" weight: 1 })"), r);
+  ASSERT_EQ(f.n, 2u) << f.error;
+  EXPECT_DOUBLE_EQ(f.mean, 0.5 * ((1 + 10) / 2.0 + (3 + 12) / 2.0));  // replications 0 and 2
+  const Figure missing = Evaluate(Row(R"(arm_mix { arm: "a" weight: 1 } arm_mix { arm: "z" weight: 1 })"), r);
+  EXPECT_EQ(missing.n, 0u);
+  EXPECT_THAT(missing.error, HasSubstr("lack an arm"));
+}
+
+// A suite of one row on a two-arm study of the shipped baseline, in a fresh folder.
+std::string WriteSuite(const std::string& test, const std::string& row) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("clawsim_validation_" + test);
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "study.textproto") << "base_scenario: \"" << CLAWSIM_SOURCE_DIR
+                                          << "/scenarios/baseline.textproto\"\nreplications: 2\n"
+                                             "arms { name: \"a\" set: \"run.days=2\" }\n"
+                                             "arms { name: \"b\" set: \"run.days=3\" }\n";
+  std::ofstream(dir / "suite.textproto") << "# one row\nvalidations { name: \"x\" study: \"study.textproto\"\n"
+                                            "  measure: \"value_usd\" published: 0 published_low: -1 published_high: 1\n"
+                                         << row << "}\n";
+  return (dir / "suite.textproto").string();
+}
+
+std::string LoadError(const std::string& test, const std::string& row) {
+  Suite suite;
+  const Status s = LoadSuite(WriteSuite(test, row), &suite);
+  return s.ok() ? std::string("(loaded)") : s.message();
+}
+
+TEST(ValidationMix, SuiteRefusesABadMixWhereItIsWritten) {
+  EXPECT_EQ(LoadError("ok", R"(arm_mix { arm: "a" weight: 2 } arm_mix { arm: "b" weight: 1 })"), "(loaded)");
+  const std::string both = LoadError("both", R"(arm: "a" arm_mix { arm: "b" weight: 1 })");
+  EXPECT_THAT(both, HasSubstr("suite.textproto:2:1: validation \"x\": give arm or arm_mix, not both"));
+  EXPECT_THAT(LoadError("none", ""), HasSubstr("needs arm (or arm_mix)"));
+  EXPECT_THAT(LoadError("unknown", R"(arm_mix { arm: "q" weight: 1 })"), HasSubstr("arm_mix: \"q\" is not an arm of"));
+  EXPECT_THAT(LoadError("twice", R"(arm_mix { arm: "a" weight: 1 } arm_mix { arm: "a" weight: 2 })"),
+              HasSubstr("\"a\" is listed twice"));
+  EXPECT_THAT(LoadError("zero", R"(arm_mix { arm: "a" weight: 0 } arm_mix { arm: "b" weight: 1 })"),
+              HasSubstr("\"a\" needs a finite weight > 0"));
+  EXPECT_THAT(LoadError("ref", R"(statistic: RATIO arm_mix { arm: "a" weight: 1 })"), HasSubstr("needs reference_arm"));
+  EXPECT_THAT(LoadError("self", R"(statistic: RATIO arm_mix { arm: "a" weight: 1 } reference_arm: "a")"),
+              HasSubstr("the reference is the measured arm itself"));
+  EXPECT_THAT(LoadError("mean", R"(arm: "a" reference_mix { arm: "b" weight: 1 })"),
+              HasSubstr("ARM_MEAN takes no reference_arm or reference_mix"));
+}
+
+}  // namespace
+}  // namespace clawsim::validation
