@@ -89,7 +89,8 @@ void OrgModel::PlanThreatDay(Ctx& ctx, EmployeeState& s, bool working_day) {
       }
       if (!chosen) continue;
       const uint32_t source = CompromiseSource(sc(), c);
-      Compromise(s, slot, AttackTag{AttackKind::kCompromise, source, SessionId(a.agent_id, source), /*read_now=*/false}, comp.actions_per_hour, comp.goal);
+      Compromise(s, slot, AttackTag{AttackKind::kCompromise, /*read_now=*/false, source, SessionId(a.agent_id, source)},
+                 comp.actions_per_hour, comp.goal);
     }
   }
   // Today's malicious actions of the compromised sessions (on their agents' active days).
@@ -306,7 +307,7 @@ void OrgModel::ConsiderInjection(Ctx& ctx, EmployeeState& s, uint32_t slot, cons
   const double p = std::clamp(camp.success_probability * sc().tiers[sc().profiles[a.profile].tier].injection_susceptibility, 0.0, 1.0);
   if (!s.threat_rng.Bernoulli(p)) return;
   ++s.safety.injections_followed;
-  const AttackTag tag{AttackKind::kInjection, CampaignSource(seen.campaign), seen.origin_id, /*read_now=*/true};
+  const AttackTag tag{AttackKind::kInjection, /*read_now=*/true, CampaignSource(seen.campaign), seen.origin_id};
   if (OpenCall* call = FindCall(s, s.open_call)) {
     call->attack_cause = {CauseKind::kItem, seen.origin_id};
     call->injection_route = seen.route;
@@ -339,7 +340,7 @@ void OrgModel::MaliciousWork(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario
       call->injection_route = InjectionRoute::kMemory;
     }
     AttemptGoal(ctx, s, slot, sc().threats.injection_campaigns[campaign].persisted_goal,
-                AttackTag{AttackKind::kInjection, CampaignSource(campaign), a.threat.poison_origin, /*read_now=*/false}, /*deferred=*/true);
+                AttackTag{AttackKind::kInjection, /*read_now=*/false, CampaignSource(campaign), a.threat.poison_origin}, /*deferred=*/true);
   }
   // A skill turned malicious: some of its runs attempt the goal.
   const std::vector<scenario::MaliciousSkill>& bad = sc().threats.malicious_skills;
@@ -348,7 +349,7 @@ void OrgModel::MaliciousWork(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario
     if (!s.threat_rng.Bernoulli(bad[i].attack_probability)) continue;
     const uint32_t source = MaliciousSkillSource(sc(), i);
     if (OpenCall* call = FindCall(s, s.open_call)) call->attack_cause = {CauseKind::kAttack, source};
-    AttemptGoal(ctx, s, slot, bad[i].goal, AttackTag{AttackKind::kMaliciousSkill, source, s.open_span, /*read_now=*/false}, /*deferred=*/true);
+    AttemptGoal(ctx, s, slot, bad[i].goal, AttackTag{AttackKind::kMaliciousSkill, /*read_now=*/false, source, s.open_span}, /*deferred=*/true);
   }
 }
 
@@ -514,7 +515,7 @@ void OrgModel::OnChatInjection(Ctx& ctx, EmployeeState& s, const Ev& ev) {
     ++s.safety.phishing_clicks;
     for (uint32_t slot = 0; slot < s.agents.size(); ++slot) {
       if (s.agents[slot].threat.compromised.active()) continue;
-      Compromise(s, slot, AttackTag{AttackKind::kCompromise, source, SessionId(s.agents[slot].agent_id, source), /*read_now=*/false},
+      Compromise(s, slot, AttackTag{AttackKind::kCompromise, /*read_now=*/false, source, SessionId(s.agents[slot].agent_id, source)},
                  sc().threats.phished_actions_per_hour, AttackGoal::kExfiltrate);
       PlanAttacks(ctx, s, slot, ctx.now_us());
     }

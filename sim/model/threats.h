@@ -31,14 +31,15 @@ const char* AttackKindName(AttackKind k);
 // Who a malicious action is for, and what set the agent on it.
 struct AttackTag {
   AttackKind kind = AttackKind::kNone;
-  uint32_t source = 0;             // index in the run's attack-source table
-  uint64_t origin_id = kNoSpanId;  // the injection email's item id, the compromised session's id, or the skill run's span
   // An injection acted on as it was read (by the agent that read it), not later through a
   // poisoned memory or a session a phishing link handed over: AgentDojo's per-exposure
-  // success counts only these.
+  // success counts only these. (Beside `kind`, so the tag stays 16 bytes.)
   bool read_now = false;
+  uint32_t source = 0;             // index in the run's attack-source table
+  uint64_t origin_id = kNoSpanId;  // the injection email's item id, the compromised session's id, or the skill run's span
   bool active() const { return kind != AttackKind::kNone; }
 };
+static_assert(sizeof(AttackTag) == 16, "AttackTag rides in every agent action");
 
 // The run's attack sources, in table order: campaigns, compromises, malicious skills.
 struct AttackSource {

@@ -83,8 +83,7 @@ model::AttackTag SeatTools::FollowedInjection(uint32_t seat) const {
   const std::vector<model::SeatInjectionRead>& read = host_->seat(seat).injections_read;
   if (read.empty()) return {};
   const model::SeatInjectionRead& last = read.back();
-  return model::AttackTag{model::AttackKind::kInjection, model::CampaignSource(last.campaign), last.origin_id,
-                          /*read_now=*/true};
+  return model::AttackTag{model::AttackKind::kInjection, /*read_now=*/true, model::CampaignSource(last.campaign), last.origin_id};
 }
 
 model::AttackTag SeatTools::FollowedDeployInjection(uint32_t seat) const {
