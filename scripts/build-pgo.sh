@@ -2,8 +2,8 @@
 # Builds a profile-guided `clawsim` (GCC's -fprofile-generate / -fprofile-use) into
 # build/pgo/sim/clawsim: the release build instrumented, trained on a 100,000-employee
 # `bench org` and two shipped scenarios, then rebuilt with the profile. Results are identical
-# to the release build's (same fingerprints); only speed differs (README, "Profile-guided
-# build"). Two builds of the clawsim target and the training: about 8 minutes on 2 cores.
+# to the release build's (same fingerprints); only speed differs (README, "A
+# profile-guided build"). Two builds of the clawsim target and the training: about 8 minutes on 2 cores.
 # Usage: scripts/build-pgo.sh [JOBS]   (default: all cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
