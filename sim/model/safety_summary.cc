@@ -17,6 +17,9 @@ void SummariseSafety(const scenario::CompiledScenario& sc, const OrgModel& m, ui
   uint64_t asks_answered = 0;
   double ask_wait_minutes = 0;
   double contain_hours = 0;
+  // Only injections' own goal actions: not what a poisoned memory or a session handed over by
+  // a phishing link did later (those count for their campaign in `sources`).
+  uint64_t injection_successes = 0;
   for (const EmployeeState& st : m.employees()) {
     const SafetyTally& t = st.safety;
     for (size_t i = 0; i < sources.size() && i < t.attempts.size(); ++i) {
@@ -30,6 +33,7 @@ void SummariseSafety(const scenario::CompiledScenario& sc, const OrgModel& m, ui
     s.detector_release_hours += t.release_hours;
     s.injections_read += t.injections_read;
     s.injections_followed += t.injections_followed;
+    injection_successes += t.injections_succeeded;
     s.injections_shared += t.injections_shared;
     s.memory_poisonings += t.memory_poisonings;
     s.data_leaked_messages += t.exfiltrated_messages;
@@ -54,10 +58,6 @@ void SummariseSafety(const scenario::CompiledScenario& sc, const OrgModel& m, ui
     s.attack_successes += src.successes;
   }
   s.attack_success_rate = s.attack_attempts == 0 ? 0 : static_cast<double>(s.attack_successes) / static_cast<double>(s.attack_attempts);
-  // Only injections' own goal actions: not what a poisoned memory or a session handed over by
-  // a phishing link did later (those count for their campaign in `sources`).
-  uint64_t injection_successes = 0;
-  for (const EmployeeState& st : m.employees()) injection_successes += st.safety.injections_succeeded;
   // An injection the detector held counts as an exposure that failed, as AgentDojo counts an
   // injection its detector stopped.
   const uint64_t exposures = s.injections_read + s.injections_detected;
