@@ -408,11 +408,24 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
   const int64_t output_per_item =
       code_help ? std::lround(static_cast<double>(k.output_tokens) * handover) : static_cast<int64_t>(k.output_tokens);
   const int64_t turns = std::max<int64_t>(1, turns_per_item * items);
-  const int64_t input = context * turns;
+  // A detector screening tool outputs screens what each later turn of a multi-turn session
+  // reads too (a file, a test run): a false alarm stops the session at that turn, its tokens
+  // spent so far and its work left with the person.
+  int64_t turns_run = turns;
+  const scenario::InjectionDetector& det = sc().defenses.injection_detector;
+  if (items > 0 && turns_per_item > 1 && det.enabled && det.screens_tool_outputs) {
+    const int64_t later = (turns_per_item - 1) * static_cast<int64_t>(items);
+    const int64_t cleared = SessionOutputsCleared(ctx, s, later);
+    if (cleared < later) turns_run = items + cleared;
+  }
+  const bool stopped = turns_run < turns;
+  const int64_t input = context * turns_run;
   // Output per item; a call that found nothing answers as briefly as a quiet heartbeat.
-  const int64_t output = items > 0 ? output_per_item * items : p.heartbeat.quiet_output_tokens;
+  const int64_t output = items == 0 ? p.heartbeat.quiet_output_tokens
+                         : stopped  ? output_per_item * items * turns_run / turns
+                                    : output_per_item * items;
   s.open_call = s.next_call++;
-  s.open_call_duration_us = tier.CallDurationUs(output) + tier.latency_us * (turns - 1);
+  s.open_call_duration_us = tier.CallDurationUs(output) + tier.latency_us * (turns_run - 1);
   OpenCall call;
   call.id = s.open_call;
   call.tier = p.tier;
@@ -436,6 +449,14 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
   FeedBreakers(ctx, s, slot, scenario::CircuitBreaker::Metric::kTokensPerHour, static_cast<double>(input + output));
   a.memory_tokens = std::min(p.memory.max_tokens, a.memory_tokens + p.memory.tokens_per_invocation);
   if (k.kind == SkillKind::kDeployTrigger) return items;  // the caller decides and calls FinishInvoke
+  if (stopped) {
+    // Flagged mid-session: it does nothing more. Injections it had read count as read.
+    s.safety.injections_read += s.seen_injections.size();
+    s.seen_injections.clear();
+    if (code_help) LeaveWithPerson(s, TaskKind::kCode, items);
+    FinishInvoke(s);
+    return items;
+  }
 
   // 3. What it does with them. Help changes real queued tasks, once per item, when the
   // output exists: at once for the change the person is starting and waits for, at the

@@ -680,6 +680,15 @@ class OrgModel {
   // read is left to the person, a flagged injection taken away.
   bool ToolOutputFlagged(Ctx& ctx, EmployeeState& s, const scenario::Skill& skill, uint32_t items, bool mail_read,
                          bool chat_read, const std::vector<uint32_t>& unread);
+  // The same detector on the later turns of a multi-turn session (a skill's turns_per_item >
+  // 1): each turn past an item's first reads one more tool output (a file, a test run, a
+  // search), `outputs` in all, none of them attacker text. Returns how many were read before
+  // the first false alarm, or `outputs` when none was flagged; a false alarm is the owner's
+  // to review, as at the session's first read.
+  int64_t SessionOutputsCleared(Ctx& ctx, EmployeeState& s, int64_t outputs);
+  // Marks up to `limit` of the person's queued tasks of `kind` that no agent has taken as
+  // helped, so no agent is offered them again; they stay the person's work. Returns how many.
+  static uint32_t LeaveWithPerson(EmployeeState& s, TaskKind kind, uint32_t limit);
   // The agent in `slot` read an injection (the open call): it may follow it.
   void ConsiderInjection(Ctx& ctx, EmployeeState& s, uint32_t slot, const SeenInjection& seen);
   // What the open call does for attackers: injections it read, a malicious skill, poisoned memory.

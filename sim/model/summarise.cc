@@ -224,6 +224,7 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
   for (const scenario::Team& t : sc.organization.teams) s.tokens_by_team.emplace_back(t.name, TokenTally{});
   double lead_sum = 0;
   r->employees.clear();
+  r->employees.reserve(world.num_employees);  // at a million, growing by doubling copies and faults in 2 GB
   for (uint32_t e = 0; e < world.num_employees; ++e) {
     const EmployeeState& st = m.employees()[e];
     const TokenTally tokens = st.m.tokens();

@@ -180,15 +180,16 @@ void OrgModel::OnInjectionArrive(Ctx& ctx, EmployeeState& s, uint32_t campaign) 
 namespace {
 
 // The detector's own model call for one check: overhead, metered to nobody's leaderboard.
-void ChargeDetectorCheck(const scenario::CompiledScenario& sc, EmployeeState& s) {
+// Books `checks` screenings of the detector (one tool output each).
+void ChargeDetectorCheck(const scenario::CompiledScenario& sc, EmployeeState& s, int64_t checks = 1) {
   const scenario::InjectionDetector& det = sc.defenses.injection_detector;
-  ++s.safety.detector_checks;
+  s.safety.detector_checks += static_cast<uint64_t>(checks);
   if (det.tier == kNoId || det.tokens_per_check <= 0) return;
   const scenario::ModelTier& tier = sc.tiers[det.tier];
   TokenTally tally;
-  tally.input_tokens = static_cast<uint64_t>(det.tokens_per_check);
-  tally.cost_usd = tier.CostUsd(det.tokens_per_check, 0);
-  tally.invocations = 1;
+  tally.input_tokens = static_cast<uint64_t>(det.tokens_per_check) * static_cast<uint64_t>(checks);
+  tally.cost_usd = tier.CostUsd(det.tokens_per_check, 0) * static_cast<double>(checks);
+  tally.invocations = static_cast<uint64_t>(checks);
   s.m.tokens_by_purpose[static_cast<int>(scenario::Purpose::kOverhead)].Add(tally);
   s.m.tokens_by_trigger[static_cast<int>(Trigger::kEvent)].Add(tally);
   s.tokens_by_tier[det.tier].Add(tally);
@@ -279,16 +280,7 @@ bool OrgModel::ToolOutputFlagged(Ctx& ctx, EmployeeState& s, const scenario::Ski
   if (k.kind == scenario::SkillKind::kChatAnswer) {
     for (uint32_t i = 0; i < items && !s.chat_unanswered.empty(); ++i) s.chat_unanswered.pop_front();
   }
-  auto leave = [&](TaskKind kind, uint32_t limit) {
-    uint32_t n = 0;
-    for (Task& t : s.queues[static_cast<int>(kind)]) {
-      if (n >= limit) break;
-      if (t.state & kTaskHelped) continue;
-      t.state |= kTaskHelped;
-      ++n;
-    }
-    return n;
-  };
+  auto leave = [&](TaskKind kind, uint32_t limit) { return LeaveWithPerson(s, kind, limit); };
   switch (k.kind) {
     case scenario::SkillKind::kCodeHelp: leave(TaskKind::kCode, items); break;
     case scenario::SkillKind::kDeployMonitor: leave(TaskKind::kIncident, items - leave(TaskKind::kRework, items)); break;
@@ -296,6 +288,37 @@ bool OrgModel::ToolOutputFlagged(Ctx& ctx, EmployeeState& s, const scenario::Ski
     default: break;
   }
   return true;
+}
+
+int64_t OrgModel::SessionOutputsCleared(Ctx& ctx, EmployeeState& s, int64_t outputs) {
+  const scenario::InjectionDetector& det = sc().defenses.injection_detector;
+  if (outputs <= 0) return 0;
+  // The outputs before the first false alarm: geometric, drawn once (one draw, not one per turn).
+  int64_t cleared = outputs;
+  if (det.false_positive_rate >= 1) {
+    cleared = 0;
+  } else if (det.false_positive_rate > 0) {
+    const double u = 1.0 - s.threat_rng.Uniform01();  // (0, 1]
+    const double run = std::floor(std::log(u) / std::log1p(-det.false_positive_rate));
+    if (run < static_cast<double>(outputs)) cleared = static_cast<int64_t>(run);
+  }
+  ChargeDetectorCheck(sc(), s, cleared < outputs ? cleared + 1 : outputs);
+  if (cleared == outputs) return outputs;
+  ++s.safety.false_positives;
+  s.safety.release_hours += det.release_minutes / 60.0;
+  Enqueue(ctx, s, FixTask(det.release_minutes, ctx.now_us()));
+  return cleared;
+}
+
+uint32_t OrgModel::LeaveWithPerson(EmployeeState& s, TaskKind kind, uint32_t limit) {
+  uint32_t n = 0;
+  for (Task& t : s.queues[static_cast<int>(kind)]) {
+    if (n >= limit) break;
+    if (t.state & kTaskHelped) continue;
+    t.state |= kTaskHelped;
+    ++n;
+  }
+  return n;
 }
 
 // ---- following injections -----------------------------------------------------------------

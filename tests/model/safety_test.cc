@@ -281,6 +281,32 @@ TEST(SafetyTest, ADetectorOfToolOutputsCatchesEveryRouteAndCostsAgentsWork) {
   EXPECT_LT(noisy.result.summary.hours.saved_hours, outputs.result.summary.hours.saved_hours);
 }
 
+// The same detector screens what each later turn of a multi-turn session reads (a coding
+// session's files and test runs): a session of n screened outputs survives a false-positive
+// rate p with probability (1 - p)^n, so the longer agents' sessions, the more of their work
+// the false alarms cost.
+TEST(SafetyTest, ADetectorOfToolOutputsCostsLongSessionsMore) {
+  auto run = [](double fp, int turns) {
+    return RunSafety(kCampaign, {"permissions.preset=FULLY_AUTONOMOUS", "defenses.least_privilege_tools=false",
+                                 "defenses.injection_detector.enabled=true", "defenses.injection_detector.screens=TOOL_OUTPUTS",
+                                 "defenses.injection_detector.false_positive_rate=" + std::to_string(fp),
+                                 "skills[name=code-help].turns_per_item=" + std::to_string(turns)});
+  };
+  const SafetyRun long_clean = run(0, 90), long_noisy = run(0.05, 90);
+  const SafetyRun short_clean = run(0, 3), short_noisy = run(0.05, 3);
+  ASSERT_GT(long_clean.result.summary.hours.saved_hours, 0);
+  ASSERT_GT(short_clean.result.summary.hours.saved_hours, 0);
+  EXPECT_EQ(long_clean.safety().detector_false_positives, 0u);
+  const double long_kept = long_noisy.result.summary.hours.saved_hours / long_clean.result.summary.hours.saved_hours;
+  const double short_kept = short_noisy.result.summary.hours.saved_hours / short_clean.result.summary.hours.saved_hours;
+  EXPECT_LT(long_kept, short_kept);
+  EXPECT_LT(long_kept, 1.0);
+  // Long sessions are screened more: more checks, more false alarms, and a stopped session
+  // has spent only the tokens of the turns it ran.
+  EXPECT_GT(long_noisy.safety().detector_false_positives, short_noisy.safety().detector_false_positives);
+  EXPECT_LT(long_noisy.result.summary.tokens.total_tokens(), long_clean.result.summary.tokens.total_tokens());
+}
+
 // Least-privilege tools choose a call's tools before it reads anything, as AgentDojo's tool
 // filter does: they see who a mail is from, not whether it is the attacker's. A triage agent
 // that lists the attacker's mail from outside is offered mail to outside, so exfiltration
