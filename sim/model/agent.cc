@@ -453,7 +453,17 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
     // Flagged mid-session: it does nothing more. Injections it had read count as read.
     s.safety.injections_read += s.seen_injections.size();
     s.seen_injections.clear();
-    if (code_help) LeaveWithPerson(s, TaskKind::kCode, items);
+    if (code_help) {
+      // The changes it was handed stay the person's, those it took from the backlog included.
+      uint32_t n = 0;
+      for (Task& t : s.queues[static_cast<int>(TaskKind::kCode)]) {
+        if (n >= items) break;
+        if ((t.state & kTaskHelped) || !DelegationOf(self, t, trust).delegated) continue;
+        t.state |= kTaskHelped;
+        t.state &= ~kTaskAwaitingAgent;
+        ++n;
+      }
+    }
     FinishInvoke(s);
     return items;
   }

@@ -686,9 +686,6 @@ class OrgModel {
   // the first false alarm, or `outputs` when none was flagged; a false alarm is the owner's
   // to review, as at the session's first read.
   int64_t SessionOutputsCleared(Ctx& ctx, EmployeeState& s, int64_t outputs);
-  // Marks up to `limit` of the person's queued tasks of `kind` that no agent has taken as
-  // helped, so no agent is offered them again; they stay the person's work. Returns how many.
-  static uint32_t LeaveWithPerson(EmployeeState& s, TaskKind kind, uint32_t limit);
   // The agent in `slot` read an injection (the open call): it may follow it.
   void ConsiderInjection(Ctx& ctx, EmployeeState& s, uint32_t slot, const SeenInjection& seen);
   // What the open call does for attackers: injections it read, a malicious skill, poisoned memory.

@@ -280,7 +280,16 @@ bool OrgModel::ToolOutputFlagged(Ctx& ctx, EmployeeState& s, const scenario::Ski
   if (k.kind == scenario::SkillKind::kChatAnswer) {
     for (uint32_t i = 0; i < items && !s.chat_unanswered.empty(); ++i) s.chat_unanswered.pop_front();
   }
-  auto leave = [&](TaskKind kind, uint32_t limit) { return LeaveWithPerson(s, kind, limit); };
+  auto leave = [&](TaskKind kind, uint32_t limit) {
+    uint32_t n = 0;
+    for (Task& t : s.queues[static_cast<int>(kind)]) {
+      if (n >= limit) break;
+      if (t.state & kTaskHelped) continue;
+      t.state |= kTaskHelped;
+      ++n;
+    }
+    return n;
+  };
   switch (k.kind) {
     case scenario::SkillKind::kCodeHelp: leave(TaskKind::kCode, items); break;
     case scenario::SkillKind::kDeployMonitor: leave(TaskKind::kIncident, items - leave(TaskKind::kRework, items)); break;
@@ -308,17 +317,6 @@ int64_t OrgModel::SessionOutputsCleared(Ctx& ctx, EmployeeState& s, int64_t outp
   s.safety.release_hours += det.release_minutes / 60.0;
   Enqueue(ctx, s, FixTask(det.release_minutes, ctx.now_us()));
   return cleared;
-}
-
-uint32_t OrgModel::LeaveWithPerson(EmployeeState& s, TaskKind kind, uint32_t limit) {
-  uint32_t n = 0;
-  for (Task& t : s.queues[static_cast<int>(kind)]) {
-    if (n >= limit) break;
-    if (t.state & kTaskHelped) continue;
-    t.state |= kTaskHelped;
-    ++n;
-  }
-  return n;
 }
 
 // ---- following injections -----------------------------------------------------------------

@@ -3,6 +3,7 @@
 // presets and better detectors lower what attacks achieve, at a cost the run measures; a
 // token leaderboard widens the attack surface; every harm traces back to an admitted action
 // and, through it, to its origin.
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <set>
@@ -305,6 +306,18 @@ TEST(SafetyTest, ADetectorOfToolOutputsCostsLongSessionsMore) {
   // has spent only the tokens of the turns it ran.
   EXPECT_GT(long_noisy.safety().detector_false_positives, short_noisy.safety().detector_false_positives);
   EXPECT_LT(long_noisy.result.summary.tokens.total_tokens(), long_clean.result.summary.tokens.total_tokens());
+  // A session stopped part-way leaves what it was handed to the person, changes it took from
+  // the backlog included: with one background change open at a time and nearly every session
+  // stopped (a tenth of outputs flagged: most first reads pass, few sessions of dozens of
+  // turns do), people still finish them and hand over the next.
+  const SafetyRun stopped = RunSafety(kCampaign, {"permissions.preset=FULLY_AUTONOMOUS",
+                                                  "defenses.injection_detector.enabled=true",
+                                                  "defenses.injection_detector.screens=TOOL_OUTPUTS",
+                                                  "defenses.injection_detector.false_positive_rate=0.1",
+                                                  "adoption.unassigned_changes_max=1"});
+  uint64_t most_handed = 0;
+  for (const EmployeeMetrics& e : stopped.result.employees) most_handed = std::max(most_handed, e.unassigned_changes_handed);
+  EXPECT_GE(most_handed, 3u);
 }
 
 // Least-privilege tools choose a call's tools before it reads anything, as AgentDojo's tool
