@@ -44,6 +44,9 @@ Status RunFlags::Check(const std::vector<std::string>& positional) {
       }
     }
   }
+  // The scenario is compiled with the run's days, so what is checked against run.days
+  // (incentives.ratios_from_day, interventions' days) is checked against these.
+  if (flags_->Given("days")) o_->overrides.push_back("run.days=" + std::to_string(o_->days));
   o_->scenario_path = positional[0];
   return Status::Ok();
 }

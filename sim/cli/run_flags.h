@@ -47,7 +47,8 @@ class RunFlags {
   // After flags->Parse: exactly one SCENARIO in `positional` (then o->scenario_path), --trace
   // a level the command keeps, --threads in [1, kMaxThreads], --days in [1, kMaxRunDays],
   // --out not empty, and neither --days nor --seed given twice (again as --set run.days= or
-  // run.seed=): the same setting twice is refused rather than one silently winning.
+  // run.seed=): the same setting twice is refused rather than one silently winning. --days
+  // then joins o->overrides as run.days, so the scenario is checked with the run's days.
   Status Check(const std::vector<std::string>& positional);
 
   // After the scenario is loaded: o->seed is --seed or the scenario's run.seed, and

@@ -347,6 +347,18 @@ def run_counterfactual(ctx):
 
 
 @case
+def days_flag_reaches_the_scenario_checks(ctx):
+    """--days is the run's length when the scenario is checked: a setting valid only for a
+    longer run than the file's (ratios counted from day 10 of a 12-day run; the small
+    scenario's own run is 7 days) is accepted, and the run lasts the days given."""
+    out = ctx.path("days12")
+    rc, stdout, stderr = ctx.clawsim_cmd("run", ctx.scenario, "--out", out, "--json", "--days", "12",
+                                         "--set", "incentives.ratios_from_day=10")
+    check(rc == 0, f"clawsim run exited {rc}, expected 0\nstderr:\n{stderr}")
+    expect("days run", parse_one_json_line(stdout)["days"], 12)
+
+
+@case
 def warns_about_unused_rules(ctx):
     """Every setting acts, threats and defenses included: no "does not act on yet" warning;
     a permission rule that never decided a request is named on stderr."""
