@@ -157,6 +157,7 @@ class OrgRun final : public SeatHost {
     trace_ = std::make_unique<TraceCollector>(eng_->num_partitions());
     if (options_.record_trace) eng_->SetObserver(trace_.get());
     pending_ = compiled_->interventions;
+    if (sinks_.on_ready) sinks_.on_ready();
     wall_start_ = std::chrono::steady_clock::now();
     return Status::Ok();
   }

@@ -59,6 +59,8 @@ struct RunSinks {
   std::function<void(std::vector<TracedEvent>&&)> on_trace;  // one day's events, in delivery order
   std::function<void(std::vector<TraceSpan>&&)> on_spans;    // spans finished that day, by (end_us, id)
   std::function<void(std::vector<InjectionRecord>&&)> on_injections;  // injection emails landed that day
+  // Once, when the world is built and the first day is about to start.
+  std::function<void()> on_ready;
   // `events_committed`: the engine's events handled so far (EngineStats::events_committed).
   std::function<void(uint32_t days_done, uint32_t days_total, uint64_t events_committed)> on_progress;
   // Asked after each simulated day: true ends the run there, as if it had been that long

@@ -60,6 +60,24 @@ TEST(ModelTest, TheRunDoesRealWork) {
   EXPECT_GT(s.gate[static_cast<int>(GateOutcome::kAllowed)], 0u);
 }
 
+// A progress display times the organisation's building apart from its first day: the ready
+// signal comes once, before any day ends, and every day reports once, in order.
+TEST(ModelTest, TheReadySignalComesOnceBeforeTheFirstDay) {
+  scenario::LoadedScenario loaded;
+  ASSERT_TRUE(scenario::LoadScenario(kSmall, {}, &loaded).ok());
+  std::vector<int> seen;  // 0 for ready, d for day d
+  RunSinks sinks;
+  sinks.on_ready = [&] { seen.push_back(0); };
+  sinks.on_progress = [&](uint32_t done, uint32_t, uint64_t) { seen.push_back(static_cast<int>(done)); };
+  RunOptions ro;
+  ro.seed = 11;
+  ro.threads = 2;
+  ro.days = 3;
+  RunResult r;
+  ASSERT_TRUE(RunOrganisation(&loaded, ro, sinks, &r).ok());
+  EXPECT_EQ(seen, (std::vector<int>{0, 1, 2, 3}));
+}
+
 TEST(ModelTest, TokensByEmployeeEqualByPurposeByTriggerAndByTier) {
   const RunSummary& s = Baseline().result.summary;
   TokenTally by_employee, by_purpose, by_trigger, by_tier, by_team;
