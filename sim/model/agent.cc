@@ -377,7 +377,7 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
   }
   // A detector screening tool outputs checks what was just read before the model sees it.
   if (sc().defenses.injection_detector.enabled && sc().defenses.injection_detector.screens_tool_outputs &&
-      ToolOutputFlagged(ctx, s, k, items, mail_ok, s.chat_read_now, unread)) {
+      ToolOutputFlagged(ctx, s, k, items, trust, mail_ok, s.chat_read_now, unread)) {
     return 0;  // the call stops here
   }
   // Room left in a coding session: the person may hand it work nobody assigned.
@@ -453,17 +453,7 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
     // Flagged mid-session: it does nothing more. Injections it had read count as read.
     s.safety.injections_read += s.seen_injections.size();
     s.seen_injections.clear();
-    if (code_help) {
-      // The changes it was handed stay the person's, those it took from the backlog included.
-      uint32_t n = 0;
-      for (Task& t : s.queues[static_cast<int>(TaskKind::kCode)]) {
-        if (n >= items) break;
-        if ((t.state & kTaskHelped) || !DelegationOf(self, t, trust).delegated) continue;
-        t.state |= kTaskHelped;
-        t.state &= ~kTaskAwaitingAgent;
-        ++n;
-      }
-    }
+    if (code_help) LeaveHandedChanges(self, s, items, trust);
     FinishInvoke(s);
     return items;
   }
@@ -649,6 +639,17 @@ HelpEffect OrgModel::HelpOf(EmployeeId self, const scenario::Skill& k, double ha
   h.cost_minutes = hc.check_minutes_per_saved_minute * handed + (k.kind == SkillKind::kCodeHelp ? hc.specify_minutes : 0) +
                    h.idle_minutes;
   return h;
+}
+
+void OrgModel::LeaveHandedChanges(EmployeeId self, EmployeeState& s, uint32_t items, double trust) const {
+  uint32_t n = 0;
+  for (Task& t : s.queues[static_cast<int>(TaskKind::kCode)]) {
+    if (n >= items) break;
+    if ((t.state & kTaskHelped) || !DelegationOf(self, t, trust).delegated) continue;
+    t.state |= kTaskHelped;
+    t.state &= ~kTaskAwaitingAgent;
+    ++n;
+  }
 }
 
 OrgModel::Delegation OrgModel::DelegationOf(EmployeeId self, const Task& t, double trust) const {

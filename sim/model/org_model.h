@@ -645,6 +645,10 @@ class OrgModel {
     double suitability = 1;
   };
   Delegation DelegationOf(EmployeeId self, const Task& t, double trust) const;
+  // A code-help call that stops before helping (a detector's flag) leaves the first `items`
+  // queued changes it was handed (those delegated at `trust`, backlog changes it took
+  // included) with the person: no agent is offered them again, none waits for its output.
+  void LeaveHandedChanges(EmployeeId self, EmployeeState& s, uint32_t items, double trust) const;
   // Records one outcome of handing a change to code-help skill `skill`.
   void RecordCodeOutcome(EmployeeState& s, scenario::SkillId skill, bool paid_off);
   // At each week's start: past outcomes fade.
@@ -677,9 +681,10 @@ class OrgModel {
   // A detector that screens tool outputs (InjectionDetector.screens TOOL_OUTPUTS): checks
   // the mailbox listing (`unread`, or the first `items` queued mails) and the channel a call
   // of `skill` just read; true when it flagged one, and then the call must stop: the work it
-  // read is left to the person, a flagged injection taken away.
-  bool ToolOutputFlagged(Ctx& ctx, EmployeeState& s, const scenario::Skill& skill, uint32_t items, bool mail_read,
-                         bool chat_read, const std::vector<uint32_t>& unread);
+  // read is left to the person (a code-help call's changes as delegated at `trust`), a flagged
+  // injection taken away.
+  bool ToolOutputFlagged(Ctx& ctx, EmployeeState& s, const scenario::Skill& skill, uint32_t items, double trust,
+                         bool mail_read, bool chat_read, const std::vector<uint32_t>& unread);
   // The same detector on the later turns of a multi-turn session (a skill's turns_per_item >
   // 1): each turn past an item's first reads one more tool output (a file, a test run, a
   // search), `outputs` in all, none of them attacker text. Returns how many were read before

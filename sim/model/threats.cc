@@ -221,8 +221,8 @@ bool OrgModel::DetectorAdmits(Ctx& ctx, EmployeeState& s, Task* mail) {
   return true;
 }
 
-bool OrgModel::ToolOutputFlagged(Ctx& ctx, EmployeeState& s, const scenario::Skill& k, uint32_t items, bool mail_read,
-                                 bool chat_read, const std::vector<uint32_t>& unread) {
+bool OrgModel::ToolOutputFlagged(Ctx& ctx, EmployeeState& s, const scenario::Skill& k, uint32_t items, double trust,
+                                 bool mail_read, bool chat_read, const std::vector<uint32_t>& unread) {
   const scenario::InjectionDetector& det = sc().defenses.injection_detector;
   if (!mail_read && !chat_read) return false;
   // The mails this call read: the triage's listing, or the first queued ones a briefing reads.
@@ -291,7 +291,7 @@ bool OrgModel::ToolOutputFlagged(Ctx& ctx, EmployeeState& s, const scenario::Ski
     return n;
   };
   switch (k.kind) {
-    case scenario::SkillKind::kCodeHelp: leave(TaskKind::kCode, items); break;
+    case scenario::SkillKind::kCodeHelp: LeaveHandedChanges(ctx.lp(), s, items, trust); break;
     case scenario::SkillKind::kDeployMonitor: leave(TaskKind::kIncident, items - leave(TaskKind::kRework, items)); break;
     case scenario::SkillKind::kDailyBriefing: leave(TaskKind::kChat, items > mails.size() ? items - static_cast<uint32_t>(mails.size()) : 0); break;
     default: break;
