@@ -5,7 +5,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "sim/model/runner.h"
 #include "sim/study/measures.h"
@@ -196,8 +199,15 @@ static_assert(HasCounterfactualOption<WithTwin>);
 static_assert(!HasCounterfactualOption<WithoutTwin>);
 
 TEST(StudyFile, ShippedStudiesLoad) {
-  for (const char* name : {"study_price_shock.textproto", "study_permissions.textproto", "study_incentives.textproto",
-                           "study_bench.textproto", "study_enterprise_visibility.textproto"}) {
+  // Every shipped study (scenarios/study_*.textproto) loads, each arm compiled against its
+  // base scenario, so a study the README tells people to run cannot rot unnoticed.
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(CLAWSIM_SOURCE_DIR) + "/scenarios")) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with("study_") && name.ends_with(".textproto")) names.push_back(name);
+  }
+  EXPECT_GE(names.size(), 10u);
+  for (const std::string& name : names) {
     StudySpec spec;
     Status s = LoadStudy(std::string(CLAWSIM_SOURCE_DIR) + "/scenarios/" + name, &spec);
     EXPECT_TRUE(s.ok()) << name << ": " << s.message();
