@@ -76,19 +76,6 @@ const Bound kPositive{0, kInf, true};
 const Bound kHourOfDay{0, 24, false, true};  // a time of day: [0, 24)
 const Bound kHourOfDayEnd{0, 24};            // an end of a daily window: [0, 24]
 
-// Reads any numeric singular field as double.
-double NumericField(const Message& m, const FieldDescriptor* f) {
-  const auto* r = m.GetReflection();
-  switch (f->cpp_type()) {
-    case FieldDescriptor::CPPTYPE_INT32: return r->GetInt32(m, f);
-    case FieldDescriptor::CPPTYPE_INT64: return static_cast<double>(r->GetInt64(m, f));
-    case FieldDescriptor::CPPTYPE_UINT32: return r->GetUInt32(m, f);
-    case FieldDescriptor::CPPTYPE_UINT64: return static_cast<double>(r->GetUInt64(m, f));
-    case FieldDescriptor::CPPTYPE_DOUBLE: return r->GetDouble(m, f);
-    case FieldDescriptor::CPPTYPE_FLOAT: return r->GetFloat(m, f);
-    default: assert(false && "NumericField: not a number"); return 0;
-  }
-}
 
 // A list of named things (teams, tiers, ...): detects duplicates and resolves references.
 class Names {
@@ -127,7 +114,7 @@ class Validator {
   void Check(const Message& m, const char* field, const Bound& b, const std::string& ctx) {
     const FieldDescriptor* f = m.GetDescriptor()->FindFieldByName(field);
     assert(f != nullptr && !f->is_repeated());
-    const double v = NumericField(m, f);
+    const double v = NumberAt(m, f);
     if (!b.Holds(v)) p_->Add(m, field, -1, ctx + ": " + field + " is " + Num(v) + "; it must be " + b.Describe());
   }
   // Defines the names of a repeated message field; reports empty and duplicate names.

@@ -50,6 +50,10 @@ struct FieldLimit {
 // covers (a test walks the schema to keep that from happening).
 bool LimitOf(const google::protobuf::FieldDescriptor* field, FieldLimit* out);
 
+// The numeric field `f` of `m` as a double (for a repeated field, its element `index`); 0 for
+// a field that is not a number.
+double NumberAt(const google::protobuf::Message& m, const google::protobuf::FieldDescriptor* f, int index = -1);
+
 // Checks every number set in `scenario` (interventions' values are checked when they are
 // applied, by ValidateScenario) against its limit, and the organisation's size. Adds the
 // problems to `problems`.
