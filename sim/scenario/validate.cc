@@ -76,7 +76,6 @@ const Bound kPositive{0, kInf, true};
 const Bound kHourOfDay{0, 24, false, true};  // a time of day: [0, 24)
 const Bound kHourOfDayEnd{0, 24};            // an end of a daily window: [0, 24]
 
-
 // A list of named things (teams, tiers, ...): detects duplicates and resolves references.
 class Names {
  public:

@@ -161,7 +161,6 @@ bool IsNumeric(const FieldDescriptor* f) {
   }
 }
 
-
 class LimitWalker {
  public:
   explicit LimitWalker(Problems* p) : p_(p) {}
