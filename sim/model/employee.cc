@@ -102,6 +102,7 @@ void OrgModel::Handle(Ctx& ctx, const Ev& ev) {
     case kDayStart: OnDayStart(ctx, s); break;
     case kWorkStart:
       s.at_work = true;
+      s.board_asked = false;  // yesterday's ask lapsed at the end of that workday
       TryStartTask(ctx, s);
       break;
     case kWorkArrive:
@@ -146,6 +147,7 @@ void OrgModel::Handle(Ctx& ctx, const Ev& ev) {
     }
     case kApprovalRequest: OnApprovalRequest(ctx, s, ev); break;
     case kSeatCall: OnSeatCall(ctx, s, ev.payload.b); break;
+    case kBoardTake: OnBoardTake(ctx, s, ev); break;
     case kApprovalDecision: OnApprovalDecision(ctx, s, ev.payload.b, ev.payload.c == 1, false); break;
     case kApprovalTimeout: OnApprovalDecision(ctx, s, ev.payload.b, false, true); break;
     case kApprovalCancel: {

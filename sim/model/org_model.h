@@ -84,6 +84,9 @@ enum EventKind : uint32_t {
   kBreakerRestore,    // self: a = agent slot, b = breaker index; its cooldown ended
   kBreakerGroupTrip,  // employee -> teammate: a = breaker index; a TEAM-scoped breaker tripped on a teammate's agent
   kSeatCall,          // self (scheduled by a seat's driver): a = seat, b = call id (seat.h)
+  kBoardPost,         // employee -> team channel: a change arrived for the team's board (BoardChange below)
+  kBoardAsk,          // employee -> team channel: a = asker, c = role, t = end of the asker's workday
+  kBoardTake,         // team channel -> employee: the board's change the asker takes (BoardChange below)
 };
 
 enum class WorkStream : uint32_t { kExternalEmail, kInternalEmail, kChatRequest, kCodeChange };
@@ -320,6 +323,7 @@ struct EmployeeState {
   TimeUs busy_today_us = 0;             // human time worked today
   TimeUs workday_us = 0;                // today's scheduled working time
   bool at_work = false;
+  bool board_asked = false;  // asked the team's board for a change, no answer yet (team_board.cc)
   uint32_t agent_led_handed = 0;  // changes handed to agents unassigned over the run
   engine::Rng work_rng;     // arrivals and their draws: the same with or without agents
   engine::Rng backlog_rng;  // backlog items in pull order
@@ -408,9 +412,35 @@ struct EmployeeState {
   uint32_t seat = kNoSeat;  // an external seat's index (seat.h): the surrogate does not run its agents
 };
 
+// A change on a team's board (CodeWork::Assignment::kTeamBoard), drawn where it arrived.
+// In kBoardPost and kBoardTake: c = role, x = value, y = effort, t = arrived, u and v = the
+// bits of `quality` and `defect_draw`.
+struct BoardChange {
+  TimeUs arrived_us = 0;
+  double value_usd = 0;
+  double effort_minutes = 0;
+  double quality = 0;      // sampled, before the taker's skill
+  double defect_draw = 0;  // uniform [0, 1): defective when below 1 - quality x skill factor
+  uint32_t role = 0;
+};
+
+// Someone of `role` waiting for the board's next change, until the end of their workday.
+struct BoardAsk {
+  EmployeeId who = 0;
+  uint32_t role = 0;
+  TimeUs until_us = 0;
+};
+
+// A team's board: changes no one has taken yet and people waiting for one, each oldest first.
+struct TeamBoard {
+  std::vector<BoardChange> changes;
+  std::vector<BoardAsk> asks;
+};
+
 struct ChannelState {
   services::Channel channel;  // members, messages, mentions, exposures, bot noise
   services::AuditLog audit;
+  TeamBoard board;            // a team channel's board of changes (team_board.cc)
 };
 
 // A deploy or rollback waiting for (or holding) its service: the service runs one
@@ -551,6 +581,14 @@ class OrgModel {
   void OnApprovalRequest(Ctx& ctx, EmployeeState& s, const Ev& ev);
   void OnApprovalDecision(Ctx& ctx, EmployeeState& s, uint32_t ask_id, bool approved, bool timed_out);
   void Enqueue(Ctx& ctx, EmployeeState& s, const Task& task);
+  // The team's board (team_board.cc; CodeWork::Assignment::kTeamBoard): whether the person's
+  // changes go on it; a change arriving for them posted there; asking it for a change when
+  // they hold none; taking the change it answers with; and the channel LP's side.
+  bool OnBoard(EmployeeId e) const;
+  void PostToBoard(Ctx& ctx, EmployeeState& s, engine::Rng& rng);
+  void AskBoard(Ctx& ctx, EmployeeState& s);
+  void OnBoardTake(Ctx& ctx, EmployeeState& s, const Ev& ev);
+  void HandleBoard(Ctx& ctx, TeamBoard& board, const Ev& ev);
   void TryStartTask(Ctx& ctx, EmployeeState& s);
   void FinishTask(Ctx& ctx, EmployeeState& s, const Task& task);
   void CompleteItem(Ctx& ctx, EmployeeState& s, const Task& item);

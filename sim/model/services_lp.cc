@@ -15,6 +15,10 @@ constexpr uint32_t kChatMessageTokens = 80;
 
 void OrgModel::HandleChannel(Ctx& ctx, uint32_t channel, const Ev& ev) {
   ChannelState& c = channels_[channel];
+  if (ev.kind == kBoardPost || ev.kind == kBoardAsk) {
+    HandleBoard(ctx, c.board, ev);
+    return;
+  }
   if (ev.kind != kChatPost) {
     ctx.Fail("chat channel LP got an event of kind " + std::to_string(ev.kind));
     return;

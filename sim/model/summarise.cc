@@ -240,7 +240,7 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
     s.human_busy_hours += st.busy_hours;
     s.human_cost_usd += st.busy_hours * st.m.hourly_cost_usd;
     s.human_available_hours += st.available_hours;
-    s.backlog_items += OpenItems(st);
+    s.backlog_items += OpenItems(st);  // (and changes left on team boards, below)
     s.backlog_items_pulled += st.backlog_pulled;
     s.changes_blocked += st.changes_blocked;
     s.items_completed += st.m.items_completed;
@@ -268,6 +268,8 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
     r->employees.back().changes_merged = st.changes_merged;
     r->employees.back().performative_automations = static_cast<uint32_t>(st.held.size());
   }
+  // Changes that arrived on a team's board and nobody took are unfinished work too.
+  for (const ChannelState& c : m.channels()) s.backlog_items += c.board.changes.size();
   // Utilisation by role: busy over available hours, over the people who had working time.
   for (int role = 0; role < scenario::kRoleCount; ++role) {
     std::vector<double> u;

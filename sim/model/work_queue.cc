@@ -146,6 +146,10 @@ void OrgModel::OnWorkArrive(Ctx& ctx, EmployeeState& s, const Ev& ev) {
       break;
     }
     case WorkStream::kCodeChange: {
+      if (OnBoard(self)) {
+        PostToBoard(ctx, s, rng);  // the team's board: whoever has room takes it
+        break;
+      }
       // The change's value, effort, quality and defect are drawn once, when it arrives.
       const scenario::CodeWork& code = role.code;
       Task t;
@@ -244,6 +248,7 @@ uint32_t OrgModel::OpenUnassigned(const EmployeeState& s) {
 }
 
 void OrgModel::TryStartTask(Ctx& ctx, EmployeeState& s) {
+  if (!s.starting_task) AskBoard(ctx, s);  // no change in hand: ask the team's board for one
   if (s.busy || !s.at_work || s.starting_task) return;
   const TimeUs now = ctx.now_us();
   if (now >= s.work_end_us) {

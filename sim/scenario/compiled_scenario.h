@@ -176,6 +176,8 @@ struct CodeWork {
   double rework_fraction = 0.3;
   double rework_fix_probability = 0.9;
   double review_attention_minutes = 60;  // a reviewer's most minutes on one change
+  enum class Assignment : uint8_t { kOwn, kTeamBoard };
+  Assignment assignment = Assignment::kOwn;  // who takes an arriving change (the proto's comment)
 
   double QualityFactor(double skill) const {
     return quality_factor_at_skill_0 + (quality_factor_at_skill_1 - quality_factor_at_skill_0) * skill;

@@ -1,0 +1,113 @@
+// A team's board of changes (code.assignment: TEAM_BOARD): the same changes arrive as when
+// each person keeps their own, whoever has no change in hand takes the next, so faster
+// people take more of them; and who takes which is the same at any thread count.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "sim/model/runner.h"
+#include "sim/scenario/load.h"
+
+namespace clawsim::model {
+namespace {
+
+const std::string kSmall = std::string(CLAWSIM_SOURCE_DIR) + "/scenarios/small.textproto";
+
+struct Outcome {
+  RunResult result;
+  scenario::CompiledScenario compiled;
+};
+
+// The small scenario with three fast (skill 1) and three slow (skill 0) developers listed in
+// the "api" team, and more changes than the slow ones can write alone.
+Outcome RunTeam(bool board, int threads) {
+  std::string text;
+  std::FILE* f = std::fopen(kSmall.c_str(), "rb");
+  EXPECT_NE(f, nullptr);
+  char buf[4096];
+  size_t n;
+  while (f != nullptr && (n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+  if (f != nullptr) std::fclose(f);
+  const std::string anchor = "  traits {\n    competitiveness";
+  const size_t at = text.find(anchor);
+  EXPECT_NE(at, std::string::npos) << "the small scenario's organisation moved; update this test";
+  std::string listed;
+  for (int i = 1; i <= 3; ++i) {
+    listed += "  employees { name: \"fast-" + std::to_string(i) + "\" role: DEVELOPER team: \"api\" skill: 1 }\n";
+    listed += "  employees { name: \"slow-" + std::to_string(i) + "\" role: DEVELOPER team: \"api\" skill: 0 }\n";
+  }
+  if (at != std::string::npos) text.insert(at, listed);
+  std::vector<std::string> overrides = {"run.days=30", "roles[role=DEVELOPER].code.changes.per_day=1.6"};
+  if (board) overrides.push_back("roles[role=DEVELOPER].code.assignment=TEAM_BOARD");
+  Outcome o;
+  scenario::LoadedScenario loaded;
+  const Status s = scenario::LoadScenarioFromText(text, kSmall, overrides, &loaded);
+  EXPECT_TRUE(s.ok()) << s.message();
+  o.compiled = loaded.compiled;
+  RunOptions ro;
+  ro.seed = 5;
+  ro.threads = threads;
+  ro.record_audit = false;
+  const Status r = RunOrganisation(&loaded, ro, {}, &o.result);
+  EXPECT_TRUE(r.ok()) << r.message();
+  return o;
+}
+
+// Changes written (merged) by the listed developers whose name starts with `prefix`.
+uint64_t MergedBy(const Outcome& o, const std::string& prefix) {
+  uint64_t merged = 0;
+  int found = 0;
+  for (size_t e = 0; e < o.compiled.organization.employees.size(); ++e) {
+    if (o.compiled.organization.employees[e].name.rfind(prefix, 0) != 0) continue;
+    merged += o.result.employees[e].changes_merged;
+    ++found;
+  }
+  EXPECT_EQ(found, 3) << prefix;
+  return merged;
+}
+
+const Outcome& Own() {
+  static const Outcome o = RunTeam(false, 1);
+  return o;
+}
+const Outcome& Board() {
+  static const Outcome o = RunTeam(true, 1);
+  return o;
+}
+
+TEST(TeamBoardTest, TheBoardChangesWhoWritesAChangeNotWhichArrive) {
+  const RunSummary& own = Own().result.summary;
+  const RunSummary& board = Board().result.summary;
+  EXPECT_EQ(board.items_arrived, own.items_arrived);
+  EXPECT_EQ(board.value_arrived_usd, own.value_arrived_usd);
+  EXPECT_NE(board.fingerprint, own.fingerprint);
+}
+
+TEST(TeamBoardTest, FasterPeopleTakeMoreOfTheTeamsChanges) {
+  const double own_fast = static_cast<double>(MergedBy(Own(), "fast-"));
+  const double own_slow = static_cast<double>(MergedBy(Own(), "slow-"));
+  const double board_fast = static_cast<double>(MergedBy(Board(), "fast-"));
+  const double board_slow = static_cast<double>(MergedBy(Board(), "slow-"));
+  ASSERT_GT(own_slow, 0);
+  ASSERT_GT(board_slow, 0);
+  // With their own changes everyone writes about what arrives for them (the slow fall
+  // behind); from the board the fast take what the slow cannot.
+  EXPECT_GT(board_fast / board_slow, 1.25);
+  EXPECT_GT(board_fast / board_slow, own_fast / own_slow + 0.15);
+  // Nothing waits behind a slow person while a fast one has room: less is left unfinished.
+  EXPECT_LT(Board().result.summary.backlog_items, Own().result.summary.backlog_items);
+}
+
+TEST(TeamBoardTest, SameResultsAtAnyThreadCount) {
+  const Outcome three = RunTeam(true, 3);
+  EXPECT_EQ(three.result.summary.fingerprint, Board().result.summary.fingerprint);
+  ASSERT_EQ(three.result.employees.size(), Board().result.employees.size());
+  for (size_t e = 0; e < three.result.employees.size(); ++e) {
+    EXPECT_EQ(three.result.employees[e].changes_merged, Board().result.employees[e].changes_merged) << e;
+  }
+}
+
+}  // namespace
+}  // namespace clawsim::model
