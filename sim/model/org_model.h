@@ -51,6 +51,8 @@ struct Payload {
   uint64_t v = 0;  // mail: thread id
 };
 
+// Each kind's name is in EventKindNames (runner.cc), in this order: the run file's header
+// names them for its trace.
 enum EventKind : uint32_t {
   kDayStart,          // self, 00:00 each day: plan the day
   kWorkStart,         // self: the human arrives at work

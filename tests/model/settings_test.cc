@@ -256,6 +256,9 @@ const std::map<std::string, std::vector<std::string>>& Exercise() {
       // Rollbacks and the deploy monitor's mistakes need incidents (and errors) to happen often.
       {"clawsim.proto.PermissionRule.rate_limit_per_hour[action=DEPLOY_ROLLBACK]", busy_incidents},
       {"clawsim.proto.PermissionRule.working_hours_only[action=DEPLOY_ROLLBACK]", busy_incidents},
+      {"clawsim.proto.PermissionRule.not_during_freeze[action=DEPLOY_ROLLBACK]", busy_incidents},
+      // Managers press their reports only where people respond to the scheme at all.
+      {"clawsim.proto.Incentives.managers_act_on_it", with({})},
       {"clawsim.proto.Skill.error_cost_minutes[kind=DEPLOY_MONITOR]", busy_incidents},
       {"clawsim.proto.Skill.error_effect[kind=DEPLOY_MONITOR]", busy_incidents},
       // Mentions pile up between chat-answer calls only when the trigger waits.
@@ -382,13 +385,17 @@ WALK_TEST(EverySettingOfTheShippedScenariosActsOrIsRefused) {
 // Every rule's mode, in both shipped scenarios, changes the run when set to each other mode:
 // a rule that never matches would be dead policy.
 WALK_TEST(EveryRuleModeActs) {
-  // Each rule of each shipped scenario, tried in the small scenario and, where it has the
-  // same rule, the shrunk baseline; it must act in one of them.
+  // Each rule of each shipped scenario, tried in the small scenario, where it has the same
+  // rule the shrunk baseline, and the small scenario with many incidents; it must act in one.
   Runner small{kDir + "small.textproto", {}};
   Runner baseline{kDir + "baseline.textproto", ShrunkBaseline()};
+  // Rollback rules act only when something needs rolling back: a week of many incidents.
+  Runner incidents{kDir + "small.textproto",
+                   {"deploy.incidents.defect_incident_probability=1", "threats.agent_error_rate_multiplier=10"}};
   std::string error;
   ASSERT_TRUE(small.Fingerprint({}, &small.base_fingerprint, &error)) << error;
   ASSERT_TRUE(baseline.Fingerprint({}, &baseline.base_fingerprint, &error)) << error;
+  ASSERT_TRUE(incidents.Fingerprint({}, &incidents.base_fingerprint, &error)) << error;
   std::map<std::string, std::string> modes;  // rule -> its mode in the first scenario that has it
   for (const Runner* r : {&small, &baseline}) {
     scenario::LoadedScenario loaded;
@@ -400,7 +407,7 @@ WALK_TEST(EveryRuleModeActs) {
     for (const char* mode : {"DENY", "ASK", "ALLOW"}) {
       if (current == mode) continue;
       bool acted = false;
-      for (const Runner* r : {&small, &baseline}) {
+      for (const Runner* r : {&small, &baseline, &incidents}) {
         uint64_t fp = 0;
         if (!r->Fingerprint({"permissions.rules[name=" + name + "].mode=" + mode}, &fp, &error)) continue;  // not there
         if (fp != r->base_fingerprint) {

@@ -1,6 +1,7 @@
-// A team's board of changes (code.assignment: TEAM_BOARD): the same changes arrive as when
-// each person keeps their own, whoever has no change in hand takes the next, so faster
-// people take more of them; and who takes which is the same at any thread count.
+// A team's board of changes (code.assignment: TEAM_BOARD, the default): the same changes
+// arrive as when each person keeps their own (OWN), whoever has no change in hand takes the
+// next, so faster people take more of them; and who takes which is the same at any thread
+// count.
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -40,7 +41,7 @@ Outcome RunTeam(bool board, int threads) {
   }
   if (at != std::string::npos) text.insert(at, listed);
   std::vector<std::string> overrides = {"run.days=30", "roles[role=DEVELOPER].code.changes.per_day=1.6"};
-  if (board) overrides.push_back("roles[role=DEVELOPER].code.assignment=TEAM_BOARD");
+  overrides.push_back(std::string("roles[role=DEVELOPER].code.assignment=") + (board ? "TEAM_BOARD" : "OWN"));
   Outcome o;
   scenario::LoadedScenario loaded;
   const Status s = scenario::LoadScenarioFromText(text, kSmall, overrides, &loaded);
