@@ -353,7 +353,7 @@ struct RunSummary {
   double human_busy_hours = 0;
   double human_available_hours = 0;
   double human_cost_usd = 0;         // busy hours x loaded hourly cost (what the people's time cost)
-  uint64_t backlog_items = 0;        // work items unfinished at the end (queued or in flight)
+  uint64_t backlog_items = 0;        // work items unfinished at the end (queued, in flight or on a team board)
   uint64_t backlog_items_pulled = 0; // discretionary items people took on when idle
   uint64_t changes_blocked = 0;      // code changes nobody was allowed to deploy
   std::vector<RoleUtilisation> utilisation_by_role;
