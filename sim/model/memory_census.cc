@@ -56,6 +56,7 @@ MemoryCensus TakeMemoryCensus(const World& world, const OrgModel& model, uint64_
   c.chat_bytes += model.channels().size() * sizeof(services::Target);  // the channels' gate targets
   for (const ChannelState& ch : model.channels()) {
     c.chat_bytes += sizeof(ChannelState) - sizeof(ch.audit) + ch.channel.BytesReserved();
+    c.task_bytes += Bytes(ch.board.changes) + Bytes(ch.board.asks);  // the team's board: changes waiting
     c.audit_trace_bytes += sizeof(ch.audit) + ch.audit.BytesReserved();
   }
   c.pending_event_bytes += engine_event_bytes;

@@ -25,7 +25,7 @@ struct MemoryCensus {
   uint64_t agent_state_bytes = 0;     // agents: AgentState, breaker windows, open calls, deferred actions, asks
   uint64_t mailbox_bytes = 0;         // mailboxes: held messages and leak records
   uint64_t chat_bytes = 0;            // channels: members, cursors, held messages, exposures
-  uint64_t task_bytes = 0;            // people's task queues, unanswered chat, changes in flight
+  uint64_t task_bytes = 0;            // people's task queues, unanswered chat, changes in flight, team boards
   uint64_t pending_event_bytes = 0;   // the engine's event sets and the services' deploy queues
   uint64_t service_bytes = 0;         // deployable services: versions, pipeline runs, incidents
   uint64_t audit_trace_bytes = 0;     // audit logs, trace spans and injection records not yet handed over

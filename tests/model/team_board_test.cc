@@ -2,6 +2,7 @@
 // arrive as when each person keeps their own (OWN), whoever has no change in hand takes the
 // next, so faster people take more of them; and who takes which is the same at any thread
 // count.
+#include <cmath>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "sim/model/runner.h"
+#include "sim/model/world.h"
 #include "sim/scenario/load.h"
 
 namespace clawsim::model {
@@ -107,6 +109,58 @@ TEST(TeamBoardTest, SameResultsAtAnyThreadCount) {
   ASSERT_EQ(three.result.employees.size(), Board().result.employees.size());
   for (size_t e = 0; e < three.result.employees.size(); ++e) {
     EXPECT_EQ(three.result.employees[e].changes_merged, Board().result.employees[e].changes_merged) << e;
+  }
+}
+
+// The board against queueing theory. In tests/model/team_board_queue.textproto five
+// developers do nothing but write changes, round the clock, with exponential effort (mean
+// 60 minutes) and no review, pipeline or agents: from the board the team is an M/M/5 queue.
+// A developer who finishes asks the board and the answer comes back, a message each way, so
+// each change holds its writer for its effort plus two latencies (the post and the take, for a
+// change that finds someone waiting), and the mean time from arrival to done is Erlang C's:
+//   W = C(c, a) / (c / S - lambda) + S,   S = effort + 2 x latency,   a = lambda x S.
+double ErlangC(int c, double a) {
+  double sum = 0, term = 1;  // a^k / k!
+  for (int k = 0; k < c; ++k) {
+    sum += term;
+    term *= a / (k + 1);
+  }
+  const double top = term * c / (c - a);
+  return top / (sum + top);
+}
+
+TEST(TeamBoardTest, ABoardIsAnMMcQueue) {
+  const std::string path = std::string(CLAWSIM_SOURCE_DIR) + "/tests/model/team_board_queue.textproto";
+  for (const char* per_day : {"14.4", "19.2"}) {  // utilisation 0.62 and 0.83 of each developer
+    double board_minutes = 0;
+    for (const char* assignment : {"TEAM_BOARD", "OWN"}) {  // in this order
+      scenario::LoadedScenario loaded;
+      const Status s = scenario::LoadScenario(
+          path,
+          {"run.days=365", std::string("roles[role=DEVELOPER].code.changes.per_day=") + per_day,
+           std::string("roles[role=DEVELOPER].code.assignment=") + assignment},
+          &loaded);
+      ASSERT_TRUE(s.ok()) << s.message();
+      RunOptions ro;
+      ro.seed = 1;
+      ro.threads = 2;
+      ro.record_audit = false;
+      RunResult r;
+      ASSERT_TRUE(RunOrganisation(&loaded, ro, {}, &r).ok());
+      const double lambda_per_minute = 5 * std::stod(per_day) / (24 * 60);
+      const double service_minutes = 60 + 2 * static_cast<double>(kMinCrossLpLatencyUs) / engine::kUsPerMinute;
+      const double a = lambda_per_minute * service_minutes;
+      const double expected = ErlangC(5, a) / (5 / service_minutes - lambda_per_minute) + service_minutes;
+      const double measured = r.summary.mean_lead_time_hours * 60;
+      if (std::string(assignment) == "TEAM_BOARD") {
+        EXPECT_NEAR(measured / expected, 1.0, 0.05) << per_day << " a day: " << measured << " min against " << expected;
+        board_minutes = measured;
+      } else {
+        // Five separate queues (and a change's deploy by hand behind its writer's next
+        // changes): far longer than the pooled queue.
+        EXPECT_GT(measured, 1.2 * board_minutes) << per_day << " a day, each keeping their own";
+      }
+    }
   }
 }
 
