@@ -45,7 +45,9 @@ bool OwnChange(const Task& t) {
 }  // namespace
 
 bool OrgModel::OnBoard(EmployeeId e) const {
-  return sc().role(sc().organization.employees[e].role).code.assignment == scenario::CodeWork::Assignment::kTeamBoard &&
+  // Only people whose role writes changes take them from a board (a manager with none never asks).
+  const scenario::CodeWork& code = sc().role(sc().organization.employees[e].role).code;
+  return code.assignment == scenario::CodeWork::Assignment::kTeamBoard && code.changes.per_day > 0 &&
          TeamChannel(e) != kNoTarget;
 }
 
@@ -126,6 +128,7 @@ void OrgModel::HandleBoard(Ctx& ctx, TeamBoard& b, const Ev& ev) {
   // kBoardAsk
   const BoardAsk ask{ev.payload.a, ev.payload.c, ev.payload.t};
   if (ask.until_us <= now) return;  // their day ended on the way
+  std::erase_if(b.asks, [now](const BoardAsk& a) { return a.until_us <= now; });  // lapsed: days that ended
   auto it = std::find_if(b.changes.begin(), b.changes.end(), [&](const BoardChange& c) { return c.role == ask.role; });
   if (it == b.changes.end()) {
     b.asks.push_back(ask);

@@ -112,6 +112,27 @@ TEST(TeamBoardTest, SameResultsAtAnyThreadCount) {
   }
 }
 
+// People whose role writes no changes never ask a board: with every developer keeping their
+// own changes, the run is the same event for event whatever the other roles' assignment says.
+TEST(TeamBoardTest, RolesWithoutChangesNeverAskTheBoard) {
+  auto run = [](const std::vector<std::string>& overrides) {
+    scenario::LoadedScenario loaded;
+    EXPECT_TRUE(scenario::LoadScenario(kSmall, overrides, &loaded).ok());
+    RunOptions ro;
+    ro.seed = 2;
+    ro.threads = 1;
+    ro.record_audit = false;
+    RunResult r;
+    EXPECT_TRUE(RunOrganisation(&loaded, ro, {}, &r).ok());
+    return r.summary;
+  };
+  const std::string own = "roles[role=DEVELOPER].code.assignment=OWN";
+  const RunSummary boards_elsewhere = run({own});  // managers and others on TEAM_BOARD, the default
+  const RunSummary all_own = run({own, "roles[role=MANAGER].code.assignment=OWN", "roles[role=OTHER].code.assignment=OWN"});
+  EXPECT_EQ(boards_elsewhere.events, all_own.events);
+  EXPECT_EQ(boards_elsewhere.fingerprint, all_own.fingerprint);
+}
+
 // The board against queueing theory. In tests/model/team_board_queue.textproto five
 // developers do nothing but write changes, round the clock, with exponential effort (mean
 // 60 minutes) and no review, pipeline or agents: from the board the team is an M/M/5 queue.
