@@ -29,6 +29,7 @@
 #include "sim/engine/engine.h"
 #include "sim/model/incentives.h"
 #include "sim/model/metrics.h"
+#include "sim/model/team_board.h"
 #include "sim/model/threats.h"
 #include "sim/model/trace.h"
 #include "sim/model/vector_queue.h"
@@ -412,31 +413,6 @@ struct EmployeeState {
   uint64_t external_serial = 0;  // inbound mail from outside, for unique message ids
   services::AuditLog audit;
   uint32_t seat = kNoSeat;  // an external seat's index (seat.h): the surrogate does not run its agents
-};
-
-// A change on a team's board (CodeWork::Assignment::kTeamBoard), drawn where it arrived.
-// In kBoardPost and kBoardTake: c = role, x = value, y = effort, t = arrived, u and v = the
-// bits of `quality` and `defect_draw`.
-struct BoardChange {
-  TimeUs arrived_us = 0;
-  double value_usd = 0;
-  double effort_minutes = 0;
-  double quality = 0;      // sampled, before the taker's skill
-  double defect_draw = 0;  // uniform [0, 1): defective when below 1 - quality x skill factor
-  uint32_t role = 0;
-};
-
-// Someone of `role` waiting for the board's next change, until the end of their workday.
-struct BoardAsk {
-  EmployeeId who = 0;
-  uint32_t role = 0;
-  TimeUs until_us = 0;
-};
-
-// A team's board: changes no one has taken yet and people waiting for one, each oldest first.
-struct TeamBoard {
-  std::vector<BoardChange> changes;
-  std::vector<BoardAsk> asks;
 };
 
 struct ChannelState {

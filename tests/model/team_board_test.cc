@@ -3,7 +3,6 @@
 // next, so faster people take more of them; and who takes which is the same at any thread
 // count.
 #include <cmath>
-#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -23,16 +22,24 @@ struct Outcome {
   scenario::CompiledScenario compiled;
 };
 
+// Runs a loaded scenario without its audit log.
+RunResult RunLoaded(scenario::LoadedScenario* loaded, uint64_t seed, int threads) {
+  RunOptions ro;
+  ro.seed = seed;
+  ro.threads = threads;
+  ro.record_audit = false;
+  RunResult r;
+  const Status s = RunOrganisation(loaded, ro, {}, &r);
+  EXPECT_TRUE(s.ok()) << s.message();
+  return r;
+}
+
 // The small scenario with three fast (skill 1) and three slow (skill 0) developers listed in
 // the "api" team, and more changes than the slow ones can write alone.
 Outcome RunTeam(bool board, int threads) {
   std::string text;
-  std::FILE* f = std::fopen(kSmall.c_str(), "rb");
-  EXPECT_NE(f, nullptr);
-  char buf[4096];
-  size_t n;
-  while (f != nullptr && (n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-  if (f != nullptr) std::fclose(f);
+  const Status read = scenario::ReadScenarioText(kSmall, &text);
+  EXPECT_TRUE(read.ok()) << read.message();
   const std::string anchor = "  traits {\n    competitiveness";
   const size_t at = text.find(anchor);
   EXPECT_NE(at, std::string::npos) << "the small scenario's organisation moved; update this test";
@@ -49,12 +56,7 @@ Outcome RunTeam(bool board, int threads) {
   const Status s = scenario::LoadScenarioFromText(text, kSmall, overrides, &loaded);
   EXPECT_TRUE(s.ok()) << s.message();
   o.compiled = loaded.compiled;
-  RunOptions ro;
-  ro.seed = 5;
-  ro.threads = threads;
-  ro.record_audit = false;
-  const Status r = RunOrganisation(&loaded, ro, {}, &o.result);
-  EXPECT_TRUE(r.ok()) << r.message();
+  o.result = RunLoaded(&loaded, 5, threads);
   return o;
 }
 
@@ -118,13 +120,7 @@ TEST(TeamBoardTest, RolesWithoutChangesNeverAskTheBoard) {
   auto run = [](const std::vector<std::string>& overrides) {
     scenario::LoadedScenario loaded;
     EXPECT_TRUE(scenario::LoadScenario(kSmall, overrides, &loaded).ok());
-    RunOptions ro;
-    ro.seed = 2;
-    ro.threads = 1;
-    ro.record_audit = false;
-    RunResult r;
-    EXPECT_TRUE(RunOrganisation(&loaded, ro, {}, &r).ok());
-    return r.summary;
+    return RunLoaded(&loaded, 2, 1).summary;
   };
   const std::string own = "roles[role=DEVELOPER].code.assignment=OWN";
   const RunSummary boards_elsewhere = run({own});  // managers and others on TEAM_BOARD, the default
@@ -162,12 +158,7 @@ TEST(TeamBoardTest, ABoardIsAnMMcQueue) {
            std::string("roles[role=DEVELOPER].code.assignment=") + assignment},
           &loaded);
       ASSERT_TRUE(s.ok()) << s.message();
-      RunOptions ro;
-      ro.seed = 1;
-      ro.threads = 2;
-      ro.record_audit = false;
-      RunResult r;
-      ASSERT_TRUE(RunOrganisation(&loaded, ro, {}, &r).ok());
+      const RunResult r = RunLoaded(&loaded, 1, 2);
       const double lambda_per_minute = 5 * std::stod(per_day) / (24 * 60);
       const double service_minutes = 60 + 2 * static_cast<double>(kMinCrossLpLatencyUs) / engine::kUsPerMinute;
       const double a = lambda_per_minute * service_minutes;
