@@ -634,10 +634,13 @@ HelpEffect OrgModel::HelpOf(EmployeeId self, const scenario::Skill& k, double ha
   const double familiarity = world_->employees[self].traits.codebase_familiarity;
   h.saved_minutes = replaced * (1 - hc.familiarity_saving_discount * familiarity);
   // The person checks all they handed over, whether or not it replaced their work.
-  h.idle_minutes = hc.context_switch_minutes +
+  // The person's own part of the cost (asking, checking, switching) falls as they learn the tool.
+  const double learned = hc.ExperienceFactor(employees_[self].code_handovers);
+  h.idle_minutes = hc.context_switch_minutes * learned +
                    hc.wait_idle_fraction * static_cast<double>(waited_us) / static_cast<double>(engine::kUsPerMinute);
-  h.cost_minutes = hc.check_minutes_per_saved_minute * handed + (k.kind == SkillKind::kCodeHelp ? hc.specify_minutes : 0) +
-                   h.idle_minutes;
+  h.cost_minutes =
+      (hc.check_minutes_per_saved_minute * handed + (k.kind == SkillKind::kCodeHelp ? hc.specify_minutes : 0)) * learned +
+      h.idle_minutes;
   return h;
 }
 
@@ -685,6 +688,7 @@ double OrgModel::CodeTrust(const EmployeeState& s, EmployeeId self, scenario::Sk
 void OrgModel::RecordCodeOutcome(EmployeeState& s, scenario::SkillId skill, bool paid_off) {
   SkillTrust& t = s.code_trust[code_help_index_[skill]];
   (paid_off ? t.paid_off : t.did_not) += 1;
+  ++s.code_handovers;
 }
 
 void OrgModel::FadeTrust(EmployeeState& s) const {

@@ -359,6 +359,7 @@ struct EmployeeState {
   // Adoption: the person's trust in each code-help skill (OrgModel::CodeHelpIndex), and
   // the incentive ratios' starting point (the day `ratios_from_day` begins).
   std::vector<SkillTrust> code_trust;
+  uint32_t code_handovers = 0;  // changes handed to a coding agent so far (help_costs' learning curve)
   RatioStart ratio_start;
   uint64_t automations_added = 0;
   uint64_t automations_dropped = 0;

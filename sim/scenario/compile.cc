@@ -593,7 +593,8 @@ void Compiler::IncentivesThreatsDefenses() {
   const pb::AgentHelpCosts& ph = s_.help_costs();
   out_->help_costs = {ph.specify_minutes(), ph.check_minutes_per_saved_minute(), ph.wait_idle_fraction(),
                       ph.context_switch_minutes(), ph.familiarity_saving_discount(), ph.agent_code_size_ratio(),
-                      ph.agent_code_defect_density_ratio()};
+                      ph.agent_code_defect_density_ratio(), ph.experience_cost_ratio_per_doubling(),
+                      ph.prior_code_handovers()};
   const pb::Incentives& pi = s_.incentives();
   Incentives& in = out_->incentives;
   in.metric = Enum<IncentiveMetric>(pi.metric());

@@ -96,6 +96,11 @@ double AdoptionDynamics::HandoverShare(double trust) const {
   return min_handover_share + (1 - min_handover_share) * std::clamp(trust, 0.0, 1.0);
 }
 
+double AgentHelpCosts::ExperienceFactor(double handed) const {
+  if (experience_cost_ratio_per_doubling >= 1) return 1;
+  return std::pow((prior_code_handovers + handed) / prior_code_handovers, std::log2(experience_cost_ratio_per_doubling));
+}
+
 double AdoptionDynamics::WeeklyRetention() const { return std::exp(-1 / trust_memory_weeks); }
 
 }  // namespace clawsim::scenario

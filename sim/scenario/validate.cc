@@ -802,6 +802,8 @@ void Validator::ThreatsAndDefenses() {
   Check(hc, "familiarity_saving_discount", kProbability, "help_costs");
   Check(hc, "agent_code_size_ratio", kPositive, "help_costs");
   Check(hc, "agent_code_defect_density_ratio", kNonNegative, "help_costs");
+  Check(hc, "prior_code_handovers", kPositive, "help_costs");
+  Check(hc, "experience_cost_ratio_per_doubling", Bound{0, 1, true, false}, "help_costs");
   const pb::Threats& t = s_.threats();
   Check(t, "agent_error_rate_multiplier", kNonNegative, "threats");
   Check(t, "phishing_click_probability", kProbability, "threats");

@@ -73,6 +73,8 @@ constexpr Named kNamed[] = {
     {"AgentHelpCosts", "familiarity_saving_discount", {1, "a share, in [0, 1]", true}},
     {"AgentHelpCosts", "agent_code_size_ratio", {kMaxFactor, "a multiplier"}},
     {"AgentHelpCosts", "agent_code_defect_density_ratio", {kMaxFactor, "a multiplier"}},
+    {"AgentHelpCosts", "experience_cost_ratio_per_doubling", {1, "a ratio, in (0, 1]", true}},
+    {"AgentHelpCosts", "prior_code_handovers", {1e6, "changes handed over"}},
     {"ModelTier", "context_window_tokens", {kMaxContextTokens, "tokens in one context window"}},
     {"ModelTier", "output_tokens_per_second", {1e9, "tokens per second"}},
     {"ModelTier", "injection_susceptibility", {kMaxFactor, "a multiplier"}},

@@ -281,6 +281,30 @@ TEST(AdoptionTest, TrustFollowsTheNetOfHandingChangesOver) {
   }
 }
 
+// Learning the tool (help_costs' learning curve): with trust fixed, the same changes are
+// handed over by the same rule, and each costs its person less to ask for, check and switch to the more of
+// them they have handed over; so the help costs fall for the same savings, and with trust
+// learned, people trust agents more. Without a learning rate nothing changes.
+TEST(AdoptionTest, LearningTheToolLowersItsCostsAsChangesAreHandedOver) {
+  const AdoptionRun fixed = RunAdoption({"adoption.learn_from_record=false"});
+  const AdoptionRun fixed_learning = RunAdoption({"adoption.learn_from_record=false",
+                                                  "help_costs.experience_cost_ratio_per_doubling=0.5",
+                                                  "help_costs.prior_code_handovers=2"});
+  const AdoptionRun start_only = RunAdoption({"adoption.learn_from_record=false", "help_costs.prior_code_handovers=2"});
+  EXPECT_EQ(start_only.result.summary.fingerprint, fixed.result.summary.fingerprint);  // no rate: no learning
+  const DeveloperAdoption f = Developers(fixed), fl = Developers(fixed_learning);
+  ASSERT_GT(f.delegated, 10u);
+  ASSERT_GT(fl.delegated, 10u);
+  // Trust fixed: the same rule hands changes over (a few more, as people finish sooner), each
+  // for less of its person's time.
+  EXPECT_LT(fixed_learning.result.summary.hours.help_cost_hours / static_cast<double>(fl.delegated),
+            0.8 * fixed.result.summary.hours.help_cost_hours / static_cast<double>(f.delegated));
+  const AdoptionRun learned = RunAdoption({});
+  const AdoptionRun learned_learning = RunAdoption({"help_costs.experience_cost_ratio_per_doubling=0.5",
+                                                    "help_costs.prior_code_handovers=2"});
+  EXPECT_GT(Developers(learned_learning).mean_trust, Developers(learned).mean_trust);
+}
+
 // Who trusts agents more hands them more changes, and more of each: more tokens. Nothing
 // about suitability or the handover share is set per person.
 TEST(AdoptionTest, HigherTrustHandsOverMoreChangesAndMoreOfEach) {

@@ -203,6 +203,10 @@ const std::map<std::string, std::vector<std::string>>& Exercise() {
       {"clawsim.proto.AdoptionDynamics.learn_from_record", {"run.days=10", kCodeStarted}},
       {"clawsim.proto.AdoptionDynamics.idle_cost_noticed", {"run.days=10", kCodeStarted}},
       {"clawsim.proto.AgentHelpCosts.wait_idle_fraction", {kCodeStarted}},
+      // The learning curve's start matters only with a learning rate.
+      {"clawsim.proto.AgentHelpCosts.experience_cost_ratio_per_doubling", {kCodeStarted}},
+      {"clawsim.proto.AgentHelpCosts.prior_code_handovers",
+       {kCodeStarted, "help_costs.experience_cost_ratio_per_doubling=0.5"}},
       // Background agents take changes from a code backlog (the small scenario's developers have none).
       {"clawsim.proto.AdoptionDynamics.unassigned_changes_max", {"roles[role=DEVELOPER].backlog.kind=CODE_CHANGES"}},
       // Threats act only when an attack runs; defenses only matter against one.
