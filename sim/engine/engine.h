@@ -40,6 +40,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -93,6 +94,12 @@ struct EngineStats {
   uint64_t events_cross_partition = 0;   // sent through an outbox
   uint64_t windows = 0;                  // windows executed
   uint64_t fingerprint = 0;              // fold of committed events and model folds
+  // Wall-clock timing (not reproducible: never part of a result). window_s: the windows'
+  // steps, from handing the partitions out to the barrier; busy_s: the partitions' work
+  // within them, summed over partitions. busy_s / (window_s x threads) is the share of the
+  // threads' time the windows kept busy; the rest waited at barriers.
+  double window_s = 0;
+  double busy_s = 0;
 };
 
 // How the fingerprint folds: each committed event adds CommittedEventHash(ev) to a sum
@@ -191,6 +198,7 @@ class Engine {
   TimeUs now_us_ = 0;
   uint64_t window_parity_ = 0;
   uint64_t windows_ = 0;
+  double window_s_ = 0;  // wall time of the window steps (EngineStats::window_s)
   uint64_t initial_events_ = 0;
   bool failed_ = false;
   std::string failure_;
@@ -223,6 +231,7 @@ struct Partition {
   uint64_t sent = 0;
   uint64_t cross = 0;
   uint64_t fingerprint = 0;
+  double busy_s = 0;  // wall time spent running this partition's windows
   std::optional<Failure> failure;
 };
 
@@ -450,12 +459,15 @@ Status Engine<Model>::RunUntil(TimeUs end_us) {
     if (w == kNoWindow || static_cast<TimeUs>(w) * lookahead >= end_us) break;
     const TimeUs limit = std::min(static_cast<TimeUs>(w + 1) * lookahead, end_us);
     auto run_part = [&](Part& part) {
+      const auto start = std::chrono::steady_clock::now();
       if (observer_ != nullptr) {
         RunWindow<true>(part, w, limit);
       } else {
         RunWindow<false>(part, w, limit);
       }
+      part.busy_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     };
+    const auto window_start = std::chrono::steady_clock::now();
     if (arena_ == nullptr) {
       for (auto& part : parts_) run_part(*part);
     } else if constexpr (kPlainThreads) {
@@ -481,6 +493,7 @@ Status Engine<Model>::RunUntil(TimeUs end_us) {
                           tbb::simple_partitioner());
       });
     }
+    window_s_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - window_start).count();
     window_parity_ ^= 1;
     ++windows_;
     now_us_ = std::max(now_us_, static_cast<TimeUs>(w) * lookahead);
@@ -598,7 +611,9 @@ EngineStats Engine<Model>::stats() const {
   EngineStats s;
   s.events_sent = initial_events_;
   s.windows = windows_;
+  s.window_s = window_s_;
   for (const auto& part : parts_) {
+    s.busy_s += part->busy_s;
     s.events_committed += part->committed;
     s.events_sent += part->sent;
     s.events_cross_partition += part->cross;

@@ -347,6 +347,8 @@ Status OrgRun::Finish() {
   s.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start_).count();
   result_->engine_events_pending = es.events_pending;
   result_->engine_events_sent = es.events_sent;
+  result_->engine_window_s = es.window_s;
+  result_->engine_busy_s = es.busy_s;
   const std::vector<double> period_correlations = s.incentives.period_metric_value_rank_correlation;
   const uint64_t budget_flags = s.incentives.budget_flags;
   const uint32_t refreshes = s.incentives.refreshes;

@@ -85,6 +85,10 @@ struct RunResult {
   uint64_t audit_fingerprint = 0;  // order-sensitive hash of the merged audit log (0 if not recorded)
   uint64_t engine_events_pending = 0;
   uint64_t engine_events_sent = 0;
+  // Wall-clock (not reproducible, never in a run file): the engine's window steps and the
+  // partitions' work within them (engine::EngineStats), for `clawsim bench org`.
+  double engine_window_s = 0;
+  double engine_busy_s = 0;
   std::vector<SeatState> seats;  // the external seats at the end of the run
   MemoryCensus memory;  // with RunOptions::memory_census: the census with the largest total
 };
