@@ -633,8 +633,8 @@ HelpEffect OrgModel::HelpOf(EmployeeId self, const scenario::Skill& k, double ha
   const double replaced = handed * std::min(1.0, suitability / handover_share);
   const double familiarity = world_->employees[self].traits.codebase_familiarity;
   h.saved_minutes = replaced * (1 - hc.familiarity_saving_discount * familiarity);
-  // The person checks all they handed over, whether or not it replaced their work.
-  // The person's own part of the cost (asking, checking, switching) falls as they learn the tool.
+  // The person checks all they handed over, whether or not it replaced their work; their own
+  // part of the cost (asking, checking, switching; not the wait) falls as they learn the tool.
   const double learned = hc.ExperienceFactor(employees_[self].code_handovers);
   h.idle_minutes = hc.context_switch_minutes * learned +
                    hc.wait_idle_fraction * static_cast<double>(waited_us) / static_cast<double>(engine::kUsPerMinute);
