@@ -1,7 +1,6 @@
 // Incentives: the pressure and choice functions at their edges, the statistics behind the
 // measures, and directional tests on the shipped incentives_* scenarios (each a relation a
 // user relies on, which a wrong model would break).
-#include <cstdio>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -212,14 +211,8 @@ AdoptionRun RunAdoption(std::vector<std::string> overrides) {
   AdoptionRun o;
   const std::string path = std::string(CLAWSIM_SOURCE_DIR) + "/scenarios/small.textproto";
   std::string text;
-  {
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    EXPECT_NE(f, nullptr);
-    char buf[4096];
-    size_t n;
-    while (f != nullptr && (n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-    if (f != nullptr) std::fclose(f);
-  }
+  const Status read = scenario::ReadScenarioText(path, &text);
+  EXPECT_TRUE(read.ok()) << read.message();
   const std::string anchor = "triggers { event: REVIEW_REQUEST  skill: \"code-help\" }";
   const size_t at = text.find(anchor);
   EXPECT_NE(at, std::string::npos) << "the small scenario's code-help trigger moved; update this test";
