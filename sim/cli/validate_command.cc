@@ -15,6 +15,7 @@
 #include "sim/cli/flags.h"
 #include "sim/common/json_writer.h"
 #include "sim/run/atomic_file.h"
+#include "sim/run/number_format.h"
 #include "sim/study/study_file.h"
 #include "sim/study/study_runner.h"
 #include "sim/validation/validation.h"
@@ -29,12 +30,11 @@ std::string Csv(const validation::Suite& suite, const std::vector<validation::Fi
   for (size_t i = 0; i < figures.size(); ++i) {
     const proto::Validation& v = suite.validations[i].spec;
     const validation::Figure& f = figures[i];
-    char line[512];
-    std::snprintf(line, sizeof line, "%s,%s,%s,%.17g,%.17g,%.17g,%u,%.17g,%.17g,%.17g,%d,%d\n", v.name().c_str(),
-                  v.measure().c_str(), proto::ValidationStatistic_Name(v.statistic()).c_str(), v.published(),
-                  v.published_low(), v.published_high(), f.n, f.mean, f.ci_low, f.ci_high, f.inside ? 1 : 0,
-                  f.sign_ok ? 1 : 0);
-    s += line;
+    char numbers[384];
+    std::snprintf(numbers, sizeof numbers, "%s,%.17g,%.17g,%.17g,%u,%.17g,%.17g,%.17g,%d,%d\n",
+                  proto::ValidationStatistic_Name(v.statistic()).c_str(), v.published(), v.published_low(),
+                  v.published_high(), f.n, f.mean, f.ci_low, f.ci_high, f.inside ? 1 : 0, f.sign_ok ? 1 : 0);
+    s += v.name() + "," + run::CsvField(validation::MeasureLabel(v)) + "," + numbers;
   }
   return s;
 }
@@ -45,7 +45,7 @@ std::string Json(const validation::Suite& suite, const std::vector<validation::F
     const proto::Validation& v = suite.validations[i].spec;
     const validation::Figure& f = figures[i];
     JsonWriter w;
-    w.String("name", v.name()).String("source", v.source()).String("measure", v.measure())
+    w.String("name", v.name()).String("source", v.source()).String("measure", validation::MeasureLabel(v))
         .Double("published", v.published()).Double("published_low", v.published_low())
         .Double("published_high", v.published_high()).Uint("n", f.n).Double("mean", f.mean)
         .Double("ci_low", f.ci_low).Double("ci_high", f.ci_high).Bool("inside", f.inside).Bool("sign_ok", f.sign_ok)

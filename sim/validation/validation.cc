@@ -60,7 +60,20 @@ std::map<std::string, double> Side(const proto::Validation& v, bool reference) {
 void CheckValidation(const LoadedValidation& v, const study::StudySpec& spec, std::vector<std::string>* errors) {
   const proto::Validation& p = v.spec;
   auto fail = [&](const std::string& m) { errors->push_back(v.where + "validation " + '"' + p.name() + "\": " + m); };
-  if (Status s = run::CheckSummaryMeasureName(p.measure()); !s.ok()) fail("measure: " + s.message());
+  if (p.construct().empty()) {
+    if (Status s = run::CheckSummaryMeasureName(p.measure()); !s.ok()) fail("measure: " + s.message());
+  } else {
+    if (p.has_measure()) fail("give measure or construct, not both");
+    if (p.statistic() != proto::RELATIVE_CHANGE && p.statistic() != proto::RATIO) {
+      fail("a construct is a geometric mean of ratios: choose RELATIVE_CHANGE or RATIO");
+    }
+    if (p.construct_size() < 2) fail("a construct needs at least two measures (one is `measure`)");
+    std::set<std::string> seen;
+    for (const proto::ConstructMeasure& c : p.construct()) {
+      if (Status s = run::CheckSummaryMeasureName(c.measure()); !s.ok()) fail("construct: " + s.message());
+      if (!seen.insert(c.measure()).second) fail("construct: \"" + c.measure() + "\" is listed twice");
+    }
+  }
   std::set<std::string> arms;
   for (const study::Arm& a : spec.arms) arms.insert(a.name);
   // One side of the figure: a single arm or a mix, each arm of the study, weights > 0.
@@ -114,6 +127,62 @@ void CheckValidation(const LoadedValidation& v, const study::StudySpec& spec, st
     fail(spec.base_path + " sets " + (base.scenario.has_help_costs() ? "help_costs" : "adoption") +
          "; a validation's scenario keeps the model's defaults for its mechanisms");
   }
+}
+
+// The figure one measure gives, by replication: the arm's value (or its mix's), or its change
+// against the reference; for a construct the plain ratio arm / reference of positive values.
+// False when the results lack an arm of either side.
+bool MeasureFigure(const proto::Validation& v, const proto::StudyResults& results, int measure,
+                   std::map<uint32_t, double>* figure) {
+  const bool construct = !v.construct().empty();
+  // Each side's value by replication, over successful runs with a finite value: a mix's
+  // weighted mean where every arm of it gave one.
+  auto side_values = [&](bool reference, std::map<uint32_t, double>* out) {
+    const std::map<std::string, double> side = Side(v, reference);
+    std::map<int, double> share;  // arm index -> share
+    for (int i = 0; i < results.arms_size(); ++i) {
+      if (auto it = side.find(results.arms(i).name()); it != side.end()) share[i] = it->second;
+    }
+    if (share.size() != side.size()) return false;
+    std::map<uint32_t, std::pair<double, size_t>> sum;  // replication -> (weighted sum, arms seen)
+    for (const proto::StudyRunRecord& r : results.runs()) {
+      auto it = share.find(static_cast<int>(r.arm_index()));
+      if (it == share.end() || !r.ok() || measure >= r.values_size() || !std::isfinite(r.values(measure))) continue;
+      sum[r.replication()].first += it->second * r.values(measure);
+      ++sum[r.replication()].second;
+    }
+    for (const auto& [replication, s] : sum) {
+      if (s.second == share.size()) (*out)[replication] = s.first;
+    }
+    return true;
+  };
+  std::map<uint32_t, double> arm_value, reference_value;
+  if (!side_values(false, &arm_value) || (Compared(v.statistic()) && !side_values(true, &reference_value))) return false;
+  for (const auto& [replication, a] : arm_value) {
+    if (!Compared(v.statistic())) {
+      (*figure)[replication] = a;
+      continue;
+    }
+    auto it = reference_value.find(replication);
+    if (it == reference_value.end()) continue;
+    const double b = it->second;
+    if (construct) {
+      // A ratio of positive values, whose log the construct averages.
+      if (a > 0 && b > 0) (*figure)[replication] = a / b;
+      continue;
+    }
+    switch (v.statistic()) {
+      case proto::RELATIVE_CHANGE:
+        if (b != 0) (*figure)[replication] = a / b - 1;
+        break;
+      case proto::RATIO:
+        if (b != 0) (*figure)[replication] = a / b;
+        break;
+      default:
+        (*figure)[replication] = a - b;
+    }
+  }
+  return true;
 }
 
 }  // namespace
@@ -190,55 +259,56 @@ std::string QuickStudyText(const LoadedValidation& v) {
 Figure Evaluate(const proto::Validation& v, const proto::StudyResults& results) {
   Figure f;
   f.name = v.name();
-  int measure = -1;
-  for (int i = 0; i < results.measure_names_size(); ++i) {
-    if (results.measure_names(i) == v.measure()) measure = i;
+  // The measures read: `measure`, or each of the construct's (with its direction).
+  std::vector<std::pair<std::string, bool>> wanted;
+  if (v.construct().empty()) wanted.emplace_back(v.measure(), false);
+  for (const proto::ConstructMeasure& c : v.construct()) wanted.emplace_back(c.measure(), c.lower_is_more());
+  std::vector<int> index(wanted.size(), -1);
+  for (size_t k = 0; k < wanted.size(); ++k) {
+    for (int i = 0; i < results.measure_names_size(); ++i) {
+      if (results.measure_names(i) == wanted[k].first) index[k] = i;
+    }
+    if (index[k] < 0) {
+      f.error = "no run has measure " + wanted[k].first;
+      return f;
+    }
   }
-  // Each side's value by replication, over successful runs with a finite value: a mix's
-  // weighted mean where every arm of it gave one.
-  auto side_values = [&](bool reference, std::map<uint32_t, double>* out) {
-    const std::map<std::string, double> side = Side(v, reference);
-    std::map<int, double> share;  // arm index -> share
-    for (int i = 0; i < results.arms_size(); ++i) {
-      if (auto it = side.find(results.arms(i).name()); it != side.end()) share[i] = it->second;
+  // Replication -> the figure's value (a construct: the sum of its measures' log ratios).
+  std::map<uint32_t, double> x_by_replication;
+  for (size_t k = 0; k < wanted.size(); ++k) {
+    std::map<uint32_t, double> one;
+    if (!MeasureFigure(v, results, index[k], &one)) {
+      f.error = "the study's results lack an arm";
+      return f;
     }
-    if (share.size() != side.size()) return false;
-    std::map<uint32_t, std::pair<double, size_t>> sum;  // replication -> (weighted sum, arms seen)
-    for (const proto::StudyRunRecord& r : results.runs()) {
-      auto it = share.find(static_cast<int>(r.arm_index()));
-      if (it == share.end() || !r.ok() || measure >= r.values_size() || !std::isfinite(r.values(measure))) continue;
-      sum[r.replication()].first += it->second * r.values(measure);
-      ++sum[r.replication()].second;
+    if (wanted.size() == 1) {
+      x_by_replication = std::move(one);
+      break;
     }
-    for (const auto& [replication, s] : sum) {
-      if (s.second == share.size()) (*out)[replication] = s.first;
-    }
-    return true;
-  };
-  std::map<uint32_t, double> arm_value, reference_value;
-  if (measure < 0 || !side_values(false, &arm_value) || (Compared(v.statistic()) && !side_values(true, &reference_value))) {
-    f.error = measure < 0 ? "no run has measure " + v.measure() : "the study's results lack an arm";
-    return f;
-  }
-  std::vector<double> x;
-  for (const auto& [replication, a] : arm_value) {
-    if (!Compared(v.statistic())) {
-      x.push_back(a);
+    // A construct: kept for the replications every measure gave.
+    for (auto& [replication, ratio] : one) ratio = std::log(wanted[k].second ? 1 / ratio : ratio);
+    if (k == 0) {
+      x_by_replication = std::move(one);
       continue;
     }
-    auto it = reference_value.find(replication);
-    if (it == reference_value.end()) continue;
-    const double b = it->second;
-    switch (v.statistic()) {
-      case proto::RELATIVE_CHANGE:
-        if (b != 0) x.push_back(a / b - 1);
-        break;
-      case proto::RATIO:
-        if (b != 0) x.push_back(a / b);
-        break;
-      default:
-        x.push_back(a - b);
+    for (auto it = x_by_replication.begin(); it != x_by_replication.end();) {
+      auto o = one.find(it->first);
+      if (o == one.end()) {
+        it = x_by_replication.erase(it);
+      } else {
+        it->second += o->second;
+        ++it;
+      }
     }
+  }
+  std::vector<double> x;
+  for (const auto& [replication, value] : x_by_replication) {
+    if (wanted.size() == 1) {
+      x.push_back(value);
+      continue;
+    }
+    const double ratio = std::exp(value / static_cast<double>(wanted.size()));
+    x.push_back(v.statistic() == proto::RELATIVE_CHANGE ? ratio - 1 : ratio);
   }
   if (x.empty()) {
     f.error = "no replication gave a value (failed runs, or a zero reference)";
@@ -253,6 +323,16 @@ Figure Evaluate(const proto::Validation& v, const proto::StudyResults& results) 
   f.sign_ok = v.quick_sign() == proto::ANY_SIGN || (v.quick_sign() == proto::POSITIVE ? f.mean > 0 : f.mean < 0);
   return f;
 }
+
+std::string MeasureLabel(const proto::Validation& v) {
+  if (v.construct().empty()) return v.measure();
+  std::string s = "geometric mean of";
+  for (const proto::ConstructMeasure& c : v.construct()) {
+    s += std::string(&c == &v.construct(0) ? " " : "; ") + (c.lower_is_more() ? "1/" : "") + c.measure();
+  }
+  return s;
+}
+
 
 std::string FormatValue(const proto::Validation& v, double x) {
   char buf[64];

@@ -9,8 +9,9 @@
 //   3. Evaluate turns a study's results into the validation's figure: per replication (common
 //      random numbers: replication r has the same seed in every arm) the arm's value (or a
 //      mix's: the weighted mean of its arms' values), or its change against the reference arm
-//      (or mix), then the mean with its Student t 95 % interval, and whether that mean lies
-//      inside the published interval.
+//      (or mix), or a construct's change (the geometric mean of several measures' ratios),
+//      then the mean with its Student t 95 % interval, and whether that mean lies inside the
+//      published interval.
 // Errors name the suite file, line and column. Pure functions but for the file reads in
 // LoadSuite; safe from any thread.
 #pragma once
@@ -61,8 +62,14 @@ struct Figure {
   std::string error;       // why no figure could be computed (n == 0)
 };
 
-// The figure of `v` from its study's results (StudyResults.runs and measure_names).
+// The figure of `v` from its study's results (StudyResults.runs and measure_names). A
+// construct's figure is the geometric mean of its measures' ratios (each inverted where the
+// construct grows as the measure falls), replication by replication.
 Figure Evaluate(const proto::Validation& v, const proto::StudyResults& results);
+
+// What the row measures, for tables: its measure, or "geometric mean of a; 1/b; ..." for a
+// construct.
+std::string MeasureLabel(const proto::Validation& v);
 
 // A figure in the validation's unit: "+19.0 %" for a change in a fraction, "48.0 %" for a rate,
 // else "%.3g unit".

@@ -1,9 +1,11 @@
 // Validations (sim/validation/validation.h): a row's figure from a study's runs, for one arm
 // and for a weighted mix of arms (a published mean over situations the study runs apart),
-// replication by replication; and the suite's checks of a mix, located in the suite file.
+// and for a construct of several measures, replication by replication; and the suite's checks
+// of a mix and of a construct, located in the suite file.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -86,8 +88,64 @@ TEST(ValidationMix, AReplicationCountsOnlyWhenEveryArmOfTheMixGaveAValue) {
   EXPECT_THAT(missing.error, HasSubstr("lack an arm"));
 }
 
+// Arms a and b over three measures, replications 0..2: up (a 2, b 1: doubles), down (a 1,
+// b 2: halves) and flat (a 5 + r, b 5 + r).
+proto::StudyResults ThreeMeasures() {
+  proto::StudyResults r;
+  for (const char* m : {"up", "down", "flat"}) r.add_measure_names(m);
+  for (const char* name : {"a", "b"}) r.add_arms()->set_name(name);
+  for (uint32_t arm = 0; arm < 2; ++arm) {
+    for (uint32_t rep = 0; rep < 3; ++rep) {
+      proto::StudyRunRecord* run = r.add_runs();
+      run->set_arm_index(arm);
+      run->set_replication(rep);
+      run->set_ok(true);
+      run->add_values(arm == 0 ? 2.0 : 1.0);
+      run->add_values(arm == 0 ? 1.0 : 2.0);
+      run->add_values(5.0 + rep);
+    }
+  }
+  return r;
+}
+
+proto::Validation ConstructRow(const std::string& text) {
+  proto::Validation v = Row("statistic: RELATIVE_CHANGE arm: \"a\" reference_arm: \"b\" " + text);
+  v.clear_measure();
+  return v;
+}
+
+TEST(ValidationConstruct, AConstructIsTheGeometricMeanOfItsMeasuresRatios) {
+  // A lead time that halves counts like a frequency that doubles: (2 x 2 x 1)^(1/3) - 1.
+  const Figure f = Evaluate(ConstructRow(R"(construct { measure: "up" }
+                                            construct { measure: "down" lower_is_more: true }
+                                            construct { measure: "flat" })"),
+                            ThreeMeasures());
+  ASSERT_EQ(f.n, 3u) << f.error;
+  EXPECT_NEAR(f.mean, std::cbrt(4.0) - 1, 1e-12);
+  // Read the other way, a halving cancels a doubling: no change.
+  const Figure g = Evaluate(ConstructRow(R"(construct { measure: "up" } construct { measure: "down" })"), ThreeMeasures());
+  ASSERT_EQ(g.n, 3u) << g.error;
+  EXPECT_NEAR(g.mean, 0, 1e-12);
+  // RATIO gives the same figure plus one.
+  proto::Validation ratio = ConstructRow(R"(construct { measure: "up" } construct { measure: "flat" })");
+  ratio.set_statistic(proto::RATIO);
+  EXPECT_NEAR(Evaluate(ratio, ThreeMeasures()).mean, std::sqrt(2.0), 1e-12);
+}
+
+TEST(ValidationConstruct, AReplicationCountsOnlyWhenEveryMeasureGaveAPositiveRatio) {
+  proto::StudyResults r = ThreeMeasures();
+  r.mutable_runs(1)->set_values(2, 0.0);  // arm a, replication 1: flat is 0, no ratio's log
+  const Figure f = Evaluate(ConstructRow(R"(construct { measure: "up" } construct { measure: "flat" })"), r);
+  EXPECT_EQ(f.n, 2u) << f.error;
+  const Figure missing = Evaluate(ConstructRow(R"(construct { measure: "up" } construct { measure: "none" })"), r);
+  EXPECT_EQ(missing.n, 0u);
+  EXPECT_THAT(missing.error, HasSubstr("no run has measure none"));
+  EXPECT_EQ(MeasureLabel(ConstructRow(R"(construct { measure: "up" } construct { measure: "down" lower_is_more: true })")),
+            "geometric mean of up; 1/down");
+}
+
 // A suite of one row on a two-arm study of the shipped baseline, in a fresh folder.
-std::string WriteSuite(const std::string& test, const std::string& row) {
+std::string WriteSuite(const std::string& test, const std::string& row, bool with_measure = true) {
   const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("clawsim_validation_" + test);
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
@@ -96,14 +154,15 @@ std::string WriteSuite(const std::string& test, const std::string& row) {
                                              "arms { name: \"a\" set: \"run.days=2\" }\n"
                                              "arms { name: \"b\" set: \"run.days=3\" }\n";
   std::ofstream(dir / "suite.textproto") << "# one row\nvalidations { name: \"x\" study: \"study.textproto\"\n"
-                                            "  measure: \"value_usd\" published: 0 published_low: -1 published_high: 1\n"
+                                         << (with_measure ? "  measure: \"value_usd\"" : "")
+                                         << " published: 0 published_low: -1 published_high: 1\n"
                                          << row << "}\n";
   return (dir / "suite.textproto").string();
 }
 
-std::string LoadError(const std::string& test, const std::string& row) {
+std::string LoadError(const std::string& test, const std::string& row, bool with_measure = true) {
   Suite suite;
-  const Status s = LoadSuite(WriteSuite(test, row), &suite);
+  const Status s = LoadSuite(WriteSuite(test, row, with_measure), &suite);
   return s.ok() ? std::string("(loaded)") : s.message();
 }
 
@@ -122,6 +181,26 @@ TEST(ValidationMix, SuiteRefusesABadMixWhereItIsWritten) {
               HasSubstr("the reference is the measured arm itself"));
   EXPECT_THAT(LoadError("mean", R"(arm: "a" reference_mix { arm: "b" weight: 1 })"),
               HasSubstr("ARM_MEAN takes no reference_arm or reference_mix"));
+}
+
+TEST(ValidationConstruct, SuiteRefusesABadConstructWhereItIsWritten) {
+  const std::string two = R"(statistic: RELATIVE_CHANGE arm: "a" reference_arm: "b"
+                             construct { measure: "dora.deployment_frequency_per_day" }
+                             construct { measure: "dora.lead_time_for_changes_hours" lower_is_more: true })";
+  EXPECT_EQ(LoadError("c_ok", two, false), "(loaded)");
+  EXPECT_THAT(LoadError("c_both", two), HasSubstr("suite.textproto:2:1: validation \"x\": give measure or construct, not both"));
+  EXPECT_THAT(LoadError("c_mean", R"(arm: "a" construct { measure: "value_usd" } construct { measure: "incidents" })", false),
+              HasSubstr("choose RELATIVE_CHANGE or RATIO"));
+  EXPECT_THAT(LoadError("c_one", R"(statistic: RATIO arm: "a" reference_arm: "b" construct { measure: "incidents" })", false),
+              HasSubstr("at least two measures"));
+  EXPECT_THAT(LoadError("c_twice", R"(statistic: RATIO arm: "a" reference_arm: "b"
+                                     construct { measure: "incidents" } construct { measure: "incidents" })", false),
+              HasSubstr("construct: \"incidents\" is listed twice"));
+  EXPECT_THAT(LoadError("c_name", R"(statistic: RATIO arm: "a" reference_arm: "b"
+                                    construct { measure: "incidents" } construct { measure: "no.such" })", false),
+              HasSubstr("construct: "));
+  // Without either, the row names no measure.
+  EXPECT_THAT(LoadError("c_none", R"(arm: "a")", false), HasSubstr("measure: "));
 }
 
 }  // namespace
