@@ -182,6 +182,7 @@ void PrintText(const run::RunFileReader& r, const RowCounts& rows, const model::
   Line("lead time for changes", Num(s.dora.lead_time_for_changes_hours, "%.2f") + " h");
   Line("change failure rate", Num(s.dora.change_failure_rate, "%.4f"));
   Line("time to restore", Num(s.dora.time_to_restore_hours, "%.2f") + " h");
+  Line("deployment rework rate", Num(s.dora.rework_rate, "%.4f"));
   Line("incidents", U(s.incidents));
   Line("data leaks", U(s.data_leaks));
   Line("chat exposures", U(s.chat_exposures));

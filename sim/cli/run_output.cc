@@ -389,6 +389,7 @@ std::string SummaryTable(const model::RunResult& r) {
   row("lead time for changes", "%.1f h", s.dora.lead_time_for_changes_hours);
   row("change failure rate", "%.1f%%", 100 * s.dora.change_failure_rate);
   row("time to restore", "%.1f h", s.dora.time_to_restore_hours);
+  row("deployment rework rate", "%.1f%% (rollbacks after incidents)", 100 * s.dora.rework_rate);
   out += "\nsafety\n";
   const auto g = [&](GateOutcome o) { return static_cast<unsigned long long>(s.gate[static_cast<int>(o)]); };
   row("agent actions allowed", "%llu", g(GateOutcome::kAllowed));

@@ -154,6 +154,9 @@ struct DoraMetrics {
   double lead_time_for_changes_hours = 0;  // mean, commit ready to running in prod
   double change_failure_rate = 0;          // share of prod deploys that caused an incident or rollback
   double time_to_restore_hours = 0;        // mean, incident opened to restored
+  // DORA's deployment rework rate: of the deployments to prod (changes shipped and rollbacks),
+  // the share that were rollbacks, made because an incident was open.
+  double rework_rate = 0;
 };
 
 // Busy hours over available hours across the people of one role.

@@ -333,12 +333,13 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
   s.mean_lead_time_hours = s.items_completed == 0 ? 0 : lead_sum / static_cast<double>(s.items_completed);
   s.value_usd_per_token_usd = s.tokens.cost_usd > 0 ? s.value_usd / s.tokens.cost_usd : 0;
   // DORA: deploys that reached prod, the share that caused an incident, how long incidents
-  // that have ended took to restore.
-  uint64_t prod = 0, failed = 0, restored = 0;
+  // that have ended took to restore, and the share of deployments that were rollbacks.
+  uint64_t prod = 0, failed = 0, restored = 0, rollbacks = 0;
   double lead = 0, restore = 0;
   const TimeUs end_us = static_cast<TimeUs>(s.days) * engine::kUsPerDay;
   for (const ServiceLpState& v : m.services()) {
     prod += v.prod_deploys;
+    rollbacks += v.service.stats().rollbacks;
     lead += v.lead_time_hours_sum;
     // A failed change: a defective one that reached prod (it needs an incident response, a
     // rollback or a hotfix, whether or not it opened an incident).
@@ -364,6 +365,7 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
   s.dora.lead_time_for_changes_hours = prod == 0 ? 0 : lead / static_cast<double>(prod);
   s.dora.change_failure_rate = prod == 0 ? 0 : static_cast<double>(failed) / static_cast<double>(prod);
   s.dora.time_to_restore_hours = restored == 0 ? 0 : restore / static_cast<double>(restored);
+  s.dora.rework_rate = prod + rollbacks == 0 ? 0 : static_cast<double>(rollbacks) / static_cast<double>(prod + rollbacks);
   s.net_value_usd = s.value_usd - s.incident_cost_usd - s.tokens.cost_usd;
   {
     DeliveryMeasures& d = s.delivery;

@@ -99,6 +99,7 @@ void ToProto(const model::DoraMetrics& in, proto::DoraMetrics* out) {
   out->set_lead_time_for_changes_hours(in.lead_time_for_changes_hours);
   out->set_change_failure_rate(in.change_failure_rate);
   out->set_time_to_restore_hours(in.time_to_restore_hours);
+  out->set_rework_rate(in.rework_rate);
 }
 
 model::DoraMetrics FromProto(const proto::DoraMetrics& in) {
@@ -107,6 +108,7 @@ model::DoraMetrics FromProto(const proto::DoraMetrics& in) {
   out.lead_time_for_changes_hours = in.lead_time_for_changes_hours();
   out.change_failure_rate = in.change_failure_rate();
   out.time_to_restore_hours = in.time_to_restore_hours();
+  out.rework_rate = in.rework_rate();
   return out;
 }
 

@@ -72,6 +72,7 @@ std::string DoraJson(const model::DoraMetrics& d) {
   Number(w, "lead_time_for_changes_hours", d.lead_time_for_changes_hours);
   Number(w, "change_failure_rate", d.change_failure_rate);
   Number(w, "time_to_restore_hours", d.time_to_restore_hours);
+  Number(w, "rework_rate", d.rework_rate);
   return w.Finish();
 }
 

@@ -16,7 +16,7 @@
 //   hours {working_hours, review_hours, approval_hours, fixing_hours, saved_hours,
 //          setup_hours, help_cost_hours},
 //   dora {deployment_frequency_per_day, lead_time_for_changes_hours, change_failure_rate,
-//         time_to_restore_hours},
+//         time_to_restore_hours, rework_rate},
 //   tokens_by_purpose {useful, overhead, performative},
 //   tokens_by_tier {<tier name>: ...}, tokens_by_team {<team name>: ...}
 // where each token tally is {input_tokens, output_tokens, total_tokens, cost_usd, invocations}.

@@ -80,6 +80,7 @@ std::string UndefinedWhenZero(const std::string& measure) {
       {"dora.change_failure_rate", "dora.deployment_frequency_per_day"},
       {"dora.lead_time_for_changes_hours", "dora.deployment_frequency_per_day"},
       {"dora.time_to_restore_hours", "incidents"},
+      {"dora.rework_rate", "dora.deployment_frequency_per_day"},
       {"mean_lead_time_hours", "items_completed"},
       {"incentives.tokens_per_value_usd", "value_usd"},
       {"incentives.cost_per_value_usd", "value_usd"},

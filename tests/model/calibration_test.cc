@@ -89,6 +89,11 @@ CALIBRATION_TEST(DeliveryMatchesTheDoraHighOrEliteClusters) {
   EXPECT_GE(s.dora.change_failure_rate, 0.02);                          // not implausibly perfect
   EXPECT_LE(s.dora.change_failure_rate, 0.20);                          // high: up to 20%
   EXPECT_LE(s.dora.time_to_restore_hours, 24);                          // high: under a day
+  // Rework deployments are rollbacks after incidents: some, and fewer than the failed changes
+  // (a change that failed in prod does not always open an incident, nor every incident a
+  // rollback).
+  EXPECT_GT(s.dora.rework_rate, 0);
+  EXPECT_LT(s.dora.rework_rate, s.dora.change_failure_rate);
 }
 
 // Incidents per service per month: 0.5 to 6 (reasoning in CALIBRATION.md).

@@ -101,7 +101,7 @@ TEST(SummaryJsonTest, HasTheRequiredKeysAndValues) {
            "\"hours\":{\"working_hours\":96.5,\"review_hours\":10.25,\"approval_hours\":4.5,"
            "\"fixing_hours\":3.75,\"saved_hours\":22,\"setup_hours\":0,\"help_cost_hours\":0}",
            "\"dora\":{\"deployment_frequency_per_day\":2.5,\"lead_time_for_changes_hours\":3.25,"
-           "\"change_failure_rate\":0.125,\"time_to_restore_hours\":1.5}",
+           "\"change_failure_rate\":0.125,\"time_to_restore_hours\":1.5,\"rework_rate\":0.0625}",
            "\"performative\":{\"input_tokens\":300000,\"output_tokens\":60000,\"total_tokens\":360000,"
            "\"cost_usd\":10,\"invocations\":150}",
            "\"tokens_by_tier\":{\"frontier\":{\"input_tokens\":1000000,",

@@ -76,6 +76,7 @@ model::RunSummary SampleSummary() {
   s.dora.lead_time_for_changes_hours = 3.25;
   s.dora.change_failure_rate = 0.125;
   s.dora.time_to_restore_hours = 1.5;
+  s.dora.rework_rate = 0.0625;
   s.incidents = 3;
   s.data_leaks = 1;
   s.chat_exposures = 2;

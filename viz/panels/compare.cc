@@ -48,6 +48,7 @@ std::vector<ComparePanel::Measure> CompareMeasures(const RunData& ra, const RunD
       {"prod deploys per day", "deploys", a.dora().deployment_frequency_per_day(), b.dora().deployment_frequency_per_day()},
       {"change failure rate", "fraction", a.dora().change_failure_rate(), b.dora().change_failure_rate()},
       {"time to restore", "h", a.dora().time_to_restore_hours(), b.dora().time_to_restore_hours()},
+      {"deployment rework rate", "fraction", a.dora().rework_rate(), b.dora().rework_rate()},
       {"incidents", "incidents", d(a.incidents()), d(b.incidents()), true},
       {"agent errors", "errors", d(a.agent_errors()), d(b.agent_errors()), true},
       {"actions asked", "actions", gate_asked(a), gate_asked(b), true},

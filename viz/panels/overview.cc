@@ -69,6 +69,7 @@ void DrawMeasures(const RunData& run) {
   Row("lead time for changes", FormatHours(s.dora().lead_time_for_changes_hours()));
   Row("change failure rate", FormatPercent(s.dora().change_failure_rate()) + " of prod deploys");
   Row("time to restore", FormatHours(s.dora().time_to_restore_hours()));
+  Row("deployment rework rate", FormatPercent(s.dora().rework_rate()) + " rollbacks");
   Row("incidents", FormatCount(D(s.incidents())));
   Row("agent errors", FormatCount(D(s.agent_errors())));
   const proto::GateCounts& g = s.gate();
