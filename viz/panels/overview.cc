@@ -191,7 +191,12 @@ void DrawCalibration(const RunData& run) {
       Cell(FormatCount(b.value()) + " " + b.unit() + (inside ? " (inside)" : " (outside)"), inside ? &kGood : &kBad);
     }
     ImGui::TableNextColumn();
-    Cell(FormatCount(b.low()) + " to " + FormatCount(b.high()));
+    // A band open at one end reads as a bound, not as "inf".
+    const bool no_low = std::isinf(b.low()), no_high = std::isinf(b.high());
+    Cell(no_low && no_high ? std::string("any")
+         : no_high         ? "at least " + FormatCount(b.low())
+         : no_low          ? "at most " + FormatCount(b.high())
+                           : FormatCount(b.low()) + " to " + FormatCount(b.high()));
     ImGui::TableNextColumn();
     Cell(b.source(), nullptr);
   }
