@@ -128,7 +128,13 @@ void ComparePanel::Draw(const std::vector<const RunData*>& runs, int current, Vi
       NextCellText(Value(m.b - m.a, m.unit));
       ImGui::TableNextColumn();
       if (m.a != 0) {
-        ImGui::Text("%+.1f %%", 100 * (m.b - m.a) / std::fabs(m.a));
+        // Past ten times, a ratio reads better than a percentage (and fits the column).
+        const double change = (m.b - m.a) / std::fabs(m.a);
+        if (std::fabs(change) >= 10 && m.b / m.a > 0) {
+          ImGui::Text("x%.0f", m.b / m.a);
+        } else {
+          ImGui::Text("%+.1f %%", 100 * change);
+        }
       } else {
         ImGui::TextDisabled("-");
       }
