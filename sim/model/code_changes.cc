@@ -14,6 +14,12 @@ void OrgModel::SendForReview(Ctx& ctx, EmployeeState& s, Task change) {
   const scenario::CodeWork& code = sc().role(Role::kDeveloper).code;
   const Teammates& mates = world_->employees[self].teammates;
   const uint32_t reviewers = static_cast<uint32_t>(std::min<size_t>(mates.size(), static_cast<size_t>(std::max(0, code.reviewers))));
+  if (change.kind == TaskKind::kCode && !(change.state & kTaskAttack)) {
+    // A pull request opened (rework comes back as kRework): with or without agents' code.
+    const int with_agent = change.AgentWrittenShare() > 0 ? 1 : 0;
+    ++s.prs_opened[with_agent];
+    if (change.state & kTaskDefective) ++s.prs_opened_defective[with_agent];
+  }
   change.kind = TaskKind::kCode;
   change.state &= ~(kTaskStarted | kTaskCaught | kTaskHelped);
   if (reviewers == 0) {

@@ -327,6 +327,13 @@ struct DeliveryMeasures {
   // Changes from their backlog that developers handed to coding agents unassigned
   // (AdoptionDynamics.unassigned_changes_max), over the run.
   uint64_t unassigned_changes_handed = 0;
+  // Pull requests opened (a change sent to its first review), and of them those holding code
+  // an agent wrote; the defect rate (defective when first reviewed) of those with agents' code
+  // over the rate of those without, 0 when either group is empty or the second has no defect:
+  // what CodeRabbit (2025) compared in issues per pull request.
+  uint64_t prs_opened = 0;
+  uint64_t prs_opened_with_agent_code = 0;
+  double agent_pr_defect_ratio = 0;
 };
 
 struct RunSummary {

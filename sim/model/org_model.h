@@ -367,6 +367,10 @@ struct EmployeeState {
   uint64_t changes_completed = 0;
   uint64_t changes_merged = 0;  // changes that passed review, each counted once
   double merged_size_sum = 0;   // their relative sizes (OrgModel::RelativeSize), summed
+  // Changes sent to their first review ([1]: holding code an agent wrote, [0]: not), and of
+  // them those defective then.
+  uint32_t prs_opened[2] = {0, 0};
+  uint32_t prs_opened_defective[2] = {0, 0};
   // Trace spans finished since the last TakeSpans, and the span id of the invocation being
   // decided (its reads and actions name it as their cause).
   std::vector<TraceSpan> spans;

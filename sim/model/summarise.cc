@@ -370,12 +370,17 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
   {
     DeliveryMeasures& d = s.delivery;
     double working_days = 0, review_hours = 0, merged_size = 0;
+    uint64_t opened[2] = {0, 0}, defective[2] = {0, 0};
     for (uint32_t e = 0; e < world.num_employees; ++e) {
       if (sc.organization.employees[e].role != scenario::Role::kDeveloper) continue;
       const EmployeeMetrics& em = r->employees[e];
       ++d.developers;
       d.changes_merged += em.changes_merged;
       merged_size += m.employees()[e].merged_size_sum;
+      for (int k = 0; k < 2; ++k) {
+        opened[k] += m.employees()[e].prs_opened[k];
+        defective[k] += m.employees()[e].prs_opened_defective[k];
+      }
       d.unassigned_changes_handed += em.unassigned_changes_handed;
       d.changes_in_prod += em.changes_completed;
       d.developer_busy_hours += em.busy_hours;
@@ -388,6 +393,13 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
     d.review_hours_per_merged_change = merged > 0 ? review_hours / merged : 0;
     d.merged_change_size_mean = merged > 0 ? merged_size / merged : 0;
     d.incidents_per_100_merged_changes = merged > 0 ? 100.0 * static_cast<double>(s.incidents) / merged : 0;
+    d.prs_opened = opened[0] + opened[1];
+    d.prs_opened_with_agent_code = opened[1];
+    if (opened[0] > 0 && opened[1] > 0 && defective[0] > 0) {
+      const double rate_agent = static_cast<double>(defective[1]) / static_cast<double>(opened[1]);
+      const double rate_person = static_cast<double>(defective[0]) / static_cast<double>(opened[0]);
+      d.agent_pr_defect_ratio = rate_agent / rate_person;
+    }
   }
   SummariseIncentives(sc, world, m, r);
   SummariseSafety(sc, m, s.days, &s);

@@ -305,6 +305,9 @@ void ToProto(const model::RunSummary& in, proto::RunSummary* out) {
     p->set_review_hours_per_merged_change(d.review_hours_per_merged_change);
     p->set_merged_change_size_mean(d.merged_change_size_mean);
     p->set_unassigned_changes_handed(d.unassigned_changes_handed);
+    p->set_prs_opened(d.prs_opened);
+    p->set_prs_opened_with_agent_code(d.prs_opened_with_agent_code);
+    p->set_agent_pr_defect_ratio(d.agent_pr_defect_ratio);
     p->set_incidents_per_100_merged_changes(d.incidents_per_100_merged_changes);
   }
   {
@@ -480,6 +483,9 @@ model::RunSummary FromProto(const proto::RunSummary& in, uint32_t threads, doubl
     d.review_hours_per_merged_change = p.review_hours_per_merged_change();
     d.merged_change_size_mean = p.merged_change_size_mean();
     d.unassigned_changes_handed = p.unassigned_changes_handed();
+    d.prs_opened = p.prs_opened();
+    d.prs_opened_with_agent_code = p.prs_opened_with_agent_code();
+    d.agent_pr_defect_ratio = p.agent_pr_defect_ratio();
     d.incidents_per_100_merged_changes = p.incidents_per_100_merged_changes();
   }
   {

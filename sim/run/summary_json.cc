@@ -63,6 +63,8 @@ std::string DeliveryJson(const model::DeliveryMeasures& d) {
   Number(w, "incidents_per_100_merged_changes", d.incidents_per_100_merged_changes);
   Number(w, "merged_change_size_mean", d.merged_change_size_mean);
   w.Uint("unassigned_changes_handed", d.unassigned_changes_handed);
+  w.Uint("prs_opened", d.prs_opened).Uint("prs_opened_with_agent_code", d.prs_opened_with_agent_code);
+  Number(w, "agent_pr_defect_ratio", d.agent_pr_defect_ratio);
   return w.Finish();
 }
 

@@ -88,6 +88,7 @@ std::string UndefinedWhenZero(const std::string& measure) {
       {"delivery.developer_hours_per_merged_change", "delivery.changes_merged"},
       {"delivery.review_hours_per_merged_change", "delivery.changes_merged"},
       {"delivery.merged_change_size_mean", "delivery.changes_merged"},
+      {"delivery.agent_pr_defect_ratio", "delivery.prs_opened_with_agent_code"},
       {"delivery.incidents_per_100_merged_changes", "delivery.changes_merged"},
       {"delivery.merged_changes_per_developer_week", "delivery.developers"},
   };

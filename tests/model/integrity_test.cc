@@ -190,6 +190,13 @@ TEST(IntegrityTest, MoreCodeFromAgentsCarriesMoreDefects) {
   EXPECT_GT(d.dora.change_failure_rate, c.dora.change_failure_rate);
   EXPECT_EQ(c.incident_origins.agent_written_change, 0u);
   EXPECT_GE(d.incident_origins.agent_written_change, c.incident_origins.agent_written_change);
+  // Pull requests with agents' code go to review more often defective than those without,
+  // and the comparison counts every pull request once, whoever wrote it.
+  ASSERT_GT(d.delivery.prs_opened_with_agent_code, 0u);
+  EXPECT_LT(d.delivery.prs_opened_with_agent_code, d.delivery.prs_opened);
+  EXPECT_GE(d.delivery.prs_opened, d.delivery.changes_merged);
+  EXPECT_GT(d.delivery.agent_pr_defect_ratio, c.delivery.agent_pr_defect_ratio);
+  EXPECT_GT(d.delivery.agent_pr_defect_ratio, 1.5);
 }
 
 TEST(IntegrityTest, AReviewPastItsReviewersAttentionCatchesLess) {

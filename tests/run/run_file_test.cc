@@ -364,15 +364,15 @@ proto::Record FooterRecord(uint64_t chunks, uint64_t daily_rows) {
   return r;
 }
 
-// A file from a newer minor version: preamble and header agree on 1.7, and one chunk holds
-// rows of a kind (field 99) this build does not know.
+// A file from a newer minor version: preamble and header agree on the minor after this
+// build's, and one chunk holds rows of a kind (field 99) this build does not know.
 std::string NewerMinorFile() {
   proto::Record header = HeaderRecord();
-  header.mutable_header()->set_format_minor(7);
+  header.mutable_header()->set_format_minor(kFormatMinor + 1);
   proto::Record unknown;
   unknown.mutable_chunk()->GetReflection()->MutableUnknownFields(unknown.mutable_chunk())->AddLengthDelimited(
       99, "rows of a future kind");
-  std::string out = EncodePreamble(kFormatMajor, 7);
+  std::string out = EncodePreamble(kFormatMajor, kFormatMinor + 1);
   for (const proto::Record& r : {header, DailyChunkRecord(), unknown, FooterRecord(2, 1)}) {
     AppendFramedRecord(r.SerializeAsString(), &out);
   }
@@ -396,7 +396,7 @@ TEST(RunFileTest, NewerMinorVersionIsReadAndUnknownChunksAreSkippedAndCounted) {
   WriteFile(path, NewerMinorFile());
   RunFileReader reader;
   ASSERT_TRUE(reader.Open(path).ok());
-  EXPECT_EQ(reader.format_minor(), 7u);
+  EXPECT_EQ(reader.format_minor(), kFormatMinor + 1);
   proto::Chunk chunk;
   bool got = false;
   int returned = 0;
