@@ -453,6 +453,7 @@ std::string SummaryTable(const model::RunResult& r) {
     out += "\nagainst the same run without agents\n";
     row("value delta", "%+.0f $ (without agents: $%.0f)", c.value_usd_delta, c.no_agent_value_usd);
     row("human busy hours delta", "%+.1f h (claimed saved: %.1f h)", c.human_busy_hours_delta, c.saved_hours_claimed);
+    row("backlog hours delta", "%+.1f h (discretionary work the freed time went to)", c.backlog_hours_delta);
     row("items completed delta", "%+lld", static_cast<long long>(c.items_completed_delta));
     row("incidents delta / cost delta", "%+lld / %+.0f $", static_cast<long long>(c.incidents_delta), c.incident_cost_usd_delta);
     row("lead time delta", "%+.2f h", c.lead_time_hours_delta);

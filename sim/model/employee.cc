@@ -365,7 +365,10 @@ void OrgModel::AccountWork(Ctx& ctx, EmployeeState& s) {
     case TaskKind::kApproval: s.m.hours.approval_hours += hours; break;
     case TaskKind::kFix:
     case TaskKind::kIncident: s.m.hours.fixing_hours += hours; break;
-    default: s.m.hours.working_hours += hours; break;
+    default:
+      s.m.hours.working_hours += hours;
+      if (s.current.state & kTaskBacklog) s.m.hours.backlog_hours += hours;
+      break;
   }
 }
 

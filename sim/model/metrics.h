@@ -84,6 +84,10 @@ struct HumanHours {
   // Time people spent using agents' help: specifying, checking the output, waiting for it,
   // switching to it and back (scenario AgentHelpCosts). Added to the helped tasks.
   double help_cost_hours = 0;
+  // Of working_hours, the time on discretionary work pulled from the person's backlog
+  // (writing, reworking and shipping a backlog change; a backlog task): where time that
+  // arrived work leaves free goes.
+  double backlog_hours = 0;
   void Add(const HumanHours& o) {
     working_hours += o.working_hours;
     review_hours += o.review_hours;
@@ -92,6 +96,7 @@ struct HumanHours {
     saved_hours += o.saved_hours;
     setup_hours += o.setup_hours;
     help_cost_hours += o.help_cost_hours;
+    backlog_hours += o.backlog_hours;
   }
 };
 
@@ -288,6 +293,9 @@ struct Counterfactual {
   double token_cost_usd = 0;       // the agents' spend (the twin spends nothing)
   double roi = 0;                  // (value delta - incident cost delta) / token cost
   double saved_hours_claimed = 0;  // the run's hours.saved_hours, beside the measured difference
+  // Where time agents free goes: the change in hours on discretionary backlog work
+  // (hours.backlog_hours) beside the change in busy hours.
+  double backlog_hours_delta = 0;
   double no_agent_value_usd = 0;
   uint64_t no_agent_fingerprint = 0;
 };

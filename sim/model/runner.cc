@@ -440,6 +440,7 @@ Status RunOrganisation(scenario::LoadedScenario* loaded, const RunOptions& optio
   c.token_cost_usd = a.tokens.cost_usd - b.tokens.cost_usd;
   c.roi = c.token_cost_usd > 0 ? (c.value_usd_delta - c.incident_cost_usd_delta) / c.token_cost_usd : 0;
   c.saved_hours_claimed = a.hours.saved_hours;
+  c.backlog_hours_delta = a.hours.backlog_hours - b.hours.backlog_hours;
   c.no_agent_value_usd = b.value_usd;
   c.no_agent_fingerprint = b.fingerprint;
   result->summary.wall_s += b.wall_s;

@@ -101,6 +101,7 @@ std::vector<Column<model::EmployeeMetrics>> EmployeeColumns() {
   c.push_back({"saved_hours", [](const E& e) { return D(e.hours.saved_hours); }});
   c.push_back({"setup_hours", [](const E& e) { return D(e.hours.setup_hours); }});
   c.push_back({"help_cost_hours", [](const E& e) { return D(e.hours.help_cost_hours); }});
+  c.push_back({"backlog_hours", [](const E& e) { return D(e.hours.backlog_hours); }});
   c.push_back({"agent_errors", [](const E& e) { return U(e.agent_errors); }});
   AddGateColumns(&c);
   return c;

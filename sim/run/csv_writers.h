@@ -14,7 +14,7 @@
 //   heartbeat, cron, event, dreaming (what woke the agent, not engine events):
 //     P_tokens, P_input_tokens, P_output_tokens, P_cost_usd, P_invocations (same for T),
 //   working_hours, review_hours, approval_hours, fixing_hours, saved_hours, setup_hours,
-//   help_cost_hours, agent_errors,
+//   help_cost_hours, backlog_hours, agent_errors,
 //   actions_allowed, actions_asked_approved, actions_asked_rejected, actions_denied,
 //   actions_rate_limited, actions_asked_expired
 //

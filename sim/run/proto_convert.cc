@@ -45,6 +45,7 @@ std::array<uint64_t, model::kNumGateOutcomes> FromProto(const proto::GateCounts&
 void ToProto(const model::HumanHours& in, proto::HumanHours* out) {
   out->set_working_hours(in.working_hours);
   out->set_setup_hours(in.setup_hours);
+  out->set_backlog_hours(in.backlog_hours);
   out->set_review_hours(in.review_hours);
   out->set_approval_hours(in.approval_hours);
   out->set_fixing_hours(in.fixing_hours);
@@ -56,6 +57,7 @@ model::HumanHours FromProto(const proto::HumanHours& in) {
   model::HumanHours out;
   out.working_hours = in.working_hours();
   out.setup_hours = in.setup_hours();
+  out.backlog_hours = in.backlog_hours();
   out.review_hours = in.review_hours();
   out.approval_hours = in.approval_hours();
   out.fixing_hours = in.fixing_hours();
@@ -411,6 +413,7 @@ void ToProto(const model::RunSummary& in, proto::RunSummary* out) {
     proto::Counterfactual* p = out->mutable_counterfactual();
     p->set_value_usd_delta(c.value_usd_delta);
     p->set_human_busy_hours_delta(c.human_busy_hours_delta);
+    p->set_backlog_hours_delta(c.backlog_hours_delta);
     p->set_items_completed_delta(c.items_completed_delta);
     p->set_incidents_delta(c.incidents_delta);
     p->set_lead_time_hours_delta(c.lead_time_hours_delta);
@@ -571,6 +574,7 @@ model::RunSummary FromProto(const proto::RunSummary& in, uint32_t threads, doubl
     c.present = true;
     c.value_usd_delta = p.value_usd_delta();
     c.human_busy_hours_delta = p.human_busy_hours_delta();
+    c.backlog_hours_delta = p.backlog_hours_delta();
     c.items_completed_delta = p.items_completed_delta();
     c.incidents_delta = p.incidents_delta();
     c.lead_time_hours_delta = p.lead_time_hours_delta();

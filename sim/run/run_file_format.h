@@ -29,7 +29,8 @@ inline constexpr uint32_t kFormatMinor = 8;  // 1.1: spans, ids and causes; 1.2:
                                              // wait, incidents' defect origins, forwarders,
                                              // external actors; 1.7: merged changes' size;
                                              // 1.8: DORA rework rate, pull requests opened
-                                             // with agents' code and their defects
+                                             // with agents' code and their defects, backlog
+                                             // hours
 
 inline constexpr size_t kPreambleBytes = 16;      // magic + major + minor
 inline constexpr size_t kRecordHeaderBytes = 8;   // length + crc

@@ -36,6 +36,7 @@ std::string HoursJson(const model::HumanHours& h) {
   Number(w, "saved_hours", h.saved_hours);
   Number(w, "setup_hours", h.setup_hours);
   Number(w, "help_cost_hours", h.help_cost_hours);
+  Number(w, "backlog_hours", h.backlog_hours);
   return w.Finish();
 }
 
@@ -208,6 +209,7 @@ std::string CounterfactualJson(const model::Counterfactual& c) {
   Number(w, "token_cost_usd", c.token_cost_usd);
   Number(w, "roi", c.roi);
   Number(w, "saved_hours_claimed", c.saved_hours_claimed);
+  Number(w, "backlog_hours_delta", c.backlog_hours_delta);
   Number(w, "no_agent_value_usd", c.no_agent_value_usd);
   w.String("no_agent_fingerprint", FormatFingerprint(c.no_agent_fingerprint));
   return w.Finish();

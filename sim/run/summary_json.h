@@ -14,7 +14,7 @@
 //   actions_asked_approved, actions_asked_rejected, actions_asked_expired, actions_denied,
 //   actions_rate_limited,
 //   hours {working_hours, review_hours, approval_hours, fixing_hours, saved_hours,
-//          setup_hours, help_cost_hours},
+//          setup_hours, help_cost_hours, backlog_hours},
 //   dora {deployment_frequency_per_day, lead_time_for_changes_hours, change_failure_rate,
 //         time_to_restore_hours, rework_rate},
 //   tokens_by_purpose {useful, overhead, performative},

@@ -335,7 +335,7 @@ def run_counterfactual(ctx):
     c = paired.get("counterfactual")
     check(isinstance(c, dict), f"no counterfactual section in {sorted(paired)}")
     for key in ["value_usd_delta", "human_busy_hours_delta", "items_completed_delta", "incidents_delta",
-                "lead_time_hours_delta", "roi", "saved_hours_claimed", "no_agent_value_usd"]:
+                "lead_time_hours_delta", "roi", "saved_hours_claimed", "backlog_hours_delta", "no_agent_value_usd"]:
         check(key in c, f"counterfactual lacks {key}: {c}")
     check(abs(paired["value_usd"] - c["no_agent_value_usd"] - c["value_usd_delta"]) < 1e-6,
           f"value delta {c['value_usd_delta']} is not value {paired['value_usd']} minus the twin's "

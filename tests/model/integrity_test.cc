@@ -128,6 +128,7 @@ TEST(IntegrityTest, TheCounterfactualTwinSeesTheSameArrivingWork) {
   EXPECT_DOUBLE_EQ(a.counterfactual.value_usd_delta, a.value_usd - b.value_usd);
   EXPECT_DOUBLE_EQ(a.counterfactual.human_busy_hours_delta, a.human_busy_hours - b.human_busy_hours);
   EXPECT_EQ(a.counterfactual.saved_hours_claimed, a.hours.saved_hours);
+  EXPECT_DOUBLE_EQ(a.counterfactual.backlog_hours_delta, a.hours.backlog_hours - b.hours.backlog_hours);
   EXPECT_GT(a.counterfactual.token_cost_usd, 0);
 }
 
@@ -197,6 +198,20 @@ TEST(IntegrityTest, MoreCodeFromAgentsCarriesMoreDefects) {
   EXPECT_GE(d.delivery.prs_opened, d.delivery.changes_merged);
   EXPECT_GT(d.delivery.agent_pr_defect_ratio, c.delivery.agent_pr_defect_ratio);
   EXPECT_GT(d.delivery.agent_pr_defect_ratio, 1.5);
+}
+
+TEST(IntegrityTest, BacklogHoursArePartOfWorkingHoursAndOnlyWhereABacklogIs) {
+  // The small scenario gives nobody a backlog: no time goes to one.
+  const Outcome none = RunSmall({});
+  EXPECT_EQ(none.result.summary.hours.backlog_hours, 0);
+  // Developers with a backlog of changes spend part of their own working time on it.
+  const Outcome with = RunSmall({"roles[role=DEVELOPER].backlog.kind=CODE_CHANGES"});
+  const HumanHours& h = with.result.summary.hours;
+  EXPECT_GT(h.backlog_hours, 0);
+  EXPECT_LT(h.backlog_hours, h.working_hours);
+  double employees_backlog = 0;
+  for (const EmployeeMetrics& e : with.result.employees) employees_backlog += e.hours.backlog_hours;
+  EXPECT_NEAR(employees_backlog, h.backlog_hours, 1e-6 * h.backlog_hours);
 }
 
 TEST(IntegrityTest, AReviewPastItsReviewersAttentionCatchesLess) {

@@ -99,7 +99,7 @@ TEST(SummaryJsonTest, HasTheRequiredKeysAndValues) {
            "\"actions_asked_rejected\":100", "\"actions_denied\":450",
            "\"actions_rate_limited\":50",   "\"data_leaks\":1",
            "\"hours\":{\"working_hours\":96.5,\"review_hours\":10.25,\"approval_hours\":4.5,"
-           "\"fixing_hours\":3.75,\"saved_hours\":22,\"setup_hours\":0,\"help_cost_hours\":0}",
+           "\"fixing_hours\":3.75,\"saved_hours\":22,\"setup_hours\":0,\"help_cost_hours\":0,\"backlog_hours\":0}",
            "\"dora\":{\"deployment_frequency_per_day\":2.5,\"lead_time_for_changes_hours\":3.25,"
            "\"change_failure_rate\":0.125,\"time_to_restore_hours\":1.5,\"rework_rate\":0.0625}",
            "\"performative\":{\"input_tokens\":300000,\"output_tokens\":60000,\"total_tokens\":360000,"
@@ -135,7 +135,7 @@ TEST(CsvTest, EmployeesHasEveryColumnAndOneRowPerEmployee) {
     }
   }
   for (const char* column : {"working_hours", "review_hours", "approval_hours", "fixing_hours", "saved_hours", "setup_hours",
-                             "help_cost_hours", "agent_errors", "actions_allowed", "actions_asked_approved",
+                             "help_cost_hours", "backlog_hours", "agent_errors", "actions_allowed", "actions_asked_approved",
                              "actions_asked_rejected", "actions_denied", "actions_rate_limited", "actions_asked_expired"}) {
     expected.push_back(column);
   }
