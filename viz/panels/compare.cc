@@ -45,6 +45,7 @@ std::vector<ComparePanel::Measure> CompareMeasures(const RunData& ra, const RunD
       {"mean lead time", "h", a.mean_lead_time_hours(), b.mean_lead_time_hours()},
       {"hours saved", "h", a.hours().saved_hours(), b.hours().saved_hours(), true},
       {"hours approving", "h", a.hours().approval_hours(), b.hours().approval_hours(), true},
+      {"hours on backlog work", "h", a.hours().backlog_hours(), b.hours().backlog_hours(), true},
       {"prod deploys per day", "deploys", a.dora().deployment_frequency_per_day(), b.dora().deployment_frequency_per_day()},
       {"change failure rate", "fraction", a.dora().change_failure_rate(), b.dora().change_failure_rate()},
       {"time to restore", "h", a.dora().time_to_restore_hours(), b.dora().time_to_restore_hours()},

@@ -61,6 +61,7 @@ void DrawMeasures(const RunData& run) {
   Row("hours saved (claimed)", FormatHours(s.hours().saved_hours()));
   Row("hours approving", FormatHours(s.hours().approval_hours()));
   Row("hours fixing", FormatHours(s.hours().fixing_hours()));
+  Row("hours on backlog work", FormatHours(s.hours().backlog_hours()));
   Row("items completed / arrived", FormatCount(D(s.items_completed())) + " / " + FormatCount(D(s.items_arrived())));
   Row("mean lead time", FormatHours(s.mean_lead_time_hours()));
   char per_day[32];
