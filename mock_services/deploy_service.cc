@@ -86,6 +86,16 @@ Health ServiceState::health() const {
   return h;
 }
 
+int64_t ServiceState::RollbackTarget() const {
+  // The newest deployed version (not the first) whose change caused a root incident still open.
+  for (size_t v = versions_.size(); v-- > 1;) {
+    for (const Incident& i : incidents_) {
+      if (i.open && i.parent_id == 0 && i.change_id == versions_[v].change_id) return static_cast<int64_t>(v);
+    }
+  }
+  return -1;
+}
+
 ServiceState::RequestStatus ServiceState::Request(const DeployRequest& request, const ServiceCatalog& catalog,
                                                   const DeployOptions& options, TimeUs now_us, engine::Rng& rng,
                                                   DeployEffects* effects) {
@@ -93,7 +103,7 @@ ServiceState::RequestStatus ServiceState::Request(const DeployRequest& request, 
   max_concurrent_ = std::max<size_t>(1, options.max_concurrent_operations);
   if (busy()) return RequestStatus::kBusy;
   if (request.kind == DeployKind::kRollback) {
-    if (versions_.size() < 2) return RequestStatus::kNothingToRollBack;
+    if (RollbackTarget() < 0) return RequestStatus::kNothingToRollBack;
     active_.push_back({kRollbackOp, now_us + options.rollback_duration_us});
     effects->step_at_us = active_.back().step_us;
     return RequestStatus::kStarted;
@@ -123,10 +133,11 @@ void ServiceState::OnStep(TimeUs now_us, const ServiceCatalog& catalog, const De
   if (op->run == kRollbackOp) {
     active_.erase(op);
     effects->rollback_finished = true;
-    // Back to the previous version; incidents this service's own bad version caused end now.
-    if (versions_.size() < 2) return;  // a concurrent rollback got there first
-    const uint64_t bad_change = versions_.back().change_id;
-    versions_.pop_back();
+    // The change behind an open incident is reverted; the incidents it caused here end now.
+    const int64_t target = RollbackTarget();
+    if (target < 0) return;  // restored meanwhile, or a concurrent rollback got there first
+    const uint64_t bad_change = versions_[static_cast<size_t>(target)].change_id;
+    versions_.erase(versions_.begin() + target);
     for (Incident& i : incidents_) {
       if (i.open && i.parent_id == 0 && i.change_id == bad_change) {
         i.open = false;

@@ -18,7 +18,10 @@
 //
 // Incidents. An incident has a severity (1 = worst .. 4), is detected after an exponential
 // delay (mean by severity) and restored after a further exponential delay (mean by
-// severity), or earlier by a rollback of the change that caused it. When an incident opens,
+// severity), or earlier by a rollback of the change that caused it. A rollback reverts the
+// newest deployed version whose change caused a root incident still open (the versions after
+// it stay); with none open there is nothing to roll back (kNothingToRollBack), so a rollback
+// never reverts a sound change. When an incident opens,
 // each direct dependent catches it with spread_probability after spread_delay; there the
 // incident opens spread_severity_step levels milder (at most mildest_severity) and spreads
 // on. A defective change in prod opens an incident with defect_incident_probability. A service catches
@@ -235,6 +238,9 @@ class ServiceState {
                         DeployEffects* effects);
 
   PipelineRun* FindRun(uint32_t sequence);
+  // The index in versions_ a rollback would revert: the newest version after the first whose
+  // change caused a root incident that is still open; -1 when there is none.
+  int64_t RollbackTarget() const;
   // Drops finished runs that caused no incident (keep_finished_runs false).
   void DropFinishedRuns();
 

@@ -497,7 +497,6 @@ void OrgModel::FinishTask(Ctx& ctx, EmployeeState& s, const Task& task) {
       break;
     }
     case TaskKind::kIncident: {
-      if (task.flags == 1) HumanRollback(ctx, s, task.ref);
       // The responder reports in the incident channel their team is in, if there is one.
       const uint32_t channel = IncidentChannel(self);
       if (channel != kNoTarget && HumanPost(ctx, s, channel)) {

@@ -287,6 +287,11 @@ void OrgModel::TryStartTask(Ctx& ctx, EmployeeState& s) {
     s.starting_task = false;
     if (!s.TakeQueued(TaskKind::kCode, chosen.ref, &s.current)) s.current = chosen;
   }
+  if (s.current.kind == TaskKind::kIncident && s.current.flags == 1 && !(s.current.state & kTaskStarted)) {
+    // Mitigate first: taking up a page for an incident a change caused, the responder rolls
+    // the change back, then works the incident (the service refuses when it has ended).
+    HumanRollback(ctx, s, s.current.ref);
+  }
   s.busy = true;
   const double minutes = HumanMinutes(s, ctx.lp(), s.current);
   s.current.effort_minutes = minutes;

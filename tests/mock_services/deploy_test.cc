@@ -260,6 +260,42 @@ TEST(DeployServiceTest, BadChangeInProdOpensAnIncidentThatSpreadsAndRollbackRest
   EXPECT_EQ(s.Request(staging, c, o, 1500 * kUsPerMinute, rng, &fx), ServiceState::RequestStatus::kStarted);
 }
 
+TEST(DeployServiceTest, ARollbackRevertsOnlyAChangeWhoseIncidentIsOpen) {
+  const ServiceCatalog c = Diamond({});
+  const DeployOptions o = Certain();
+  ServiceState s(0);
+  engine::Rng rng;
+  DeployEffects fx;
+  engine::TimeUs now = 0;
+  auto deploy = [&](uint64_t id, bool bad) {
+    DeployRequest r;
+    r.kind = DeployKind::kToProd;
+    r.change.change_id = id;
+    r.change.known_bad = bad;
+    ASSERT_EQ(s.Request(r, c, o, now, rng, &fx), ServiceState::RequestStatus::kStarted);
+    RunToEnd(s, c, o, rng, &fx, &now);
+  };
+  DeployRequest rb;
+  rb.kind = DeployKind::kRollback;
+  // Sound versions only: nothing to roll back, however many there are.
+  deploy(1, false);
+  deploy(2, false);
+  EXPECT_EQ(s.Request(rb, c, o, now, rng, &fx), ServiceState::RequestStatus::kNothingToRollBack);
+  // A bad change, then a sound one on top: the rollback reverts the bad one and keeps the newer.
+  deploy(3, true);
+  deploy(4, false);
+  ASSERT_EQ(s.incidents().size(), 1u);
+  ASSERT_TRUE(s.incidents()[0].open);
+  const uint32_t live = s.version();
+  ASSERT_EQ(s.Request(rb, c, o, now, rng, &fx), ServiceState::RequestStatus::kStarted);
+  RunToEnd(s, c, o, rng, &fx, &now);
+  EXPECT_FALSE(s.incidents()[0].open);
+  EXPECT_EQ(s.version(), live);  // the newest version, change 4, is still live
+  EXPECT_EQ(s.stats().rollbacks, 1u);
+  // Its incident over, nothing is left to roll back.
+  EXPECT_EQ(s.Request(rb, c, o, now, rng, &fx), ServiceState::RequestStatus::kNothingToRollBack);
+}
+
 TEST(DeployServiceTest, WithoutFinishedRunsTheTallyAndTheIncidentsRunsStay) {
   const ServiceCatalog c = Diamond({{1000 * kUsPerMinute, 2000 * kUsPerMinute, kNoId}});
   const DeployOptions o = Certain();
