@@ -25,16 +25,25 @@ namespace {
 
 constexpr const char* kDefaultSuite = "scenarios/validation/validations.textproto";
 
+// The settings a calibration row was chosen to meet, "; "-separated ("" for an independent row).
+std::string Calibrates(const proto::Validation& v) {
+  std::string s;
+  for (const std::string& c : v.calibrates()) s += (s.empty() ? "" : "; ") + c;
+  return s;
+}
+
 std::string Csv(const validation::Suite& suite, const std::vector<validation::Figure>& figures) {
-  std::string s = "validation,measure,statistic,published,published_low,published_high,n,mean,ci_low,ci_high,inside,sign_ok\n";
+  std::string s =
+      "validation,measure,statistic,published,published_low,published_high,n,mean,ci_low,ci_high,inside,sign_ok,"
+      "calibrates\n";
   for (size_t i = 0; i < figures.size(); ++i) {
     const proto::Validation& v = suite.validations[i].spec;
     const validation::Figure& f = figures[i];
     char numbers[384];
-    std::snprintf(numbers, sizeof numbers, "%s,%.17g,%.17g,%.17g,%u,%.17g,%.17g,%.17g,%d,%d\n",
+    std::snprintf(numbers, sizeof numbers, "%s,%.17g,%.17g,%.17g,%u,%.17g,%.17g,%.17g,%d,%d,",
                   proto::ValidationStatistic_Name(v.statistic()).c_str(), v.published(), v.published_low(),
                   v.published_high(), f.n, f.mean, f.ci_low, f.ci_high, f.inside ? 1 : 0, f.sign_ok ? 1 : 0);
-    s += v.name() + "," + run::CsvField(validation::MeasureLabel(v)) + "," + numbers;
+    s += v.name() + "," + run::CsvField(validation::MeasureLabel(v)) + "," + numbers + run::CsvField(Calibrates(v)) + "\n";
   }
   return s;
 }
@@ -49,12 +58,15 @@ std::string Json(const validation::Suite& suite, const std::vector<validation::F
         .Double("published", v.published()).Double("published_low", v.published_low())
         .Double("published_high", v.published_high()).Uint("n", f.n).Double("mean", f.mean)
         .Double("ci_low", f.ci_low).Double("ci_high", f.ci_high).Bool("inside", f.inside).Bool("sign_ok", f.sign_ok)
-        .String("error", f.error);
+        .String("calibrates", Calibrates(v)).String("error", f.error);
     rows += (rows.size() > 1 ? "," : "") + w.Finish();
   }
   rows += "]";
   JsonWriter w;
-  w.String("suite", suite.path).String("out", out).Raw("validations", rows);
+  const validation::Tally t = validation::Count(suite, figures);
+  w.String("suite", suite.path).String("out", out).Raw("validations", rows)
+      .Uint("independent_rows", t.independent).Uint("independent_inside", t.independent_inside)
+      .Uint("calibration_rows", t.calibration).Uint("calibration_inside", t.calibration_inside);
   return w.Finish();
 }
 

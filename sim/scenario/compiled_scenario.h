@@ -605,7 +605,7 @@ struct AgentHelpCosts {
   double context_switch_minutes = 2;
   double familiarity_saving_discount = 0.7;
   double agent_code_size_ratio = 5.8;  // an agent's lines per person's line for the part it replaces
-  double agent_code_defect_density_ratio = 1;  // defects per line of agent code per defect per line of the author's
+  double agent_code_defect_density_ratio = 0.35;  // defects per line of agent code per defect per line of the author's
   double experience_cost_ratio_per_doubling = 1;  // learning curve of the person's own costs (1: none)
   double prior_code_handovers = 20;               // its starting experience, in changes handed over
   // The person's own costs after `handed` changes handed over: 1 at the start.

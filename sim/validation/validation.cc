@@ -107,6 +107,14 @@ void CheckValidation(const LoadedValidation& v, const study::StudySpec& spec, st
                p.published_low() <= p.published() && p.published() <= p.published_high())) {
     fail("needs finite published_low <= published <= published_high");
   }
+  for (const std::string& setting : p.calibrates()) {
+    bool mechanism = false;
+    for (const std::string& prefix : MechanismPrefixes()) mechanism = mechanism || setting.compare(0, prefix.size(), prefix) == 0;
+    if (!mechanism) {
+      fail("calibrates: \"" + setting + "\" is not a mechanism setting (a calibration names a default of the model: " +
+           "help_costs, adoption, model_tiers, skills, ...)");
+    }
+  }
   if (p.quick_days() < 1 || p.quick_days() > 3650) fail("quick_days must be in [1, 3650]");
   if (p.quick_replications() < 2 || p.quick_replications() > 100) fail("quick_replications must be in [2, 100]");
   // One parameter set for every row: the study sets the situation only.
@@ -345,6 +353,17 @@ std::string FormatValue(const proto::Validation& v, double x) {
   return buf;
 }
 
+Tally Count(const Suite& suite, const std::vector<Figure>& figures) {
+  Tally t;
+  for (size_t i = 0; i < suite.validations.size() && i < figures.size(); ++i) {
+    const bool calibration = !suite.validations[i].spec.calibrates().empty();
+    const bool inside = figures[i].n > 0 && figures[i].inside;
+    (calibration ? t.calibration : t.independent) += 1;
+    (calibration ? t.calibration_inside : t.independent_inside) += inside ? 1 : 0;
+  }
+  return t;
+}
+
 std::string MarkdownTable(const Suite& suite, const std::vector<Figure>& figures, bool quick) {
   std::string s = "| validation | published | simulated (95 % interval, n) | verdict |\n|---|---|---|---|\n";
   for (size_t i = 0; i < suite.validations.size() && i < figures.size(); ++i) {
@@ -359,10 +378,18 @@ std::string MarkdownTable(const Suite& suite, const std::vector<Figure>& figures
     s += FormatValue(v, f.mean) + " [" + FormatValue(v, f.ci_low) + ", " + FormatValue(v, f.ci_high) + "], n = " +
          std::to_string(f.n) + " | ";
     s += f.inside ? "inside" : "OUTSIDE";
+    if (!v.calibrates().empty()) s += " (calibration)";
     if (quick) s += f.sign_ok ? "; sign as expected" : "; WRONG SIGN";
     s += " |\n";
   }
-  return s;
+  const Tally t = Count(suite, figures);
+  s += "\nIndependent rows inside their published interval: " + std::to_string(t.independent_inside) + " of " +
+       std::to_string(t.independent) + ".";
+  if (t.calibration > 0) {
+    s += " Calibration rows (a default was chosen to meet them) inside: " + std::to_string(t.calibration_inside) +
+         " of " + std::to_string(t.calibration) + ".";
+  }
+  return s + "\n";
 }
 
 }  // namespace clawsim::validation

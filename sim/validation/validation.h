@@ -75,8 +75,17 @@ std::string MeasureLabel(const proto::Validation& v);
 // else "%.3g unit".
 std::string FormatValue(const proto::Validation& v, double x);
 
+// Rows inside their published interval, independent rows apart from calibration rows (those
+// that name `calibrates`); a row without a figure counts as not inside.
+struct Tally {
+  uint32_t independent = 0, independent_inside = 0;
+  uint32_t calibration = 0, calibration_inside = 0;
+};
+Tally Count(const Suite& suite, const std::vector<Figure>& figures);
+
 // The table of every row, Markdown: validation, source, published [interval], simulated mean
-// [95 % interval] (n), inside / OUTSIDE, and (quick) the sign check.
+// [95 % interval] (n), inside / OUTSIDE (a calibration row marked so), and (quick) the sign
+// check; then the count of independent rows inside, and of calibration rows apart.
 std::string MarkdownTable(const Suite& suite, const std::vector<Figure>& figures, bool quick);
 
 }  // namespace clawsim::validation

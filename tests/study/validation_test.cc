@@ -1,7 +1,8 @@
 // Validations (sim/validation/validation.h): a row's figure from a study's runs, for one arm
 // and for a weighted mix of arms (a published mean over situations the study runs apart),
-// and for a construct of several measures, replication by replication; and the suite's checks
-// of a mix and of a construct, located in the suite file.
+// and for a construct of several measures, replication by replication; the suite's checks
+// of a mix, a construct and a calibration row, located in the suite file; calibration rows
+// counted apart from independent ones.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -201,6 +202,35 @@ TEST(ValidationConstruct, SuiteRefusesABadConstructWhereItIsWritten) {
               HasSubstr("construct: "));
   // Without either, the row names no measure.
   EXPECT_THAT(LoadError("c_none", R"(arm: "a")", false), HasSubstr("measure: "));
+}
+
+TEST(ValidationCalibration, ACalibrationRowNamesAMechanismSettingAndIsCountedApart) {
+  EXPECT_EQ(LoadError("k_ok", R"(arm: "a" calibrates: "help_costs.agent_code_defect_density_ratio")"), "(loaded)");
+  // A calibration names a default of the model, not a setting of the situation.
+  EXPECT_THAT(LoadError("k_situation", R"(arm: "a" calibrates: "run.days")"),
+              HasSubstr("suite.textproto:2:1: validation \"x\": calibrates: \"run.days\" is not a mechanism setting"));
+  Suite suite;
+  ASSERT_TRUE(LoadSuite(WriteSuite("k_table", R"(arm: "a" calibrates: "help_costs.agent_code_size_ratio")"), &suite).ok());
+  LoadedValidation independent = suite.validations[0];
+  independent.spec.clear_calibrates();
+  independent.spec.set_name("y");
+  suite.validations.push_back(independent);
+  Figure inside, outside;
+  inside.n = outside.n = 2;
+  inside.inside = true;
+  const Tally t = Count(suite, {inside, outside});
+  EXPECT_EQ(t.calibration, 1u);
+  EXPECT_EQ(t.calibration_inside, 1u);
+  EXPECT_EQ(t.independent, 1u);
+  EXPECT_EQ(t.independent_inside, 0u);
+  // A calibration row inside does not count as an independent row inside.
+  const std::string table = MarkdownTable(suite, {inside, outside}, false);
+  EXPECT_THAT(table, HasSubstr("| inside (calibration) |"));
+  EXPECT_THAT(table, HasSubstr("Independent rows inside their published interval: 0 of 1."));
+  EXPECT_THAT(table, HasSubstr("inside: 1 of 1."));
+  // A row without a figure is not inside, whatever its flag says.
+  inside.n = 0;
+  EXPECT_EQ(Count(suite, {inside, outside}).calibration_inside, 0u);
 }
 
 }  // namespace
