@@ -1,6 +1,7 @@
-// A code change's way on its author's LP: out for review (a teammate, or more), back with a
-// defect caught or not, rework, then deploy (by the author's agent or by hand, through the
-// gate), the pipeline's result, and rollbacks a responder does by hand.
+// A code change's way on its author's LP: out for review (one or more of the team's other
+// developers), back with a defect caught or not, rework, then deploy (by the author's agent
+// or by hand, through the gate), the pipeline's result, and rollbacks a responder does by
+// hand.
 #include <algorithm>
 
 #include "sim/model/org_model.h"
@@ -12,7 +13,7 @@ using scenario::Role;
 void OrgModel::SendForReview(Ctx& ctx, EmployeeState& s, Task change) {
   const EmployeeId self = ctx.lp();
   const scenario::CodeWork& code = sc().role(Role::kDeveloper).code;
-  const Teammates& mates = world_->employees[self].teammates;
+  const Teammates mates = ReviewersOf(*world_, self);  // the team's other developers
   const uint32_t reviewers = static_cast<uint32_t>(std::min<size_t>(mates.size(), static_cast<size_t>(std::max(0, code.reviewers))));
   if (change.kind == TaskKind::kCode && !(change.state & kTaskAttack)) {
     // A pull request opened (rework comes back as kRework): with or without agents' code.
@@ -34,7 +35,7 @@ void OrgModel::SendForReview(Ctx& ctx, EmployeeState& s, Task change) {
     p.a = self;
     p.b = change.ref;
     p.c = (change.state & kTaskDefective) ? 1 : 0;
-    p.t = change.arrived_us;
+    p.t = ctx.now_us();  // the request's time: the reviewer sends it back with the verdict
     p.x = change.AgentWrittenShare();
     const TimeUs wait = static_cast<TimeUs>(rng.Exponential(static_cast<double>(code.review_wait_us)));
     ctx.Send(mates[(first + r) % mates.size()], Net(wait), kReviewRequest, p);
@@ -66,6 +67,9 @@ void OrgModel::OnReviewDone(Ctx& ctx, EmployeeState& s, const Ev& ev) {
   if (ev.payload.c == 1) pending->state |= kTaskCaught;
   if (pending->reviews_pending > 0) --pending->reviews_pending;
   if (pending->reviews_pending > 0) return;  // wait for the other reviewers
+  // The round took from the request to the last verdict (clock time, what a pull request's
+  // timestamps show).
+  s.review_round_hours_sum += UsToHours(ctx.now_us() - ev.payload.t);
   Task change;
   s.TakeChange(ev.payload.b, &change);
   OnReviewsComplete(ctx, s, change);

@@ -124,7 +124,7 @@ void OrgModel::Handle(Ctx& ctx, const Ev& ev) {
       t.kind = TaskKind::kReview;
       t.SetAgentWrittenShare(ev.payload.x);
       t.effort_minutes = std::min(code.review_minutes * RelativeSize(t), code.review_attention_minutes);
-      t.arrived_us = ev.payload.t;
+      t.arrived_us = ev.payload.t;  // when the author asked (returned with the verdict)
       t.ref = ev.payload.b;
       t.other = ev.payload.a;
       t.state = ev.payload.c == 1 ? kTaskDefective : 0;
@@ -470,6 +470,7 @@ void OrgModel::FinishTask(Ctx& ctx, EmployeeState& s, const Task& task) {
       p.a = self;
       p.b = task.ref;
       p.c = caught ? 1 : 0;
+      p.t = task.arrived_us;
       ctx.Send(task.other, Net(0), kReviewDone, p);
       break;
     }

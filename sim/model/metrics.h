@@ -328,6 +328,10 @@ struct DeliveryMeasures {
   double developer_hours_per_merged_change = 0;  // busy hours / changes merged (time per task)
   double merged_changes_per_developer_week = 0;  // per five working days
   double review_hours_per_merged_change = 0;     // developers' review hours / changes merged
+  // Clock hours changes spent waiting for and in review, every round from the request to the
+  // last verdict (the author's rework between rounds not counted), over changes merged: the
+  // review time a pull request's timestamps show, where review_hours is the reviewers' effort.
+  double review_elapsed_hours_per_merged_change = 0;
   double incidents_per_100_merged_changes = 0;   // every incident of the run / changes merged x 100
   // Mean size of a merged change relative to its author's own version of it (1 = written by
   // the person; agents' code is larger: AgentHelpCosts.agent_code_size_ratio).

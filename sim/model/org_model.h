@@ -371,6 +371,8 @@ struct EmployeeState {
   // them those defective then.
   uint32_t prs_opened[2] = {0, 0};
   uint32_t prs_opened_defective[2] = {0, 0};
+  // Review rounds' clock hours, from the request to the last verdict back, summed.
+  double review_round_hours_sum = 0;
   // Trace spans finished since the last TakeSpans, and the span id of the invocation being
   // decided (its reads and actions name it as their cause).
   std::vector<TraceSpan> spans;

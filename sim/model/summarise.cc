@@ -369,7 +369,7 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
   s.net_value_usd = s.value_usd - s.incident_cost_usd - s.tokens.cost_usd;
   {
     DeliveryMeasures& d = s.delivery;
-    double working_days = 0, review_hours = 0, merged_size = 0;
+    double working_days = 0, review_hours = 0, merged_size = 0, review_elapsed_hours = 0;
     uint64_t opened[2] = {0, 0}, defective[2] = {0, 0};
     for (uint32_t e = 0; e < world.num_employees; ++e) {
       if (sc.organization.employees[e].role != scenario::Role::kDeveloper) continue;
@@ -377,6 +377,7 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
       ++d.developers;
       d.changes_merged += em.changes_merged;
       merged_size += m.employees()[e].merged_size_sum;
+      review_elapsed_hours += m.employees()[e].review_round_hours_sum;
       for (int k = 0; k < 2; ++k) {
         opened[k] += m.employees()[e].prs_opened[k];
         defective[k] += m.employees()[e].prs_opened_defective[k];
@@ -391,6 +392,7 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
     d.developer_hours_per_merged_change = merged > 0 ? d.developer_busy_hours / merged : 0;
     d.merged_changes_per_developer_week = working_days > 0 ? merged * 5.0 / working_days : 0;
     d.review_hours_per_merged_change = merged > 0 ? review_hours / merged : 0;
+    d.review_elapsed_hours_per_merged_change = merged > 0 ? review_elapsed_hours / merged : 0;
     d.merged_change_size_mean = merged > 0 ? merged_size / merged : 0;
     d.incidents_per_100_merged_changes = merged > 0 ? 100.0 * static_cast<double>(s.incidents) / merged : 0;
     d.prs_opened = opened[0] + opened[1];

@@ -327,6 +327,11 @@ Status BuildWorld(const CompiledScenario& s, uint64_t seed, World* world, bool w
     const scenario::TeamId t = s.deploy.services[sv].owner_team;
     if (t != kNoId) services_of_team[t].push_back(sv);
   }
+  world->team_developers.assign(s.organization.teams.size(), {});
+  for (uint32_t e = 0; e < n; ++e) {  // ascending e: each list ascending
+    const scenario::Employee& emp = s.organization.employees[e];
+    if (emp.team != kNoId && emp.role == scenario::Role::kDeveloper) world->team_developers[emp.team].push_back(e);
+  }
   for (uint32_t e = 0; e < n; ++e) {
     const scenario::TeamId t = s.organization.employees[e].team;
     EmployeeInfo& info = world->employees[e];
@@ -432,6 +437,15 @@ Status BuildWorld(const CompiledScenario& s, uint64_t seed, World* world, bool w
   // seat lists a channel's recent messages, so only a run with seats holds them (AddSeats).
   world->chat.hold_messages = false;
   return world->chat.Validate();
+}
+
+Teammates ReviewersOf(const World& w, EmployeeId e) {
+  const services::TeamId t = w.team_of_employee[e];
+  if (t == services::kAnyId) return {};
+  const std::vector<EmployeeId>& developers = w.team_developers[t];
+  const auto self = std::lower_bound(developers.begin(), developers.end(), e);
+  if (self == developers.end() || *self != e) return {};
+  return Teammates(developers, static_cast<uint32_t>(self - developers.begin()));
 }
 
 }  // namespace clawsim::model

@@ -81,6 +81,11 @@ struct EmployeeInfo {
   uint32_t reporting_depth = 0;        // edges up to the top of the reporting graph
 };
 
+// The developers of `e`'s team other than `e`, who review `e`'s code changes (empty when `e`
+// has no team or is not one of its developers).
+struct World;
+Teammates ReviewersOf(const World& w, EmployeeId e);
+
 struct World {
   const scenario::CompiledScenario* scenario = nullptr;
   uint64_t seed = 0;
@@ -97,6 +102,7 @@ struct World {
   // byte that stays in cache instead of the colleague's whole scenario record.
   std::vector<scenario::Role> role_of_employee;
   std::vector<std::vector<scenario::ServiceId>> team_services;  // by team: the services it owns
+  std::vector<std::vector<EmployeeId>> team_developers;  // by team: its developers, ascending (who review its changes)
   // By circuit breaker: the owners of the agents a GROUP breaker holds, ascending (empty for
   // the other scopes).
   std::vector<std::vector<EmployeeId>> breaker_group_owners;

@@ -61,6 +61,7 @@ std::string DeliveryJson(const model::DeliveryMeasures& d) {
   Number(w, "developer_hours_per_merged_change", d.developer_hours_per_merged_change);
   Number(w, "merged_changes_per_developer_week", d.merged_changes_per_developer_week);
   Number(w, "review_hours_per_merged_change", d.review_hours_per_merged_change);
+  Number(w, "review_elapsed_hours_per_merged_change", d.review_elapsed_hours_per_merged_change);
   Number(w, "incidents_per_100_merged_changes", d.incidents_per_100_merged_changes);
   Number(w, "merged_change_size_mean", d.merged_change_size_mean);
   w.Uint("unassigned_changes_handed", d.unassigned_changes_handed);

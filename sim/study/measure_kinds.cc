@@ -87,6 +87,7 @@ std::string UndefinedWhenZero(const std::string& measure) {
       {"priced.harm_usd_per_1000_usd_value", "value_usd"},
       {"delivery.developer_hours_per_merged_change", "delivery.changes_merged"},
       {"delivery.review_hours_per_merged_change", "delivery.changes_merged"},
+      {"delivery.review_elapsed_hours_per_merged_change", "delivery.changes_merged"},
       {"delivery.merged_change_size_mean", "delivery.changes_merged"},
       {"delivery.agent_pr_defect_ratio", "delivery.prs_opened_with_agent_code"},
       {"delivery.incidents_per_100_merged_changes", "delivery.changes_merged"},

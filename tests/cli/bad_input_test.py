@@ -175,8 +175,8 @@ def damage(good, op):
         return b"CLAWRUM\0" + good[8:]
     if op == "major-2":
         return good[:8] + struct.pack("<I", 2) + good[12:]
-    if op == "minor-9":
-        return good[:12] + struct.pack("<I", 9) + good[16:]
+    if op == "minor-99":
+        return good[:12] + struct.pack("<I", 99) + good[16:]
     if op == "garbage-after-footer":
         return good + b"\0\0\0\0"
     if op == "second-header":

@@ -11,6 +11,7 @@
 #include "mock_services/audit_log.h"
 #include "mock_services/policy.h"
 #include "sim/model/runner.h"
+#include "sim/model/world.h"
 #include "sim/proto/scenario.pb.h"
 #include "sim/scenario/load.h"
 
@@ -395,6 +396,42 @@ TEST(IntegrityTest, IncidentOriginsAndDeployersEachAddUpToEveryIncident) {
     if (overrides.empty()) continue;
     EXPECT_EQ(o.agent_origin(), 0u);
     EXPECT_EQ(o.deployed_by_agent, 0u);
+  }
+}
+
+TEST(IntegrityTest, ChangesAreReviewedByTheirTeamsDevelopersOnly) {
+  // Managers and other staff share teams with developers but review no code, and a review's
+  // time in review (clock) is at least the reviewer's effort on it.
+  const Outcome o = RunSmall({});
+  double developers_review_hours = 0;
+  for (const EmployeeMetrics& e : o.result.employees) {
+    if (e.role == "developer") {
+      developers_review_hours += e.hours.review_hours;
+    } else {
+      EXPECT_EQ(e.hours.review_hours, 0.0) << e.name << " (" << e.role << ") reviewed code";
+    }
+  }
+  ASSERT_GT(developers_review_hours, 0.0);
+  const DeliveryMeasures& d = o.result.summary.delivery;
+  EXPECT_GE(d.review_elapsed_hours_per_merged_change, d.review_hours_per_merged_change);
+  // The structure behind it: a developer's reviewers are the other developers of their team.
+  World world;
+  ASSERT_TRUE(BuildWorld(o.loaded.compiled, 5, &world).ok());
+  const auto& employees = o.loaded.compiled.organization.employees;
+  for (uint32_t e = 0; e < employees.size(); ++e) {
+    const Teammates reviewers = ReviewersOf(world, e);
+    if (employees[e].role != scenario::Role::kDeveloper) {
+      EXPECT_TRUE(reviewers.empty()) << "employee " << e;
+      continue;
+    }
+    size_t team_developers = 0;
+    for (const auto& other : employees) team_developers += other.team == employees[e].team && other.role == scenario::Role::kDeveloper;
+    EXPECT_EQ(reviewers.size(), team_developers - 1) << "employee " << e;
+    for (size_t i = 0; i < reviewers.size(); ++i) {
+      EXPECT_NE(reviewers[i], e);
+      EXPECT_EQ(employees[reviewers[i]].team, employees[e].team);
+      EXPECT_EQ(employees[reviewers[i]].role, scenario::Role::kDeveloper);
+    }
   }
 }
 

@@ -203,6 +203,8 @@ const std::map<std::string, std::vector<std::string>>& Exercise() {
       {"clawsim.proto.AdoptionDynamics.learn_from_record", {"run.days=10", kCodeStarted}},
       {"clawsim.proto.AdoptionDynamics.idle_cost_noticed", {"run.days=10", kCodeStarted}},
       {"clawsim.proto.AgentHelpCosts.wait_idle_fraction", {kCodeStarted}},
+      // Agents' added lines carry defects only where changes are handed over.
+      {"clawsim.proto.AgentHelpCosts.agent_code_defect_density_ratio", {kCodeStarted}},
       // The learning curve's start matters only with a learning rate.
       {"clawsim.proto.AgentHelpCosts.experience_cost_ratio_per_doubling", {kCodeStarted}},
       {"clawsim.proto.AgentHelpCosts.prior_code_handovers",
@@ -253,6 +255,8 @@ const std::map<std::string, std::vector<std::string>>& Exercise() {
         "incentives.performative_pressure_weight=1", "incentives.active_user_min_tokens_per_week=100000000000"}},
       // The target pushes only those below the active-user threshold.
       {"clawsim.proto.Incentives.adoption_target_fraction", with({"incentives.active_user_min_tokens_per_week=100000000000"})},
+      // Who counts as active matters to a target that pushes the rest.
+      {"clawsim.proto.Incentives.active_user_min_tokens_per_week", with({"incentives.adoption_target_fraction=1"})},
       // The budget's action needs a budget.
       {"clawsim.proto.Incentives.budget_action", {"incentives.token_budget_per_week=2000000"}},
       {"clawsim.proto.Incentives.manager_pressure", with({})},

@@ -50,6 +50,8 @@ std::vector<ComparePanel::Measure> CompareMeasures(const RunData& ra, const RunD
       {"change failure rate", "fraction", a.dora().change_failure_rate(), b.dora().change_failure_rate()},
       {"time to restore", "h", a.dora().time_to_restore_hours(), b.dora().time_to_restore_hours()},
       {"deployment rework rate", "fraction", a.dora().rework_rate(), b.dora().rework_rate()},
+      {"review time per merged change", "h", a.delivery().review_elapsed_hours_per_merged_change(),
+       b.delivery().review_elapsed_hours_per_merged_change()},
       {"incidents", "incidents", d(a.incidents()), d(b.incidents()), true},
       {"agent errors", "errors", d(a.agent_errors()), d(b.agent_errors()), true},
       {"actions asked", "actions", gate_asked(a), gate_asked(b), true},
