@@ -361,7 +361,10 @@ void OrgModel::AccountWork(Ctx& ctx, EmployeeState& s) {
     return;
   }
   switch (s.current.kind) {
-    case TaskKind::kReview: s.m.hours.review_hours += hours; break;
+    case TaskKind::kReview:
+      s.m.hours.review_hours += hours;
+      s.review_today_us += worked_us;
+      break;
     case TaskKind::kApproval: s.m.hours.approval_hours += hours; break;
     case TaskKind::kFix:
     case TaskKind::kIncident: s.m.hours.fixing_hours += hours; break;

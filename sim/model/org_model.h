@@ -324,6 +324,7 @@ struct EmployeeState {
   TimeUs work_end_us = 0;
   TimeUs task_started_us = 0;           // when the current task (or its resumed part) started
   TimeUs busy_today_us = 0;             // human time worked today
+  TimeUs review_today_us = 0;           // of it, reviewing (CodeWork::review_budget_us_per_day)
   TimeUs workday_us = 0;                // today's scheduled working time
   bool at_work = false;
   bool board_asked = false;  // asked the team's board for a change, no answer yet (team_board.cc)

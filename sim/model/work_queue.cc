@@ -19,6 +19,7 @@ void OrgModel::OnDayStart(Ctx& ctx, EmployeeState& s) {
   ctx.SendSelf(engine::kUsPerDay, kDayStart);
   s.approvals_today = 0;
   s.busy_today_us = 0;
+  s.review_today_us = 0;
   s.workday_us = 0;
   s.mailbox.DropArchivedPrefix();  // yesterday's handled mail: counted, no longer needed
   // Metering: yesterday's agent activity, and the budget week (Monday to Sunday).
@@ -259,12 +260,19 @@ void OrgModel::TryStartTask(Ctx& ctx, EmployeeState& s) {
   const scenario::Backlog& backlog = sc().role(sc().organization.employees[ctx.lp()].role).backlog;
   const TimeUs budget_us =
       static_cast<TimeUs>(backlog.max_utilisation * static_cast<double>(s.workday_us)) - s.busy_today_us;
+  // Once today's review budget is spent, only overdue reviews are taken; the rest wait for the
+  // next working day. (A review task's arrived_us is when its author asked.)
+  const scenario::CodeWork& code = sc().role(scenario::Role::kDeveloper).code;
+  const bool reviews_closed = code.review_budget_us_per_day > 0 && s.review_today_us >= code.review_budget_us_per_day;
+  const auto* review_queue = &s.queues[static_cast<int>(TaskKind::kReview)];
   // Assigned work first; then the output of changes the person handed to agents unassigned
   // (each once it has landed); then their own backlog.
   bool found = false;
   for (int pass = 0; pass < 2 && !found; ++pass) {
     for (auto& q : s.queues) {
+      const bool closed = reviews_closed && &q == review_queue;
       auto it = std::find_if(q.begin(), q.end(), [&](const Task& t) {
+        if (closed && now - t.arrived_us < code.review_overdue_us) return false;
         const bool led = t.kind == TaskKind::kCode && (t.state & kTaskAgentLed);
         return led == (pass == 1) && !(t.state & kTaskAwaitingAgent) && (!(t.state & kTaskBacklog) || budget_us > 0);
       });

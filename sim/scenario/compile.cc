@@ -284,6 +284,8 @@ void Compiler::Roles() {
     r.code.review_wait_us = HoursToUs(c.review_wait_hours());
     r.code.review_catch_probability = c.review_catch_probability();
     r.code.review_attention_minutes = c.review_attention_minutes();
+    r.code.review_budget_us_per_day = MinutesToUs(c.review_minutes_per_day());
+    r.code.review_overdue_us = HoursToUs(c.review_overdue_hours());
     r.code.assignment = Enum<CodeWork::Assignment>(c.assignment());
     r.code.quality_factor_at_skill_0 = c.quality_factor_at_skill_0();
     r.code.quality_factor_at_skill_1 = c.quality_factor_at_skill_1();

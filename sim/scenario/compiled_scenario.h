@@ -176,6 +176,8 @@ struct CodeWork {
   double rework_fraction = 0.3;
   double rework_fix_probability = 0.9;
   double review_attention_minutes = 60;  // a reviewer's most minutes on one change
+  TimeUs review_budget_us_per_day = 0;   // a reviewer's most review time a working day (0: no limit)
+  TimeUs review_overdue_us = 24 * engine::kUsPerHour;  // past it a review is taken whatever the budget
   enum class Assignment : uint8_t { kOwn, kTeamBoard };
   Assignment assignment = Assignment::kOwn;  // who takes an arriving change (the proto's comment)
 

@@ -414,6 +414,8 @@ void Validator::Roles() {
     Check(code, "rework_fraction", kProbability, ctx + " code");
     Check(code, "rework_fix_probability", kProbability, ctx + " code");
     Check(code, "review_attention_minutes", kPositive, ctx + " code");
+    Check(code, "review_minutes_per_day", kNonNegative, ctx + " code");
+    Check(code, "review_overdue_hours", kPositive, ctx + " code");
     const pb::Backlog& b = r.backlog();
     Check(b, "max_utilisation", Bound{0, 1, true, false}, ctx + " backlog");
     if (b.kind() != pb::Backlog::TASKS && (b.has_value_usd() || b.has_effort_minutes())) {

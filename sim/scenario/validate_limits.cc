@@ -84,6 +84,8 @@ constexpr Named kNamed[] = {
     {"Skill", "max_items", {kMaxItems, "items per invocation"}},
     {"Skill", "turns_per_item", {kMaxTurns, "model turns per item"}},
     {"CodeWork", "reviewers", {100, "reviewers per change"}},
+    {"CodeWork", "review_minutes_per_day", {1440, "minutes in a day"}},
+    {"CodeWork", "review_overdue_hours", {kMaxHours, "hours"}},
     {"DeploySettings", "concurrent_pipelines", {1000, "pipelines per service"}},
     {"IncidentSettings", "spread_severity_step", {10, "severity steps"}},
     {"PermissionRule", "max_blast_radius", {1e6, "targets"}},

@@ -435,5 +435,25 @@ TEST(IntegrityTest, ChangesAreReviewedByTheirTeamsDevelopersOnly) {
   }
 }
 
+TEST(IntegrityTest, ADailyReviewBudgetMakesReviewsWait) {
+  // The same run with reviews unlimited and with ten minutes of reviews a developer-day:
+  // reviews past the budget wait for the next day, so changes spend longer in review and
+  // reach prod later, while the reviewers' effort per review is the same rule.
+  const Outcome open = RunSmall({"roles[role=DEVELOPER].code.review_minutes_per_day=0"});
+  const Outcome tight = RunSmall({"roles[role=DEVELOPER].code.review_minutes_per_day=10"});
+  const RunSummary& o = open.result.summary;
+  const RunSummary& t = tight.result.summary;
+  ASSERT_GT(o.delivery.changes_merged, 0u);
+  ASSERT_GT(t.delivery.changes_merged, 0u);
+  EXPECT_GT(t.delivery.review_elapsed_hours_per_merged_change, 1.5 * o.delivery.review_elapsed_hours_per_merged_change);
+  EXPECT_GT(t.dora.lead_time_for_changes_hours, o.dora.lead_time_for_changes_hours);
+  // A review that has waited review_overdue_hours is taken past the budget: with a short
+  // limit the queue cannot build up, and the wait falls back towards the unlimited run's.
+  const Outcome overdue = RunSmall({"roles[role=DEVELOPER].code.review_minutes_per_day=10",
+                                    "roles[role=DEVELOPER].code.review_overdue_hours=2"});
+  const double w = overdue.result.summary.delivery.review_elapsed_hours_per_merged_change;
+  EXPECT_LT(w, t.delivery.review_elapsed_hours_per_merged_change);
+}
+
 }  // namespace
 }  // namespace clawsim::model
