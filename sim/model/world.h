@@ -81,11 +81,6 @@ struct EmployeeInfo {
   uint32_t reporting_depth = 0;        // edges up to the top of the reporting graph
 };
 
-// The developers of `e`'s team other than `e`, who review `e`'s code changes (empty when `e`
-// has no team or is not one of its developers).
-struct World;
-Teammates ReviewersOf(const World& w, EmployeeId e);
-
 struct World {
   const scenario::CompiledScenario* scenario = nullptr;
   uint64_t seed = 0;
@@ -124,6 +119,10 @@ struct World {
   bool IsEmployeeLp(LpId lp) const { return lp < first_channel_lp; }
   bool IsChannelLp(LpId lp) const { return lp >= first_channel_lp && lp < first_service_lp; }
 };
+
+// The developers of `e`'s team other than `e`, who review `e`'s code changes (empty when `e`
+// has no team or is not one of its developers).
+Teammates ReviewersOf(const World& w, EmployeeId e);
 
 // Builds the world. Random facts (traits, which employees adopt which agents) come from
 // streams derived from the seed, separate from the engine's per-LP streams. With

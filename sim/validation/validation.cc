@@ -109,10 +109,14 @@ void CheckValidation(const LoadedValidation& v, const study::StudySpec& spec, st
   }
   for (const std::string& setting : p.calibrates()) {
     bool mechanism = false;
-    for (const std::string& prefix : MechanismPrefixes()) mechanism = mechanism || setting.compare(0, prefix.size(), prefix) == 0;
+    std::string prefixes;
+    for (const std::string& prefix : MechanismPrefixes()) {
+      mechanism = mechanism || setting.compare(0, prefix.size(), prefix) == 0;
+      prefixes += (prefixes.empty() ? "" : ", ") + prefix;
+    }
     if (!mechanism) {
       fail("calibrates: \"" + setting + "\" is not a mechanism setting (a calibration names a default of the model: " +
-           "help_costs, adoption, model_tiers, skills, ...)");
+           prefixes + ")");
     }
   }
   if (p.quick_days() < 1 || p.quick_days() > 3650) fail("quick_days must be in [1, 3650]");
