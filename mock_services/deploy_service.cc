@@ -123,6 +123,30 @@ ServiceState::RequestStatus ServiceState::Request(const DeployRequest& request, 
   return RequestStatus::kStarted;
 }
 
+ServiceState::RequestStatus ServiceState::RequestRelease(const std::vector<DeployRequest>& changes,
+                                                         const DeployOptions& options, TimeUs now_us, engine::Rng& rng,
+                                                         DeployEffects* effects) {
+  DropFinishedRuns();
+  max_concurrent_ = std::max<size_t>(1, options.max_concurrent_operations);
+  if (busy()) return RequestStatus::kBusy;
+  assert(!changes.empty());
+  const uint32_t first = next_sequence_;
+  for (const DeployRequest& request : changes) {
+    PipelineRun run;
+    run.request_id = request.request_id;
+    run.sequence = next_sequence_++;
+    run.change = request.change;
+    run.kind = DeployKind::kToProd;
+    run.defective = request.change.known_bad || rng.Bernoulli(1.0 - request.change.quality);
+    run.requested_at_us = now_us;
+    runs_.push_back(run);
+    run_tally_.by_agents += run.change.agent != kNoId;
+  }
+  active_.push_back({first, now_us + options.stages[0].duration_us, static_cast<uint32_t>(changes.size()), true});
+  effects->step_at_us = active_.back().step_us;
+  return RequestStatus::kStarted;
+}
+
 void ServiceState::OnStep(TimeUs now_us, const ServiceCatalog& catalog, const DeployOptions& options, engine::Rng& rng,
                           DeployEffects* effects) {
   DropFinishedRuns();
@@ -147,6 +171,10 @@ void ServiceState::OnStep(TimeUs now_us, const ServiceCatalog& catalog, const De
     ++stats_.rollbacks;
     return;
   }
+  if (op->release) {
+    StepRelease(op, now_us, catalog, options, rng, effects);
+    return;
+  }
   const uint32_t index = op->run;
   PipelineRun& run = *FindRun(index);
   const StageOptions& st = options.stages[static_cast<size_t>(run.stage)];
@@ -154,11 +182,8 @@ void ServiceState::OnStep(TimeUs now_us, const ServiceCatalog& catalog, const De
                             ? 1.0 - (1.0 - st.flaky_failure_probability) * (1.0 - st.defect_detection_probability)
                             : st.flaky_failure_probability;
   if (rng.Bernoulli(p_fail)) {
-    run.result = RunResult::kFailed;
-    run.finished_at_us = now_us;
-    ++stats_.failed_runs;
+    FailRun(run, now_us, effects);
     active_.erase(op);
-    effects->finished_run = index;
     return;
   }
   const Stage last = run.kind == DeployKind::kToProd ? Stage::kProd : Stage::kStaging;
@@ -168,16 +193,74 @@ void ServiceState::OnStep(TimeUs now_us, const ServiceCatalog& catalog, const De
     effects->step_at_us = op->step_us;
     return;
   }
+  active_.erase(op);
+  const bool defective = Ship(run, now_us, catalog, options, rng, effects);
+  if (run.kind != DeployKind::kToProd) return;
+  ++run_tally_.releases;
+  run_tally_.failed_releases += defective;
+}
+
+void ServiceState::StepRelease(std::vector<Active>::iterator op, TimeUs now_us, const ServiceCatalog& catalog,
+                               const DeployOptions& options, engine::Rng& rng, DeployEffects* effects) {
+  const uint32_t first = op->run, count = op->count;
+  std::vector<PipelineRun*> going;
+  for (uint32_t i = 0; i < count; ++i) {
+    PipelineRun* r = FindRun(first + i);
+    if (r != nullptr && r->result == RunResult::kRunning) going.push_back(r);
+  }
+  const Stage stage = going.front()->stage;
+  const StageOptions& st = options.stages[static_cast<size_t>(stage)];
+  if (rng.Bernoulli(st.flaky_failure_probability)) {
+    // The release fails as a whole: every change in it goes back.
+    for (PipelineRun* r : going) FailRun(*r, now_us, effects);
+    active_.erase(op);
+    return;
+  }
+  size_t left = 0;
+  for (PipelineRun* r : going) {
+    if (r->defective && rng.Bernoulli(st.defect_detection_probability)) {
+      FailRun(*r, now_us, effects);  // caught: taken out of the release
+      continue;
+    }
+    going[left++] = r;
+  }
+  going.resize(left);
+  if (going.empty()) {
+    active_.erase(op);
+    return;
+  }
+  if (stage != Stage::kProd) {
+    const Stage next = static_cast<Stage>(static_cast<int>(stage) + 1);
+    for (PipelineRun* r : going) r->stage = next;
+    op->step_us = now_us + options.stages[static_cast<size_t>(next)].duration_us;
+    effects->step_at_us = op->step_us;
+    return;
+  }
+  active_.erase(op);
+  bool defective = false;
+  for (PipelineRun* r : going) defective |= Ship(*r, now_us, catalog, options, rng, effects);
+  ++run_tally_.releases;
+  run_tally_.failed_releases += defective;
+}
+
+void ServiceState::FailRun(PipelineRun& run, TimeUs now_us, DeployEffects* effects) {
+  run.result = RunResult::kFailed;
+  run.finished_at_us = now_us;
+  ++stats_.failed_runs;
+  effects->finished_runs.push_back(run.sequence);
+}
+
+bool ServiceState::Ship(PipelineRun& run, TimeUs now_us, const ServiceCatalog& catalog, const DeployOptions& options,
+                        engine::Rng& rng, DeployEffects* effects) {
   run.result = RunResult::kSucceeded;
   run.finished_at_us = now_us;
-  active_.erase(op);
-  effects->finished_run = index;
-  if (run.kind != DeployKind::kToProd) return;
+  effects->finished_runs.push_back(run.sequence);
+  if (run.kind != DeployKind::kToProd) return false;
   run.version_deployed = next_version_++;
   versions_.push_back({run.version_deployed, run.change.change_id, run.defective});
   ++stats_.deploys_to_prod;
   run_tally_.defective_in_prod += run.defective;
-  if (!run.defective || !rng.Bernoulli(options.defect_incident_probability)) return;
+  if (!run.defective || !rng.Bernoulli(options.defect_incident_probability)) return run.defective;
   run.caused_incident = true;
   // Severity of a root incident: categorical draw over root_severity_probability.
   double u = rng.Uniform01();
@@ -191,6 +274,7 @@ void ServiceState::OnStep(TimeUs now_us, const ServiceCatalog& catalog, const De
   }
   OpenIncident(IncidentSignal{0, 0, sev}, run.change.change_id, now_us, catalog, options, rng, effects);
   ++stats_.incidents_root;
+  return true;
 }
 
 const PipelineRun* ServiceState::run(uint32_t sequence) const {

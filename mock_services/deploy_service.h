@@ -16,6 +16,15 @@
 // A pipeline that passes prod deploys a new version. If the change was defective it opens
 // an incident on the service.
 //
+// Releases. A request starts one change's pipeline: on demand, each change is its own
+// release. RequestRelease starts several changes as one release (a release train): they go
+// through the stages together as one operation; at each stage the release fails as a whole
+// with the stage's flaky probability (every change in it goes back to its author), and
+// otherwise each defective change still in it is caught with the stage's detection
+// probability and taken out of the release (back to its author) while the rest go on. What
+// passes prod ships as one deployment: each change gets its own version (a rollback still
+// reverts one change), and each defective one opens an incident as on demand.
+//
 // Incidents. An incident has a severity (1 = worst .. 4), is detected after an exponential
 // delay (mean by severity) and restored after a further exponential delay (mean by
 // severity), or earlier by a rollback of the change that caused it. A rollback reverts the
@@ -152,13 +161,13 @@ struct DeployEffects {
   engine::TimeUs step_at_us = -1;  // >= 0: schedule a step (OnStep) at this time
   std::vector<Restore> restores;   // schedule OnRestore(incident_index) at at_us
   std::vector<Spread> spreads;     // send OnUpstreamIncident(signal) to `to`'s LP at at_us
-  int64_t finished_run = -1;       // >= 0: this step ended run(finished_run) (passed or failed)
+  std::vector<uint32_t> finished_runs;  // the runs this step ended (passed or failed), by sequence
   bool rollback_finished = false;  // this step ended a rollback
   void Clear() {
     step_at_us = -1;
     restores.clear();
     spreads.clear();
-    finished_run = -1;
+    finished_runs.clear();
     rollback_finished = false;
   }
 };
@@ -180,6 +189,11 @@ class ServiceState {
   // A deploy or rollback request admitted by the gate. Only kStarted changes state.
   RequestStatus Request(const DeployRequest& request, const ServiceCatalog& catalog, const DeployOptions& options,
                         engine::TimeUs now_us, engine::Rng& rng, DeployEffects* effects);
+  // Prod deploys of several changes as one release (see Releases above), not refused by a
+  // freeze (the caller decides when a release leaves). Its runs take consecutive sequence
+  // numbers from runs_started(). Only kStarted (or kBusy) is returned.
+  RequestStatus RequestRelease(const std::vector<DeployRequest>& changes, const DeployOptions& options,
+                               engine::TimeUs now_us, engine::Rng& rng, DeployEffects* effects);
   // The step scheduled by effects.step_at_us: end of a stage or of a rollback.
   void OnStep(engine::TimeUs now_us, const ServiceCatalog& catalog, const DeployOptions& options, engine::Rng& rng,
               DeployEffects* effects);
@@ -207,6 +221,8 @@ class ServiceState {
   struct RunTally {
     uint64_t by_agents = 0;          // started for a change an agent deployed (change.agent set)
     uint64_t defective_in_prod = 0;  // prod pipelines that succeeded with a defective change
+    uint64_t releases = 0;           // prod deployments: a change on demand, or a release's changes together
+    uint64_t failed_releases = 0;    // of those, the ones that put at least one defective change in prod
   };
   const RunTally& run_tally() const { return run_tally_; }
   const std::vector<Incident>& incidents() const { return incidents_; }
@@ -224,8 +240,10 @@ class ServiceState {
  private:
   static constexpr uint32_t kRollbackOp = UINT32_MAX;
   struct Active {
-    uint32_t run;             // the run's sequence number, or kRollbackOp
+    uint32_t run;             // the (first) run's sequence number, or kRollbackOp
     engine::TimeUs step_us;   // when its next step is due
+    uint32_t count = 1;       // a release's runs: run .. run + count - 1
+    bool release = false;     // started by RequestRelease
   };
   struct Version {
     uint32_t version;
@@ -238,6 +256,15 @@ class ServiceState {
                         DeployEffects* effects);
 
   PipelineRun* FindRun(uint32_t sequence);
+  // A release's step: the whole release fails, or its caught changes leave it and the rest
+  // go on (or ship, after prod).
+  void StepRelease(std::vector<Active>::iterator op, engine::TimeUs now_us, const ServiceCatalog& catalog,
+                   const DeployOptions& options, engine::Rng& rng, DeployEffects* effects);
+  void FailRun(PipelineRun& run, engine::TimeUs now_us, DeployEffects* effects);
+  // The run passed its last stage; after prod, a new version (and an incident, maybe).
+  // Returns whether a defective change went to prod.
+  bool Ship(PipelineRun& run, engine::TimeUs now_us, const ServiceCatalog& catalog, const DeployOptions& options,
+            engine::Rng& rng, DeployEffects* effects);
   // The index in versions_ a rollback would revert: the newest version after the first whose
   // change caused a root incident that is still open; -1 when there is none.
   int64_t RollbackTarget() const;

@@ -153,11 +153,12 @@ struct DailyMetrics {
   std::array<uint64_t, kNumGateOutcomes> gate{};
 };
 
-// DORA metrics over the run.
+// DORA metrics over the run. A deployment is one change on demand, or a release train's
+// changes together (deploy.release_every_days).
 struct DoraMetrics {
-  double deployment_frequency_per_day = 0;
-  double lead_time_for_changes_hours = 0;  // mean, commit ready to running in prod
-  double change_failure_rate = 0;          // share of prod deploys that caused an incident or rollback
+  double deployment_frequency_per_day = 0; // deployments to prod a day
+  double lead_time_for_changes_hours = 0;  // mean over changes, commit ready to running in prod
+  double change_failure_rate = 0;          // share of deployments that put a defective change in prod
   double time_to_restore_hours = 0;        // mean, incident opened to restored
   // DORA's deployment rework rate: of the deployments to prod (changes shipped and rollbacks),
   // the share that were rollbacks, made because an incident was open.

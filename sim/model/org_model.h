@@ -90,6 +90,7 @@ enum EventKind : uint32_t {
   kBoardPost,         // employee -> team channel: a change arrived for the team's board (BoardChange below)
   kBoardAsk,          // employee -> team channel: a = asker, c = role, t = end of the asker's workday
   kBoardTake,         // team channel -> employee: the board's change the asker takes (BoardChange below)
+  kReleaseDepart,     // service self: its release train leaves (deploy.release_every_days)
 };
 
 enum class WorkStream : uint32_t { kExternalEmail, kInternalEmail, kChatRequest, kCodeChange };
@@ -444,6 +445,11 @@ inline constexpr uint32_t kRollbackRun = UINT32_MAX;
 struct ServiceLpState {
   services::ServiceState service;  // versions, pipeline runs, incidents, health
   std::deque<QueuedDeploy> queue;
+  // Release trains: prod deploys waiting for the next train, whether a departure is
+  // scheduled, and whether a train is due but waits for a free pipeline.
+  std::vector<QueuedDeploy> train;
+  bool departure_scheduled = false;
+  bool train_due = false;
   // Operations running, with the run each is (its index in service.runs(); kRollbackRun for a
   // rollback), in the order they started.
   std::vector<std::pair<uint32_t, QueuedDeploy>> running;
@@ -773,9 +779,15 @@ class OrgModel {
   void HandleChannel(Ctx& ctx, uint32_t channel, const Ev& ev);
   void HandleService(Ctx& ctx, uint32_t service, const Ev& ev);
   void StartNextDeploy(Ctx& ctx, uint32_t service);
+  // Release trains: schedules the service's next departure (once), and starts the waiting
+  // changes as one release.
+  void ScheduleRelease(Ctx& ctx, ServiceLpState& sv);
+  void StartRelease(Ctx& ctx, uint32_t service);
   // Turns the deploy service's effects into events, pages responders for new incidents and
   // reports a finished pipeline to its author.
   void ApplyDeployEffects(Ctx& ctx, uint32_t service, const services::DeployEffects& effects, size_t incidents_before);
+  // An operation (run `finished`, or kRollbackRun) ended: its author hears of a pipeline.
+  void FinishOperation(Ctx& ctx, uint32_t service, uint32_t finished);
 
   TimeUs Net(TimeUs natural_us) const { return std::max(natural_us, world_->lookahead_us); }
   void Audit(services::AuditLog& log, const services::AuditRecord& r) {

@@ -103,7 +103,7 @@ std::vector<std::string> EventKindNames() {
           "incident_spread", "incident_restored", "incident_page", "approval_request", "approval_decision",
           "approval_timeout", "agent_call_done", "approval_cancel", "deploy_retry", "performative_job",
           "injection_arrive", "session_attack", "chat_injection", "breaker_restore", "breaker_group_trip",
-          "seat_call",     "board_post",    "board_ask",        "board_take"};
+          "seat_call",     "board_post",    "board_ask",        "board_take",       "release_depart"};
 }
 
 namespace {

@@ -78,10 +78,26 @@ void OrgModel::HandleService(Ctx& ctx, uint32_t service, const Ev& ev) {
       q.request.change.author = q.author;
       q.request.change.agent = ev.payload.c == 0 ? services::kNoId : ev.payload.c - 1;
       q.request.change.attack = static_cast<uint8_t>(ev.payload.v);
+      if (sc().deploy.release_interval_us > 0 && q.request.kind == services::DeployKind::kToProd) {
+        // It waits for the next train.
+        sv.train.push_back(q);
+        ScheduleRelease(ctx, sv);
+        return;
+      }
       sv.queue.push_back(q);
       if (!sv.service.busy()) StartNextDeploy(ctx, service);
       return;
     }
+    case kReleaseDepart:
+      sv.departure_scheduled = false;
+      if (sv.train.empty()) return;
+      if (world_->catalog.InFreeze(service, ctx.now_us())) {
+        ScheduleRelease(ctx, sv);  // no train leaves in a freeze
+        return;
+      }
+      sv.train_due = true;
+      StartNextDeploy(ctx, service);
+      return;
     case kStageDone:
       sv.service.OnStep(ctx.now_us(), world_->catalog, world_->deploy, ctx.rng(), &effects);
       break;
@@ -103,8 +119,35 @@ void OrgModel::HandleService(Ctx& ctx, uint32_t service, const Ev& ev) {
   ApplyDeployEffects(ctx, service, effects, incidents_before);
 }
 
+void OrgModel::ScheduleRelease(Ctx& ctx, ServiceLpState& sv) {
+  if (sv.departure_scheduled) return;
+  sv.departure_scheduled = true;
+  ctx.SendSelf(sc().deploy.NextRelease(ctx.now_us()) - ctx.now_us(), kReleaseDepart);
+}
+
+void OrgModel::StartRelease(Ctx& ctx, uint32_t service) {
+  ServiceLpState& sv = services_[service];
+  std::vector<services::DeployRequest> requests;
+  requests.reserve(sv.train.size());
+  for (const QueuedDeploy& q : sv.train) requests.push_back(q.request);
+  services::DeployEffects effects;
+  const size_t incidents_before = sv.service.incidents().size();
+  const uint32_t first = sv.service.runs_started();
+  const auto status = sv.service.RequestRelease(requests, world_->deploy, ctx.now_us(), ctx.rng(), &effects);
+  if (status != services::ServiceState::RequestStatus::kStarted) {
+    ctx.Fail("service " + std::to_string(service) + " could not start a due release");
+    return;
+  }
+  for (uint32_t i = 0; i < sv.train.size(); ++i) sv.running.emplace_back(first + i, sv.train[i]);
+  sv.train.clear();
+  sv.train_due = false;
+  ApplyDeployEffects(ctx, service, effects, incidents_before);
+}
+
 void OrgModel::StartNextDeploy(Ctx& ctx, uint32_t service) {
   ServiceLpState& sv = services_[service];
+  // A train that is due goes first; requests queued meanwhile are rollbacks.
+  if (sv.train_due && !sv.service.busy()) StartRelease(ctx, service);
   while (!sv.queue.empty() && !sv.service.busy()) {
     QueuedDeploy q = sv.queue.front();
     sv.queue.pop_front();
@@ -164,9 +207,15 @@ void OrgModel::ApplyDeployEffects(Ctx& ctx, uint32_t service, const services::De
     page.x = minutes;
     ctx.Send(responder, Net(inc.detected_at_us - now), kIncidentPage, page);
   }
-  // A finished pipeline goes back to its author.
-  if (effects.finished_run < 0 && !effects.rollback_finished) return;
-  const uint32_t finished = effects.rollback_finished ? kRollbackRun : static_cast<uint32_t>(effects.finished_run);
+  // Finished pipelines go back to their authors.
+  if (effects.rollback_finished) FinishOperation(ctx, service, kRollbackRun);
+  for (uint32_t run : effects.finished_runs) FinishOperation(ctx, service, run);
+  if (effects.rollback_finished || !effects.finished_runs.empty()) StartNextDeploy(ctx, service);
+}
+
+void OrgModel::FinishOperation(Ctx& ctx, uint32_t service, uint32_t finished) {
+  ServiceLpState& sv = services_[service];
+  const TimeUs now = ctx.now_us();
   const auto it = std::find_if(sv.running.begin(), sv.running.end(),
                                [&](const std::pair<uint32_t, QueuedDeploy>& r) { return r.first == finished; });
   if (it == sv.running.end()) {
@@ -175,23 +224,21 @@ void OrgModel::ApplyDeployEffects(Ctx& ctx, uint32_t service, const services::De
   }
   const QueuedDeploy done = it->second;
   sv.running.erase(it);
-  if (done.request.kind != services::DeployKind::kRollback) {
-    const services::PipelineRun& run = *sv.service.run(finished);
-    RecordPipelineSpans(sv, service, run, done.audit_id);
-    Payload p;
-    p.a = service;
-    p.b = done.change_ref;
-    p.t = done.created_us;
-    if (run.result == services::RunResult::kSucceeded) {
-      ++sv.prod_deploys;
-      sv.lead_time_hours_sum += UsToHours(now - done.created_us);
-      p.c = static_cast<uint32_t>(PipelineResult::kInProd);
-    } else {
-      p.c = static_cast<uint32_t>(PipelineResult::kFailed);
-    }
-    ctx.Send(done.author, Net(0), kPipelineResult, p);
+  if (done.request.kind == services::DeployKind::kRollback) return;
+  const services::PipelineRun& run = *sv.service.run(finished);
+  RecordPipelineSpans(sv, service, run, done.audit_id);
+  Payload p;
+  p.a = service;
+  p.b = done.change_ref;
+  p.t = done.created_us;
+  if (run.result == services::RunResult::kSucceeded) {
+    ++sv.prod_deploys;
+    sv.lead_time_hours_sum += UsToHours(now - done.created_us);
+    p.c = static_cast<uint32_t>(PipelineResult::kInProd);
+  } else {
+    p.c = static_cast<uint32_t>(PipelineResult::kFailed);
   }
-  StartNextDeploy(ctx, service);
+  ctx.Send(done.author, Net(0), kPipelineResult, p);
 }
 
 }  // namespace clawsim::model

@@ -332,18 +332,21 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
   }
   s.mean_lead_time_hours = s.items_completed == 0 ? 0 : lead_sum / static_cast<double>(s.items_completed);
   s.value_usd_per_token_usd = s.tokens.cost_usd > 0 ? s.value_usd / s.tokens.cost_usd : 0;
-  // DORA: deploys that reached prod, the share that caused an incident, how long incidents
-  // that have ended took to restore, and the share of deployments that were rollbacks.
-  uint64_t prod = 0, failed = 0, restored = 0, rollbacks = 0;
+  // DORA: deployments to prod (a change on demand, or a release train's changes together),
+  // the share that put a defective change in prod, how long changes took to reach prod, how
+  // long incidents that have ended took to restore, and the share of deployments that were
+  // rollbacks.
+  uint64_t prod = 0, releases = 0, failed = 0, restored = 0, rollbacks = 0;
   double lead = 0, restore = 0;
   const TimeUs end_us = static_cast<TimeUs>(s.days) * engine::kUsPerDay;
   for (const ServiceLpState& v : m.services()) {
     prod += v.prod_deploys;
     rollbacks += v.service.stats().rollbacks;
     lead += v.lead_time_hours_sum;
-    // A failed change: a defective one that reached prod (it needs an incident response, a
-    // rollback or a hotfix, whether or not it opened an incident).
-    failed += v.service.run_tally().defective_in_prod;
+    // A failed deployment: one that put a defective change in prod (it needs an incident
+    // response, a rollback or a hotfix, whether or not it opened an incident).
+    releases += v.service.run_tally().releases;
+    failed += v.service.run_tally().failed_releases;
     const double cost_per_minute = sc.deploy.services[v.service.id()].downtime_cost_usd_per_minute;
     for (const services::Incident& inc : v.service.incidents()) {
       ++s.incidents;
@@ -361,11 +364,12 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
   }
   for (const EmployeeState& st : m.employees()) r->agent_effects.mails_sent += st.mailbox.stats().sent_by_agents;
   for (const ServiceLpState& v : m.services()) r->agent_effects.deploys += v.service.run_tally().by_agents;
-  s.dora.deployment_frequency_per_day = s.days == 0 ? 0 : static_cast<double>(prod) / s.days;
+  s.dora.deployment_frequency_per_day = s.days == 0 ? 0 : static_cast<double>(releases) / s.days;
   s.dora.lead_time_for_changes_hours = prod == 0 ? 0 : lead / static_cast<double>(prod);
-  s.dora.change_failure_rate = prod == 0 ? 0 : static_cast<double>(failed) / static_cast<double>(prod);
+  s.dora.change_failure_rate = releases == 0 ? 0 : static_cast<double>(failed) / static_cast<double>(releases);
   s.dora.time_to_restore_hours = restored == 0 ? 0 : restore / static_cast<double>(restored);
-  s.dora.rework_rate = prod + rollbacks == 0 ? 0 : static_cast<double>(rollbacks) / static_cast<double>(prod + rollbacks);
+  s.dora.rework_rate =
+      releases + rollbacks == 0 ? 0 : static_cast<double>(rollbacks) / static_cast<double>(releases + rollbacks);
   s.net_value_usd = s.value_usd - s.incident_cost_usd - s.tokens.cost_usd;
   {
     DeliveryMeasures& d = s.delivery;

@@ -571,6 +571,8 @@ void Compiler::Services() {
   d.manual_deploy_minutes = pd.manual_deploy_minutes();
   d.rollback_us = MinutesToUs(pd.rollback_minutes());
   d.concurrent_pipelines = pd.concurrent_pipelines();
+  d.release_interval_us = DaysToUs(pd.release_every_days());
+  d.release_offset_us = HoursToUs(pd.release_hour());
   if (pi.severities_size() == 0) {
     d.incidents.severities = {{Severity::kSev1, 0.05, MinutesToUs(240), 600},
                               {Severity::kSev2, 0.25, MinutesToUs(90), 240},

@@ -92,6 +92,11 @@ bool DeployConfig::InFreeze(TimeUs t_us) const {
                      [t_us](const FreezeWindow& f) { return f.Contains(t_us); });
 }
 
+TimeUs DeployConfig::NextRelease(TimeUs t_us) const {
+  if (t_us < release_offset_us) return release_offset_us;
+  return release_offset_us + ((t_us - release_offset_us) / release_interval_us + 1) * release_interval_us;
+}
+
 double AdoptionDynamics::HandoverShare(double trust) const {
   return min_handover_share + (1 - min_handover_share) * std::clamp(trust, 0.0, 1.0);
 }

@@ -446,8 +446,12 @@ struct DeployConfig {
   double manual_deploy_minutes = 10;
   TimeUs rollback_us = 10 * engine::kUsPerMinute;
   int32_t concurrent_pipelines = 1;  // operations a service runs at once
+  TimeUs release_interval_us = 0;    // release trains: 0 = each change on demand
+  TimeUs release_offset_us = 10 * engine::kUsPerHour;  // a train's hour of the day
 
   bool InFreeze(TimeUs t_us) const;
+  // With release trains, the first departure strictly after t_us.
+  TimeUs NextRelease(TimeUs t_us) const;
 };
 
 // ---- incentives -------------------------------------------------------------------------

@@ -730,6 +730,8 @@ void Validator::Services() {
   Check(d, "manual_deploy_minutes", kNonNegative, "deploy");
   Check(d, "rollback_minutes", kPositive, "deploy");
   Check(d, "concurrent_pipelines", Bound{1, kInf}, "deploy");
+  Check(d, "release_every_days", kNonNegative, "deploy");
+  Check(d, "release_hour", Bound{0, 24, false, true}, "deploy");
   Check(d, "downtime_cost_usd_per_minute", kNonNegative, "deploy");
   double total = 0;
   std::set<int> seen;

@@ -87,6 +87,7 @@ constexpr Named kNamed[] = {
     {"CodeWork", "review_minutes_per_day", {1440, "minutes in a day"}},
     {"CodeWork", "review_overdue_hours", {kMaxHours, "hours"}},
     {"DeploySettings", "concurrent_pipelines", {1000, "pipelines per service"}},
+    {"DeploySettings", "release_every_days", {3660, "days between release trains"}},
     {"IncidentSettings", "spread_severity_step", {10, "severity steps"}},
     {"PermissionRule", "max_blast_radius", {1e6, "targets"}},
     {"Incentives", "max_performative_automations", {1000, "automations per agent"}},

@@ -107,6 +107,7 @@ TEST(DeployServiceTest, SoundChangeWalksAllFourStagesAndShipsAVersion) {
   EXPECT_EQ(RunToEnd(s, c, o, rng, &fx, &now), 4);
   EXPECT_EQ(now, (10 + 20 + 30 + 15) * kUsPerMinute);  // the four default stage durations
   EXPECT_EQ(s.version(), 1u);
+  EXPECT_EQ(s.run_tally().releases, 1u);  // on demand, each change is its own deployment
   EXPECT_EQ(s.runs().back().result, RunResult::kSucceeded);
   EXPECT_EQ(s.runs().back().finished_at_us, now);
   EXPECT_TRUE(s.incidents().empty());
@@ -134,6 +135,83 @@ TEST(DeployServiceTest, StageCatchesADefectiveChange) {
   EXPECT_EQ(s.runs().back().stage, Stage::kStaging);
   EXPECT_EQ(s.version(), 0u);
   EXPECT_FALSE(s.busy());
+}
+
+// A release train: three changes go through the stages as one operation; staging catches
+// the defective one and takes it out, the other two ship together as one deployment, each
+// with its own version.
+TEST(DeployServiceTest, AReleaseShipsItsChangesAsOneDeploymentAndTakesOutACaughtDefect) {
+  const ServiceCatalog c = Diamond();
+  DeployOptions o = Certain();
+  o.stages[1].defect_detection_probability = 1;  // staging catches every defect
+  ServiceState s(0);
+  engine::Rng rng;
+  DeployEffects fx;
+  std::vector<DeployRequest> release(3);
+  for (size_t i = 0; i < release.size(); ++i) {
+    release[i].kind = DeployKind::kToProd;
+    release[i].change.change_id = 100 + i;
+  }
+  release[1].change.known_bad = true;
+  ASSERT_EQ(s.RequestRelease(release, o, 0, rng, &fx), ServiceState::RequestStatus::kStarted);
+  EXPECT_EQ(s.active_operations(), 1u);  // one operation, however many changes
+  EXPECT_TRUE(s.busy());
+  DeployRequest other;
+  other.kind = DeployKind::kToProd;
+  EXPECT_EQ(s.Request(other, c, o, 1, rng, &fx), ServiceState::RequestStatus::kBusy);
+  engine::TimeUs now = 0;
+  std::vector<uint32_t> finished;
+  while (fx.step_at_us >= 0) {
+    now = fx.step_at_us;
+    fx.Clear();
+    s.OnStep(now, c, o, rng, &fx);
+    finished.insert(finished.end(), fx.finished_runs.begin(), fx.finished_runs.end());
+  }
+  EXPECT_EQ(finished, (std::vector<uint32_t>{1, 0, 2}));  // the caught one at staging, then the two shipped
+  EXPECT_EQ(s.run(1)->result, RunResult::kFailed);
+  EXPECT_EQ(s.run(1)->stage, Stage::kStaging);
+  EXPECT_EQ(s.run(0)->result, RunResult::kSucceeded);
+  EXPECT_EQ(s.run(2)->finished_at_us, (10 + 20 + 30 + 15) * kUsPerMinute);
+  EXPECT_EQ(s.version(), 2u);
+  EXPECT_EQ(s.stats().deploys_to_prod, 2u);
+  EXPECT_EQ(s.run_tally().releases, 1u);
+  EXPECT_EQ(s.run_tally().failed_releases, 0u);
+  EXPECT_EQ(s.active_operations(), 0u);
+}
+
+// A flaky stage fails the whole release: every change goes back and nothing ships. A
+// release that puts a defective change in prod is one failed deployment, and the defect
+// opens its incident under its own change.
+TEST(DeployServiceTest, AFlakyStageSendsTheWholeReleaseBackAndADefectInProdFailsTheDeployment) {
+  const ServiceCatalog c = Diamond();
+  DeployOptions flaky = Certain();
+  flaky.stages[0].flaky_failure_probability = 1;
+  ServiceState s(0);
+  engine::Rng rng;
+  DeployEffects fx;
+  std::vector<DeployRequest> release(2);
+  for (size_t i = 0; i < release.size(); ++i) {
+    release[i].kind = DeployKind::kToProd;
+    release[i].change.change_id = 7 + i;
+  }
+  ASSERT_EQ(s.RequestRelease(release, flaky, 0, rng, &fx), ServiceState::RequestStatus::kStarted);
+  engine::TimeUs now = 0;
+  EXPECT_EQ(RunToEnd(s, c, flaky, rng, &fx, &now), 1);
+  EXPECT_EQ(fx.finished_runs, (std::vector<uint32_t>{0, 1}));
+  EXPECT_EQ(s.version(), 0u);
+  EXPECT_EQ(s.run_tally().releases, 0u);
+
+  const DeployOptions o = Certain();
+  release[1].change.known_bad = true;
+  fx.Clear();
+  ASSERT_EQ(s.RequestRelease(release, o, now, rng, &fx), ServiceState::RequestStatus::kStarted);
+  RunToEnd(s, c, o, rng, &fx, &now);
+  EXPECT_EQ(s.version(), 2u);
+  EXPECT_EQ(s.run_tally().releases, 1u);
+  EXPECT_EQ(s.run_tally().failed_releases, 1u);
+  EXPECT_EQ(s.run_tally().defective_in_prod, 1u);
+  ASSERT_EQ(s.incidents().size(), 1u);
+  EXPECT_EQ(s.incidents()[0].change_id, 8u);
 }
 
 // With room for two operations a second change's pipeline starts while the first runs; a
@@ -170,8 +248,8 @@ TEST(DeployServiceTest, ConcurrentPipelinesEachRunOnTheirOwnClock) {
     fx.Clear();
     s.OnStep(now, c, o, rng, &fx);
     if (fx.step_at_us >= 0) steps.push_back(fx.step_at_us);
-    if (fx.finished_run >= 0) {
-      finished.push_back(fx.finished_run);
+    for (uint32_t run : fx.finished_runs) {
+      finished.push_back(run);
       finished_at.push_back(now);
     }
   }

@@ -455,5 +455,27 @@ TEST(IntegrityTest, ADailyReviewBudgetMakesReviewsWait) {
   EXPECT_LT(w, t.delivery.review_elapsed_hours_per_merged_change);
 }
 
+TEST(IntegrityTest, ReleaseTrainsShipChangesTogetherAtTheirDeparture) {
+  // The same work deployed on demand and on a daily train (10:00): each train is one
+  // deployment, so a day has at most one for each service, the changes that reach
+  // prod wait for their train (longer lead time), and the work merged is the same rule.
+  const Outcome demand = RunSmall({});
+  const Outcome daily = RunSmall({"deploy.release_every_days=1"});
+  const RunSummary& d = demand.result.summary;
+  const RunSummary& t = daily.result.summary;
+  const double services = static_cast<double>(demand.loaded.scenario.deploy().services_size());
+  ASSERT_GT(t.dora.deployment_frequency_per_day, 0);
+  EXPECT_LE(t.dora.deployment_frequency_per_day, services);
+  EXPECT_LT(t.dora.deployment_frequency_per_day, d.dora.deployment_frequency_per_day);
+  EXPECT_GT(t.dora.lead_time_for_changes_hours, d.dora.lead_time_for_changes_hours);
+  EXPECT_GT(t.delivery.changes_merged, 0u);
+  // A weekly train leaves on day 0 at 10:00 and next on day 7, after this 7-day run: each
+  // service deploys once at most, whatever its authors merge during the week.
+  const Outcome weekly = RunSmall({"deploy.release_every_days=7"});
+  const RunSummary& w = weekly.result.summary;
+  EXPECT_LE(w.dora.deployment_frequency_per_day * w.days, services + 1e-9);
+  EXPECT_GT(w.delivery.changes_merged, 0u);
+}
+
 }  // namespace
 }  // namespace clawsim::model

@@ -203,6 +203,8 @@ const std::map<std::string, std::vector<std::string>>& Exercise() {
       {"clawsim.proto.AdoptionDynamics.learn_from_record", {"run.days=10", kCodeStarted}},
       {"clawsim.proto.AdoptionDynamics.idle_cost_noticed", {"run.days=10", kCodeStarted}},
       {"clawsim.proto.AgentHelpCosts.wait_idle_fraction", {kCodeStarted}},
+      // A release train's hour acts only with release trains.
+      {"clawsim.proto.DeploySettings.release_hour", {"deploy.release_every_days=1"}},
       // The overdue limit acts only on reviews held back by a daily budget.
       {"clawsim.proto.CodeWork.review_overdue_hours", {"roles[role=DEVELOPER].code.review_minutes_per_day=5"}},
       // Agents' added lines carry defects only where changes are handed over.
