@@ -76,6 +76,26 @@ void CheckValidation(const LoadedValidation& v, const study::StudySpec& spec, st
   }
   std::set<std::string> arms;
   for (const study::Arm& a : spec.arms) arms.insert(a.name);
+  if (!p.pairs().empty()) {
+    // Pairs instead of the two sides: each pair's arm against its own reference.
+    if (p.has_arm() || !p.arm_mix().empty() || p.has_reference_arm() || !p.reference_mix().empty()) {
+      fail("give pairs, or arm and reference_arm (or their mixes), not both");
+    }
+    if (!Compared(p.statistic())) fail("pairs compare arms: choose RELATIVE_CHANGE, RATIO or DIFFERENCE");
+    std::set<std::pair<std::string, std::string>> seen;
+    for (const proto::ComparedPair& c : p.pairs()) {
+      for (const std::string& a : {c.arm(), c.reference_arm()}) {
+        if (arms.count(a) == 0) fail("pairs: \"" + a + "\" is not an arm of " + v.study_path);
+      }
+      if (c.arm() == c.reference_arm()) fail("pairs: \"" + c.arm() + "\" is compared with itself");
+      if (!seen.insert({c.arm(), c.reference_arm()}).second) {
+        fail("pairs: \"" + c.arm() + "\" against \"" + c.reference_arm() + "\" is listed twice");
+      }
+      if (!(std::isfinite(c.weight()) && c.weight() > 0)) {
+        fail("pairs: \"" + c.arm() + "\" against \"" + c.reference_arm() + "\" needs a finite weight > 0");
+      }
+    }
+  }
   // One side of the figure: a single arm or a mix, each arm of the study, weights > 0.
   auto check_side = [&](const char* single, const char* mix, bool has_single, const std::string& arm,
                         const google::protobuf::RepeatedPtrField<proto::WeightedArm>& arm_mix) {
@@ -94,12 +114,14 @@ void CheckValidation(const LoadedValidation& v, const study::StudySpec& spec, st
       }
     }
   };
-  check_side("arm", "arm_mix", p.has_arm(), p.arm(), p.arm_mix());
-  if (Compared(p.statistic())) {
-    check_side("reference_arm", "reference_mix", p.has_reference_arm(), p.reference_arm(), p.reference_mix());
-    if (Side(p, false) == Side(p, true)) fail("the reference is the measured arm itself");
-  } else if (p.has_reference_arm() || !p.reference_mix().empty()) {
-    fail("ARM_MEAN takes no reference_arm or reference_mix; remove it or choose RELATIVE_CHANGE, RATIO or DIFFERENCE");
+  if (p.pairs().empty()) {  // (pairs were checked above)
+    check_side("arm", "arm_mix", p.has_arm(), p.arm(), p.arm_mix());
+    if (Compared(p.statistic())) {
+      check_side("reference_arm", "reference_mix", p.has_reference_arm(), p.reference_arm(), p.reference_mix());
+      if (Side(p, false) == Side(p, true)) fail("the reference is the measured arm itself");
+    } else if (p.has_reference_arm() || !p.reference_mix().empty()) {
+      fail("ARM_MEAN takes no reference_arm or reference_mix; remove it or choose RELATIVE_CHANGE, RATIO or DIFFERENCE");
+    }
   }
   if (!p.has_published() || !p.has_published_low() || !p.has_published_high()) {
     fail("published, published_low and published_high are required");
@@ -197,6 +219,41 @@ bool MeasureFigure(const proto::Validation& v, const proto::StudyResults& result
   return true;
 }
 
+// The figure by replication for one arm (or mix) against its reference: one measure's, or a
+// construct's geometric mean of ratios (kept for the replications every measure gave).
+bool FigureByReplication(const proto::Validation& v, const proto::StudyResults& results,
+                         const std::vector<std::pair<std::string, bool>>& wanted, const std::vector<int>& index,
+                         std::map<uint32_t, double>* out) {
+  std::map<uint32_t, double> x_by_replication;  // a construct: the sum of its measures' log ratios
+  for (size_t k = 0; k < wanted.size(); ++k) {
+    std::map<uint32_t, double> one;
+    if (!MeasureFigure(v, results, index[k], &one)) return false;
+    if (wanted.size() == 1) {
+      *out = std::move(one);
+      return true;
+    }
+    for (auto& [replication, ratio] : one) ratio = std::log(wanted[k].second ? 1 / ratio : ratio);
+    if (k == 0) {
+      x_by_replication = std::move(one);
+      continue;
+    }
+    for (auto it = x_by_replication.begin(); it != x_by_replication.end();) {
+      auto o = one.find(it->first);
+      if (o == one.end()) {
+        it = x_by_replication.erase(it);
+      } else {
+        it->second += o->second;
+        ++it;
+      }
+    }
+  }
+  for (const auto& [replication, value] : x_by_replication) {
+    const double ratio = std::exp(value / static_cast<double>(wanted.size()));
+    (*out)[replication] = v.statistic() == proto::RELATIVE_CHANGE ? ratio - 1 : ratio;
+  }
+  return true;
+}
+
 }  // namespace
 
 const std::vector<std::string>& MechanismPrefixes() {
@@ -285,42 +342,37 @@ Figure Evaluate(const proto::Validation& v, const proto::StudyResults& results) 
       return f;
     }
   }
-  // Replication -> the figure's value (a construct: the sum of its measures' log ratios).
-  std::map<uint32_t, double> x_by_replication;
-  for (size_t k = 0; k < wanted.size(); ++k) {
-    std::map<uint32_t, double> one;
-    if (!MeasureFigure(v, results, index[k], &one)) {
+  std::vector<double> x;
+  if (v.pairs().empty()) {
+    std::map<uint32_t, double> by_replication;
+    if (!FigureByReplication(v, results, wanted, index, &by_replication)) {
       f.error = "the study's results lack an arm";
       return f;
     }
-    if (wanted.size() == 1) {
-      x_by_replication = std::move(one);
-      break;
-    }
-    // A construct: kept for the replications every measure gave.
-    for (auto& [replication, ratio] : one) ratio = std::log(wanted[k].second ? 1 / ratio : ratio);
-    if (k == 0) {
-      x_by_replication = std::move(one);
-      continue;
-    }
-    for (auto it = x_by_replication.begin(); it != x_by_replication.end();) {
-      auto o = one.find(it->first);
-      if (o == one.end()) {
-        it = x_by_replication.erase(it);
-      } else {
-        it->second += o->second;
-        ++it;
+    for (const auto& [replication, value] : by_replication) x.push_back(value);
+  } else {
+    // Each pair's figure, then their weighted mean where every pair gave one.
+    double total = 0;
+    for (const proto::ComparedPair& c : v.pairs()) total += c.weight();
+    std::map<uint32_t, std::pair<double, int>> sum;  // replication -> (weighted sum, pairs seen)
+    for (const proto::ComparedPair& c : v.pairs()) {
+      proto::Validation one = v;
+      one.clear_pairs();
+      one.set_arm(c.arm());
+      one.set_reference_arm(c.reference_arm());
+      std::map<uint32_t, double> by_replication;
+      if (!FigureByReplication(one, results, wanted, index, &by_replication)) {
+        f.error = "the study's results lack an arm";
+        return f;
+      }
+      for (const auto& [replication, value] : by_replication) {
+        sum[replication].first += c.weight() / total * value;
+        ++sum[replication].second;
       }
     }
-  }
-  std::vector<double> x;
-  for (const auto& [replication, value] : x_by_replication) {
-    if (wanted.size() == 1) {
-      x.push_back(value);
-      continue;
+    for (const auto& [replication, s] : sum) {
+      if (s.second == v.pairs_size()) x.push_back(s.first);
     }
-    const double ratio = std::exp(value / static_cast<double>(wanted.size()));
-    x.push_back(v.statistic() == proto::RELATIVE_CHANGE ? ratio - 1 : ratio);
   }
   if (x.empty()) {
     f.error = "no replication gave a value (failed runs, or a zero reference)";

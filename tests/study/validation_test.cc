@@ -1,6 +1,6 @@
 // Validations (sim/validation/validation.h): a row's figure from a study's runs, for one arm
 // and for a weighted mix of arms (a published mean over situations the study runs apart),
-// and for a construct of several measures, replication by replication; the suite's checks
+// for pairs of arms each compared with its own reference (a mean over populations), and for a construct of several measures, replication by replication; the suite's checks
 // of a mix, a construct and a calibration row, located in the suite file; calibration rows
 // counted apart from independent ones.
 #include <gmock/gmock.h>
@@ -87,6 +87,34 @@ TEST(ValidationMix, AReplicationCountsOnlyWhenEveryArmOfTheMixGaveAValue) {
   const Figure missing = Evaluate(Row(R"(arm_mix { arm: "a" weight: 1 } arm_mix { arm: "z" weight: 1 })"), r);
   EXPECT_EQ(missing.n, 0u);
   EXPECT_THAT(missing.error, HasSubstr("lack an arm"));
+}
+
+TEST(ValidationPairs, PairsAverageEachPairsOwnChangeNotTheMeasures) {
+  // a against c and b against c, weighed 1 : 3: each replication 0.25 (a/c - 1) + 0.75 (b/c - 1)
+  // = ((1 + r) + 3 (10 + r)) / 16 - 1; a mix of the measures would give the same here, so a
+  // second check weighs pairs whose references differ: a against b and c against b, 1 : 1.
+  const Figure f = Evaluate(Row(R"(statistic: RELATIVE_CHANGE
+                                   pairs { arm: "a" reference_arm: "c" weight: 1 }
+                                   pairs { arm: "b" reference_arm: "c" weight: 3 })"),
+                            ThreeArms());
+  ASSERT_EQ(f.n, 3u) << f.error;
+  EXPECT_DOUBLE_EQ(f.mean, (2 + 3 * 11) / 16.0 - 1);
+  const Figure g = Evaluate(Row(R"(statistic: RATIO
+                                   pairs { arm: "a" reference_arm: "b" weight: 1 }
+                                   pairs { arm: "c" reference_arm: "b" weight: 1 })"),
+                            ThreeArms());
+  ASSERT_EQ(g.n, 3u) << g.error;
+  double expected = 0;
+  for (double r : {0.0, 1.0, 2.0}) expected += 0.5 * ((1 + r) / (10 + r)) + 0.5 * (4 / (10 + r));
+  EXPECT_NEAR(g.mean, expected / 3, 1e-12);
+  // A replication counts only when every pair gave a value.
+  proto::StudyResults r = ThreeArms();
+  r.mutable_runs(7)->set_ok(false);  // arm c, replication 1
+  const Figure h = Evaluate(Row(R"(statistic: RATIO
+                                   pairs { arm: "a" reference_arm: "b" weight: 1 }
+                                   pairs { arm: "c" reference_arm: "b" weight: 1 })"),
+                            r);
+  EXPECT_EQ(h.n, 2u) << h.error;
 }
 
 // Arms a and b over three measures, replications 0..2: up (a 2, b 1: doubles), down (a 1,
@@ -182,6 +210,25 @@ TEST(ValidationMix, SuiteRefusesABadMixWhereItIsWritten) {
               HasSubstr("the reference is the measured arm itself"));
   EXPECT_THAT(LoadError("mean", R"(arm: "a" reference_mix { arm: "b" weight: 1 })"),
               HasSubstr("ARM_MEAN takes no reference_arm or reference_mix"));
+}
+
+TEST(ValidationPairs, SuiteRefusesBadPairsWhereTheyAreWritten) {
+  const std::string ok = R"(statistic: RELATIVE_CHANGE pairs { arm: "a" reference_arm: "b" weight: 1 }
+                            pairs { arm: "b" reference_arm: "a" weight: 2 })";
+  EXPECT_EQ(LoadError("p_ok", ok), "(loaded)");
+  EXPECT_THAT(LoadError("p_both", R"(statistic: RATIO arm: "a" pairs { arm: "a" reference_arm: "b" weight: 1 })"),
+              HasSubstr("suite.textproto:2:1: validation \"x\": give pairs, or arm and reference_arm (or their mixes), not both"));
+  EXPECT_THAT(LoadError("p_mean", R"(pairs { arm: "a" reference_arm: "b" weight: 1 })"),
+              HasSubstr("pairs compare arms: choose RELATIVE_CHANGE, RATIO or DIFFERENCE"));
+  EXPECT_THAT(LoadError("p_unknown", R"(statistic: RATIO pairs { arm: "a" reference_arm: "q" weight: 1 })"),
+              HasSubstr("pairs: \"q\" is not an arm of"));
+  EXPECT_THAT(LoadError("p_self", R"(statistic: RATIO pairs { arm: "a" reference_arm: "a" weight: 1 })"),
+              HasSubstr("pairs: \"a\" is compared with itself"));
+  EXPECT_THAT(LoadError("p_twice", R"(statistic: RATIO pairs { arm: "a" reference_arm: "b" weight: 1 }
+                                     pairs { arm: "a" reference_arm: "b" weight: 1 })"),
+              HasSubstr("is listed twice"));
+  EXPECT_THAT(LoadError("p_zero", R"(statistic: RATIO pairs { arm: "a" reference_arm: "b" weight: 0 })"),
+              HasSubstr("needs a finite weight > 0"));
 }
 
 TEST(ValidationConstruct, SuiteRefusesABadConstructWhereItIsWritten) {
