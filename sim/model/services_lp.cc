@@ -146,8 +146,16 @@ void OrgModel::StartRelease(Ctx& ctx, uint32_t service) {
 
 void OrgModel::StartNextDeploy(Ctx& ctx, uint32_t service) {
   ServiceLpState& sv = services_[service];
-  // A train that is due goes first; requests queued meanwhile are rollbacks.
-  if (sv.train_due && !sv.service.busy()) StartRelease(ctx, service);
+  // A train that is due goes first (requests queued meanwhile are rollbacks), unless a freeze
+  // began while it waited for a pipeline: then it waits for the next departure.
+  if (sv.train_due && !sv.service.busy()) {
+    if (world_->catalog.InFreeze(service, ctx.now_us())) {
+      sv.train_due = false;
+      ScheduleRelease(ctx, sv);
+    } else {
+      StartRelease(ctx, service);
+    }
+  }
   while (!sv.queue.empty() && !sv.service.busy()) {
     QueuedDeploy q = sv.queue.front();
     sv.queue.pop_front();
