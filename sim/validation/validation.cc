@@ -130,13 +130,9 @@ void CheckValidation(const LoadedValidation& v, const study::StudySpec& spec, st
     fail("needs finite published_low <= published <= published_high");
   }
   for (const std::string& setting : p.calibrates()) {
-    bool mechanism = false;
-    std::string prefixes;
-    for (const std::string& prefix : MechanismPrefixes()) {
-      mechanism = mechanism || setting.compare(0, prefix.size(), prefix) == 0;
-      prefixes += (prefixes.empty() ? "" : ", ") + prefix;
-    }
-    if (!mechanism) {
+    if (!IsMechanismSetting(setting)) {
+      std::string prefixes;
+      for (const std::string& prefix : MechanismPrefixes()) prefixes += (prefixes.empty() ? "" : ", ") + prefix;
       fail("calibrates: \"" + setting + "\" is not a mechanism setting (a calibration names a default of the model: " +
            prefixes + ")");
     }
@@ -146,11 +142,10 @@ void CheckValidation(const LoadedValidation& v, const study::StudySpec& spec, st
   // One parameter set for every row: the study sets the situation only.
   for (const study::Arm& a : spec.arms) {
     for (const std::string& o : a.overrides) {
-      for (const std::string& prefix : MechanismPrefixes()) {
-        if (o.compare(0, prefix.size(), prefix) == 0) {
-          fail("study arm \"" + a.name + "\" overrides " + o.substr(0, o.find('=')) +
-               ", a mechanism setting; a validation sets only the situation (who, what work, which policy, how long)");
-        }
+      const std::string path = o.substr(0, PathEnd(o));
+      if (IsMechanismSetting(path)) {
+        fail("study arm \"" + a.name + "\" overrides " + path +
+             ", a mechanism setting; a validation sets only the situation (who, what work, which policy, how long)");
       }
     }
   }
@@ -259,8 +254,36 @@ bool FigureByReplication(const proto::Validation& v, const proto::StudyResults& 
 const std::vector<std::string>& MechanismPrefixes() {
   static const std::vector<std::string> kPrefixes = {"help_costs",  "adoption", "model_tiers", "skills",
                                                      "threats.agent_error_rate_multiplier",
+                                                     "threats.injection_campaigns.success_probability",
+                                                     "defenses.injection_detector.detection_rate",
+                                                     "defenses.injection_detector.false_positive_rate",
                                                      "organization.effort_factor"};
   return kPrefixes;
+}
+
+size_t PathEnd(const std::string& override_text) {
+  int depth = 0;
+  for (size_t i = 0; i < override_text.size(); ++i) {
+    const char c = override_text[i];
+    if (c == '[') ++depth;
+    if (c == ']') --depth;
+    if (c == '=' && depth == 0) return i;
+  }
+  return override_text.size();
+}
+
+bool IsMechanismSetting(const std::string& path) {
+  std::string fields;  // the path without its selectors
+  int depth = 0;
+  for (const char c : path) {
+    if (c == '[') ++depth;
+    if (depth == 0) fields += c;
+    if (c == ']') --depth;
+  }
+  for (const std::string& prefix : MechanismPrefixes()) {
+    if (fields.compare(0, prefix.size(), prefix) == 0) return true;
+  }
+  return false;
 }
 
 Status LoadSuite(const std::string& path, Suite* out) {

@@ -16,6 +16,7 @@
 // LoadSuite; safe from any thread.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -40,8 +41,18 @@ struct Suite {
 };
 
 // Override paths a validation's study may not set: the model's mechanisms, whose one
-// parameter set every row must hold with. A path is refused when it starts with one of them.
+// parameter set every row must hold with, and the settings calibrated to a published figure
+// (an injection campaign's success probability, the detector's rates). Each is a path of
+// field names, selectors left out: "threats.injection_campaigns.success_probability" covers
+// "threats.injection_campaigns[0].success_probability".
 const std::vector<std::string>& MechanismPrefixes();
+
+// Where the path of a `--set` text ends (its first '=' outside a [selector]).
+size_t PathEnd(const std::string& override_text);
+
+// Whether `path` (selectors allowed) starts, once its selectors are left out, with one of
+// MechanismPrefixes().
+bool IsMechanismSetting(const std::string& path);
 
 // Loads `path` and every study it names, and checks each validation. On error `*out` is
 // unspecified.

@@ -280,5 +280,23 @@ TEST(ValidationCalibration, ACalibrationRowNamesAMechanismSettingAndIsCountedApa
   EXPECT_EQ(Count(suite, {inside, outside}).calibration_inside, 0u);
 }
 
+TEST(ValidationCalibration, CalibratedRatesAreMechanismSettingsWhateverTheirSelector) {
+  // An injection campaign's success probability and the detector's rates were each set from
+  // one published result: a row may name them, a study may not set them.
+  EXPECT_TRUE(IsMechanismSetting("threats.injection_campaigns[0].success_probability"));
+  EXPECT_TRUE(IsMechanismSetting("threats.injection_campaigns[name=invoice-phish].success_probability"));
+  EXPECT_TRUE(IsMechanismSetting("defenses.injection_detector.detection_rate"));
+  EXPECT_TRUE(IsMechanismSetting("defenses.injection_detector.false_positive_rate"));
+  EXPECT_TRUE(IsMechanismSetting("skills[name=code-help].turns"));
+  // Which goal an attack pursues and which defenses are on are the situation.
+  EXPECT_FALSE(IsMechanismSetting("threats.injection_campaigns[0].goal"));
+  EXPECT_FALSE(IsMechanismSetting("defenses.injection_detector.enabled"));
+  EXPECT_FALSE(IsMechanismSetting("defenses.least_privilege_tools"));
+  const std::string path = "threats.injection_campaigns[name=invoice-phish].success_probability";
+  EXPECT_EQ(PathEnd(path + "=0.9"), path.size());
+  EXPECT_EQ(PathEnd(path), path.size());
+  EXPECT_EQ(LoadError("k_threat", R"(arm: "a" calibrates: "threats.injection_campaigns[0].success_probability")"), "(loaded)");
+}
+
 }  // namespace
 }  // namespace clawsim::validation
