@@ -338,6 +338,25 @@ TEST(SafetyTest, TheToolFilterCannotTellTheAttackersMailFromOtherMailFromOutside
   EXPECT_LE(filtered.safety().data_leaked_messages, open.safety().data_leaked_messages);
 }
 
+// A tool filter stops exactly the attacks whose tool the task does not need: with a goal that
+// no mail- or chat-reading skill declares (a prod deploy), agents still read and follow
+// injections, yet none reaches its goal, and no deploy is attempted for an attacker. This is
+// the half of AgentDojo's cases the tool-filter validation row reads as zero.
+TEST(SafetyTest, TheToolFilterStopsEveryGoalNoReadingSkillNeeds) {
+  const std::vector<std::string> deploy_goal = {"permissions.preset=FULLY_AUTONOMOUS",
+                                                "threats.injection_campaigns[0].goal=TRIGGER_DEPLOY"};
+  std::vector<std::string> open = deploy_goal, filtered = deploy_goal;
+  open.push_back("defenses.least_privilege_tools=false");
+  filtered.push_back("defenses.least_privilege_tools=true");
+  const SafetyRun o = RunSafety(kCampaign, open);
+  const SafetyRun f = RunSafety(kCampaign, filtered);
+  ASSERT_GT(o.safety().injection_success_per_exposure, 0);  // without the filter the goal is reachable
+  ASSERT_GT(f.safety().injections_followed, 0u);
+  EXPECT_EQ(f.safety().injection_success_per_exposure, 0);
+  EXPECT_EQ(f.safety().attack_successes, 0u);
+  EXPECT_EQ(f.safety().prod_incidents_injection, 0u);
+}
+
 // AgentDojo's success is per injection: did its goal take effect. A phishing post the injection
 // made hands the sessions of whoever clicks it to the attacker, and what those sessions do
 // counts for the campaign (its source's successes), never as the injection's own success; the
