@@ -12,6 +12,7 @@
 #include <google/protobuf/text_format.h>
 
 #include "sim/run/summary_measures.h"
+#include "sim/scenario/field_path.h"
 #include "sim/scenario/load.h"
 #include "sim/scenario/located_errors.h"
 #include "sim/study/stats.h"
@@ -142,9 +143,10 @@ void CheckValidation(const LoadedValidation& v, const study::StudySpec& spec, st
   // One parameter set for every row: the study sets the situation only.
   for (const study::Arm& a : spec.arms) {
     for (const std::string& o : a.overrides) {
-      const std::string path = o.substr(0, PathEnd(o));
-      if (IsMechanismSetting(path)) {
-        fail("study arm \"" + a.name + "\" overrides " + path +
+      std::string_view path, value;
+      if (!scenario::SplitAssignment(o, &path, &value)) path = o;  // the study loader refuses it
+      if (IsMechanismSetting(std::string(path))) {
+        fail("study arm \"" + a.name + "\" overrides " + std::string(path) +
              ", a mechanism setting; a validation sets only the situation (who, what work, which policy, how long)");
       }
     }
@@ -259,17 +261,6 @@ const std::vector<std::string>& MechanismPrefixes() {
                                                      "defenses.injection_detector.false_positive_rate",
                                                      "organization.effort_factor"};
   return kPrefixes;
-}
-
-size_t PathEnd(const std::string& override_text) {
-  int depth = 0;
-  for (size_t i = 0; i < override_text.size(); ++i) {
-    const char c = override_text[i];
-    if (c == '[') ++depth;
-    if (c == ']') --depth;
-    if (c == '=' && depth == 0) return i;
-  }
-  return override_text.size();
 }
 
 bool IsMechanismSetting(const std::string& path) {

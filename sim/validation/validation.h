@@ -16,7 +16,6 @@
 // LoadSuite; safe from any thread.
 #pragma once
 
-#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -46,9 +45,6 @@ struct Suite {
 // field names, selectors left out: "threats.injection_campaigns.success_probability" covers
 // "threats.injection_campaigns[0].success_probability".
 const std::vector<std::string>& MechanismPrefixes();
-
-// Where the path of a `--set` text ends (its first '=' outside a [selector]).
-size_t PathEnd(const std::string& override_text);
 
 // Whether `path` (selectors allowed) starts, once its selectors are left out, with one of
 // MechanismPrefixes().

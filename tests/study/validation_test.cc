@@ -292,10 +292,16 @@ TEST(ValidationCalibration, CalibratedRatesAreMechanismSettingsWhateverTheirSele
   EXPECT_FALSE(IsMechanismSetting("threats.injection_campaigns[0].goal"));
   EXPECT_FALSE(IsMechanismSetting("defenses.injection_detector.enabled"));
   EXPECT_FALSE(IsMechanismSetting("defenses.least_privilege_tools"));
-  const std::string path = "threats.injection_campaigns[name=invoice-phish].success_probability";
-  EXPECT_EQ(PathEnd(path + "=0.9"), path.size());
-  EXPECT_EQ(PathEnd(path), path.size());
   EXPECT_EQ(LoadError("k_threat", R"(arm: "a" calibrates: "threats.injection_campaigns[0].success_probability")"), "(loaded)");
+  // A study that sets one, selector and all, is refused where its row is written.
+  const std::string suite_path = WriteSuite("k_threat_arm", R"(arm: "a")");
+  const std::filesystem::path dir = std::filesystem::path(suite_path).parent_path();
+  std::ofstream(dir / "study.textproto", std::ios::app)
+      << "arms { name: \"c\" set: \"threats.injection_campaigns[name=invoice-phish].success_probability=0.9\" }\n";
+  Suite suite;
+  const Status s = LoadSuite(suite_path, &suite);
+  EXPECT_THAT(s.message(), HasSubstr("study arm \"c\" overrides threats.injection_campaigns[name=invoice-phish].success_probability, a "
+                                     "mechanism setting"));
 }
 
 }  // namespace
