@@ -390,6 +390,10 @@ std::string SummaryTable(const model::RunResult& r) {
   row("change failure rate", "%.1f%%", 100 * s.dora.change_failure_rate);
   row("time to restore", "%.1f h", s.dora.time_to_restore_hours);
   row("deployment rework rate", "%.1f%% (rollbacks after incidents)", 100 * s.dora.rework_rate);
+  if (s.delivery.release_testing_caught > 0) {
+    row("release testing", "%llu defective changes sent back before their train left",
+        static_cast<unsigned long long>(s.delivery.release_testing_caught));
+  }
   row("review per merged change", "%.1f h in review (clock), %.2f h of reviewers' effort",
       s.delivery.review_elapsed_hours_per_merged_change, s.delivery.review_hours_per_merged_change);
   out += "\nsafety\n";

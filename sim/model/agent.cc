@@ -398,12 +398,15 @@ uint32_t OrgModel::Invoke(Ctx& ctx, EmployeeState& s, uint32_t slot, scenario::S
   // part of a change holds that part of it in context and takes that share of the turns
   // and of the output, so its tokens grow with the square of the share handed over.
   const scenario::ModelTier& tier = sc().tiers[p.tier];
-  const int64_t item_context = code_help ? std::lround(static_cast<double>(k.input_tokens_per_item) * handover)
+  // A session that runs alone longer (AdoptionDynamics.session_autonomy_reference_trust)
+  // makes more turns over a context grown with them.
+  const double autonomy = code_help ? sc().adoption.SessionAutonomy(trust) : 1.0;
+  const int64_t item_context = code_help ? std::lround(static_cast<double>(k.input_tokens_per_item) * handover * autonomy)
                                          : static_cast<int64_t>(k.input_tokens_per_item);
   const int64_t context = std::min<int64_t>(tier.context_window_tokens,
                                             extra_input_tokens + k.base_input_tokens + (k.reads_memory ? a.memory_tokens : 0) +
                                                 item_context * static_cast<int64_t>(items));
-  const int64_t turns_per_item = code_help ? std::max<int64_t>(1, std::lround(static_cast<double>(k.turns_per_item) * handover))
+  const int64_t turns_per_item = code_help ? std::max<int64_t>(1, std::lround(static_cast<double>(k.turns_per_item) * handover * autonomy))
                                            : static_cast<int64_t>(k.turns_per_item);
   const int64_t output_per_item =
       code_help ? std::lround(static_cast<double>(k.output_tokens) * handover) : static_cast<int64_t>(k.output_tokens);

@@ -347,6 +347,9 @@ struct DeliveryMeasures {
   uint64_t prs_opened = 0;
   uint64_t prs_opened_with_agent_code = 0;
   double agent_pr_defect_ratio = 0;
+  // With release trains and release testing (DeploySettings.release_testing_half_life_hours):
+  // defective changes found while they waited for their train and sent back to their authors.
+  uint64_t release_testing_caught = 0;
 };
 
 struct RunSummary {

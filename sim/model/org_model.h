@@ -437,6 +437,7 @@ struct QueuedDeploy {
   EmployeeId author = 0;
   uint32_t change_ref = 0;  // the author's id for the change
   TimeUs created_us = 0;    // when the change was started, for lead time
+  TimeUs queued_us = 0;     // when it reached the service (with trains: began waiting for one)
   uint64_t audit_id = 0;    // the deploy.prod (or rollback) audit record that started it
 };
 
@@ -457,6 +458,7 @@ struct ServiceLpState {
   uint64_t prod_deploys = 0;
   double lead_time_hours_sum = 0;  // over prod deploys: change started to live in prod
   uint64_t pages = 0;              // incidents paged to a responder
+  uint64_t release_testing_caught = 0;  // defective changes release testing sent back
   services::AuditLog audit;
   std::vector<TraceSpan> spans;    // pipeline stages finished since the last TakeSpans
   std::vector<bool> incident_emitted;
@@ -783,6 +785,10 @@ class OrgModel {
   // changes as one release.
   void ScheduleRelease(Ctx& ctx, ServiceLpState& sv);
   void StartRelease(Ctx& ctx, uint32_t service);
+  // Release testing (deploy.release_testing_half_life_hours): as the train leaves, each
+  // defective change on it was found while it waited with 1 - 2^(-waited / half-life), and
+  // goes back to its author as a failed pipeline; the rest stay on the train.
+  void TestWaitingTrain(Ctx& ctx, uint32_t service);
   // Turns the deploy service's effects into events, pages responders for new incidents and
   // reports a finished pipeline to its author.
   void ApplyDeployEffects(Ctx& ctx, uint32_t service, const services::DeployEffects& effects, size_t incidents_before);

@@ -65,6 +65,7 @@ void OrgModel::HandleService(Ctx& ctx, uint32_t service, const Ev& ev) {
       q.author = ev.payload.a;
       q.change_ref = ev.payload.b;
       q.created_us = ev.payload.t;
+      q.queued_us = ctx.now_us();
       q.audit_id = ev.payload.u;
       q.request.request_id = (uint64_t{service} << 32) | sv.next_request++;
       q.request.kind = ev.payload.d == 1 ? services::DeployKind::kRollback : services::DeployKind::kToProd;
@@ -127,6 +128,11 @@ void OrgModel::ScheduleRelease(Ctx& ctx, ServiceLpState& sv) {
 
 void OrgModel::StartRelease(Ctx& ctx, uint32_t service) {
   ServiceLpState& sv = services_[service];
+  TestWaitingTrain(ctx, service);
+  if (sv.train.empty()) {  // release testing sent every change back
+    sv.train_due = false;
+    return;
+  }
   std::vector<services::DeployRequest> requests;
   requests.reserve(sv.train.size());
   for (const QueuedDeploy& q : sv.train) requests.push_back(q.request);
@@ -142,6 +148,34 @@ void OrgModel::StartRelease(Ctx& ctx, uint32_t service) {
   sv.train.clear();
   sv.train_due = false;
   ApplyDeployEffects(ctx, service, effects, incidents_before);
+}
+
+void OrgModel::TestWaitingTrain(Ctx& ctx, uint32_t service) {
+  ServiceLpState& sv = services_[service];
+  const TimeUs half_life = sc().deploy.release_testing_half_life_us;
+  if (half_life <= 0) return;
+  const TimeUs now = ctx.now_us();
+  size_t kept = 0;
+  for (size_t i = 0; i < sv.train.size(); ++i) {
+    const QueuedDeploy& q = sv.train[i];
+    // One draw a defective change: found with 1 - 2^(-waited / half-life).
+    if (q.request.change.known_bad) {
+      const double waited = static_cast<double>(now - q.queued_us) / static_cast<double>(half_life);
+      if (ctx.rng().Bernoulli(1 - std::exp2(-waited))) {
+        ++sv.release_testing_caught;
+        Payload p;
+        p.a = service;
+        p.b = q.change_ref;
+        p.c = static_cast<uint32_t>(PipelineResult::kFailed);
+        p.t = q.created_us;
+        ctx.Send(q.author, Net(0), kPipelineResult, p);
+        continue;
+      }
+    }
+    if (kept != i) sv.train[kept] = sv.train[i];
+    ++kept;
+  }
+  sv.train.resize(kept);
 }
 
 void OrgModel::StartNextDeploy(Ctx& ctx, uint32_t service) {

@@ -341,6 +341,7 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
   const TimeUs end_us = static_cast<TimeUs>(s.days) * engine::kUsPerDay;
   for (const ServiceLpState& v : m.services()) {
     prod += v.prod_deploys;
+    s.delivery.release_testing_caught += v.release_testing_caught;
     rollbacks += v.service.stats().rollbacks;
     lead += v.lead_time_hours_sum;
     // A failed deployment: one that put a defective change in prod (it needs an incident

@@ -311,6 +311,7 @@ void ToProto(const model::RunSummary& in, proto::RunSummary* out) {
     p->set_prs_opened_with_agent_code(d.prs_opened_with_agent_code);
     p->set_agent_pr_defect_ratio(d.agent_pr_defect_ratio);
     p->set_review_elapsed_hours_per_merged_change(d.review_elapsed_hours_per_merged_change);
+    p->set_release_testing_caught(d.release_testing_caught);
     p->set_incidents_per_100_merged_changes(d.incidents_per_100_merged_changes);
   }
   {
@@ -491,6 +492,7 @@ model::RunSummary FromProto(const proto::RunSummary& in, uint32_t threads, doubl
     d.prs_opened_with_agent_code = p.prs_opened_with_agent_code();
     d.agent_pr_defect_ratio = p.agent_pr_defect_ratio();
     d.review_elapsed_hours_per_merged_change = p.review_elapsed_hours_per_merged_change();
+    d.release_testing_caught = p.release_testing_caught();
     d.incidents_per_100_merged_changes = p.incidents_per_100_merged_changes();
   }
   {

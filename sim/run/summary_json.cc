@@ -67,6 +67,7 @@ std::string DeliveryJson(const model::DeliveryMeasures& d) {
   w.Uint("unassigned_changes_handed", d.unassigned_changes_handed);
   w.Uint("prs_opened", d.prs_opened).Uint("prs_opened_with_agent_code", d.prs_opened_with_agent_code);
   Number(w, "agent_pr_defect_ratio", d.agent_pr_defect_ratio);
+  w.Uint("release_testing_caught", d.release_testing_caught);
   return w.Finish();
 }
 

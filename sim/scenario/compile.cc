@@ -573,6 +573,7 @@ void Compiler::Services() {
   d.concurrent_pipelines = pd.concurrent_pipelines();
   d.release_interval_us = DaysToUs(pd.release_every_days());
   d.release_offset_us = HoursToUs(pd.release_hour());
+  d.release_testing_half_life_us = HoursToUs(pd.release_testing_half_life_hours());
   if (pi.severities_size() == 0) {
     d.incidents.severities = {{Severity::kSev1, 0.05, MinutesToUs(240), 600},
                               {Severity::kSev2, 0.25, MinutesToUs(90), 240},
@@ -594,6 +595,8 @@ void Compiler::IncentivesThreatsDefenses() {
   ad.min_handover_share = pa.min_handover_share();
   ad.learn_from_record = pa.learn_from_record();
   ad.unassigned_changes_max = pa.unassigned_changes_max();
+  ad.session_autonomy_reference_trust = pa.session_autonomy_reference_trust();
+  ad.session_autonomy_max_factor = pa.session_autonomy_max_factor();
   const pb::AgentHelpCosts& ph = s_.help_costs();
   out_->help_costs = {ph.specify_minutes(), ph.check_minutes_per_saved_minute(), ph.wait_idle_fraction(),
                       ph.context_switch_minutes(), ph.familiarity_saving_discount(), ph.agent_code_size_ratio(),

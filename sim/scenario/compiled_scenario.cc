@@ -101,6 +101,12 @@ double AdoptionDynamics::HandoverShare(double trust) const {
   return min_handover_share + (1 - min_handover_share) * std::clamp(trust, 0.0, 1.0);
 }
 
+double AdoptionDynamics::SessionAutonomy(double trust) const {
+  if (session_autonomy_reference_trust <= 0) return 1;
+  const double distrust = std::max(1e-9, 1 - std::clamp(trust, 0.0, 1.0));
+  return std::min(session_autonomy_max_factor, (1 - session_autonomy_reference_trust) / distrust);
+}
+
 double AgentHelpCosts::ExperienceFactor(double handed) const {
   if (experience_cost_ratio_per_doubling >= 1) return 1;
   return std::pow((prior_code_handovers + handed) / prior_code_handovers, std::log2(experience_cost_ratio_per_doubling));

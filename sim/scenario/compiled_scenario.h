@@ -448,6 +448,7 @@ struct DeployConfig {
   int32_t concurrent_pipelines = 1;  // operations a service runs at once
   TimeUs release_interval_us = 0;    // release trains: 0 = each change on demand
   TimeUs release_offset_us = 10 * engine::kUsPerHour;  // a train's hour of the day
+  TimeUs release_testing_half_life_us = 10 * engine::kUsPerHour;  // 0: a train's changes wait untested
 
   bool InFreeze(TimeUs t_us) const;
   // With release trains, the first departure strictly after t_us.
@@ -594,8 +595,13 @@ struct AdoptionDynamics {
   double min_handover_share = 0.1;
   bool learn_from_record = true;
   int unassigned_changes_max = 0;  // backlog changes a person keeps handed to agents at once
+  double session_autonomy_reference_trust = 0;  // 0: sessions do not run longer with trust
+  double session_autonomy_max_factor = 10;
   // The share of a delegated change handed over at `trust` in [0, 1].
   double HandoverShare(double trust) const;
+  // How many times the skill's turns (and per-change context) a code-help session runs at
+  // `trust`: (1 - reference) / (1 - trust), at most the max factor; 1 when off.
+  double SessionAutonomy(double trust) const;
   // The weight past outcomes keep from one week to the next, in (0, 1).
   double WeeklyRetention() const;
 };

@@ -732,6 +732,7 @@ void Validator::Services() {
   Check(d, "concurrent_pipelines", Bound{1, kInf}, "deploy");
   Check(d, "release_every_days", kNonNegative, "deploy");
   Check(d, "release_hour", Bound{0, 24, false, true}, "deploy");
+  Check(d, "release_testing_half_life_hours", kNonNegative, "deploy");
   Check(d, "downtime_cost_usd_per_minute", kNonNegative, "deploy");
   double total = 0;
   std::set<int> seen;
@@ -797,6 +798,8 @@ void Validator::ThreatsAndDefenses() {
   Check(ad, "suitability_concentration", kPositive, "adoption");
   Check(ad, "idle_cost_noticed", kProbability, "adoption");
   Check(ad, "unassigned_changes_max", kNonNegative, "adoption");
+  Check(ad, "session_autonomy_reference_trust", Bound{0, 1, false, true}, "adoption");
+  Check(ad, "session_autonomy_max_factor", Bound{1, kInf}, "adoption");
 
   const pb::AgentHelpCosts& hc = s_.help_costs();
   Check(hc, "specify_minutes", kNonNegative, "help_costs");

@@ -217,35 +217,27 @@ bool MeasureFigure(const proto::Validation& v, const proto::StudyResults& result
 }
 
 // The figure by replication for one arm (or mix) against its reference: one measure's, or a
-// construct's geometric mean of ratios (kept for the replications every measure gave).
+// construct's geometric mean of the ratios its measures gave in that replication.
 bool FigureByReplication(const proto::Validation& v, const proto::StudyResults& results,
                          const std::vector<std::pair<std::string, bool>>& wanted, const std::vector<int>& index,
                          std::map<uint32_t, double>* out) {
-  std::map<uint32_t, double> x_by_replication;  // a construct: the sum of its measures' log ratios
+  if (wanted.size() == 1) return MeasureFigure(v, results, index[0], out);
+  // A construct: by replication, the mean of its measures' log ratios. A measure with no
+  // value in a replication (a zero on either side: the time to restore where no incident
+  // ended) is left out of that replication's mean; a replication where none has one gives
+  // nothing.
+  std::map<uint32_t, std::pair<double, int>> log_sum;  // replication -> (sum, measures)
   for (size_t k = 0; k < wanted.size(); ++k) {
     std::map<uint32_t, double> one;
     if (!MeasureFigure(v, results, index[k], &one)) return false;
-    if (wanted.size() == 1) {
-      *out = std::move(one);
-      return true;
-    }
-    for (auto& [replication, ratio] : one) ratio = std::log(wanted[k].second ? 1 / ratio : ratio);
-    if (k == 0) {
-      x_by_replication = std::move(one);
-      continue;
-    }
-    for (auto it = x_by_replication.begin(); it != x_by_replication.end();) {
-      auto o = one.find(it->first);
-      if (o == one.end()) {
-        it = x_by_replication.erase(it);
-      } else {
-        it->second += o->second;
-        ++it;
-      }
+    for (const auto& [replication, ratio] : one) {
+      auto& [sum, n] = log_sum[replication];
+      sum += std::log(wanted[k].second ? 1 / ratio : ratio);
+      ++n;
     }
   }
-  for (const auto& [replication, value] : x_by_replication) {
-    const double ratio = std::exp(value / static_cast<double>(wanted.size()));
+  for (const auto& [replication, s] : log_sum) {
+    const double ratio = std::exp(s.first / static_cast<double>(s.second));
     (*out)[replication] = v.statistic() == proto::RELATIVE_CHANGE ? ratio - 1 : ratio;
   }
   return true;
@@ -259,6 +251,7 @@ const std::vector<std::string>& MechanismPrefixes() {
                                                      "threats.injection_campaigns.success_probability",
                                                      "defenses.injection_detector.detection_rate",
                                                      "defenses.injection_detector.false_positive_rate",
+                                                     "deploy.release_testing_half_life_hours",
                                                      "organization.effort_factor"};
   return kPrefixes;
 }

@@ -332,26 +332,54 @@ TEST(AdoptionTest, DelegationRuleEnds) {
   EXPECT_GT(Developers(all).delegated, Developers(some).delegated);
 }
 
+// The baseline, seed 1, 2 threads, no audit log, with `sets` applied.
+RunResult RunBaseline(const std::vector<std::string>& sets) {
+  scenario::LoadedScenario loaded;
+  const std::string path = std::string(CLAWSIM_SOURCE_DIR) + "/scenarios/baseline.textproto";
+  const Status s = scenario::LoadScenario(path, sets, &loaded);
+  EXPECT_TRUE(s.ok()) << s.message();
+  RunOptions ro;
+  ro.seed = 1;
+  ro.threads = 2;
+  ro.record_audit = false;
+  RunResult r;
+  EXPECT_TRUE(RunOrganisation(&loaded, ro, {}, &r).ok());
+  return r;
+}
+
+TEST(AdoptionTest, TrustingPeoplesSessionsRunAloneLongerAndSpendMore) {
+  // adoption.session_autonomy_reference_trust r: a session at trust t runs (1 - r) / (1 - t)
+  // times the skill's turns over as much more context, at most the max factor; off, 1.
+  scenario::AdoptionDynamics ad;
+  EXPECT_EQ(ad.SessionAutonomy(0.9), 1);
+  ad.session_autonomy_reference_trust = 0.75;
+  EXPECT_DOUBLE_EQ(ad.SessionAutonomy(0.75), 1);
+  EXPECT_DOUBLE_EQ(ad.SessionAutonomy(0.875), 2);
+  EXPECT_DOUBLE_EQ(ad.SessionAutonomy(0.5), 0.5);
+  EXPECT_DOUBLE_EQ(ad.SessionAutonomy(1.0), 10);  // capped
+  // In a run, the most trusting spend further above the median developer than without it.
+#ifdef CLAWSIM_SANITIZED
+  const std::string days = "run.days=3";  // shorter under the sanitizers, to keep CI in its time
+#else
+  const std::string days = "run.days=5";
+#endif
+  const RunResult off = RunBaseline({days});
+  const RunResult on = RunBaseline({days, "adoption.session_autonomy_reference_trust=0.75"});
+  EXPECT_GT(on.summary.incentives.top_decile_token_ratio, 1.5 * off.summary.incentives.top_decile_token_ratio);
+  EXPECT_GT(on.summary.developer_agent_spend.cost_per_active_day_p90_usd,
+            off.summary.developer_agent_spend.cost_per_active_day_p90_usd);
+}
+
 // The heavy-user and team ratios can be read from a later day on (steady state): the run is
 // the same, the ratios count only the later days' tokens, value and changes.
 TEST(AdoptionTest, RatiosFromDayCountOnlyTheLaterDays) {
   auto run = [](const char* from) {
-    scenario::LoadedScenario loaded;
-    const std::string path = std::string(CLAWSIM_SOURCE_DIR) + "/scenarios/baseline.textproto";
 #ifdef CLAWSIM_SANITIZED
     const char* days = "run.days=5";  // the same check on a shorter run, to keep CI in its time
 #else
     const char* days = "run.days=10";
 #endif
-    const Status s = scenario::LoadScenario(path, {days, std::string("incentives.ratios_from_day=") + from}, &loaded);
-    EXPECT_TRUE(s.ok()) << s.message();
-    RunOptions ro;
-    ro.seed = 1;
-    ro.threads = 2;
-    ro.record_audit = false;
-    RunResult r;
-    EXPECT_TRUE(RunOrganisation(&loaded, ro, {}, &r).ok());
-    return r;
+    return RunBaseline({days, std::string("incentives.ratios_from_day=") + from});
   };
 #ifdef CLAWSIM_SANITIZED
   const RunResult whole = run("0"), later = run("3");

@@ -477,5 +477,26 @@ TEST(IntegrityTest, ReleaseTrainsShipChangesTogetherAtTheirDeparture) {
   EXPECT_GT(w.delivery.changes_merged, 0u);
 }
 
+TEST(IntegrityTest, ReleaseTestingFindsDefectsWhileChangesWaitForTheirTrain) {
+  // A defective change waiting for its train is found with 1 - 2^(-waited / half-life) and
+  // goes back to its author; what is found never reaches prod. Without testing nothing is
+  // sent back; with near-instant testing no defective change rides a train, so no release
+  // fails; and changes deployed on demand wait for no train, so the setting leaves such a
+  // run exactly as it was.
+  const Outcome none = RunSmall({"deploy.release_every_days=1", "deploy.release_testing_half_life_hours=0"});
+  const Outcome instant = RunSmall({"deploy.release_every_days=1", "deploy.release_testing_half_life_hours=0.01"});
+  const RunSummary& n = none.result.summary;
+  const RunSummary& i = instant.result.summary;
+  EXPECT_EQ(n.delivery.release_testing_caught, 0u);
+  ASSERT_GT(n.dora.change_failure_rate, 0);
+  EXPECT_GT(i.delivery.release_testing_caught, 0u);
+  EXPECT_EQ(i.dora.change_failure_rate, 0);
+  EXPECT_GT(i.dora.deployment_frequency_per_day, 0);
+  const Outcome demand_untested = RunSmall({"deploy.release_testing_half_life_hours=0"});
+  const Outcome demand_tested = RunSmall({"deploy.release_testing_half_life_hours=10"});
+  EXPECT_EQ(demand_untested.result.summary.fingerprint, demand_tested.result.summary.fingerprint);
+  EXPECT_EQ(demand_tested.result.summary.delivery.release_testing_caught, 0u);
+}
+
 }  // namespace
 }  // namespace clawsim::model

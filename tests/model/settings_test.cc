@@ -205,6 +205,8 @@ const std::map<std::string, std::vector<std::string>>& Exercise() {
       {"clawsim.proto.AgentHelpCosts.wait_idle_fraction", {kCodeStarted}},
       // A release train's hour acts only with release trains.
       {"clawsim.proto.DeploySettings.release_hour", {"deploy.release_every_days=1"}},
+      // Release testing acts on changes waiting for a train.
+      {"clawsim.proto.DeploySettings.release_testing_half_life_hours", {"deploy.release_every_days=1"}},
       // The overdue limit acts only on reviews held back by a daily budget.
       {"clawsim.proto.CodeWork.review_overdue_hours", {"roles[role=DEVELOPER].code.review_minutes_per_day=5"}},
       // Agents' added lines carry defects only where changes are handed over.
@@ -215,6 +217,11 @@ const std::map<std::string, std::vector<std::string>>& Exercise() {
        {kCodeStarted, "help_costs.experience_cost_ratio_per_doubling=0.5"}},
       // Background agents take changes from a code backlog (the small scenario's developers have none).
       {"clawsim.proto.AdoptionDynamics.unassigned_changes_max", {"roles[role=DEVELOPER].backlog.kind=CODE_CHANGES"}},
+      // Sessions run longer with trust only where changes are handed over; the cap binds only
+      // then, and sooner the lower the reference trust.
+      {"clawsim.proto.AdoptionDynamics.session_autonomy_reference_trust", {kCodeStarted}},
+      {"clawsim.proto.AdoptionDynamics.session_autonomy_max_factor",
+       {kCodeStarted, "adoption.session_autonomy_reference_trust=0.01"}},
       // Threats act only when an attack runs; defenses only matter against one.
       {"clawsim.proto.InjectionCampaign.start_day", attacked({"threats.injection_campaigns[0].start_day=2"})},
       {"clawsim.proto.InjectionCampaign.duration_days", attacked({})},

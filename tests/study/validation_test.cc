@@ -161,11 +161,19 @@ TEST(ValidationConstruct, AConstructIsTheGeometricMeanOfItsMeasuresRatios) {
   EXPECT_NEAR(Evaluate(ratio, ThreeMeasures()).mean, std::sqrt(2.0), 1e-12);
 }
 
-TEST(ValidationConstruct, AReplicationCountsOnlyWhenEveryMeasureGaveAPositiveRatio) {
+TEST(ValidationConstruct, AMeasureWithNoRatioIsLeftOutOfThatReplicationOnly) {
+  // A recovery time where no incident ended has no ratio: that replication's figure is the
+  // geometric mean of the measures that have one; the other replications keep all of them.
   proto::StudyResults r = ThreeMeasures();
   r.mutable_runs(1)->set_values(2, 0.0);  // arm a, replication 1: flat is 0, no ratio's log
   const Figure f = Evaluate(ConstructRow(R"(construct { measure: "up" } construct { measure: "flat" })"), r);
-  EXPECT_EQ(f.n, 2u) << f.error;
+  ASSERT_EQ(f.n, 3u) << f.error;
+  EXPECT_NEAR(f.mean, (2 * (std::sqrt(2.0) - 1) + (2.0 - 1)) / 3, 1e-12);
+  // With no measure left in replication 1, it gives no figure.
+  r.mutable_runs(1)->set_values(0, 0.0);
+  const Figure g = Evaluate(ConstructRow(R"(construct { measure: "up" } construct { measure: "flat" })"), r);
+  EXPECT_EQ(g.n, 2u) << g.error;
+  EXPECT_NEAR(g.mean, std::sqrt(2.0) - 1, 1e-12);
   const Figure missing = Evaluate(ConstructRow(R"(construct { measure: "up" } construct { measure: "none" })"), r);
   EXPECT_EQ(missing.n, 0u);
   EXPECT_THAT(missing.error, HasSubstr("no run has measure none"));
@@ -288,6 +296,10 @@ TEST(ValidationCalibration, CalibratedRatesAreMechanismSettingsWhateverTheirSele
   EXPECT_TRUE(IsMechanismSetting("defenses.injection_detector.detection_rate"));
   EXPECT_TRUE(IsMechanismSetting("defenses.injection_detector.false_positive_rate"));
   EXPECT_TRUE(IsMechanismSetting("skills[name=code-help].turns"));
+  // Release testing's half-life was set from DORA's high cluster; a train's cadence is the
+  // situation.
+  EXPECT_TRUE(IsMechanismSetting("deploy.release_testing_half_life_hours"));
+  EXPECT_FALSE(IsMechanismSetting("deploy.release_every_days"));
   // Which goal an attack pursues and which defenses are on are the situation.
   EXPECT_FALSE(IsMechanismSetting("threats.injection_campaigns[0].goal"));
   EXPECT_FALSE(IsMechanismSetting("defenses.injection_detector.enabled"));

@@ -71,6 +71,9 @@ void DrawMeasures(const RunData& run) {
   Row("change failure rate", FormatPercent(s.dora().change_failure_rate()) + " of prod deploys");
   Row("time to restore", FormatHours(s.dora().time_to_restore_hours()));
   Row("deployment rework rate", FormatPercent(s.dora().rework_rate()) + " rollbacks");
+  if (s.delivery().release_testing_caught() > 0) {  // release trains only
+    Row("found by release testing", FormatCount(D(s.delivery().release_testing_caught())) + " defective changes");
+  }
   Row("review time per merged change", FormatHours(s.delivery().review_elapsed_hours_per_merged_change()) + " in review");
   Row("incidents", FormatCount(D(s.incidents())));
   Row("agent errors", FormatCount(D(s.agent_errors())));
