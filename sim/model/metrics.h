@@ -186,7 +186,8 @@ struct RuleDecisions {
 };
 
 // Agent spend of developers who run agents, per active (working) day and per week of five
-// active days: the figures published agent-spend studies report.
+// active days: the figures published agent-spend studies report. Counted from
+// incentives.ratios_from_day on (the whole run by default), to be read at steady state.
 struct DeveloperAgentSpend {
   uint32_t developers = 0;
   double cost_per_active_day_mean_usd = 0;

@@ -250,6 +250,7 @@ struct RatioStart {
   uint64_t changes_completed = 0;
   uint64_t changes_merged = 0;
   double working_days = 0;
+  double cost_usd = 0;  // agent spend so far
 };
 
 // An agent action waiting for a human's approval.

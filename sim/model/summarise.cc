@@ -290,15 +290,19 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
     ru.max = *std::max_element(u.begin(), u.end());
     s.utilisation_by_role.push_back(ru);
   }
-  // Developers' agent spend, the population published agent-spend figures describe.
+  // Developers' agent spend, the population published agent-spend figures describe, from
+  // incentives.ratios_from_day on (the whole run by default), so that it can be read at
+  // steady state as those figures describe established users.
   {
     std::vector<double> per_day, per_week;
     for (uint32_t e = 0; e < world.num_employees; ++e) {
       const EmployeeMetrics& em = r->employees[e];
-      if (sc.organization.employees[e].role != scenario::Role::kDeveloper || em.agents == 0 || em.working_days == 0) continue;
+      const RatioStart& from = m.employees()[e].ratio_start;
+      const double days = static_cast<double>(em.working_days) - from.working_days;
+      if (sc.organization.employees[e].role != scenario::Role::kDeveloper || em.agents == 0 || days <= 0) continue;
       const TokenTally t = em.tokens();
-      per_day.push_back(t.cost_usd / em.working_days);
-      per_week.push_back(static_cast<double>(t.total_tokens()) * 5.0 / em.working_days);
+      per_day.push_back((t.cost_usd - from.cost_usd) / days);
+      per_week.push_back(static_cast<double>(t.total_tokens() - from.tokens) * 5.0 / days);
     }
     DeveloperAgentSpend& d = s.developer_agent_spend;
     d.developers = static_cast<uint32_t>(per_day.size());

@@ -31,8 +31,9 @@ void OrgModel::OnDayStart(Ctx& ctx, EmployeeState& s) {
   }
   if (day == sc().incentives.ratios_from_day && day > 0) {
     // The incentive ratios count from here (steady state, once adoption has settled).
-    s.ratio_start = {s.m.tokens().total_tokens(), s.m.value_usd, s.changes_completed, s.changes_merged,
-                     static_cast<double>(s.working_days)};
+    const TokenTally t = s.m.tokens();
+    s.ratio_start = {t.total_tokens(), s.m.value_usd, s.changes_completed, s.changes_merged,
+                     static_cast<double>(s.working_days), t.cost_usd};
   }
   if (s.incentive_pending) ApplyIncentiveChoice(ctx, s);
   // Mentions the human already answered need no agent any more.

@@ -595,7 +595,7 @@ struct AdoptionDynamics {
   double min_handover_share = 0.1;
   bool learn_from_record = true;
   int unassigned_changes_max = 0;  // backlog changes a person keeps handed to agents at once
-  double session_autonomy_reference_trust = 0;  // 0: sessions do not run longer with trust
+  double session_autonomy_reference_trust = 0.75;  // 0: sessions do not run longer with trust
   double session_autonomy_max_factor = 10;
   // The share of a delegated change handed over at `trust` in [0, 1].
   double HandoverShare(double trust) const;

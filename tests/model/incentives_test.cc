@@ -349,29 +349,31 @@ RunResult RunBaseline(const std::vector<std::string>& sets) {
 
 TEST(AdoptionTest, TrustingPeoplesSessionsRunAloneLongerAndSpendMore) {
   // adoption.session_autonomy_reference_trust r: a session at trust t runs (1 - r) / (1 - t)
-  // times the skill's turns over as much more context, at most the max factor; off, 1.
+  // times the skill's turns over as much more context, at most the max factor; off (0), 1.
+  // The model's default is 0.75.
   scenario::AdoptionDynamics ad;
-  EXPECT_EQ(ad.SessionAutonomy(0.9), 1);
-  ad.session_autonomy_reference_trust = 0.75;
   EXPECT_DOUBLE_EQ(ad.SessionAutonomy(0.75), 1);
   EXPECT_DOUBLE_EQ(ad.SessionAutonomy(0.875), 2);
   EXPECT_DOUBLE_EQ(ad.SessionAutonomy(0.5), 0.5);
   EXPECT_DOUBLE_EQ(ad.SessionAutonomy(1.0), 10);  // capped
+  ad.session_autonomy_reference_trust = 0;
+  EXPECT_EQ(ad.SessionAutonomy(0.9), 1);
   // In a run, the most trusting spend further above the median developer than without it.
 #ifdef CLAWSIM_SANITIZED
   const std::string days = "run.days=3";  // shorter under the sanitizers, to keep CI in its time
 #else
   const std::string days = "run.days=5";
 #endif
-  const RunResult off = RunBaseline({days});
-  const RunResult on = RunBaseline({days, "adoption.session_autonomy_reference_trust=0.75"});
+  const RunResult off = RunBaseline({days, "adoption.session_autonomy_reference_trust=0"});
+  const RunResult on = RunBaseline({days});
   EXPECT_GT(on.summary.incentives.top_decile_token_ratio, 1.5 * off.summary.incentives.top_decile_token_ratio);
   EXPECT_GT(on.summary.developer_agent_spend.cost_per_active_day_p90_usd,
             off.summary.developer_agent_spend.cost_per_active_day_p90_usd);
 }
 
-// The heavy-user and team ratios can be read from a later day on (steady state): the run is
-// the same, the ratios count only the later days' tokens, value and changes.
+// The heavy-user and team ratios and developers' agent spend can be read from a later day on
+// (steady state): the run is the same, they count only the later days' tokens, value and
+// changes.
 TEST(AdoptionTest, RatiosFromDayCountOnlyTheLaterDays) {
   auto run = [](const char* from) {
 #ifdef CLAWSIM_SANITIZED
@@ -391,6 +393,12 @@ TEST(AdoptionTest, RatiosFromDayCountOnlyTheLaterDays) {
   EXPECT_GT(later.summary.incentives.top_decile_token_ratio, 0);
   EXPECT_NE(whole.summary.incentives.top_decile_token_ratio, later.summary.incentives.top_decile_token_ratio);
   EXPECT_NE(whole.summary.incentives.top_decile_value_ratio, later.summary.incentives.top_decile_value_ratio);
+  const DeveloperAgentSpend& w = whole.summary.developer_agent_spend;
+  const DeveloperAgentSpend& l = later.summary.developer_agent_spend;
+  EXPECT_EQ(w.developers, l.developers);
+  EXPECT_GT(l.cost_per_active_day_mean_usd, 0);
+  EXPECT_NE(w.cost_per_active_day_mean_usd, l.cost_per_active_day_mean_usd);
+  EXPECT_NE(w.tokens_per_week_median, l.tokens_per_week_median);
 }
 
 }  // namespace
