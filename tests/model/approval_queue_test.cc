@@ -14,7 +14,7 @@
 
 #include "sim/model/runner.h"
 #include "sim/model/world.h"
-#include "sim/scenario/load.h"
+#include "tests/model/run_scenario.h"
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define CLAWSIM_SANITIZED 1
@@ -30,17 +30,10 @@ struct QueueRun {
 };
 
 QueueRun RunQueue(const std::string& emails_per_day, const std::string& days) {
-  const std::string path = std::string(CLAWSIM_SOURCE_DIR) + "/tests/model/approval_queue.textproto";
   scenario::LoadedScenario loaded;
-  const Status s = scenario::LoadScenario(path, {"roles[role=OTHER].emails.per_day=" + emails_per_day, "run.days=" + days},
-                                          &loaded);
-  EXPECT_TRUE(s.ok()) << s.message();
-  RunOptions ro;
-  ro.seed = 4;
-  ro.threads = 2;
-  ro.record_audit = false;
-  RunResult r;
-  EXPECT_TRUE(RunOrganisation(&loaded, ro, {}, &r).ok());
+  const RunResult r = RunScenarioFile("tests/model/approval_queue.textproto",
+                                      {"roles[role=OTHER].emails.per_day=" + emails_per_day, "run.days=" + days},
+                                      TwoThreadsNoAudit(4), {}, &loaded);
   const SafetyMeasures& sf = r.summary.safety;
   EXPECT_EQ(r.summary.gate[static_cast<int>(GateOutcome::kAskedExpired)], 0u);
   const double decision_minutes = loaded.compiled.approvals.minutes_per_approval;

@@ -10,6 +10,7 @@
 #include "sim/model/incentives.h"
 #include "sim/model/runner.h"
 #include "sim/scenario/load.h"
+#include "tests/model/run_scenario.h"
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define CLAWSIM_SANITIZED 1
@@ -334,17 +335,7 @@ TEST(AdoptionTest, DelegationRuleEnds) {
 
 // The baseline, seed 1, 2 threads, no audit log, with `sets` applied.
 RunResult RunBaseline(const std::vector<std::string>& sets) {
-  scenario::LoadedScenario loaded;
-  const std::string path = std::string(CLAWSIM_SOURCE_DIR) + "/scenarios/baseline.textproto";
-  const Status s = scenario::LoadScenario(path, sets, &loaded);
-  EXPECT_TRUE(s.ok()) << s.message();
-  RunOptions ro;
-  ro.seed = 1;
-  ro.threads = 2;
-  ro.record_audit = false;
-  RunResult r;
-  EXPECT_TRUE(RunOrganisation(&loaded, ro, {}, &r).ok());
-  return r;
+  return RunScenarioFile("scenarios/baseline.textproto", sets, TwoThreadsNoAudit(1));
 }
 
 TEST(AdoptionTest, TrustingPeoplesSessionsRunAloneLongerAndSpendMore) {

@@ -20,6 +20,7 @@
 #include "sim/model/threats.h"
 #include "sim/model/world.h"
 #include "sim/scenario/load.h"
+#include "tests/model/run_scenario.h"
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define CLAWSIM_SANITIZED 1
@@ -85,9 +86,6 @@ struct SafetyRun {
 
 SafetyRun RunSafety(const std::string& file, std::vector<std::string> extra, bool spans = false, uint64_t seed = 3) {
   SafetyRun o;
-  scenario::LoadedScenario loaded;
-  const Status s = scenario::LoadScenario(kDir + file, Shrink(file, std::move(extra)), &loaded);
-  EXPECT_TRUE(s.ok()) << s.message();
   RunOptions ro;
   ro.seed = seed;
   ro.threads = 2;
@@ -95,8 +93,7 @@ SafetyRun RunSafety(const std::string& file, std::vector<std::string> extra, boo
   RunSinks sinks;
   sinks.on_audit = [&](std::vector<services::AuditRecord>&& r) { o.audit.insert(o.audit.end(), r.begin(), r.end()); };
   if (spans) sinks.on_spans = [&](std::vector<TraceSpan>&& v) { o.spans.insert(o.spans.end(), v.begin(), v.end()); };
-  const Status r = RunOrganisation(&loaded, ro, sinks, &o.result);
-  EXPECT_TRUE(r.ok()) << r.message();
+  o.result = RunScenarioFile("scenarios/" + file, Shrink(file, std::move(extra)), ro, sinks);
   return o;
 }
 
