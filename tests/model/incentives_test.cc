@@ -15,6 +15,15 @@
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define CLAWSIM_SANITIZED 1
 #endif
+// The adoption tests run whole scenarios to check per-person rules (trust, delegation,
+// sessions), state only its own LP's thread touches: AddressSanitizer checks them; under
+// ThreadSanitizer the runs at several thread counts (ModelTest, TeamBoardTest) cover the
+// model's threads, and these would add two minutes to CI.
+#ifdef __SANITIZE_THREAD__
+#define ADOPTION_TEST(name) TEST(AdoptionTest, DISABLED_##name)
+#else
+#define ADOPTION_TEST(name) TEST(AdoptionTest, name)
+#endif
 
 namespace clawsim::model {
 namespace {
@@ -251,7 +260,7 @@ DeveloperAdoption Developers(const AdoptionRun& run) {
 // Trust in coding help moves with what handing changes over did for the person: help that
 // costs more than it saves lowers it (and fewer changes are handed over), help that costs
 // nothing raises it; without learning it stays at automation_trust.
-TEST(AdoptionTest, TrustFollowsTheNetOfHandingChangesOver) {
+ADOPTION_TEST(TrustFollowsTheNetOfHandingChangesOver) {
   const AdoptionRun fixed = RunAdoption({"adoption.learn_from_record=false"});
   const AdoptionRun costly = RunAdoption({"help_costs.check_minutes_per_saved_minute=3"});
   const AdoptionRun free = RunAdoption({"help_costs.check_minutes_per_saved_minute=0", "help_costs.specify_minutes=0",
@@ -279,7 +288,7 @@ TEST(AdoptionTest, TrustFollowsTheNetOfHandingChangesOver) {
 // handed over by the same rule, and each costs its person less to ask for, check and switch to the more of
 // them they have handed over; so the help costs fall for the same savings, and with trust
 // learned, people trust agents more. Without a learning rate nothing changes.
-TEST(AdoptionTest, LearningTheToolLowersItsCostsAsChangesAreHandedOver) {
+ADOPTION_TEST(LearningTheToolLowersItsCostsAsChangesAreHandedOver) {
   const AdoptionRun fixed = RunAdoption({"adoption.learn_from_record=false"});
   const AdoptionRun fixed_learning = RunAdoption({"adoption.learn_from_record=false",
                                                   "help_costs.experience_cost_ratio_per_doubling=0.5",
@@ -301,7 +310,7 @@ TEST(AdoptionTest, LearningTheToolLowersItsCostsAsChangesAreHandedOver) {
 
 // Who trusts agents more hands them more changes, and more of each: more tokens. Nothing
 // about suitability or the handover share is set per person.
-TEST(AdoptionTest, HigherTrustHandsOverMoreChangesAndMoreOfEach) {
+ADOPTION_TEST(HigherTrustHandsOverMoreChangesAndMoreOfEach) {
   // Trust nearly fixed at 0.3 or 0.9 (a narrow beta), and not learned.
   auto with = [&](const char* alpha, const char* beta) {
     return RunAdoption({"adoption.learn_from_record=false", "organization.traits.team_automation_trust_weight=0",
@@ -323,7 +332,7 @@ TEST(AdoptionTest, HigherTrustHandsOverMoreChangesAndMoreOfEach) {
 
 // The delegation rule's two ends: a change no agent suits is never handed over (trust is
 // below 1), and with every change suited each one is.
-TEST(AdoptionTest, DelegationRuleEnds) {
+ADOPTION_TEST(DelegationRuleEnds) {
   // A beta on [0, 0] or [1, 1]: every person's work, and so every change, at that end.
   const AdoptionRun none = RunAdoption({"organization.traits.work_suitability.max=0"});
   const AdoptionRun all = RunAdoption({"organization.traits.work_suitability.min=1", "organization.traits.work_suitability.max=1"});
@@ -338,7 +347,7 @@ RunResult RunBaseline(const std::vector<std::string>& sets) {
   return RunScenarioFile("scenarios/baseline.textproto", sets, TwoThreadsNoAudit(1));
 }
 
-TEST(AdoptionTest, TrustingPeoplesSessionsRunAloneLongerAndSpendMore) {
+ADOPTION_TEST(TrustingPeoplesSessionsRunAloneLongerAndSpendMore) {
   // adoption.session_autonomy_reference_trust r: a session at trust t runs (1 - r) / (1 - t)
   // times the skill's turns over as much more context, at most the max factor; off (0), 1.
   // The model's default is 0.75.
@@ -365,7 +374,7 @@ TEST(AdoptionTest, TrustingPeoplesSessionsRunAloneLongerAndSpendMore) {
 // The heavy-user and team ratios and developers' agent spend can be read from a later day on
 // (steady state): the run is the same, they count only the later days' tokens, value and
 // changes.
-TEST(AdoptionTest, RatiosFromDayCountOnlyTheLaterDays) {
+ADOPTION_TEST(RatiosFromDayCountOnlyTheLaterDays) {
   auto run = [](const char* from) {
 #ifdef CLAWSIM_SANITIZED
     const char* days = "run.days=5";  // the same check on a shorter run, to keep CI in its time
