@@ -464,6 +464,10 @@ std::string SummaryTable(const model::RunResult& r) {
     row("incidents delta / cost delta", "%+lld / %+.0f $", static_cast<long long>(c.incidents_delta), c.incident_cost_usd_delta);
     row("lead time delta", "%+.2f h", c.lead_time_hours_delta);
     row("ROI ((value - incident cost) / tokens)", "%.2f", c.roi);
+    if (c.top_decile_changes_gain > 0) {
+      row("heavy users' changes, taken apart", "%.2fx the median's without agents; agents: %.2fx theirs, %.2fx the median's",
+          c.top_decile_changes_ratio_without_agents, c.top_decile_changes_gain, c.median_changes_gain);
+    }
   }
   out += "\nrun\n";
   row("events", "%llu", static_cast<unsigned long long>(s.events));

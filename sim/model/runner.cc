@@ -443,6 +443,12 @@ Status RunOrganisation(scenario::LoadedScenario* loaded, const RunOptions& optio
   c.backlog_hours_delta = a.hours.backlog_hours - b.hours.backlog_hours;
   c.no_agent_value_usd = b.value_usd;
   c.no_agent_fingerprint = b.fingerprint;
+  // The heavy users and the median developer of the run with agents, read in the twin.
+  const TopDecileChanges with = TopDecileChangesOf(result->developers_by_tokens, result->ratio_changes);
+  const TopDecileChanges without = TopDecileChangesOf(result->developers_by_tokens, twin.ratio_changes);
+  if (without.median > 0) c.top_decile_changes_ratio_without_agents = without.top_mean / without.median;
+  if (without.top_mean > 0) c.top_decile_changes_gain = with.top_mean / without.top_mean;
+  if (without.median > 0) c.median_changes_gain = with.median / without.median;
   result->summary.wall_s += b.wall_s;
   return Status::Ok();
 }

@@ -91,6 +91,12 @@ struct RunResult {
   double engine_busy_s = 0;
   std::vector<SeatState> seats;  // the external seats at the end of the run
   MemoryCensus memory;  // with RunOptions::memory_census: the census with the largest total
+  // What the heavy-user ratios read (Summarise), kept so that the counterfactual can read the
+  // same people in the no-agent twin: each employee's changes completed from
+  // incentives.ratios_from_day on, and the developers with agents by their tokens over those
+  // days, most first (empty with fewer than ten of them).
+  std::vector<uint64_t> ratio_changes;
+  std::vector<uint32_t> developers_by_tokens;
 };
 
 struct World;

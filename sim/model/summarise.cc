@@ -122,6 +122,8 @@ void SummariseIncentives(const scenario::CompiledScenario& sc, const World& worl
   }
   // Across employees: the tracked metric over the run, raw tokens, value.
   std::vector<double> tokens, value, metric;
+  r->ratio_changes.assign(world.num_employees, 0);
+  r->developers_by_tokens.clear();
   for (uint32_t e = 0; e < world.num_employees; ++e) {
     const EmployeeState& st = m.employees()[e];
     const EmployeeMetrics& em = r->employees[e];
@@ -133,6 +135,7 @@ void SummariseIncentives(const scenario::CompiledScenario& sc, const World& worl
     whole.active_days = static_cast<uint32_t>(em.working_days - from.working_days);  // a rough figure
     tokens.push_back(static_cast<double>(whole.tokens));
     value.push_back(whole.value_usd);
+    r->ratio_changes[e] = em.changes_completed - from.changes_completed;
     const double mv = MetricValue(sc.incentives.metric, whole);
     metric.push_back(HigherIsBetter(sc.incentives.metric) ? mv : -mv);
     im.performative_automations_held += st.held.size();
@@ -152,25 +155,25 @@ void SummariseIncentives(const scenario::CompiledScenario& sc, const World& worl
   if (devs.size() >= 10) {
     std::vector<uint32_t> by_tokens = devs;
     std::stable_sort(by_tokens.begin(), by_tokens.end(), [&](uint32_t a, uint32_t b) { return tokens[a] > tokens[b]; });
+    r->developers_by_tokens = by_tokens;
     const size_t top = std::max<size_t>(1, by_tokens.size() / 10);
-    double top_tokens = 0, top_value = 0, top_changes = 0;
-    std::vector<double> dev_tokens, dev_value, dev_changes;
+    double top_tokens = 0, top_value = 0;
+    std::vector<double> dev_tokens, dev_value;
     for (size_t i = 0; i < by_tokens.size(); ++i) {
       const uint32_t e = by_tokens[i];
       if (i < top) {
         top_tokens += tokens[e];
         top_value += value[e];
-        top_changes += static_cast<double>(r->employees[e].changes_completed - m.employees()[e].ratio_start.changes_completed);
       }
       dev_tokens.push_back(tokens[e]);
       dev_value.push_back(value[e]);
-      dev_changes.push_back(static_cast<double>(r->employees[e].changes_completed - m.employees()[e].ratio_start.changes_completed));
     }
     const double n = static_cast<double>(top);
-    const double mt = Median(dev_tokens), mv = Median(dev_value), mc = Median(dev_changes);
+    const double mt = Median(dev_tokens), mv = Median(dev_value);
+    const TopDecileChanges c = TopDecileChangesOf(by_tokens, r->ratio_changes);
     im.top_decile_token_ratio = mt > 0 ? top_tokens / n / mt : 0;
     im.top_decile_value_ratio = mv > 0 ? top_value / n / mv : 0;
-    im.top_decile_changes_ratio = mc > 0 ? top_changes / n / mc : 0;
+    im.top_decile_changes_ratio = c.median > 0 ? c.top_mean / c.median : 0;
   }
   // Teams by adoption: the share of their developers whose agents used at least the
   // active-user threshold per week on average.
@@ -213,6 +216,23 @@ void SummariseIncentives(const scenario::CompiledScenario& sc, const World& worl
 }
 
 }  // namespace
+
+TopDecileChanges TopDecileChangesOf(const std::vector<uint32_t>& by_tokens, const std::vector<uint64_t>& changes) {
+  TopDecileChanges out;
+  if (by_tokens.size() < 10) return out;
+  const size_t top = by_tokens.size() / 10;
+  double top_changes = 0;
+  std::vector<double> all;
+  all.reserve(by_tokens.size());
+  for (size_t i = 0; i < by_tokens.size(); ++i) {
+    const double c = static_cast<double>(changes[by_tokens[i]]);
+    if (i < top) top_changes += c;
+    all.push_back(c);
+  }
+  out.top_mean = top_changes / static_cast<double>(top);
+  out.median = Median(std::move(all));
+  return out;
+}
 
 void Summarise(const scenario::CompiledScenario& sc, const World& world, const OrgModel& m, RunResult* r) {
   RunSummary& s = r->summary;

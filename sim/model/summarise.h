@@ -22,4 +22,13 @@ void Summarise(const scenario::CompiledScenario& sc, const World& world, const O
 
 uint64_t ResultsHash(const RunSummary& s, const std::vector<EmployeeMetrics>& employees);
 
+// Of the developers `by_tokens` (RunResult::developers_by_tokens, most tokens first), the top
+// tenth's mean of `changes` (RunResult::ratio_changes, by employee) and the median of all of
+// them: what incentives.top_decile_changes_ratio divides. Both 0 for fewer than ten.
+struct TopDecileChanges {
+  double top_mean = 0;
+  double median = 0;
+};
+TopDecileChanges TopDecileChangesOf(const std::vector<uint32_t>& by_tokens, const std::vector<uint64_t>& changes);
+
 }  // namespace clawsim::model

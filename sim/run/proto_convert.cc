@@ -425,6 +425,9 @@ void ToProto(const model::RunSummary& in, proto::RunSummary* out) {
     p->set_saved_hours_claimed(c.saved_hours_claimed);
     p->set_no_agent_value_usd(c.no_agent_value_usd);
     p->set_no_agent_fingerprint(c.no_agent_fingerprint);
+    p->set_top_decile_changes_ratio_without_agents(c.top_decile_changes_ratio_without_agents);
+    p->set_top_decile_changes_gain(c.top_decile_changes_gain);
+    p->set_median_changes_gain(c.median_changes_gain);
   }
 }
 
@@ -588,6 +591,9 @@ model::RunSummary FromProto(const proto::RunSummary& in, uint32_t threads, doubl
     c.saved_hours_claimed = p.saved_hours_claimed();
     c.no_agent_value_usd = p.no_agent_value_usd();
     c.no_agent_fingerprint = p.no_agent_fingerprint();
+    c.top_decile_changes_ratio_without_agents = p.top_decile_changes_ratio_without_agents();
+    c.top_decile_changes_gain = p.top_decile_changes_gain();
+    c.median_changes_gain = p.median_changes_gain();
   }
   return out;
 }

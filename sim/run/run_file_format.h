@@ -21,7 +21,7 @@ inline constexpr std::string_view kRunFileMagic{"CLAWRUN\0", 8};
 // The format this build writes. Readers accept any minor version of kFormatMajor (newer
 // minors only add fields, which protobuf skips) and refuse every other major version.
 inline constexpr uint32_t kFormatMajor = 1;
-inline constexpr uint32_t kFormatMinor = 10;  // 1.1: spans, ids and causes; 1.2: safety measures, attack causes;
+inline constexpr uint32_t kFormatMinor = 11;  // 1.1: spans, ids and causes; 1.2: safety measures, attack causes;
                                              // 1.3: merged changes; 1.4: expired asks, incident origins,
                                              // delivery, help costs; 1.5: injection emails, routes,
                                              // an invocation's model tier; 1.6: code trust,
@@ -32,7 +32,8 @@ inline constexpr uint32_t kFormatMinor = 10;  // 1.1: spans, ids and causes; 1.2
                                              // with agents' code and their defects, backlog
                                              // hours; 1.9: review time as a pull request's
                                              // timestamps show it; 1.10: defects
-                                             // release testing found
+                                             // release testing found; 1.11: the heavy
+                                             // users' changes against the twin
 
 inline constexpr size_t kPreambleBytes = 16;      // magic + major + minor
 inline constexpr size_t kRecordHeaderBytes = 8;   // length + crc

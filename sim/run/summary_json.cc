@@ -214,6 +214,9 @@ std::string CounterfactualJson(const model::Counterfactual& c) {
   Number(w, "backlog_hours_delta", c.backlog_hours_delta);
   Number(w, "no_agent_value_usd", c.no_agent_value_usd);
   w.String("no_agent_fingerprint", FormatFingerprint(c.no_agent_fingerprint));
+  Number(w, "top_decile_changes_ratio_without_agents", c.top_decile_changes_ratio_without_agents);
+  Number(w, "top_decile_changes_gain", c.top_decile_changes_gain);
+  Number(w, "median_changes_gain", c.median_changes_gain);
   return w.Finish();
 }
 

@@ -2,6 +2,7 @@
 // without them, denied agents achieve nothing, every agent effect in the mock services has an
 // admitting audit record, reviews catch what they should, expired asks cost nothing, and
 // nobody works past their day plus overtime. All on the shipped small scenario.
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "sim/model/world.h"
 #include "sim/proto/scenario.pb.h"
 #include "sim/scenario/load.h"
+#include "tests/model/run_scenario.h"
 
 namespace clawsim::model {
 namespace {
@@ -131,6 +133,57 @@ TEST(IntegrityTest, TheCounterfactualTwinSeesTheSameArrivingWork) {
   EXPECT_EQ(a.counterfactual.saved_hours_claimed, a.hours.saved_hours);
   EXPECT_DOUBLE_EQ(a.counterfactual.backlog_hours_delta, a.hours.backlog_hours - b.hours.backlog_hours);
   EXPECT_GT(a.counterfactual.token_cost_usd, 0);
+}
+
+// The heavy-user output ratio taken apart against the twin: the same people, read in the
+// same no-agent run a user could run themselves, and the parts multiply back to the ratio.
+TEST(IntegrityTest, TheHeavyUsersRatioIsTakenApartOnTheSamePeopleInTheTwin) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  const std::vector<std::string> days = {"run.days=2"};  // CI time
+#else
+  const std::vector<std::string> days = {"run.days=3"};
+#endif
+  const RunResult with = RunScenarioFile("scenarios/baseline.textproto", days, [] {
+    RunOptions o = TwoThreadsNoAudit(1);
+    o.counterfactual = true;
+    return o;
+  }());
+  scenario::LoadedScenario loaded;
+  ASSERT_TRUE(scenario::LoadScenario(std::string(CLAWSIM_SOURCE_DIR) + "/scenarios/baseline.textproto", {}, &loaded).ok());
+  std::vector<std::string> no_agents = days;
+  for (int i = 0; i < loaded.scenario.agent_assignments_size(); ++i) {
+    no_agents.push_back("agent_assignments[" + std::to_string(i) + "].fraction=0");
+  }
+  const RunResult without = RunScenarioFile("scenarios/baseline.textproto", no_agents, TwoThreadsNoAudit(1));
+  const Counterfactual& c = with.summary.counterfactual;
+  ASSERT_TRUE(c.present);
+  ASSERT_EQ(c.no_agent_fingerprint, without.summary.fingerprint);  // it is the twin
+  // The run with agents' developers, most tokens first; their changes in the twin by hand.
+  const std::vector<uint32_t>& devs = with.developers_by_tokens;
+  ASSERT_GE(devs.size(), 100u);
+  EXPECT_TRUE(without.developers_by_tokens.empty());  // nobody has an agent there
+  const size_t top = devs.size() / 10;
+  double top_with = 0, top_without = 0;
+  std::vector<double> all_with, all_without;
+  for (size_t i = 0; i < devs.size(); ++i) {
+    const auto a = static_cast<double>(with.ratio_changes[devs[i]]);
+    const auto b = static_cast<double>(without.ratio_changes[devs[i]]);
+    EXPECT_EQ(with.ratio_changes[devs[i]], with.employees[devs[i]].changes_completed);  // the whole run
+    if (i < top) top_with += a, top_without += b;
+    all_with.push_back(a);
+    all_without.push_back(b);
+  }
+  auto median = [](std::vector<double> v) {  // the lower median, as the ratios take it
+    std::sort(v.begin(), v.end());
+    return v[(v.size() + 1) / 2 - 1];
+  };
+  const double n = static_cast<double>(top);
+  ASSERT_GT(median(all_without), 0);
+  EXPECT_NEAR(c.top_decile_changes_ratio_without_agents, top_without / n / median(all_without), 1e-12);
+  EXPECT_NEAR(c.top_decile_changes_gain, top_with / top_without, 1e-12);
+  EXPECT_NEAR(c.median_changes_gain, median(all_with) / median(all_without), 1e-12);
+  EXPECT_NEAR(with.summary.incentives.top_decile_changes_ratio,
+              c.top_decile_changes_ratio_without_agents * c.top_decile_changes_gain / c.median_changes_gain, 1e-9);
 }
 
 TEST(IntegrityTest, ACounterfactualRunLeavesTheMainRunUnchanged) {

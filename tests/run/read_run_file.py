@@ -56,7 +56,7 @@ def main():
         data = f.read()
     expect("magic", data[:8], b"CLAWRUN\0")
     major, minor = struct.unpack_from("<II", data, 8)
-    expect("format version", (major, minor), (1, 10))
+    expect("format version", (major, minor), (1, 11))
 
     records = list(read_records(data))
     kinds = [r.WhichOneof("body") for _, r in records]
@@ -65,7 +65,7 @@ def main():
     expect("records between", set(kinds[1:-1]), {"chunk"})
 
     header = records[0][1].header
-    expect("header.format", (header.format_major, header.format_minor), (1, 10))
+    expect("header.format", (header.format_major, header.format_minor), (1, 11))
     expect("header.scenario_name", header.scenario_name, "sample-org")
     expect("header.scenario_path", header.scenario_path, "scenarios/sample.textproto")
     expect("header.overrides", list(header.overrides), ["run.days=3", "incentives.visibility=PUBLIC"])

@@ -94,7 +94,7 @@ def script_day(ctx):
     # Every call of the script is one audit record marked external; nobody else's is. The
     # calls that pass no gate (deploy status, memory, wait) say so.
     rf = ctx.run_file(out)
-    check((rf.major, rf.minor) == (1, 10), f"format {rf.major}.{rf.minor}")
+    check((rf.major, rf.minor) == (1, 11), f"format {rf.major}.{rf.minor}")
     records = list(rf.rows("audit"))
     external = [r for r in records if r.external]
     check(len(log) == len(calls), f"{len(log)} calls logged for {len(calls)} in the script")
