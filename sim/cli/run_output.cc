@@ -468,6 +468,14 @@ std::string SummaryTable(const model::RunResult& r) {
       row("heavy users' changes, taken apart", "%.2fx the median's without agents; agents: %.2fx theirs, %.2fx the median's",
           c.top_decile_changes_ratio_without_agents, c.top_decile_changes_gain, c.median_changes_gain);
     }
+    if (c.high_adoption_teams_merged_gain > 0) {
+      row("high- over low-adoption teams", "%.2fx without agents; agents: %.2fx the high fifth's merged, %.2fx the low's",
+          c.adoption_team_merged_ratio_without_agents, c.high_adoption_teams_merged_gain, c.low_adoption_teams_merged_gain);
+    }
+    if (c.agent_users_changes_gain > 0 && c.non_users_changes_gain > 0) {
+      row("developers' changes in prod", "with agents %.2fx, without agents %.2fx (their own twins')",
+          c.agent_users_changes_gain, c.non_users_changes_gain);
+    }
   }
   out += "\nrun\n";
   row("events", "%llu", static_cast<unsigned long long>(s.events));

@@ -309,6 +309,18 @@ struct Counterfactual {
   double top_decile_changes_ratio_without_agents = 0;
   double top_decile_changes_gain = 0;
   double median_changes_gain = 0;
+  // The same for the team ratio (incentives.adoption_team_merged_ratio): the same top and
+  // bottom fifths of teams by adoption, their changes merged per developer in the twin. The
+  // ratio is adoption_team_merged_ratio_without_agents x high_adoption_teams_merged_gain /
+  // low_adoption_teams_merged_gain (all 0 with fewer than five teams of three developers).
+  double adoption_team_merged_ratio_without_agents = 0;
+  double high_adoption_teams_merged_gain = 0;
+  double low_adoption_teams_merged_gain = 0;
+  // Where a person's gain comes from: the changes in prod of all developers with agents, and
+  // of all developers without, with over without (0 where a group is empty). Work that
+  // arrives at a team goes to whoever has room, so one group's gain can be the other's loss.
+  double agent_users_changes_gain = 0;
+  double non_users_changes_gain = 0;
 };
 
 // Totals for the run; the keys of summary.json.

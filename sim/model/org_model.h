@@ -652,6 +652,8 @@ class OrgModel {
   // Schedules the open call's end (once per call), when its actions and help take effect.
   void ScheduleCallDone(Ctx& ctx, EmployeeState& s);
   void OnAgentCallDone(Ctx& ctx, EmployeeState& s, uint32_t call);
+
+  // ---- help and adoption (adoption.cc) ----
   // What correct help of `skill` does to a task of `minutes` the person `self` still has to
   // do, when they handed over `handover_share` of it and an agent does `suitability` of it
   // well (both 1 but for code help); `waited_us`: how long they waited for it (asked as they
@@ -660,16 +662,14 @@ class OrgModel {
                     double minutes, TimeUs waited_us) const;
   // Applies help to a queued task; true when it made the task shorter.
   bool ApplyHelp(EmployeeState& s, EmployeeId self, Task& t, const HelpEffect& h);
-  // A code change's size relative to its author's own version of it: 1 + (agent_code_size_ratio
-  // - 1) x the share an agent wrote (scenario.proto AgentHelpCosts).
   // The chance that a person-change of this author's code carries a defect: 1 - their role's
   // mean change quality x their skill's quality factor.
   double AuthorDefectProbability(EmployeeId self) const;
+  // A code change's size relative to its author's own version of it: 1 + (agent_code_size_ratio
+  // - 1) x the share an agent wrote (scenario.proto AgentHelpCosts).
   double RelativeSize(const Task& change) const {
     return 1 + (sc().help_costs.agent_code_size_ratio - 1) * change.AgentWrittenShare();
   }
-
-  // ---- adoption (agent.cc) ----
   // Whether person `self`, trusting their code-help agent `trust`, hands it the change `t`,
   // how much of it, and how suitable the change is (scenario.proto AdoptionDynamics).
   struct Delegation {

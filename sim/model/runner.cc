@@ -449,6 +449,25 @@ Status RunOrganisation(scenario::LoadedScenario* loaded, const RunOptions& optio
   if (without.median > 0) c.top_decile_changes_ratio_without_agents = without.top_mean / without.median;
   if (without.top_mean > 0) c.top_decile_changes_gain = with.top_mean / without.top_mean;
   if (without.median > 0) c.median_changes_gain = with.median / without.median;
+  // The teams of the run with agents, by adoption, read in the twin.
+  const scenario::CompiledScenario& sc = loaded->compiled;
+  const AdoptionTeamsMerged teams_with = AdoptionTeamsMergedOf(sc, result->teams_by_adoption, result->ratio_merged);
+  const AdoptionTeamsMerged teams_without = AdoptionTeamsMergedOf(sc, result->teams_by_adoption, twin.ratio_merged);
+  if (teams_without.low > 0) {
+    c.adoption_team_merged_ratio_without_agents = teams_without.high / teams_without.low;
+    c.low_adoption_teams_merged_gain = teams_with.low / teams_without.low;
+  }
+  if (teams_without.high > 0) c.high_adoption_teams_merged_gain = teams_with.high / teams_without.high;
+  // Developers with agents and without, each group's changes in prod in both runs.
+  double users_with = 0, users_without = 0, others_with = 0, others_without = 0;
+  for (uint32_t e = 0; e < result->employees.size(); ++e) {
+    if (sc.organization.employees[e].role != scenario::Role::kDeveloper) continue;
+    const bool user = result->employees[e].agents > 0;
+    (user ? users_with : others_with) += static_cast<double>(result->ratio_changes[e]);
+    (user ? users_without : others_without) += static_cast<double>(twin.ratio_changes[e]);
+  }
+  if (users_without > 0) c.agent_users_changes_gain = users_with / users_without;
+  if (others_without > 0) c.non_users_changes_gain = others_with / others_without;
   result->summary.wall_s += b.wall_s;
   return Status::Ok();
 }

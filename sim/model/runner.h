@@ -97,6 +97,11 @@ struct RunResult {
   // days, most first (empty with fewer than ten of them).
   std::vector<uint64_t> ratio_changes;
   std::vector<uint32_t> developers_by_tokens;
+  // The same for the team ratio: each employee's changes merged from ratios_from_day on, and
+  // the teams with at least three developers by adoption, highest first (empty with fewer
+  // than five such teams).
+  std::vector<uint64_t> ratio_merged;
+  std::vector<uint32_t> teams_by_adoption;
 };
 
 struct World;

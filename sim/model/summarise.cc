@@ -178,40 +178,43 @@ void SummariseIncentives(const scenario::CompiledScenario& sc, const World& worl
   // Teams by adoption: the share of their developers whose agents used at least the
   // active-user threshold per week on average.
   struct TeamRow {
+    uint32_t team;
     double adoption;
     double throughput;  // changes in prod per developer
-    double merged;      // changes merged per developer
   };
   std::vector<TeamRow> teams;
-  for (const scenario::Team& team : sc.organization.teams) {
-    double developers = 0, active = 0, changes = 0, merged = 0;
+  r->ratio_merged.assign(world.num_employees, 0);
+  r->teams_by_adoption.clear();
+  for (uint32_t t = 0; t < sc.organization.teams.size(); ++t) {
+    const scenario::Team& team = sc.organization.teams[t];
+    double developers = 0, active = 0, changes = 0;
     for (EmployeeId e : team.members) {
       if (sc.organization.employees[e].role != scenario::Role::kDeveloper) continue;
       const EmployeeMetrics& em = r->employees[e];
       const RatioStart& from = m.employees()[e].ratio_start;
       developers += 1;
       changes += static_cast<double>(em.changes_completed - from.changes_completed);
-      merged += static_cast<double>(em.changes_merged - from.changes_merged);
+      r->ratio_merged[e] = em.changes_merged - from.changes_merged;
       const double weeks = std::max(1.0, (em.working_days - from.working_days) / 5.0);
       if (em.agents > 0 && static_cast<double>(em.tokens().total_tokens() - from.tokens) / weeks >=
                                static_cast<double>(sc.incentives.active_user_min_tokens_per_week)) {
         active += 1;
       }
     }
-    if (developers >= 3) teams.push_back({active / developers, changes / developers, merged / developers});
+    if (developers >= 3) teams.push_back({t, active / developers, changes / developers});
   }
   if (teams.size() >= 5) {
     std::stable_sort(teams.begin(), teams.end(), [](const TeamRow& a, const TeamRow& b) { return a.adoption > b.adoption; });
     const size_t fifth = std::max<size_t>(1, teams.size() / 5);
-    double hi = 0, lo = 0, hi_merged = 0, lo_merged = 0;
+    double hi = 0, lo = 0;
     for (size_t i = 0; i < fifth; ++i) {
       hi += teams[i].throughput;
       lo += teams[teams.size() - 1 - i].throughput;
-      hi_merged += teams[i].merged;
-      lo_merged += teams[teams.size() - 1 - i].merged;
     }
+    for (const TeamRow& row : teams) r->teams_by_adoption.push_back(row.team);
+    const AdoptionTeamsMerged merged = AdoptionTeamsMergedOf(sc, r->teams_by_adoption, r->ratio_merged);
     im.adoption_team_throughput_ratio = lo > 0 ? hi / lo : 0;
-    im.adoption_team_merged_ratio = lo_merged > 0 ? hi_merged / lo_merged : 0;
+    im.adoption_team_merged_ratio = merged.low > 0 ? merged.high / merged.low : 0;
   }
 }
 
@@ -231,6 +234,27 @@ TopDecileChanges TopDecileChangesOf(const std::vector<uint32_t>& by_tokens, cons
   }
   out.top_mean = top_changes / static_cast<double>(top);
   out.median = Median(std::move(all));
+  return out;
+}
+
+AdoptionTeamsMerged AdoptionTeamsMergedOf(const scenario::CompiledScenario& sc, const std::vector<uint32_t>& by_adoption,
+                                          const std::vector<uint64_t>& merged) {
+  AdoptionTeamsMerged out;
+  if (by_adoption.size() < 5) return out;
+  auto per_developer = [&](uint32_t t) {
+    double developers = 0, sum = 0;
+    for (EmployeeId e : sc.organization.teams[t].members) {
+      if (sc.organization.employees[e].role != scenario::Role::kDeveloper) continue;
+      developers += 1;
+      sum += static_cast<double>(merged[e]);
+    }
+    return developers > 0 ? sum / developers : 0;
+  };
+  const size_t fifth = by_adoption.size() / 5;
+  for (size_t i = 0; i < fifth; ++i) {
+    out.high += per_developer(by_adoption[i]);
+    out.low += per_developer(by_adoption[by_adoption.size() - 1 - i]);
+  }
   return out;
 }
 

@@ -31,4 +31,15 @@ struct TopDecileChanges {
 };
 TopDecileChanges TopDecileChangesOf(const std::vector<uint32_t>& by_tokens, const std::vector<uint64_t>& changes);
 
+// Of the teams `by_adoption` (RunResult::teams_by_adoption, highest adoption first), the top
+// fifth's and the bottom fifth's changes merged per developer, each summed over its teams,
+// from `merged` (RunResult::ratio_merged, by employee): what
+// incentives.adoption_team_merged_ratio divides. Both 0 for fewer than five teams.
+struct AdoptionTeamsMerged {
+  double high = 0;
+  double low = 0;
+};
+AdoptionTeamsMerged AdoptionTeamsMergedOf(const scenario::CompiledScenario& sc, const std::vector<uint32_t>& by_adoption,
+                                          const std::vector<uint64_t>& merged);
+
 }  // namespace clawsim::model

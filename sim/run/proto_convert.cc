@@ -428,6 +428,11 @@ void ToProto(const model::RunSummary& in, proto::RunSummary* out) {
     p->set_top_decile_changes_ratio_without_agents(c.top_decile_changes_ratio_without_agents);
     p->set_top_decile_changes_gain(c.top_decile_changes_gain);
     p->set_median_changes_gain(c.median_changes_gain);
+    p->set_adoption_team_merged_ratio_without_agents(c.adoption_team_merged_ratio_without_agents);
+    p->set_high_adoption_teams_merged_gain(c.high_adoption_teams_merged_gain);
+    p->set_low_adoption_teams_merged_gain(c.low_adoption_teams_merged_gain);
+    p->set_agent_users_changes_gain(c.agent_users_changes_gain);
+    p->set_non_users_changes_gain(c.non_users_changes_gain);
   }
 }
 
@@ -594,6 +599,11 @@ model::RunSummary FromProto(const proto::RunSummary& in, uint32_t threads, doubl
     c.top_decile_changes_ratio_without_agents = p.top_decile_changes_ratio_without_agents();
     c.top_decile_changes_gain = p.top_decile_changes_gain();
     c.median_changes_gain = p.median_changes_gain();
+    c.adoption_team_merged_ratio_without_agents = p.adoption_team_merged_ratio_without_agents();
+    c.high_adoption_teams_merged_gain = p.high_adoption_teams_merged_gain();
+    c.low_adoption_teams_merged_gain = p.low_adoption_teams_merged_gain();
+    c.agent_users_changes_gain = p.agent_users_changes_gain();
+    c.non_users_changes_gain = p.non_users_changes_gain();
   }
   return out;
 }

@@ -33,7 +33,7 @@ inline constexpr uint32_t kFormatMinor = 11;  // 1.1: spans, ids and causes; 1.2
                                              // hours; 1.9: review time as a pull request's
                                              // timestamps show it; 1.10: defects
                                              // release testing found; 1.11: the heavy
-                                             // users' changes against the twin
+                                             // users' and teams' changes against the twin
 
 inline constexpr size_t kPreambleBytes = 16;      // magic + major + minor
 inline constexpr size_t kRecordHeaderBytes = 8;   // length + crc

@@ -217,6 +217,11 @@ std::string CounterfactualJson(const model::Counterfactual& c) {
   Number(w, "top_decile_changes_ratio_without_agents", c.top_decile_changes_ratio_without_agents);
   Number(w, "top_decile_changes_gain", c.top_decile_changes_gain);
   Number(w, "median_changes_gain", c.median_changes_gain);
+  Number(w, "adoption_team_merged_ratio_without_agents", c.adoption_team_merged_ratio_without_agents);
+  Number(w, "high_adoption_teams_merged_gain", c.high_adoption_teams_merged_gain);
+  Number(w, "low_adoption_teams_merged_gain", c.low_adoption_teams_merged_gain);
+  Number(w, "agent_users_changes_gain", c.agent_users_changes_gain);
+  Number(w, "non_users_changes_gain", c.non_users_changes_gain);
   return w.Finish();
 }
 

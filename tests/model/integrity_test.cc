@@ -135,9 +135,10 @@ TEST(IntegrityTest, TheCounterfactualTwinSeesTheSameArrivingWork) {
   EXPECT_GT(a.counterfactual.token_cost_usd, 0);
 }
 
-// The heavy-user output ratio taken apart against the twin: the same people, read in the
-// same no-agent run a user could run themselves, and the parts multiply back to the ratio.
-TEST(IntegrityTest, TheHeavyUsersRatioIsTakenApartOnTheSamePeopleInTheTwin) {
+// The heavy-user and team output ratios taken apart against the twin: the same people and
+// teams, read in the same no-agent run a user could run themselves, and the parts multiply
+// back to the ratios.
+TEST(IntegrityTest, TheOutputRatiosAreTakenApartOnTheSamePeopleInTheTwin) {
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
   const std::vector<std::string> days = {"run.days=2"};  // CI time
 #else
@@ -184,6 +185,45 @@ TEST(IntegrityTest, TheHeavyUsersRatioIsTakenApartOnTheSamePeopleInTheTwin) {
   EXPECT_NEAR(c.median_changes_gain, median(all_with) / median(all_without), 1e-12);
   EXPECT_NEAR(with.summary.incentives.top_decile_changes_ratio,
               c.top_decile_changes_ratio_without_agents * c.top_decile_changes_gain / c.median_changes_gain, 1e-9);
+  // Teams: the top and bottom fifths of the run with agents by adoption, merged changes per
+  // developer in each run.
+  const std::vector<uint32_t>& teams = with.teams_by_adoption;
+  ASSERT_GE(teams.size(), 5u);
+  auto per_developer = [&](const RunResult& r, uint32_t t) {
+    double developers = 0, merged = 0;
+    for (EmployeeId e : loaded.compiled.organization.teams[t].members) {
+      if (loaded.compiled.organization.employees[e].role != scenario::Role::kDeveloper) continue;
+      developers += 1;
+      merged += static_cast<double>(r.ratio_merged[e]);
+    }
+    return merged / developers;
+  };
+  double high_with = 0, low_with = 0, high_without = 0, low_without = 0;
+  for (size_t i = 0; i < teams.size() / 5; ++i) {
+    high_with += per_developer(with, teams[i]);
+    high_without += per_developer(without, teams[i]);
+    low_with += per_developer(with, teams[teams.size() - 1 - i]);
+    low_without += per_developer(without, teams[teams.size() - 1 - i]);
+  }
+  ASSERT_GT(low_without, 0);
+  EXPECT_NEAR(c.adoption_team_merged_ratio_without_agents, high_without / low_without, 1e-12);
+  EXPECT_NEAR(c.high_adoption_teams_merged_gain, high_with / high_without, 1e-12);
+  EXPECT_NEAR(c.low_adoption_teams_merged_gain, low_with / low_without, 1e-12);
+  // Developers with agents and without, against their own changes in the twin.
+  double users_with = 0, users_without = 0, others_with = 0, others_without = 0;
+  for (uint32_t e = 0; e < with.employees.size(); ++e) {
+    if (loaded.compiled.organization.employees[e].role != scenario::Role::kDeveloper) continue;
+    const bool user = with.employees[e].agents > 0;
+    (user ? users_with : others_with) += static_cast<double>(with.employees[e].changes_completed);
+    (user ? users_without : others_without) += static_cast<double>(without.employees[e].changes_completed);
+  }
+  ASSERT_GT(others_without, 0);
+  EXPECT_NEAR(c.agent_users_changes_gain, users_with / users_without, 1e-12);
+  EXPECT_NEAR(c.non_users_changes_gain, others_with / others_without, 1e-12);
+  EXPECT_NEAR(with.summary.incentives.adoption_team_merged_ratio,
+              c.adoption_team_merged_ratio_without_agents * c.high_adoption_teams_merged_gain /
+                  c.low_adoption_teams_merged_gain,
+              1e-9);
 }
 
 TEST(IntegrityTest, ACounterfactualRunLeavesTheMainRunUnchanged) {
