@@ -302,8 +302,8 @@ struct Counterfactual {
   uint64_t no_agent_fingerprint = 0;
   // The heavy-user output ratio (incentives.top_decile_changes_ratio) taken apart: the same
   // top tenth of developers by tokens and the same developers' median, read in the twin.
-  // Who they are: their changes over the median's without agents. What agents did: their
-  // changes with over without, and the median's. The ratio is exactly
+  // Who they are: their changes in prod over the median's without agents. What agents did:
+  // their changes with over without, and the median's. The ratio is exactly
   // top_decile_changes_ratio_without_agents x top_decile_changes_gain / median_changes_gain
   // (each 0 where the twin's figure is 0; all 0 with fewer than ten such developers).
   double top_decile_changes_ratio_without_agents = 0;

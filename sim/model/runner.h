@@ -92,9 +92,10 @@ struct RunResult {
   std::vector<SeatState> seats;  // the external seats at the end of the run
   MemoryCensus memory;  // with RunOptions::memory_census: the census with the largest total
   // What the heavy-user ratios read (Summarise), kept so that the counterfactual can read the
-  // same people in the no-agent twin: each employee's changes completed from
-  // incentives.ratios_from_day on, and the developers with agents by their tokens over those
-  // days, most first (empty with fewer than ten of them).
+  // same people in the no-agent twin: each employee's changes that reached prod
+  // (EmployeeMetrics::changes_completed) from incentives.ratios_from_day on, and the
+  // developers with agents by their tokens over those days, most first (empty with fewer
+  // than ten of them).
   std::vector<uint64_t> ratio_changes;
   std::vector<uint32_t> developers_by_tokens;
   // The same for the team ratio: each employee's changes merged from ratios_from_day on, and

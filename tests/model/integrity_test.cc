@@ -139,11 +139,8 @@ TEST(IntegrityTest, TheCounterfactualTwinSeesTheSameArrivingWork) {
 // teams, read in the same no-agent run a user could run themselves, and the parts multiply
 // back to the ratios.
 TEST(IntegrityTest, TheOutputRatiosAreTakenApartOnTheSamePeopleInTheTwin) {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-  const std::vector<std::string> days = {"run.days=2"};  // CI time
-#else
-  const std::vector<std::string> days = {"run.days=3"};
-#endif
+  // Four days: enough for the median developer to have shipped changes in both runs.
+  const std::vector<std::string> days = {"run.days=4"};
   const RunResult with = RunScenarioFile("scenarios/baseline.textproto", days, [] {
     RunOptions o = TwoThreadsNoAudit(1);
     o.counterfactual = true;
